@@ -1,0 +1,38 @@
+/**
+ * Extract dispatch: one module per format, each turning a loaded file into a SourceDocument.
+ * Adding a format means adding a module here and nothing else.
+ */
+import { DocumentError } from '../findings.js';
+import type { LoadedFile } from '../stages/load.js';
+import type { InputFormat, SourceDocument } from '../types.js';
+import { extractText } from './text.js';
+
+export interface ExtractOptions {
+  /** Maximum number of PDF pages to read. */
+  maxPages?: number;
+  /** Use OCR for pages without a usable text layer. */
+  ocr?: boolean;
+}
+
+export type Extractor = (file: LoadedFile, options: ExtractOptions) => Promise<SourceDocument> | SourceDocument;
+
+const notYet =
+  (format: InputFormat): Extractor =>
+  () => {
+    throw new DocumentError('extract', `${format} files are not supported yet`);
+  };
+
+export const EXTRACTORS: Record<InputFormat, Extractor> = {
+  text: extractText,
+  html: notYet('html'),
+  docx: notYet('docx'),
+  pdf: notYet('pdf'),
+  doc: notYet('doc'),
+  wps: notYet('wps'),
+};
+
+export async function extractDocument(file: LoadedFile, options: ExtractOptions = {}): Promise<SourceDocument> {
+  const doc = await EXTRACTORS[file.format](file, options);
+  doc.format = file.format;
+  return doc;
+}

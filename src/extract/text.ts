@@ -1,0 +1,50 @@
+/**
+ * Extract: plain text and markdown (any encoding). Each line becomes a block: lines with tabs or
+ * markdown pipes are table rows (their fields' positions are a hint), other lines are paragraphs.
+ */
+import { decodeText } from '../stages/load.js';
+import type { LoadedFile } from '../stages/load.js';
+import { isRuleLine, normalizeText, stripMarkdown } from '../stages/normalize.js';
+import type { Block, SourceDocument } from '../types.js';
+
+export function extractText(file: LoadedFile): SourceDocument {
+  const { text, encoding } = decodeText(file.bytes);
+  const doc = textToDocument(text);
+  doc.meta.encoding = encoding;
+  return doc;
+}
+
+/** Turns decoded text into blocks; also used by other formats that produce text. */
+export function textToDocument(text: string): SourceDocument {
+  const lines = normalizeText(text).split('\n');
+  const blocks: Block[] = [];
+  lines.forEach((rawLine, i) => {
+    const block = lineToBlock(rawLine, i + 1);
+    if (block) blocks.push(block);
+  });
+  return { format: 'text', blocks, findings: [], meta: {} };
+}
+
+function lineToBlock(rawLine: string, line: number): Block | null {
+  if (rawLine.trim() === '' || isRuleLine(rawLine)) return null;
+  const pipe = splitPipeRow(rawLine);
+  if (pipe) {
+    return { kind: 'row', positions: 'tab', fields: pipe.map((t, col) => ({ text: t, col, prov: { line } })), prov: { line } };
+  }
+  if (rawLine.includes('\t')) {
+    const fields = rawLine.split('\t').map((t, col) => ({ text: stripMarkdown(t).trim(), col, prov: { line } }));
+    return { kind: 'row', positions: 'tab', fields, prov: { line } };
+  }
+  const text = stripMarkdown(rawLine).trim();
+  if (text === '') return null;
+  return { kind: 'paragraph', text, prov: { line } };
+}
+
+/** A markdown pipe-table row `| a | b |` (outer pipes optional when there are two or more inner ones). */
+function splitPipeRow(line: string): string[] | null {
+  const s = line.trim();
+  const inner = (s.match(/\|/g) ?? []).length;
+  if (!(s.startsWith('|') && s.endsWith('|') && inner >= 2) && inner < 3) return null;
+  const body = s.replace(/^\|/, '').replace(/\|$/, '');
+  return body.split('|').map((t) => stripMarkdown(t).trim());
+}

@@ -1,0 +1,74 @@
+/**
+ * Label matching: fold a label to a comparable key, and score how well two labels agree.
+ * Used for section headings, table row labels and column headers alike.
+ */
+
+const NUMBERING = /^\s*(?:第?[一二三四五六七八九十]{1,3}(?:部分)?\s*[、.．，,:：\s]|[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|\d{1,2}\s*[.．、,，](?!\d)|\d{1,2}\s+(?=[\u4e00-\u9fff])|[①-⑳])\s*/;
+
+/** Removes one leading numbering (一、 （一） 1. 1、 ①) and returns the rest. */
+export function stripNumbering(s: string): string {
+  return s.replace(NUMBERING, '');
+}
+
+/** The leading numbering of a label, folded (e.g. "(三)" → "(三)", "1、" → "1."), or null. */
+export function leadingNumbering(s: string): string | null {
+  const m = NUMBERING.exec(s);
+  if (!m) return null;
+  return m[0].replace(/\s+/g, '').replace(/[（]/g, '(').replace(/[）]/g, ')').replace(/[、．，,:：]/g, '.');
+}
+
+/**
+ * Folds a label for comparison: NFKC, numbering removed (repeatedly: "三、(一) 予以公开"), whitespace,
+ * brackets, quotes and punctuation removed.
+ */
+export function labelKey(s: string): string {
+  let t = s.normalize('NFKC');
+  for (let i = 0; i < 3; i++) {
+    const next = stripNumbering(t);
+    if (next === t) break;
+    t = next;
+  }
+  return t.replace(/[\s()（）[\]【】〔〕<>〈〉《》"'“”‘’「」『』、，,。.．:：;；!！?？/／\\\-—_*#|·…]/g, '');
+}
+
+/** Dice coefficient on character bigrams of two folded keys (1 = same). */
+export function dice(a: string, b: string): number {
+  if (a === b) return 1;
+  if (a.length < 2 || b.length < 2) return 0;
+  const grams = new Map<string, number>();
+  for (let i = 0; i < a.length - 1; i++) {
+    const g = a.slice(i, i + 2);
+    grams.set(g, (grams.get(g) ?? 0) + 1);
+  }
+  let common = 0;
+  for (let i = 0; i < b.length - 1; i++) {
+    const g = b.slice(i, i + 2);
+    const n = grams.get(g) ?? 0;
+    if (n > 0) {
+      common++;
+      grams.set(g, n - 1);
+    }
+  }
+  return (2 * common) / (a.length - 1 + b.length - 1);
+}
+
+/**
+ * How well a source label matches a template label (both folded): 1 for equal, high when one is a
+ * truncation of the other (labels cut by a cell border or a page break), else bigram similarity.
+ */
+export function labelScore(source: string, template: string): number {
+  if (source === '' || template === '') return 0;
+  if (source === template) return 1;
+  const short = source.length <= template.length ? source : template;
+  const long = short === source ? template : source;
+  if (short.length >= 2 && long.startsWith(short)) return 0.7 + 0.25 * (short.length / long.length);
+  if (short.length >= 4 && long.includes(short)) return 0.6 + 0.25 * (short.length / long.length);
+  return dice(source, template);
+}
+
+/** Best score of a source label against several template labels. */
+export function bestLabelScore(source: string, templates: readonly string[]): number {
+  let best = 0;
+  for (const t of templates) best = Math.max(best, labelScore(source, labelKey(t)));
+  return best;
+}

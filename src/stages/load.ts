@@ -1,0 +1,150 @@
+/**
+ * Stage `load`: read a file, hash it, sniff its real type from its bytes, and decode text.
+ * The type comes from the content, not from the extension: an HTML error page saved as .pdf is HTML.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import chardet from 'chardet';
+import iconv from 'iconv-lite';
+import { DocumentError } from '../findings.js';
+import type { InputFormat } from '../types.js';
+
+export interface LoadedFile {
+  path: string;
+  bytes: Buffer;
+  sha256: string;
+  format: InputFormat;
+  sizeBytes: number;
+}
+
+/** Extensions that `ingest` picks up when walking a folder. */
+export const REPORT_EXTENSIONS = new Set(['.txt', '.md', '.markdown', '.text', '.html', '.htm', '.shtml', '.xhtml', '.docx', '.doc', '.wps', '.pdf']);
+
+export function isReportFileName(path: string): boolean {
+  return REPORT_EXTENSIONS.has(extname(path).toLowerCase());
+}
+
+export interface LoadOptions {
+  maxBytes?: number;
+}
+
+export async function loadFile(path: string, options: LoadOptions = {}): Promise<LoadedFile> {
+  const info = await stat(path).catch((e: NodeJS.ErrnoException) => {
+    throw new DocumentError('load', `cannot read the file (${e.code ?? e.message})`);
+  });
+  if (!info.isFile()) throw new DocumentError('load', 'not a regular file');
+  if (options.maxBytes !== undefined && info.size > options.maxBytes) {
+    throw new DocumentError(
+      'load',
+      `file is ${formatBytes(info.size)}, over the limit of ${formatBytes(options.maxBytes)}; raise --max-file-size to process it`,
+    );
+  }
+  const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
+    throw new DocumentError('load', `cannot read the file (${e.code ?? e.message})`);
+  });
+  if (bytes.length === 0) throw new DocumentError('load', 'the file is empty');
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  return { path, bytes, sha256, format: sniffFormat(bytes, path), sizeBytes: bytes.length };
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${n} B`;
+}
+
+const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+
+/** Sniffs the real format from the first bytes; the extension only separates .doc from .wps (both OLE). */
+export function sniffFormat(bytes: Buffer, path = ''): InputFormat {
+  const head = bytes.subarray(0, 1024);
+  if (indexOfAscii(head, '%PDF-') !== -1) return 'pdf';
+  if (head[0] === 0x50 && head[1] === 0x4b && (head[2] === 0x03 || head[2] === 0x05 || head[2] === 0x07)) return 'docx';
+  if (head.subarray(0, 8).equals(OLE_MAGIC)) return extname(path).toLowerCase() === '.wps' ? 'wps' : 'doc';
+  const probe = decodeText(bytes.subarray(0, 4096)).text.slice(0, 2048).toLowerCase();
+  if (/<!doctype html|<html[\s>]|<body[\s>]|<head[\s>]|<table[\s>]|<meta[\s>]|<div[\s>]|<p[\s>]/.test(probe)) return 'html';
+  return 'text';
+}
+
+function indexOfAscii(buf: Buffer, s: string): number {
+  return buf.indexOf(Buffer.from(s, 'latin1'));
+}
+
+export interface DecodedText {
+  text: string;
+  encoding: string;
+}
+
+/**
+ * Decodes text bytes: a BOM wins (UTF-8, UTF-16LE/BE); else valid UTF-8 is UTF-8; else the encoding
+ * chardet detects, with any GB2312/GBK guess widened to GB18030 (its superset), defaulting to GB18030
+ * since that is what Chinese government sites publish when they do not publish UTF-8.
+ */
+export function decodeText(bytes: Buffer, declared?: string): DecodedText {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { text: bytes.subarray(3).toString('utf8'), encoding: 'utf-8-bom' };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: iconv.decode(bytes.subarray(2), 'utf-16le'), encoding: 'utf-16le' };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: iconv.decode(bytes.subarray(2), 'utf-16be'), encoding: 'utf-16be' };
+  if (declared) {
+    const enc = widenEncoding(declared);
+    if (iconv.encodingExists(enc)) return { text: iconv.decode(bytes, enc), encoding: enc };
+  }
+  if (isValidUtf8(bytes)) return { text: bytes.toString('utf8'), encoding: 'utf-8' };
+  const utf16 = guessBomlessUtf16(bytes);
+  if (utf16) return { text: iconv.decode(bytes, utf16), encoding: utf16 };
+  const guess = chardet.detect(bytes);
+  const enc = widenEncoding(guess ?? 'gb18030');
+  if (enc !== 'gb18030' && iconv.encodingExists(enc) && !/^(iso-8859|windows-125|utf)/i.test(enc)) {
+    return { text: iconv.decode(bytes, enc), encoding: enc };
+  }
+  // Single-byte guesses on Chinese bytes are nearly always wrong: GB18030 decodes every byte sequence.
+  return { text: iconv.decode(bytes, 'gb18030'), encoding: 'gb18030' };
+}
+
+function widenEncoding(name: string): string {
+  const n = name.trim().toLowerCase().replace(/^x-/, '');
+  if (['gb2312', 'gbk', 'gb18030', 'cp936', 'euc-cn', 'gb_2312-80', 'windows-936'].includes(n)) return 'gb18030';
+  if (n === 'utf8') return 'utf-8';
+  return n;
+}
+
+/** Strict UTF-8 validation; a truncated last sequence (a cut sample) still counts as UTF-8. */
+export function isValidUtf8(bytes: Uint8Array): boolean {
+  let i = 0;
+  const n = bytes.length;
+  while (i < n) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i += 1;
+      continue;
+    }
+    let need: number;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) need = 2;
+    else if (b >= 0xf0 && b <= 0xf4) need = 3;
+    else return false;
+    if (i + need >= n + 0 && i + need > n - 1 + 1) return i + need >= n && n - i <= need; // truncated tail
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k]!;
+      if ((c & 0xc0) !== 0x80) return false;
+    }
+    i += need + 1;
+  }
+  return true;
+}
+
+/** UTF-16 without BOM shows as many NUL bytes in odd or even positions. */
+function guessBomlessUtf16(bytes: Buffer): 'utf-16le' | 'utf-16be' | null {
+  const n = Math.min(bytes.length, 2048) & ~1;
+  if (n < 4) return null;
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) evenZero++;
+    if (bytes[i + 1] === 0) oddZero++;
+  }
+  const pairs = n / 2;
+  if (oddZero / pairs > 0.3 && evenZero / pairs < 0.05) return 'utf-16le';
+  if (evenZero / pairs > 0.3 && oddZero / pairs < 0.05) return 'utf-16be';
+  return null;
+}

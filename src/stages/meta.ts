@@ -1,0 +1,92 @@
+/**
+ * Report metadata: agency (发布机关), reporting year, publication date, title — from the title lines,
+ * the statistics period, the body and the signature.
+ */
+import type { ReportMeta, Section, SourceDocument } from '../types.js';
+import { blockText } from './segment.js';
+
+const TITLE_WORDS = /(政府信息公开|政务公开|信息公开)[\s\S]{0,12}年度?报告|年度报告/;
+const ORGAN_SUFFIX = /(人民政府|政府|委员会|办公室|办公厅|管理局|局|厅|委|院|部|署|中心|所|处|站|队|会|室|馆|社|公司|集团|街道办事处|办事处|法院|检察院)$/;
+const PLACE_SUFFIX = /(省|市|自治区|州|盟|地区|县|区|旗|乡|镇|街道)$/;
+
+export function readMeta(doc: SourceDocument, sections: Section[]): ReportMeta {
+  const firstSection = sections[0]?.start ?? doc.blocks.length;
+  const headTexts = doc.blocks.slice(0, Math.min(firstSection, 12)).map(blockText).filter((t) => t.trim() !== '');
+  const allText = doc.blocks.map(blockText).join('\n');
+  const title = findTitle(headTexts);
+  const year = findYear(title, allText);
+  const agency = findAgency(title, year, headTexts, allText);
+  return { agency, year, layout: null, publishedDate: findPublishedDate(doc), title };
+}
+
+/** The title: the first lines up to and including the one that says 年度报告 (titles wrap over lines). */
+function findTitle(head: string[]): string | null {
+  for (let i = 0; i < head.length; i++) {
+    if (TITLE_WORDS.test(head[i]!.replace(/\s+/g, ''))) {
+      const parts = [head[i]!];
+      // A short line just before ("兴庆区通贵乡" / "2020 年政府信息公开工作年度报告") belongs to the title.
+      if (i > 0 && head[i - 1]!.trim().length <= 30 && !/[。，；]/.test(head[i - 1]!)) parts.unshift(head[i - 1]!);
+      return parts.map((p) => p.trim()).join('');
+    }
+  }
+  return null;
+}
+
+function findYear(title: string | null, text: string): number | null {
+  const inTitle = title ? /((?:19|20)\d{2})\s*年/.exec(title) : null;
+  if (inTitle) return Number(inTitle[1]);
+  const period = /统计期限?[^。\n]{0,20}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日/.exec(text);
+  if (period) return Number(period[1]);
+  const first = /((?:19|20)\d{2})\s*年度?(?:政府信息公开|政务公开)/.exec(text);
+  return first ? Number(first[1]) : null;
+}
+
+function findAgency(title: string | null, year: number | null, head: string[], text: string): string | null {
+  let name: string | null = null;
+  if (title) {
+    const compact = title.replace(/\s+/g, '').replace(/^[#*\s]+/, '');
+    const m = /^(.*?)(?:关于)?(?:(?:19|20)\d{2}年度?)/.exec(compact);
+    if (m && m[1]) name = m[1].replace(/[《》“”"]/g, '');
+  }
+  if (!name) {
+    const sig = findSignature(text);
+    if (sig) return sig;
+    return null;
+  }
+  if (ORGAN_SUFFIX.test(name)) return name;
+  // A place name alone ("兴庆区通贵乡"): the body or signature names its government.
+  if (PLACE_SUFFIX.test(name)) {
+    const tail = lastPlaceSegment(name);
+    for (const candidate of [`${name}人民政府`, `${tail}人民政府`]) {
+      if (text.includes(candidate)) return `${name}人民政府`;
+    }
+  }
+  void year;
+  void head;
+  return name;
+}
+
+/** "兴庆区通贵乡" → "通贵乡": the last administrative unit of a place name. */
+function lastPlaceSegment(name: string): string {
+  const m = /(?:省|市|自治区|州|盟|地区|县|区|旗)([^省市区县旗]+(?:乡|镇|街道))$/.exec(name);
+  return m?.[1] ?? name;
+}
+
+/** A signature line near the end: an organ's name alone on a line, before a date. */
+function findSignature(text: string): string | null {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  for (let i = lines.length - 1; i >= Math.max(0, lines.length - 8); i--) {
+    const l = lines[i]!;
+    if (l.length <= 30 && ORGAN_SUFFIX.test(l) && !/[。，]/.test(l)) return l;
+  }
+  return null;
+}
+
+function findPublishedDate(doc: SourceDocument): string | null {
+  const tail = doc.blocks.slice(-10).map(blockText);
+  for (let i = tail.length - 1; i >= 0; i--) {
+    const m = /^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$/.exec(tail[i]!);
+    if (m) return `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
+  }
+  return null;
+}

@@ -1,0 +1,59 @@
+/**
+ * Stage `normalise`: make text comparable without changing what it says. Full-width digits and signs
+ * become ASCII, Kangxi radicals become their CJK ideographs, odd spaces become spaces, markdown markup goes.
+ * Chinese punctuation in prose is kept; label matching folds it separately (see `labelKey`).
+ */
+
+const FULLWIDTH_NUMERIC = /[\uFF10-\uFF19\uFF0B\uFF0D\uFF0E\uFF05]/g;
+const KANGXI_AND_COMPAT = /[\u2E80-\u2FDF\uF900-\uFAFF]/g;
+const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
+const ODD_SPACES = /[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g;
+
+/** Line-level normalisation of any extracted text. Tabs are kept: they carry table structure. */
+export function normalizeText(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(INVISIBLE, '')
+    .replace(ODD_SPACES, ' ')
+    .replace(FULLWIDTH_NUMERIC, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(KANGXI_AND_COMPAT, (c) => c.normalize('NFKC'))
+    .replace(/[−–—‒﹣－](?=\d)/g, (m, offset: number, s: string) => (isSignPosition(s, offset) ? '-' : m));
+}
+
+/** A dash directly before digits is a minus sign only where a number starts (not in "0955—8737499"). */
+function isSignPosition(s: string, offset: number): boolean {
+  const prev = s[offset - 1];
+  return prev === undefined || /[\s\t|(（:：,，]/.test(prev);
+}
+
+/** Strips markdown markup from one line: headings, emphasis, bullets, links, escapes. */
+export function stripMarkdown(line: string): string {
+  let s = line;
+  s = s.replace(/^\s{0,3}#{1,6}\s+/, '');
+  s = s.replace(/^\s{0,3}>\s?/, '');
+  s = s.replace(/\*\*|__/g, '');
+  s = s.replace(/(^|[^\w*])\*(?=\S)([^*\n]+?)\*(?!\w)/g, '$1$2');
+  s = s.replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1');
+  s = s.replace(/\[([^\]]+)\]\((?:[^)(]|\([^)]*\))*\)/g, '$1');
+  s = s.replace(/<((?:https?|mailto):[^>\s]+)>/g, '$1');
+  s = s.replace(/\\([\\`*_{}[\]()#+\-.!|])/g, '$1');
+  s = s.replace(/^\s{0,3}[-*+]\s+(?=\S)/, '');
+  return s;
+}
+
+/** A line that only separates (markdown table rule, dashes): carries nothing. */
+export function isRuleLine(line: string): boolean {
+  return /^[\s|:=\-—_+]*$/.test(line) && /[-—=_]{3,}/.test(line);
+}
+
+/** Page footers and headers that fall inside tables: "- 5 -", "— 5 —", "第 5 页", "5/12", "第5页 共12页". */
+export function isPageFooter(line: string): boolean {
+  const s = line.trim();
+  if (s === '') return false;
+  return (
+    /^[-—–－~]+\s*\d{1,4}\s*[-—–－~]+$/.test(s) ||
+    /^第\s*\d{1,4}\s*页(\s*[,，]?\s*共\s*\d{1,4}\s*页)?$/.test(s) ||
+    /^\d{1,4}\s*\/\s*\d{1,4}$/.test(s) ||
+    /^共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页$/.test(s)
+  );
+}

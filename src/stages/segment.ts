@@ -1,0 +1,139 @@
+/**
+ * Stage `segment`: find the six sections by their headings' words. A heading is a short line whose
+ * words match a section title (its numeral alone proves nothing: body text reuses 一、二、三、).
+ * Sections are looked for in order; a missing or duplicated section is a finding, not a crash.
+ */
+import { finding } from '../findings.js';
+import type { Finding } from '../findings.js';
+import type { ReportKind } from '../kind.js';
+import type { Block, Section, SectionKey, SourceDocument } from '../types.js';
+import { dice, labelKey, labelScore } from './labels.js';
+
+export interface SegmentResult {
+  sections: Section[];
+  findings: Finding[];
+  /** The document looks like a report of the pre-2019 outline. */
+  legacy: boolean;
+}
+
+/** Text of a block as one line: a paragraph's text, or a row's non-empty fields joined by tabs. */
+export function blockText(block: Block): string {
+  if (block.kind === 'paragraph') return block.text;
+  return block.fields
+    .map((f) => f.text)
+    .filter((t) => t !== '')
+    .join('\t');
+}
+
+const TOP_NUMERAL = /^\s*(?:第[一二三四五六七八九十]{1,3}部分|[一二三四五六七八九十]{1,3})\s*[、.．,，:：\s]\s*/;
+const SUB_NUMERAL = /^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|\d{1,2}\s*[.．、])/;
+const MAX_HEADING_CHARS = 48;
+
+interface HeadingHit {
+  key: SectionKey;
+  score: number;
+  numbered: boolean;
+}
+
+/** Recognises a section heading in one block of text, or returns null. */
+export function matchHeading(text: string, kind: ReportKind): HeadingHit | null {
+  const t = text.trim();
+  if (t === '' || t.length > MAX_HEADING_CHARS || SUB_NUMERAL.test(t)) return null;
+  const numbered = TOP_NUMERAL.test(t);
+  const key = labelKey(t);
+  if (key.length < 3) return null;
+  let best: HeadingHit | null = null;
+  for (const h of kind.headings) {
+    for (const label of [h.title, ...h.aliases]) {
+      const score = headingScore(key, labelKey(label));
+      if (score > (best?.score ?? 0)) best = { key: h.key, score, numbered };
+    }
+  }
+  if (!best) return null;
+  // Without a numeral a heading must match closely; with one, a close variant is enough.
+  const threshold = numbered ? 0.72 : 0.9;
+  return best.score >= threshold ? best : null;
+}
+
+function headingScore(source: string, template: string): number {
+  if (source === template) return 1;
+  // A heading may add words around the title ("政府信息公开工作存在的主要问题及改进情况").
+  if (source.includes(template) && source.length <= template.length + 10) return 0.95;
+  return Math.max(labelScore(source, template) * (source.length >= template.length * 0.6 ? 1 : 0.8), dice(source, template));
+}
+
+export function segment(doc: SourceDocument, kind: ReportKind): SegmentResult {
+  const findings: Finding[] = [];
+  const order = kind.headings.map((h) => h.key);
+  const starts: { key: SectionKey; index: number; heading: string }[] = [];
+  const seen = new Set<SectionKey>();
+  doc.blocks.forEach((block, index) => {
+    const text = blockText(block);
+    const hit = matchHeading(text, kind);
+    if (!hit) return;
+    if (seen.has(hit.key)) {
+      findings.push(
+        finding('segment/duplicate-section', 'warning', `section ${hit.key} appears again ("${text.trim()}"); the first one is used`, {
+          prov: block.prov,
+        }),
+      );
+      return;
+    }
+    const last = starts[starts.length - 1];
+    if (last && order.indexOf(hit.key) < order.indexOf(last.key)) {
+      findings.push(
+        finding('segment/out-of-order', 'warning', `heading "${text.trim()}" (${hit.key}) comes after ${last.key}; kept as part of ${last.key}`, {
+          prov: block.prov,
+        }),
+      );
+      return;
+    }
+    seen.add(hit.key);
+    starts.push({ key: hit.key, index, heading: text.trim() });
+  });
+  const sections: Section[] = starts.map((s, i) => ({
+    key: s.key,
+    heading: s.heading,
+    start: s.index + 1,
+    end: starts[i + 1]?.index ?? doc.blocks.length,
+    prov: doc.blocks[s.index]!.prov,
+  }));
+  const legacy = looksLegacy(doc, kind, sections);
+  if (sections.length > 0 && !legacy) {
+    for (const key of order) {
+      if (!seen.has(key)) {
+        const h = kind.headings.find((x) => x.key === key)!;
+        findings.push(finding('segment/missing-section', 'warning', `section "${h.title}" (${key}) was not found`));
+      }
+    }
+  }
+  return { sections, findings, legacy };
+}
+
+/** Pre-2019 reports (2008 条例) have 概述 / 依申请公开 / 收费及减免 headings and none of the new sections' tables. */
+function looksLegacy(doc: SourceDocument, kind: ReportKind, sections: Section[]): boolean {
+  if (sections.some((s) => s.key === 'requests')) return false;
+  let hits = 0;
+  const markers = kind.legacyMarkers.map(labelKey);
+  for (const block of doc.blocks) {
+    const text = blockText(block);
+    if (text.length > MAX_HEADING_CHARS || !TOP_NUMERAL.test(text)) continue;
+    const key = labelKey(text);
+    if (markers.some((m) => key.includes(m))) hits++;
+  }
+  return hits >= 2;
+}
+
+/** The text of each section, for storage; line and page of its heading. */
+export function sectionTexts(doc: SourceDocument, sections: Section[]) {
+  return sections.map((s) => ({
+    key: s.key,
+    heading: s.heading,
+    text: doc.blocks
+      .slice(s.start, s.end)
+      .map(blockText)
+      .join('\n'),
+    line: s.prov.line ?? null,
+    page: s.prov.page ?? null,
+  }));
+}

@@ -1,0 +1,179 @@
+/**
+ * Shared types of the pipeline: what each stage takes and gives.
+ *
+ *   file ─load─▶ Loaded ─extract─▶ SourceDocument ─segment─▶ Section[] ─tables─▶ ExtractedTable[] ─validate─▶ Finding[]
+ *
+ * Everything up to validate is pure data; only store and export touch the outside world.
+ */
+import type { Finding } from './findings.js';
+
+/** The real type of an input, sniffed from its bytes (not its extension). */
+export type InputFormat = 'text' | 'html' | 'docx' | 'pdf' | 'doc' | 'wps';
+
+/** A rectangle on a page, in PDF user-space points with the origin at the page's top-left corner. */
+export interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/**
+ * Where a piece of text came from. Every field is optional because formats know different things:
+ * text knows lines; HTML/DOCX know the table and the cell in its grid; PDF knows page and box; OCR adds confidence.
+ */
+export interface Provenance {
+  /** 1-based line of the decoded/extracted text (text inputs; for other formats the line in the document's text rendering). */
+  line?: number;
+  /** 1-based page (PDF). */
+  page?: number;
+  /** Box on the page (PDF, OCR). */
+  box?: Box;
+  /** 0-based index of the source table in the document (HTML, DOCX, PDF). */
+  tableIndex?: number;
+  /** 0-based row and column of the cell in the source table's expanded grid. */
+  gridRow?: number;
+  gridCol?: number;
+  /** OCR confidence, 0–100. */
+  confidence?: number;
+}
+
+/** One field of a source row: a tab-separated field of a text line, or a cell of a real grid. */
+export interface SourceField {
+  text: string;
+  prov: Provenance;
+  /**
+   * Column position of the field. For `grid` rows this is the column in a true grid (trusted);
+   * for `tab` rows it is the index among the tab-separated fields (a weak hint).
+   */
+  col?: number;
+}
+
+/**
+ * How trustworthy the positions of a row's fields are:
+ * - `grid`: a real table grid (HTML/DOCX table, PDF ruling lines/x-alignment): a field's column is its column.
+ * - `tab`: a flattened line split on tabs (or markdown pipes): positions are a hint, often shifted.
+ * - `none`: a line split on spaces: only the order of numbers is known.
+ */
+export type PositionKind = 'grid' | 'tab' | 'none';
+
+/** A block of the document: a paragraph of text, or one row of a table candidate. */
+export type Block = ParagraphBlock | RowBlock;
+
+export interface ParagraphBlock {
+  kind: 'paragraph';
+  text: string;
+  prov: Provenance;
+}
+
+export interface RowBlock {
+  kind: 'row';
+  fields: SourceField[];
+  positions: PositionKind;
+  /** For grid rows: the width of the source grid (number of columns after expanding spans). */
+  gridWidth?: number;
+  prov: Provenance;
+}
+
+/** Any input, once extracted: an ordered list of blocks with provenance. */
+export interface SourceDocument {
+  format: InputFormat;
+  blocks: Block[];
+  /** Findings raised while extracting (e.g. low OCR confidence, a page without text layer). */
+  findings: Finding[];
+  /** Number of pages, for paged formats. */
+  pages?: number;
+  /** Free-form facts about the extraction (OCR used, encoding detected, …) kept for the record. */
+  meta: Record<string, string | number | boolean>;
+}
+
+/** The six sections of a report (FORMAT.md). */
+export type SectionKey = 'overview' | 'proactive' | 'requests' | 'review_litigation' | 'problems' | 'other';
+
+export interface Section {
+  key: SectionKey;
+  heading: string;
+  /** Index range [start, end) into the document's blocks, heading block excluded. */
+  start: number;
+  end: number;
+  prov: Provenance;
+}
+
+export type Layout = '2019' | '2021';
+
+/**
+ * How a cell's value was placed — recorded so a reader can tell what was read from what was inferred.
+ * - `grid`: read from a true grid cell.
+ * - `position`: read from a flattened row whose field positions matched the columns exactly (blanks included).
+ * - `sequence`: read from a row with exactly as many numbers as columns, in order.
+ * - `lone-total`: the only number of the row, placed in 总计.
+ * - `identity-placed`: a number read from a short or over-full row, whose column was chosen by the identities.
+ * - `glued-split`: a number cut out of glued digits, the cut chosen by the identities.
+ * - `joined`: a number whose digits were split over two fields, joined back by the identities.
+ * - `identity-inferred`: not read at all: computed from the identities because the source lost it.
+ * - `blank`: the source cell is empty (value NULL).
+ */
+export type PlacementMethod =
+  | 'grid'
+  | 'position'
+  | 'sequence'
+  | 'lone-total'
+  | 'identity-placed'
+  | 'glued-split'
+  | 'joined'
+  | 'identity-inferred'
+  | 'blank';
+
+export interface Cell {
+  table: string;
+  row: string;
+  col: string;
+  /** The number, or null for a blank or non-numeric cell ("/", "—", "无"). */
+  value: number | null;
+  /** The source text of the cell as printed (after normalisation); null when the cell was inferred. */
+  raw: string | null;
+  /** Unit printed inline (元) or fixed by the template (万元). */
+  unit: string | null;
+  /** An annotation printed with the figure, e.g. "其中修订16件". */
+  note: string | null;
+  method: PlacementMethod;
+  prov: Provenance;
+}
+
+export interface ExtractedTable {
+  table: string;
+  layout: Layout;
+  cells: Cell[];
+  prov: Provenance;
+}
+
+export interface ReportMeta {
+  agency: string | null;
+  year: number | null;
+  /** The report's layout: the layout of its sec3 table if found, else the majority of its tables. */
+  layout: Layout | null;
+  publishedDate: string | null;
+  title: string | null;
+}
+
+export type DocumentStatus = 'ok' | 'findings' | 'failed';
+
+/** Everything the pipeline learned about one input file: what store writes in one transaction. */
+export interface ProcessedDocument {
+  id: string;
+  path: string;
+  format: InputFormat | null;
+  sizeBytes: number;
+  status: DocumentStatus;
+  /** Why the document failed, in words a user understands (file, stage, what, what to do). */
+  error: string | null;
+  /** The stage in which it failed. */
+  failedStage: string | null;
+  meta: ReportMeta;
+  sections: { key: SectionKey; heading: string; text: string; line: number | null; page: number | null }[];
+  tables: ExtractedTable[];
+  findings: Finding[];
+  /** Milliseconds spent per stage, for --timings and the benchmark. */
+  timings: Record<string, number>;
+  extractMeta: Record<string, string | number | boolean>;
+}
