@@ -57,7 +57,13 @@ export class DocumentWriter {
       upsertDocument: db.prepare(
         `INSERT INTO documents (id, path, file_name, format, size_bytes, status, error, failed_stage, pipeline_version, run_id, ingested_at, extract_meta, timings)
          VALUES (@id, @path, @file_name, @format, @size_bytes, @status, @error, @failed_stage, @pipeline_version, @run_id, @ingested_at, @extract_meta, @timings)
-         ON CONFLICT (id) DO UPDATE SET path = excluded.path, file_name = excluded.file_name, format = excluded.format,
+         ON CONFLICT (id) DO UPDATE SET
+           -- The main path stays while it still holds this content; it moves only when that file changed or went.
+           path = CASE WHEN EXISTS (SELECT 1 FROM document_paths p WHERE p.path = documents.path AND p.document_id = documents.id)
+                       THEN documents.path ELSE excluded.path END,
+           file_name = CASE WHEN EXISTS (SELECT 1 FROM document_paths p WHERE p.path = documents.path AND p.document_id = documents.id)
+                       THEN documents.file_name ELSE excluded.file_name END,
+           format = excluded.format,
            size_bytes = excluded.size_bytes, status = excluded.status, error = excluded.error, failed_stage = excluded.failed_stage,
            pipeline_version = excluded.pipeline_version, run_id = excluded.run_id, ingested_at = excluded.ingested_at,
            extract_meta = excluded.extract_meta, timings = excluded.timings`,
