@@ -13,7 +13,7 @@ export interface WorkerJob {
   options: ProcessOptions;
 }
 
-export type WorkerReply = { jobId: number; doc: ProcessedDocument } | { jobId: number; crash: string };
+export type WorkerReply = { jobId: number; doc: ProcessedDocument } | { jobId: number; crash: string } | { ready: true };
 
 const port = parentPort;
 if (!port) throw new Error('document-worker must run in a worker thread');
@@ -25,3 +25,6 @@ port.on('message', (job: WorkerJob) => {
     (e: unknown) => port.postMessage({ jobId: job.jobId, crash: e instanceof Error ? e.message : String(e) } satisfies WorkerReply),
   );
 });
+
+// Signals that the pipeline modules are loaded: a document's time limit starts only now, not during start-up.
+port.postMessage({ ready: true } satisfies WorkerReply);

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { OGI_ANNUAL_REPORT } from '../../pipelines/ogi-annual-report/index.js';
 import { UsageError } from '../findings.js';
 import type { ReportKind } from '../kind.js';
-import { openDatabase } from '../store/db.js';
+import { openDatabase, withDbErrors } from '../store/db.js';
 import type { Db } from '../store/db.js';
 import { CsvFile } from './csv.js';
 
@@ -36,7 +36,7 @@ export function exportCsv(options: ExportOptions): ExportResult {
   const db = openDatabase(options.db, { lockTimeoutS: options.lockTimeoutS, mustExist: true });
   const files: CsvFile[] = [];
   try {
-    const result = db.transaction(() => {
+    const result = withDbErrors(db, () => db.transaction(() => {
       const order = templateOrder(OGI_ANNUAL_REPORT);
       const cells = new CsvFile(join(outDir, 'cells.csv'), CELL_COLUMNS);
       files.push(cells);
@@ -52,7 +52,7 @@ export function exportCsv(options: ExportOptions): ExportResult {
         { file: join(outDir, 'reports.csv'), rows: reports.rows },
         { file: join(outDir, 'findings.csv'), rows: findings.rows },
       ];
-    })();
+    })());
     const out = options.stdout ?? process.stdout;
     for (const f of result) out.write(`wrote ${f.file} (${f.rows} row${f.rows === 1 ? '' : 's'})\n`);
     return { files: result };

@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PIPELINE_VERSION } from '../pipeline.js';
-import { openDatabase } from '../store/db.js';
+import { openDatabase, withDbErrors } from '../store/db.js';
 import { finishRun, startRun } from '../store/runs.js';
 import { Batch } from './batch.js';
 import type { Limits } from './batch.js';
@@ -35,7 +35,7 @@ export interface BatchResult {
 export async function ingest(options: IngestOptions): Promise<BatchResult> {
   const db = openDatabase(options.db, { lockTimeoutS: options.lockTimeoutS });
   try {
-    const runId = startRun(db, 'ingest', { inputs: options.inputs, force: options.force, limits: options.limits });
+    const runId = withDbErrors(db, () => startRun(db, 'ingest', { inputs: options.inputs, force: options.force, limits: options.limits }));
     const batch = new Batch({
       db,
       runId,

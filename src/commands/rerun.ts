@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../findings.js';
 import { PIPELINE_VERSION } from '../pipeline.js';
-import { openDatabase } from '../store/db.js';
+import { openDatabase, withDbErrors } from '../store/db.js';
 import { finishRun, startRun } from '../store/runs.js';
 import type { ProcessedDocument } from '../types.js';
 import { Batch } from './batch.js';
@@ -47,7 +47,7 @@ export async function rerun(options: RerunOptions): Promise<BatchResult> {
       else problems.push(r.reason);
     }
     for (const p of problems) out.write(`Not found: ${p}\n`);
-    const runId = startRun(db, 'rerun', { targets: options.targets, failed: options.failed, limits: options.limits });
+    const runId = withDbErrors(db, () => startRun(db, 'rerun', { targets: options.targets, failed: options.failed, limits: options.limits }));
     const batch = new Batch({
       db,
       runId,

@@ -36,6 +36,8 @@ interface Job {
 
 interface Slot {
   worker: Worker;
+  /** The worker has loaded the pipeline and can take documents. */
+  ready: boolean;
   job: Job | null;
   timer: NodeJS.Timeout | null;
 }
@@ -94,20 +96,29 @@ export class DocumentPool {
   }
 
   private idleSlot(): Slot | null {
-    for (const slot of this.slots) if (!slot.job) return slot;
-    if (this.slots.size < this.options.size) return this.spawn();
+    let starting = 0;
+    for (const slot of this.slots) {
+      if (!slot.ready) starting++;
+      else if (!slot.job) return slot;
+    }
+    // Start another worker if the pool is not full and none is already starting for the waiting jobs.
+    if (this.slots.size < this.options.size && starting < this.queue.length) this.spawn();
     return null;
   }
 
-  private spawn(): Slot {
+  private spawn(): void {
     const url = this.options.workerUrl ?? new URL('./document-worker.js', import.meta.url);
     const worker = new Worker(url, { resourceLimits: { maxOldGenerationSizeMb: this.options.maxMemoryMb } });
-    const slot: Slot = { worker, job: null, timer: null };
-    worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
+    const slot: Slot = { worker, ready: false, job: null, timer: null };
+    worker.on('message', (reply: WorkerReply) => {
+      if ('ready' in reply) {
+        slot.ready = true;
+        this.dispatch();
+      } else this.onReply(slot, reply);
+    });
     worker.on('error', (e: Error & { code?: string }) => this.onWorkerDeath(slot, describeCrash(e, this.options.maxMemoryMb)));
     worker.on('exit', (code) => this.onWorkerDeath(slot, `the worker processing it stopped unexpectedly (exit code ${code})`));
     this.slots.add(slot);
-    return slot;
   }
 
   private start(slot: Slot, job: Job): void {
@@ -123,7 +134,7 @@ export class DocumentPool {
     slot.timer = null;
   }
 
-  private onReply(slot: Slot, reply: WorkerReply): void {
+  private onReply(slot: Slot, reply: Exclude<WorkerReply, { ready: true }>): void {
     const job = slot.job;
     if (!job || job.jobId !== reply.jobId) return;
     this.release(slot);
