@@ -138,6 +138,17 @@ describe('limits', () => {
     expect(query<{ n: number }>(db, `SELECT COUNT(*) AS n FROM documents WHERE status <> 'failed'`)[0]!.n).toBe(3);
   });
 
+  it('fails a document that needs more than --max-memory, in its worker, and goes on', () => {
+    const folder = join(dir, 'memory');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'big.txt'), readFileSync(join(SAMPLES, readdirSync(SAMPLES).sort()[0]!), 'utf8').repeat(2500));
+    makeCopies(join(folder, 'fine'), 2, 'mem');
+    const r = runCli(['ingest', folder, '--db', join(dir, 'memory.sqlite'), '--max-memory', '64', '--concurrency', '1']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/big\.txt — \[memory\] ran out of memory: processing it needed more than 64 MB; raise --max-memory/);
+    expect(r.stdout).toMatch(/failed\s+1\n/);
+  });
+
   it('fails a file over --max-file-size without reading it', () => {
     const folder = join(dir, 'size');
     makeCopies(folder, 2, 'sized');

@@ -116,8 +116,11 @@ export class DocumentPool {
         this.dispatch();
       } else this.onReply(slot, reply);
     });
-    worker.on('error', (e: Error & { code?: string }) => this.onWorkerDeath(slot, describeCrash(e, this.options.maxMemoryMb)));
-    worker.on('exit', (code) => this.onWorkerDeath(slot, `the worker processing it stopped unexpectedly (exit code ${code})`));
+    worker.on('error', (e: Error & { code?: string }) => {
+      const oom = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      this.onWorkerDeath(slot, oom ? 'memory' : 'worker', describeCrash(e, this.options.maxMemoryMb));
+    });
+    worker.on('exit', (code) => this.onWorkerDeath(slot, 'worker', `the worker processing it stopped unexpectedly (exit code ${code})`));
     this.slots.add(slot);
   }
 
@@ -156,11 +159,11 @@ export class DocumentPool {
     this.dispatch();
   }
 
-  private onWorkerDeath(slot: Slot, reason: string): void {
+  private onWorkerDeath(slot: Slot, stage: string, reason: string): void {
     if (!this.slots.has(slot)) return;
     const job = slot.job;
     this.retire(slot);
-    if (job) this.failJob(job, 'process', reason);
+    if (job) this.failJob(job, stage, reason);
     this.dispatch();
   }
 
