@@ -99,8 +99,9 @@ CREATE TABLE cells (
   grid_col INTEGER,
   box TEXT,
   confidence REAL,
-  PRIMARY KEY (document_id, "table", "row", col)
-) STRICT, WITHOUT ROWID;
+  -- A rowid table with a unique key (not WITHOUT ROWID): rows are wide, and appends are cheaper this way.
+  UNIQUE (document_id, "table", "row", col)
+) STRICT;
 
 CREATE TABLE findings (
   id INTEGER PRIMARY KEY,
