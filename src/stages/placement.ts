@@ -153,7 +153,7 @@ function joinedNumbers(values: readonly ValueToken[], ncols: number): Candidate[
       const v = values[i]!;
       if (set.has(i - 1) && merged.length > 0) {
         const prev = merged[merged.length - 1]!;
-        if (!prev.token.digits || !v.digits) {
+        if (!prev.token.digits || !v.digits || prev.token.digits.startsWith('0')) {
           ok = false;
           break;
         }

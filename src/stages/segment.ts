@@ -42,17 +42,36 @@ export function matchHeading(text: string, kind: ReportKind): HeadingHit | null 
   const numbered = TOP_NUMERAL.test(t);
   const key = labelKey(t);
   if (key.length < 3) return null;
-  let best: HeadingHit | null = null;
-  for (const h of kind.headings) {
-    for (const label of [h.title, ...h.aliases]) {
-      const score = headingScore(key, labelKey(label));
-      if (score > (best?.score ?? 0)) best = { key: h.key, score, numbered };
-    }
-  }
+  const best = bestHeading(key, kind);
   if (!best) return null;
   // Without a numeral a heading must match closely; with one, a close variant is enough.
   const threshold = numbered ? 0.72 : 0.9;
-  return best.score >= threshold ? best : null;
+  return best.score >= threshold ? { ...best, numbered } : null;
+}
+
+const headingKeys = new WeakMap<ReportKind, { key: SectionKey; labels: string[] }[]>();
+const headingCache = new Map<string, { key: SectionKey; score: number } | null>();
+
+/** The best section for a folded heading text (memoised: reports repeat the same headings). */
+function bestHeading(text: string, kind: ReportKind): { key: SectionKey; score: number } | null {
+  const cacheKey = `${kind.name}\u0001${text}`;
+  const cached = headingCache.get(cacheKey);
+  if (cached !== undefined) return cached;
+  let defs = headingKeys.get(kind);
+  if (!defs) {
+    defs = kind.headings.map((h) => ({ key: h.key, labels: [h.title, ...h.aliases].map(labelKey) }));
+    headingKeys.set(kind, defs);
+  }
+  let best: { key: SectionKey; score: number } | null = null;
+  for (const h of defs) {
+    for (const label of h.labels) {
+      const score = headingScore(text, label);
+      if (score > (best?.score ?? 0)) best = { key: h.key, score };
+    }
+  }
+  if (headingCache.size > 100_000) headingCache.clear();
+  headingCache.set(cacheKey, best);
+  return best;
 }
 
 function headingScore(source: string, template: string): number {
