@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { analyseBytes, analyseText, cell, defaultSec3, reportText, rowValues, SEC3_LABELS_2021, SEC4_HEADER } from './helpers/report.js';
+import { analyseBytes, analyseText, cell, DEFAULT_SEC2, defaultSec3, reportText, rowValues, SEC3_LABELS_2021, SEC4_HEADER } from './helpers/report.js';
 
 const rulesOf = (doc: { findings: { rule: string }[] }) => doc.findings.map((f) => f.rule);
 
@@ -269,3 +269,16 @@ describe('load and segment', () => {
 
 void SEC3_LABELS_2021;
 void SEC4_HEADER;
+
+describe('tables: one cell per line (tables copied from web pages)', () => {
+  it('collects figures printed on the lines after their label', async () => {
+    const sec2 = DEFAULT_SEC2.replace(/\t/g, '\n').replace('行政规范性文件\n5\n1\n20', '行政规范性文件\n7\n1\n30');
+    const sec3 = defaultSec3();
+    const lines = reportText({ sec2, sec3 }).replace('一、本年新收政府信息公开申请数量\t\t4\t0\t0\t0\t0\t0\t4', '一、本年新收政府信息公开申请数量\n4\n0\n0\n0\n0\n0\n4');
+    const doc = await analyseText(lines);
+    expect(rowValues(doc, 'sec2_art20_1', 'normative')).toEqual([7, 1, 30]);
+    expect(rowValues(doc, 'sec3', 'new_received')).toEqual([4, 0, 0, 0, 0, 0, 4]);
+    expect(rowValues(doc, 'sec2_art20_8', 'fees')).toEqual([24252.311082]);
+    expect(doc.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+});

@@ -135,9 +135,17 @@ function gatherRows(
   for (const t of tables) if (!gathered.has(t.def.key)) gathered.set(t.def.key, emptyGathered());
   let current: TableIndex | null = null;
   let pending: string | null = null;
+  // A row whose figures may continue on the next lines (tables copied one cell per line).
+  let open: { g: Gathered; row: string; view: RowView; max: number } | null = null;
   const lastOrder = new Map<string, number>();
   for (let i = start; i < end; i++) {
     const v = view(i);
+    if (open && v.values.length > 0 && v.labels.length === 0 && open.view.values.length + v.values.length <= open.max) {
+      open.view = mergeVertical(open.view, v);
+      open.g.rows.set(open.row, open.view);
+      continue;
+    }
+    open = null;
     const labelText = rowLabel(v);
     const key = labelKey(labelText);
     const marker = tables.find((t) => t.markerKeys.some((m) => m.length > 0 && key.includes(m)));
@@ -172,7 +180,14 @@ function gatherRows(
     g.rows.set(match.row, v);
     g.prov ??= v.prov;
     lastOrder.set(match.table.def.key, match.order);
+    const max = Math.max(...match.table.def.variants.map((x) => x.columns.length));
+    if (v.values.length < max) open = { g, row: match.row, view: v, max };
   }
+}
+
+/** Joins a row's figures with figures printed on the following line(s); positions are lost. */
+function mergeVertical(a: RowView, b: RowView): RowView {
+  return { ...a, positions: 'none', values: [...a.values, ...b.values], dataFields: null, text: `${a.text} / ${b.text}` };
 }
 
 function looksLikeHeader(fields: string[], tables: TableIndex[]): boolean {
