@@ -282,3 +282,14 @@ describe('tables: one cell per line (tables copied from web pages)', () => {
     expect(doc.findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 });
+
+describe('cross-check: figures quoted in the text', () => {
+  it('warns when the overview quotes a request count the table does not print', async () => {
+    const doc = await analyseText(reportText({ overview: '2021年，共收到政府信息公开申请9件，均按时答复。' }));
+    expect(doc.findings.find((f) => f.rule === 'report/quoted-requests')).toMatchObject({ severity: 'warning', actual: '9', expected: '4' });
+  });
+  it('stays quiet when the quoted count agrees', async () => {
+    const doc = await analyseText(reportText({ overview: '2021年，共收到政府信息公开申请4件。' }));
+    expect(doc.findings.map((f) => f.rule)).not.toContain('report/quoted-requests');
+  });
+});
