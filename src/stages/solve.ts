@@ -81,6 +81,8 @@ export function solveTable(table: string, rows: string[], cols: string[], pendin
 
   function commit(p: PendingRow, agreeing: Evaluation[], chosenByIdentities: boolean): void {
     const rep = agreeing.reduce((a, b) => (b.candidate.prior < a.candidate.prior ? b : a));
+    // A cell is inferred only if no agreeing placement reads it; else its figure is read, its place chosen.
+    const neverRead = rep.candidate.slots.map((_, i) => agreeing.every((e) => e.candidate.slots[i]!.kind === 'unknown'));
     const inferred: string[] = [];
     rep.candidate.slots.forEach((slot, i) => {
       const target = p.targets[i]!;
@@ -92,6 +94,8 @@ export function solveTable(table: string, rows: string[], cols: string[], pendin
         cells.set(key, { value: slot.token.value, token: slot.token, method, prov: slot.token.prov });
       } else if (slot.kind === 'blank') {
         cells.set(key, { value: null, token: slot.token, method: 'blank', prov: slot.token?.prov ?? p.view.prov });
+      } else if (value !== undefined && value !== null && !neverRead[i]) {
+        cells.set(key, { value, token: null, method: 'identity-placed', prov: p.view.prov });
       } else if (value !== undefined && value !== null) {
         cells.set(key, { value, token: null, method: 'identity-inferred', prov: p.view.prov });
         inferred.push(target.col);
