@@ -304,3 +304,11 @@ describe('cross-check: figures quoted in the text', () => {
     expect(doc.findings.map((f) => f.rule)).not.toContain('report/quoted-requests');
   });
 });
+
+describe('segment: headings joined to their paragraph', () => {
+  it('recognises "一、总体情况2021年，……" as the overview heading', async () => {
+    const text = reportText().replace('一、总体情况\n\n2021年，本县认真贯彻落实《条例》。', '一、总体情况2021年，本县认真贯彻落实《中华人民共和国政府信息公开条例》，全面推进政务公开工作，取得了明显成效。');
+    const doc = await analyseText(text);
+    expect(doc.sections.map((s) => s.key)).toEqual(['overview', 'proactive', 'requests', 'review_litigation', 'problems', 'other']);
+  });
+});
