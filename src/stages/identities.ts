@@ -1,0 +1,113 @@
+/**
+ * The identities of a table as linear equations over its cells (Σ coef·cell = 0), and a propagator that
+ * solves an equation with a single unknown. Used twice: by the table stage to choose between placements
+ * of a damaged row, and by validate to check the figures as printed.
+ *
+ * Cells are addressed by index (row-major) and held in a Float64Array: NaN is an unknown cell (lost by
+ * the flattening); a blank cell is held as 0 — tables leave zeros blank, so an identity counts it as 0.
+ */
+import type { IdentityDef, ReportKind } from '../kind.js';
+
+export interface Equation {
+  id: string;
+  description: string;
+  /** The row (per-row identity) or column (per-col identity) the equation is about. */
+  row?: string;
+  col?: string;
+  /** Cell indexes and their coefficients (+1 left side, −1 right side). */
+  cells: Int32Array;
+  coefs: Int8Array;
+}
+
+/** The cells of one table and its equations. */
+export interface TableSpace {
+  rows: readonly string[];
+  cols: readonly string[];
+  equations: Equation[];
+}
+
+export const cellIndex = (space: TableSpace, row: string, col: string): number => space.rows.indexOf(row) * space.cols.length + space.cols.indexOf(col);
+
+export function tableSpace(table: string, rows: readonly string[], cols: readonly string[], kind: ReportKind): TableSpace {
+  const equations: Equation[] = [];
+  for (const def of kind.identities) if (def.table === table) equations.push(...instantiate(def, rows, cols));
+  return { rows, cols, equations };
+}
+
+function instantiate(def: IdentityDef, rows: readonly string[], cols: readonly string[]): Equation[] {
+  const rowAt = new Map(rows.map((r, i) => [r, i]));
+  const colAt = new Map(cols.map((c, i) => [c, i]));
+  const present = def.kind === 'per-col' ? rowAt : colAt;
+  const lhs = def.lhs.filter((k) => present.has(k));
+  const rhs = def.rhs.filter((k) => present.has(k));
+  if (lhs.length === 0 || rhs.length === 0) return [];
+  const across = def.kind === 'per-col' ? cols : rows;
+  return across.map((k) => {
+    const index = (side: string): number =>
+      def.kind === 'per-col' ? rowAt.get(side)! * cols.length + colAt.get(k)! : rowAt.get(k)! * cols.length + colAt.get(side)!;
+    const cells = Int32Array.from([...lhs, ...rhs].map(index));
+    const coefs = Int8Array.from([...lhs.map(() => 1), ...rhs.map(() => -1)]);
+    return def.kind === 'per-col'
+      ? { id: def.id, description: def.description, col: k, cells, coefs }
+      : { id: def.id, description: def.description, row: k, cells, coefs };
+  });
+}
+
+export interface Propagation {
+  /** The state after propagation: unknowns solved where an equation allowed it. */
+  state: Float64Array;
+  /** Equations whose cells are all known and that do not hold. */
+  violated: Equation[];
+  /** An unknown would have to be negative or fractional: this placement is impossible. */
+  impossible: boolean;
+}
+
+/** Solves unknowns one equation at a time until nothing changes; reports violated equations. */
+export function propagate(initial: Float64Array, equations: readonly Equation[]): Propagation {
+  const state = Float64Array.from(initial);
+  let impossible = false;
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const eq of equations) {
+      let sum = 0;
+      let unknownAt = -1;
+      let unknowns = 0;
+      for (let i = 0; i < eq.cells.length; i++) {
+        const v = state[eq.cells[i]!]!;
+        if (Number.isNaN(v)) {
+          unknowns++;
+          unknownAt = i;
+        } else sum += eq.coefs[i]! * v;
+      }
+      if (unknowns === 1) {
+        const value = round(-sum / eq.coefs[unknownAt]!);
+        if (value < 0 || !Number.isInteger(value)) impossible = true;
+        state[eq.cells[unknownAt]!] = value;
+        changed = true;
+      }
+    }
+  }
+  const violated = equations.filter((eq) => {
+    const s = sides(eq, state);
+    return s !== null && s[0] !== s[1];
+  });
+  return { state, violated, impossible };
+}
+
+/** The two sides of an equation as they stand: [lhs, rhs]; null while a cell is unknown. */
+export function sides(eq: Equation, state: Float64Array): [number, number] | null {
+  let lhs = 0;
+  let rhs = 0;
+  for (let i = 0; i < eq.cells.length; i++) {
+    const v = state[eq.cells[i]!]!;
+    if (Number.isNaN(v)) return null;
+    if (eq.coefs[i] === 1) lhs += v;
+    else rhs += v;
+  }
+  return [round(lhs), round(rhs)];
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6 + 0; // + 0 turns -0 into 0
+}
