@@ -52,7 +52,7 @@ function addBatchOptions(cmd: Command): Command {
     .option('--concurrency <n>', 'documents processed at once, each in a worker thread', String(availableParallelism()))
     .option('--timings', 'print time per stage, documents per second and peak memory')
     .option('--max-file-size <size>', 'larger files fail without being read', DEFAULTS.maxFileSize)
-    .option('--max-pages <n>', 'read at most this many pages of a PDF', DEFAULTS.maxPages)
+    .option('--max-pages <n>', 'a PDF with more pages fails without being parsed', DEFAULTS.maxPages)
     .option('--timeout <seconds>', 'time limit per document: one that takes longer is stopped and fails', DEFAULTS.timeout)
     .option('--max-memory <MB>', 'heap limit of each worker: a document needing more fails', DEFAULTS.maxMemory);
 }
