@@ -282,4 +282,25 @@ describe('Ctrl-C', () => {
     expect(resumed.stdout).toContain(`Ingested ${300 - storedNow} documents`);
     expect(query<{ n: number }>(db, 'SELECT COUNT(*) AS n FROM documents')[0]!.n).toBe(300);
   }, 120_000);
+
+  it('a second SIGINT abandons the document in flight: not stored, listed as abandoned', async () => {
+    const folder = join(dir, 'int-slow');
+    mkdirSync(folder);
+    // A document that takes seconds, first in walk order, with one worker: it is in flight when we interrupt.
+    writeFileSync(join(folder, 'a-slow.txt'), readFileSync(join(SAMPLES, readdirSync(SAMPLES).sort()[0]!), 'utf8').repeat(2500));
+    makeCopies(join(folder, 'z'), 3, 'after');
+    const db = join(dir, 'int-slow.sqlite');
+    const { child, done } = startCli(['ingest', folder, '--db', db, '--concurrency', '1', '--timeout', '60']);
+    await sleep(1000);
+    child.kill('SIGINT');
+    await sleep(200);
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('Abandoning the documents in flight');
+    expect(r.stdout).toMatch(/abandoned\s+\d+\s+in flight when stopped/);
+    expect(r.stdout).toMatch(/Abandoned:\n[\s\S]*a-slow\.txt/);
+    expect(query<{ n: number }>(db, 'SELECT COUNT(*) AS n FROM documents')[0]!.n).toBe(0);
+    expect(integrity(db)).toEqual({ integrity: 'ok', foreignKeys: 0 });
+  }, 60_000);
 });

@@ -88,6 +88,7 @@ export class Batch {
     if (!this.stopRequested) {
       this.stopRequested = true;
       this.summary.interrupted = true;
+      this.pool.dropQueued();
       const n = this.pool.pending;
       this.options.progress.message(
         `Interrupted: taking no new documents; finishing the ${n} in flight (Ctrl-C again abandons them).`,

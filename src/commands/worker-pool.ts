@@ -66,6 +66,11 @@ export class DocumentPool {
     return busy + this.queue.length;
   }
 
+  /** Drops the documents queued but not started (they resolve to null); those being processed go on. */
+  dropQueued(): void {
+    for (const job of this.queue.splice(0)) job.resolve(null);
+  }
+
   /** Stops every worker now; documents in flight or queued resolve to null (absent from the database). */
   async abort(): Promise<void> {
     this.closed = true;
