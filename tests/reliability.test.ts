@@ -53,6 +53,9 @@ function integrity(db: string): { integrity: string; foreignKeys: number } {
   }
 }
 
+/** The first text sample (samples/ also holds other formats of the same reports). */
+const firstTextSample = () => readdirSync(SAMPLES).filter((f) => f.endsWith('.txt')).sort()[0]!;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('hostile corpus', () => {
@@ -127,7 +130,7 @@ describe('limits', () => {
   it('stops a document over --timeout by terminating its worker; the batch goes on', () => {
     const folder = join(dir, 'slow');
     mkdirSync(folder);
-    const big = Buffer.from(readFileSync(join(SAMPLES, readdirSync(SAMPLES).sort()[0]!), 'utf8').repeat(2500));
+    const big = Buffer.from(readFileSync(join(SAMPLES, firstTextSample()), 'utf8').repeat(2500));
     writeFileSync(join(folder, 'big.txt'), big);
     makeCopies(join(folder, 'fine'), 3, 'fine');
     const db = join(dir, 'slow.sqlite');
@@ -143,7 +146,7 @@ describe('limits', () => {
   it('fails a document that needs more than --max-memory, in its worker, and goes on', () => {
     const folder = join(dir, 'memory');
     mkdirSync(folder);
-    writeFileSync(join(folder, 'big.txt'), readFileSync(join(SAMPLES, readdirSync(SAMPLES).sort()[0]!), 'utf8').repeat(2500));
+    writeFileSync(join(folder, 'big.txt'), readFileSync(join(SAMPLES, firstTextSample()), 'utf8').repeat(2500));
     makeCopies(join(folder, 'fine'), 2, 'mem');
     const r = runCli(['ingest', folder, '--db', join(dir, 'memory.sqlite'), '--max-memory', '64', '--concurrency', '1']);
     expect(r.code).toBe(1);
@@ -173,7 +176,21 @@ describe('SIGKILL at random points', () => {
     let killedWithSome = 0;
     for (let round = 0; round < 4; round++) {
       const { child, done } = startCli(['ingest', folder, '--db', db]);
-      await sleep(150 + Math.floor(Math.random() * 1200));
+      if (round === 0) {
+        // Anywhere from start-up (opening, migrating) on.
+        await sleep(Math.floor(Math.random() * 1500));
+      } else {
+        // Once a random number of documents has gone by (one progress line each).
+        const target = 1 + Math.floor(Math.random() * 80);
+        await new Promise<void>((resolve) => {
+          let lines = 0;
+          child.stderr!.on('data', (d: Buffer) => {
+            lines += (d.toString().match(/\n/g) ?? []).length;
+            if (lines >= target) resolve();
+          });
+          child.on('close', () => resolve());
+        });
+      }
       child.kill('SIGKILL');
       const r = await done;
       if (!existsSync(db)) continue; // killed before the database was created
@@ -287,7 +304,7 @@ describe('Ctrl-C', () => {
     const folder = join(dir, 'int-slow');
     mkdirSync(folder);
     // A document that takes seconds, first in walk order, with one worker: it is in flight when we interrupt.
-    writeFileSync(join(folder, 'a-slow.txt'), readFileSync(join(SAMPLES, readdirSync(SAMPLES).sort()[0]!), 'utf8').repeat(2500));
+    writeFileSync(join(folder, 'a-slow.txt'), readFileSync(join(SAMPLES, firstTextSample()), 'utf8').repeat(2500));
     makeCopies(join(folder, 'z'), 3, 'after');
     const db = join(dir, 'int-slow.sqlite');
     const { child, done } = startCli(['ingest', folder, '--db', db, '--concurrency', '1', '--timeout', '60']);
