@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { crc32, deflateRawSync, constants as zconst } from 'node:zlib';
 import iconv from 'iconv-lite';
 
-export type Expectation = 'processed' | 'failed' | 'duplicate' | 'ignored' | 'failed-or-processed';
+export type Expectation = 'processed' | 'failed' | 'duplicate' | 'ignored' | 'failed-or-processed' | 'unreadable-folder';
 
 export interface CorpusEntry {
   path: string;
@@ -113,6 +113,12 @@ export function makeHostileCorpus(dir: string, options: CorpusOptions): CorpusEn
   } catch {
     // no mkfifo on this system: leave it out
   }
+
+  // A folder that cannot be listed (mode 000; again only effective when not root), a report inside.
+  mkdirSync(join(dir, 'locked-folder'), { recursive: true });
+  writeFileSync(join(dir, 'locked-folder', 'inside.txt'), sampleText(0) + '\n（锁定目录）\n');
+  chmodSync(join(dir, 'locked-folder'), 0o000);
+  add('locked-folder', 'folder without permissions (cannot be listed)', 'unreadable-folder');
 
   // Files that are not reports by extension.
   writeFileSync(join(dir, 'notes.csv'), 'a,b\n1,2\n');

@@ -173,7 +173,8 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       // Commander already printed its message (or the help/version).
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2;
+      // --help and --version exit 0; a missing command (help shown on stderr) or a bad flag is a usage error.
+      return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof UsageError) {
       process.stderr.write(`ogi: ${e.message}\n(run with --help for usage)\n`);

@@ -49,7 +49,7 @@ export async function ingest(options: IngestOptions): Promise<BatchResult> {
       for await (const entry of walkInputs(options.inputs)) {
         if (!batch.accepting) break;
         if (entry.kind === 'ignored') summary.ignored++;
-        else if (entry.kind === 'unreadable-folder') summary.unreadableFolders.push({ path: entry.path, stage: null, reason: `cannot list the folder (${entry.reason})` });
+        else if (entry.kind === 'unreadable-folder') summary.unreadableFolders.push({ path: entry.path, stage: null, reason: `cannot list the folder (${entry.reason}): its files were not ingested; give the user running ogi permission to read it` });
         else {
           const info = await stat(entry.path).catch(() => null);
           const seen = { path: entry.path, sizeBytes: info?.size ?? null, mtimeMs: info ? Math.trunc(info.mtimeMs) : null };
