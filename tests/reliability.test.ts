@@ -6,9 +6,11 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHostileCorpus } from '../scripts/make-hostile-corpus.js';
+import { DocumentPool } from '../src/commands/worker-pool.js';
 import type { CorpusEntry } from '../scripts/make-hostile-corpus.js';
 import { assertBuilt, query, runCli, SAMPLES, startCli } from './helpers/cli.js';
 import type { CliResult } from './helpers/cli.js';
@@ -342,4 +344,37 @@ describe('Ctrl-C', () => {
     expect(query<{ file_name: string }>(db, 'SELECT file_name FROM documents ORDER BY file_name')).toEqual([{ file_name: 'a-fast-1.txt' }, { file_name: 'a-fast-2.txt' }]);
     expect(integrity(db)).toEqual({ integrity: 'ok', foreignKeys: 0 });
   }, 60_000);
+});
+
+describe('worker pool', () => {
+  const workerUrl = new URL('../dist/src/commands/document-worker.js', import.meta.url);
+  const textSamples = () => readdirSync(SAMPLES).filter((f) => f.endsWith('.txt')).sort().map((f) => join(SAMPLES, f));
+
+  it('runs documents on reused workers and returns each ProcessedDocument', async () => {
+    const pool = new DocumentPool({ size: 2, timeoutS: 30, maxMemoryMb: 256, processOptions: {}, workerUrl });
+    try {
+      const paths = [...textSamples(), ...textSamples()];
+      const docs = await Promise.all(paths.map((p) => pool.process(p)));
+      expect(docs.map((d) => d?.path)).toEqual(paths);
+      expect(docs.every((d) => d !== null && d.status !== 'failed' && d.meta.agency)).toBe(true);
+      expect(docs[0]!.id).toBe(docs[5]!.id);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a worker that cannot start fails the documents with a reason instead of respawning forever', async () => {
+    const bad = join(dir, 'bad-worker.mjs');
+    writeFileSync(bad, 'throw new Error("broken install");\n');
+    const pool = new DocumentPool({ size: 2, timeoutS: 30, maxMemoryMb: 256, processOptions: {}, workerUrl: pathToFileURL(bad) });
+    try {
+      const docs = await Promise.all(textSamples().map((p) => pool.process(p)));
+      for (const d of docs) {
+        expect(d).toMatchObject({ status: 'failed', failedStage: 'worker' });
+        expect(d!.error).toMatch(/the worker thread could not start .*broken install/);
+      }
+    } finally {
+      await pool.close();
+    }
+  });
 });

@@ -107,7 +107,10 @@ export class Batch {
     }
     // The worker may have been given a relative or differently spelled path: record the walked one.
     doc.path = seen.path;
-    if (this.summary.fatal) return;
+    if (this.summary.fatal) {
+      this.summary.abandoned.push(seen.path);
+      return;
+    }
     const t0 = performance.now();
     try {
       const outcome = this.store(doc, seen);

@@ -47,6 +47,7 @@ export class DocumentPool {
   private readonly slots = new Set<Slot>();
   private nextJobId = 1;
   private closed = false;
+  private startupFailure: string | null = null;
 
   constructor(private readonly options: PoolOptions) {}
 
@@ -54,8 +55,12 @@ export class DocumentPool {
   process(path: string): Promise<ProcessedDocument | null> {
     if (this.closed) return Promise.resolve(null);
     return new Promise((resolve) => {
-      this.queue.push({ jobId: this.nextJobId++, path, resolve });
-      this.dispatch();
+      const job = { jobId: this.nextJobId++, path, resolve };
+      if (this.startupFailure) this.failJob(job, 'worker', this.startupFailure);
+      else {
+        this.queue.push(job);
+        this.dispatch();
+      }
     });
   }
 
@@ -167,8 +172,15 @@ export class DocumentPool {
   private onWorkerDeath(slot: Slot, stage: string, reason: string): void {
     if (!this.slots.has(slot)) return;
     const job = slot.job;
+    const wasReady = slot.ready;
     this.retire(slot);
     if (job) this.failJob(job, stage, reason);
+    if (!wasReady) {
+      // A worker that dies while starting will die again: fail what waits instead of respawning forever.
+      this.startupFailure = `the worker thread could not start (${reason}); this is a bug or a broken installation`;
+      for (const queued of this.queue.splice(0)) this.failJob(queued, 'worker', this.startupFailure);
+      return;
+    }
     this.dispatch();
   }
 
