@@ -318,21 +318,26 @@ function pickArticle(body: Element, stats: TextStats): Element {
     for (const c of children) if (!best || stats.of(c).text > stats.of(best).text) best = c;
     if (!best || total === 0 || stats.of(best).text < total * 0.8) break;
     const others = elementChildren(current).filter((c) => c !== best);
-    if (others.some((o) => holdsReportContent(o))) break;
+    if (others.some((o) => holdsReportContent(o, stats))) break;
     current = best;
   }
   return current;
 }
 
-function holdsReportContent(el: Element): boolean {
-  if (el.name === 'table' && !hasNestedTable(el) && countRows(el) >= 3) return true;
-  if (el.name !== 'table' && hasDataTable(el)) return true;
+function holdsReportContent(el: Element, stats: TextStats): boolean {
+  if (el.name === 'table' && !hasNestedTable(el)) return isDataTable(el, stats);
+  if (el.name !== 'table' && hasDataTable(el, stats)) return true;
   return longestTextRun(el) >= 200;
 }
 
-function hasDataTable(el: Element): boolean {
+/** A table of figures or labels, not a menu: three rows or more and some text outside links. */
+function isDataTable(table: Element, stats: TextStats): boolean {
+  return countRows(table) >= 3 && stats.of(table).text >= 20;
+}
+
+function hasDataTable(el: Element, stats: TextStats): boolean {
   for (const c of elementChildren(el)) {
-    if (c.name === 'table' ? !hasNestedTable(c) && countRows(c) >= 3 : hasDataTable(c)) return true;
+    if (c.name === 'table' ? !hasNestedTable(c) && isDataTable(c, stats) : hasDataTable(c, stats)) return true;
   }
   return false;
 }
