@@ -69,10 +69,10 @@ describe('docx: merged cells', () => {
     ]);
   });
 
-  it('keeps a row that starts late (gridBefore) and merges inside content controls (sdt) in their columns', () => {
+  it('keeps a row that starts late (gridBefore), and merges across content controls (sdt) and bookmarks, in their columns', () => {
     const xml = docXml(`<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>
 <w:tr>${tc('项目', '<w:vMerge w:val="restart"/>')}${tc('数量')}${tc('总计')}</w:tr>
-<w:sdt><w:sdtContent><w:tr>${tc('', '<w:vMerge/>')}${tc('3')}${tc('3')}</w:tr></w:sdtContent></w:sdt>
+<w:bookmarkStart w:id="1" w:name="t1"/><w:sdt><w:sdtContent><w:tr>${tc('', '<w:vMerge/>')}${tc('3')}${tc('3')}</w:tr></w:sdtContent></w:sdt><w:bookmarkEnd w:id="1"/>
 <w:tr><w:trPr><w:gridBefore w:val="1"/></w:trPr>${tc('5')}${tc('5')}</w:tr>
 </w:tbl>`);
     expect(rows(wordXmlToDocument(xml).blocks).map(texts)).toEqual([
