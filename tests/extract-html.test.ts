@@ -114,6 +114,13 @@ describe('html tables: rowspan/colspan expansion', () => {
   });
 });
 
+describe('html tables: limits', () => {
+  it('refuses a table whose spans blow up to an absurd grid, with a clear reason', () => {
+    const rowsHtml = '<tr><td colspan="200">x</td></tr>'.repeat(1100);
+    expect(() => htmlToDocument(page(`<table>${rowsHtml}</table>`))).toThrow(/expands to more than 200000 grid cells/);
+  });
+});
+
 describe('html decoding', () => {
   const body = '<p>三、收到和处理政府信息公开申请情况</p><p>危及“三安全一稳定”——０１２</p>';
 
@@ -218,6 +225,12 @@ describe('html: a page without the report says why', () => {
     const f = processed.findings.find((x) => x.rule === 'extract/html-no-report');
     expect(f?.severity).toBe('error');
     expect(f?.message).toContain('/content/2022/nb.html');
+  });
+
+  it('names the frame of a frameset page', () => {
+    const doc = htmlToDocument('<html><head><title>年报</title></head><frameset rows="80,*"><frame src="top.html"><frame src="nb2021.html"></frameset></html>');
+    expect(doc.findings[0]?.message).toMatch(/src="top\.html" and 1 more/);
+    expect(doc.findings[0]?.actual).toBe('top.html nb2021.html');
   });
 
   it('points at the script whose string holds the report', () => {

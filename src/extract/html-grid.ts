@@ -11,6 +11,7 @@
  *   the table stage, which right-aligns the data columns of a grid row, finds a figure spanning three
  *   columns (2021 layout: 本年处理决定数量 over the three data columns of the 第二十条 table) in the last column.
  */
+import { DocumentError } from '../findings.js';
 import type { RowBlock, SourceField } from '../types.js';
 
 /** One source cell, before expansion. */
@@ -60,7 +61,7 @@ export function expandGrid(rows: readonly (readonly SourceCell[])[]): GridSlot[]
           if (target[c + dc] !== undefined) continue;
           target[c + dc] = { text: cell.text, cellId: id, origin: dr === 0 && dc === 0, originRow: r, originCol: c };
           cells++;
-          if (cells > MAX_GRID_CELLS) throw new RangeError(`table grid exceeds ${MAX_GRID_CELLS} cells`);
+          if (cells > MAX_GRID_CELLS) throw new DocumentError('extract', `a table expands to more than ${MAX_GRID_CELLS} grid cells (row/column spans out of proportion); the file is malformed`);
         }
       }
       c += colspan;
