@@ -241,6 +241,16 @@ describe('html: a page without the report says why', () => {
     expect(doc.findings[0]!.message).toMatch(/JavaScript string \(script #1, about \d+ Chinese characters/);
   });
 
+  it('names the attachment when the page only links the report', () => {
+    const doc = htmlToDocument(page('<div class="content"><p>附件：<a href="/upload/2022/nb2021.pdf">某某县2021年政府信息公开工作年度报告.pdf</a></p></div>'));
+    expect(doc.findings[0]?.message).toMatch(/attachment \("某某县2021年政府信息公开工作年度报告\.pdf", href="\/upload\/2022\/nb2021\.pdf"\)/);
+  });
+
+  it('says when the report is only shown as images', () => {
+    const doc = htmlToDocument(page('<div class="content"><p><img src="1.jpg"></p><p><img src="2.jpg"></p></div>'));
+    expect(doc.findings[0]?.message).toMatch(/only as 2 images/);
+  });
+
   it('says nothing on a normal page', () => {
     const doc = htmlToDocument(page(`<p>一、总体情况</p><p>${'本机关认真贯彻落实政府信息公开条例。'.repeat(20)}</p><script>var a = "统计";</script>`));
     expect(doc.findings).toEqual([]);

@@ -134,6 +134,7 @@ export function htmlToDocument(html: string, options: HtmlToDocumentOptions = {}
 
   const { blocks, tableCount } = itemsToBlocks(items.filter((it) => it.kind === 'table' || !isChromeText(it.text)));
   meta.tableCount = tableCount;
+  probe.images = $(article).find('img').length;
   const findings = noReportFindings(probe, countCjk(blocks));
   return { format: 'html', blocks, findings, meta };
 }
@@ -172,6 +173,10 @@ export function itemsToBlocks(items: readonly Item[]): { blocks: Block[]; tableC
 
 interface HiddenContentProbe {
   iframes: string[];
+  /** Links to documents (the report published as an attachment: .pdf, .doc, .docx, .wps, .ofd…). */
+  attachments: { href: string; text: string }[];
+  /** Images in the article (a report shown only as scans). */
+  images: number;
   /** The script holding the most Chinese text: its index, character count and a snippet. */
   script: { index: number; cjk: number; snippet: string } | null;
 }
@@ -184,6 +189,10 @@ function probeHiddenContent($: cheerio.CheerioAPI): HiddenContentProbe {
     .map((_, el) => $(el).attr('src') ?? '')
     .get()
     .filter((s) => s.trim() !== '' && !/^(about:|javascript:)/i.test(s));
+  const attachments = $('a[href]')
+    .map((_, el) => ({ href: $(el).attr('href') ?? '', text: cleanInline($(el).text()) }))
+    .get()
+    .filter((a) => ATTACHMENT.test(a.href));
   let script: HiddenContentProbe['script'] = null;
   $('script').each((index, el) => {
     const code = $(el).text();
@@ -193,8 +202,10 @@ function probeHiddenContent($: cheerio.CheerioAPI): HiddenContentProbe {
       script = { index: index + 1, cjk, snippet: code.slice(Math.max(0, at - 30), at + 40).replace(/\s+/g, ' ').trim() };
     }
   });
-  return { iframes, script };
+  return { iframes, attachments, images: 0, script };
 }
+
+const ATTACHMENT = /\.(pdf|docx?|wps|ofd|xlsx?|et)(?:[?#]|$)/i;
 
 /** A page whose report is behind an iframe or inside a script says so, instead of coming back empty. */
 function noReportFindings(probe: HiddenContentProbe, visibleCjk: number): Finding[] {
@@ -215,6 +226,24 @@ function noReportFindings(probe: HiddenContentProbe, visibleCjk: number): Findin
         'error',
         `the report text sits inside a JavaScript string (script #${probe.script.index}, about ${probe.script.cjk} Chinese characters, near "${probe.script.snippet}") and only appears when a browser runs it; save the page as rendered by a browser and ingest that instead`,
         { actual: `script #${probe.script.index}` },
+      ),
+    );
+  } else if (probe.attachments.length > 0 && visibleCjk < 200) {
+    const a = probe.attachments[0]!;
+    out.push(
+      finding(
+        'extract/html-no-report',
+        'error',
+        `the page shows no report text: it links the report as an attachment (${a.text ? `"${a.text}", ` : ''}href="${a.href}"); download the attachment and ingest it instead`,
+        { actual: probe.attachments.map((x) => x.href).join(' ') },
+      ),
+    );
+  } else if (probe.images > 0 && visibleCjk < 200) {
+    out.push(
+      finding(
+        'extract/html-no-report',
+        'error',
+        `the page shows the report only as ${probe.images} image${probe.images > 1 ? 's' : ''} (scans, no text); get the original document (PDF or Word) and ingest that instead`,
       ),
     );
   } else if (visibleCjk < 20) {
