@@ -207,6 +207,13 @@ describe('html: finding the report inside the page', () => {
     }
   });
 
+  it('does not repeat the title when the body prints it again', () => {
+    const doc = htmlToDocument(
+      page(`<div class="nav"><a href="/">首页</a></div><div class="art"><h1>某某县2021年政府信息公开工作年度报告</h1><div id="zoom"><p>某某县 2021年政府信息公开工作年度报告</p><p>${'本县推进政务公开。'.repeat(30)}</p></div></div>`),
+    );
+    expect(paragraphs(doc.blocks).filter((t) => t.includes('年度报告'))).toHaveLength(1);
+  });
+
   it('keeps a report split over sibling blocks whole', () => {
     const long = '推进政务公开工作，提升政府信息公开质量和实效，'.repeat(10);
     const doc = htmlToDocument(page(`<div class="main"><div class="part1"><p>一、总体情况</p><p>${long}${long}${long}</p></div><div class="part2"><p>五、存在的主要问题及改进情况</p><p>${long}</p></div></div>`));

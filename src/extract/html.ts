@@ -121,7 +121,7 @@ export function htmlToDocument(html: string, options: HtmlToDocumentOptions = {}
     return { format: 'html', blocks: [], findings: noReportFindings(probe, 0), meta: { ...meta, tableCount: 0 } };
   }
   const stats = new TextStats();
-  removeChrome($, body, stats);
+  if (options.findArticle !== false) removeChrome($, body, stats);
   const article = options.findArticle === false ? body : pickArticle(body, stats);
   meta.article = describeElement(article);
 
@@ -131,6 +131,9 @@ export function htmlToDocument(html: string, options: HtmlToDocumentOptions = {}
   const walker = new ArticleWalker(items);
   walker.walk(article);
   walker.flush();
+  // Many sites print the title again at the top of the body: keep one.
+  const second = items[1];
+  if (title && second?.kind === 'paragraph' && second.text.replace(/\s+/g, '') === title.replace(/\s+/g, '')) items.shift();
 
   const { blocks, tableCount } = itemsToBlocks(items.filter((it) => it.kind === 'table' || !isChromeText(it.text)));
   meta.tableCount = tableCount;
@@ -139,7 +142,11 @@ export function htmlToDocument(html: string, options: HtmlToDocumentOptions = {}
   return { format: 'html', blocks, findings, meta };
 }
 
-/** Turns items into blocks with running line numbers (one per paragraph, one per grid row). */
+/**
+ * Turns items into blocks with running line numbers (one per paragraph, one per grid row).
+ * `tableIndex` counts the data tables (two columns or more) in document order; layout tables and
+ * one-column boxes are read as text and not counted.
+ */
 export function itemsToBlocks(items: readonly Item[]): { blocks: Block[]; tableCount: number } {
   const blocks: Block[] = [];
   let line = 1;
