@@ -94,6 +94,20 @@ describe('docx: merged cells', () => {
     ]);
   });
 
+  it('reads a paragraph whose columns are set with tabs as a tab row (indentation tabs are not columns)', () => {
+    const run = (parts: string[]): string => `<w:p><w:r>${parts.map((x) => (x === '\t' ? '<w:tab/>' : `<w:t>${x}</w:t>`)).join('')}</w:r></w:p>`;
+    const doc = wordXmlToDocument(docXml(run(['\t', '一、总体情况']) + run(['行政处罚', '\t', '12', '\t', '\t', '3'])));
+    expect(doc.blocks).toEqual([
+      { kind: 'paragraph', text: '一、总体情况', prov: { line: 1 } },
+      {
+        kind: 'row',
+        positions: 'tab',
+        prov: { line: 2 },
+        fields: ['行政处罚', '12', '', '3'].map((text, col) => ({ text, col, prov: { line: 2 } })),
+      },
+    ]);
+  });
+
   it('reads the generated sample .docx files through the zip reader', async () => {
     const doc = extractDocx(await loadFile(join(SAMPLES, '000_e7764d80f1cd94c2.docx')));
     expect(doc.meta).toMatchObject({ tableCount: 3, mainPart: 'word/document.xml' });
@@ -178,5 +192,20 @@ describe('legacy Word formats', () => {
   it('a password-protected .docx (OLE encrypted package) says so', async () => {
     const doc = await processFile(write('locked.docx', Buffer.concat([ole, Buffer.from('EncryptedPackage', 'utf16le')])));
     expect(doc.error).toMatch(/password-protected/);
+  });
+});
+
+describe('docx typed with tabs instead of a table', () => {
+  it('reads like the text it was typed from: the gold figures of every sample', async () => {
+    const { diffAgainstGold, loadGold } = await import('./helpers/gold.js');
+    const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    for (const { base, gold } of loadGold()) {
+      const lines = readFileSync(join(SAMPLES, `${base}.txt`), 'utf8').split(/\r?\n/);
+      const body = lines
+        .map((l) => `<w:p><w:r>${l.split('\t').map((t, i) => `${i > 0 ? '<w:tab/>' : ''}<w:t xml:space="preserve">${esc(t)}</w:t>`).join('')}</w:r></w:p>`)
+        .join('');
+      const doc = await processFile(write(`${base}.tabs.docx`, makeDocx(docXml(body))));
+      expect(diffAgainstGold(doc, gold), base).toEqual([]);
+    }
   });
 });

@@ -95,6 +95,15 @@ describe('html tables: rowspan/colspan expansion', () => {
     expect(r[5]!.fields[1]!.prov).toMatchObject({ gridRow: 5, gridCol: 1 });
   });
 
+  it('keeps the lines and tab columns of preformatted text', () => {
+    const d = htmlToDocument(page('<pre>四、政府信息公开行政复议、行政诉讼情况\n结果维持\t结果纠正\n1\t0\n</pre>'));
+    expect(d.blocks.map((b) => (b.kind === 'paragraph' ? b.text : [b.positions, ...texts(b)]))).toEqual([
+      '四、政府信息公开行政复议、行政诉讼情况',
+      ['tab', '结果维持', '结果纠正'],
+      ['tab', '1', '0'],
+    ]);
+  });
+
   it('joins a header label broken by <br> or inner paragraphs', () => {
     const d = htmlToDocument(page('<table><tr><th>结果<br>维持</th><th><p>其他</p><p>结果</p></th><th>Total<br/>count</th></tr><tr><td>1</td><td>2</td><td>3</td></tr></table>'));
     expect(texts(rows(d.blocks)[0]!)).toEqual(['结果维持', '其他结果', 'Total count']);

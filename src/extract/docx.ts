@@ -21,7 +21,7 @@ import { DocumentError } from '../findings.js';
 import type { LoadedFile } from '../stages/load.js';
 import type { SourceDocument } from '../types.js';
 import type { SourceCell } from './html-grid.js';
-import { cleanInline, itemsToBlocks, joinPieces } from './html.js';
+import { cleanInline, itemsToBlocks, joinPieces, lineItem } from './html.js';
 import type { Item } from './html.js';
 import { ZipArchive } from './zip-reader.js';
 
@@ -76,7 +76,10 @@ const WRAPPERS = new Set(['w:sdt', 'w:sdtContent', 'w:customXml', 'w:smartTag', 
 function readBlockContainer(node: Element, items: Item[]): void {
   for (const child of elements(node)) {
     if (child.name === 'w:p') {
-      for (const text of paragraphLines(child)) if (text !== '') items.push({ kind: 'paragraph', text });
+      for (const raw of rawParagraphLines(child)) {
+        const item = lineItem(raw);
+        if (item) items.push(item);
+      }
     } else if (child.name === 'w:tbl') {
       items.push({ kind: 'table', rows: readTable(child) });
     } else if (WRAPPERS.has(child.name)) {
@@ -85,11 +88,19 @@ function readBlockContainer(node: Element, items: Item[]): void {
   }
 }
 
-/** A paragraph's text; a manual line break (<w:br/>, <w:cr/>) splits it, as <br> does in HTML. */
-function paragraphLines(p: Element): string[] {
+/**
+ * A paragraph's lines, tabs kept: a manual line break (<w:br/>, <w:cr/>) splits it, as <br> does in
+ * HTML; tabs (<w:tab/>) stay, since Word users set table columns with them.
+ */
+function rawParagraphLines(p: Element): string[] {
   const lines: string[] = [''];
   collectRunText(p, lines);
-  return lines.map(cleanInline);
+  return lines;
+}
+
+/** A paragraph's lines as clean text (inside table cells, where tabs carry no columns). */
+function paragraphLines(p: Element): string[] {
+  return rawParagraphLines(p).map(cleanInline);
 }
 
 function collectRunText(node: Element, lines: string[]): void {
@@ -100,7 +111,7 @@ function collectRunText(node: Element, lines: string[]): void {
         break;
       case 'w:tab':
       case 'w:ptab':
-        lines[lines.length - 1] += ' ';
+        lines[lines.length - 1] += '\t';
         break;
       case 'w:br':
       case 'w:cr':

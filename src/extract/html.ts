@@ -107,7 +107,22 @@ export interface HtmlToDocumentOptions {
 }
 
 /** An item of the article in document order: a paragraph of text or a data table's source rows. */
-export type Item = { kind: 'paragraph'; text: string } | { kind: 'table'; rows: SourceCell[][] };
+export type Item =
+  | { kind: 'paragraph'; text: string }
+  | { kind: 'table'; rows: SourceCell[][] }
+  /** A line whose columns are set with tabs (a Word paragraph, a <pre> line): a table row with weak positions. */
+  | { kind: 'tabs'; fields: string[] };
+
+/**
+ * A line of text as an item: a paragraph, or a `tabs` row when tabs separate words inside it
+ * (leading and trailing tabs are only indentation).
+ */
+export function lineItem(raw: string): Item | null {
+  const inner = raw.replace(/^[\t ]+|[\t ]+$/g, '');
+  if (/\S\t+\S/.test(inner)) return { kind: 'tabs', fields: inner.split('\t').map(cleanInline) };
+  const text = cleanInline(raw);
+  return text === '' ? null : { kind: 'paragraph', text };
+}
 
 export function htmlToDocument(html: string, options: HtmlToDocumentOptions = {}): SourceDocument {
   const $ = cheerio.load(html);
@@ -135,7 +150,7 @@ export function htmlToDocument(html: string, options: HtmlToDocumentOptions = {}
   const second = items[1];
   if (title && second?.kind === 'paragraph' && second.text.replace(/\s+/g, '') === title.replace(/\s+/g, '')) items.shift();
 
-  const { blocks, tableCount } = itemsToBlocks(items.filter((it) => it.kind === 'table' || !isChromeText(it.text)));
+  const { blocks, tableCount } = itemsToBlocks(items.filter((it) => it.kind !== 'paragraph' || !isChromeText(it.text)));
   meta.tableCount = tableCount;
   probe.images = $(article).find('img').length;
   const findings = noReportFindings(probe, countCjk(blocks));
@@ -154,6 +169,12 @@ export function itemsToBlocks(items: readonly Item[]): { blocks: Block[]; tableC
   for (const item of items) {
     if (item.kind === 'paragraph') {
       blocks.push({ kind: 'paragraph', text: item.text, prov: { line } });
+      line++;
+      continue;
+    }
+    if (item.kind === 'tabs') {
+      const fields = item.fields.map((text, col) => ({ text, col, prov: { line } }));
+      blocks.push({ kind: 'row', positions: 'tab', fields, prov: { line } });
       line++;
       continue;
     }
@@ -448,6 +469,15 @@ class ArticleWalker {
     const name = node.name;
     if (name === 'br') {
       this.flush();
+      return;
+    }
+    if (name === 'pre') {
+      // Preformatted text keeps its lines and tabs: a report pasted as text, tables set with tabs.
+      this.flush();
+      for (const raw of textOf(node).split(/\r?\n/)) {
+        const item = lineItem(raw);
+        if (item) this.items.push(item);
+      }
       return;
     }
     if (name === 'table' && !hasNestedTable(node)) {
