@@ -104,6 +104,16 @@ describe('html tables: rowspan/colspan expansion', () => {
     ]);
   });
 
+  it('drops a trailing column that is blank in every row, so the last figure stays last', () => {
+    const d = htmlToDocument(
+      page('<table><tr><td>信息内容</td><td>本年处理决定数量</td><td></td><td>&nbsp;</td></tr><tr><td>行政许可</td><td>47268</td><td></td><td></td></tr></table>'),
+    );
+    expect(rows(d.blocks).map((r) => [r.gridWidth, ...texts(r)])).toEqual([
+      [2, '信息内容', '本年处理决定数量'],
+      [2, '行政许可', '47268'],
+    ]);
+  });
+
   it('joins a header label broken by <br> or inner paragraphs', () => {
     const d = htmlToDocument(page('<table><tr><th>结果<br>维持</th><th><p>其他</p><p>结果</p></th><th>Total<br/>count</th></tr><tr><td>1</td><td>2</td><td>3</td></tr></table>'));
     expect(texts(rows(d.blocks)[0]!)).toEqual(['结果维持', '其他结果', 'Total count']);

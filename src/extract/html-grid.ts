@@ -141,6 +141,27 @@ export function keptColumns(grid: readonly (readonly GridSlot[])[], band: [numbe
   return kept;
 }
 
+/**
+ * Drops kept columns at the right edge that are empty in every row of the band: a trailing blank
+ * column (an extra <td> in every row, as pages converted from spreadsheets or typed tables carry)
+ * would otherwise stand where the table stage looks for the last data column. Interior blank
+ * columns are kept: in a table without header rows they may be a real column that is all blank.
+ */
+export function trimTrailingEmptyColumns(grid: readonly (readonly GridSlot[])[], band: [number, number], kept: number[]): number[] {
+  const out = [...kept];
+  while (out.length > 1) {
+    const c = out[out.length - 1]!;
+    let empty = true;
+    for (let r = band[0]; r < band[1] && empty; r++) {
+      const row = grid[r]!;
+      if (!isFullWidthTitleRow(row) && slotText(row[c]!) !== '') empty = false;
+    }
+    if (!empty) break;
+    out.pop();
+  }
+  return out;
+}
+
 export interface GridRowsOptions {
   tableIndex: number;
   /** Line number of the table's first row in the document's text rendering; one line per row. */
@@ -155,7 +176,7 @@ export interface GridRowsOptions {
 export function gridToRowBlocks(grid: readonly (readonly GridSlot[])[], options: GridRowsOptions): { blocks: RowBlock[]; lines: number } {
   const blocks: RowBlock[] = [];
   for (const band of findBands(grid)) {
-    const kept = keptColumns(grid, band);
+    const kept = trimTrailingEmptyColumns(grid, band, keptColumns(grid, band));
     for (let r = band[0]; r < band[1]; r++) {
       const line = options.firstLine + r;
       const row = grid[r]!;
