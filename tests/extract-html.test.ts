@@ -226,6 +226,15 @@ describe('html: finding the report inside the page', () => {
     }
   });
 
+  it('drops bare menu lines when the report sits directly in <body>', () => {
+    const long = '本机关认真贯彻落实政府信息公开条例，推进政务公开。'.repeat(8);
+    const doc = htmlToDocument(
+      page(`<ul><li><a href="/">首页</a></li><li><a href="/zwgk/">政务公开</a></li></ul><p>一、总体情况</p><p>${long}</p><p>网址：<a href="http://www.example.gov.cn">www.example.gov.cn</a></p><table><tr><td>行政许可</td><td>1</td></tr><tr><td>行政处罚</td><td>2</td></tr><tr><td>行政强制</td><td>3</td></tr></table><div><a href="#">关于我们</a> | <a href="#">网站地图</a></div>`),
+    );
+    expect(doc.meta.article).toBe('body');
+    expect(paragraphs(doc.blocks)).toEqual(['一、总体情况', long, '网址：www.example.gov.cn']);
+  });
+
   it('does not repeat the title when the body prints it again', () => {
     const doc = htmlToDocument(
       page(`<div class="nav"><a href="/">首页</a></div><div class="art"><h1>某某县2021年政府信息公开工作年度报告</h1><div id="zoom"><p>某某县 2021年政府信息公开工作年度报告</p><p>${'本县推进政务公开。'.repeat(30)}</p></div></div>`),

@@ -143,7 +143,7 @@ export function htmlToDocument(html: string, options: HtmlToDocumentOptions = {}
   const items: Item[] = [];
   const title = article === body ? null : titleBefore(article);
   if (title) items.push({ kind: 'paragraph', text: title });
-  const walker = new ArticleWalker(items);
+  const walker = new ArticleWalker(items, options.findArticle !== false && article === body);
   walker.walk(article);
   walker.flush();
   // Many sites print the title again at the top of the body: keep one.
@@ -457,12 +457,21 @@ const BLOCK_TAGS = new Set([
 
 class ArticleWalker {
   private buffer: string[] = [];
+  /** How much of the buffered text is not inside a link. */
+  private plainChars = 0;
+  private linkDepth = 0;
 
-  constructor(private readonly items: Item[]) {}
+  /** `dropLinkOnly`: no article was found, so short link-only lines (menus) are dropped. */
+  constructor(
+    private readonly items: Item[],
+    private readonly dropLinkOnly = false,
+  ) {}
 
   walk(node: AnyNode): void {
     if (node.type === 'text') {
       this.buffer.push(node.data);
+      // Separators between menu links (" | ", " > ", "·") are not text of their own.
+      if (this.linkDepth === 0) this.plainChars += node.data.replace(/[\s|｜·•/>»<«\-–—]+/g, '').length;
       return;
     }
     if (node.type !== 'tag') return;
@@ -489,13 +498,19 @@ class ArticleWalker {
     }
     const block = BLOCK_TAGS.has(name);
     if (block) this.flush();
+    if (name === 'a') this.linkDepth++;
     for (const child of node.children) this.walk(child);
+    if (name === 'a') this.linkDepth--;
     if (block) this.flush();
   }
 
   flush(): void {
-    this.pushParagraph(this.buffer.join(''));
+    const raw = this.buffer.join('');
+    const linkOnly = this.plainChars === 0;
     this.buffer = [];
+    this.plainChars = 0;
+    if (this.dropLinkOnly && linkOnly && cleanInline(raw).length <= 40) return;
+    this.pushParagraph(raw);
   }
 
   private pushParagraph(raw: string): void {
