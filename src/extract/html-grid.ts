@@ -7,9 +7,13 @@
  *   carries its own parent labels (三、本年度办理结果 on every outcome row) and each column its header
  *   group (法人或其他组织 over five columns). A NUMERIC cell is never repeated: it sits in its first slot
  *   and the other slots are '' — a figure printed once must be read once.
- * - Columns that exist only because of spans are folded away per band (see `compactBands`), so that
- *   the table stage, which right-aligns the data columns of a grid row, finds a figure spanning three
- *   columns (2021 layout: 本年处理决定数量 over the three data columns of the 第二十条 table) in the last column.
+ * - Columns that exist only because of spans are folded away per band (see `findBands`, `keptColumns`),
+ *   so that the table stage, which right-aligns the data columns of a grid row, finds a figure spanning
+ *   three columns (2021 layout: 本年处理决定数量 over the three data columns of the 第二十条 table) in the
+ *   last column. Trailing columns blank in every row of a band are dropped for the same reason.
+ *   `col` is the column after folding; `prov.gridCol` stays the column in the source grid, so a figure
+ *   can still be found in the page.
+ * Rows whose slots are all empty are dropped; a full-width title row says its text once.
  */
 import { DocumentError } from '../findings.js';
 import type { RowBlock, SourceField } from '../types.js';
