@@ -240,6 +240,12 @@ interface Messiness {
   blankZeros: boolean;
   loseCell: boolean;
   glueSec4: boolean;
+  /** A figure's digits split over two fields ("1","2" for 12). */
+  splitNumber: boolean;
+  /** Label typos and 、 numbering seen in real copies. */
+  typos: boolean;
+  /** A 2023/2024 report printing the 2021 layout except a single （六） row. */
+  singleSix: boolean;
 }
 
 function chooseMess(r: Rand): Messiness {
@@ -256,6 +262,9 @@ function chooseMess(r: Rand): Messiness {
     blankZeros: (style === 'tabs' || style === 'pipes') && chance(r, 0.2),
     loseCell: (style === 'tabs' || style === 'spaces') && chance(r, 0.25),
     glueSec4: style === 'spaces' && chance(r, 0.3),
+    splitNumber: style === 'tabs' && chance(r, 0.15),
+    typos: chance(r, 0.15),
+    singleSix: chance(r, 0.3),
   };
 }
 
@@ -264,11 +273,13 @@ const FW = (s: string): string => s.replace(/[0-9]/g, (d) => String.fromCharCode
 export function generateReport(seed: number): GeneratedReport {
   const r = rng(seed);
   const year = int(r, 2019, 2024);
-  const layout: '2019' | '2021' = year >= 2021 ? '2021' : '2019';
+  const sec2Layout: '2019' | '2021' = year >= 2021 ? '2021' : '2019';
   const town = chance(r, 0.5);
   const place = pick(r, PLACES) + (town ? pick(r, TOWNS) : '');
   const agency = place + (town ? '人民政府' : pick(r, ORGANS));
   const mess = chooseMess(r);
+  if (year < 2023) mess.singleSix = false;
+  const layout: '2019' | '2021' = mess.singleSix ? '2019' : sec2Layout;
   const features = Object.entries(mess)
     .filter(([k, v]) => v === true || k === 'style')
     .map(([k, v]) => (k === 'style' ? `style:${String(v)}` : k));
@@ -290,7 +301,7 @@ export function generateReport(seed: number): GeneratedReport {
   lines.push(heading('一、总体情况'), '', `${year}年，${agency}认真贯彻落实《条例》，扎实推进政务公开工作。`, '');
   lines.push('一、强化组织领导', '', '成立工作领导小组，明确专人负责。', '');
   lines.push(heading('二、主动公开政府信息情况'), '');
-  for (const t of sec2Tables(r, layout)) {
+  for (const t of sec2Tables(r, sec2Layout)) {
     lines.push(mess.style === 'pipes' ? `| ${t.marker} |` : t.marker);
     emit(t.header, []);
     if (mess.style === 'pipes') lines.push(`|${t.header.map(() => ' --- ').join('|')}|`);
@@ -310,7 +321,8 @@ export function generateReport(seed: number): GeneratedReport {
   emit(['', '', '自然人', '法人或其他组织'], []);
   emit(['', '', '', '商业企业', '科研机构', pick(r, ['社会公益组织', '社会组织']), '法律服务机构', '其他'], []);
   const loseAt = mess.loseCell ? int(r, 2, rows.length - 3) : -1;
-  rows.forEach((rw, i) => {
+  rows.forEach((sourceRow, i) => {
+    let rw = sourceRow;
     const f = figures[rw.key]!;
     const values = SEC3_COLS.map((c) => String(f[c]));
     const goldRow: Record<string, number | null> = Object.fromEntries(SEC3_COLS.map((c) => [c, f[c]!]));
@@ -321,12 +333,18 @@ export function generateReport(seed: number): GeneratedReport {
         goldRow[SEC3_COLS[c]!] = null;
       }
     }
+    if (mess.splitNumber && rw.key === 'new_received' && f.total! >= 10) {
+      const digits = values[6]!;
+      values.splice(6, 1, digits.slice(0, 1), digits.slice(1));
+      damaged.push(`sec3.${rw.key}`);
+    }
     if (i === loseAt) {
       const c = int(r, 0, 6);
       damaged.push(`sec3.${rw.key}`);
       values.splice(c, 1);
     }
     sec3Gold[rw.key] = goldRow;
+    if (mess.typos) rw = { ...rw, label: rw.label.replace('其他法律行政法规禁止公开', '其他法律行政止公开').replace(/^(\d)\./, '$1、') };
     const label = mess.style === 'tabs' ? [...(rw.parents.length ? ['', ...rw.parents] : []), rw.label] : [rw.label];
     if (mess.style === 'tabs' && rw.parents.length === 0 && !rw.label.startsWith('（')) label.push('');
     if (mess.style === 'tabs' && rw.parents.length === 0 && rw.label.startsWith('（')) label.unshift('');
