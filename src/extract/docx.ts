@@ -15,8 +15,8 @@
  *   full before it could be refused.
  * Reading the XML ourselves keeps the grid in those cases and checks every limit before inflating.
  */
-import * as cheerio from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
+import { parseDocument } from 'htmlparser2';
 import { DocumentError } from '../findings.js';
 import type { LoadedFile } from '../stages/load.js';
 import type { SourceDocument } from '../types.js';
@@ -36,8 +36,8 @@ export function extractDocx(file: LoadedFile): SourceDocument {
 
 /** Turns the XML of a Word main document part into blocks (exported for tests and measurement). */
 export function wordXmlToDocument(xml: string): SourceDocument {
-  const $ = cheerio.load(xml, { xml: true });
-  const body = findElement($.root().get(0)!, 'w:body');
+  // The parser cheerio's XML mode uses, called directly (no cheerio wrapper to load or build).
+  const body = findElement(parseDocument(xml, { xmlMode: true }), 'w:body');
   if (!body) throw new DocumentError('extract', 'the .docx main document has no <w:body>: the file is damaged or not a Word document');
   const items: Item[] = [];
   readBlockContainer(body, items);

@@ -8,9 +8,10 @@
  * Line numbers: the document's text rendering is one line per paragraph and one per table grid row,
  * in order; `prov.line` is the 1-based line in that rendering, so findings can say "line N".
  */
-import * as cheerio from 'cheerio';
-import type { AnyNode, Element } from 'domhandler';
-import { finding } from '../findings.js';
+import { DomHandler, Element as DomElement } from 'domhandler';
+import type { AnyNode, Document, Element, ParentNode } from 'domhandler';
+import { Parser } from 'htmlparser2';
+import { DocumentError, finding } from '../findings.js';
 import type { Finding } from '../findings.js';
 import { decodeText, isValidUtf8 } from '../stages/load.js';
 import type { LoadedFile } from '../stages/load.js';
@@ -19,9 +20,20 @@ import type { Block, SourceDocument } from '../types.js';
 import { expandGrid, gridToRowBlocks } from './html-grid.js';
 import type { SourceCell } from './html-grid.js';
 
-export function extractHtml(file: LoadedFile): SourceDocument {
+/** Limits on what a page may hold before it is parsed into a tree (issue 5: bounded memory on hostile input). */
+export interface HtmlLimits {
+  /** Table cells (<td>/<th>) in the whole page. A report's tables have a few hundred. */
+  maxTableCells?: number;
+  /** Elements in the whole page. Report pages, chrome included, have a few thousand. */
+  maxElements?: number;
+}
+
+export const DEFAULT_MAX_TABLE_CELLS = 50_000;
+export const DEFAULT_MAX_ELEMENTS = 200_000;
+
+export function extractHtml(file: LoadedFile, limits: HtmlLimits = {}): SourceDocument {
   const decoded = decodeHtmlBytes(file.bytes);
-  const doc = htmlToDocument(decoded.text);
+  const doc = htmlToDocument(decoded.text, limits);
   doc.format = 'html';
   doc.meta.encoding = decoded.encoding;
   doc.meta.charsetSource = decoded.source;
@@ -101,7 +113,7 @@ function hasMultibyte(b: Buffer): boolean {
 
 // ───────────────────────────── page → blocks ─────────────────────────────
 
-export interface HtmlToDocumentOptions {
+export interface HtmlToDocumentOptions extends HtmlLimits {
   /** Look for the article inside site chrome (true for web pages; false for HTML made from a Word file). */
   findArticle?: boolean;
 }
@@ -125,18 +137,17 @@ export function lineItem(raw: string): Item | null {
 }
 
 export function htmlToDocument(html: string, options: HtmlToDocumentOptions = {}): SourceDocument {
-  const $ = cheerio.load(html);
-  const pageTitle = cleanInline($('title').first().text());
-  const probe = probeHiddenContent($);
-  removeNonContent($);
-  const body = ($('body').get(0) ?? $.root().children().get(0)) as Element | undefined;
+  const root = parseHtml(html, options);
+  const { title: rawTitle, probe } = scanAndStrip(root);
+  const pageTitle = cleanInline(rawTitle);
+  const body = bodyOf(root);
   const meta: SourceDocument['meta'] = {};
   if (pageTitle) meta.pageTitle = pageTitle;
   if (!body) {
     return { format: 'html', blocks: [], findings: noReportFindings(probe, 0), meta: { ...meta, tableCount: 0 } };
   }
   const stats = new TextStats();
-  if (options.findArticle !== false) removeChrome($, body, stats);
+  if (options.findArticle !== false) removeChrome(body, stats);
   const article = options.findArticle === false ? body : pickArticle(body, stats);
   meta.article = describeElement(article);
 
@@ -152,9 +163,161 @@ export function htmlToDocument(html: string, options: HtmlToDocumentOptions = {}
 
   const { blocks, tableCount } = itemsToBlocks(items.filter((it) => it.kind !== 'paragraph' || !isChromeText(it.text)));
   meta.tableCount = tableCount;
-  probe.images = $(article).find('img').length;
+  probe.images = countDescendants(article, (e) => e.name === 'img');
   const findings = noReportFindings(probe, countCjk(blocks));
   return { format: 'html', blocks, findings, meta };
+}
+
+// ───────────────────────────── parsing ─────────────────────────────
+
+/** Stops the tree build as soon as the page holds more than the limits allow. */
+class LimitExceeded extends Error {}
+
+/**
+ * Parses a page with htmlparser2 into a domhandler tree (cheerio's parse5 path costs about five
+ * times more CPU, and its selector engine more again). Elements and table cells are counted while
+ * the tree is built: a page over a limit stops there, so a hostile page (a 50,000-row table) never
+ * grows a tree of millions of nodes; it is then counted without a tree, to say how big it is.
+ */
+export function parseHtml(html: string, limits: HtmlLimits = {}): Document {
+  const maxCells = limits.maxTableCells ?? DEFAULT_MAX_TABLE_CELLS;
+  const maxElements = limits.maxElements ?? DEFAULT_MAX_ELEMENTS;
+  const handler = new CountingDomHandler(maxCells, maxElements);
+  try {
+    new Parser(handler).end(html);
+  } catch (e) {
+    if (!(e instanceof LimitExceeded)) throw e;
+    const size = countTags(html);
+    if (size.cells > maxCells) {
+      throw new DocumentError(
+        'extract',
+        `the page has ${size.cells.toLocaleString('en-US')} table cells, over the limit of ${maxCells.toLocaleString('en-US')} (a report's tables have a few hundred); it is not read — raise --max-table-cells to read it anyway`,
+      );
+    }
+    throw new DocumentError(
+      'extract',
+      `the page has ${size.elements.toLocaleString('en-US')} HTML elements, over the limit of ${maxElements.toLocaleString('en-US')} (a report page has a few thousand); it is not read`,
+    );
+  }
+  return handler.root;
+}
+
+/** A DOM builder that counts elements and table cells as they open and stops past the limits. */
+class CountingDomHandler extends DomHandler {
+  private elements = 0;
+  private cells = 0;
+
+  constructor(
+    private readonly maxCells: number,
+    private readonly maxElements: number,
+  ) {
+    super();
+  }
+
+  override onopentag(name: string, attribs: Record<string, string>): void {
+    this.elements++;
+    if (name === 'td' || name === 'th') this.cells++;
+    if (this.cells > this.maxCells || this.elements > this.maxElements) throw new LimitExceeded();
+    super.onopentag(name, attribs);
+  }
+}
+
+/** Counts elements and table cells of a page without building a tree (memory stays flat). */
+function countTags(html: string): { elements: number; cells: number } {
+  let elements = 0;
+  let cells = 0;
+  new Parser({
+    onopentag(name) {
+      elements++;
+      if (name === 'td' || name === 'th') cells++;
+    },
+  }).end(html);
+  return { elements, cells };
+}
+
+/** Elements whose content is not page text, whatever their position. */
+const NON_CONTENT = new Set([
+  'script', 'style', 'noscript', 'template', 'svg', 'canvas', 'nav', 'iframe', 'frame', 'frameset', 'object', 'embed', 'button',
+  'select', 'input', 'textarea', 'map', 'audio', 'video',
+]);
+/** Elements whose content a browser does not parse as markup (with scripting on): the probe does not look inside. */
+const OPAQUE = new Set(['noscript', 'template']);
+const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
+
+/**
+ * One walk over the whole page: reads the <title>, probes what the page hides (frames, attachment
+ * links, scripts holding the text — looked for everywhere, hidden parts included), and removes what
+ * is never content (scripts, styles, forms controls, hidden elements).
+ */
+function scanAndStrip(root: Document): { title: string; probe: HiddenContentProbe } {
+  const probe: HiddenContentProbe = { iframes: [], attachments: [], images: 0, script: null };
+  let title: string | null = null;
+  let scripts = 0;
+  const doomed: Element[] = [];
+  const visit = (parent: ParentNode): void => {
+    for (const node of parent.children) {
+      if (!isElement(node)) continue;
+      const name = node.name;
+      const attribs = node.attribs;
+      if (name === 'title' && title === null) title = textOf(node, false);
+      else if ((name === 'iframe' || name === 'frame') && attribs.src !== undefined) {
+        const src = attribs.src;
+        if (src.trim() !== '' && !/^(about:|javascript:)/i.test(src)) probe.iframes.push(src);
+      } else if (name === 'a' && attribs.href !== undefined) {
+        if (ATTACHMENT.test(attribs.href)) probe.attachments.push({ href: attribs.href, text: cleanInline(textOf(node, false)) });
+      } else if (name === 'script') {
+        scripts++;
+        probeScript(node, scripts, probe);
+      }
+      if (
+        NON_CONTENT.has(name) ||
+        attribs.hidden !== undefined ||
+        attribs['aria-hidden'] === 'true' ||
+        (attribs.style !== undefined && HIDDEN_STYLE.test(attribs.style))
+      ) {
+        doomed.push(node);
+      }
+      if (!OPAQUE.has(name)) visit(node);
+    }
+  };
+  visit(root);
+  detachAll(doomed);
+  return { title: title ?? '', probe };
+}
+
+function probeScript(el: Element, index: number, probe: HiddenContentProbe): void {
+  const code = textOf(el, false);
+  const cjk = (code.match(CJK)?.length ?? 0) + (code.match(CJK_ESCAPE)?.length ?? 0);
+  if (cjk > (probe.script?.cjk ?? 0)) {
+    const at = code.search(/[\u3400-\u9fff]|\\u[4-9]/i);
+    probe.script = { index, cjk, snippet: code.slice(Math.max(0, at - 30), at + 40).replace(/\s+/g, ' ').trim() };
+  }
+}
+
+/**
+ * The page body. A page without <body> (a fragment, a frameset page, markup pasted without one)
+ * gets one made of its top-level content outside <head>, as a browser would build it.
+ */
+function bodyOf(root: Document): Element | undefined {
+  const found = findFirstIn(root, (e) => e.name === 'body');
+  if (found) return found;
+  const content: AnyNode[] = [];
+  const gather = (parent: ParentNode): void => {
+    for (const node of parent.children) {
+      if (isElement(node) && node.name === 'html') gather(node);
+      else if (isElement(node) && (node.name === 'head' || node.name === 'title' || node.name === 'meta' || node.name === 'link' || node.name === 'base')) continue;
+      else if (node.type === 'tag' || node.type === 'text') content.push(node);
+    }
+  };
+  gather(root);
+  if (content.length === 0) return undefined;
+  const body = new DomElement('body', {}, content as DomElement['children']);
+  content.forEach((node, i) => {
+    node.parent = body;
+    node.prev = content[i - 1] ?? null;
+    node.next = content[i + 1] ?? null;
+  });
+  return body;
 }
 
 /**
@@ -211,27 +374,6 @@ interface HiddenContentProbe {
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/g;
 const CJK_ESCAPE = /\\u(?:[4-9][0-9a-f]{3}|3[4-9a-f][0-9a-f]{2})/gi;
-
-function probeHiddenContent($: cheerio.CheerioAPI): HiddenContentProbe {
-  const iframes = $('iframe[src], frame[src]')
-    .map((_, el) => $(el).attr('src') ?? '')
-    .get()
-    .filter((s) => s.trim() !== '' && !/^(about:|javascript:)/i.test(s));
-  const attachments = $('a[href]')
-    .map((_, el) => ({ href: $(el).attr('href') ?? '', text: cleanInline($(el).text()) }))
-    .get()
-    .filter((a) => ATTACHMENT.test(a.href));
-  let script: HiddenContentProbe['script'] = null;
-  $('script').each((index, el) => {
-    const code = $(el).text();
-    const cjk = (code.match(CJK)?.length ?? 0) + (code.match(CJK_ESCAPE)?.length ?? 0);
-    if (cjk > (script?.cjk ?? 0)) {
-      const at = code.search(/[\u3400-\u9fff]|\\u[4-9]/i);
-      script = { index: index + 1, cjk, snippet: code.slice(Math.max(0, at - 30), at + 40).replace(/\s+/g, ' ').trim() };
-    }
-  });
-  return { iframes, attachments, images: 0, script };
-}
 
 const ATTACHMENT = /\.(pdf|docx?|wps|ofd|xlsx?|et)(?:[?#]|$)/i;
 
@@ -291,16 +433,6 @@ function countCjk(blocks: readonly Block[]): number {
 
 // ───────────────────────────── finding the article ─────────────────────────────
 
-const NON_CONTENT = 'script, style, noscript, template, svg, canvas, nav, iframe, frame, frameset, object, embed, button, select, input, textarea, map, audio, video';
-
-function removeNonContent($: cheerio.CheerioAPI): void {
-  $(NON_CONTENT).remove();
-  $('[hidden], [aria-hidden="true"]').remove();
-  $('[style]')
-    .filter((_, el) => /display\s*:\s*none|visibility\s*:\s*hidden/i.test($(el).attr('style') ?? ''))
-    .remove();
-}
-
 /** Class or id words that mark site chrome on government sites (menus, crumbs, share bars, footers…). */
 const CHROME_ATTR =
   /(?:^|[\s_-])(nav|navbar|menu|menus|breadcrumbs?|crumbs?|position|location|dqwz|share|bdshare|footer|foot|header|topbar|top|bottom|sidebar|side|aside|related|xgwz|xgxx|friendlinks?|links|copyright|toolbar|tools|fontsize|font|print|search|login|banner|qrcode|ewm)(?:$|[\s_-])/i;
@@ -310,20 +442,18 @@ const CHROME_TAGS = new Set(['header', 'footer', 'aside']);
  * Removes chrome elements (by tag or class/id word) that hold no table, no main heading and only a
  * small share of the page's text — the guards keep an article whose wrapper happens to be called "top".
  */
-function removeChrome($: cheerio.CheerioAPI, body: Element, stats: TextStats): void {
+function removeChrome(body: Element, stats: TextStats): void {
   const total = stats.of(body).text;
+  const holdsTableOrH1 = ancestorsOf(body, (e) => e.name === 'table' || e.name === 'h1');
   const victims: Element[] = [];
-  $(body)
-    .find('*')
-    .each((_, el) => {
-      const attrs = `${el.attribs.class ?? ''} ${el.attribs.id ?? ''}`;
-      if (!CHROME_TAGS.has(el.name) && !CHROME_ATTR.test(attrs)) return;
-      const $el = $(el);
-      if ($el.find('table, h1').length > 0) return;
-      if (stats.of(el).text > Math.max(300, total * 0.3)) return;
-      victims.push(el);
-    });
-  for (const el of victims) $(el).remove();
+  forEachDescendant(body, (el) => {
+    const attrs = `${el.attribs.class ?? ''} ${el.attribs.id ?? ''}`;
+    if (!CHROME_TAGS.has(el.name) && !CHROME_ATTR.test(attrs)) return;
+    if (holdsTableOrH1.has(el)) return;
+    if (stats.of(el).text > Math.max(300, total * 0.3)) return;
+    victims.push(el);
+  });
+  detachAll(victims);
   stats.clear();
 }
 
@@ -593,6 +723,11 @@ export function cleanInline(raw: string): string {
 
 // ───────────────────────────── DOM helpers ─────────────────────────────
 
+/** An element node (domhandler gives <script> and <style> types of their own). */
+function isElement(node: AnyNode): node is Element {
+  return node.type === 'tag' || node.type === 'script' || node.type === 'style';
+}
+
 function elementChildren(el: Element): Element[] {
   return el.children.filter((c): c is Element => c.type === 'tag');
 }
@@ -603,17 +738,78 @@ function hasNestedTable(table: Element): boolean {
 
 /** First descendant element (not the element itself) matching the predicate, depth-first. */
 function findFirst(el: Element, pred: (e: Element) => boolean): Element | null {
-  for (const c of elementChildren(el)) {
+  return findFirstIn(el, pred);
+}
+
+function findFirstIn(parent: ParentNode, pred: (e: Element) => boolean): Element | null {
+  for (const c of parent.children) {
+    if (c.type !== 'tag') continue;
     if (pred(c)) return c;
-    const deeper = findFirst(c, pred);
+    const deeper = findFirstIn(c, pred);
     if (deeper) return deeper;
   }
   return null;
 }
 
-function textOf(node: AnyNode): string {
+/** Calls `fn` on every descendant element of `el`, in document order. */
+function forEachDescendant(el: ParentNode, fn: (e: Element) => void): void {
+  for (const c of el.children) {
+    if (c.type !== 'tag') continue;
+    fn(c);
+    forEachDescendant(c, fn);
+  }
+}
+
+function countDescendants(el: Element, pred: (e: Element) => boolean): number {
+  let n = 0;
+  forEachDescendant(el, (e) => {
+    if (pred(e)) n++;
+  });
+  return n;
+}
+
+/** The elements inside `top` (and `top` itself) that have a descendant matching `pred`: one walk, not one search per element. */
+function ancestorsOf(top: Element, pred: (e: Element) => boolean): Set<Element> {
+  const out = new Set<Element>();
+  forEachDescendant(top, (e) => {
+    if (!pred(e)) return;
+    for (let p = e.parent; p && p.type === 'tag' && !out.has(p); p = p.parent) {
+      out.add(p);
+      if (p === top) break;
+    }
+  });
+  return out;
+}
+
+/**
+ * Removes nodes from the tree, keeping sibling links right. Each parent's child list is rebuilt once,
+ * however many of its children go (a page with thousands of hidden inputs stays linear).
+ */
+function detachAll(nodes: readonly AnyNode[]): void {
+  const doomed = new Set<AnyNode>(nodes);
+  const parents = new Set<ParentNode>();
+  for (const node of nodes) if (node.parent) parents.add(node.parent);
+  for (const parent of parents) {
+    const kept = parent.children.filter((c) => !doomed.has(c));
+    kept.forEach((c, i) => {
+      c.prev = kept[i - 1] ?? null;
+      c.next = kept[i + 1] ?? null;
+    });
+    parent.children = kept;
+  }
+  for (const node of nodes) {
+    node.parent = null;
+    node.prev = null;
+    node.next = null;
+  }
+}
+
+/** The text of a node; `<br>` gives a line break when `brAsNewline` (as rendered), nothing otherwise (as textContent). */
+function textOf(node: AnyNode, brAsNewline = true): string {
   if (node.type === 'text') return node.data;
-  if (node.type !== 'tag') return '';
-  if (node.name === 'br') return '\n';
-  return node.children.map(textOf).join('');
+  if (!isElement(node)) return '';
+  if (node.name === 'br') return brAsNewline ? '\n' : '';
+  let out = '';
+  for (const c of node.children) out += textOf(c, brAsNewline);
+  return out;
 }

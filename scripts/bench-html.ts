@@ -1,0 +1,78 @@
+/**
+ * Micro-benchmark of the HTML path (issue 6): runs the pipeline on the sample pages many times in one
+ * process and prints ms per page per stage, warm (the first rounds are discarded: JIT warm-up).
+ *
+ *   node dist/scripts/bench-html.js [--rounds 200] [--dir samples] [--json out.json]
+ *
+ * Stages: load (read + hash + sniff), decode (bytes → string), page (decode + DOM + article + blocks,
+ * i.e. the whole HTML extractor), segment, tables, validate (as timed by the pipeline). Profile with
+ *   node --cpu-prof --cpu-prof-dir /tmp/prof dist/scripts/bench-html.js
+ */
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { decodeHtmlBytes, extractHtml } from '../src/extract/html.js';
+import { analyse } from '../src/pipeline.js';
+import { loadFile } from '../src/stages/load.js';
+import { OGI_ANNUAL_REPORT } from '../pipelines/ogi-annual-report/index.js';
+
+interface Args {
+  rounds: number;
+  dir: string;
+  json: string | null;
+}
+
+function parseArgs(argv: string[]): Args {
+  const flag = (name: string): string | undefined => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  return { rounds: Number(flag('--rounds') ?? 200), dir: flag('--dir') ?? 'samples', json: flag('--json') ?? null };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const paths = readdirSync(args.dir)
+    .filter((f) => f.endsWith('.html'))
+    .sort()
+    .map((f) => resolve(join(args.dir, f)));
+  if (paths.length === 0) throw new Error(`no .html files in ${args.dir}`);
+  const warmup = Math.max(5, Math.floor(args.rounds / 10));
+  const totals: Record<string, number> = {};
+  let pages = 0;
+  const add = (stage: string, ms: number) => (totals[stage] = (totals[stage] ?? 0) + ms);
+  for (let round = 0; round < warmup + args.rounds; round++) {
+    const measured = round >= warmup;
+    for (const path of paths) {
+      const t0 = performance.now();
+      const loaded = await loadFile(path);
+      const t1 = performance.now();
+      decodeHtmlBytes(loaded.bytes);
+      const t2 = performance.now();
+      const source = extractHtml(loaded);
+      const t3 = performance.now();
+      const timings: Record<string, number> = {};
+      const doc = analyse(loaded, source, OGI_ANNUAL_REPORT, timings);
+      const t4 = performance.now();
+      if (doc.status === 'failed') throw new Error(`${path}: ${doc.error}`);
+      if (!measured) continue;
+      pages++;
+      add('load', t1 - t0);
+      add('decode', t2 - t1);
+      add('extract (whole html)', t3 - t2);
+      for (const [stage, ms] of Object.entries(timings)) add(stage, ms);
+      add('total (load+extract+analyse)', t1 - t0 + (t4 - t2));
+    }
+  }
+  const perPage = Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, v / pages]));
+  process.stdout.write(`${pages} pages (${paths.length} files × ${args.rounds} rounds, ${warmup} warm-up rounds)\n`);
+  for (const [stage, ms] of Object.entries(perPage)) process.stdout.write(`  ${stage.padEnd(30)} ${ms.toFixed(3)} ms/page\n`);
+  const total = perPage['total (load+extract+analyse)'] ?? 0;
+  process.stdout.write(`  → ${(1000 / total).toFixed(0)} pages/s per core (without store)\n`);
+  if (args.json) writeFileSync(args.json, JSON.stringify({ pages, perPage }, null, 2));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exitCode = 1;
+});
