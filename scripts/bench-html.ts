@@ -39,37 +39,57 @@ async function main(): Promise<void> {
   if (paths.length === 0) throw new Error(`no .html files in ${args.dir}`);
   const warmup = Math.max(5, Math.floor(args.rounds / 10));
   const totals: Record<string, number> = {};
+  const cpuTotals: Record<string, number> = {};
   let pages = 0;
-  const add = (stage: string, ms: number) => (totals[stage] = (totals[stage] ?? 0) + ms);
+  const add = (stage: string, ms: number, cpuMs?: number) => {
+    totals[stage] = (totals[stage] ?? 0) + ms;
+    if (cpuMs !== undefined) cpuTotals[stage] = (cpuTotals[stage] ?? 0) + cpuMs;
+  };
+  // CPU time (this process, all threads) next to wall time: on a shared machine wall time includes waiting.
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   for (let round = 0; round < warmup + args.rounds; round++) {
     const measured = round >= warmup;
     for (const path of paths) {
+      const c0 = cpuMs();
       const t0 = performance.now();
       const loaded = await loadFile(path);
       const t1 = performance.now();
+      const c1 = cpuMs();
       decodeHtmlBytes(loaded.bytes);
       const t2 = performance.now();
+      const c2 = cpuMs();
       const source = extractHtml(loaded);
       const t3 = performance.now();
+      const c3 = cpuMs();
       const timings: Record<string, number> = {};
       const doc = analyse(loaded, source, OGI_ANNUAL_REPORT, timings);
       const t4 = performance.now();
+      const c4 = cpuMs();
       if (doc.status === 'failed') throw new Error(`${path}: ${doc.error}`);
       if (!measured) continue;
       pages++;
-      add('load', t1 - t0);
-      add('decode', t2 - t1);
-      add('extract (whole html)', t3 - t2);
+      add('load', t1 - t0, c1 - c0);
+      add('decode', t2 - t1, c2 - c1);
+      add('extract (whole html)', t3 - t2, c3 - c2);
       for (const [stage, ms] of Object.entries(timings)) add(stage, ms);
-      add('total (load+extract+analyse)', t1 - t0 + (t4 - t2));
+      add('analyse (segment+tables+validate)', t4 - t3, c4 - c3);
+      add('total (load+extract+analyse)', t1 - t0 + (t4 - t2), c1 - c0 + (c4 - c2));
     }
   }
   const perPage = Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, v / pages]));
+  const cpuPerPage = Object.fromEntries(Object.entries(cpuTotals).map(([k, v]) => [k, v / pages]));
   process.stdout.write(`${pages} pages (${paths.length} files × ${args.rounds} rounds, ${warmup} warm-up rounds)\n`);
-  for (const [stage, ms] of Object.entries(perPage)) process.stdout.write(`  ${stage.padEnd(30)} ${ms.toFixed(3)} ms/page\n`);
-  const total = perPage['total (load+extract+analyse)'] ?? 0;
-  process.stdout.write(`  → ${(1000 / total).toFixed(0)} pages/s per core (without store)\n`);
-  if (args.json) writeFileSync(args.json, JSON.stringify({ pages, perPage }, null, 2));
+  process.stdout.write(`  ${'stage'.padEnd(36)} ${'wall ms/page'.padStart(12)} ${'cpu ms/page'.padStart(12)}\n`);
+  for (const [stage, ms] of Object.entries(perPage)) {
+    const cpu = cpuPerPage[stage];
+    process.stdout.write(`  ${stage.padEnd(36)} ${ms.toFixed(3).padStart(12)} ${cpu === undefined ? '' : cpu.toFixed(3).padStart(12)}\n`);
+  }
+  const total = cpuPerPage['total (load+extract+analyse)'] ?? 0;
+  process.stdout.write(`  → ${(1000 / total).toFixed(0)} pages/s per core of CPU time (without store)\n`);
+  if (args.json) writeFileSync(args.json, JSON.stringify({ pages, wallMsPerPage: perPage, cpuMsPerPage: cpuPerPage }, null, 2));
 }
 
 main().catch((e: unknown) => {

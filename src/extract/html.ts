@@ -422,11 +422,21 @@ function noReportFindings(probe: HiddenContentProbe, visibleCjk: number): Findin
   return out;
 }
 
+/** Characters in CJK (the ranges of `CJK`), counted without building match arrays. */
+function countCjkChars(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff)) n++;
+  }
+  return n;
+}
+
 function countCjk(blocks: readonly Block[]): number {
   let n = 0;
   for (const b of blocks) {
     const texts = b.kind === 'paragraph' ? [b.text] : b.fields.map((f) => f.text);
-    for (const t of texts) n += t.match(CJK)?.length ?? 0;
+    for (const t of texts) n += countCjkChars(t);
   }
   return n;
 }
@@ -467,7 +477,7 @@ class TextStats {
     let text = 0;
     let link = 0;
     if (node.type === 'text') {
-      text = node.data.replace(/\s+/g, '').length;
+      text = nonSpaceLength(node.data);
     } else if (node.type === 'tag' && 'children' in node) {
       const isLink = node.name === 'a';
       for (const child of node.children) {
@@ -534,7 +544,7 @@ function countRows(table: Element): number {
 }
 
 function longestTextRun(node: AnyNode): number {
-  if (node.type === 'text') return node.data.replace(/\s+/g, '').length;
+  if (node.type === 'text') return nonSpaceLength(node.data);
   if (node.type !== 'tag' || node.name === 'a') return 0;
   let best = 0;
   for (const c of node.children) best = Math.max(best, longestTextRun(c));
@@ -679,6 +689,9 @@ function spanAttr(value: string | undefined): number {
  * characters and with one space between Latin words or numbers.
  */
 export function cellText(cell: Element): string {
+  // Most cells hold one text node ("0", a label): no pieces to join.
+  const only = cell.children.length === 1 ? cell.children[0] : undefined;
+  if (only?.type === 'text') return cleanInline(only.data);
   const pieces: string[] = [''];
   const visit = (node: AnyNode): void => {
     if (node.type === 'text') {
@@ -716,6 +729,22 @@ const SOURCE_BREAK_IN_CJK = new RegExp(`(${CJK_CHAR})[ \\t\\r\\f]*\\n\\s*(?=${CJ
 
 /** Inline text as a browser shows it: source line breaks inside Chinese text vanish, other whitespace collapses. */
 export function cleanInline(raw: string): string {
+  // Cell texts and labels repeat within a page and across reports ("0", "本年新收政府信息公开申请数量"):
+  // short ones are remembered. The cache is dropped when full, so it stays small.
+  if (raw.length > CLEAN_CACHE_MAX_LENGTH) return cleanInlineUncached(raw);
+  const hit = cleanCache.get(raw);
+  if (hit !== undefined) return hit;
+  const out = cleanInlineUncached(raw);
+  if (cleanCache.size >= CLEAN_CACHE_MAX_ENTRIES) cleanCache.clear();
+  cleanCache.set(raw, out);
+  return out;
+}
+
+const CLEAN_CACHE_MAX_LENGTH = 80;
+const CLEAN_CACHE_MAX_ENTRIES = 20_000;
+const cleanCache = new Map<string, string>();
+
+function cleanInlineUncached(raw: string): string {
   return normalizeText(raw.replace(SOURCE_BREAK_IN_CJK, '$1').replace(/[ \t\n\r\f]+/g, ' '))
     .replace(/\s+/g, ' ')
     .trim();
@@ -802,6 +831,20 @@ function detachAll(nodes: readonly AnyNode[]): void {
     node.prev = null;
     node.next = null;
   }
+}
+
+/** Length of a string without its whitespace (as `s.replace(/\s+/g, '').length`, without the copy). */
+function nonSpaceLength(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if (!isJsWhitespace(s.charCodeAt(i))) n++;
+  return n;
+}
+
+/** The characters of the regex class \s (WhiteSpace and LineTerminator of ECMAScript). */
+function isJsWhitespace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /** The text of a node; `<br>` gives a line break when `brAsNewline` (as rendered), nothing otherwise (as textContent). */
