@@ -19,6 +19,7 @@ import { DEFAULT_DB_PATH, DEFAULT_LOCK_TIMEOUT_S } from './store/db.js';
 const DEFAULTS = {
   maxFileSize: '100MB',
   maxPages: '500',
+  maxTableCells: '50000',
   timeout: '120',
   maxMemory: '1024',
 };
@@ -36,6 +37,7 @@ interface BatchFlags {
   timings?: boolean;
   maxFileSize: string;
   maxPages: string;
+  maxTableCells: string;
   timeout: string;
   maxMemory: string;
   lockTimeout: string;
@@ -53,6 +55,7 @@ function addBatchOptions(cmd: Command): Command {
     .option('--timings', 'print time per stage, documents per second and peak memory')
     .option('--max-file-size <size>', 'larger files fail without being read', DEFAULTS.maxFileSize)
     .option('--max-pages <n>', 'a PDF with more pages fails without being parsed', DEFAULTS.maxPages)
+    .option('--max-table-cells <n>', 'an HTML page with more table cells fails without being parsed', DEFAULTS.maxTableCells)
     .option('--timeout <seconds>', 'time limit per document: one that takes longer is stopped and fails', DEFAULTS.timeout)
     .option('--max-memory <MB>', 'heap limit of each worker: a document needing more fails', DEFAULTS.maxMemory);
 }
@@ -61,6 +64,7 @@ function limitsOf(flags: BatchFlags): Limits {
   return {
     maxFileSizeBytes: byteSize('--max-file-size', flags.maxFileSize),
     maxPages: wholeNumber('--max-pages', flags.maxPages),
+    maxTableCells: wholeNumber('--max-table-cells', flags.maxTableCells),
     timeoutS: seconds('--timeout', flags.timeout),
     maxMemoryMb: wholeNumber('--max-memory', flags.maxMemory, 64),
   };
