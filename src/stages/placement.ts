@@ -205,9 +205,13 @@ function cutSlot(v: ValueToken, digits: string): Slot {
 }
 
 /** A number split over two fields ("1","0" for 10): join adjacent digit runs until the row fits. */
+/** A row with more surplus figures than this is not a row split by a stray separator: it is not placed. */
+const MAX_JOINS = 3;
+
 function joinedNumbers(values: readonly ValueToken[], ncols: number): Candidate[] {
   const joins = values.length - ncols;
   const out: Candidate[] = [];
+  if (joins > MAX_JOINS) return out;
   for (const at of combinations(values.length - 1, joins)) {
     const set = new Set(at);
     const merged: { token: ValueToken; joined: boolean }[] = [];
