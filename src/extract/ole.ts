@@ -69,7 +69,8 @@ export function readCompoundFile(bytes: Buffer): CompoundFile {
 
   const fatSectors = readDifat(bytes, header, sectorCount, sectorAt);
   const fat = readTable(fatSectors.map((id) => sectorAt(id, 'the sector allocation table')));
-  const chain = (start: number, what: string): number[] => followChain(fat, start, what, sectorCount);
+  const pastEnd = (id: number): string => `sector ${id}, at byte ${(id + 1) * sectorSize}, but the file ends at byte ${bytes.length}`;
+  const chain = (start: number, what: string): number[] => followChain(fat, start, what, sectorCount, pastEnd);
 
   const dirSectors = chain(header.dirStart, 'the directory');
   const entries = readDirectory(Buffer.concat(dirSectors.map((id) => sectorAt(id, 'the directory'))));
@@ -95,7 +96,7 @@ export function readCompoundFile(bytes: Buffer): CompoundFile {
     // The same rule as word-extractor: under the header's cutoff a stream lives in the mini stream.
     const mini = entry.size < header.miniCutoff;
     const unit = mini ? header.miniSectorSize : sectorSize;
-    const ids = mini ? followChain(miniFat, entry.start, `stream ${name}`, miniCapacity) : chain(entry.start, `stream ${name}`);
+    const ids = mini ? followChain(miniFat, entry.start, `stream ${name}`, miniCapacity, (id) => `mini sector ${id}, past the end of the mini stream`) : chain(entry.start, `stream ${name}`);
     if (entry.size > ids.length * unit) {
       throw new OleError(`stream ${name} claims ${formatBytes(entry.size)} but its sectors hold only ${formatBytes(ids.length * unit)}`);
     }
@@ -171,13 +172,14 @@ function readTable(sectors: Buffer[]): Int32Array {
 }
 
 /** Follows a chain to its end (any negative id, as word-extractor does), refusing loops and ids out of range. */
-function followChain(table: Int32Array, start: number, what: string, limit: number): number[] {
+function followChain(table: Int32Array, start: number, what: string, limit: number, where: (id: number) => string): number[] {
   const ids: number[] = [];
   const seen = new Set<number>();
   let id = start;
   while (id >= 0) {
     if (id >= limit || id >= table.length) {
-      throw new OleError(`${what} points to sector ${id}, past the end of the file (${limit} sectors)`, id >= limit && id < table.length);
+      const truncated = id >= limit && id < table.length;
+      throw new OleError(truncated ? `${what} continues in ${where(id)}` : `${what} points to sector ${id}, which does not exist`, truncated);
     }
     if (seen.has(id)) throw new OleError(`the sector chain of ${what} loops back to sector ${id}`);
     seen.add(id);

@@ -1,0 +1,211 @@
+import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bodyToText, extractLegacyWord } from '../src/extract/doc.js';
+import { processFile } from '../src/pipeline.js';
+import { loadFile } from '../src/stages/load.js';
+import type { RowBlock } from '../src/types.js';
+import { diffAgainstGold, loadGold } from './helpers/gold.js';
+
+// The .doc fixtures are LibreOffice conversions of samples/*.docx: scripts/make-doc-samples.sh.
+const FIXTURES = join(import.meta.dirname, 'fixtures', 'doc');
+const SAMPLES = join(import.meta.dirname, '..', 'samples');
+const tmp = mkdtempSync(join(tmpdir(), 'ogi-doc-'));
+const fixture = (name: string): Buffer => readFileSync(join(FIXTURES, name));
+const SAMPLE_DOC = '001_896bea92d5be09c0.doc';
+
+function write(name: string, bytes: Buffer): string {
+  const path = join(tmp, name);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+/** Just enough of the compound-file layout to damage a fixture in a chosen place. */
+class Cfb {
+  readonly sectorSize: number;
+  constructor(readonly bytes: Buffer) {
+    this.sectorSize = 1 << bytes.readUInt16LE(30);
+  }
+  sectorOffset(id: number): number {
+    return (id + 1) * this.sectorSize;
+  }
+  fatEntryOffset(id: number): number {
+    const perSector = this.sectorSize / 4;
+    const fatSector = this.bytes.readInt32LE(76 + Math.floor(id / perSector) * 4);
+    return this.sectorOffset(fatSector) + (id % perSector) * 4;
+  }
+  chain(start: number): number[] {
+    const ids: number[] = [];
+    for (let id = start; id >= 0 && ids.length < 10_000; id = this.bytes.readInt32LE(this.fatEntryOffset(id))) ids.push(id);
+    return ids;
+  }
+  /** File offset of the directory entry with this name. */
+  entryOffset(name: string): number {
+    for (const sector of this.chain(this.bytes.readInt32LE(48))) {
+      for (let at = this.sectorOffset(sector); at < this.sectorOffset(sector) + this.sectorSize; at += 128) {
+        const len = this.bytes.readUInt16LE(at + 64);
+        if (len > 2 && this.bytes.toString('utf16le', at, at + len - 2) === name) return at;
+      }
+    }
+    throw new Error(`no entry ${name}`);
+  }
+  streamStart(name: string): number {
+    return this.bytes.readInt32LE(this.entryOffset(name) + 116);
+  }
+}
+
+const damaged = (edit: (cfb: Cfb) => void, name = SAMPLE_DOC): Buffer => {
+  const cfb = new Cfb(Buffer.from(fixture(name)));
+  edit(cfb);
+  return cfb.bytes;
+};
+
+async function failure(name: string, bytes: Buffer): Promise<string> {
+  const doc = await processFile(write(name, bytes));
+  expect(doc).toMatchObject({ status: 'failed', failedStage: 'extract' });
+  return doc.error ?? '';
+}
+
+const rows = (blocks: { kind: string }[]): RowBlock[] => blocks.filter((b): b is RowBlock => b.kind === 'row');
+
+describe('gold: the .doc forms of the samples reproduce the figures read by hand', () => {
+  for (const { base, gold } of loadGold()) {
+    it(`${base}.doc`, async () => {
+      const doc = await processFile(join(FIXTURES, `${base}.doc`));
+      expect(doc.error).toBeNull();
+      expect(doc.format).toBe('doc');
+      expect(diffAgainstGold(doc, gold)).toEqual([]);
+      expect(doc.findings.filter((f) => f.severity === 'error')).toEqual([]);
+      expect(doc.extractMeta).toMatchObject({ reader: 'word-extractor', wordVersion: 257 });
+    });
+  }
+
+  it('the .doc files in samples/ are those fixtures (so `ogi ingest samples` covers .doc)', () => {
+    for (const name of ['001_896bea92d5be09c0.doc', '003_3b18a393dc797b1b.doc']) {
+      expect(readFileSync(join(SAMPLES, name)).equals(fixture(name)), name).toBe(true);
+    }
+  });
+});
+
+describe('doc: Word tables become one tab-separated line per row', () => {
+  it('keeps each row of the big sec3 table on its own line, merged cells as empty fields', async () => {
+    const doc = await extractLegacyWord(await loadFile(join(FIXTURES, '000_e7764d80f1cd94c2.doc')));
+    const lines = rows(doc.blocks).map((r) => r.fields.map((f) => f.text));
+    expect(lines).toContainEqual(['', '', '2.其他法律行政法规禁止公开', '0', '0', '0', '0', '0', '0', '0']);
+    expect(lines).toContainEqual(['四、结转下年度继续办理', '0', '0', '0', '0', '', '0', '0']);
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(15);
+    // A row of a single cell (the 第二十条 captions of sec2) is a paragraph, not a tab row.
+    const captions = doc.blocks.filter((b) => b.kind === 'paragraph' && /^第二十条第/.test(b.text)).length;
+    expect(captions).toBe(4);
+    expect(doc.meta.tableRows).toBe(lines.length + captions);
+  });
+
+  it('is needed: word-extractor alone runs the rows of that table together (their row marks sit in the Data stream)', async () => {
+    const WordExtractor = createRequire(import.meta.url)('word-extractor') as new () => {
+      extract(source: Buffer): Promise<{ getBody(): string }>;
+    };
+    const body = (await new WordExtractor().extract(fixture('000_e7764d80f1cd94c2.doc'))).getBody();
+    const widest = Math.max(...body.split('\n').map((l) => l.split('\t').length));
+    expect(widest).toBeGreaterThan(100);
+  });
+
+  it('drops the last cell mark of a row, joins the lines of a cell, keeps the text around the table', () => {
+    const ROW = '\uFDD1';
+    const BREAK = '\uFDD0';
+    const body = `标题\n甲\t乙${BREAK}丙\t${ROW}1\t\t2\t${ROW}Total${BREAK}count\t3\t${ROW}后文\n`;
+    expect(bodyToText(body)).toBe('标题\n甲\t乙丙\n1\t\t2\nTotal count\t3\n后文\n');
+  });
+});
+
+describe('wps: Kingsoft WPS files', () => {
+  it('a Word-compatible .wps (a .doc saved under the .wps name, as WPS Office writes them) is read like the .doc', async () => {
+    const { base, gold } = loadGold()[1]!;
+    const doc = await processFile(write(`${base}.wps`, fixture(`${base}.doc`)));
+    expect(doc.format).toBe('wps');
+    expect(doc.error).toBeNull();
+    expect(diffAgainstGold(doc, gold)).toEqual([]);
+  });
+
+  it('junk bytes named .wps fail with the format named', async () => {
+    const junk = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919 + 13) % 256));
+    expect(await failure('junk.wps', junk)).toMatch(/WPS Office \.wps file is not a Word file: it lacks the OLE signature.*soffice --headless --convert-to docx/);
+  });
+
+  it('an OLE .wps without a Word stream (an older WPS format) says so', async () => {
+    const bytes = damaged((cfb) => {
+      const at = cfb.entryOffset('WordDocument');
+      cfb.bytes.write('WPSDocument\0', at, 'utf16le');
+      cfb.bytes.writeUInt16LE(24, at + 64);
+    });
+    expect(await failure('old.wps', bytes)).toMatch(/WPS Office \.wps file has no WordDocument stream, so it is not a Word-compatible \.wps/);
+  });
+});
+
+describe('doc: unreadable files fail alone, with what to do', () => {
+  it('a truncated download; the next file of the batch is still read', async () => {
+    const good = fixture(SAMPLE_DOC);
+    expect(await failure('cut.doc', good.subarray(0, Math.floor(good.length * 0.6)))).toMatch(
+      /legacy Word 97–2003 \.doc file is truncated \(an incomplete download\?\): the directory continues in sector \d+, at byte \d+, but the file ends at byte 28262; .*soffice --headless --convert-to docx/,
+    );
+    const next = await processFile(join(FIXTURES, SAMPLE_DOC));
+    expect(next.status).toBe('ok');
+  });
+
+  it('junk behind an OLE signature', async () => {
+    const junk = Buffer.concat([fixture(SAMPLE_DOC).subarray(0, 8), Buffer.from(Array.from({ length: 4000 }, (_, i) => (i * 31 + 7) % 251))]);
+    expect(await failure('junk.doc', junk)).toMatch(/\.doc file is damaged: the container header is damaged/);
+  });
+
+  it('binary junk and RTF under a .doc name', async () => {
+    const junk = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919 + 13) % 256));
+    expect(await failure('junk.doc', junk)).toMatch(/\.doc file is not a Word file: it lacks the OLE signature/);
+    expect(await failure('rtf.doc', Buffer.from('{\\rtf1\\ansi 政府信息公开}'))).toMatch(/really an RTF document/);
+  });
+
+  it('a password-protected .doc (saved with a password by LibreOffice)', async () => {
+    expect(await failure('encrypted.doc', fixture('encrypted.doc'))).toMatch(/\.doc file is password-protected \(encrypted\); .*remove the password/);
+  });
+
+  it('a sector chain that loops (word-extractor would follow it forever) is refused', async () => {
+    const bytes = damaged((cfb) => {
+      const [first, second] = cfb.chain(cfb.streamStart('WordDocument'));
+      cfb.bytes.writeInt32LE(first!, cfb.fatEntryOffset(second!));
+    });
+    const t0 = performance.now();
+    expect(await failure('loop.doc', bytes)).toMatch(/the sector chain of stream WordDocument loops back to sector \d+/);
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+
+  it('a stream claiming more bytes than the file holds is refused before anything is allocated', async () => {
+    const claim = (size: number): Buffer => damaged((cfb) => cfb.bytes.writeUInt32LE(size, cfb.entryOffset('WordDocument') + 120));
+    expect(await failure('huge.doc', claim(0x7ffffff0))).toMatch(/stream WordDocument claims 2048\.0 MB, over the limit of 256\.0 MB/);
+    expect(await failure('big.doc', claim(10 * 1024 * 1024))).toMatch(/stream WordDocument claims 10\.0 MB but its sectors hold only \d+\.\d KB/);
+  });
+
+  it('a directory whose tree loops is refused', async () => {
+    const bytes = damaged((cfb) => {
+      const at = cfb.entryOffset('WordDocument');
+      cfb.bytes.writeInt32LE(0, at + 68); // its left sibling: the root entry
+    });
+    expect(await failure('dirloop.doc', bytes)).toMatch(/the directory tree loops back to entry 0/);
+  });
+
+  it('a Word 6/95 file (older layout that word-extractor misreads)', async () => {
+    const bytes = damaged((cfb) => {
+      const fib = cfb.sectorOffset(cfb.streamStart('WordDocument'));
+      cfb.bytes.writeUInt16LE(0xa5dc, fib);
+      cfb.bytes.writeUInt16LE(0x65, fib + 2);
+    });
+    expect(await failure('w95.doc', bytes)).toMatch(/Word 6\/95 format \(version 101\)/);
+  });
+
+  it('a piece table pointing past the end of the text stream', async () => {
+    const bytes = damaged((cfb) => {
+      const fib = cfb.sectorOffset(cfb.streamStart('WordDocument'));
+      cfb.bytes.writeUInt32LE(0x7fffff00, fib + 0x01a2);
+    });
+    expect(await failure('pieces.doc', bytes)).toMatch(/damaged: its piece table lies past the end of the \d+-byte table stream/);
+  });
+});
