@@ -25,7 +25,7 @@ const FORM_NOTES: Record<string, string> = {
   html: 'web page: the official table with rowspan/colspan, wrapped in site chrome',
   docx: 'Word file: the official table with merged cells (vMerge/gridSpan)',
   pdf: 'PDF',
-  doc: 'legacy Word 97–2003 .doc (LibreOffice conversion of the .docx): read by word-extractor, table rows as tab lines, merges lost',
+  doc: 'legacy Word 97–2003 .doc (LibreOffice conversion of the .docx): text by word-extractor, grid rebuilt from the rows\' cell edges and merge flags',
   wps: 'WPS Office .wps (Word-compatible binary)',
 };
 

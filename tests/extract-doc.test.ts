@@ -3,10 +3,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bodyToText, extractLegacyWord } from '../src/extract/doc.js';
+import { bodyToItems, extractLegacyWord } from '../src/extract/doc.js';
+import type { RowLayout } from '../src/extract/doc.js';
+import { extractDocx } from '../src/extract/docx.js';
 import { processFile } from '../src/pipeline.js';
 import { loadFile } from '../src/stages/load.js';
-import type { RowBlock } from '../src/types.js';
+import type { Block, RowBlock } from '../src/types.js';
 import { diffAgainstGold, loadGold } from './helpers/gold.js';
 
 // The .doc fixtures are LibreOffice conversions of samples/*.docx: scripts/make-doc-samples.sh.
@@ -68,7 +70,7 @@ async function failure(name: string, bytes: Buffer): Promise<string> {
   return doc.error ?? '';
 }
 
-const rows = (blocks: { kind: string }[]): RowBlock[] => blocks.filter((b): b is RowBlock => b.kind === 'row');
+const rows = (blocks: Block[]): RowBlock[] => blocks.filter((b): b is RowBlock => b.kind === 'row');
 
 describe('gold: the .doc forms of the samples reproduce the figures read by hand', () => {
   for (const { base, gold } of loadGold()) {
@@ -89,17 +91,28 @@ describe('gold: the .doc forms of the samples reproduce the figures read by hand
   });
 });
 
-describe('doc: Word tables become one tab-separated line per row', () => {
-  it('keeps each row of the big sec3 table on its own line, merged cells as empty fields', async () => {
+describe('doc: Word tables become true grids', () => {
+  const view = (blocks: Block[]): unknown[] =>
+    blocks.map((b) =>
+      b.kind === 'paragraph'
+        ? ['p', b.text, b.prov]
+        : ['row', b.positions, b.gridWidth, b.prov, b.fields.map((f) => [f.text, f.col, f.prov])],
+    );
+
+  for (const { base } of loadGold()) {
+    it(`${base}.doc gives the same blocks as the .docx it was saved from (texts, grid columns, provenance)`, async () => {
+      const fromDoc = await extractLegacyWord(await loadFile(join(FIXTURES, `${base}.doc`)));
+      const fromDocx = extractDocx(await loadFile(join(SAMPLES, `${base}.docx`)));
+      expect(view(fromDoc.blocks)).toEqual(view(fromDocx.blocks));
+      expect(fromDoc.meta).toMatchObject({ tableCount: 3, gridTables: 3, tabTables: 0 });
+    });
+  }
+
+  it('expands merged cells like the DOCX reader: a label over three columns, zeros in their columns', async () => {
     const doc = await extractLegacyWord(await loadFile(join(FIXTURES, '000_e7764d80f1cd94c2.doc')));
-    const lines = rows(doc.blocks).map((r) => r.fields.map((f) => f.text));
-    expect(lines).toContainEqual(['', '', '2.其他法律行政法规禁止公开', '0', '0', '0', '0', '0', '0', '0']);
-    expect(lines).toContainEqual(['四、结转下年度继续办理', '0', '0', '0', '0', '', '0', '0']);
-    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(15);
-    // A row of a single cell (the 第二十条 captions of sec2) is a paragraph, not a tab row.
-    const captions = doc.blocks.filter((b) => b.kind === 'paragraph' && /^第二十条第/.test(b.text)).length;
-    expect(captions).toBe(4);
-    expect(doc.meta.tableRows).toBe(lines.length + captions);
+    const sec3 = rows(doc.blocks).filter((r) => r.prov.tableIndex === 1);
+    expect(sec3.every((r) => r.positions === 'grid' && r.gridWidth === 10)).toBe(true);
+    expect(sec3.at(-1)!.fields.map((f) => f.text)).toEqual(['四、结转下年度继续办理', '四、结转下年度继续办理', '四、结转下年度继续办理', '0', '0', '0', '0', '', '0', '0']);
   });
 
   it('is needed: word-extractor alone runs the rows of that table together (their row marks sit in the Data stream)', async () => {
@@ -110,12 +123,57 @@ describe('doc: Word tables become one tab-separated line per row', () => {
     const widest = Math.max(...body.split('\n').map((l) => l.split('\t').length));
     expect(widest).toBeGreaterThan(100);
   });
+});
 
-  it('drops the last cell mark of a row, joins the lines of a cell, keeps the text around the table', () => {
-    const ROW = '\uFDD1';
-    const BREAK = '\uFDD0';
+describe('doc: from marked text to items', () => {
+  const ROW = '\uFDD1';
+  const BREAK = '\uFDD0';
+  const layout = (cp: number, edges: number[], flags: number[]): RowLayout => ({ cp, edges, flags });
+
+  it('builds colspan from cell edges and rowspan from vertical merge flags; a row starting late gets an empty cell', () => {
+    const body = `前文\n项目\t数量\t${ROW}\t3\t4\t${ROW}5\t6\t${ROW}后文\n`;
+    const { items, gridTables } = bodyToItems(body, [
+      layout(10, [0, 1000, 3000], [0x60, 0]), // 项目 starts a vertical merge; 数量 covers two columns
+      layout(20, [0, 1000, 2000, 3010], [0x20, 0, 0]), // continues 项目; 3010 is the 3000 line drawn again
+      layout(30, [1000, 2000, 3000], [0, 0]),
+    ]);
+    expect(gridTables).toBe(1);
+    expect(items).toEqual([
+      { kind: 'paragraph', text: '前文' },
+      {
+        kind: 'table',
+        rows: [
+          [
+            { text: '项目', rowspan: 2, colspan: 1 },
+            { text: '数量', rowspan: 1, colspan: 2 },
+          ],
+          [
+            { text: '3', rowspan: 1, colspan: 1 },
+            { text: '4', rowspan: 1, colspan: 1 },
+          ],
+          [
+            { text: '', rowspan: 1, colspan: 1 },
+            { text: '5', rowspan: 1, colspan: 1 },
+            { text: '6', rowspan: 1, colspan: 1 },
+          ],
+        ],
+      },
+      { kind: 'paragraph', text: '后文' },
+    ]);
+  });
+
+  it('joins the lines of a cell, and falls back to one tab row per Word row when layouts do not fit', () => {
     const body = `标题\n甲\t乙${BREAK}丙\t${ROW}1\t\t2\t${ROW}Total${BREAK}count\t3\t${ROW}后文\n`;
-    expect(bodyToText(body)).toBe('标题\n甲\t乙丙\n1\t\t2\nTotal count\t3\n后文\n');
+    const tabs = [
+      { kind: 'tabs', fields: ['甲', '乙丙'] },
+      { kind: 'tabs', fields: ['1', '', '2'] },
+      { kind: 'tabs', fields: ['Total count', '3'] },
+    ];
+    // No layouts at all (properties unreadable), and a layout with more cells than the row has.
+    expect(bodyToItems(body, []).items).toEqual([{ kind: 'paragraph', text: '标题' }, ...tabs, { kind: 'paragraph', text: '后文' }]);
+    const misfit = bodyToItems(body, [layout(1, [0, 1, 2], [0, 0]), layout(2, [0, 1, 2], [0, 0]), layout(3, [0, 1, 2], [0, 0])]);
+    expect(misfit).toMatchObject({ gridTables: 0, tabTables: 1 });
+    expect(misfit.items.slice(1, 4)).toEqual(tabs);
   });
 });
 

@@ -1,30 +1,29 @@
 /**
  * Extract: legacy Word 97–2003 .doc and Kingsoft WPS .wps (both OLE compound files with a Word
- * "WordDocument" stream). The text is read by `word-extractor` (npm, MIT); its body text goes through
- * the text path, each Word table row as one tab-separated line.
+ * "WordDocument" stream). The text is read by `word-extractor` (npm, MIT); its tables are rebuilt
+ * here as true grids, so a .doc gives the same blocks as the .docx it was saved from.
  *
  * What word-extractor gives and what this module adds:
  * - cells end with \x07, which it turns into \t; the end of a row is a paragraph marked "table
  *   terminating" (sprmPFTtp) that it turns into a line break — but it only looks for that mark in the
  *   paragraph's own properties, and Word/LibreOffice move the properties of a row with many cells
- *   into the Data stream (sprmPHugePapx): such rows ran together on one line. The paragraph pass is
- *   replaced here (`TableMarkingExtractor`): it reads huge properties too, marks row ends, and marks
- *   paragraph and line breaks inside a cell so that a two-line header cell stays one field;
+ *   into the Data stream (sprmPHugePapx): such rows ran together on one line (276 fields for the
+ *   sec3 table of a sample). Its paragraph pass is replaced here (`TableMarkingExtractor`): it reads
+ *   huge properties too, marks row ends, marks paragraph and line breaks inside a cell (a two-line
+ *   header cell stays one field), and keeps each row's layout: cell edges and merge flags
+ *   (sprmTDefTable, sprmTVertMerge), from which the grid is built with colspan/rowspan as for DOCX;
  * - it follows the container's sector chains without checking them, so the container is checked
  *   first (./ole.ts), and the Word header (FIB) is checked for encryption and the Word 97 layout.
- *
- * Tables come out as 'tab' rows: a vertically merged cell is an empty field below its first row,
- * a horizontally merged cell is one field (the table stage places figures from the right, and
- * flags a row whose numbers do not fit).
  */
 import { createRequire } from 'node:module';
 import { DocumentError } from '../findings.js';
 import type { LoadedFile } from '../stages/load.js';
 import type { SourceDocument } from '../types.js';
-import { joinPieces } from './html.js';
+import type { SourceCell } from './html-grid.js';
+import { cleanInline, itemsToBlocks, joinPieces, lineItem } from './html.js';
+import type { Item } from './html.js';
 import { OleError, isCompoundFile, readCompoundFile } from './ole.js';
 import type { CompoundFile } from './ole.js';
-import { textToDocument } from './text.js';
 
 const require = createRequire(import.meta.url);
 
@@ -81,6 +80,8 @@ function otherKind(container: CompoundFile, file: LoadedFile): string {
 interface Fib {
   nFib: number;
   tableStream: string;
+  /** Characters of the main text (the body comes first; headers, notes and text boxes follow it). */
+  ccpText: number;
 }
 
 /** The Word file header: Word 97+ layout, not encrypted, its table stream present. */
@@ -103,7 +104,7 @@ function checkFib(word: Buffer, container: CompoundFile, what: string): Fib {
   const table = container.readStream(tableStream);
   if (!table) throw new DocumentError('extract', `${what} is damaged: its ${tableStream} stream is missing; ${CONVERT}`);
   checkPieceTable(word, table, what);
-  return { nFib, tableStream };
+  return { nFib, tableStream, ccpText: word.readUInt32LE(0x004c) };
 }
 
 /**
@@ -147,6 +148,7 @@ function checkPieceTable(word: Buffer, table: Buffer, what: string): void {
 /** The parts of word-extractor's internal OLE extractor that are used (it ships no types). */
 interface Piece {
   text: string;
+  startCp: number;
   startFilePos: number;
   endFilePos: number;
   bpc: number;
@@ -173,17 +175,29 @@ const sprm = {
   itap: 0x6649,
   hugePapx: 0x6646,
   defTable: 0xd608,
+  vertMerge: 0xd62b,
   chgTabs: 0xc615,
 } as const;
+
+/** The layout of one table row, from its row-end mark's properties (TAP). */
+export interface RowLayout {
+  /** Character position of the row-end mark, to put the layouts in text order. */
+  cp: number;
+  /** Cell edges in twips (itcMac + 1 values, from sprmTDefTable). */
+  edges: number[];
+  /** Per cell: its TC flags (vertical merge in bits 5–6: 01 continue, 11 restart; horizontal in bits 0–1). */
+  flags: number[];
+}
 
 interface ParagraphMarks {
   inTable: boolean;
   ttp: boolean;
   inner: boolean;
+  layout: Omit<RowLayout, 'cp'> | null;
 }
 
 class TableMarkingExtractor extends WordOleExtractor {
-  rowCount = 0;
+  readonly rows: RowLayout[] = [];
 
   constructor(private readonly data: Buffer | null) {
     super();
@@ -218,11 +232,14 @@ class TableMarkingExtractor extends WordOleExtractor {
   }
 
   private paragraphMarks(grpprl: Buffer): ParagraphMarks | null {
-    const marks: ParagraphMarks = { inTable: false, ttp: false, inner: false };
+    const marks: ParagraphMarks = { inTable: false, ttp: false, inner: false, layout: null };
+    const vertMerges: [number, number][] = []; // sprmTVertMerge (itc, code) amends the cells sprmTDefTable made
     const visit = (op: number, arg: Buffer): void => {
       if (op === sprm.inTable) marks.inTable = arg[0] !== 0;
       else if (op === sprm.ttp) marks.ttp = arg[0] !== 0;
       else if (op === sprm.innerTtp || op === sprm.innerTableCell) marks.inner ||= arg[0] !== 0;
+      else if (op === sprm.defTable) marks.layout = readDefTable(arg);
+      else if (op === sprm.vertMerge && arg.length >= 2) vertMerges.push([arg[0]!, arg[1]! & 3]);
       else if (op === sprm.hugePapx && this.data && arg.length >= 4) {
         // The paragraph's properties were too big for the page: they are in the Data stream.
         const offset = arg.readUInt32LE(0);
@@ -233,6 +250,10 @@ class TableMarkingExtractor extends WordOleExtractor {
       }
     };
     forEachSprm(grpprl.subarray(2), visit); // after the 2-byte style index
+    for (const [itc, code] of vertMerges) {
+      const flags = marks.layout?.flags;
+      if (flags && itc < flags.length) flags[itc] = (flags[itc]! & ~0x60) | (code << 5);
+    }
     return marks.inTable || marks.ttp || marks.inner ? marks : null;
   }
 
@@ -241,7 +262,7 @@ class TableMarkingExtractor extends WordOleExtractor {
     if (!last) return;
     if (marks.ttp && !marks.inner) {
       this.setChar(last, ROW_END);
-      this.rowCount++;
+      if (marks.layout) this.rows.push({ cp: last.piece.startCp + last.index, ...marks.layout });
       return;
     }
     // Inside a cell: a paragraph end (or a nested table's cell/row end) joins the cell's lines.
@@ -273,6 +294,18 @@ class TableMarkingExtractor extends WordOleExtractor {
       if (part.includes(from)) piece.text = piece.text.slice(0, i0) + part.split(from).join(to) + piece.text.slice(i1);
     }
   }
+}
+
+/** sprmTDefTable's operand (after its length): itcMac, the itcMac + 1 cell edges, then one 20-byte TC80 per cell. */
+function readDefTable(arg: Buffer): Omit<RowLayout, 'cp'> | null {
+  const itc = arg[0] ?? 0;
+  if (itc === 0 || 1 + 2 * (itc + 1) > arg.length) return null;
+  const edges: number[] = [];
+  for (let k = 0; k <= itc; k++) edges.push(arg.readInt16LE(1 + 2 * k));
+  const flags: number[] = [];
+  const tcs = 1 + 2 * (itc + 1);
+  for (let k = 0; k < itc; k++) flags.push(tcs + 20 * k + 2 <= arg.length ? arg.readUInt16LE(tcs + 20 * k) : 0);
+  return { edges, flags };
 }
 
 /** The grpprl of a PapxInFkp at a byte offset of the page (style index first). */
@@ -309,32 +342,122 @@ async function readWithWordExtractor(file: LoadedFile, container: CompoundFile, 
     const reason = e instanceof Error ? e.message : String(e);
     throw new DocumentError('extract', `${what} could not be read by word-extractor (${reason}); ${CONVERT}`);
   }
-  const doc = textToDocument(bodyToText(body));
-  doc.meta = {
-    reader: 'word-extractor',
-    readerVersion: WORD_EXTRACTOR_VERSION,
-    wordVersion: fib.nFib,
-    tableRows: extractor.rowCount,
+  // Row layouts in text order; those of headers, footnotes and text boxes lie after the body.
+  const layouts = extractor.rows.filter((r) => r.cp < fib.ccpText).sort((a, b) => a.cp - b.cp);
+  const { items, gridTables, tabTables } = bodyToItems(body, layouts);
+  const { blocks, tableCount } = itemsToBlocks(items);
+  if (blocks.length === 0) throw new DocumentError('extract', `${what} holds no text; ${CONVERT}`);
+  return {
+    format: file.format,
+    blocks,
+    findings: [],
+    meta: { reader: 'word-extractor', readerVersion: WORD_EXTRACTOR_VERSION, wordVersion: fib.nFib, tableCount, gridTables, tabTables },
   };
-  if (doc.blocks.length === 0) throw new DocumentError('extract', `${what} holds no text; ${CONVERT}`);
-  return doc;
+}
+
+interface BodyRow {
+  cells: string[];
+  layout: RowLayout | undefined;
 }
 
 /**
- * The marked body as text lines: each table row one line, its cells separated by tabs (the last
- * cell's end mark dropped), the lines inside a cell joined like a <br> in an HTML cell.
+ * The marked body as items (the same items the DOCX reader makes): paragraphs line by line, and each
+ * table — consecutive rows — as a true grid built from the rows' cell edges and merge flags. A table
+ * whose rows do not match their layouts (cell counts differ, layouts missing) falls back to one
+ * tab-separated row per Word row, so nothing is placed by a layout that does not fit.
  */
-export function bodyToText(body: string): string {
-  return body
-    .split(ROW_END)
-    .map((chunk, i, all) => {
-      if (i === all.length - 1) return chunk.split(CELL_BREAK).join('\n');
-      // The chunk holds the text before the row, then the row itself: the row is its last line.
-      const cut = chunk.lastIndexOf('\n');
-      const before = cut === -1 ? '' : chunk.slice(0, cut + 1);
-      const row = chunk.slice(cut + 1).replace(/\t$/, '');
-      const cells = row.split('\t').map((cell) => joinPieces(cell.split(CELL_BREAK).map((p) => p.trim())));
-      return before.split(CELL_BREAK).join('\n') + cells.join('\t');
-    })
-    .join('\n');
+export function bodyToItems(body: string, layouts: readonly RowLayout[]): { items: Item[]; gridTables: number; tabTables: number } {
+  const items: Item[] = [];
+  const chunks = body.split(ROW_END);
+  const aligned = layouts.length === chunks.length - 1;
+  let table: BodyRow[] = [];
+  let gridTables = 0;
+  let tabTables = 0;
+  const flush = (): void => {
+    if (table.length === 0) return;
+    const rows = tableRows(table);
+    if (rows) {
+      items.push({ kind: 'table', rows });
+      gridTables++;
+    } else {
+      for (const row of table) items.push({ kind: 'tabs', fields: row.cells });
+      tabTables++;
+    }
+    table = [];
+  };
+  chunks.forEach((chunk, i) => {
+    const isRow = i < chunks.length - 1;
+    // The chunk holds the text before the row, then the row itself: the row is its last line.
+    const cut = isRow ? chunk.lastIndexOf('\n') : chunk.length;
+    const before = chunk.slice(0, cut + 1);
+    if (before !== '') {
+      flush();
+      for (const line of before.split(CELL_BREAK).join('\n').split('\n')) {
+        const item = lineItem(line);
+        if (item) items.push(item);
+      }
+    }
+    if (!isRow) return;
+    const cells = chunk
+      .slice(cut + 1)
+      .replace(/\t$/, '') // the last cell's end mark
+      .split('\t')
+      .map((cell) => joinPieces(cell.split(CELL_BREAK).map(cleanInline)));
+    table.push({ cells, layout: aligned ? layouts[i] : undefined });
+  });
+  flush();
+  return { items, gridTables, tabTables };
+}
+
+/** Edges closer than this (in twips, 1/1440 inch) are the same column line drawn twice. */
+const EDGE_TOLERANCE = 20;
+
+/**
+ * A table's rows as source cells with colspan/rowspan, like a <w:tbl>: the columns are the distinct
+ * cell edges of all rows; a cell covers the columns between its edges; a vertical merge continued
+ * from the cell above (TC flag 0x20 without 0x40) extends that cell's rowspan.
+ */
+function tableRows(table: readonly BodyRow[]): SourceCell[][] | null {
+  if (table.some((r) => !r.layout || r.layout.flags.length !== r.cells.length)) return null;
+  const lines = snapEdges(table.flatMap((r) => r.layout!.edges));
+  const colOf = (x: number): number => {
+    let best = 0;
+    for (let k = 1; k < lines.length; k++) if (Math.abs(lines[k]! - x) < Math.abs(lines[best]! - x)) best = k;
+    return best;
+  };
+  const width = lines.length - 1;
+  const open = new Map<number, SourceCell>();
+  return table.map(({ cells, layout }) => {
+    const { edges, flags } = layout!;
+    const row: SourceCell[] = [];
+    const first = colOf(edges[0]!);
+    if (first > 0) row.push({ text: '', rowspan: 1, colspan: first });
+    cells.forEach((text, i) => {
+      const c0 = colOf(edges[i]!);
+      const colspan = Math.max(1, colOf(edges[i + 1]!) - c0);
+      const vertical = (flags[i]! >> 5) & 3;
+      const previous = row.at(-1);
+      if ((flags[i]! & 3) === 2 && previous) {
+        previous.colspan += colspan; // an old-style horizontal merge: the cell continues the one before
+      } else if (vertical === 1 && open.has(c0)) {
+        open.get(c0)!.rowspan += 1;
+      } else {
+        const cell: SourceCell = { text, rowspan: 1, colspan };
+        row.push(cell);
+        if (vertical === 3) open.set(c0, cell);
+        else open.delete(c0);
+      }
+      for (let c = c0 + 1; c < c0 + colspan; c++) open.delete(c);
+    });
+    const last = colOf(edges[cells.length]!);
+    if (last < width) row.push({ text: '', rowspan: 1, colspan: width - last });
+    return row;
+  });
+}
+
+function snapEdges(edges: number[]): number[] {
+  const sorted = [...new Set(edges)].sort((a, b) => a - b);
+  const lines: number[] = [];
+  for (const x of sorted) if (lines.length === 0 || x - lines.at(-1)! > EDGE_TOLERANCE) lines.push(x);
+  return lines;
 }
