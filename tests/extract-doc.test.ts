@@ -259,6 +259,14 @@ describe('doc: unreadable files fail alone, with what to do', () => {
     expect(await failure('w95.doc', bytes)).toMatch(/Word 6\/95 format \(version 101\)/);
   });
 
+  it('damage only word-extractor meets (its character-format table claimed past the stream) is its failure, named', async () => {
+    const bytes = damaged((cfb) => {
+      const fib = cfb.sectorOffset(cfb.streamStart('WordDocument'));
+      cfb.bytes.writeUInt32LE(0x10004, fib + 0xfe); // lcbPlcfBteChpx: 8K page runs in a 2 KB table stream
+    });
+    expect(await failure('chpx.doc', bytes)).toMatch(/\.doc file could not be read by word-extractor \(.+\); .*save it as \.docx/);
+  });
+
   it('a piece table pointing past the end of the text stream', async () => {
     const bytes = damaged((cfb) => {
       const fib = cfb.sectorOffset(cfb.streamStart('WordDocument'));
