@@ -175,6 +175,13 @@ describe('doc: from marked text to items', () => {
     expect(misfit).toMatchObject({ gridTables: 0, tabTables: 1 });
     expect(misfit.items.slice(1, 4)).toEqual(tabs);
   });
+
+  it('falls back for the table whose row has no readable layout, and only for it', () => {
+    const body = `甲\t乙\t${ROW}中间\n丙\t丁\t${ROW}`;
+    const { items, gridTables, tabTables } = bodyToItems(body, [layout(1, [0, 10, 20], [0, 0]), layout(9, [], [])]);
+    expect({ gridTables, tabTables }).toEqual({ gridTables: 1, tabTables: 1 });
+    expect(items.map((i) => i.kind)).toEqual(['table', 'paragraph', 'tabs']);
+  });
 });
 
 describe('wps: Kingsoft WPS files', () => {

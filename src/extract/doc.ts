@@ -131,9 +131,10 @@ function checkPieceTable(word: Buffer, table: Buffer, what: string): void {
     const cpStart = table.readUInt32LE(start + i * 4);
     const cpEnd = table.readUInt32LE(start + (i + 1) * 4);
     if (cpEnd < cpStart) throw damaged('its piece table runs backwards');
-    let fc = table.readUInt32LE(start + (count + 1) * 4 + i * 8 + 2);
-    const compressed = (fc & 0x40000000) !== 0;
-    fc = compressed ? (fc & ~0x40000000) / 2 : fc;
+    const raw = table.readUInt32LE(start + (count + 1) * 4 + i * 8 + 2);
+    if (raw > 0x7fffffff) throw damaged('its piece table has an invalid text position'); // bit 31 is reserved
+    const compressed = (raw & 0x40000000) !== 0;
+    const fc = compressed ? (raw & 0x3fffffff) / 2 : raw;
     const bytes = (cpEnd - cpStart) * (compressed ? 1 : 2);
     if (fc + bytes > word.length) throw damaged(`a run of its text lies past the end of the ${word.length}-byte WordDocument stream`);
     chars += cpEnd - cpStart;
@@ -262,7 +263,9 @@ class TableMarkingExtractor extends WordOleExtractor {
     if (!last) return;
     if (marks.ttp && !marks.inner) {
       this.setChar(last, ROW_END);
-      if (marks.layout) this.rows.push({ cp: last.piece.startCp + last.index, ...marks.layout });
+      // A row without a readable layout is kept too (empty), so the layouts stay aligned with the
+      // rows of the text and only its own table falls back to tab rows.
+      this.rows.push({ cp: last.piece.startCp + last.index, ...(marks.layout ?? { edges: [], flags: [] }) });
       return;
     }
     // Inside a cell: a paragraph end (or a nested table's cell/row end) joins the cell's lines.
