@@ -1,7 +1,7 @@
 #!/bin/sh
 # Writes the legacy Word 97–2003 (.doc) forms of the five samples, converted by LibreOffice from their
 # .docx forms (samples/*.docx, made by scripts/make-html-docx-samples.ts), into tests/fixtures/doc/,
-# plus a password-protected .doc, and copies two of them into samples/ so that `ogi ingest samples`
+# plus a table of hard cases and a password-protected .doc, and copies two of them into samples/ so that `ogi ingest samples`
 # covers .doc. The outputs are committed: CI has no LibreOffice.
 #
 # Needs LibreOffice Writer and its Python bridge:
@@ -18,6 +18,12 @@ trap 'rm -rf "$profile"' EXIT
 lo() { soffice -env:UserInstallation="file://$profile" --headless "$@" >/dev/null; }
 
 lo --convert-to doc --outdir "$out" samples/*.docx
+
+# A table with what is hard in a .doc (tabs and paragraphs inside cells, merges, a late row): its
+# .docx is written by scripts/make-doc-hard-table.ts (built by tsc), then converted the same way.
+npx tsc -p .
+node dist/scripts/make-doc-hard-table.js "$out"
+lo --convert-to doc --outdir "$out" "$out/hard-table.docx"
 
 # A .doc encrypted with a password (`--convert-to` cannot set one: scripts/lo-encrypt-doc.py drives
 # LibreOffice through UNO; needs python3-uno).

@@ -108,6 +108,20 @@ describe('doc: Word tables become true grids', () => {
     });
   }
 
+  it('a table of hard cases (a tab and two paragraphs in cells, a line break, merges, a late row) reads as its .docx', async () => {
+    const fromDoc = await extractLegacyWord(await loadFile(join(FIXTURES, 'hard-table.doc')));
+    const fromDocx = extractDocx(await loadFile(join(FIXTURES, 'hard-table.docx')));
+    expect(view(fromDoc.blocks)).toEqual(view(fromDocx.blocks));
+    expect(rows(fromDoc.blocks).map((r) => r.fields.map((f) => f.text))).toEqual([
+      ['项目', '项目', '申请人情况', '申请人情况', '申请人情况'],
+      ['项目', '项目', '自然人', '法人或其他组织商业企业', '总计'],
+      ['三、本年度办理结果', '（一）予以公开', '3', '1', '4'],
+      ['三、本年度办理结果', '（二）部分公开（区分处理）', '2', '', '2'],
+      ['三、本年度办理结果', '（三）不予公开', '0', '0', '0'],
+      ['', '续', '5', '1', '6'],
+    ]);
+  });
+
   it('expands merged cells like the DOCX reader: a label over three columns, zeros in their columns', async () => {
     const doc = await extractLegacyWord(await loadFile(join(FIXTURES, '000_e7764d80f1cd94c2.doc')));
     const sec3 = rows(doc.blocks).filter((r) => r.prov.tableIndex === 1);
@@ -174,6 +188,22 @@ describe('doc: from marked text to items', () => {
     const misfit = bodyToItems(body, [layout(1, [0, 1, 2], [0, 0]), layout(2, [0, 1, 2], [0, 0]), layout(3, [0, 1, 2], [0, 0])]);
     expect(misfit).toMatchObject({ gridTables: 0, tabTables: 1 });
     expect(misfit.items.slice(1, 4)).toEqual(tabs);
+  });
+
+  it('tells cell ends from tabs typed inside a cell', () => {
+    const END = '\uFDD2';
+    const { items } = bodyToItems(`\t1.属于国家秘密${END}0${END}${ROW}`, [layout(1, [0, 10, 20], [0, 0])]);
+    expect(items).toEqual([
+      {
+        kind: 'table',
+        rows: [
+          [
+            { text: '1.属于国家秘密', rowspan: 1, colspan: 1 },
+            { text: '0', rowspan: 1, colspan: 1 },
+          ],
+        ],
+      },
+    ]);
   });
 
   it('falls back for the table whose row has no readable layout, and only for it', () => {

@@ -33,6 +33,7 @@ const CONVERT =
 
 /** Marks written into the text by the paragraph pass (noncharacters: they never occur in a document). */
 const ROW_END = '\uFDD1';
+const CELL_END = '\uFDD2';
 const CELL_BREAK = '\uFDD0';
 
 export function extractLegacyWord(file: LoadedFile): Promise<SourceDocument> | SourceDocument {
@@ -268,8 +269,11 @@ class TableMarkingExtractor extends WordOleExtractor {
       this.rows.push({ cp: last.piece.startCp + last.index, ...(marks.layout ?? { edges: [], flags: [] }) });
       return;
     }
-    // Inside a cell: a paragraph end (or a nested table's cell/row end) joins the cell's lines.
-    if (last.piece.text[last.index] === '\r' || marks.inner) this.setChar(last, CELL_BREAK);
+    // The end of a cell is marked apart from tabs typed inside cells (word-extractor makes both \t).
+    // Inside a cell, a paragraph end (or a nested table's cell/row end) joins the cell's lines.
+    const ch = last.piece.text[last.index];
+    if (ch === '\x07' && !marks.inner) this.setChar(last, CELL_END);
+    else if (ch === '\r' || marks.inner) this.setChar(last, CELL_BREAK);
     this.replaceInRange(start, end, '\x0b', CELL_BREAK); // manual line breaks inside the cell
   }
 
@@ -401,15 +405,21 @@ export function bodyToItems(body: string, layouts: readonly RowLayout[]): { item
       }
     }
     if (!isRow) return;
-    const cells = chunk
-      .slice(cut + 1)
-      .replace(/\t$/, '') // the last cell's end mark
-      .split('\t')
-      .map((cell) => joinPieces(cell.split(CELL_BREAK).map(cleanInline)));
+    const cells = splitCells(chunk.slice(cut + 1)).map((cell) => joinPieces(cell.split(CELL_BREAK).map(cleanInline)));
     table.push({ cells, layout: aligned ? layouts[i] : undefined });
   });
   flush();
   return { items, gridTables, tabTables };
+}
+
+/**
+ * A row's cells: split on the marked cell ends (a tab typed in a cell is then only a space); a row
+ * whose cell ends were not marked (their paragraph properties unreadable) is split on tabs, where
+ * word-extractor put its cell ends, the last one dropped.
+ */
+function splitCells(row: string): string[] {
+  if (row.includes(CELL_END)) return row.split(CELL_END).slice(0, -1);
+  return row.replace(/\t$/, '').split('\t');
 }
 
 /** Edges closer than this (in twips, 1/1440 inch) are the same column line drawn twice. */
