@@ -263,6 +263,16 @@ describe('doc: unreadable files fail alone, with what to do', () => {
     expect(await failure('encrypted.doc', fixture('encrypted.doc'))).toMatch(/\.doc file is password-protected \(encrypted\); .*remove the password/);
   });
 
+  it('a password-protected .docx under a .doc name (an OLE file with an EncryptedPackage stream)', async () => {
+    const bytes = damaged((cfb) => {
+      const at = cfb.entryOffset('WordDocument');
+      cfb.bytes.fill(0, at, at + 64);
+      cfb.bytes.write('EncryptedPackage', at, 'utf16le');
+      cfb.bytes.writeUInt16LE(34, at + 64);
+    });
+    expect(await failure('locked.doc', bytes)).toMatch(/password-protected Office document \(encrypted package\)/);
+  });
+
   it('a sector chain that loops (word-extractor would follow it forever) is refused', async () => {
     const bytes = damaged((cfb) => {
       const [first, second] = cfb.chain(cfb.streamStart('WordDocument'));

@@ -38,10 +38,8 @@ const CELL_BREAK = '\uFDD0';
 
 export function extractLegacyWord(file: LoadedFile): Promise<SourceDocument> | SourceDocument {
   const what = describeFormat(file);
-  if (file.bytes.includes(ENCRYPTED_PACKAGE)) {
-    throw new DocumentError('extract', 'the file is a password-protected Office document (encrypted package); remove the password in Word and save it as .docx, then ingest it');
-  }
   const container = openContainer(file, what);
+  if (container.root.has('EncryptedPackage')) throw encryptedPackage();
   const word = container.readStream('WordDocument');
   if (!word) throw new DocumentError('extract', `${what} has no WordDocument stream, ${otherKind(container, file)}; ${CONVERT}`);
   const fib = checkFib(word, container, what);
@@ -63,9 +61,16 @@ function openContainer(file: LoadedFile, what: string): CompoundFile {
     return readCompoundFile(file.bytes);
   } catch (e) {
     if (!(e instanceof OleError)) throw e;
+    // A damaged directory can still show the stream name of an encrypted .docx/.xlsx.
+    if (file.bytes.includes(ENCRYPTED_PACKAGE)) throw encryptedPackage();
     const state = e.truncated ? 'is truncated (an incomplete download?)' : 'is damaged';
     throw new DocumentError('extract', `${what} ${state}: ${e.message}; get a complete copy, or ${CONVERT}`);
   }
+}
+
+/** A password-protected .docx/.xlsx is an OLE file whose real content is an EncryptedPackage stream. */
+function encryptedPackage(): DocumentError {
+  return new DocumentError('extract', 'the file is a password-protected Office document (encrypted package); remove the password in Word and save it as .docx, then ingest it');
 }
 
 /** What an OLE file without a Word stream is, so the message can say it. */
