@@ -337,11 +337,19 @@ function forEachSprm(buf: Buffer, visit: (op: number, arg: Buffer) => void): voi
     let size: number;
     const spra = op >> 13;
     if (op === sprm.defTable) size = at + 2 <= buf.length ? buf.readUInt16LE(at) + 1 : buf.length; // 2-byte length
+    else if (op === sprm.chgTabs && buf[at] === 255) size = chgTabsSize(buf, at);
     else if (spra === 6) size = (buf[at] ?? 0) + 1;
     else size = [1, 1, 2, 4, 2, 2, 0, 3][spra]!;
     visit(op, buf.subarray(op === sprm.defTable ? at + 2 : spra === 6 ? at + 1 : at, at + size));
     at += size;
   }
+}
+
+/** sprmPChgTabs with cb = 255: its size is counted from its two tab lists (deleted+closed, added). */
+function chgTabsSize(buf: Buffer, at: number): number {
+  const deleted = buf[at + 1] ?? 0;
+  const added = buf[at + 2 + 4 * deleted] ?? 0;
+  return 1 + (1 + 4 * deleted) + (1 + 3 * added);
 }
 
 async function readWithWordExtractor(file: LoadedFile, container: CompoundFile, fib: Fib, what: string): Promise<SourceDocument> {
