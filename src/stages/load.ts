@@ -86,11 +86,20 @@ export function sniffFormat(bytes: Buffer, path = ''): InputFormat {
   const head = bytes.subarray(0, 1024);
   if (indexOfAscii(head, '%PDF-') !== -1) return 'pdf';
   if (head[0] === 0x50 && head[1] === 0x4b && (head[2] === 0x03 || head[2] === 0x05 || head[2] === 0x07)) return 'docx';
-  if (head.subarray(0, 8).equals(OLE_MAGIC)) return extname(path).toLowerCase() === '.wps' ? 'wps' : 'doc';
+  const ext = extname(path).toLowerCase();
+  if (head.subarray(0, 8).equals(OLE_MAGIC)) return ext === '.wps' ? 'wps' : 'doc';
+  // Binary bytes or RTF under a .doc/.wps name go to the Word reader, which says what they are;
+  // read as text they would only fail later as "not a report".
+  if ((ext === '.doc' || ext === '.wps') && (indexOfAscii(head, '{\\rtf') === 0 || isBinary(bytes))) return ext === '.wps' ? 'wps' : 'doc';
   // Tags are ASCII in UTF-8 and GBK alike; NULs are dropped so that UTF-16 pages are seen too.
   const probe = bytes.subarray(0, 4096).toString('latin1').replace(/\0/g, '').slice(0, 2048).toLowerCase();
   if (/<!doctype html|<html[\s>]|<body[\s>]|<head[\s>]|<table[\s>]|<meta[\s>]|<div[\s>]|<p[\s>]/.test(probe)) return 'html';
   return 'text';
+}
+
+/** NUL bytes that are not the zero halves of UTF-16 text. */
+function isBinary(bytes: Buffer): boolean {
+  return bytes.subarray(0, 4096).includes(0) && guessBomlessUtf16(bytes) === null && !(bytes[0] === 0xff && bytes[1] === 0xfe) && !(bytes[0] === 0xfe && bytes[1] === 0xff);
 }
 
 function indexOfAscii(buf: Buffer, s: string): number {
