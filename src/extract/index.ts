@@ -38,8 +38,8 @@ export const EXTRACTORS: Record<InputFormat, ExtractorLoader> = {
   },
   docx: async () => (await import('./docx.js')).extractDocx,
   pdf: notYet('pdf'),
-  doc: async () => (await import('./legacy-word.js')).extractLegacyWord,
-  wps: async () => (await import('./legacy-word.js')).extractLegacyWord,
+  doc: async () => (await import('./doc.js')).extractLegacyWord,
+  wps: async () => (await import('./doc.js')).extractLegacyWord,
 };
 
 const loaded = new Map<InputFormat, Promise<Extractor>>();
