@@ -139,6 +139,11 @@ describe('html tables: limits', () => {
     expect(() => htmlToDocument(page(`<table>${rowsHtml}</table>`))).toThrow(/expands to more than 200000 grid cells/);
   });
 
+  it('refuses a table made huge by padding: one full-width row over thousands of one-cell rows', () => {
+    const rowsHtml = `<tr><td colspan="200">x</td></tr>${'<tr><td>y</td></tr>'.repeat(2000)}`;
+    expect(() => htmlToDocument(page(`<table>${rowsHtml}</table>`))).toThrow(/expands to more than 200000 grid cells \(2001 rows × 200 columns\)/);
+  });
+
   const bigTable = (rowCount: number) =>
     page(`<h1>报告</h1><table>${Array.from({ length: rowCount }, (_, r) => `<tr><td>第${r}行</td><td>1</td><td>2</td></tr>`).join('')}</table>`);
 
