@@ -168,6 +168,14 @@ describe('html tables: limits', () => {
   });
 });
 
+describe('html parsing: nesting', () => {
+  it('refuses a page nesting elements thousands deep with a reason, not a stack overflow', () => {
+    const deep = (n: number) => page(`${'<div>'.repeat(n)}政府信息公开工作年度报告${'</div>'.repeat(n)}`);
+    expect(() => htmlToDocument(deep(20_000))).toThrow(/^the page nests elements more than 1,000 deep/);
+    expect(paragraphs(htmlToDocument(deep(900)).blocks)).toEqual(['政府信息公开工作年度报告']);
+  });
+});
+
 describe('html parsing without <body>', () => {
   it('reads a fragment with no <html>/<body> whole, and never the <head>', () => {
     const doc = htmlToDocument('<title>标题页</title><p>一、总体情况</p><table><tr><td>a</td><td>1</td></tr><tr><td>b</td><td>2</td></tr></table><p>二、其他</p>');

@@ -26,10 +26,13 @@ export interface HtmlLimits {
   maxTableCells?: number;
   /** Elements in the whole page. Report pages, chrome included, have a few thousand. */
   maxElements?: number;
+  /** Nesting depth of elements. Report pages nest a few dozen deep; thousands would overflow the stack of the walks. */
+  maxDepth?: number;
 }
 
 export const DEFAULT_MAX_TABLE_CELLS = 50_000;
 export const DEFAULT_MAX_ELEMENTS = 200_000;
+export const DEFAULT_MAX_DEPTH = 1_000;
 
 export function extractHtml(file: LoadedFile, limits: HtmlLimits = {}): SourceDocument {
   const decoded = decodeHtmlBytes(file.bytes);
@@ -171,7 +174,11 @@ export function htmlToDocument(html: string, options: HtmlToDocumentOptions = {}
 // ───────────────────────────── parsing ─────────────────────────────
 
 /** Stops the tree build as soon as the page holds more than the limits allow. */
-class LimitExceeded extends Error {}
+class LimitExceeded extends Error {
+  constructor(readonly limit: 'size' | 'depth') {
+    super(limit);
+  }
+}
 
 /**
  * Parses a page with htmlparser2 into a domhandler tree (cheerio's parse5 path costs about five
@@ -182,11 +189,15 @@ class LimitExceeded extends Error {}
 export function parseHtml(html: string, limits: HtmlLimits = {}): Document {
   const maxCells = limits.maxTableCells ?? DEFAULT_MAX_TABLE_CELLS;
   const maxElements = limits.maxElements ?? DEFAULT_MAX_ELEMENTS;
-  const handler = new CountingDomHandler(maxCells, maxElements);
+  const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const handler = new CountingDomHandler(maxCells, maxElements, maxDepth);
   try {
     new Parser(handler).end(html);
   } catch (e) {
     if (!(e instanceof LimitExceeded)) throw e;
+    if (e.limit === 'depth') {
+      throw new DocumentError('extract', `the page nests elements more than ${maxDepth.toLocaleString('en-US')} deep (a report page nests a few dozen); it is not read`);
+    }
     const size = countTags(html);
     if (size.cells > maxCells) {
       throw new DocumentError(
@@ -210,6 +221,7 @@ class CountingDomHandler extends DomHandler {
   constructor(
     private readonly maxCells: number,
     private readonly maxElements: number,
+    private readonly maxDepth: number,
   ) {
     super();
   }
@@ -217,8 +229,10 @@ class CountingDomHandler extends DomHandler {
   override onopentag(name: string, attribs: Record<string, string>): void {
     this.elements++;
     if (name === 'td' || name === 'th') this.cells++;
-    if (this.cells > this.maxCells || this.elements > this.maxElements) throw new LimitExceeded();
+    if (this.cells > this.maxCells || this.elements > this.maxElements) throw new LimitExceeded('size');
     super.onopentag(name, attribs);
+    // tagStack holds the document and the open elements.
+    if (this.tagStack.length > this.maxDepth + 1) throw new LimitExceeded('depth');
   }
 }
 
