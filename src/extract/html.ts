@@ -7,6 +7,12 @@
  *
  * Line numbers: the document's text rendering is one line per paragraph and one per table grid row,
  * in order; `prov.line` is the 1-based line in that rendering, so findings can say "line N".
+ *
+ * Speed and bounds: the page is parsed once with htmlparser2 into a domhandler tree and every later
+ * step is a plain walk over it (no selector engine); sizes of subtrees are memoised. The parse counts
+ * elements, table cells and nesting depth as the tree grows and stops at a limit (HtmlLimits), so a
+ * hostile page fails with its size named instead of growing a tree of millions of nodes.
+ * Measure with scripts/bench-html.ts.
  */
 import { DomHandler, Element as DomElement } from 'domhandler';
 import type { AnyNode, Document, Element, ParentNode } from 'domhandler';
