@@ -176,6 +176,13 @@ describe('html parsing: nesting', () => {
   });
 });
 
+describe('html parsing: content after </body>', () => {
+  it('reads a paragraph pasted after </html> as the end of the body, as a browser shows it', () => {
+    const doc = htmlToDocument('<html><head><title>t</title></head><body><p>一、总体情况</p></body></html>\n<p>五、存在的主要问题及改进情况</p>');
+    expect(paragraphs(doc.blocks)).toEqual(['一、总体情况', '五、存在的主要问题及改进情况']);
+  });
+});
+
 describe('html parsing without <body>', () => {
   it('reads a fragment with no <html>/<body> whole, and never the <head>', () => {
     const doc = htmlToDocument('<title>标题页</title><p>一、总体情况</p><table><tr><td>a</td><td>1</td></tr><tr><td>b</td><td>2</td></tr></table><p>二、其他</p>');

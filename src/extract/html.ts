@@ -317,12 +317,36 @@ function probeScript(el: Element, index: number, probe: HiddenContentProbe): voi
 }
 
 /**
+ * Content after </body> or </html> (a footer or a last paragraph pasted past the end) is body
+ * content for a browser: it is moved to the end of the body.
+ */
+function adoptTrailingContent(body: Element): void {
+  const strays: AnyNode[] = [];
+  for (let n = body.next; n; n = n.next) strays.push(n);
+  const html = body.parent;
+  if (html && html.type === 'tag' && html.name === 'html') for (let n = html.next; n; n = n.next) strays.push(n);
+  const content = strays.filter((n) => isElement(n) || n.type === 'text');
+  if (content.length === 0) return;
+  detachAll(content);
+  for (const node of content) {
+    const last = body.children[body.children.length - 1] ?? null;
+    node.parent = body;
+    node.prev = last;
+    if (last) last.next = node;
+    body.children.push(node as (typeof body.children)[number]);
+  }
+}
+
+/**
  * The page body. A page without <body> (a fragment, a frameset page, markup pasted without one)
  * gets one made of its top-level content outside <head>, as a browser would build it.
  */
 function bodyOf(root: Document): Element | undefined {
   const found = findFirstIn(root, (e) => e.name === 'body');
-  if (found) return found;
+  if (found) {
+    adoptTrailingContent(found);
+    return found;
+  }
   const content: AnyNode[] = [];
   const gather = (parent: ParentNode): void => {
     for (const node of parent.children) {
