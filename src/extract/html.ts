@@ -15,7 +15,7 @@
  * Measure with scripts/bench-html.ts.
  */
 import { DomHandler, Element as DomElement } from 'domhandler';
-import type { AnyNode, Document, Element, ParentNode } from 'domhandler';
+import type { AnyNode, Document, DomHandlerOptions, Element, ParentNode } from 'domhandler';
 import { Parser } from 'htmlparser2';
 import { DocumentError, finding } from '../findings.js';
 import type { Finding } from '../findings.js';
@@ -230,8 +230,9 @@ class CountingDomHandler extends DomHandler {
     private readonly maxCells: number,
     private readonly maxElements: number,
     private readonly maxDepth: number,
+    options?: DomHandlerOptions,
   ) {
-    super();
+    super(undefined, options);
   }
 
   override onopentag(name: string, attribs: Record<string, string>): void {
@@ -245,16 +246,40 @@ class CountingDomHandler extends DomHandler {
 }
 
 /** Counts elements and table cells of a page without building a tree (memory stays flat). */
-function countTags(html: string): { elements: number; cells: number } {
+function countTags(text: string, xmlMode = false): { elements: number; cells: number } {
   let elements = 0;
   let cells = 0;
-  new Parser({
-    onopentag(name) {
-      elements++;
-      if (name === 'td' || name === 'th') cells++;
+  new Parser(
+    {
+      onopentag(name) {
+        elements++;
+        if (name === 'td' || name === 'th') cells++;
+      },
     },
-  }).end(html);
+    { xmlMode },
+  ).end(text);
   return { elements, cells };
+}
+
+/**
+ * Parses XML (a Word main document part) into a tree, refusing past `maxElements` elements or
+ * `maxDepth` levels: a part of 64 MB (the zip reader's cap) of tiny elements would otherwise grow a
+ * tree of millions of nodes and exhaust the worker's memory.
+ */
+export function parseXmlBounded(xml: string, what: string, maxElements: number, maxDepth = DEFAULT_MAX_DEPTH): Document {
+  const handler = new CountingDomHandler(Number.POSITIVE_INFINITY, maxElements, maxDepth, { xmlMode: true });
+  try {
+    new Parser(handler, { xmlMode: true }).end(xml);
+  } catch (e) {
+    if (!(e instanceof LimitExceeded)) throw e;
+    if (e.limit === 'depth') throw new DocumentError('extract', `${what} nests XML elements more than ${maxDepth.toLocaleString('en-US')} deep; the file is malformed`);
+    const size = countTags(xml, true);
+    throw new DocumentError(
+      'extract',
+      `${what} has ${size.elements.toLocaleString('en-US')} XML elements, over the limit of ${maxElements.toLocaleString('en-US')} (a report has tens of thousands); it is not read`,
+    );
+  }
+  return handler.root;
 }
 
 /** Elements whose content is not page text, whatever their position. */
