@@ -409,7 +409,10 @@ function borderlessTables(lines: Line[], page: number): { lines: Line[]; tables:
     }
     // Grow the run around this data line: header lines above, data lines and short label lines inside.
     let a = i;
-    while (a > 0 && isHeaderLine(a - 1) && !used.has(a - 1) && closeBelow(chunked[a - 1]!.line, chunked[a]!.line)) a--;
+    // A header line above: several words apart, or words standing over the figures (a group title).
+    const figuresFrom = Math.min(...chunked[i]!.chunks.filter((k, j) => j > 0 && isFigure(k)).map((k) => k.box.x0));
+    const overFigures = (k: number) => chunked[k]!.line.box.x0 >= figuresFrom - 2 * chunked[k]!.line.size;
+    while (a > 0 && (isHeaderLine(a - 1) || overFigures(a - 1)) && !used.has(a - 1) && closeBelow(chunked[a - 1]!.line, chunked[a]!.line)) a--;
     let b = i + 1;
     while (b < chunked.length && (isDataLine(b) || isHeaderLine(b) || isContinuation(chunked, b, a)) && closeBelow(chunked[b - 1]!.line, chunked[b]!.line)) b++;
     // Trailing label-only lines belong to the table only when a data line follows them.
@@ -456,14 +459,25 @@ function alignedFragment(rowsIn: { line: Line; chunks: Chunk[] }[], page: number
   // Data chunks stand right of the label column: a figure after the first chunk, or anything from the
   // first figure's column on.
   const isDataChunk = (k: Chunk, i = 1) => (i > 0 && isFigure(k)) || k.box.x0 >= firstFigureX - tol;
-  let anchors = clusterPositions(
-    rowsIn.flatMap((r) => r.chunks.filter(isDataChunk).map((k) => midX(k.box))),
+  // Columns stand where figures stand; a header word adds a column only where no figure does (a column
+  // blank in every row) and it is not a group title sitting between two columns of figures.
+  const dataChunks = rowsIn.flatMap((r) => r.chunks.filter(isDataChunk));
+  const figureAnchors = clusterPositions(dataChunks.filter(isFigure).map((k) => midX(k.box)), tol);
+  const gaps = figureAnchors.slice(1).map((x, j) => x - figureAnchors[j]!);
+  const usualGap = median(gaps);
+  const headerAnchors = clusterPositions(
+    dataChunks.filter((k) => !isFigure(k)).map((k) => midX(k.box)),
     tol,
-  );
-  // A header word covering two or more anchors is a group title, not a column.
-  const spanning = (k: Chunk) => anchors.filter((x) => x > k.box.x0 - 1 && x < k.box.x1 + 1).length >= 2;
-  const solo = rowsIn.flatMap((r) => r.chunks.filter(isDataChunk).filter((k) => !spanning(k)).map((k) => midX(k.box)));
-  anchors = clusterPositions(solo, tol);
+  ).filter((x) => {
+    if (figureAnchors.some((f) => Math.abs(f - x) <= tol)) return false;
+    const left = Math.max(...figureAnchors.filter((f) => f < x));
+    const right = Math.min(...figureAnchors.filter((f) => f > x));
+    return !(Number.isFinite(left) && Number.isFinite(right) && right - left <= 1.5 * usualGap);
+  });
+  const anchors = [...figureAnchors, ...headerAnchors].sort((p, q) => p - q);
+  // A header word far from every column (a group title) goes over the column nearest its right end,
+  // like a merged cell's text goes to the last column it spans.
+  const spanning = (k: Chunk) => !anchors.some((x) => Math.abs(x - midX(k.box)) <= tol);
   const labelLefts = clusterPositions(
     rowsIn.flatMap((r) => r.chunks.filter((k, i) => !isDataChunk(k, i)).map((k) => k.box.x0)),
     2 * size,
@@ -478,14 +492,10 @@ function alignedFragment(rowsIn: { line: Line; chunks: Chunk[] }[], page: number
       });
       return best;
     }
-    if (spanning(k)) {
-      // A group title goes over the last column it covers (right-aligned like a merged cell).
-      const covered = anchors.map((x, j) => [x, j] as const).filter(([x]) => x > k.box.x0 - 1 && x < k.box.x1 + 1);
-      return nLabels + covered[covered.length - 1]![1];
-    }
+    const at = spanning(k) ? k.box.x1 : midX(k.box);
     let best = 0;
     anchors.forEach((x, j) => {
-      if (Math.abs(x - midX(k.box)) < Math.abs(anchors[best]! - midX(k.box))) best = j;
+      if (Math.abs(x - at) < Math.abs(anchors[best]! - at)) best = j;
     });
     return nLabels + best;
   };

@@ -90,7 +90,15 @@ export async function extractPdf(file: LoadedFile, options: ExtractOptions = {},
   }
 }
 
+/** A complete PDF ends with %%EOF (perhaps followed by an incremental update or a little junk). */
+function hasEndMarker(bytes: Buffer): boolean {
+  return bytes.lastIndexOf('%%EOF', undefined, 'latin1') !== -1;
+}
+
 async function openPdf(pdfjs: PdfJs, file: LoadedFile): Promise<PdfDocument> {
+  if (!hasEndMarker(file.bytes)) {
+    throw new DocumentError('extract', 'the PDF is truncated (no %%EOF end marker): the download was probably cut short; download it again');
+  }
   // pdf.js takes a Uint8Array (a Buffer throws) and detaches it: give it a copy.
   const data = new Uint8Array(file.bytes);
   const task = pdfjs.getDocument({
