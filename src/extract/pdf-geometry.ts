@@ -552,6 +552,23 @@ function isFurniture(line: Line, page: PageWords): boolean {
   return isPageFooter(line.text) || /^\d{1,4}$/.test(line.text) || /^[-—–]\s*\d{1,4}\s*[-—–]?$/.test(line.text);
 }
 
+/**
+ * A title in large type wrapped over lines ("…工作年度报" / "告") is one line of text: consecutive lines
+ * printed clearly larger than the page's body text, of the same size and close together, are joined.
+ */
+function joinWrappedTitles(lines: Line[]): Line[] {
+  const body = median(lines.map((l) => l.size));
+  const out: Line[] = [];
+  for (const l of lines) {
+    const prev = out[out.length - 1];
+    const large = (x: Line) => x.size >= 1.15 * body;
+    if (prev && large(prev) && large(l) && Math.abs(prev.size - l.size) <= 0.1 * l.size && l.box.y0 - prev.box.y1 < 1.5 * l.size) {
+      out[out.length - 1] = { words: [...prev.words, ...l.words], box: union([prev.box, l.box]), size: prev.size, text: joinWrapped([prev.text, l.text]) };
+    } else out.push(l);
+  }
+  return out;
+}
+
 function pageElements(page: PageWords): PageElement[] {
   const words = page.words.map(toWord).filter((w): w is Word => w !== null);
   const grids = findRuledGrids(page.rulings).filter((g) => g.box.x1 - g.box.x0 > 20 && g.box.y1 - g.box.y0 > 8);
@@ -577,7 +594,7 @@ function pageElements(page: PageWords): PageElement[] {
   });
   const lines = groupLines(free).filter((l) => !isFurniture(l, page));
   const split = borderlessTables(lines, page.page);
-  for (const l of split.lines) elements.push({ kind: 'line', line: l, top: l.box.y0 });
+  for (const l of joinWrappedTitles(split.lines)) elements.push({ kind: 'line', line: l, top: l.box.y0 });
   for (const t of split.tables) elements.push({ kind: 'table', table: t, top: t.box.y0 });
   return elements.sort((a, b) => a.top - b.top);
 }
