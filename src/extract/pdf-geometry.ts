@@ -456,9 +456,9 @@ function alignedFragment(rowsIn: { line: Line; chunks: Chunk[] }[], page: number
   const firstFigureX = Math.min(
     ...rowsIn.flatMap((r) => r.chunks.filter((k, i) => i > 0 && isFigure(k)).map((k) => k.box.x0)),
   );
-  // Data chunks stand right of the label column: a figure after the first chunk, or anything from the
-  // first figure's column on.
-  const isDataChunk = (k: Chunk, i = 1) => (i > 0 && isFigure(k)) || k.box.x0 >= firstFigureX - tol;
+  // Data chunks stand right of the label column: after the first chunk, a figure or a word centred from
+  // the first figure's column on (headers are wider than figures); or anything starting there.
+  const isDataChunk = (k: Chunk, i = 1) => (i > 0 && (isFigure(k) || midX(k.box) >= firstFigureX - tol)) || k.box.x0 >= firstFigureX - tol;
   // Columns stand where figures stand; a header word adds a column only where no figure does (a column
   // blank in every row) and it is not a group title sitting between two columns of figures.
   const dataChunks = rowsIn.flatMap((r) => r.chunks.filter(isDataChunk));
@@ -472,7 +472,8 @@ function alignedFragment(rowsIn: { line: Line; chunks: Chunk[] }[], page: number
     if (figureAnchors.some((f) => Math.abs(f - x) <= tol)) return false;
     const left = Math.max(...figureAnchors.filter((f) => f < x));
     const right = Math.min(...figureAnchors.filter((f) => f > x));
-    return !(Number.isFinite(left) && Number.isFinite(right) && right - left <= 1.5 * usualGap);
+    // (Only judged when the figures show a regular spacing: three columns of figures or more.)
+    return !(gaps.length >= 2 && Number.isFinite(left) && Number.isFinite(right) && right - left <= 1.5 * usualGap);
   });
   const anchors = [...figureAnchors, ...headerAnchors].sort((p, q) => p - q);
   // A header word far from every column (a group title) goes over the column nearest its right end,
