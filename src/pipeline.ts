@@ -12,6 +12,7 @@ import type { Finding } from './findings.js';
 import type { ReportKind } from './kind.js';
 import { loadFile } from './stages/load.js';
 import type { LoadedFile } from './stages/load.js';
+import { crossCheck } from './stages/crosscheck.js';
 import { readMeta } from './stages/meta.js';
 import { segment, sectionTexts } from './stages/segment.js';
 import { extractTables } from './stages/tables.js';
@@ -63,7 +64,8 @@ export function analyse(loaded: LoadedFile, source: SourceDocument, kind: Report
   const meta = readMeta(source, seg.sections);
   const tables = timedSync(timings, 'tables', () => extractTables(source, seg.sections, kind, meta.year));
   findings.push(...tables.findings);
-  const checked = timedSync(timings, 'validate', () => validate(tables.tables, kind));
+  const texts = sectionTexts(source, seg.sections);
+  const checked = timedSync(timings, 'validate', () => [...validate(tables.tables, kind), ...crossCheck(texts, tables.tables)]);
   findings.push(...checked);
   meta.layout = tables.layout;
   const unsupported = seg.legacy && tables.tables.length === 0;
@@ -84,7 +86,7 @@ export function analyse(loaded: LoadedFile, source: SourceDocument, kind: Report
     error,
     failedStage: error ? 'segment' : null,
     meta,
-    sections: sectionTexts(source, seg.sections),
+    sections: texts,
     tables: tables.tables,
     findings,
     timings,

@@ -4,7 +4,7 @@
  */
 import { decodeText } from '../stages/load.js';
 import type { LoadedFile } from '../stages/load.js';
-import { isRuleLine, normalizeText, stripMarkdown } from '../stages/normalize.js';
+import { isPageFooter, isRuleLine, normalizeText, stripMarkdown } from '../stages/normalize.js';
 import type { Block, SourceDocument } from '../types.js';
 
 export function extractText(file: LoadedFile): SourceDocument {
@@ -26,7 +26,8 @@ export function textToDocument(text: string): SourceDocument {
 }
 
 function lineToBlock(rawLine: string, line: number): Block | null {
-  if (rawLine.trim() === '' || isRuleLine(rawLine)) return null;
+  // Page footers ("- 5 -") fall inside tables when a copy crosses a page break: they carry nothing.
+  if (rawLine.trim() === '' || isRuleLine(rawLine) || isPageFooter(rawLine)) return null;
   const pipe = splitPipeRow(rawLine);
   if (pipe) {
     return { kind: 'row', positions: 'tab', fields: pipe.map((t, col) => ({ text: t, col, prov: { line } })), prov: { line } };

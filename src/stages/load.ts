@@ -62,7 +62,8 @@ export function sniffFormat(bytes: Buffer, path = ''): InputFormat {
   if (indexOfAscii(head, '%PDF-') !== -1) return 'pdf';
   if (head[0] === 0x50 && head[1] === 0x4b && (head[2] === 0x03 || head[2] === 0x05 || head[2] === 0x07)) return 'docx';
   if (head.subarray(0, 8).equals(OLE_MAGIC)) return extname(path).toLowerCase() === '.wps' ? 'wps' : 'doc';
-  const probe = decodeText(bytes.subarray(0, 4096)).text.slice(0, 2048).toLowerCase();
+  // Tags are ASCII in UTF-8 and GBK alike; NULs are dropped so that UTF-16 pages are seen too.
+  const probe = bytes.subarray(0, 4096).toString('latin1').replace(/\0/g, '').slice(0, 2048).toLowerCase();
   if (/<!doctype html|<html[\s>]|<body[\s>]|<head[\s>]|<table[\s>]|<meta[\s>]|<div[\s>]|<p[\s>]/.test(probe)) return 'html';
   return 'text';
 }
@@ -123,7 +124,7 @@ export function isValidUtf8(bytes: Uint8Array): boolean {
     else if (b >= 0xe0 && b <= 0xef) need = 2;
     else if (b >= 0xf0 && b <= 0xf4) need = 3;
     else return false;
-    if (i + need >= n + 0 && i + need > n - 1 + 1) return i + need >= n && n - i <= need; // truncated tail
+    if (i + need >= n) return true; // a sequence cut by the end of a sample
     for (let k = 1; k <= need; k++) {
       const c = bytes[i + k]!;
       if ((c & 0xc0) !== 0x80) return false;

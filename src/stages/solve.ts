@@ -8,8 +8,8 @@ import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
 import type { ReportKind } from '../kind.js';
 import type { PlacementMethod } from '../types.js';
-import { cellKey, equationsFor, propagate } from './identities.js';
-import type { CellState, Equation, GridState } from './identities.js';
+import { propagate, tableSpace } from './identities.js';
+import type { Equation } from './identities.js';
 import type { Candidate } from './placement.js';
 import type { RowView } from './rows.js';
 import type { PlacedCell } from './tables.js';
@@ -21,7 +21,12 @@ export interface PendingRow {
   /** The cells this row's slots fill, in slot order. */
   targets: { row: string; col: string }[];
   candidates: Candidate[];
+  /** Cell indexes of the targets (set by the solver). */
+  indexes?: number[];
 }
+
+/** Known value, blank (null) or undetermined (undefined). */
+type CellState = number | null | undefined;
 
 interface Evaluation {
   candidate: Candidate;
@@ -36,9 +41,11 @@ export interface Solved {
 }
 
 export function solveTable(table: string, rows: string[], cols: string[], pending: PendingRow[], kind: ReportKind): Solved {
-  const eqs = equationsFor(table, rows, cols, kind);
-  const grid: GridState = new Map();
-  for (const r of rows) for (const c of cols) grid.set(cellKey(r, c), undefined);
+  const space = tableSpace(table, rows, cols, kind);
+  const eqs = space.equations;
+  const grid = new Float64Array(rows.length * cols.length).fill(NaN);
+  const indexOf = (t: { row: string; col: string }): number => rows.indexOf(t.row) * cols.length + cols.indexOf(t.col);
+  for (const p of pending) p.indexes = p.targets.map(indexOf);
   const cells = new Map<string, PlacedCell>();
   const findings: Finding[] = [];
   const open = new Set<PendingRow>();
@@ -74,17 +81,21 @@ export function solveTable(table: string, rows: string[], cols: string[], pendin
 
   function commit(p: PendingRow, agreeing: Evaluation[], chosenByIdentities: boolean): void {
     const rep = agreeing.reduce((a, b) => (b.candidate.prior < a.candidate.prior ? b : a));
+    // A cell is inferred only if no agreeing placement reads it; else its figure is read, its place chosen.
+    const neverRead = rep.candidate.slots.map((_, i) => agreeing.every((e) => e.candidate.slots[i]!.kind === 'unknown'));
     const inferred: string[] = [];
     rep.candidate.slots.forEach((slot, i) => {
       const target = p.targets[i]!;
-      const key = cellKey(target.row, target.col);
+      const key = `${target.row}|${target.col}`;
       const value = rep.values[i];
-      grid.set(key, value);
+      grid[p.indexes![i]!] = value === undefined ? NaN : (value ?? 0);
       if (slot.kind === 'read') {
         const method: PlacementMethod = chosenByIdentities && slot.method === 'sequence' ? 'identity-placed' : slot.method;
         cells.set(key, { value: slot.token.value, token: slot.token, method, prov: slot.token.prov });
       } else if (slot.kind === 'blank') {
         cells.set(key, { value: null, token: slot.token, method: 'blank', prov: slot.token?.prov ?? p.view.prov });
+      } else if (value !== undefined && value !== null && !neverRead[i]) {
+        cells.set(key, { value, token: null, method: 'identity-placed', prov: p.view.prov });
       } else if (value !== undefined && value !== null) {
         cells.set(key, { value, token: null, method: 'identity-inferred', prov: p.view.prov });
         inferred.push(target.col);
@@ -114,13 +125,18 @@ export function solveTable(table: string, rows: string[], cols: string[], pendin
 }
 
 /** Candidates that survive the identities and all give the same figures, or null while it is open. */
-function agreeingCandidates(p: PendingRow, grid: GridState, eqs: Equation[], final: boolean): Evaluation[] | null {
+function agreeingCandidates(p: PendingRow, grid: Float64Array, eqs: Equation[], final: boolean): Evaluation[] | null {
   let evals = p.candidates.map((c) => evaluate(grid, p, c, eqs)).filter((e) => !e.impossible);
   if (evals.length === 0) return null;
   const minViolations = Math.min(...evals.map((e) => e.violations));
   evals = evals.filter((e) => e.violations === minViolations);
   if (sameValues(evals)) return evals;
   if (!final) return null;
+  // Prefer placements that determine every cell over ones that leave cells open.
+  const open = (e: Evaluation): number => e.values.filter((x) => x === undefined).length;
+  const minOpen = Math.min(...evals.map(open));
+  evals = evals.filter((e) => open(e) === minOpen);
+  if (sameValues(evals)) return evals;
   const minPrior = Math.min(...evals.map((e) => e.candidate.prior));
   const best = evals.filter((e) => e.candidate.prior === minPrior);
   return sameValues(best) ? best : null;
@@ -131,18 +147,21 @@ function sameValues(evals: Evaluation[]): boolean {
   return evals.every((e) => JSON.stringify(e.values) === first);
 }
 
-function evaluate(grid: GridState, p: PendingRow, candidate: Candidate, eqs: Equation[]): Evaluation {
-  const trial = new Map(grid);
-  const keys = p.targets.map((t) => cellKey(t.row, t.col));
+function evaluate(grid: Float64Array, p: PendingRow, candidate: Candidate, eqs: Equation[]): Evaluation {
+  const trial = Float64Array.from(grid);
+  const indexes = p.indexes!;
   candidate.slots.forEach((slot, i) => {
-    trial.set(keys[i]!, slot.kind === 'read' ? slot.token.value : slot.kind === 'blank' ? null : undefined);
+    trial[indexes[i]!] = slot.kind === 'read' ? (slot.token.value ?? 0) : slot.kind === 'blank' ? 0 : NaN;
   });
   const result = propagate(trial, eqs);
-  const own = new Set(keys);
-  const values: CellState[] = candidate.slots.map((slot, i) =>
-    slot.kind === 'read' ? slot.token.value : slot.kind === 'blank' ? null : result.solved.get(keys[i]!),
-  );
-  const violations = result.violated.filter((eq) => eq.terms.some((t) => own.has(cellKey(t.row, t.col)))).length;
+  const values: CellState[] = candidate.slots.map((slot, i) => {
+    if (slot.kind === 'read') return slot.token.value;
+    if (slot.kind === 'blank') return null;
+    const v = result.state[indexes[i]!]!;
+    return Number.isNaN(v) ? undefined : v;
+  });
+  const own = new Set(indexes);
+  const violations = result.violated.filter((eq) => eq.cells.some((c) => own.has(c))).length;
   return { candidate, values, violations, impossible: result.impossible };
 }
 
