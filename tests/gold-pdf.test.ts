@@ -1,13 +1,18 @@
 /**
  * Gold on the text-layer PDFs of the five samples: every figure equals the hand-read gold (value and
  * blank-ness), was read from a true grid cell, and carries the page it stands on — checked against the
- * PDF's own text items, independently of the extractor.
+ * PDF's own text items, independently of the extractor. Then the same pages with their ruling lines taken
+ * away — words alone, as OCR gives them — must still give the gold, through the borderless path.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
-import { processFile } from '../src/pipeline.js';
+import { OGI_ANNUAL_REPORT } from '../pipelines/ogi-annual-report/index.js';
+import { buildBlocks } from '../src/extract/pdf-geometry.js';
+import { readPdfPages } from '../src/extract/pdf.js';
+import { analyse, processFile } from '../src/pipeline.js';
+import { loadFile } from '../src/stages/load.js';
 import type { Box } from '../src/types.js';
 import { diffAgainstGold, loadGold } from './helpers/gold.js';
 
@@ -73,6 +78,21 @@ describe('gold: the text-layer PDFs reproduce the figures read by hand', () => {
       expect(misplaced).toEqual([]);
       // Blank cells too know their page (the empty cell's rectangle).
       expect(cells.filter((c) => c.prov.page === undefined).length).toBe(0);
+    });
+  }
+});
+
+describe('gold: the same pages without ruling lines (words only, as from OCR) give the same figures', () => {
+  for (const { base, gold } of loadGold()) {
+    it(`${base}.text.pdf, borderless`, async () => {
+      const file = await loadFile(join(PDFS, `${base}.text.pdf`));
+      const { pages } = await readPdfPages(file);
+      const blocks = buildBlocks(pages.map((p) => ({ ...p, rulings: [] })));
+      const doc = analyse(file, { format: 'pdf', blocks, findings: [], meta: {} }, OGI_ANNUAL_REPORT);
+      expect(diffAgainstGold(doc, gold)).toEqual([]);
+      const cells = doc.tables.flatMap((t) => t.cells);
+      expect(cells.filter((c) => c.method !== 'grid' && c.method !== 'blank').map((c) => `${c.table}.${c.row}.${c.col}:${c.method}`)).toEqual([]);
+      expect(doc.findings.filter((f) => f.severity !== 'info').map((f) => f.message)).toEqual([]);
     });
   }
 });

@@ -143,8 +143,8 @@ interface TableFrag {
   width: number;
   rows: (Cell | null)[][];
   rowBoxes: Box[];
-  /** Fragments joined after this one (continuation pages). */
-  tableIndex?: number;
+  /** For a borderless table: the middles of its data columns (its label columns may differ by page). */
+  anchors?: number[];
 }
 
 type PageElement = { kind: 'line'; line: Line; top: number } | { kind: 'table'; table: TableFrag; top: number };
@@ -396,9 +396,13 @@ const NUMBERED_LABEL = /^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.]|[(
  */
 function borderlessTables(lines: Line[], page: number): { lines: Line[]; tables: TableFrag[] } {
   const chunked = lines.map((l) => ({ line: l, chunks: chunksOf(l) }));
-  const figureCount = chunked.map((c) => c.chunks.filter((k, i) => i > 0 && isFigure(k)).length);
-  const isDataLine = (i: number) => figureCount[i]! >= 1 && chunked[i]!.chunks.length >= 2;
-  const isHeaderLine = (i: number) => chunked[i]!.chunks.length >= 3;
+  const left = Math.min(...lines.map((l) => l.box.x0));
+  // A figure counts where a table puts figures: after a label, or alone well right of the margin (the
+  // figures of a row whose label wraps round them).
+  const figuresOf = (c: RowIn) => c.chunks.filter((k, i) => isFigure(k) && (i > 0 || k.box.x0 - left > 8 * c.line.size));
+  const figureCount = chunked.map((c) => figuresOf(c).length);
+  const isDataLine = (i: number) => figureCount[i]! >= 1;
+  const isHeaderLine = (i: number) => chunked[i]!.chunks.length >= 2 && figureCount[i] === 0;
   const used = new Set<number>();
   const tables: TableFrag[] = [];
   let i = 0;
@@ -410,16 +414,16 @@ function borderlessTables(lines: Line[], page: number): { lines: Line[]; tables:
     // Grow the run around this data line: header lines above, data lines and short label lines inside.
     let a = i;
     // A header line above: several words apart, or words standing over the figures (a group title).
-    const figuresFrom = Math.min(...chunked[i]!.chunks.filter((k, j) => j > 0 && isFigure(k)).map((k) => k.box.x0));
+    const figuresFrom = Math.min(...figuresOf(chunked[i]!).map((k) => k.box.x0));
     const overFigures = (k: number) => chunked[k]!.line.box.x0 >= figuresFrom - 2 * chunked[k]!.line.size;
     while (a > 0 && (isHeaderLine(a - 1) || overFigures(a - 1)) && !used.has(a - 1) && closeBelow(chunked[a - 1]!.line, chunked[a]!.line)) a--;
     let b = i + 1;
     while (b < chunked.length && (isDataLine(b) || isHeaderLine(b) || isContinuation(chunked, b, a)) && closeBelow(chunked[b - 1]!.line, chunked[b]!.line)) b++;
     // Trailing label-only lines belong to the table only when a data line follows them.
     while (b - 1 > i && !isDataLine(b - 1) && !isHeaderLine(b - 1)) b--;
-    const dataLines = range(a, b).filter(isDataLine);
-    const figures = dataLines.reduce((s, k) => s + figureCount[k]!, 0);
-    if (figures >= 2) {
+    const figures = range(a, b).reduce((sum, k) => sum + figureCount[k]!, 0);
+    const headed = range(a, i).some(isHeaderLine);
+    if (figures >= 2 || (figures === 1 && headed)) {
       tables.push(alignedFragment(chunked.slice(a, b), page));
       for (let k = a; k < b; k++) used.add(k);
     }
@@ -427,6 +431,8 @@ function borderlessTables(lines: Line[], page: number): { lines: Line[]; tables:
   }
   return { lines: lines.filter((_, k) => !used.has(k)), tables };
 }
+
+type RowIn = { line: Line; chunks: Chunk[] };
 
 function range(a: number, b: number): number[] {
   return Array.from({ length: Math.max(0, b - a) }, (_, k) => a + k);
@@ -453,18 +459,32 @@ function isContinuation(chunked: { line: Line; chunks: Chunk[] }[], k: number, s
 function alignedFragment(rowsIn: { line: Line; chunks: Chunk[] }[], page: number): TableFrag {
   const size = median(rowsIn.map((r) => r.line.size));
   const tol = Math.max(4, 1.2 * size);
-  const firstFigureX = Math.min(
-    ...rowsIn.flatMap((r) => r.chunks.filter((k, i) => i > 0 && isFigure(k)).map((k) => k.box.x0)),
+  const runLeft = Math.min(...rowsIn.map((r) => r.line.box.x0));
+  const isRowFigure = (k: Chunk, i: number) => isFigure(k) && (i > 0 || k.box.x0 - runLeft > 8 * size);
+  const firstFigureX = Math.min(...rowsIn.flatMap((r) => r.chunks.filter(isRowFigure).map((k) => k.box.x0)));
+  // Where the data columns start: after the longest label of a row with figures (a column blank in every
+  // row still has its header there), and at the latest at the first figure.
+  const labelRight = Math.max(
+    ...rowsIn.map((r) => {
+      const first = r.chunks.findIndex(isRowFigure);
+      return first <= 0 ? -Infinity : Math.max(...r.chunks.slice(0, first).map((k) => k.box.x1));
+    }),
   );
-  // Data chunks stand right of the label column: after the first chunk, a figure or a word centred from
-  // the first figure's column on (headers are wider than figures); or anything starting there.
-  const isDataChunk = (k: Chunk, i = 1) => (i > 0 && (isFigure(k) || midX(k.box) >= firstFigureX - tol)) || k.box.x0 >= firstFigureX - tol;
-  // Columns stand where figures stand; a header word adds a column only where no figure does (a column
-  // blank in every row) and it is not a group title sitting between two columns of figures.
-  const dataChunks = rowsIn.flatMap((r) => r.chunks.filter(isDataChunk));
-  const figureAnchors = clusterPositions(dataChunks.filter(isFigure).map((k) => midX(k.box)), tol);
+  // Columns stand where figures stand.
+  const figureAnchors = clusterPositions(rowsIn.flatMap((r) => r.chunks.filter(isRowFigure).map((k) => midX(k.box))), tol);
   const gaps = figureAnchors.slice(1).map((x, j) => x - figureAnchors[j]!);
   const usualGap = median(gaps);
+  // The first data column's left edge: half a column before the first figures (when figures show the
+  // column width), and never before the end of the longest label.
+  const byLabels = Number.isFinite(labelRight) ? labelRight + 0.5 * size : firstFigureX - tol;
+  const byColumns = gaps.length > 0 ? figureAnchors[0]! - usualGap / 2 - tol : -Infinity;
+  const dataStart = Math.min(firstFigureX - tol, Math.max(byLabels, byColumns));
+  // Data chunks stand right of the label columns: figures, words after the first of their line centred in
+  // the data region (headers are wider than figures), anything starting there.
+  const isDataChunk = (k: Chunk, i = 1) => isRowFigure(k, i) || (i > 0 && midX(k.box) >= dataStart) || k.box.x0 >= dataStart;
+  // A header word adds a column only where no figure stands (a column blank in every row) and when it is
+  // not a group title sitting between two columns of figures.
+  const dataChunks = rowsIn.flatMap((r) => r.chunks.filter(isDataChunk));
   const headerAnchors = clusterPositions(
     dataChunks.filter((k) => !isFigure(k)).map((k) => midX(k.box)),
     tol,
@@ -479,10 +499,11 @@ function alignedFragment(rowsIn: { line: Line; chunks: Chunk[] }[], page: number
   // A header word far from every column (a group title) goes over the column nearest its right end,
   // like a merged cell's text goes to the last column it spans.
   const spanning = (k: Chunk) => !anchors.some((x) => Math.abs(x - midX(k.box)) <= tol);
-  const labelLefts = clusterPositions(
-    rowsIn.flatMap((r) => r.chunks.filter((k, i) => !isDataChunk(k, i)).map((k) => k.box.x0)),
-    2 * size,
-  );
+  // Label columns: left edges of the labels of rows with figures (a centred header such as 信息内容 is not
+  // a column of its own; it joins the nearest).
+  const labelChunks = (rs: typeof rowsIn) => rs.flatMap((r) => r.chunks.filter((k, i) => !isDataChunk(k, i)).map((k) => k.box.x0));
+  const dataRows = rowsIn.filter((r) => r.chunks.some((k, i) => isDataChunk(k, i) && isFigure(k)));
+  const labelLefts = clusterPositions(labelChunks(dataRows).length ? labelChunks(dataRows) : labelChunks(rowsIn), 2 * size);
   const nLabels = Math.max(1, labelLefts.length);
   const width = nLabels + anchors.length;
   const colOf = (k: Chunk, i: number): number => {
@@ -503,7 +524,6 @@ function alignedFragment(rowsIn: { line: Line; chunks: Chunk[] }[], page: number
   // Rows: a line with figures or several header words is a row; a lone label line joins the nearer row,
   // unless it starts with its own numbering (a group label such as （三）不予公开). A line of figures
   // without a label, right under a label-only row, completes that row (a label wrapped round its figures).
-  type RowIn = { line: Line; chunks: Chunk[] };
   const hasData = (r: RowIn) => r.chunks.some(isDataChunk);
   const isRowLine = (r: RowIn) => r.chunks.length >= 2 || hasData(r) || NUMBERED_LABEL.test(r.chunks[0]?.text ?? '');
   const rowLines: { lines: RowIn[] }[] = [];
@@ -540,7 +560,7 @@ function alignedFragment(rowsIn: { line: Line; chunks: Chunk[] }[], page: number
     rowBoxes.push(union(rl.lines.map((l) => l.line.box)));
   });
   const box = union(rowBoxes);
-  return { page, box, xs: [...labelLefts, ...anchors], width, rows, rowBoxes };
+  return { page, box, xs: [...labelLefts, ...anchors], width, rows, rowBoxes, anchors };
 }
 
 // ───────────────────────── pages ─────────────────────────
@@ -609,6 +629,11 @@ function isTitleOnly(f: TableFrag): boolean {
 
 function sameColumns(a: TableFrag, b: TableFrag): boolean {
   if (isTitleOnly(a)) return true;
+  if (a.anchors || b.anchors) {
+    // Borderless: the same data columns, wherever the labels stand.
+    if (!a.anchors || !b.anchors || a.anchors.length !== b.anchors.length) return false;
+    return a.anchors.every((x, i) => Math.abs(x - b.anchors![i]!) <= 8);
+  }
   if (a.width !== b.width || a.xs.length !== b.xs.length) return false;
   return a.xs.every((x, i) => Math.abs(x - b.xs[i]!) <= 4);
 }
@@ -648,6 +673,14 @@ function joinContinuation(table: TableFrag[], next: TableFrag): void {
     return;
   }
   const head = table[0]!;
+  if (next.anchors) {
+    // Borderless: only a repeated header is dropped; cut cells cannot be told without rulings.
+    let repeated = 0;
+    while (repeated < next.rows.length - 1 && repeated < head.rows.length && rowText(next.rows[repeated]!) === rowText(head.rows[repeated]!)) repeated++;
+    next.rows = next.rows.slice(repeated);
+    next.rowBoxes = next.rowBoxes.slice(repeated);
+    return;
+  }
   let skip = 0;
   while (skip < next.rows.length && skip < head.rows.length && rowText(next.rows[skip]!) === rowText(head.rows[skip]!)) skip++;
   if (skip > 0 && skip < next.rows.length) {

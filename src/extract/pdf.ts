@@ -42,7 +42,16 @@ function pdfjsAssets(): { cMapUrl: string; standardFontDataUrl: string } {
   return { cMapUrl: join(root, 'cmaps') + '/', standardFontDataUrl: join(root, 'standard_fonts') + '/' };
 }
 
-export async function extractPdf(file: LoadedFile, options: ExtractOptions = {}, ocr?: PdfOcr): Promise<SourceDocument> {
+export interface PdfPages {
+  /** Words and ruling lines of every page, text layer as read (before any OCR). */
+  pages: PageWords[];
+  /** Pages without a usable text layer. */
+  ocrPages: number[];
+  numPages: number;
+}
+
+/** Reads every page's words and ruling lines from the text layer; throws DocumentError when it cannot. */
+export async function readPdfPages(file: LoadedFile, options: ExtractOptions = {}): Promise<PdfPages> {
   const pdfjs = await loadPdfJs();
   const doc = await openPdf(pdfjs, file);
   try {
@@ -61,33 +70,39 @@ export async function extractPdf(file: LoadedFile, options: ExtractOptions = {},
       pages.push(read.words);
       page.cleanup();
     }
-    const result: SourceDocument = { format: 'pdf', blocks: [], findings: [], pages: doc.numPages, meta: { pdfPages: doc.numPages } };
-    if (ocrPages.length > 0) {
-      result.meta.needsOcr = true;
-      result.meta.ocrPages = ocrPages.join(',');
-      if (ocr) {
-        const read = await ocr(file, ocrPages);
-        for (const pw of read) {
-          const i = pages.findIndex((p) => p.page === pw.page);
-          if (i >= 0) pages[i] = pw;
-        }
-        result.meta.ocrUsed = true;
-      } else {
-        result.findings.push(
-          finding(
-            'pdf/needs-ocr',
-            'warning',
-            `page${ocrPages.length > 1 ? 's' : ''} ${ocrPages.join(', ')} ha${ocrPages.length > 1 ? 've' : 's'} no usable text layer (scanned or text drawn as pictures) and need${ocrPages.length > 1 ? '' : 's'} OCR`,
-            { prov: { page: ocrPages[0]! } },
-          ),
-        );
-      }
-    }
-    result.blocks = buildBlocks(pages);
-    return result;
+    return { pages, ocrPages, numPages: doc.numPages };
   } finally {
     await doc.destroy();
   }
+}
+
+export async function extractPdf(file: LoadedFile, options: ExtractOptions = {}, ocr?: PdfOcr): Promise<SourceDocument> {
+  const { pages, ocrPages, numPages } = await readPdfPages(file, options);
+  const result: SourceDocument = { format: 'pdf', blocks: [], findings: [], pages: numPages, meta: { pdfPages: numPages } };
+  if (ocrPages.length > 0) {
+    result.meta.needsOcr = true;
+    result.meta.ocrPages = ocrPages.join(',');
+    if (ocr) {
+      const read = await ocr(file, ocrPages);
+      for (const pw of read) {
+        const i = pages.findIndex((p) => p.page === pw.page);
+        if (i >= 0) pages[i] = pw;
+      }
+      result.meta.ocrUsed = true;
+    } else {
+      const many = ocrPages.length > 1;
+      result.findings.push(
+        finding(
+          'pdf/needs-ocr',
+          'warning',
+          `page${many ? 's' : ''} ${ocrPages.join(', ')} ha${many ? 've' : 's'} no usable text layer (scanned, or text drawn as pictures) and need${many ? '' : 's'} OCR`,
+          { prov: { page: ocrPages[0]! } },
+        ),
+      );
+    }
+  }
+  result.blocks = buildBlocks(pages);
+  return result;
 }
 
 /** A complete PDF ends with %%EOF (perhaps followed by an incremental update or a little junk). */
