@@ -99,11 +99,18 @@ describe('extractPdf: tables', () => {
 });
 
 describe('extractPdf: pages without a text layer', () => {
-  it('routes a picture-only page to OCR (meta.needsOcr, ocrPages, a finding)', async () => {
-    const doc = await extract('image-only');
-    expect(doc.meta).toMatchObject({ needsOcr: true, ocrPages: '2' });
-    expect(doc.findings.map((f) => [f.rule, f.page])).toEqual([['pdf/needs-ocr', 2]]);
-    expect(paragraphs(doc.blocks)).toEqual(['某某局2021年政府信息公开工作年度报告']);
+  it('routes pages without usable text to OCR: a picture only, a picture with a digitless text layer, glyphs without Unicode', async () => {
+    const doc = await extract('needs-ocr');
+    expect(doc.meta).toMatchObject({ needsOcr: true, ocrPages: '2,3,4' });
+    expect(doc.findings.map((f) => [f.rule, f.severity, f.page])).toEqual([['pdf/needs-ocr', 'warning', 2]]);
+    expect(doc.findings[0]!.message).toMatch(/pages 2, 3, 4 .*need OCR/);
+    expect(paragraphs(doc.blocks)).toEqual(['某某局2021年政府信息公开工作年度报告', '三、收到和处理政府信息公开申请情况']);
+  });
+
+  it('keeps a page with a text layer as it is', async () => {
+    const doc = await extract('table-across-pages');
+    expect(doc.meta.needsOcr).toBeUndefined();
+    expect(doc.findings).toEqual([]);
   });
 
   it('reads those pages through the OCR function when one is given, with the same builder', async () => {
@@ -116,16 +123,18 @@ describe('extractPdf: pages without a text layer', () => {
         width: 595,
         height: 842,
         rulings: [],
-        words: [word('行政处罚', 72, 100, 91), word('51', 300, 100, 88), word('7', 400, 100, 42), word('行政强制', 72, 120, 90), word('0', 300, 120, 95), word('3', 400, 120, 93)],
+        words: [word('行政处罚', 72, 100, 91), word(`5${page}`, 300, 100, 88), word('7', 400, 100, 42), word('行政强制', 72, 120, 90), word('0', 300, 120, 95), word(String(page), 400, 120, 93)],
       }));
     };
-    const doc = await extract('image-only', ocr);
-    expect(asked).toEqual([[2]]);
+    const doc = await extract('needs-ocr', ocr);
+    expect(asked).toEqual([[2, 3, 4]]);
     expect(doc.meta.ocrUsed).toBe(true);
     expect(doc.findings).toEqual([]);
     const row = rowWith(doc.blocks, '行政处罚');
-    expect(texts(row)).toEqual(['行政处罚', '51', '7']);
-    expect(row.prov.page).toBe(2);
+    expect(texts(row)).toEqual(['行政处罚', '52', '7']);
+    expect(rows(doc.blocks).map((r) => r.prov.page)).toEqual([2, 2, 3, 3, 4, 4]);
+    // The OCR words replace the page's text layer: page 3's digitless title is gone.
+    expect(paragraphs(doc.blocks)).toEqual(['某某局2021年政府信息公开工作年度报告']);
     expect(row.fields.map((f) => f.prov.confidence)).toEqual([91, 88, 42]);
   });
 });
