@@ -15,6 +15,11 @@ export interface Candidate {
   method: PlacementMethod;
   /** Lower is more plausible before identities are consulted. */
   prior: number;
+  /**
+   * A positional reading whose first cell is blank only because an empty field follows the label —
+   * which may be the label's merged second column rather than a blank cell. Not decisive on its own.
+   */
+  doubtful?: boolean;
 }
 
 const MAX_CANDIDATES = 6000;
@@ -34,10 +39,16 @@ export function rowCandidates(row: RowView, ncols: number, ctx: PlacementContext
   const hasBlank = positional.slots.some((s) => s.kind === 'blank');
   if (row.positions === 'tab' && hasBlank && ctx.checkable) {
     const figures = row.values.filter((v) => v.value !== null);
+    // The first blank may be the label's merged column: then a figure was lost, not printed blank.
+    const leadingSpan = positional.slots[0]!.kind === 'blank' && positional.slots[0]!.token === null && positional.slots.slice(1).every((s) => s.kind === 'read');
+    if (leadingSpan) positional.doubtful = true;
     // An alternative may read a figure where the positions show a blank, but never invent one there:
     // filling printed blanks from the identities would "fix" the source.
     const alternatives = sequenceCandidates(figures, ncols, ctx).filter(
-      (c) => c.prior > 0 && c.slots.every((slot, i) => positional.slots[i]!.kind !== 'blank' || slot.kind !== 'unknown') && !sameSlots(c, positional),
+      (c) =>
+        c.prior > 0 &&
+        c.slots.every((slot, i) => positional.slots[i]!.kind !== 'blank' || slot.kind !== 'unknown' || (i === 0 && leadingSpan)) &&
+        !sameSlots(c, positional),
     );
     return [positional, ...alternatives];
   }

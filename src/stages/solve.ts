@@ -35,6 +35,12 @@ interface Evaluation {
   impossible: boolean;
 }
 
+/** The chosen candidates, and the cells that other equally good placements would read differently. */
+interface Choice {
+  agreeing: Evaluation[];
+  uncertain: { index: number; alternatives: CellState[] }[];
+}
+
 export interface Solved {
   cells: Map<string, PlacedCell>;
   findings: Finding[];
@@ -56,7 +62,7 @@ export function solveTable(table: string, rows: string[], cols: string[], pendin
       continue;
     }
     const only = p.candidates.length === 1 ? p.candidates[0]! : null;
-    if (only && only.slots.every((s) => s.kind !== 'unknown')) commit(p, [evaluate(grid, p, only, eqs)], false);
+    if (only && only.slots.every((s) => s.kind !== 'unknown')) commit(p, { agreeing: [evaluate(grid, p, only, eqs)], uncertain: [] }, false);
     else open.add(p);
   }
 
@@ -64,22 +70,23 @@ export function solveTable(table: string, rows: string[], cols: string[], pendin
   while (progress && open.size > 0) {
     progress = false;
     for (const p of [...open]) {
-      const agreeing = agreeingCandidates(p, grid, eqs, false);
-      if (agreeing) {
-        commit(p, agreeing, p.candidates.length > 1);
+      const choice = chooseCandidates(p, grid, eqs, false);
+      if (choice) {
+        commit(p, choice, p.candidates.length > 1);
         open.delete(p);
         progress = true;
       }
     }
   }
   for (const p of open) {
-    const agreeing = agreeingCandidates(p, grid, eqs, true);
-    if (agreeing) commit(p, agreeing, p.candidates.length > 1);
+    const choice = chooseCandidates(p, grid, eqs, true);
+    if (choice) commit(p, choice, p.candidates.length > 1);
     else findings.push(ambiguous(table, p));
   }
   return { cells, findings };
 
-  function commit(p: PendingRow, agreeing: Evaluation[], chosenByIdentities: boolean): void {
+  function commit(p: PendingRow, choice: Choice, chosenByIdentities: boolean): void {
+    const agreeing = choice.agreeing;
     const rep = agreeing.reduce((a, b) => (b.candidate.prior < a.candidate.prior ? b : a));
     // A cell is inferred only if no agreeing placement reads it; else its figure is read, its place chosen.
     const neverRead = rep.candidate.slots.map((_, i) => agreeing.every((e) => e.candidate.slots[i]!.kind === 'unknown'));
@@ -121,25 +128,50 @@ export function solveTable(table: string, rows: string[], cols: string[], pendin
       }
     });
     findings.push(...placementFindings(table, p, rep, agreeing.length));
+    for (const u of choice.uncertain) {
+      const target = p.targets[u.index]!;
+      const shown = (v: CellState): string => (v === undefined ? '?' : v === null ? 'blank' : String(v));
+      findings.push(
+        finding(
+          'table/uncertain-cell',
+          'warning',
+          `${table}.${target.row}.${target.col} reads ${shown(rep.values[u.index])} by its position in "${p.view.text}", but the identities equally allow ${u.alternatives.map(shown).join(' or ')} (a shifted or lost field)`,
+          { table, row: target.row, col: target.col, actual: shown(rep.values[u.index]), expected: u.alternatives.map(shown).join(' | '), prov: p.view.prov },
+        ),
+      );
+    }
   }
 }
 
-/** Candidates that survive the identities and all give the same figures, or null while it is open. */
-function agreeingCandidates(p: PendingRow, grid: Float64Array, eqs: Equation[], final: boolean): Evaluation[] | null {
+/**
+ * Candidates that survive the identities and all give the same figures, or null while the row is open.
+ * A sound positional reading that breaks no identity is decisive. In the final pass, placements that
+ * determine every cell are preferred, then the most plausible; where equally good placements still
+ * disagree, the disagreeing cells are reported as uncertain.
+ */
+function chooseCandidates(p: PendingRow, grid: Float64Array, eqs: Equation[], final: boolean): Choice | null {
   let evals = p.candidates.map((c) => evaluate(grid, p, c, eqs)).filter((e) => !e.impossible);
   if (evals.length === 0) return null;
   const minViolations = Math.min(...evals.map((e) => e.violations));
   evals = evals.filter((e) => e.violations === minViolations);
-  if (sameValues(evals)) return evals;
+  const decisive = evals.find((e) => e.candidate.prior === 0 && !e.candidate.doubtful);
+  if (decisive && (final || minViolations === 0)) return { agreeing: [decisive], uncertain: [] };
+  if (sameValues(evals)) return { agreeing: evals, uncertain: [] };
   if (!final) return null;
   // Prefer placements that determine every cell over ones that leave cells open.
   const open = (e: Evaluation): number => e.values.filter((x) => x === undefined).length;
   const minOpen = Math.min(...evals.map(open));
   evals = evals.filter((e) => open(e) === minOpen);
-  if (sameValues(evals)) return evals;
+  if (sameValues(evals)) return { agreeing: evals, uncertain: [] };
   const minPrior = Math.min(...evals.map((e) => e.candidate.prior));
   const best = evals.filter((e) => e.candidate.prior === minPrior);
-  return sameValues(best) ? best : null;
+  if (!sameValues(best)) return null;
+  const others = evals.filter((e) => e.candidate.prior !== minPrior);
+  const chosen = best[0]!.values;
+  const uncertain = chosen
+    .map((v, index) => ({ index, alternatives: [...new Set(others.map((o) => o.values[index]).filter((x) => x !== v))] }))
+    .filter((u) => u.alternatives.length > 0);
+  return { agreeing: best, uncertain };
 }
 
 function sameValues(evals: Evaluation[]): boolean {
@@ -169,8 +201,7 @@ function placementFindings(table: string, p: PendingRow, rep: Evaluation, agreei
   const method = rep.candidate.method;
   const read = p.view.values.map((v) => v.raw).join(' ');
   const placed = rep.values.map((v) => (v === undefined ? '?' : v === null ? '·' : String(v))).join(' ');
-  const row = p.targets.every((t) => t.row === p.targets[0]!.row) ? p.targets[0]!.row : undefined;
-  const base = { table, ...(row ? { row } : {}), actual: read, expected: placed, prov: p.view.prov };
+  const base = { table, ...rowOf(p), actual: read, expected: placed, prov: p.view.prov };
   switch (method) {
     case 'lone-total':
       return [finding('table/lone-total', 'info', `${table}.${p.label}: the row prints one figure (${read}); it is 总计, the other cells are blank`, base)];
@@ -198,8 +229,14 @@ function unplaceable(table: string, p: PendingRow): Finding {
     'table/unplaceable-row',
     'error',
     `${table}.${p.label}: the row prints ${p.view.values.length} figures for ${p.targets.length} cells ("${read}") and nothing tells which cell each belongs to; its cells are left empty`,
-    { table, ...(p.targets[0] ? { row: p.targets[0].row } : {}), actual: read, prov: p.view.prov },
+    { table, ...rowOf(p), actual: read, prov: p.view.prov },
   );
+}
+
+/** The row a pending row fills, when it fills one row (a flat table's figures fill several). */
+function rowOf(p: PendingRow): { row?: string } {
+  const first = p.targets[0]?.row;
+  return first !== undefined && p.targets.every((t) => t.row === first) ? { row: first } : {};
 }
 
 function ambiguous(table: string, p: PendingRow): Finding {
@@ -208,6 +245,6 @@ function ambiguous(table: string, p: PendingRow): Finding {
     'table/ambiguous-row',
     'error',
     `${table}.${p.label}: the figures "${read}" fit the ${p.targets.length} cells in more than one way that the identities allow; its cells are left empty`,
-    { table, ...(p.targets[0] ? { row: p.targets[0].row } : {}), actual: read, prov: p.view.prov },
+    { table, ...rowOf(p), actual: read, prov: p.view.prov },
   );
 }

@@ -157,7 +157,11 @@ function gatherRows(
     if (v.values.length === 0) {
       const fields = v.labels.map((l) => labelKey(l.text)).filter(Boolean);
       if (current) gathered.get(current.def.key)!.headerKeys.push(...fields);
-      const isStructural = tables.some((t) => t.groupKeys.some((g) => g === key || fields.includes(g))) || looksLikeHeader(fields, tables);
+      // "其他" and "总计" are column headers and row labels alike ("3.其他", "（七）总计"): a line that is
+      // exactly a row's label stays a candidate label for the figures on the next lines.
+      const isRowLabel = tables.some((t) => t.rows.some((r) => r.keys.includes(key)));
+      const isStructural =
+        !isRowLabel && (tables.some((t) => t.groupKeys.some((g) => g === key || fields.includes(g))) || looksLikeHeader(fields, tables));
       pending = isStructural || key.length > MAX_LABEL_CHARS ? null : key;
       continue;
     }
