@@ -35,11 +35,12 @@ interface Line {
 const CJK = '\\p{Script=Han}\\u3000-\\u303f\\uff01-\\uff0f\\uff1a-\\uff20\\uff3b-\\uff40\\uff5b-\\uff65\\u2018-\\u201f\\u2026\\u2014';
 const CJK_CHAR = new RegExp(`[${CJK}]`, 'u');
 /** A space between two CJK characters (or brackets touching one), which some PDFs insert between every glyph. */
-const CJK_SPACE = new RegExp(`(?<=[${CJK}(),;:])\\s+(?=[${CJK}()])|(?<=[${CJK}()])\\s+(?=[,;:])|(?<=[${CJK}])\\s+(?=[\\d.])(?=\\d{0,2}\\.)|(?<=\\d\\.)\\s+(?=[${CJK}])`, 'gu');
+const CJK_SPACE = new RegExp(`(?<=[${CJK}(),;:])\\s+(?=[${CJK}()])|(?<=[${CJK}()])\\s+(?=[,;:])|(?<=[${CJK}])\\s+(?=[\\d.])(?=\\d{0,2}\\.)|(?<=\\d\\.)\\s+(?=[${CJK}])|(?<=(?:^|[^\\d.])\\d{1,2})\\s+(?=\\.\\s*[${CJK}])`, 'gu');
 
 /** Normalises one piece of text: full-width digits, Kangxi radicals, odd spaces; CJK spacing removed. */
 export function cleanText(s: string): string {
-  return normalizeText(s).replace(/\s+/g, ' ').replace(CJK_SPACE, '').trim();
+  // Twice: removing "1 . 申"'s first space makes the second one removable.
+  return normalizeText(s).replace(/\s+/g, ' ').replace(CJK_SPACE, '').replace(CJK_SPACE, '').trim();
 }
 
 function toWord(w: PositionedWord): Word | null {
@@ -90,17 +91,25 @@ function makeLine(words: Word[]): Line {
 
 /** Joins the words of one line: a space where the gap is wide, none between Chinese characters. */
 function joinWords(ws: Word[]): string {
+  // Runs of words apart by more than a character (table columns without rulings, a tab stop) stay apart:
+  // each run is cleaned on its own, then the runs are joined by one space even between Chinese characters.
+  const runs: string[] = [];
   let out = '';
   let prev: Word | null = null;
   for (const w of ws) {
     if (prev) {
       const gap = w.box.x0 - prev.box.x1;
-      if (gap > 0.25 * Math.min(prev.size, w.size)) out += ' ';
+      const unit = Math.min(prev.size, w.size);
+      if (gap > 1.5 * unit) {
+        runs.push(cleanText(out));
+        out = '';
+      } else if (gap > 0.25 * unit) out += ' ';
     }
     out += w.text;
     prev = w;
   }
-  return cleanText(out);
+  runs.push(cleanText(out));
+  return runs.filter((r) => r !== '').join(' ');
 }
 
 /** Joins lines wrapped inside one cell or paragraph: no space when either side is Chinese. */
@@ -159,16 +168,27 @@ interface Seg {
   to: number;
 }
 
+/** Joins collinear segments that touch or overlap (a border drawn cell by cell becomes one line). */
 function mergeSegments(segs: Seg[]): Seg[] {
-  const sorted = [...segs].sort((a, b) => a.pos - b.pos || a.from - b.from);
+  const byPos = [...segs].sort((a, b) => a.pos - b.pos);
+  const lanes: Seg[][] = [];
+  for (const s of byPos) {
+    const lane = lanes[lanes.length - 1];
+    if (lane && Math.abs(lane[lane.length - 1]!.pos - s.pos) <= SNAP / 2) lane.push(s);
+    else lanes.push([s]);
+  }
   const out: Seg[] = [];
-  for (const s of sorted) {
-    const last = out[out.length - 1];
-    if (last && Math.abs(last.pos - s.pos) <= SNAP / 2 && s.from <= last.to + SNAP) {
-      last.to = Math.max(last.to, s.to);
-      continue;
+  for (const lane of lanes) {
+    const sorted = lane.sort((a, b) => a.from - b.from);
+    let cur: Seg | null = null;
+    for (const s of sorted) {
+      if (cur && s.from <= cur.to + SNAP) {
+        cur.to = Math.max(cur.to, s.to);
+        continue;
+      }
+      cur = { ...s };
+      out.push(cur);
     }
-    out.push({ ...s });
   }
   return out;
 }
@@ -416,11 +436,22 @@ function borderlessTables(lines: Line[], page: number): { lines: Line[]; tables:
     // A header line above: several words apart, or words standing over the figures (a group title).
     const figuresFrom = Math.min(...figuresOf(chunked[i]!).map((k) => k.box.x0));
     const overFigures = (k: number) => chunked[k]!.line.box.x0 >= figuresFrom - 2 * chunked[k]!.line.size;
-    while (a > 0 && (isHeaderLine(a - 1) || overFigures(a - 1)) && !used.has(a - 1) && closeBelow(chunked[a - 1]!.line, chunked[a]!.line)) a--;
+    // A lone line starting with its own numbering (a section heading such as 四、…) is not a header.
+    const heading = (k: number) => chunked[k]!.chunks.length === 1 && NUMBERED_LABEL.test(chunked[k]!.line.text);
+    // The first part of a label wrapped round its figures sits right above them, tightly.
+    const wrappedLabel = (k: number) =>
+      k === i - 1 && chunked[k]!.chunks.length === 1 && !isFigure(chunked[k]!.chunks[0]!) && chunked[k]!.line.box.x1 < figuresFrom && chunked[i]!.line.box.y0 - chunked[k]!.line.box.y1 < 0.6 * chunked[k]!.line.size;
+    while (a > 0 && (((isHeaderLine(a - 1) || overFigures(a - 1)) && !heading(a - 1)) || wrappedLabel(a - 1)) && !used.has(a - 1) && closeBelow(chunked[a - 1]!.line, chunked[a]!.line)) a--;
     let b = i + 1;
     while (b < chunked.length && (isDataLine(b) || isHeaderLine(b) || isContinuation(chunked, b, a)) && closeBelow(chunked[b - 1]!.line, chunked[b]!.line)) b++;
-    // Trailing label-only lines belong to the table only when a data line follows them.
-    while (b - 1 > i && !isDataLine(b - 1) && !isHeaderLine(b - 1)) b--;
+    // Trailing label-only lines belong to the table when a data line follows them, or when they sit
+    // tightly under the last row (the rest of its wrapped label).
+    const tight = (k: number) => chunked[k]!.line.box.y0 - chunked[k - 1]!.line.box.y1 < 0.6 * chunked[k]!.line.size;
+    let tail = b;
+    while (tail - 1 > i && !isDataLine(tail - 1) && !isHeaderLine(tail - 1)) tail--;
+    let keep = tail;
+    while (keep < b && tight(keep)) keep++;
+    b = keep;
     const figures = range(a, b).reduce((sum, k) => sum + figureCount[k]!, 0);
     const headed = range(a, i).some(isHeaderLine);
     if (figures >= 2 || (figures === 1 && headed)) {
@@ -574,20 +605,22 @@ function isFurniture(line: Line, page: PageWords): boolean {
 }
 
 /**
- * A title in large type wrapped over lines ("…工作年度报" / "告") is one line of text: consecutive lines
- * printed clearly larger than the page's body text, of the same size and close together, are joined.
+ * A title in large type wrapped over lines ("…工作年度报" / "告") is one line of text: on the first page,
+ * the leading lines printed clearly larger than the body text, of one size and close together, are joined.
  */
-function joinWrappedTitles(lines: Line[]): Line[] {
+function joinWrappedTitle(lines: Line[]): Line[] {
   const body = median(lines.map((l) => l.size));
+  const large = (x: Line) => x.size >= 1.15 * body;
+  let n = 0;
+  while (n < lines.length && large(lines[n]!)) n++;
   const out: Line[] = [];
-  for (const l of lines) {
+  for (const l of lines.slice(0, n)) {
     const prev = out[out.length - 1];
-    const large = (x: Line) => x.size >= 1.15 * body;
-    if (prev && large(prev) && large(l) && Math.abs(prev.size - l.size) <= 0.1 * l.size && l.box.y0 - prev.box.y1 < 1.5 * l.size) {
+    if (prev && Math.abs(prev.size - l.size) <= 0.1 * l.size && l.box.y0 - prev.box.y1 < 1.5 * l.size) {
       out[out.length - 1] = { words: [...prev.words, ...l.words], box: union([prev.box, l.box]), size: prev.size, text: joinWrapped([prev.text, l.text]) };
     } else out.push(l);
   }
-  return out;
+  return [...out, ...lines.slice(n)];
 }
 
 function pageElements(page: PageWords): PageElement[] {
@@ -615,7 +648,8 @@ function pageElements(page: PageWords): PageElement[] {
   });
   const lines = groupLines(free).filter((l) => !isFurniture(l, page));
   const split = borderlessTables(lines, page.page);
-  for (const l of joinWrappedTitles(split.lines)) elements.push({ kind: 'line', line: l, top: l.box.y0 });
+  const textLines = page.page === 1 ? joinWrappedTitle(split.lines.sort((a, b) => a.box.y0 - b.box.y0)) : split.lines;
+  for (const l of textLines) elements.push({ kind: 'line', line: l, top: l.box.y0 });
   for (const t of split.tables) elements.push({ kind: 'table', table: t, top: t.box.y0 });
   return elements.sort((a, b) => a.top - b.top);
 }
