@@ -163,3 +163,27 @@ describe('borderless tables (OCR words)', () => {
     expect(rows(b)).toEqual([]);
   });
 });
+
+describe('ruled boxes that are not tables', () => {
+  it('reads a framed one-column box as text', () => {
+    const b = buildBlocks([page(1, [w('注：本报告数据截至12月31日。', 72, 114), w('正文', 72, 160)], boxes([60, 100, 500, 120]))]);
+    expect(rows(b)).toEqual([]);
+    expect(paragraphs(b)).toEqual(['注：本报告数据截至12月31日。', '正文']);
+  });
+});
+
+describe('ruled tables without outer borders', () => {
+  it('takes the outer edges from where the lines end', () => {
+    // Horizontal rules from 60 to 400, verticals only between the columns (at 200 and 300).
+    const lines: RulingLine[] = [
+      ...[100, 120, 140].map((y) => ({ x0: 60, y0: y, x1: 400, y1: y })),
+      { x0: 200, y0: 100, x1: 200, y1: 140 },
+      { x0: 300, y0: 100, x1: 300, y1: 140 },
+    ];
+    const b = buildBlocks([page(1, [w('项目', 62, 114), wc('甲', 250, 114), wc('乙', 350, 114), w('行政处罚', 62, 134), wc('5', 250, 134), wc('6', 350, 134)], lines)]);
+    expect(rows(b).map(texts)).toEqual([
+      ['项目', '甲', '乙'],
+      ['行政处罚', '5', '6'],
+    ]);
+  });
+});

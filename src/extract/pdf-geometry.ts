@@ -252,8 +252,10 @@ function findRuledGrids(rulings: RulingLine[]): RuledGrid[] {
   });
   const grids: RuledGrid[] = [];
   for (const g of groups.values()) {
-    const xs = clusterPositions(g.v.map((s) => s.pos), SNAP);
-    const ys = clusterPositions(g.h.map((s) => s.pos), SNAP);
+    if (g.v.length === 0 || g.h.length === 0) continue;
+    // The outer edges are where the lines end, drawn or not (tables often leave out the outer borders).
+    const xs = clusterPositions([...g.v.map((s) => s.pos), Math.min(...g.h.map((s) => s.from)), Math.max(...g.h.map((s) => s.to))], SNAP);
+    const ys = clusterPositions([...g.h.map((s) => s.pos), Math.min(...g.v.map((s) => s.from)), Math.max(...g.v.map((s) => s.to))], SNAP);
     if (xs.length < 2 || ys.length < 2) continue;
     grids.push({ xs, ys, h: g.h, v: g.v, box: { x0: xs[0]!, y0: ys[0]!, x1: xs[xs.length - 1]!, y1: ys[ys.length - 1]! } });
   }
@@ -801,6 +803,18 @@ export function buildBlocks(pages: PageWords[]): Block[] {
       line++;
       const p: ParagraphBlock = { kind: 'paragraph', text: el.line.text, prov: { page: el.page, line, box: roundBox(el.line.box) } };
       blocks.push(p);
+      continue;
+    }
+    if (el.frags.every(isTitleOnly)) {
+      // A ruled box of one column that no table continues (a framed note or heading) is text.
+      for (const frag of el.frags) {
+        frag.rows.forEach((row, ri) => {
+          const text = row[0]?.text ?? '';
+          if (text === '') return;
+          line++;
+          blocks.push({ kind: 'paragraph', text, prov: { page: frag.page, line, box: roundBox(frag.rowBoxes[ri]!) } });
+        });
+      }
       continue;
     }
     let gridRow = 0;
