@@ -48,6 +48,14 @@ export class PageBuilder {
     return this;
   }
 
+  /** A border drawn as a thin filled rectangle, as Word and WPS export them. */
+  bar(x0: number, y0: number, x1: number, y1: number, width = 0.5): this {
+    const h = width / 2;
+    const [l, r, t, b] = [Math.min(x0, x1) - h, Math.max(x0, x1) + h, Math.min(y0, y1) - h, Math.max(y0, y1) + h];
+    this.ops.push(`${fmt(l)} ${fmt(PAGE_H - b)} ${fmt(r - l)} ${fmt(b - t)} re f`);
+    return this;
+  }
+
   /**
    * Glyphs of a Type 3 font that has no Unicode mapping at all: drawn on the page, but no text can be read
    * from them (like a subset font whose ToUnicode was stripped).

@@ -27,6 +27,8 @@ const BOTTOM = 842 - 70;
 
 interface Style {
   ruled: boolean;
+  /** How borders are drawn: stroked lines, thin filled bars (Word/WPS), or stroked without the outer frame. */
+  borders: 'stroke' | 'fill' | 'no-outer';
   repeatHeader: boolean;
   spaced: boolean;
   centreLabels: boolean;
@@ -143,7 +145,18 @@ function renderTable(flow: Flow, model: TModel, style: Style): void {
       const s = segs.get(p.page);
       segs.set(p.page, { y0: s?.y0 ?? p.y, y1: p.y + heights[r]! });
     }
-    if (style.ruled) for (const [pg, s] of segs) flow.pages[pg]!.line(x0, s.y0, x1, s.y0).line(x0, s.y1, x1, s.y1).line(x0, s.y0, x0, s.y1).line(x1, s.y0, x1, s.y1);
+    if (style.ruled) {
+      const left = model.xs[0]!;
+      const right = model.xs[model.xs.length - 1]!;
+      for (const [pg, s] of segs) {
+        const page = flow.pages[pg]!;
+        const edge = (a: number, b: number, c: number, d: number) => (style.borders === 'fill' ? page.bar(a, b, c, d) : page.line(a, b, c, d));
+        edge(x0, s.y0, x1, s.y0);
+        edge(x0, s.y1, x1, s.y1);
+        if (style.borders !== 'no-outer' || x0 !== left) edge(x0, s.y0, x0, s.y1);
+        if (style.borders !== 'no-outer' || x1 !== right) edge(x1, s.y0, x1, s.y1);
+      }
+    }
     // Text lines centred in the cell's whole height, each drawn in the row (and page) it falls in.
     const lines = linesOf(cell);
     const total = heights.slice(cell.r, cell.r + rs).reduce((a, b) => a + b, 0);
@@ -275,6 +288,7 @@ export function renderReportPdf(report: GeneratedReport, seed: number): { bytes:
   const r = rng(seed * 7919 + 13);
   const style: Style = {
     ruled: chance(r, 0.75),
+    borders: pick(r, ['stroke', 'stroke', 'fill', 'no-outer'] as const),
     repeatHeader: chance(r, 0.5),
     spaced: chance(r, 0.15),
     centreLabels: chance(r, 0.3),
@@ -318,7 +332,7 @@ export function renderReportPdf(report: GeneratedReport, seed: number): { bytes:
   flow.para(report.agency, 12, 300);
   flow.para(`${report.year + 1}年1月20日`, 12, 300);
   const features = [
-    style.ruled ? 'ruled' : 'borderless',
+    style.ruled ? `ruled:${style.borders}` : 'borderless',
     ...(style.repeatHeader ? ['repeat-header'] : []),
     ...(style.spaced ? ['spaced'] : []),
     ...(style.sec2Gap ? ['sec2-gap'] : []),

@@ -440,9 +440,10 @@ function borderlessTables(lines: Line[], page: number): { lines: Line[]; tables:
     const overFigures = (k: number) => chunked[k]!.line.box.x0 >= figuresFrom - 2 * chunked[k]!.line.size;
     // A lone line starting with its own numbering (a section heading such as 四、…) is not a header.
     const heading = (k: number) => chunked[k]!.chunks.length === 1 && NUMBERED_LABEL.test(chunked[k]!.line.text);
-    // The first part of a label wrapped round its figures sits right above them, tightly.
+    // The first part of a label wrapped round its figures sits right above them, tightly
+    // (up to three lines, each tight on the next).
     const wrappedLabel = (k: number) =>
-      k === i - 1 && chunked[k]!.chunks.length === 1 && !isFigure(chunked[k]!.chunks[0]!) && chunked[k]!.line.box.x1 < figuresFrom && chunked[i]!.line.box.y0 - chunked[k]!.line.box.y1 < 0.6 * chunked[k]!.line.size;
+      k >= i - 3 && chunked[k]!.chunks.length === 1 && !isFigure(chunked[k]!.chunks[0]!) && chunked[k]!.line.box.x1 < figuresFrom && chunked[k + 1]!.line.box.y0 - chunked[k]!.line.box.y1 < 0.6 * chunked[k]!.line.size;
     while (a > 0 && (((isHeaderLine(a - 1) || overFigures(a - 1)) && !heading(a - 1)) || wrappedLabel(a - 1)) && !used.has(a - 1) && closeBelow(chunked[a - 1]!.line, chunked[a]!.line)) a--;
     let b = i + 1;
     while (b < chunked.length && (isDataLine(b) || isHeaderLine(b) || isContinuation(chunked, b, a)) && closeBelow(chunked[b - 1]!.line, chunked[b]!.line)) b++;
