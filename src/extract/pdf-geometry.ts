@@ -477,12 +477,18 @@ function closeBelow(upper: Line, lower: Line): boolean {
   return lower.box.y0 - upper.box.y1 < 2.5 * Math.max(upper.size, lower.size);
 }
 
-/** A short line starting at the table's label column: the wrapped part of a label. */
+/**
+ * A line of one piece of text standing in the table's label area (left of its figures, near its lines):
+ * the wrapped part of a label, left-aligned or centred in its cell.
+ */
 function isContinuation(chunked: { line: Line; chunks: Chunk[] }[], k: number, start: number): boolean {
   const c = chunked[k]!;
-  if (c.chunks.length !== 1) return false;
-  const left = Math.min(...chunked.slice(start, k).map((x) => x.line.box.x0));
-  return c.line.box.x0 - left < 12 * c.line.size && !isFigure(c.chunks[0]!);
+  if (c.chunks.length !== 1 || isFigure(c.chunks[0]!)) return false;
+  const above = chunked.slice(start, k);
+  const left = Math.min(...above.map((x) => x.line.box.x0));
+  const figures = above.flatMap((x) => x.chunks.filter((ch, i) => i > 0 && isFigure(ch)).map((ch) => ch.box.x0));
+  const labelEnd = figures.length ? Math.min(...figures) : left + 12 * c.line.size;
+  return c.line.box.x0 >= left - c.line.size && c.line.box.x1 < labelEnd;
 }
 
 /**
@@ -583,11 +589,20 @@ function alignedFragment(rowsIn: { line: Line; chunks: Chunk[] }[], page: number
   }
   rowLines[rowLines.length - 1]?.lines.push(...pending);
   for (const rl of rowLines) rl.lines.sort((x, y) => midY(x.line.box) - midY(y.line.box));
+  mergeLabelRowsIntoFigures(rowLines, (l) => l.chunks.map((k, i) => ({ col: colOf(k, i), text: k.text, data: isDataChunk(k, i) })), size);
   const rows: (Cell | null)[][] = [];
   const rowBoxes: Box[] = [];
   rowLines.forEach((rl, ri) => {
     const perCol = new Map<number, Word[]>();
-    for (const l of rl.lines) l.chunks.forEach((k, i) => perCol.set(colOf(k, i), [...(perCol.get(colOf(k, i)) ?? []), ...k.words]));
+    // A label line of one piece without numbering continues the label it stands under (labels centred in
+    // their cells start at different x): it takes the column of the overlapping label of the row.
+    const labelChunksOfRow = rl.lines.flatMap((l) => l.chunks.map((k, i) => ({ k, i, l })).filter(({ k, i }) => !isDataChunk(k, i)));
+    const columnOf = (k: Chunk, i: number, l: RowIn): number => {
+      if (isDataChunk(k, i) || l.chunks.length !== 1 || NUMBERED_LABEL.test(k.text)) return colOf(k, i);
+      const over = labelChunksOfRow.find((o) => o.l !== l && o.l.chunks.length > 0 && o.k.box.x0 < k.box.x1 && k.box.x0 < o.k.box.x1 && (o.l.chunks.length > 1 || NUMBERED_LABEL.test(o.k.text)));
+      return over ? colOf(over.k, over.i) : colOf(k, i);
+    };
+    for (const l of rl.lines) l.chunks.forEach((k, i) => perCol.set(columnOf(k, i, l), [...(perCol.get(columnOf(k, i, l)) ?? []), ...k.words]));
     const row: (Cell | null)[] = Array.from({ length: width }, () => null);
     for (const [c, ws] of perCol) row[c] = { ...cellText(ws), box: union(ws.map((w) => w.box)), r0: ri, r1: ri, c0: c, c1: c };
     rows.push(row);
@@ -595,6 +610,43 @@ function alignedFragment(rowsIn: { line: Line; chunks: Chunk[] }[], page: number
   });
   const box = union(rowBoxes);
   return { page, box, xs: [...labelLefts, ...anchors], width, rows, rowBoxes, anchors };
+}
+
+/**
+ * A label wrapped over several lines can start above its figures with its own numbering ("2.申请人逾期未按
+ * 收费通知要求" / "缴纳费用、…" with the figures, its group label "（六）其" / "他处理" beside it): a row of
+ * labels only, tight above a row with figures whose labels continue it (no numbering of their own), is the
+ * top of that row. Rows are merged from the bottom up, so a chain of such rows joins the figures' row.
+ */
+function mergeLabelRowsIntoFigures(
+  rowLines: { lines: RowIn[] }[],
+  cellsOf: (l: RowIn) => { col: number; text: string; data: boolean }[],
+  size: number,
+): void {
+  const labelsByCol = (rl: { lines: RowIn[] }) => {
+    const out = new Map<number, string>();
+    for (const l of rl.lines) for (const c of cellsOf(l)) if (!c.data && !out.has(c.col)) out.set(c.col, c.text);
+    return out;
+  };
+  const hasData = (rl: { lines: RowIn[] }) => rl.lines.some((l) => cellsOf(l).some((c) => c.data));
+  for (let d = rowLines.length - 1; d > 0; d--) {
+    const target = rowLines[d]!;
+    if (!hasData(target)) continue;
+    while (d > 0) {
+      const above = rowLines[d - 1]!;
+      if (hasData(above)) break;
+      const gap = union(target.lines.map((l) => l.line.box)).y0 - union(above.lines.map((l) => l.line.box)).y1;
+      if (gap > 0.6 * size) break;
+      const mine = labelsByCol(above);
+      const theirs = labelsByCol(target);
+      const fits = [...mine.keys()].every((c) => !theirs.has(c) || !NUMBERED_LABEL.test(theirs.get(c)!));
+      const continues = [...mine.keys()].some((c) => theirs.has(c) && !NUMBERED_LABEL.test(theirs.get(c)!));
+      if (!fits || !continues) break;
+      target.lines = [...above.lines, ...target.lines];
+      rowLines.splice(d - 1, 1);
+      d--;
+    }
+  }
 }
 
 // ───────────────────────── pages ─────────────────────────
