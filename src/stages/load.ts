@@ -31,9 +31,9 @@ export interface LoadOptions {
 
 export async function loadFile(path: string, options: LoadOptions = {}): Promise<LoadedFile> {
   const info = await stat(path).catch((e: NodeJS.ErrnoException) => {
-    throw new DocumentError('load', `cannot read the file (${e.code ?? e.message})`);
+    throw new DocumentError('load', unreadableReason(e));
   });
-  if (!info.isFile()) throw new DocumentError('load', 'not a regular file');
+  if (!info.isFile()) throw new DocumentError('load', 'not a regular file (a pipe, device or socket named like a report): move it out of the folder');
   if (options.maxBytes !== undefined && info.size > options.maxBytes) {
     throw new DocumentError(
       'load',
@@ -41,11 +41,28 @@ export async function loadFile(path: string, options: LoadOptions = {}): Promise
     );
   }
   const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
-    throw new DocumentError('load', `cannot read the file (${e.code ?? e.message})`);
+    throw new DocumentError('load', unreadableReason(e));
   });
   if (bytes.length === 0) throw new DocumentError('load', 'the file is empty');
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   return { path, bytes, sha256, format: sniffFormat(bytes, path), sizeBytes: bytes.length };
+}
+
+/** Why a file cannot be read, and what to do about it. */
+function unreadableReason(e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'cannot read the file (EACCES: permission denied): give the user running ogi read permission';
+    case 'ENOENT':
+      return 'cannot read the file (ENOENT: it does not exist, or is a link to a missing file)';
+    case 'ELOOP':
+      return 'cannot read the file (ELOOP: a symbolic link that points to itself)';
+    case 'EISDIR':
+      return 'cannot read the file (EISDIR: it is a folder)';
+    default:
+      return `cannot read the file (${e.code ?? e.message})`;
+  }
 }
 
 export function formatBytes(n: number): string {
