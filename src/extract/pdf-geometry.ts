@@ -576,12 +576,9 @@ function alignedFragment(rowsIn: { line: Line; chunks: Chunk[] }[], page: number
     const prev = rowLines[rowLines.length - 1];
     const toNext: RowIn[] = [];
     for (const p of pending) {
-      const prevLast = prev?.lines[prev.lines.length - 1];
-      const dPrev = prevLast ? midY(p.line.box) - midY(prevLast.line.box) : Infinity;
+      const dPrev = prev ? midY(p.line.box) - midY(prev.lines[prev.lines.length - 1]!.line.box) : Infinity;
       const dNext = midY(r.line.box) - midY(p.line.box);
-      // Tight under the previous row, or nearer to it: the rest of its label (while nothing went to the next).
-      const tight = prevLast !== undefined && p.line.box.y0 - prevLast.line.box.y1 < 0.6 * size;
-      if (prev && toNext.length === 0 && (tight || dPrev <= dNext)) prev.lines.push(p);
+      if (prev && dPrev <= dNext) prev.lines.push(p);
       else toNext.push(p);
     }
     pending = [];
