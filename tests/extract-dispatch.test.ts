@@ -52,24 +52,29 @@ function modulesLoadedExtracting(files: string[]): Record<string, { blocks: numb
 const loaded = (modules: string[], pattern: RegExp): boolean => modules.some((u) => pattern.test(u));
 
 describe('extract dispatch: extractors load on first use', () => {
-  it('loads only the text reader for text, the HTML reader on the first page, the Word reader on the first .docx', () => {
+  it('loads only the text reader for text, the HTML reader on the first page, the Word reader on the first .docx, the PDF reader on the first PDF', () => {
     const txt = join(SAMPLES, '000_e7764d80f1cd94c2.txt');
     const html = join(SAMPLES, '000_e7764d80f1cd94c2.html');
     const docx = join(SAMPLES, '000_e7764d80f1cd94c2.docx');
-    const seen = modulesLoadedExtracting([txt, html, docx]);
+    const pdf = join(SAMPLES, '000_e7764d80f1cd94c2.text.pdf');
+    const seen = modulesLoadedExtracting([txt, html, docx, pdf]);
     const afterText = seen[txt]!;
     const afterHtml = seen[html]!;
     const afterDocx = seen[docx]!;
-    for (const step of [afterText, afterHtml, afterDocx]) expect(step.blocks).toBeGreaterThan(50);
+    const afterPdf = seen[pdf]!;
+    for (const step of [afterText, afterHtml, afterDocx, afterPdf]) expect(step.blocks).toBeGreaterThan(50);
 
     expect(loaded(afterText.modules, /\/extract\/text\.js$/)).toBe(true);
-    expect(loaded(afterText.modules, /\/extract\/html\.js$|htmlparser2|\/extract\/docx\.js$|cheerio|pdfjs|tesseract|mammoth/)).toBe(false);
+    expect(loaded(afterText.modules, /\/extract\/html\.js$|htmlparser2|\/extract\/docx\.js$|\/extract\/pdf\.js$|cheerio|pdfjs|tesseract|mammoth/)).toBe(false);
 
     expect(loaded(afterHtml.modules, /\/extract\/html\.js$/)).toBe(true);
     expect(loaded(afterHtml.modules, /htmlparser2/)).toBe(true);
-    expect(loaded(afterHtml.modules, /\/extract\/docx\.js$|\/extract\/zip-reader\.js$|cheerio|pdfjs|tesseract|mammoth/)).toBe(false);
+    expect(loaded(afterHtml.modules, /\/extract\/docx\.js$|\/extract\/zip-reader\.js$|\/extract\/pdf\.js$|cheerio|pdfjs|tesseract|mammoth/)).toBe(false);
 
     expect(loaded(afterDocx.modules, /\/extract\/docx\.js$/)).toBe(true);
-    expect(loaded(afterDocx.modules, /cheerio|pdfjs|tesseract|mammoth/)).toBe(false);
+    expect(loaded(afterDocx.modules, /cheerio|\/extract\/pdf\.js$|pdfjs|tesseract|mammoth/)).toBe(false);
+
+    expect(loaded(afterPdf.modules, /\/extract\/pdf\.js$/)).toBe(true);
+    expect(loaded(afterPdf.modules, /pdfjs-dist/)).toBe(true);
   });
 });

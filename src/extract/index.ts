@@ -5,7 +5,6 @@
  * Extractors are loaded on first use (dynamic import, cached): a worker that only ever sees text or
  * HTML never loads the PDF, OCR or Word readers, so its first document does not wait for them.
  */
-import { DocumentError } from '../findings.js';
 import type { LoadedFile } from '../stages/load.js';
 import type { InputFormat, SourceDocument } from '../types.js';
 
@@ -23,13 +22,6 @@ export type Extractor = (file: LoadedFile, options: ExtractOptions) => Promise<S
 /** Loads a format's extractor module and returns its entry point. */
 type ExtractorLoader = () => Promise<Extractor>;
 
-const notYet =
-  (format: InputFormat): ExtractorLoader =>
-  async () =>
-  () => {
-    throw new DocumentError('extract', `${format} files are not supported yet`);
-  };
-
 export const EXTRACTORS: Record<InputFormat, ExtractorLoader> = {
   text: async () => (await import('./text.js')).extractText,
   html: async () => {
@@ -37,7 +29,7 @@ export const EXTRACTORS: Record<InputFormat, ExtractorLoader> = {
     return (file, options) => extractHtml(file, options.maxTableCells !== undefined ? { maxTableCells: options.maxTableCells } : {});
   },
   docx: async () => (await import('./docx.js')).extractDocx,
-  pdf: notYet('pdf'),
+  pdf: async () => (await import('./pdf.js')).extractPdf,
   doc: async () => (await import('./doc.js')).extractLegacyWord,
   wps: async () => (await import('./doc.js')).extractLegacyWord,
 };
