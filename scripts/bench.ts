@@ -16,7 +16,7 @@
  * - ocr: the scanned sample PDFs, ingested with 1 and then 2 workers: seconds per page.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +62,10 @@ export interface FormatResult {
   /** Share of each stage in the summed stage time (worker time for load…validate, main thread for store). */
   stageShare: Record<string, number>;
   peakRssMb: number;
+  /** CPU time of the ingest process (all threads) per document: unlike documents/s, barely affected by other load. */
+  cpuMsPerDocument: number;
+  /** Documents/s the CPU time allows on this machine's cores if nothing else ran (an estimate, not a measurement). */
+  cpuBoundDocumentsPerS: number;
   dbBytes: number;
   loadavgBefore: number[];
   loadavgAfter: number[];
@@ -204,15 +208,19 @@ export function runIngest(format: Format, input: string, work: string, concurren
   const db = join(work, `${format}-c${concurrency}.sqlite`);
   const json = join(work, `${format}-c${concurrency}.json`);
   const loadavgBefore = loads();
+  // Progress lines go to a file, as in a logged batch run (a pipe to a terminal emulator costs more).
+  const logPath = join(work, `${format}-c${concurrency}.log`);
+  const log = openSync(logPath, 'w');
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [CLI, 'ingest', input, '--db', db, '--concurrency', String(concurrency), '--timings', '--timings-json', json], {
     encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', log],
     maxBuffer: 64 * 1024 * 1024,
   });
   const processS = (performance.now() - t0) / 1000;
+  closeSync(log);
   const loadavgAfter = loads();
-  if (!existsSync(json)) throw new Error(`ogi ingest (${format}) wrote no timings (exit ${r.status}):\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
+  if (!existsSync(json)) throw new Error(`ogi ingest (${format}) wrote no timings (exit ${r.status}):\n${r.stdout.slice(-2000)}\n${readFileSync(logPath, 'utf8').slice(-2000)}`);
   const t = JSON.parse(readFileSync(json, 'utf8')) as TimingsReport;
   const stageMs: Record<string, number> = {};
   for (const s of STAGES) stageMs[s] = round(t.stageMs[s] ?? 0, 1);
@@ -244,6 +252,8 @@ export function runIngest(format: Format, input: string, work: string, concurren
     stageMs,
     stageShare,
     peakRssMb: t.peakRssMb,
+    cpuMsPerDocument: round(t.cpuMs / Math.max(1, t.documents), 2),
+    cpuBoundDocumentsPerS: round((Math.min(concurrency + 1, cpus().length) * 1000 * Math.max(1, t.documents)) / Math.max(1, t.cpuMs), 0),
     dbBytes: fileSize(db) + fileSize(`${db}-wal`),
     loadavgBefore,
     loadavgAfter,
@@ -257,6 +267,7 @@ function describe(r: FormatResult): string {
   const lines = [
     `${r.format} ×${r.documents}${r.pages ? ` (${r.pages} pages)` : ''}, concurrency ${r.concurrency}: ${rate}; ${r.wallS} s in ingest, ${r.processS} s with start-up`,
     `  stage share: ${share}`,
+    `  CPU ${r.cpuMsPerDocument} ms/document (all threads; ${r.cpuBoundDocumentsPerS} documents/s if the cores were free)`,
     `  peak RSS ${r.peakRssMb} MB, database ${(r.dbBytes / 1024 / 1024).toFixed(1)} MB, corpus ${(r.corpusBytes / 1024 / 1024).toFixed(1)} MB; ok ${r.ok}, with findings ${r.withFindings}, failed ${r.failed}`,
     `  load average before ${r.loadavgBefore.join(' ')}, after ${r.loadavgAfter.join(' ')}`,
   ];

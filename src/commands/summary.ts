@@ -147,6 +147,8 @@ export interface TimingsReport {
   stageMs: Record<string, number>;
   /** Peak resident memory of the whole process (main thread and workers), in MB. */
   peakRssMb: number;
+  /** CPU time of the whole process (every thread), user + system: robust to other load on the machine. */
+  cpuMs: number;
   /** Elapsed and store time at every 1,000th document. */
   marks: { documents: number; elapsedMs: number; storeMs: number }[];
 }
@@ -162,6 +164,7 @@ export function timingsReport(s: BatchSummary): TimingsReport {
     wallMs: Date.now() - s.startedAt,
     stageMs: Object.fromEntries([...s.stageMs].map(([k, v]) => [k, Math.round(v * 10) / 10])),
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
     marks: s.marks,
   };
 }

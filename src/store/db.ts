@@ -55,6 +55,9 @@ function configure(db: Db, readonly: boolean): void {
   db.pragma('foreign_keys = ON');
   // A larger page cache keeps the indexes of a big batch in memory (the default is 2 MB).
   db.pragma('cache_size = -65536');
+  // Checkpoint the WAL every ~40 MB instead of every 4 MB: each checkpoint costs two fsyncs (~10 ms each
+  // on a VM disk), which at the default came to ~0.4 ms per stored document in a batch.
+  if (!readonly) db.pragma('wal_autocheckpoint = 10000');
 }
 
 function currentVersion(db: Db): number {
