@@ -184,6 +184,8 @@ export function writePdfCopies(dir: string, sources: string[], n: number): numbe
 // ───────────────────────────── running ─────────────────────────────
 
 const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
+/** Three significant digits: 0.0123 documents/s for OCR, 512 for text. */
+const sig = (x: number): number => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(3)));
 const loads = (): number[] => loadavg().map((x) => round(x));
 
 function fileSize(path: string): number {
@@ -249,14 +251,14 @@ export function runIngest(format: Format, input: string, work: string, concurren
     corpusBytes,
     wallS: round(wallS),
     processS: round(processS),
-    documentsPerS: round(t.documents / wallS, 1),
-    pagesPerS: pages ? round(pages / wallS, 2) : null,
-    secondsPerPage: pages ? round(wallS / pages, 3) : null,
+    documentsPerS: sig(t.documents / wallS),
+    pagesPerS: pages ? sig(pages / wallS) : null,
+    secondsPerPage: pages ? sig(wallS / pages) : null,
     stageMs,
     stageShare,
     peakRssMb: t.peakRssMb,
-    cpuMsPerDocument: round(t.cpuMs / Math.max(1, t.documents), 2),
-    cpuBoundDocumentsPerS: round((Math.min(concurrency + 1, cpus().length) * 1000 * Math.max(1, t.documents)) / Math.max(1, t.cpuMs), 0),
+    cpuMsPerDocument: sig(t.cpuMs / Math.max(1, t.documents)),
+    cpuBoundDocumentsPerS: sig((Math.min(concurrency + 1, cpus().length) * 1000 * Math.max(1, t.documents)) / Math.max(1, t.cpuMs)),
     dbBytes: fileSize(db) + fileSize(`${db}-wal`),
     loadavgBefore,
     loadavgAfter,
