@@ -258,7 +258,7 @@ export function runIngest(format: Format, input: string, work: string, concurren
     stageShare,
     peakRssMb: t.peakRssMb,
     cpuMsPerDocument: sig(t.cpuMs / Math.max(1, t.documents)),
-    cpuBoundDocumentsPerS: sig((Math.min(concurrency + 1, cpus().length) * 1000 * Math.max(1, t.documents)) / Math.max(1, t.cpuMs)),
+    cpuBoundDocumentsPerS: sig((Math.min(concurrency, cpus().length) * 1000 * Math.max(1, t.documents)) / Math.max(1, t.cpuMs)),
     dbBytes: fileSize(db) + fileSize(`${db}-wal`),
     loadavgBefore,
     loadavgAfter,
