@@ -5,7 +5,7 @@
  * Writes the figures to out/bench-<timestamp>.json and out/bench-latest.json.
  *
  *   npm run bench -- [--docs N] [--formats text,html,pdf,ocr] [--concurrency C] [--pdf-copies N]
- *                    [--ocr-docs N] [--out DIR] [--keep]
+ *                    [--ocr-docs N] [--timeout S] [--out DIR] [--keep]
  *
  * Corpora:
  * - text: generateReport(seed) (scripts/corpus.ts): both layouts, identity-consistent figures, messy flattenings.
@@ -39,6 +39,8 @@ export interface BenchOptions {
   concurrency: number;
   pdfCopies: number;
   ocrDocs: number;
+  /** Time limit per document passed to ingest (OCR of a page takes seconds to minutes on a busy machine). */
+  timeoutS: number;
   outDir: string;
   keep: boolean;
 }
@@ -71,6 +73,8 @@ export interface FormatResult {
   loadavgAfter: number[];
   /** Documents/s over each 1,000 documents (shows whether time per document grows with the database). */
   windows: { documents: number; documentsPerS: number; storeMsPerDoc: number }[];
+  /** The first failed documents with their reasons, as the summary prints them. */
+  failures: string[];
 }
 
 export interface BenchReport {
@@ -81,7 +85,7 @@ export interface BenchReport {
 }
 
 export function parseArgs(argv: string[]): BenchOptions {
-  const o: BenchOptions = { docs: 1000, formats: ['text', 'html', 'pdf'], concurrency: Math.max(1, cpus().length), pdfCopies: 20, ocrDocs: 2, outDir: join(ROOT, 'out'), keep: false };
+  const o: BenchOptions = { docs: 1000, formats: ['text', 'html', 'pdf'], concurrency: Math.max(1, cpus().length), pdfCopies: 20, ocrDocs: 2, timeoutS: 1800, outDir: join(ROOT, 'out'), keep: false };
   const num = (flag: string, v: string | undefined): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1) throw new Error(`Expected ${flag} to be a whole number from 1 up, got '${v ?? ''}'`);
@@ -94,6 +98,7 @@ export function parseArgs(argv: string[]): BenchOptions {
     else if (a === '--concurrency') o.concurrency = num(a, argv[++i]);
     else if (a === '--pdf-copies') o.pdfCopies = num(a, argv[++i]);
     else if (a === '--ocr-docs') o.ocrDocs = num(a, argv[++i]);
+    else if (a === '--timeout') o.timeoutS = num(a, argv[++i]);
     else if (a === '--out') o.outDir = argv[++i] ?? o.outDir;
     else if (a === '--keep') o.keep = true;
     else if (a === '--formats') {
@@ -209,7 +214,7 @@ function storedPages(dbPath: string): number | null {
   }
 }
 
-export function runIngest(format: Format, input: string, work: string, concurrency: number, corpusBytes: number): FormatResult {
+export function runIngest(format: Format, input: string, work: string, concurrency: number, corpusBytes: number, timeoutS = 1800): FormatResult {
   const db = join(work, `${format}-c${concurrency}.sqlite`);
   const json = join(work, `${format}-c${concurrency}.json`);
   const loadavgBefore = loads();
@@ -217,7 +222,7 @@ export function runIngest(format: Format, input: string, work: string, concurren
   const logPath = join(work, `${format}-c${concurrency}.log`);
   const log = openSync(logPath, 'w');
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [CLI, 'ingest', input, '--db', db, '--concurrency', String(concurrency), '--timings', '--timings-json', json], {
+  const r = spawnSync(process.execPath, [CLI, 'ingest', input, '--db', db, '--concurrency', String(concurrency), '--timeout', String(timeoutS), '--timings', '--timings-json', json], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', log],
     maxBuffer: 64 * 1024 * 1024,
@@ -263,7 +268,20 @@ export function runIngest(format: Format, input: string, work: string, concurren
     loadavgBefore,
     loadavgAfter,
     windows,
+    failures: failedLines(r.stdout),
   };
+}
+
+function failedLines(summary: string): string[] {
+  const lines = summary.split('\n');
+  const start = lines.indexOf('Failed:');
+  if (start < 0) return [];
+  const out: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (!line.startsWith('  ') || out.length >= 5) break;
+    out.push(line.trim());
+  }
+  return out;
 }
 
 function describe(r: FormatResult): string {
@@ -276,6 +294,7 @@ function describe(r: FormatResult): string {
     `  peak RSS ${r.peakRssMb} MB, database ${(r.dbBytes / 1024 / 1024).toFixed(1)} MB, corpus ${(r.corpusBytes / 1024 / 1024).toFixed(1)} MB; ok ${r.ok}, with findings ${r.withFindings}, failed ${r.failed}`,
     `  load average before ${r.loadavgBefore.join(' ')}, after ${r.loadavgAfter.join(' ')}`,
   ];
+  for (const f of r.failures) lines.push(`  failed: ${f}`);
   if (r.windows.length > 1) {
     const first = r.windows[0]!;
     const last = r.windows.at(-1)!;
@@ -290,7 +309,7 @@ export function runBench(o: BenchOptions, log: (line: string) => void = console.
   const report: BenchReport = {
     startedAt: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memGb: round(totalmem() / 1024 ** 3, 1), node: process.version, loadavg: loads() },
-    options: { docs: o.docs, formats: o.formats, concurrency: o.concurrency, pdfCopies: o.pdfCopies, ocrDocs: o.ocrDocs },
+    options: { docs: o.docs, formats: o.formats, concurrency: o.concurrency, pdfCopies: o.pdfCopies, ocrDocs: o.ocrDocs, timeoutS: o.timeoutS },
     results: [],
   };
   log(`machine: ${report.machine.cpus} CPUs (${report.machine.cpuModel}), ${report.machine.memGb} GB, node ${report.machine.node}; load average ${report.machine.loadavg.join(' ')}`);
@@ -307,7 +326,7 @@ export function runBench(o: BenchOptions, log: (line: string) => void = console.
       log(`${format}: corpus generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       const levels = format === 'ocr' ? [1, 2] : [o.concurrency];
       for (const c of levels) {
-        const result = runIngest(format, input, work, c, bytes);
+        const result = runIngest(format, input, work, c, bytes, o.timeoutS);
         report.results.push(result);
         log(describe(result));
       }
