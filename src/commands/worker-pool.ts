@@ -16,6 +16,7 @@ import type { ProcessOptions } from '../pipeline.js';
 import { sniffFormat } from '../stages/load.js';
 import type { ProcessedDocument } from '../types.js';
 import type { WorkerJob, WorkerReply } from './document-worker.js';
+import { unpackDocument } from './wire.js';
 
 export interface PoolOptions {
   size: number;
@@ -156,7 +157,7 @@ export class DocumentPool {
     if (!job || job.jobId !== reply.jobId) return;
     this.release(slot);
     slot.job = null;
-    if ('doc' in reply) job.resolve(reply.doc);
+    if ('doc' in reply) job.resolve(unpackDocument(reply.doc));
     else this.failJob(job, 'process', `internal error: ${reply.crash}`);
     this.dispatch();
   }
