@@ -8,6 +8,7 @@ import type { InputFormat, SourceDocument } from '../types.js';
 import { extractDocx } from './docx.js';
 import { extractHtml } from './html.js';
 import { extractLegacyWord } from './doc.js';
+import { extractPdf } from './pdf.js';
 import { extractText } from './text.js';
 
 export interface ExtractOptions {
@@ -29,7 +30,7 @@ export const EXTRACTORS: Record<InputFormat, Extractor> = {
   text: extractText,
   html: extractHtml,
   docx: extractDocx,
-  pdf: notYet('pdf'),
+  pdf: (file, options) => extractPdf(file, options),
   doc: extractLegacyWord,
   wps: extractLegacyWord,
 };
