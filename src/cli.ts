@@ -82,7 +82,8 @@ function buildProgram(setExit: (code: number) => void): Command {
       .command('ingest')
       .description('Extract every report in the given files and folders (walked recursively) into the database')
       .argument('<file|folder...>', 'report files, or folders to walk')
-      .option('--force', 're-extract documents already ingested by this pipeline version'),
+      .option('--force', 're-extract documents already ingested by this pipeline version')
+      .option('--timings-json <file>', 'write the timings (per stage, wall time, peak memory) as JSON to this file'),
   )
     .addHelpText(
       'after',
@@ -96,12 +97,12 @@ Examples:
   $ ogi ingest downloads/2023 more/report.pdf --db out/2023.sqlite --concurrency 4 --timeout 300
 ${EXIT_STATUS}`,
     )
-    .action(async (inputs: string[], flags: BatchFlags & { force?: boolean }) => {
+    .action(async (inputs: string[], flags: BatchFlags & { force?: boolean; timingsJson?: string }) => {
       const concurrency = wholeNumber('--concurrency', flags.concurrency);
       const limits = limitsOf(flags);
       const lockTimeoutS = seconds('--lock-timeout', flags.lockTimeout);
       for (const input of inputs) if (!existsSync(input)) throw new UsageError(`No such file or folder: ${input}`);
-      const result = await ingest({ inputs, db: flags.db, concurrency, force: flags.force === true, timings: flags.timings === true, limits, lockTimeoutS });
+      const result = await ingest({ inputs, db: flags.db, concurrency, force: flags.force === true, timings: flags.timings === true, ...(flags.timingsJson ? { timingsJson: flags.timingsJson } : {}), limits, lockTimeoutS });
       setExit(result.exitCode);
     });
 
