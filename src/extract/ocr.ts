@@ -1,0 +1,321 @@
+/**
+ * OCR for PDF pages without a usable text layer: render each page (pdfjs-dist + @napi-rs/canvas),
+ * deskew it, find its ruling lines, and read it with tesseract.js and the chi_sim data shipped in
+ * the `@tesseract.js-data/chi_sim` package (never downloaded: `langPath` points into node_modules).
+ *
+ * The result is the same currency as the text layer — `PageWords`, words with boxes in page points
+ * plus ruling lines — so one geometric table builder serves both. Coordinates are those of the
+ * deskewed page (a rotation of at most about a degree around the page centre).
+ *
+ * Two reading passes:
+ * 1. the whole page (rulings erased) with chi_sim, for headings, paragraphs and table labels;
+ * 2. every ruled cell whose first-pass text looks like a figure (or that has ink but no text) is cut
+ *    out and read again as a single line with a digits whitelist — far more reliable for table
+ *    figures than reading them inside a page of Chinese.
+ */
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { createScheduler, createWorker, type Page, type Scheduler, type Word } from 'tesseract.js';
+import type { PDFDocumentProxy } from 'pdfjs-dist/types/src/display/api.js';
+import { finding, type Finding } from '../findings.js';
+import type { PageWords, PositionedWord, RulingLine } from './geometry-types.js';
+import { cropPng, deskew, eraseRulings, greyOf, inkIn, renderPage } from './ocr-image.js';
+import {
+  binarize,
+  cellsFromRulings,
+  estimateSkew,
+  findRulings,
+  rulingThreshold,
+  type PixelCell,
+  type PixelRuling,
+} from './ocr-rulings.js';
+
+/** Which chi_sim model of the package: `best_int` (4.0.0_best_int, small) or `standard` (4.0.0). */
+export type OcrModel = 'best_int' | 'standard';
+
+export interface OcrOptions {
+  /** Rendering resolution; the scans carry 150–200 dpi images, rendering above that upsamples them for tesseract. */
+  dpi?: number;
+  /** Number of tesseract workers per pass; default one per core. */
+  workers?: number;
+  /** Time limit for one page, in milliseconds. */
+  pageTimeoutMs?: number;
+  model?: OcrModel;
+  /** Re-read figure cells with a digits whitelist (on by default). */
+  digitPass?: boolean;
+  /** Page segmentation mode of the whole-page pass. */
+  pagePsm?: string;
+}
+
+export const OCR_DEFAULTS = {
+  dpi: 300,
+  pageTimeoutMs: 180_000,
+  model: 'best_int' as OcrModel,
+  digitPass: true,
+  pagePsm: '3',
+};
+
+/** A page read by OCR: its words and rulings, plus what the reading measured. */
+export interface OcrPage extends PageWords {
+  skewDegrees: number;
+  /** Number of ruled table cells found. */
+  cells: number;
+  /** Cells re-read with the digits whitelist. */
+  digitCells: number;
+}
+
+/** Characters a figure cell may hold. */
+const DIGIT_WHITELIST = '0123456789.-';
+
+/** Where the chi_sim data of the `@tesseract.js-data/chi_sim` package lives, per model. */
+export function chiSimLangPath(model: OcrModel): string {
+  const require = createRequire(import.meta.url);
+  const pkg = require.resolve('@tesseract.js-data/chi_sim/package.json');
+  return pkg.replace(/package\.json$/, model === 'best_int' ? '4.0.0_best_int' : '4.0.0');
+}
+
+/**
+ * Two tesseract schedulers, a worker per core each: one reads whole pages, one reads figure cells
+ * with the digits whitelist (tesseract parameters are per worker, so the two passes need their own).
+ */
+export class OcrEngine {
+  private constructor(
+    private readonly pages: Scheduler,
+    private readonly digits: Scheduler,
+    readonly workers: number,
+  ) {}
+
+  static async start(options: OcrOptions = {}): Promise<OcrEngine> {
+    const workers = Math.max(1, options.workers ?? availableParallelism());
+    const model = options.model ?? OCR_DEFAULTS.model;
+    const dpi = options.dpi ?? OCR_DEFAULTS.dpi;
+    const pages = createScheduler();
+    const digits = createScheduler();
+    const engine = new OcrEngine(pages, digits, workers);
+    try {
+      const made = await Promise.all(
+        Array.from({ length: workers * 2 }, () =>
+          // gzip: the package ships chi_sim.traineddata.gz; cacheMethod 'none': nothing written to the working folder.
+          createWorker('chi_sim', 1, { langPath: chiSimLangPath(model), gzip: true, cacheMethod: 'none' }),
+        ),
+      );
+      for (const [i, worker] of made.entries()) {
+        const forDigits = i >= workers;
+        await worker.setParameters(
+          forDigits
+            ? { tessedit_pageseg_mode: '7' as never, tessedit_char_whitelist: DIGIT_WHITELIST, user_defined_dpi: String(dpi) }
+            : {
+                tessedit_pageseg_mode: (options.pagePsm ?? OCR_DEFAULTS.pagePsm) as never,
+                preserve_interword_spaces: '1',
+                user_defined_dpi: String(dpi),
+              },
+        );
+        (forDigits ? digits : pages).addWorker(worker);
+      }
+    } catch (e) {
+      await engine.close();
+      throw e;
+    }
+    return engine;
+  }
+
+  readPage(image: Buffer): Promise<Page> {
+    return this.pages.addJob('recognize', image, {}, { blocks: true, text: false }).then((r) => r.data);
+  }
+
+  readFigure(image: Buffer): Promise<Page> {
+    return this.digits.addJob('recognize', image, {}, { blocks: true, text: false }).then((r) => r.data);
+  }
+
+  /** Terminates every worker; safe to call twice. */
+  async close(): Promise<void> {
+    await Promise.allSettled([this.pages.terminate(), this.digits.terminate()]);
+  }
+}
+
+/**
+ * OCRs the given 1-based pages of a loaded PDF. Pages that fail or run out of time yield no words and
+ * a finding; the others are returned in page order.
+ */
+export async function ocrPdfPages(
+  pdf: PDFDocumentProxy,
+  pageNumbers: number[],
+  options: OcrOptions = {},
+  engine?: OcrEngine,
+): Promise<{ pages: OcrPage[]; findings: Finding[] }> {
+  const own = engine === undefined;
+  const ocr = engine ?? (await OcrEngine.start(options));
+  const findings: Finding[] = [];
+  const timeout = options.pageTimeoutMs ?? OCR_DEFAULTS.pageTimeoutMs;
+  try {
+    // Rendering runs on this thread; the reading runs in the workers, so pages overlap.
+    const results = await Promise.all(
+      pageNumbers.map(async (n) => {
+        try {
+          return await withTimeout(readPdfPage(pdf, n, ocr, options), timeout, `page ${n}`);
+        } catch (e) {
+          const why = e instanceof Error ? e.message : String(e);
+          findings.push(finding('ocr/page-unread', 'error', `Page ${n} could not be read by OCR: ${why}`, { prov: { page: n } }));
+          return null;
+        }
+      }),
+    );
+    return { pages: results.filter((p): p is OcrPage => p !== null), findings };
+  } finally {
+    if (own) await ocr.close();
+  }
+}
+
+class OcrTimeoutError extends Error {}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new OcrTimeoutError(`${what} took over ${Math.round(ms / 1000)} s (the per-page limit)`)), ms);
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
+
+/** Reads one page: render, deskew, rulings, whole-page pass, digit pass on figure cells. */
+export async function readPdfPage(pdf: PDFDocumentProxy, pageNumber: number, ocr: OcrEngine, options: OcrOptions = {}): Promise<OcrPage> {
+  const page = await pdf.getPage(pageNumber);
+  const dpi = options.dpi ?? OCR_DEFAULTS.dpi;
+  const rendered = await renderPage(page, dpi);
+  const [, , pageWidth, pageHeight] = page.view as [number, number, number, number];
+  page.cleanup();
+
+  const skew = estimateSkew(rendered.grey, binarize(rendered.grey));
+  const upright = Math.abs(skew) >= 0.01 ? deskew(rendered.canvas, skew) : rendered.canvas;
+  const grey = greyOf(upright);
+  const lineMask = binarize(grey, rulingThreshold(grey));
+  const { horizontal, vertical } = findRulings(lineMask, grey.width, grey.height);
+  const cells = cellsFromRulings(horizontal, vertical);
+  const rulings = [...horizontal, ...vertical];
+  eraseRulings(upright, rulings, Math.max(1, Math.round(dpi / 150)));
+  const inkMask = binarize(greyOf(upright));
+
+  const s = rendered.scale;
+  const pageResult = await ocr.readPage(upright.toBuffer('image/png'));
+  let words = tesseractWords(pageResult, 0, 0, s);
+
+  let digitCells = 0;
+  if (options.digitPass ?? OCR_DEFAULTS.digitPass) {
+    const inset = Math.max(2, Math.round(dpi / 100));
+    const pad = Math.round(dpi / 15);
+    const reads = await Promise.all(
+      cells.map(async (cell) => {
+        const inside = words.filter((w) => centreInside(w, cell, s));
+        const ink = inkIn(inkMask, grey.width, cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset);
+        if (ink < minFigureInk(dpi)) return null;
+        const kind = classifyCell(inside);
+        if (kind === 'label') return null;
+        const crop = () => cropPng(upright, cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset, pad);
+        const at = (read: Page) => tesseractWords(read, cell.x0 + inset - pad, cell.y0 + inset - pad, s);
+        if (kind === 'unclear') {
+          // The page pass could not tell: read the cell alone as text first; a confident label stays a label.
+          const asText = at(await ocr.readPage(crop()));
+          if (classifyCell(asText) === 'label') return { inside, replacement: asText, figure: false };
+        }
+        return { inside, replacement: mergeFigureWords(at(await ocr.readFigure(crop()))), figure: true };
+      }),
+    );
+    for (const r of reads) {
+      if (!r) continue;
+      if (r.figure) digitCells += 1;
+      // The cell's own reading replaces what the page pass read there, even if it is empty:
+      // a cell the figure pass cannot read must not keep a page-pass guess.
+      const drop = new Set(r.inside);
+      words = words.filter((w) => !drop.has(w));
+      words.push(...r.replacement);
+    }
+  }
+
+  return {
+    page: pageNumber,
+    width: pageWidth,
+    height: pageHeight,
+    words,
+    rulings: rulings.map((r) => toPoints(r, s)),
+    skewDegrees: skew,
+    cells: cells.length,
+    digitCells,
+  };
+}
+
+/** Words of a tesseract result, moved by (dx, dy) pixels and scaled to page points. */
+export function tesseractWords(page: Page, dx: number, dy: number, scale: number): PositionedWord[] {
+  const out: PositionedWord[] = [];
+  for (const block of page.blocks ?? []) {
+    for (const para of block.paragraphs) {
+      for (const line of para.lines) {
+        for (const word of line.words) {
+          const text = word.text.normalize('NFKC').trim();
+          if (text === '') continue;
+          out.push(positioned(word, text, dx, dy, scale));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function positioned(word: Word, text: string, dx: number, dy: number, scale: number): PositionedWord {
+  const b = word.bbox;
+  return {
+    text,
+    box: { x0: (b.x0 + dx) / scale, y0: (b.y0 + dy) / scale, x1: (b.x1 + dx) / scale, y1: (b.y1 + dy) / scale },
+    confidence: Math.round(word.confidence * 10) / 10,
+  };
+}
+
+/** The digit pass reads one line: its pieces ("1 0") are one figure; the confidence is the weakest piece's. */
+function mergeFigureWords(words: PositionedWord[]): PositionedWord[] {
+  if (words.length <= 1) return words;
+  const text = words.map((w) => w.text).join('');
+  return [
+    {
+      text,
+      box: {
+        x0: Math.min(...words.map((w) => w.box.x0)),
+        y0: Math.min(...words.map((w) => w.box.y0)),
+        x1: Math.max(...words.map((w) => w.box.x1)),
+        y1: Math.max(...words.map((w) => w.box.y1)),
+      },
+      confidence: Math.min(...words.map((w) => w.confidence ?? 0)),
+    },
+  ];
+}
+
+function centreInside(w: PositionedWord, cell: PixelCell, scale: number): boolean {
+  const cx = ((w.box.x0 + w.box.x1) / 2) * scale;
+  const cy = ((w.box.y0 + w.box.y1) / 2) * scale;
+  return cx >= cell.x0 && cx <= cell.x1 && cy >= cell.y0 && cy <= cell.y1;
+}
+
+/** Letters tesseract often reads for digits in a page of Chinese. */
+const DIGIT_LOOKALIKES = /^[0-9OoQDIl|iJ!.,\-—–+SsZzBg]+$/;
+const CJK = /[\u3400-\u9fff]/u;
+
+/** A "0" at 10.5 pt is a few hundred ink pixels at 300 dpi; fewer is noise or a ruling remnant. */
+function minFigureInk(dpi: number): number {
+  return Math.round(12 * (dpi / 100) ** 2);
+}
+
+/**
+ * What the page pass read in an inked cell: `figure` (digits or their look-alikes), `label` (Chinese
+ * read with some confidence) or `unclear` (nothing, or a low-confidence guess: tesseract often reads
+ * a lone "0" inside a page of Chinese as a random character with confidence near zero).
+ */
+export function classifyCell(inside: PositionedWord[]): 'figure' | 'label' | 'unclear' {
+  const text = inside.map((w) => w.text).join('').replace(/\s+/g, '');
+  if (text === '') return 'unclear';
+  if (DIGIT_LOOKALIKES.test(text) && text.length <= 16) return 'figure';
+  const chars = inside.reduce((n, w) => n + w.text.length, 0);
+  const meanConfidence = inside.reduce((sum, w) => sum + (w.confidence ?? 100) * w.text.length, 0) / Math.max(1, chars);
+  if (CJK.test(text) && meanConfidence >= 60) return 'label';
+  return 'unclear';
+}
+
+function toPoints(r: PixelRuling, scale: number): RulingLine {
+  return { x0: r.x0 / scale, y0: r.y0 / scale, x1: r.x1 / scale, y1: r.y1 / scale };
+}
