@@ -112,6 +112,7 @@ export type Layout = '2019' | '2021';
  * - `joined`: a number whose digits were split over two fields, joined back by the identities.
  * - `identity-inferred`: not read at all: computed from the identities because the source lost it.
  * - `blank`: the source cell is empty (value NULL).
+ * - `unresolved`: the source lost the cell (or its row) and nothing could recover it (value NULL, with an error finding).
  */
 export type PlacementMethod =
   | 'grid'
@@ -122,7 +123,8 @@ export type PlacementMethod =
   | 'glued-split'
   | 'joined'
   | 'identity-inferred'
-  | 'blank';
+  | 'blank'
+  | 'unresolved';
 
 export interface Cell {
   table: string;

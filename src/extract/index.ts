@@ -5,6 +5,7 @@
 import { DocumentError } from '../findings.js';
 import type { LoadedFile } from '../stages/load.js';
 import type { InputFormat, SourceDocument } from '../types.js';
+import { extractPdf } from './pdf.js';
 import { extractText } from './text.js';
 
 export interface ExtractOptions {
@@ -26,7 +27,7 @@ export const EXTRACTORS: Record<InputFormat, Extractor> = {
   text: extractText,
   html: notYet('html'),
   docx: notYet('docx'),
-  pdf: notYet('pdf'),
+  pdf: (file, options) => extractPdf(file, options),
   doc: notYet('doc'),
   wps: notYet('wps'),
 };

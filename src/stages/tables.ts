@@ -1,6 +1,19 @@
+/**
+ * Stage `tables`: locate each table of the report kind, match source rows to template rows by their
+ * labels, decide the layout per table from what it holds, place every figure in its column (recording
+ * how), and fill a typed grid. Damaged rows are settled by the identities or reported — never guessed.
+ */
+import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
-import type { ReportKind } from '../kind.js';
-import type { ExtractedTable, Layout, Section, SourceDocument } from '../types.js';
+import type { ReportKind, TableDef, TableVariant } from '../kind.js';
+import type { Cell, ExtractedTable, Layout, PlacementMethod, Provenance, Section, SectionKey, SourceDocument } from '../types.js';
+import { labelKey, labelScore } from './labels.js';
+import { rowCandidates, sequenceCandidates } from './placement.js';
+import type { Candidate, PlacementContext, Slot } from './placement.js';
+import { rowLabel, rowView } from './rows.js';
+import type { RowView, ValueToken } from './rows.js';
+import { solveTable } from './solve.js';
+import type { PendingRow } from './solve.js';
 
 export interface TablesResult {
   tables: ExtractedTable[];
@@ -8,10 +21,361 @@ export interface TablesResult {
   layout: Layout | null;
 }
 
-export function extractTables(doc: SourceDocument, sections: Section[], kind: ReportKind, year: number | null): TablesResult {
-  void doc;
-  void sections;
-  void kind;
-  void year;
-  return { tables: [], findings: [], layout: null };
+/** Precomputed label keys of one table: rows of all its layouts in order, columns, group labels. */
+interface TableIndex {
+  def: TableDef;
+  rows: { key: string; keys: string[]; order: number }[];
+  columnKeys: Map<Layout, string[][]>;
+  groupKeys: string[];
+  markerKeys: string[];
 }
+
+const indexCache = new WeakMap<ReportKind, TableIndex[]>();
+
+function indexKind(kind: ReportKind): TableIndex[] {
+  const cached = indexCache.get(kind);
+  if (cached) return cached;
+  const built = kind.tables.map((def) => {
+    const order: string[] = [];
+    const labels = new Map<string, string[]>();
+    for (const v of def.variants) {
+      let insertAt = 0;
+      for (const r of v.rows) {
+        const at = order.indexOf(r.key);
+        if (at === -1) {
+          order.splice(insertAt, 0, r.key);
+          insertAt++;
+        } else insertAt = at + 1;
+        labels.set(r.key, [...new Set([...(labels.get(r.key) ?? []), ...r.labels.map(labelKey)])]);
+      }
+    }
+    return {
+      def,
+      rows: order.map((key, i) => ({ key, keys: labels.get(key)!, order: i })),
+      columnKeys: new Map(def.variants.map((v) => [v.layout, v.columns.map((c) => c.labels.map(labelKey))] as const)),
+      groupKeys: def.groupLabels.map(labelKey),
+      markerKeys: def.markers.map(labelKey),
+    };
+  });
+  indexCache.set(kind, built);
+  return built;
+}
+
+const ROW_THRESHOLD = 0.62;
+const MAX_LABEL_CHARS = 60;
+
+export function extractTables(doc: SourceDocument, sections: Section[], kind: ReportKind, year: number | null): TablesResult {
+  const findings: Finding[] = [];
+  const views = new Map<number, RowView>();
+  const view = (i: number): RowView => {
+    let v = views.get(i);
+    if (!v) {
+      v = rowView(doc.blocks[i]!, i);
+      views.set(i, v);
+    }
+    return v;
+  };
+  const index = indexKind(kind);
+  const bySection = new Map<SectionKey, TableIndex[]>();
+  for (const t of index) bySection.set(t.def.section, [...(bySection.get(t.def.section) ?? []), t]);
+
+  const gathered = new Map<string, Gathered>();
+  for (const [sectionKey, tables] of bySection) {
+    const section = sections.find((s) => s.key === sectionKey);
+    const [start, end] = section ? [section.start, section.end] : [0, doc.blocks.length];
+    const rowTables = tables.filter((t) => t.def.shape === 'rows');
+    if (rowTables.length > 0) gatherRows(rowTables, start, end, view, gathered, findings);
+    for (const t of tables.filter((x) => x.def.shape === 'flat')) gathered.set(t.def.key, gatherFlat(t, start, end, view));
+  }
+
+  const tables: ExtractedTable[] = [];
+  const sec3Layout = decideSec3Layout(gathered, year);
+  for (const t of index) {
+    const g = gathered.get(t.def.key);
+    if (!g || (g.rows.size === 0 && g.flat === null)) continue;
+    const variant = chooseVariant(t, g, year, sec3Layout);
+    if (!variant) continue;
+    const built = buildTable(t, variant, g, kind);
+    tables.push(built.table);
+    findings.push(...built.findings);
+  }
+  reportMissingTables(index, tables, sec3Layout, year, findings);
+  return { tables, findings, layout: reportLayout(tables) };
+}
+
+interface Gathered {
+  rows: Map<string, RowView>;
+  /** Header fields seen in the table's region (rows without figures), folded. */
+  headerKeys: string[];
+  /** For flat tables: the figures' row(s). */
+  flat: RowView | null;
+  prov: Provenance | null;
+}
+
+function emptyGathered(): Gathered {
+  return { rows: new Map(), headerKeys: [], flat: null, prov: null };
+}
+
+/** Walks a section's rows, assigning each row with figures to a template row of one of the tables. */
+function gatherRows(
+  tables: TableIndex[],
+  start: number,
+  end: number,
+  view: (i: number) => RowView,
+  gathered: Map<string, Gathered>,
+  findings: Finding[],
+): void {
+  for (const t of tables) if (!gathered.has(t.def.key)) gathered.set(t.def.key, emptyGathered());
+  let current: TableIndex | null = null;
+  let pending: string | null = null;
+  const lastOrder = new Map<string, number>();
+  for (let i = start; i < end; i++) {
+    const v = view(i);
+    const labelText = rowLabel(v);
+    const key = labelKey(labelText);
+    const marker = tables.find((t) => t.markerKeys.some((m) => m.length > 0 && key.includes(m)));
+    if (marker && v.values.length === 0) {
+      current = marker;
+      pending = null;
+      continue;
+    }
+    if (v.values.length === 0) {
+      const fields = v.labels.map((l) => labelKey(l.text)).filter(Boolean);
+      if (current) gathered.get(current.def.key)!.headerKeys.push(...fields);
+      const isStructural = tables.some((t) => t.groupKeys.some((g) => g === key || fields.includes(g))) || looksLikeHeader(fields, tables);
+      pending = isStructural || key.length > MAX_LABEL_CHARS ? null : key;
+      continue;
+    }
+    if (v.positions === 'none' && key.length > MAX_LABEL_CHARS) continue;
+    const match = matchRow(v, pending, tables, current, lastOrder);
+    pending = null;
+    if (!match) continue;
+    const g = gathered.get(match.table.def.key)!;
+    current = match.table;
+    if (g.rows.has(match.row)) {
+      findings.push(
+        finding('table/duplicate-row', 'warning', `row "${labelText}" repeats ${match.table.def.key}.${match.row}; the first one is used`, {
+          table: match.table.def.key,
+          row: match.row,
+          prov: v.prov,
+        }),
+      );
+      continue;
+    }
+    g.rows.set(match.row, v);
+    g.prov ??= v.prov;
+    lastOrder.set(match.table.def.key, match.order);
+  }
+}
+
+function looksLikeHeader(fields: string[], tables: TableIndex[]): boolean {
+  return fields.some((f) => tables.some((t) => [...t.columnKeys.values()].some((cols) => cols.some((labels) => labels.includes(f)))));
+}
+
+interface RowMatch {
+  table: TableIndex;
+  row: string;
+  order: number;
+  score: number;
+}
+
+/**
+ * Matches a row's label to a template row. Tries each label piece (the leaf label is the last one:
+ * "三、本年度办理结果 | （一）予以公开"), pieces joined, and a label left pending on the line before
+ * (labels wrapped over two lines). Rows of the current table and rows in template order are preferred.
+ */
+function matchRow(v: RowView, pending: string | null, tables: TableIndex[], current: TableIndex | null, lastOrder: Map<string, number>): RowMatch | null {
+  const pieces = v.labels.map((l) => labelKey(l.text)).filter(Boolean);
+  const probes: { key: string; weight: number }[] = [];
+  pieces.forEach((p, i) => probes.push({ key: p, weight: 1 + i * 0.001 }));
+  if (pieces.length > 1) probes.push({ key: pieces.slice(-2).join(''), weight: 0.999 });
+  if (pending) {
+    probes.push({ key: pending + (pieces[0] ?? ''), weight: 1.002 });
+    if (pieces.length === 0) probes.push({ key: pending, weight: 1 });
+  }
+  let best: RowMatch | null = null;
+  for (const t of tables) {
+    const after = lastOrder.get(t.def.key) ?? -1;
+    for (const r of t.rows) {
+      for (const probe of probes) {
+        let score = 0;
+        for (const k of r.keys) score = Math.max(score, labelScore(probe.key, k));
+        if (score < 0.5) continue;
+        score *= probe.weight;
+        if (current === t) score += 0.02;
+        if (r.order > after) score += 0.03;
+        if (!best || score > best.score) best = { table: t, row: r.key, order: r.order, score };
+      }
+    }
+  }
+  return best && best.score >= ROW_THRESHOLD ? best : null;
+}
+
+/** A flat table (sec4): the rows of figures under its header lines, read as one sequence. */
+function gatherFlat(t: TableIndex, start: number, end: number, view: (i: number) => RowView): Gathered {
+  const g = emptyGathered();
+  const numeric: RowView[] = [];
+  for (let i = start; i < end; i++) {
+    const v = view(i);
+    if (v.values.length === 0) {
+      g.headerKeys.push(...v.labels.map((l) => labelKey(l.text)));
+      continue;
+    }
+    const key = labelKey(rowLabel(v));
+    // A row labelled with a template row (a transposed print: 行政复议 | 5 figures) is kept as a row.
+    const rowHit = t.rows.find((r) => r.keys.some((k) => key !== '' && labelScore(key, k) >= 0.8));
+    if (rowHit && !g.rows.has(rowHit.key)) {
+      g.rows.set(rowHit.key, v);
+      g.prov ??= v.prov;
+      continue;
+    }
+    if (v.labels.length === 0) numeric.push(v);
+  }
+  if (numeric.length > 0 && g.rows.size === 0) {
+    g.flat = numeric.length === 1 ? numeric[0]! : concatRows(numeric);
+    g.prov = g.flat.prov;
+  }
+  return g;
+}
+
+function concatRows(rows: RowView[]): RowView {
+  const allFields = rows.every((r) => r.dataFields !== null);
+  return {
+    blockIndex: rows[0]!.blockIndex,
+    prov: rows[0]!.prov,
+    positions: allFields ? rows[0]!.positions : 'none',
+    labels: [],
+    values: rows.flatMap((r) => r.values),
+    dataFields: allFields ? rows.flatMap((r) => r.dataFields!) : null,
+    gridWidth: null,
+    text: rows.map((r) => r.text).join(' / '),
+  };
+}
+
+const SEC3_2021_ONLY = ['other_no_supplement', 'other_no_fee', 'other_other'];
+
+/** The sec3 layout from what the table holds: the three （六） rows of 2021, or the single row of 2019. */
+function decideSec3Layout(gathered: Map<string, Gathered>, year: number | null): Layout | null {
+  const g = gathered.get('sec3');
+  if (!g || g.rows.size === 0) return null;
+  if (SEC3_2021_ONLY.some((k) => g.rows.has(k))) return '2021';
+  if (g.rows.has('other')) return '2019';
+  return year !== null && year >= 2021 ? '2021' : '2019';
+}
+
+/** Chooses the layout of a table from its header words, then its figure counts, then the year. */
+function chooseVariant(t: TableIndex, g: Gathered, year: number | null, sec3Layout: Layout | null): TableVariant | null {
+  const variants = t.def.variants;
+  if (variants.length === 1) return variants[0]!;
+  if (t.def.key === 'sec3' && sec3Layout) return variants.find((v) => v.layout === sec3Layout) ?? null;
+  const scored = variants.map((v) => ({ v, score: headerScore(t, v.layout, g.headerKeys) + countScore(v, g) * 0.5 }));
+  scored.sort((a, b) => b.score - a.score);
+  const [first, second] = scored;
+  if (first && (!second || first.score > second.score)) return first.v;
+  const byYear: Layout = year !== null && year >= 2021 ? '2021' : (sec3Layout ?? '2019');
+  return variants.find((v) => v.layout === byYear) ?? variants[0]!;
+}
+
+function headerScore(t: TableIndex, layout: Layout, headerKeys: string[]): number {
+  const cols = t.columnKeys.get(layout) ?? [];
+  let score = 0;
+  for (const labels of cols) if (labels.some((l) => headerKeys.includes(l))) score += 1;
+  return score;
+}
+
+/** How many of the table's rows carry exactly as many figures as the variant has columns. */
+function countScore(v: TableVariant, g: Gathered): number {
+  let n = 0;
+  for (const row of g.rows.values()) {
+    const count = row.dataFields?.length ?? row.values.length;
+    if (count === v.columns.length) n++;
+  }
+  return n;
+}
+
+function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: ReportKind): { table: ExtractedTable; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const cols = variant.columns.map((c) => c.key);
+  const rows = variant.rows.map((r) => r.key);
+  const totalIndex = t.def.totalColumn ? cols.indexOf(t.def.totalColumn) : -1;
+  const checkable = kind.identities.some((d) => d.table === t.def.key);
+  const ctx: PlacementContext = { totalIndex: totalIndex >= 0 ? totalIndex : null, checkable };
+  const pending: PendingRow[] = [];
+  if (g.flat) {
+    const targets = rows.flatMap((r) => cols.map((c) => ({ row: r, col: c })));
+    const candidates = rowCandidates(g.flat, targets.length, { totalIndex: null, checkable });
+    pending.push({ label: 'figures', view: g.flat, targets, candidates });
+  } else {
+    for (const r of rows) {
+      const v = g.rows.get(r);
+      if (!v) continue;
+      pending.push({ label: r, view: v, targets: cols.map((c) => ({ row: r, col: c })), candidates: rowCandidates(v, cols.length, ctx) });
+    }
+  }
+  const solved = solveTable(t.def.key, rows, cols, pending, kind);
+  findings.push(...solved.findings);
+  const cells: Cell[] = [];
+  for (const r of rows) {
+    const present = g.flat !== null || g.rows.has(r);
+    if (!present) {
+      findings.push(
+        finding('table/missing-row', 'error', `row ${r} of ${t.def.key} (${variant.layout} layout) was not found; its cells are empty`, {
+          table: t.def.key,
+          row: r,
+          ...(g.prov ? { prov: g.prov } : {}),
+        }),
+      );
+    }
+    for (const [ci, c] of cols.entries()) {
+      const colDef = variant.columns[ci]!;
+      const placed = solved.cells.get(`${r}|${c}`);
+      cells.push(makeCell(t.def.key, r, c, placed, colDef.unit ?? null, g.prov ?? {}));
+    }
+  }
+  return { table: { table: t.def.key, layout: variant.layout, cells, prov: g.prov ?? {} }, findings };
+}
+
+export interface PlacedCell {
+  value: number | null;
+  token: ValueToken | null;
+  method: PlacementMethod;
+  prov: Provenance | null;
+}
+
+function makeCell(table: string, row: string, col: string, placed: PlacedCell | undefined, templateUnit: string | null, fallback: Provenance): Cell {
+  if (!placed) return { table, row, col, value: null, raw: null, unit: templateUnit, note: null, method: 'unresolved', prov: fallback };
+  return {
+    table,
+    row,
+    col,
+    value: placed.value,
+    raw: placed.token?.raw ?? null,
+    unit: placed.token?.unit ?? templateUnit,
+    note: placed.token?.note ?? null,
+    method: placed.method,
+    prov: placed.prov ?? fallback,
+  };
+}
+
+function reportMissingTables(index: TableIndex[], tables: ExtractedTable[], sec3Layout: Layout | null, year: number | null, findings: Finding[]): void {
+  if (tables.length === 0) return;
+  const layout: Layout = sec3Layout ?? (year !== null && year >= 2021 ? '2021' : '2019');
+  for (const t of index) {
+    if (tables.some((x) => x.table === t.def.key)) continue;
+    if (!t.def.variants.some((v) => v.layout === layout)) continue;
+    findings.push(finding('table/missing', 'error', `table ${t.def.key} (${t.def.title}) was not found`, { table: t.def.key }));
+  }
+}
+
+function reportLayout(tables: ExtractedTable[]): Layout | null {
+  const sec3 = tables.find((t) => t.table === 'sec3');
+  if (sec3) return sec3.layout;
+  const counts = new Map<Layout, number>();
+  for (const t of tables) counts.set(t.layout, (counts.get(t.layout) ?? 0) + 1);
+  let best: Layout | null = null;
+  for (const [l, n] of counts) if (best === null || n > counts.get(best)!) best = l;
+  return best;
+}
+
+export type { Candidate, Slot };
+export { sequenceCandidates };

@@ -1,9 +1,102 @@
+/**
+ * Stage `validate`: the record's shape (zod), then the rules of the report kind as named findings.
+ * Hard rules (the identities, non-negative integer counts) give errors with actual and expected values;
+ * the figures stay as printed — a source that contradicts itself is reported, not fixed.
+ */
+import { z } from 'zod';
+import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
 import type { ReportKind } from '../kind.js';
-import type { ExtractedTable } from '../types.js';
+import type { Cell, ExtractedTable } from '../types.js';
+import { cellKey, equationsFor, sides } from './identities.js';
+import type { Equation, GridState } from './identities.js';
+
+const CellSchema = z.object({
+  table: z.string().min(1),
+  row: z.string().min(1),
+  col: z.string().min(1),
+  value: z.number().finite().nullable(),
+  raw: z.string().nullable(),
+  unit: z.string().nullable(),
+  note: z.string().nullable(),
+  method: z.enum(['grid', 'position', 'sequence', 'lone-total', 'identity-placed', 'glued-split', 'joined', 'identity-inferred', 'blank', 'unresolved']),
+});
+
+const TableSchema = z.object({ table: z.string(), layout: z.enum(['2019', '2021']), cells: z.array(CellSchema).min(1) });
 
 export function validate(tables: ExtractedTable[], kind: ReportKind): Finding[] {
-  void tables;
-  void kind;
-  return [];
+  const findings: Finding[] = [];
+  for (const t of tables) {
+    const shape = TableSchema.safeParse(t);
+    if (!shape.success) {
+      findings.push(finding('record/shape', 'error', `table ${t.table} has an invalid shape: ${shape.error.issues[0]?.message ?? 'unknown'}`, { table: t.table }));
+      continue;
+    }
+    findings.push(...checkValues(t, kind), ...checkIdentities(t, kind));
+  }
+  return findings;
+}
+
+/** Rule 5: counts are non-negative integers; only amounts may be decimal, only 本年增/减 negative. */
+function checkValues(t: ExtractedTable, kind: ReportKind): Finding[] {
+  const def = kind.tables.find((d) => d.key === t.table);
+  const variant = def?.variants.find((v) => v.layout === t.layout);
+  const out: Finding[] = [];
+  for (const c of t.cells) {
+    if (c.value === null) continue;
+    const col = variant?.columns.find((x) => x.key === c.col);
+    const where = { table: c.table, row: c.row, col: c.col, actual: c.raw ?? String(c.value), prov: c.prov };
+    if (!col?.decimal && !Number.isInteger(c.value)) {
+      out.push(finding('cell/not-integer', 'error', `${c.table}.${c.row}.${c.col} is a count but reads ${c.raw ?? c.value}`, where));
+    }
+    if (!col?.signed && c.value < 0) {
+      out.push(finding('cell/negative', 'error', `${c.table}.${c.row}.${c.col} is negative (${c.raw ?? c.value}); only 本年增/减 may be`, where));
+    }
+  }
+  return out;
+}
+
+/** Rules 1–4: every identity of the table, as printed (blanks count as 0; lost cells are skipped). */
+function checkIdentities(t: ExtractedTable, kind: ReportKind): Finding[] {
+  const rows = [...new Set(t.cells.map((c) => c.row))];
+  const cols = [...new Set(t.cells.map((c) => c.col))];
+  const grid: GridState = new Map();
+  const byKey = new Map<string, Cell>();
+  for (const c of t.cells) {
+    const key = cellKey(c.row, c.col);
+    byKey.set(key, c);
+    grid.set(key, c.method === 'unresolved' ? undefined : c.value);
+  }
+  const out: Finding[] = [];
+  for (const eq of equationsFor(t.table, rows, cols, kind)) {
+    const s = sides(eq, grid);
+    if (!s) continue;
+    const [lhs, rhs] = s;
+    if (lhs === rhs) continue;
+    out.push(identityFinding(t.table, eq, lhs, rhs, byKey));
+  }
+  return out;
+}
+
+function identityFinding(table: string, eq: Equation, lhs: number, rhs: number, cells: Map<string, Cell>): Finding {
+  const target = eq.terms.find((x) => x.coef === -1)!;
+  const cell = cells.get(cellKey(target.row, target.col));
+  const scope = eq.row !== undefined ? `row ${eq.row}` : `column ${eq.col}`;
+  const parts = eq.terms
+    .filter((x) => x.coef === 1)
+    .map((x) => cells.get(cellKey(x.row, x.col))?.value ?? 0)
+    .join(' + ');
+  return finding(
+    eq.id,
+    'error',
+    `${table} ${scope}: ${eq.description} does not hold as printed — ${parts} = ${lhs}, but the source prints ${rhs}`,
+    {
+      table,
+      row: target.row,
+      col: target.col,
+      actual: String(rhs),
+      expected: String(lhs),
+      ...(cell ? { prov: cell.prov } : {}),
+    },
+  );
 }

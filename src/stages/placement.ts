@@ -1,0 +1,188 @@
+/**
+ * Placement: where a row's figures go among the template's columns. A sound row places itself
+ * (true grid, exact tab positions, or exactly as many figures as columns). A damaged row yields
+ * candidates — which columns its figures fill, how glued digits split, which split figures join —
+ * and the table stage keeps the candidates the identities allow.
+ */
+import type { PlacementMethod } from '../types.js';
+import type { RowView, ValueToken } from './rows.js';
+
+/** A slot of a candidate: a figure read (token), a blank, or a cell the source lost (unknown). */
+export type Slot = { kind: 'read'; token: ValueToken; method: PlacementMethod } | { kind: 'blank'; token: ValueToken | null } | { kind: 'unknown' };
+
+export interface Candidate {
+  slots: Slot[];
+  method: PlacementMethod;
+  /** Lower is more plausible before identities are consulted. */
+  prior: number;
+}
+
+const MAX_CANDIDATES = 6000;
+
+export interface PlacementContext {
+  /** Index of the 总计 column, where a lone figure goes. */
+  totalIndex: number | null;
+  /** The table has identities that can choose between candidates. */
+  checkable: boolean;
+}
+
+export function rowCandidates(row: RowView, ncols: number, ctx: PlacementContext): Candidate[] {
+  const positional = positionalCandidate(row, ncols);
+  if (positional) return [positional];
+  return sequenceCandidates(row.values, ncols, ctx);
+}
+
+/** Rows whose field positions can be trusted and fit the columns exactly (blanks included). */
+function positionalCandidate(row: RowView, ncols: number): Candidate | null {
+  if (!row.dataFields || row.positions === 'none') return null;
+  let fields = row.dataFields;
+  if (fields.length > ncols) {
+    const extra = fields.length - ncols;
+    if (fields.slice(0, extra).every((f) => f === null)) fields = fields.slice(extra);
+    else if (fields.slice(ncols).every((f) => f === null)) fields = fields.slice(0, ncols);
+  }
+  if (row.positions === 'grid' && fields.length < ncols && fields.length > 0) {
+    // A grid row narrower than the template: its label spans into the data columns, figures are right-aligned.
+    fields = [...Array<null>(ncols - fields.length).fill(null), ...fields];
+  }
+  if (fields.length !== ncols) return null;
+  const method: PlacementMethod = row.positions === 'grid' ? 'grid' : 'position';
+  return {
+    method,
+    prior: 0,
+    slots: fields.map((f) => (f === null || f.value === null ? { kind: 'blank', token: f } : { kind: 'read', token: f, method })),
+  };
+}
+
+/** Candidates from figures in order, for rows without trustworthy positions or with lost cells. */
+export function sequenceCandidates(values: readonly ValueToken[], ncols: number, ctx: PlacementContext): Candidate[] {
+  const k = values.length;
+  if (k === ncols) return [inOrder(values, 'sequence', 0)];
+  if (k === 0) return [{ method: 'blank', prior: 0, slots: Array.from({ length: ncols }, () => ({ kind: 'blank' as const, token: null })) }];
+  const out: Candidate[] = [];
+  if (k < ncols) {
+    if (k === 1 && ctx.totalIndex !== null) out.push(loneTotal(values[0]!, ncols, ctx.totalIndex));
+    out.push(...gluedSplits(values, ncols));
+    if (ctx.checkable) out.push(...lostCellPlacements(values, ncols));
+  } else {
+    out.push(...joinedNumbers(values, ncols));
+  }
+  return out.slice(0, MAX_CANDIDATES);
+}
+
+function inOrder(values: readonly ValueToken[], method: PlacementMethod, prior: number): Candidate {
+  return { method, prior, slots: values.map((v) => (v.value === null ? { kind: 'blank', token: v } : { kind: 'read', token: v, method })) };
+}
+
+function loneTotal(value: ValueToken, ncols: number, totalIndex: number): Candidate {
+  const slots: Slot[] = Array.from({ length: ncols }, () => ({ kind: 'blank' as const, token: null }));
+  slots[totalIndex] = value.value === null ? { kind: 'blank', token: value } : { kind: 'read', token: value, method: 'lone-total' };
+  return { method: 'lone-total', prior: 1, slots };
+}
+
+/** Every way to put k figures, in order, into ncols columns; the other cells are unknown. */
+function lostCellPlacements(values: readonly ValueToken[], ncols: number): Candidate[] {
+  const out: Candidate[] = [];
+  for (const positions of combinations(ncols, values.length)) {
+    if (out.length >= MAX_CANDIDATES) break;
+    const slots: Slot[] = Array.from({ length: ncols }, () => ({ kind: 'unknown' as const }));
+    positions.forEach((p, i) => {
+      const v = values[i]!;
+      slots[p] = v.value === null ? { kind: 'blank', token: v } : { kind: 'read', token: v, method: 'identity-placed' };
+    });
+    out.push({ method: 'identity-placed', prior: 2, slots });
+  }
+  return out;
+}
+
+/** Cuts glued digit runs ("640020470") so that the row has exactly ncols figures. */
+function gluedSplits(values: readonly ValueToken[], ncols: number): Candidate[] {
+  const out: Candidate[] = [];
+  const pieces: Slot[][] = [];
+  const walk = (i: number, remaining: number): void => {
+    if (out.length >= MAX_CANDIDATES) return;
+    if (i === values.length) {
+      if (remaining === 0) out.push({ method: 'glued-split', prior: 2, slots: pieces.flat() });
+      return;
+    }
+    const v = values[i]!;
+    const maxExtra = v.digits ? Math.min(remaining, v.digits.length - 1) : 0;
+    for (let extra = 0; extra <= maxExtra; extra++) {
+      const options: Slot[][] =
+        extra === 0
+          ? [[v.value === null ? { kind: 'blank', token: v } : { kind: 'read', token: v, method: 'sequence' }]]
+          : splitDigits(v, extra + 1).map((parts) => parts.map((t) => ({ kind: 'read' as const, token: t, method: 'glued-split' as const })));
+      for (const option of options) {
+        pieces.push(option);
+        walk(i + 1, remaining - extra);
+        pieces.pop();
+      }
+    }
+  };
+  walk(0, ncols - values.length);
+  return out;
+}
+
+/** All ways to cut a digit run into `parts` numbers without leading zeros. */
+function splitDigits(v: ValueToken, parts: number): ValueToken[][] {
+  const digits = v.digits!;
+  const out: ValueToken[][] = [];
+  for (const cuts of combinations(digits.length - 1, parts - 1)) {
+    const nums: string[] = [];
+    let start = 0;
+    for (const c of [...cuts.map((x) => x + 1), digits.length]) {
+      nums.push(digits.slice(start, c));
+      start = c;
+    }
+    if (nums.some((n) => n.length > 1 && n.startsWith('0'))) continue;
+    out.push(nums.map((n) => ({ raw: n, value: Number(n), digits: n, unit: null, note: null, prov: v.prov })));
+    if (out.length >= MAX_CANDIDATES) break;
+  }
+  return out;
+}
+
+/** A number split over two fields ("1","0" for 10): join adjacent digit runs until the row fits. */
+function joinedNumbers(values: readonly ValueToken[], ncols: number): Candidate[] {
+  const joins = values.length - ncols;
+  const out: Candidate[] = [];
+  for (const at of combinations(values.length - 1, joins)) {
+    const set = new Set(at);
+    const merged: { token: ValueToken; joined: boolean }[] = [];
+    let ok = true;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (set.has(i - 1) && merged.length > 0) {
+        const prev = merged[merged.length - 1]!;
+        if (!prev.token.digits || !v.digits) {
+          ok = false;
+          break;
+        }
+        const digits = prev.token.digits + v.digits;
+        prev.token = { ...prev.token, raw: `${prev.token.raw}|${v.raw}`, digits, value: Number(digits) };
+        prev.joined = true;
+      } else merged.push({ token: v, joined: false });
+    }
+    if (!ok || merged.length !== ncols) continue;
+    out.push({
+      method: 'joined',
+      prior: 2,
+      slots: merged.map((m) => (m.token.value === null ? { kind: 'blank', token: m.token } : { kind: 'read', token: m.token, method: m.joined ? 'joined' : 'sequence' })),
+    });
+    if (out.length >= MAX_CANDIDATES) break;
+  }
+  return out;
+}
+
+/** k-combinations of 0..n-1, in lexicographic order. */
+export function* combinations(n: number, k: number): Generator<number[]> {
+  if (k < 0 || k > n) return;
+  const idx = Array.from({ length: k }, (_, i) => i);
+  while (true) {
+    yield [...idx];
+    let i = k - 1;
+    while (i >= 0 && idx[i] === n - k + i) i--;
+    if (i < 0) return;
+    idx[i]!++;
+    for (let j = i + 1; j < k; j++) idx[j] = idx[j - 1]! + 1;
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * Row views: any block seen as a table row — its label pieces, its figures, and (when positions can be
+ * trusted) its data fields in column order. Tokenising figures lives here: "22（其中修订16件）", "251000元",
+ * "+12", "/", and labels glued to their digits ("行政处罚2648-18538").
+ */
+import type { Block, PositionKind, Provenance } from '../types.js';
+
+export interface ValueToken {
+  /** The text as printed (normalised). */
+  raw: string;
+  /** The number, or null for a placeholder ("/", "—", "无"). */
+  value: number | null;
+  /** Digits as printed, for glued-digit splitting (no sign, no decimals: only plain integers can be split). */
+  digits: string | null;
+  unit: string | null;
+  note: string | null;
+  prov: Provenance;
+}
+
+export interface LabelPiece {
+  text: string;
+  prov: Provenance;
+}
+
+export interface RowView {
+  blockIndex: number;
+  prov: Provenance;
+  positions: PositionKind;
+  labels: LabelPiece[];
+  /** Figures in reading order. */
+  values: ValueToken[];
+  /**
+   * The data fields after the last label, in column order, with '' fields as null (blank) — only when
+   * every field holds at most one figure. Trailing empty fields of flattened text are dropped (they are
+   * layout, not blanks). For grid rows this is the fields after the label columns.
+   */
+  dataFields: (ValueToken | null)[] | null;
+  gridWidth: number | null;
+  /** The whole row as text, for messages. */
+  text: string;
+}
+
+const NUMBER = /^([+-]?)(\d+(?:\.\d+)?)$/;
+const PLACEHOLDER = /^(?:\/|／|—+|-{1,3}|–|－|无|空|\\|×|\*)$/;
+const UNIT_SUFFIX = /^(.*?\d)\s*(万元|元|件|个|项|条|次|宗|人次)$/;
+const NOTE_SUFFIX = /^(.*?\d)\s*[（(]\s*([^（()）]*)\s*[)）]$/;
+const GLUED_LABEL = /^(.*[\u4e00-\u9fff）)”"])([+-]?\d[\d.+-]*)$/;
+
+/** Parses one token as a figure, or returns null when it is text. */
+export function parseValue(token: string, prov: Provenance): ValueToken | null {
+  let t = token.trim().replace(/,(?=\d{3}(?:\D|$))/g, '');
+  if (t === '') return null;
+  if (PLACEHOLDER.test(t)) return { raw: token.trim(), value: null, digits: null, unit: null, note: null, prov };
+  let note: string | null = null;
+  let unit: string | null = null;
+  const noted = NOTE_SUFFIX.exec(t);
+  if (noted) {
+    t = noted[1]!;
+    note = noted[2]!.trim() || null;
+  }
+  const united = UNIT_SUFFIX.exec(t);
+  if (united) {
+    t = united[1]!;
+    unit = united[2]!;
+  }
+  const m = NUMBER.exec(t);
+  if (!m) return null;
+  const value = Number(`${m[1]}${m[2]}`);
+  if (!Number.isFinite(value)) return null;
+  const digits = m[1] === '' && !m[2]!.includes('.') ? m[2]! : null;
+  return { raw: token.trim(), value, digits, unit: unit === '件' || unit === '个' || unit === '项' || unit === '条' || unit === '次' || unit === '宗' || unit === '人次' ? null : unit, note, prov };
+}
+
+interface FieldParse {
+  labels: string[];
+  values: ValueToken[];
+}
+
+/**
+ * Splits one field into label text and figures. A field may hold a label, one figure, several figures
+ * separated by spaces, or a label with figures after it (spaces or glued).
+ */
+export function parseField(text: string, prov: Provenance): FieldParse {
+  const whole = parseValue(text, prov);
+  if (whole) return { labels: [], values: [whole] };
+  const labels: string[] = [];
+  const values: ValueToken[] = [];
+  const tokens = text.split(/\s+/).filter(Boolean);
+  // Figures only count at the end of a field: "2021 年" inside a label is not a figure.
+  let firstTrailing = tokens.length;
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    if (parseValue(tokens[i]!, prov)) firstTrailing = i;
+    else break;
+  }
+  const head = tokens.slice(0, firstTrailing);
+  const tail = tokens.slice(firstTrailing);
+  if (head.length > 0) {
+    const last = head[head.length - 1]!;
+    const glued = GLUED_LABEL.exec(last);
+    const parts = glued ? splitSignedRun(glued[2]!) : [];
+    if (glued && parts.length > 0) {
+      head[head.length - 1] = glued[1]!;
+      for (const part of parts) {
+        const v = parseValue(part, prov);
+        if (v) values.push(v);
+      }
+    }
+    labels.push(head.join(' '));
+  }
+  for (const t of tail) values.push(parseValue(t, prov)!);
+  return { labels, values };
+}
+
+/** "2648-18538" → ["2648", "-18538"]: a sign inside a digit run starts a new figure. */
+function splitSignedRun(run: string): string[] {
+  const parts = run.match(/[+-]?\d+(?:\.\d+)?/g) ?? [];
+  return parts.join('') === run ? parts : [];
+}
+
+export function rowView(block: Block, blockIndex: number): RowView {
+  if (block.kind === 'paragraph') return paragraphRow(block.text, block.prov, blockIndex);
+  const labels: LabelPiece[] = [];
+  const values: ValueToken[] = [];
+  let lastLabelField = -1;
+  let multiValueField = false;
+  const parsed = block.fields.map((f, i) => {
+    const p = parseField(f.text, f.prov);
+    if (p.labels.length > 0) {
+      lastLabelField = i;
+      for (const l of p.labels) labels.push({ text: l, prov: f.prov });
+    }
+    if (p.values.length > 1 || (p.values.length > 0 && p.labels.length > 0)) multiValueField = true;
+    values.push(...p.values);
+    return p;
+  });
+  let dataFields: (ValueToken | null)[] | null = null;
+  if (!multiValueField) {
+    let fields = parsed.slice(lastLabelField + 1).map((p) => p.values[0] ?? null);
+    if (block.positions === 'tab') {
+      let end = fields.length;
+      while (end > 0 && fields[end - 1] === null) end--;
+      fields = fields.slice(0, end);
+    }
+    dataFields = fields;
+  }
+  const text = block.fields.map((f) => f.text).join('\t');
+  return {
+    blockIndex,
+    prov: block.prov,
+    positions: multiValueField ? 'none' : block.positions,
+    labels,
+    values,
+    dataFields,
+    gridWidth: block.gridWidth ?? null,
+    text,
+  };
+}
+
+/** A paragraph line seen as a row split on spaces: only the order of its figures is known. */
+function paragraphRow(text: string, prov: Provenance, blockIndex: number): RowView {
+  const p = parseField(text, prov);
+  return {
+    blockIndex,
+    prov,
+    positions: 'none',
+    labels: p.labels.map((t) => ({ text: t, prov })),
+    values: p.values,
+    dataFields: null,
+    gridWidth: null,
+    text,
+  };
+}
+
+/** The label of a row: its pieces joined (used for messages and fallback matching). */
+export function rowLabel(row: RowView): string {
+  return row.labels.map((l) => l.text).join(' ');
+}

@@ -1,0 +1,47 @@
+/**
+ * Gold comparison shared by the gold tests of every input format: the figures read by hand
+ * (tests/fixtures/gold/*.json, copied from ../shared/gold) against what the pipeline extracted.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ProcessedDocument } from '../../src/types.js';
+
+export interface Gold {
+  document: string;
+  agency: string;
+  year: number;
+  layout: '2019' | '2021';
+  tables: Record<string, Record<string, Record<string, number | null>>>;
+}
+
+export const GOLD_DIR = join(import.meta.dirname, '..', 'fixtures', 'gold');
+
+export function loadGold(): { base: string; gold: Gold }[] {
+  return readdirSync(GOLD_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => ({ base: f.replace(/\.json$/, ''), gold: JSON.parse(readFileSync(join(GOLD_DIR, f), 'utf8')) as Gold }));
+}
+
+/** Every difference between a processed document and its gold, as readable lines (empty = equal). */
+export function diffAgainstGold(doc: ProcessedDocument, gold: Gold): string[] {
+  const diffs: string[] = [];
+  if (doc.meta.agency !== gold.agency) diffs.push(`agency: got ${doc.meta.agency}, gold ${gold.agency}`);
+  if (doc.meta.year !== gold.year) diffs.push(`year: got ${doc.meta.year}, gold ${gold.year}`);
+  if (doc.meta.layout !== gold.layout) diffs.push(`layout: got ${doc.meta.layout}, gold ${gold.layout}`);
+  const got = new Map<string, number | null>();
+  for (const t of doc.tables) for (const c of t.cells) got.set(`${c.table}.${c.row}.${c.col}`, c.value);
+  const expected = new Set<string>();
+  for (const [table, rows] of Object.entries(gold.tables)) {
+    for (const [row, cols] of Object.entries(rows)) {
+      for (const [col, value] of Object.entries(cols)) {
+        const key = `${table}.${row}.${col}`;
+        expected.add(key);
+        if (!got.has(key)) diffs.push(`${key}: missing, gold ${value}`);
+        else if (got.get(key) !== value) diffs.push(`${key}: got ${got.get(key)}, gold ${value}`);
+      }
+    }
+  }
+  for (const key of got.keys()) if (!expected.has(key)) diffs.push(`${key}: extracted but not in gold`);
+  return diffs;
+}
