@@ -5,13 +5,14 @@
 import { DocumentError } from '../findings.js';
 import type { LoadedFile } from '../stages/load.js';
 import type { InputFormat, SourceDocument } from '../types.js';
+import { extractPdfWithOcr } from './ocr.js';
 import { extractPdf } from './pdf.js';
 import { extractText } from './text.js';
 
 export interface ExtractOptions {
   /** Maximum number of PDF pages to read. */
   maxPages?: number;
-  /** Use OCR for pages without a usable text layer. */
+  /** Use OCR for pages without a usable text layer (default: yes; false lists them in a finding instead). */
   ocr?: boolean;
 }
 
@@ -27,7 +28,7 @@ export const EXTRACTORS: Record<InputFormat, Extractor> = {
   text: extractText,
   html: notYet('html'),
   docx: notYet('docx'),
-  pdf: (file, options) => extractPdf(file, options),
+  pdf: (file, options) => (options.ocr === false ? extractPdf(file, options) : extractPdfWithOcr(file, options)),
   doc: notYet('doc'),
   wps: notYet('wps'),
 };

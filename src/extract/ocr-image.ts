@@ -63,7 +63,7 @@ export function eraseRulings(canvas: Canvas, rulings: PixelRuling[], margin: num
 }
 
 /** A grey-level PNG of a rectangle of the canvas, with a white border (tesseract reads poorly at the edge). */
-export function cropPng(canvas: Canvas, x0: number, y0: number, x1: number, y1: number, pad: number): Buffer {
+export function cropPng(canvas: Canvas, x0: number, y0: number, x1: number, y1: number, pad: number, threshold?: number): Buffer {
   const w = Math.max(1, Math.round(x1 - x0));
   const h = Math.max(1, Math.round(y1 - y0));
   const out = createCanvas(w + 2 * pad, h + 2 * pad);
@@ -71,6 +71,16 @@ export function cropPng(canvas: Canvas, x0: number, y0: number, x1: number, y1: 
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, out.width, out.height);
   ctx.drawImage(canvas, Math.round(x0), Math.round(y0), w, h, pad, pad, w, h);
+  if (threshold !== undefined) {
+    // Black on white: scan noise and grey paper otherwise make tesseract's own binarisation drop thin digits.
+    const img = ctx.getImageData(0, 0, out.width, out.height);
+    const d = img.data;
+    for (let i = 0; i < d.length; i += 4) {
+      const v = (d[i]! * 299 + d[i + 1]! * 587 + d[i + 2]! * 114) / 1000 <= threshold ? 0 : 255;
+      d[i] = d[i + 1] = d[i + 2] = v;
+    }
+    ctx.putImageData(img, 0, 0);
+  }
   return out.toBuffer('image/png');
 }
 

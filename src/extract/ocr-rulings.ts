@@ -173,7 +173,21 @@ export function findRulings(
     maxThickness,
     maxGap,
   ).map((r) => ({ x0: r.mid, x1: r.mid, y0: r.from, y1: r.to, width: r.thickness }));
-  return { horizontal, vertical };
+  return { horizontal: snapPositions(horizontal, 'h', maxThickness), vertical: snapPositions(vertical, 'v', maxThickness) };
+}
+
+/**
+ * Pieces of one straight ruling (a column line cut by a page's two tables, say) get exactly one position:
+ * a table builder comparing positions should not see 283 and 284 as two different column lines.
+ */
+function snapPositions(rulings: PixelRuling[], dir: 'h' | 'v', tolerance: number): PixelRuling[] {
+  const pos = (r: PixelRuling) => (dir === 'h' ? r.y0 : r.x0);
+  const centres = clusterPositions(rulings.map(pos), tolerance);
+  return rulings.map((r) => {
+    const p = pos(r);
+    const snapped = centres.reduce((best, c) => (Math.abs(c - p) < Math.abs(best - p) ? c : best), centres[0] ?? p);
+    return dir === 'h' ? { ...r, y0: snapped, y1: snapped } : { ...r, x0: snapped, x1: snapped };
+  });
 }
 
 interface Run {

@@ -16,8 +16,13 @@
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { createScheduler, createWorker, type Page, type Scheduler, type Word } from 'tesseract.js';
+import PQueue from 'p-queue';
 import type { PDFDocumentProxy } from 'pdfjs-dist/types/src/display/api.js';
 import { finding, type Finding } from '../findings.js';
+import type { LoadedFile } from '../stages/load.js';
+import type { Box, SourceDocument } from '../types.js';
+import type { ExtractOptions } from './index.js';
+import { extractPdf } from './pdf.js';
 import type { PageWords, PositionedWord, RulingLine } from './geometry-types.js';
 import { cropPng, deskew, eraseRulings, greyOf, inkIn, renderPage } from './ocr-image.js';
 import {
@@ -40,7 +45,12 @@ export interface OcrOptions {
   workers?: number;
   /** Time limit for one page, in milliseconds. */
   pageTimeoutMs?: number;
+  /** Model of the whole-page pass. */
   model?: OcrModel;
+  /** Model of the figure pass. */
+  figureModel?: OcrModel;
+  /** Page segmentation mode of the figure pass. */
+  figurePsm?: string;
   /** Re-read figure cells with a digits whitelist (on by default). */
   digitPass?: boolean;
   /** Page segmentation mode of the whole-page pass. */
@@ -51,6 +61,10 @@ export const OCR_DEFAULTS = {
   dpi: 300,
   pageTimeoutMs: 180_000,
   model: 'best_int' as OcrModel,
+  // Measured on the scanned fixtures (scripts/ocr-accuracy.ts): the full 4.0.0 model with PSM 6 reads
+  // lone "0" cells that best_int or PSM 7 often return empty.
+  figureModel: 'standard' as OcrModel,
+  figurePsm: '6',
   digitPass: true,
   pagePsm: '3',
 };
@@ -88,22 +102,27 @@ export class OcrEngine {
   static async start(options: OcrOptions = {}): Promise<OcrEngine> {
     const workers = Math.max(1, options.workers ?? availableParallelism());
     const model = options.model ?? OCR_DEFAULTS.model;
+    const figureModel = options.figureModel ?? OCR_DEFAULTS.figureModel;
     const dpi = options.dpi ?? OCR_DEFAULTS.dpi;
     const pages = createScheduler();
     const digits = createScheduler();
     const engine = new OcrEngine(pages, digits, workers);
     try {
       const made = await Promise.all(
-        Array.from({ length: workers * 2 }, () =>
+        Array.from({ length: workers * 2 }, (_, i) =>
           // gzip: the package ships chi_sim.traineddata.gz; cacheMethod 'none': nothing written to the working folder.
-          createWorker('chi_sim', 1, { langPath: chiSimLangPath(model), gzip: true, cacheMethod: 'none' }),
+          createWorker('chi_sim', 1, { langPath: chiSimLangPath(i < workers ? model : figureModel), gzip: true, cacheMethod: 'none' }),
         ),
       );
       for (const [i, worker] of made.entries()) {
         const forDigits = i >= workers;
         await worker.setParameters(
           forDigits
-            ? { tessedit_pageseg_mode: '7' as never, tessedit_char_whitelist: DIGIT_WHITELIST, user_defined_dpi: String(dpi) }
+            ? {
+                tessedit_pageseg_mode: (options.figurePsm ?? OCR_DEFAULTS.figurePsm) as never,
+                tessedit_char_whitelist: DIGIT_WHITELIST,
+                user_defined_dpi: String(dpi),
+              }
             : {
                 tessedit_pageseg_mode: (options.pagePsm ?? OCR_DEFAULTS.pagePsm) as never,
                 preserve_interword_spaces: '1',
@@ -134,6 +153,38 @@ export class OcrEngine {
 }
 
 /**
+ * The PDF extractor with OCR for the pages without a usable text layer (pdf.ts lists them and calls
+ * back); OCR's own findings (a page unread, out of time) join the document's.
+ */
+export async function extractPdfWithOcr(file: LoadedFile, options: ExtractOptions = {}, ocrOptions: OcrOptions = {}): Promise<SourceDocument> {
+  const ocrFindings: Finding[] = [];
+  const doc = await extractPdf(file, options, async (f, pages) => {
+    const read = await ocrPdfFile(f, pages, ocrOptions);
+    ocrFindings.push(...read.findings);
+    return read.pages;
+  });
+  doc.findings.push(...ocrFindings);
+  if (doc.meta.ocrUsed) {
+    doc.meta.ocrModel = ocrOptions.model ?? OCR_DEFAULTS.model;
+    doc.meta.ocrFigureModel = ocrOptions.figureModel ?? OCR_DEFAULTS.figureModel;
+  }
+  return doc;
+}
+
+/** Opens a PDF file's bytes and OCRs the listed pages. */
+export async function ocrPdfFile(file: LoadedFile, pages: number[], options: OcrOptions = {}): Promise<{ pages: OcrPage[]; findings: Finding[] }> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  // pdf.js detaches the array it is given: give it a copy.
+  const task = pdfjs.getDocument({ data: new Uint8Array(file.bytes), isEvalSupported: false, verbosity: 0 });
+  const pdf = await task.promise;
+  try {
+    return await ocrPdfPages(pdf, pages, options);
+  } finally {
+    await pdf.destroy();
+  }
+}
+
+/**
  * OCRs the given 1-based pages of a loaded PDF. Pages that fail or run out of time yield no words and
  * a finding; the others are returned in page order.
  */
@@ -147,20 +198,24 @@ export async function ocrPdfPages(
   const ocr = engine ?? (await OcrEngine.start(options));
   const findings: Finding[] = [];
   const timeout = options.pageTimeoutMs ?? OCR_DEFAULTS.pageTimeoutMs;
+  // Rendering runs on this thread and the reading in the workers: a page per worker in flight keeps
+  // them busy without holding every rendered page in memory.
+  const queue = new PQueue({ concurrency: ocr.workers });
   try {
-    // Rendering runs on this thread; the reading runs in the workers, so pages overlap.
     const results = await Promise.all(
-      pageNumbers.map(async (n) => {
-        try {
-          return await withTimeout(readPdfPage(pdf, n, ocr, options), timeout, `page ${n}`);
-        } catch (e) {
-          const why = e instanceof Error ? e.message : String(e);
-          findings.push(finding('ocr/page-unread', 'error', `Page ${n} could not be read by OCR: ${why}`, { prov: { page: n } }));
-          return null;
-        }
-      }),
+      pageNumbers.map((n) =>
+        queue.add(async () => {
+          try {
+            return await withTimeout(readPdfPage(pdf, n, ocr, options), timeout, `page ${n}`);
+          } catch (e) {
+            const why = e instanceof Error ? e.message : String(e);
+            findings.push(finding('ocr/page-unread', 'error', `page ${n} could not be read by OCR: ${why}`, { prov: { page: n } }));
+            return null;
+          }
+        }),
+      ),
     );
-    return { pages: results.filter((p): p is OcrPage => p !== null), findings };
+    return { pages: results.filter((p): p is OcrPage => p !== null && p !== undefined), findings };
   } finally {
     if (own) await ocr.close();
   }
@@ -206,22 +261,20 @@ export async function readPdfPage(pdf: PDFDocumentProxy, pageNumber: number, ocr
       cells.map(async (cell) => {
         const inside = words.filter((w) => centreInside(w, cell, s));
         const ink = inkIn(inkMask, grey.width, cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset);
-        if (ink < minFigureInk(dpi)) return null;
-        const kind = classifyCell(inside);
-        if (kind === 'label') return null;
-        const crop = () => cropPng(upright, cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset, pad);
-        const at = (read: Page) => tesseractWords(read, cell.x0 + inset - pad, cell.y0 + inset - pad, s);
-        if (kind === 'unclear') {
-          // The page pass could not tell: read the cell alone as text first; a confident label stays a label.
-          const asText = at(await ocr.readPage(crop()));
-          if (classifyCell(asText) === 'label') return { inside, replacement: asText, figure: false };
-        }
-        return { inside, replacement: mergeFigureWords(at(await ocr.readFigure(crop()))), figure: true };
+        if (ink < minFigureInk(dpi) || classifyCell(inside) === 'label') return null;
+        const png = cropPng(upright, cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset, pad);
+        const figure = mergeFigureWords(tesseractWords(await ocr.readFigure(png), cell.x0 + inset - pad, cell.y0 + inset - pad, s));
+        const read = figure[0];
+        if (read && ((read.confidence ?? 0) >= MIN_FIGURE_CONFIDENCE || inside.length === 0)) return { inside, replacement: figure };
+        if (inside.length > 0) return null;
+        // Ink that neither pass could read: say so in the cell rather than leave it silently blank.
+        const box = { x0: cell.x0 / s, y0: cell.y0 / s, x1: cell.x1 / s, y1: cell.y1 / s };
+        return { inside, replacement: [{ text: UNREAD, box: shrink(box, inset / s), confidence: 0 }] };
       }),
     );
     for (const r of reads) {
       if (!r) continue;
-      if (r.figure) digitCells += 1;
+      digitCells += 1;
       // The cell's own reading replaces what the page pass read there, even if it is empty:
       // a cell the figure pass cannot read must not keep a page-pass guess.
       const drop = new Set(r.inside);
@@ -292,8 +345,6 @@ function centreInside(w: PositionedWord, cell: PixelCell, scale: number): boolea
   return cx >= cell.x0 && cx <= cell.x1 && cy >= cell.y0 && cy <= cell.y1;
 }
 
-/** Letters tesseract often reads for digits in a page of Chinese. */
-const DIGIT_LOOKALIKES = /^[0-9OoQDIl|iJ!.,\-—–+SsZzBg]+$/;
 const CJK = /[\u3400-\u9fff]/u;
 
 /** A "0" at 10.5 pt is a few hundred ink pixels at 300 dpi; fewer is noise or a ruling remnant. */
@@ -302,18 +353,27 @@ function minFigureInk(dpi: number): number {
 }
 
 /**
- * What the page pass read in an inked cell: `figure` (digits or their look-alikes), `label` (Chinese
- * read with some confidence) or `unclear` (nothing, or a low-confidence guess: tesseract often reads
- * a lone "0" inside a page of Chinese as a random character with confidence near zero).
+ * What the page pass read in an inked cell: a `label` when it holds two Chinese characters or more
+ * read with some confidence (every label of these tables has two), else a candidate `figure`. A lone character is no evidence of a
+ * label: inside a page of Chinese, tesseract reads a lone "0" as 人 or 六, sometimes confidently.
  */
-export function classifyCell(inside: PositionedWord[]): 'figure' | 'label' | 'unclear' {
-  const text = inside.map((w) => w.text).join('').replace(/\s+/g, '');
-  if (text === '') return 'unclear';
-  if (DIGIT_LOOKALIKES.test(text) && text.length <= 16) return 'figure';
-  const chars = inside.reduce((n, w) => n + w.text.length, 0);
-  const meanConfidence = inside.reduce((sum, w) => sum + (w.confidence ?? 100) * w.text.length, 0) / Math.max(1, chars);
-  if (CJK.test(text) && meanConfidence >= 60) return 'label';
-  return 'unclear';
+export function classifyCell(inside: PositionedWord[]): 'figure' | 'label' {
+  const text = inside.map((w) => w.text).join('');
+  const cjk = [...text].filter((ch) => CJK.test(ch)).length;
+  const chars = Math.max(1, inside.reduce((n, w) => n + w.text.length, 0));
+  const meanConfidence = inside.reduce((sum, w) => sum + (w.confidence ?? 100) * w.text.length, 0) / chars;
+  // Two "characters" read with confidence near zero are often a misread "0" or "10".
+  return cjk >= 2 && meanConfidence >= 50 ? 'label' : 'figure';
+}
+
+/** Below this, a figure-pass reading does not replace what the page pass read (a header cell read as digits). */
+const MIN_FIGURE_CONFIDENCE = 20;
+
+/** Text of a cell with ink that no pass could read: not a figure, so it is reported (ocr/unreadable). */
+export const UNREAD = '?';
+
+function shrink(b: Box, by: number): Box {
+  return { x0: b.x0 + by, y0: b.y0 + by, x1: b.x1 - by, y1: b.y1 - by };
 }
 
 function toPoints(r: PixelRuling, scale: number): RulingLine {
