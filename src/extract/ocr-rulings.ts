@@ -64,12 +64,53 @@ export function otsuThreshold(img: GreyImage): number {
 }
 
 /**
- * The grey level below which a pixel may belong to a ruling: looser than Otsu's, because thin rulings
- * on a blurred scan are lighter than text strokes.
+ * The grey level below which a pixel, averaged along a line, belongs to a ruling: a third of the way from
+ * the paper towards Otsu's ink threshold. Thin rulings on a blurred, contrast-shifted scan are much lighter
+ * than text strokes (grey 200 on paper 250, where text is below 120), so Otsu's threshold misses them.
  */
 export function rulingThreshold(img: GreyImage): number {
-  const t = otsuThreshold(img);
-  return Math.round(t + (255 - t) / 3);
+  const ink = otsuThreshold(img);
+  const paper = medianGrey(img);
+  return Math.round(paper - (paper - ink) * 0.35);
+}
+
+function medianGrey(img: GreyImage): number {
+  const hist = new Array<number>(256).fill(0);
+  for (let i = 0; i < img.data.length; i += 7) hist[img.data[i]!]! += 1;
+  const half = hist.reduce((a, b) => a + b, 0) / 2;
+  let seen = 0;
+  for (let g = 0; g < 256; g++) {
+    seen += hist[g]!;
+    if (seen >= half) return g;
+  }
+  return 255;
+}
+
+/**
+ * A mask of pixels that are dark on average along one direction (a window of 2·reach+1 pixels): averaging
+ * along the line keeps a faint ruling and its noise-broken stretches, and washes out specks and the
+ * short strokes of text.
+ */
+export function directionalMask(img: GreyImage, dir: 'h' | 'v', threshold: number, reach: number): Uint8Array {
+  const { width, height, data } = img;
+  const mask = new Uint8Array(data.length);
+  const lines = dir === 'h' ? height : width;
+  const length = dir === 'h' ? width : height;
+  const index = dir === 'h' ? (line: number, i: number) => line * width + i : (line: number, i: number) => i * width + line;
+  const limit = threshold * (2 * reach + 1);
+  for (let line = 0; line < lines; line++) {
+    // Running sum over the window, with the edges padded by paper (255).
+    let sum = 255 * (reach + 1);
+    for (let i = 0; i < reach && i < length; i++) sum += data[index(line, i)]!;
+    for (let i = length; i < reach; i++) sum += 255;
+    for (let i = 0; i < length; i++) {
+      const enter = i + reach < length ? data[index(line, i + reach)]! : 255;
+      const leave = i - reach - 1 >= 0 ? data[index(line, i - reach - 1)]! : 255;
+      sum += enter - leave;
+      if (sum <= limit) mask[index(line, i)] = 1;
+    }
+  }
+  return mask;
 }
 
 /** A 0/1 mask of ink pixels. */
@@ -153,27 +194,80 @@ export interface RulingOptions {
   maxThickness?: number;
 }
 
-/** Finds horizontal and vertical rulings in an (already deskewed) ink mask. */
-export function findRulings(
-  mask: Uint8Array,
-  width: number,
-  height: number,
-  options: RulingOptions = {},
-): { horizontal: PixelRuling[]; vertical: PixelRuling[] } {
+/** Finds horizontal and vertical rulings in an (already deskewed) grey image. */
+export function findRulings(img: GreyImage, options: RulingOptions = {}): { horizontal: PixelRuling[]; vertical: PixelRuling[] } {
+  const { width, height } = img;
   const minLength = options.minLength ?? Math.max(20, Math.round(width / 25));
   const maxGap = options.maxGap ?? Math.max(2, Math.round(width / 800));
   const maxThickness = options.maxThickness ?? Math.max(4, Math.round(width / 250));
-  const horizontal = mergeRuns(
-    collectRuns(mask, width, height, 'h', minLength, maxGap),
-    maxThickness,
-    maxGap,
-  ).map((r) => ({ x0: r.from, x1: r.to, y0: r.mid, y1: r.mid, width: r.thickness }));
-  const vertical = mergeRuns(
-    collectRuns(mask, width, height, 'v', minLength, maxGap),
-    maxThickness,
-    maxGap,
-  ).map((r) => ({ x0: r.mid, x1: r.mid, y0: r.from, y1: r.to, width: r.thickness }));
-  return { horizontal: snapPositions(horizontal, 'h', maxThickness), vertical: snapPositions(vertical, 'v', maxThickness) };
+  const reach = Math.max(1, Math.round(width / 1200));
+  const threshold = rulingThreshold(img);
+  const hMask = directionalMask(img, 'h', threshold, reach);
+  const vMask = directionalMask(img, 'v', threshold, reach);
+  const horizontal = mergeRuns(collectRuns(hMask, width, height, 'h', minLength, maxGap), maxThickness, maxGap).map((r) => ({
+    x0: r.from,
+    x1: r.to,
+    y0: r.mid,
+    y1: r.mid,
+    width: r.thickness,
+  }));
+  const vertical = mergeRuns(collectRuns(vMask, width, height, 'v', minLength, maxGap), maxThickness, maxGap).map((r) => ({
+    x0: r.mid,
+    x1: r.mid,
+    y0: r.from,
+    y1: r.to,
+    width: r.thickness,
+  }));
+  const bridge = 4 * reach;
+  return keepFramed(
+    bridgeGaps(snapPositions(horizontal, 'h', maxGap), 'h', bridge),
+    bridgeGaps(snapPositions(vertical, 'v', maxGap), 'v', bridge),
+    maxGap + reach + 3,
+  );
+}
+
+/** Pieces of one ruling at the same position, a short gap apart (a faint stretch), are one ruling. */
+function bridgeGaps(rulings: PixelRuling[], dir: 'h' | 'v', maxGap: number): PixelRuling[] {
+  const pos = (r: PixelRuling) => (dir === 'h' ? r.y0 : r.x0);
+  const from = (r: PixelRuling) => (dir === 'h' ? r.x0 : r.y0);
+  const to = (r: PixelRuling) => (dir === 'h' ? r.x1 : r.y1);
+  const sorted = [...rulings].sort((a, b) => pos(a) - pos(b) || from(a) - from(b));
+  const out: PixelRuling[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && pos(last) === pos(r) && from(r) <= to(last) + maxGap) {
+      if (dir === 'h') last.x1 = Math.max(last.x1, r.x1);
+      else last.y1 = Math.max(last.y1, r.y1);
+      last.width = Math.max(last.width, r.width);
+      continue;
+    }
+    out.push({ ...r });
+  }
+  return out;
+}
+
+/**
+ * Keeps the rulings that frame cells: each end of a table ruling meets a ruling across it (a border or a
+ * column line). Runs found inside text (a line of characters averaged into a dark stripe) end in the
+ * middle of a cell, and are dropped; dropping them may leave others unframed, so this repeats.
+ */
+function keepFramed(horizontal: PixelRuling[], vertical: PixelRuling[], tol: number): { horizontal: PixelRuling[]; vertical: PixelRuling[] } {
+  let h = horizontal;
+  let v = vertical;
+  const meets = (x: number, y: number, across: PixelRuling[], dir: 'h' | 'v') =>
+    across.some((a) =>
+      dir === 'h'
+        ? Math.abs(a.x0 - x) <= tol && y >= a.y0 - tol && y <= a.y1 + tol
+        : Math.abs(a.y0 - y) <= tol && x >= a.x0 - tol && x <= a.x1 + tol,
+    );
+  for (let round = 0; round < 4; round++) {
+    const nh = h.filter((r) => meets(r.x0, r.y0, v, 'h') && meets(r.x1, r.y0, v, 'h'));
+    const nv = v.filter((r) => meets(r.x0, r.y0, h, 'v') && meets(r.x0, r.y1, h, 'v'));
+    if (nh.length === h.length && nv.length === v.length) break;
+    h = nh;
+    v = nv;
+  }
+  return { horizontal: h, vertical: v };
 }
 
 /**

@@ -30,7 +30,6 @@ import {
   cellsFromRulings,
   estimateSkew,
   findRulings,
-  rulingThreshold,
   type PixelCell,
   type PixelRuling,
 } from './ocr-rulings.js';
@@ -242,8 +241,7 @@ export async function readPdfPage(pdf: PDFDocumentProxy, pageNumber: number, ocr
   const skew = estimateSkew(rendered.grey, binarize(rendered.grey));
   const upright = Math.abs(skew) >= 0.01 ? deskew(rendered.canvas, skew) : rendered.canvas;
   const grey = greyOf(upright);
-  const lineMask = binarize(grey, rulingThreshold(grey));
-  const { horizontal, vertical } = findRulings(lineMask, grey.width, grey.height);
+  const { horizontal, vertical } = findRulings(grey);
   const cells = cellsFromRulings(horizontal, vertical);
   const rulings = [...horizontal, ...vertical];
   eraseRulings(upright, rulings, Math.max(1, Math.round(dpi / 150)));
