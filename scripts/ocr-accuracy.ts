@@ -57,7 +57,10 @@ function compare(doc: ProcessedDocument, gold: Gold): CellOutcome[] {
       for (const [col, value] of Object.entries(cols)) {
         const key = `${table}.${row}.${col}`;
         const c = cells.get(key);
-        const flaggedBy = doc.findings.filter((f) => f.table === table && f.row === row && f.col === col).map((f) => f.rule);
+        // A finding names a cell, or its whole row (a row not found), or its whole table (a table not found).
+        const flaggedBy = doc.findings
+          .filter((f) => f.table === table && (f.row === undefined || f.row === row) && (f.col === undefined || f.col === col))
+          .map((f) => f.rule);
         out.push({ key, gold: value, got: c ? c.value : undefined, raw: c?.raw ?? null, confidence: c?.prov.confidence, flaggedBy });
       }
     }

@@ -46,6 +46,8 @@ export interface OcrOptions {
   pageTimeoutMs?: number;
   /** Model of the whole-page pass. */
   model?: OcrModel;
+  /** Model of the label pass (label cells the page pass read with low confidence, re-read alone). */
+  labelModel?: OcrModel;
   /** Model of the figure pass. */
   figureModel?: OcrModel;
   /** Page segmentation mode of the figure pass. */
@@ -63,6 +65,7 @@ export const OCR_DEFAULTS = {
   // Measured on the scanned fixtures (scripts/ocr-accuracy.ts): the full 4.0.0 model with PSM 6 reads
   // lone "0" cells that best_int or PSM 7 often return empty.
   figureModel: 'standard' as OcrModel,
+  labelModel: 'standard' as OcrModel,
   figurePsm: '6',
   digitPass: true,
   pagePsm: '3',
@@ -87,48 +90,52 @@ export function chiSimLangPath(model: OcrModel): string {
   return pkg.replace(/package\.json$/, model === 'best_int' ? '4.0.0_best_int' : '4.0.0');
 }
 
+type Pass = 'page' | 'label' | 'figure';
+
 /**
- * Two tesseract schedulers, a worker per core each: one reads whole pages, one reads figure cells
- * with the digits whitelist (tesseract parameters are per worker, so the two passes need their own).
+ * Three tesseract schedulers, a worker per core each — tesseract parameters are per worker, so each
+ * pass has its own: whole pages (auto segmentation), label cells (one block of Chinese) and figure cells
+ * (one block, digits whitelist).
  */
 export class OcrEngine {
   private constructor(
-    private readonly pages: Scheduler,
-    private readonly digits: Scheduler,
+    private readonly schedulers: Record<Pass, Scheduler>,
     readonly workers: number,
   ) {}
 
   static async start(options: OcrOptions = {}): Promise<OcrEngine> {
     const workers = Math.max(1, options.workers ?? availableParallelism());
-    const model = options.model ?? OCR_DEFAULTS.model;
-    const figureModel = options.figureModel ?? OCR_DEFAULTS.figureModel;
-    const dpi = options.dpi ?? OCR_DEFAULTS.dpi;
-    const pages = createScheduler();
-    const digits = createScheduler();
-    const engine = new OcrEngine(pages, digits, workers);
+    const dpi = String(options.dpi ?? OCR_DEFAULTS.dpi);
+    const passes: Record<Pass, { model: OcrModel; params: Record<string, string> }> = {
+      page: {
+        model: options.model ?? OCR_DEFAULTS.model,
+        params: { tessedit_pageseg_mode: options.pagePsm ?? OCR_DEFAULTS.pagePsm, preserve_interword_spaces: '1', user_defined_dpi: dpi },
+      },
+      label: {
+        model: options.labelModel ?? OCR_DEFAULTS.labelModel,
+        params: { tessedit_pageseg_mode: '6', preserve_interword_spaces: '1', user_defined_dpi: dpi },
+      },
+      figure: {
+        model: options.figureModel ?? OCR_DEFAULTS.figureModel,
+        params: { tessedit_pageseg_mode: options.figurePsm ?? OCR_DEFAULTS.figurePsm, tessedit_char_whitelist: DIGIT_WHITELIST, user_defined_dpi: dpi },
+      },
+    };
+    const schedulers: Record<Pass, Scheduler> = { page: createScheduler(), label: createScheduler(), figure: createScheduler() };
+    const engine = new OcrEngine(schedulers, workers);
     try {
-      const made = await Promise.all(
-        Array.from({ length: workers * 2 }, (_, i) =>
-          // gzip: the package ships chi_sim.traineddata.gz; cacheMethod 'none': nothing written to the working folder.
-          createWorker('chi_sim', 1, { langPath: chiSimLangPath(i < workers ? model : figureModel), gzip: true, cacheMethod: 'none' }),
-        ),
-      );
-      for (const [i, worker] of made.entries()) {
-        const forDigits = i >= workers;
-        await worker.setParameters(
-          forDigits
-            ? {
-                tessedit_pageseg_mode: (options.figurePsm ?? OCR_DEFAULTS.figurePsm) as never,
-                tessedit_char_whitelist: DIGIT_WHITELIST,
-                user_defined_dpi: String(dpi),
-              }
-            : {
-                tessedit_pageseg_mode: (options.pagePsm ?? OCR_DEFAULTS.pagePsm) as never,
-                preserve_interword_spaces: '1',
-                user_defined_dpi: String(dpi),
-              },
+      for (const pass of Object.keys(passes) as Pass[]) {
+        const { model, params } = passes[pass];
+        const made = await Promise.all(
+          Array.from({ length: workers }, () =>
+            // gzip: the package ships chi_sim.traineddata.gz; cacheMethod 'none': nothing written to the working folder.
+            createWorker('chi_sim', 1, { langPath: chiSimLangPath(model), gzip: true, cacheMethod: 'none' }),
+          ),
         );
-        (forDigits ? digits : pages).addWorker(worker);
+        for (const worker of made) {
+          schedulers[pass].addWorker(worker);
+          // The typings want the PSM enum; tesseract takes the same digits as a string.
+          await worker.setParameters(params as Parameters<typeof worker.setParameters>[0]);
+        }
       }
     } catch (e) {
       await engine.close();
@@ -137,17 +144,13 @@ export class OcrEngine {
     return engine;
   }
 
-  readPage(image: Buffer): Promise<Page> {
-    return this.pages.addJob('recognize', image, {}, { blocks: true, text: false }).then((r) => r.data);
-  }
-
-  readFigure(image: Buffer): Promise<Page> {
-    return this.digits.addJob('recognize', image, {}, { blocks: true, text: false }).then((r) => r.data);
+  read(pass: Pass, image: Buffer): Promise<Page> {
+    return this.schedulers[pass].addJob('recognize', image, {}, { blocks: true, text: false }).then((r) => r.data);
   }
 
   /** Terminates every worker; safe to call twice. */
   async close(): Promise<void> {
-    await Promise.allSettled([this.pages.terminate(), this.digits.terminate()]);
+    await Promise.allSettled(Object.values(this.schedulers).map((s) => s.terminate()));
   }
 }
 
@@ -248,7 +251,7 @@ export async function readPdfPage(pdf: PDFDocumentProxy, pageNumber: number, ocr
   const inkMask = binarize(greyOf(upright));
 
   const s = rendered.scale;
-  const pageResult = await ocr.readPage(upright.toBuffer('image/png'));
+  const pageResult = await ocr.read('page', upright.toBuffer('image/png'));
   let words = tesseractWords(pageResult, 0, 0, s);
 
   let digitCells = 0;
@@ -259,9 +262,16 @@ export async function readPdfPage(pdf: PDFDocumentProxy, pageNumber: number, ocr
       cells.map(async (cell) => {
         const inside = words.filter((w) => centreInside(w, cell, s));
         const ink = inkIn(inkMask, grey.width, cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset);
-        if (ink < minFigureInk(dpi) || classifyCell(inside) === 'label') return null;
+        if (ink < minFigureInk(dpi) || isLabel(inside, SURE_LABEL)) return null;
         const png = cropPng(upright, cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset, pad);
-        const figure = mergeFigureWords(tesseractWords(await ocr.readFigure(png), cell.x0 + inset - pad, cell.y0 + inset - pad, s));
+        const at = (page: Page) => tesseractWords(page, cell.x0 + inset - pad, cell.y0 + inset - pad, s);
+        if (cjkCount(inside) >= 2) {
+          // A label the page pass was unsure of (or a figure it misread as Chinese): read the cell alone.
+          const label = at(await ocr.read('label', png));
+          if (isLabel(label, LABEL)) return meanConfidence(label) > meanConfidence(inside) ? { inside, replacement: label } : null;
+          if (isLabel(inside, LABEL)) return null;
+        }
+        const figure = mergeFigureWords(at(await ocr.read('figure', png)));
         const read = figure[0];
         if (read && ((read.confidence ?? 0) >= MIN_FIGURE_CONFIDENCE || inside.length === 0)) return { inside, replacement: figure };
         if (inside.length > 0) return null;
@@ -350,18 +360,28 @@ function minFigureInk(dpi: number): number {
   return Math.round(12 * (dpi / 100) ** 2);
 }
 
+/** Page-pass confidence above which a label cell is taken as read. */
+const SURE_LABEL = 85;
+/** Confidence above which a reading with two Chinese characters or more is a label, not a misread figure. */
+const LABEL = 50;
+
+function cjkCount(words: PositionedWord[]): number {
+  return [...words.map((w) => w.text).join('')].filter((ch) => CJK.test(ch)).length;
+}
+
+/** Mean confidence per character. */
+function meanConfidence(words: PositionedWord[]): number {
+  const chars = words.reduce((n, w) => n + w.text.length, 0);
+  return chars === 0 ? 0 : words.reduce((sum, w) => sum + (w.confidence ?? 100) * w.text.length, 0) / chars;
+}
+
 /**
- * What the page pass read in an inked cell: a `label` when it holds two Chinese characters or more
- * read with some confidence (every label of these tables has two), else a candidate `figure`. A lone character is no evidence of a
- * label: inside a page of Chinese, tesseract reads a lone "0" as 人 or 六, sometimes confidently.
+ * Whether a cell's reading is a label: two Chinese characters or more (every label of these tables has
+ * two) read with at least the given confidence. A lone character, or two read with confidence near zero,
+ * is no evidence of a label: inside a page of Chinese, tesseract reads a lone "0" as 人 or 六.
  */
-export function classifyCell(inside: PositionedWord[]): 'figure' | 'label' {
-  const text = inside.map((w) => w.text).join('');
-  const cjk = [...text].filter((ch) => CJK.test(ch)).length;
-  const chars = Math.max(1, inside.reduce((n, w) => n + w.text.length, 0));
-  const meanConfidence = inside.reduce((sum, w) => sum + (w.confidence ?? 100) * w.text.length, 0) / chars;
-  // Two "characters" read with confidence near zero are often a misread "0" or "10".
-  return cjk >= 2 && meanConfidence >= 50 ? 'label' : 'figure';
+export function isLabel(words: PositionedWord[], minConfidence: number): boolean {
+  return cjkCount(words) >= 2 && meanConfidence(words) >= minConfidence;
 }
 
 /** Below this, a figure-pass reading does not replace what the page pass read (a header cell read as digits). */
