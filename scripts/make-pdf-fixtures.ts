@@ -48,6 +48,24 @@ export class PageBuilder {
     return this;
   }
 
+  /** A border drawn as a thin filled rectangle, as Word and WPS export them. */
+  bar(x0: number, y0: number, x1: number, y1: number, width = 0.5): this {
+    const h = width / 2;
+    const [l, r, t, b] = [Math.min(x0, x1) - h, Math.max(x0, x1) + h, Math.min(y0, y1) - h, Math.max(y0, y1) + h];
+    this.ops.push(`${fmt(l)} ${fmt(PAGE_H - b)} ${fmt(r - l)} ${fmt(b - t)} re f`);
+    return this;
+  }
+
+  /**
+   * Glyphs of a Type 3 font that has no Unicode mapping at all: drawn on the page, but no text can be read
+   * from them (like a subset font whose ToUnicode was stripped).
+   */
+  glyphsWithoutText(x: number, baseline: number, count: number): this {
+    const codes = Array.from({ length: count }, (_, i) => String.fromCharCode(1 + (i % 3))).join('');
+    this.ops.push(`BT /F3 12 Tf 1 0 0 1 ${fmt(x)} ${fmt(PAGE_H - baseline)} Tm <${Buffer.from(codes, 'latin1').toString('hex')}> Tj ET`);
+    return this;
+  }
+
   /** A grey picture covering a rectangle (a scanned page, to the extractor). */
   image(x: number, y: number, w: number, h: number): this {
     this.hasImage = true;
@@ -74,12 +92,19 @@ export function writePdf(pages: PageBuilder[], options: WriteOptions = {}): Buff
   const song = add(`<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [${cidFont} 0 R] >>`);
   const pixels = Buffer.from(Array.from({ length: 16 * 16 }, (_, i) => ((i * 37) % 97) + 120));
   const image = add(`<< /Type /XObject /Subtype /Image /Width 16 /Height 16 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length ${pixels.length} >>\nstream\n${pixels.toString('latin1')}\nendstream`);
+  // Type 3 glyphs: filled boxes, named g1–g3, with no Unicode anywhere.
+  const glyph = (w: number) => `${w} 0 0 0 ${w} 700 d1 0 0 ${w} 700 re f`;
+  const procs = [1, 2, 3].map((k) => add(`<< /Length ${glyph(500 + k * 50).length} >>\nstream\n${glyph(500 + k * 50)}\nendstream`));
+  const type3 = add(
+    `<< /Type /Font /Subtype /Type3 /FontBBox [0 0 700 700] /FontMatrix [0.001 0 0 0.001 0 0] /CharProcs << /g1 ${procs[0]} 0 R /g2 ${procs[1]} 0 R /g3 ${procs[2]} 0 R >> ` +
+      `/Encoding << /Type /Encoding /Differences [1 /g1 /g2 /g3] >> /FirstChar 1 /LastChar 3 /Widths [550 600 650] >>`,
+  );
   const kids: number[] = [];
   for (const p of pages) {
     const content = p.ops.join('\n');
     const stream = add(`<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`);
     const xobj = p.hasImage ? ` /XObject << /Im1 ${image} 0 R >>` : '';
-    kids.push(add(`<< /Type /Page /Parent ${pagesObj} 0 R /MediaBox [0 0 ${PAGE_W} ${PAGE_H}] /Resources << /Font << /F1 ${helvetica} 0 R /F2 ${song} 0 R >>${xobj} >> /Contents ${stream} 0 R >>`));
+    kids.push(add(`<< /Type /Page /Parent ${pagesObj} 0 R /MediaBox [0 0 ${PAGE_W} ${PAGE_H}] /Resources << /Font << /F1 ${helvetica} 0 R /F2 ${song} 0 R /F3 ${type3} 0 R >>${xobj} >> /Contents ${stream} 0 R >>`));
   }
   objects[catalog - 1] = `<< /Type /Catalog /Pages ${pagesObj} 0 R >>`;
   objects[pagesObj - 1] = `<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`;
@@ -301,12 +326,18 @@ export function spacedChinese(): Buffer {
   return writePdf([p]);
 }
 
-/** Text-layer page, then a page that is only a picture (a scan): the second needs OCR. */
-export function imageOnly(): Buffer {
+/**
+ * Pages needing OCR: a text page, then a picture-only page (a scan), a scan with a text layer holding only
+ * its title (no digit), and a page of glyphs without any Unicode mapping.
+ */
+export function needsOcr(): Buffer {
   const p1 = new PageBuilder();
   paragraph(p1, 80, '某某局2021年政府信息公开工作年度报告');
   const p2 = new PageBuilder().image(40, 40, 515, 760);
-  return writePdf([p1, p2]);
+  const p3 = new PageBuilder().image(40, 40, 515, 760);
+  paragraph(p3, 80, '三、收到和处理政府信息公开申请情况');
+  const p4 = new PageBuilder().glyphsWithoutText(72, 100, 30);
+  return writePdf([p1, p2, p3, p4]);
 }
 
 /** A PDF that is not an annual report. */
@@ -335,7 +366,7 @@ export const FIXTURES: Record<string, () => Buffer> = {
   'wrapped-labels': wrappedLabels,
   borderless: borderlessTable,
   'spaced-chinese': spacedChinese,
-  'image-only': imageOnly,
+  'needs-ocr': needsOcr,
   'no-report': noReport,
   encrypted,
   truncated,

@@ -13,6 +13,7 @@ import type { Finding } from './findings.js';
 import type { ReportKind } from './kind.js';
 import { loadFile } from './stages/load.js';
 import type { LoadedFile } from './stages/load.js';
+import { crossCheck } from './stages/crosscheck.js';
 import { readMeta } from './stages/meta.js';
 import { segment, sectionTexts } from './stages/segment.js';
 import { extractTables } from './stages/tables.js';
@@ -64,7 +65,8 @@ export function analyse(loaded: LoadedFile, source: SourceDocument, kind: Report
   const meta = readMeta(source, seg.sections);
   const tables = timedSync(timings, 'tables', () => extractTables(source, seg.sections, kind, meta.year));
   findings.push(...tables.findings);
-  const checked = timedSync(timings, 'validate', () => validate(tables.tables, kind));
+  const texts = sectionTexts(source, seg.sections);
+  const checked = timedSync(timings, 'validate', () => [...validate(tables.tables, kind), ...crossCheck(texts, tables.tables)]);
   findings.push(...checked);
   // Figures read by OCR: low confidence, and misreads the identities can settle (proposed, never applied).
   findings.push(...checkOcrCells(tables.tables, kind));
@@ -87,7 +89,7 @@ export function analyse(loaded: LoadedFile, source: SourceDocument, kind: Report
     error,
     failedStage: error ? 'segment' : null,
     meta,
-    sections: sectionTexts(source, seg.sections),
+    sections: texts,
     tables: tables.tables,
     findings,
     timings,

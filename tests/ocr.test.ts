@@ -159,12 +159,15 @@ describe('OCR reading', () => {
     }
   });
 
-  it('routes a PDF without a text layer to OCR', async () => {
-    const doc = await extractDocument(await loadFile(join(FIXTURES, 'gen', 'image-only.pdf')), {});
-    expect(doc.meta.needsOcr).toBe(true);
-    expect(doc.meta.ocrUsed).toBe(true);
-    expect(doc.findings.filter((f) => f.rule === 'ocr/page-unread')).toEqual([]);
-  }, 120_000);
+  it('routes the pages of a PDF without a usable text layer to OCR by default, and not when OCR is off', async () => {
+    const file = await loadFile(join(FIXTURES, 'gen', 'needs-ocr.pdf'));
+    const doc = await extractDocument(file, {});
+    expect(doc.meta).toMatchObject({ needsOcr: true, ocrPages: '2,3,4', ocrUsed: true });
+    expect(doc.findings.filter((f) => f.rule === 'ocr/page-unread' || f.rule === 'pdf/needs-ocr')).toEqual([]);
+    const off = await extractDocument(file, { ocr: false });
+    expect(off.meta.ocrUsed).toBeUndefined();
+    expect(off.findings.map((f) => f.rule)).toEqual(['pdf/needs-ocr']);
+  }, 180_000);
 
   it('reads a scanned table page: the 15 figures of sec4 in one grid row, each with its page, box and confidence', async () => {
     // 003's third page: the end of the sec3 table and the whole sec4 table, scanned at 180 dpi and rotated.

@@ -5,6 +5,9 @@
 import { DocumentError } from '../findings.js';
 import type { LoadedFile } from '../stages/load.js';
 import type { InputFormat, SourceDocument } from '../types.js';
+import { extractDocx } from './docx.js';
+import { extractHtml } from './html.js';
+import { extractLegacyWord } from './legacy-word.js';
 import { extractPdfWithOcr } from './ocr.js';
 import { extractPdf } from './pdf.js';
 import { extractText } from './text.js';
@@ -26,11 +29,11 @@ const notYet =
 
 export const EXTRACTORS: Record<InputFormat, Extractor> = {
   text: extractText,
-  html: notYet('html'),
-  docx: notYet('docx'),
+  html: extractHtml,
+  docx: extractDocx,
   pdf: (file, options) => (options.ocr === false ? extractPdf(file, options) : extractPdfWithOcr(file, options)),
-  doc: notYet('doc'),
-  wps: notYet('wps'),
+  doc: extractLegacyWord,
+  wps: extractLegacyWord,
 };
 
 export async function extractDocument(file: LoadedFile, options: ExtractOptions = {}): Promise<SourceDocument> {

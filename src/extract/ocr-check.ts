@@ -10,7 +10,7 @@
  */
 import { finding, type Finding } from '../findings.js';
 import type { ReportKind } from '../kind.js';
-import { cellKey, equationsFor, sides, type Equation, type GridState } from '../stages/identities.js';
+import { sides, tableSpace, type Equation } from '../stages/identities.js';
 import type { Cell, ExtractedTable } from '../types.js';
 
 /** Below this word confidence (0–100) an OCR figure is reported; measured on the scanned fixtures (scripts/ocr-accuracy.ts). */
@@ -31,69 +31,75 @@ function isOcr(c: Cell): boolean {
 
 function checkTable(t: ExtractedTable, kind: ReportKind, threshold: number): Finding[] {
   const out: Finding[] = [];
-  const byKey = new Map(t.cells.map((c) => [cellKey(c.row, c.col), c]));
-  const doubtful = new Set<string>();
+  const rows = [...new Set(t.cells.map((c) => c.row))];
+  const cols = [...new Set(t.cells.map((c) => c.col))];
+  const space = tableSpace(t.table, rows, cols, kind);
+  // Cells by index (row-major), the figures as read (blank = 0, unplaced = unknown), and the doubtful ones.
+  const cells: (Cell | undefined)[] = [];
+  const state = new Float64Array(rows.length * cols.length).fill(NaN);
+  const doubtful = new Set<number>();
   for (const c of t.cells) {
+    const i = rows.indexOf(c.row) * cols.length + cols.indexOf(c.col);
+    cells[i] = c;
+    state[i] = c.method === 'unresolved' ? NaN : (c.value ?? 0);
     if (!isOcr(c)) continue;
     const where = { table: c.table, row: c.row, col: c.col, actual: c.raw ?? '', prov: c.prov };
     const name = `${c.table}.${c.row}.${c.col}`;
     if (c.value === null && c.raw !== null && !BLANK_MARKERS.test(c.raw)) {
-      doubtful.add(cellKey(c.row, c.col));
+      doubtful.add(i);
       out.push(finding('ocr/unreadable', 'warning', `${name}: OCR read "${c.raw}", which is not a figure`, where));
     } else if (c.value !== null && (c.prov.confidence ?? 100) < threshold) {
-      doubtful.add(cellKey(c.row, c.col));
+      doubtful.add(i);
       out.push(
         finding('ocr/low-confidence', 'warning', `${name}: OCR read ${c.raw ?? c.value} with confidence ${Math.round(c.prov.confidence ?? 0)}%`, where),
       );
     }
   }
-  out.push(...settleByIdentities(t, kind, byKey, doubtful));
+  out.push(...settleByIdentities(space.equations, cells, state, doubtful));
   return out;
 }
 
 /**
  * For each identity that does not hold as read: with one doubtful OCR cell in it, the identity gives
- * that cell's value; with none, a cell where two broken identities cross is the likely misread; else
- * every OCR figure of the identity is marked.
+ * that cell's value; with none, a cell where two broken identities cross and agree is the likely misread;
+ * else every OCR figure of the identity is marked. A cell OCR left unplaced, alone in an identity, is
+ * given by it too.
  */
-function settleByIdentities(t: ExtractedTable, kind: ReportKind, byKey: Map<string, Cell>, doubtful: Set<string>): Finding[] {
-  const rows = [...new Set(t.cells.map((c) => c.row))];
-  const cols = [...new Set(t.cells.map((c) => c.col))];
-  const grid: GridState = new Map();
-  for (const c of t.cells) grid.set(cellKey(c.row, c.col), c.method === 'unresolved' ? undefined : c.value);
-  const equations = equationsFor(t.table, rows, cols, kind);
+function settleByIdentities(equations: Equation[], cells: (Cell | undefined)[], state: Float64Array, doubtful: Set<number>): Finding[] {
   const out: Finding[] = [];
-  const proposed = new Set<string>();
-  const marked = new Set<string>();
-  const propose = (key: string, implied: number, eq: Equation) => {
-    const c = byKey.get(key);
-    if (!c || proposed.has(key)) return;
-    proposed.add(key);
+  const proposed = new Set<number>();
+  const marked = new Set<number>();
+  const isOcrAt = (i: number) => cells[i] !== undefined && isOcr(cells[i]!);
+  const propose = (i: number, implied: number, eq: Equation) => {
+    const c = cells[i];
+    if (!c || proposed.has(i)) return;
+    proposed.add(i);
     out.push(
-      finding(
-        'ocr/identity-proposal',
-        'warning',
-        `${c.table}.${c.row}.${c.col}: OCR read ${c.raw ?? 'nothing'}, the ${describe(eq)} implies ${implied}`,
-        { table: c.table, row: c.row, col: c.col, actual: c.raw ?? '', expected: String(implied), prov: c.prov },
-      ),
+      finding('ocr/identity-proposal', 'warning', `${c.table}.${c.row}.${c.col}: OCR read ${c.raw ?? 'nothing'}, the ${describe(eq)} implies ${implied}`, {
+        table: c.table,
+        row: c.row,
+        col: c.col,
+        actual: c.raw ?? '',
+        expected: String(implied),
+        prov: c.prov,
+      }),
     );
   };
-  // A cell OCR could not place at all, alone in an identity: the identity gives it.
   for (const eq of equations) {
-    const unknown = eq.terms.map((term) => cellKey(term.row, term.col)).filter((k) => grid.get(k) === undefined);
-    if (unknown.length !== 1 || !isOcrKey(byKey, unknown[0]!)) continue;
-    const implied = impliedValue(eq, unknown[0]!, grid);
+    const unknown = Array.from(eq.cells).filter((i) => Number.isNaN(state[i]!));
+    if (unknown.length !== 1 || !isOcrAt(unknown[0]!)) continue;
+    const implied = impliedValue(eq, unknown[0]!, state);
     if (implied !== null) propose(unknown[0]!, implied, eq);
   }
   const broken = equations.filter((eq) => {
-    const s = sides(eq, grid);
-    return s !== null && s[0] !== s[1] && eq.terms.some((term) => isOcrKey(byKey, cellKey(term.row, term.col)));
+    const s = sides(eq, state);
+    return s !== null && s[0] !== s[1] && Array.from(eq.cells).some(isOcrAt);
   });
   for (const eq of broken) {
-    const keys = eq.terms.map((term) => cellKey(term.row, term.col));
-    const suspects = keys.filter((k) => doubtful.has(k));
+    const members = Array.from(eq.cells);
+    const suspects = members.filter((i) => doubtful.has(i));
     if (suspects.length === 1) {
-      const implied = impliedValue(eq, suspects[0]!, grid);
+      const implied = impliedValue(eq, suspects[0]!, state);
       if (implied !== null) {
         propose(suspects[0]!, implied, eq);
         continue;
@@ -102,24 +108,23 @@ function settleByIdentities(t: ExtractedTable, kind: ReportKind, byKey: Map<stri
     // Where two broken identities cross at one OCR cell and agree on its value, that cell is the misread.
     let settled = false;
     if (suspects.length === 0) {
-      for (const k of keys) {
-        if (!isOcrKey(byKey, k)) continue;
+      for (const i of members) {
+        if (!isOcrAt(i)) continue;
         for (const other of broken) {
-          if (other === eq || !other.terms.some((term) => cellKey(term.row, term.col) === k)) continue;
-          const a = impliedValue(eq, k, grid);
-          const b = impliedValue(other, k, grid);
-          if (a !== null && a === b) {
-            propose(k, a, eq);
+          if (other === eq || !other.cells.includes(i)) continue;
+          const a = impliedValue(eq, i, state);
+          if (a !== null && a === impliedValue(other, i, state)) {
+            propose(i, a, eq);
             settled = true;
           }
         }
       }
     }
     if (settled) continue;
-    for (const k of keys) {
-      const c = byKey.get(k);
-      if (!c || !isOcr(c) || doubtful.has(k) || proposed.has(k) || marked.has(k)) continue;
-      marked.add(k);
+    for (const i of members) {
+      const c = cells[i];
+      if (!c || !isOcr(c) || doubtful.has(i) || proposed.has(i) || marked.has(i)) continue;
+      marked.add(i);
       out.push(
         finding(
           'ocr/in-broken-identity',
@@ -133,24 +138,19 @@ function settleByIdentities(t: ExtractedTable, kind: ReportKind, byKey: Map<stri
   return out;
 }
 
-function isOcrKey(byKey: Map<string, Cell>, key: string): boolean {
-  const c = byKey.get(key);
-  return c !== undefined && isOcr(c);
-}
-
-/** The value the cell must have for the equation to hold, if it is a non-negative integer. */
-export function impliedValue(eq: Equation, key: string, grid: GridState): number | null {
+/** The value cell `at` must have for the equation to hold, if it is a non-negative integer. */
+export function impliedValue(eq: Equation, at: number, state: Float64Array): number | null {
   let rest = 0;
   let coef = 0;
-  for (const term of eq.terms) {
-    const k = cellKey(term.row, term.col);
-    if (k === key) {
-      coef += term.coef;
+  for (let k = 0; k < eq.cells.length; k++) {
+    const i = eq.cells[k]!;
+    if (i === at) {
+      coef += eq.coefs[k]!;
       continue;
     }
-    const v = grid.get(k);
-    if (v === undefined) return null;
-    rest += term.coef * (v ?? 0);
+    const v = state[i]!;
+    if (Number.isNaN(v)) return null;
+    rest += eq.coefs[k]! * v;
   }
   if (coef === 0) return null;
   const x = Math.round((-rest / coef) * 1e6) / 1e6;

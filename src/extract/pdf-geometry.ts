@@ -35,11 +35,12 @@ interface Line {
 const CJK = '\\p{Script=Han}\\u3000-\\u303f\\uff01-\\uff0f\\uff1a-\\uff20\\uff3b-\\uff40\\uff5b-\\uff65\\u2018-\\u201f\\u2026\\u2014';
 const CJK_CHAR = new RegExp(`[${CJK}]`, 'u');
 /** A space between two CJK characters (or brackets touching one), which some PDFs insert between every glyph. */
-const CJK_SPACE = new RegExp(`(?<=[${CJK}(),;:])\\s+(?=[${CJK}()])|(?<=[${CJK}()])\\s+(?=[,;:])|(?<=[${CJK}])\\s+(?=[\\d.])(?=\\d{0,2}\\.)|(?<=\\d\\.)\\s+(?=[${CJK}])`, 'gu');
+const CJK_SPACE = new RegExp(`(?<=[${CJK}(),;:])\\s+(?=[${CJK}()])|(?<=[${CJK}()])\\s+(?=[,;:])|(?<=[${CJK}])\\s+(?=[\\d.])(?=\\d{0,2}\\.)|(?<=\\d\\.)\\s+(?=[${CJK}])|(?<=(?:^|[^\\d.])\\d{1,2})\\s+(?=\\.\\s*[${CJK}])`, 'gu');
 
 /** Normalises one piece of text: full-width digits, Kangxi radicals, odd spaces; CJK spacing removed. */
 export function cleanText(s: string): string {
-  return normalizeText(s).replace(/\s+/g, ' ').replace(CJK_SPACE, '').trim();
+  // Twice: removing "1 . 申"'s first space makes the second one removable.
+  return normalizeText(s).replace(/\s+/g, ' ').replace(CJK_SPACE, '').replace(CJK_SPACE, '').trim();
 }
 
 function toWord(w: PositionedWord): Word | null {
@@ -90,17 +91,25 @@ function makeLine(words: Word[]): Line {
 
 /** Joins the words of one line: a space where the gap is wide, none between Chinese characters. */
 function joinWords(ws: Word[]): string {
+  // Runs of words apart by more than a character (table columns without rulings, a tab stop) stay apart:
+  // each run is cleaned on its own, then the runs are joined by one space even between Chinese characters.
+  const runs: string[] = [];
   let out = '';
   let prev: Word | null = null;
   for (const w of ws) {
     if (prev) {
       const gap = w.box.x0 - prev.box.x1;
-      if (gap > 0.25 * Math.min(prev.size, w.size)) out += ' ';
+      const unit = Math.min(prev.size, w.size);
+      if (gap > 1.5 * unit) {
+        runs.push(cleanText(out));
+        out = '';
+      } else if (gap > 0.25 * unit) out += ' ';
     }
     out += w.text;
     prev = w;
   }
-  return cleanText(out);
+  runs.push(cleanText(out));
+  return runs.filter((r) => r !== '').join(' ');
 }
 
 /** Joins lines wrapped inside one cell or paragraph: no space when either side is Chinese. */
@@ -143,8 +152,8 @@ interface TableFrag {
   width: number;
   rows: (Cell | null)[][];
   rowBoxes: Box[];
-  /** Fragments joined after this one (continuation pages). */
-  tableIndex?: number;
+  /** For a borderless table: the middles of its data columns (its label columns may differ by page). */
+  anchors?: number[];
 }
 
 type PageElement = { kind: 'line'; line: Line; top: number } | { kind: 'table'; table: TableFrag; top: number };
@@ -159,16 +168,27 @@ interface Seg {
   to: number;
 }
 
+/** Joins collinear segments that touch or overlap (a border drawn cell by cell becomes one line). */
 function mergeSegments(segs: Seg[]): Seg[] {
-  const sorted = [...segs].sort((a, b) => a.pos - b.pos || a.from - b.from);
+  const byPos = [...segs].sort((a, b) => a.pos - b.pos);
+  const lanes: Seg[][] = [];
+  for (const s of byPos) {
+    const lane = lanes[lanes.length - 1];
+    if (lane && Math.abs(lane[lane.length - 1]!.pos - s.pos) <= SNAP / 2) lane.push(s);
+    else lanes.push([s]);
+  }
   const out: Seg[] = [];
-  for (const s of sorted) {
-    const last = out[out.length - 1];
-    if (last && Math.abs(last.pos - s.pos) <= SNAP / 2 && s.from <= last.to + SNAP) {
-      last.to = Math.max(last.to, s.to);
-      continue;
+  for (const lane of lanes) {
+    const sorted = lane.sort((a, b) => a.from - b.from);
+    let cur: Seg | null = null;
+    for (const s of sorted) {
+      if (cur && s.from <= cur.to + SNAP) {
+        cur.to = Math.max(cur.to, s.to);
+        continue;
+      }
+      cur = { ...s };
+      out.push(cur);
     }
-    out.push({ ...s });
   }
   return out;
 }
@@ -232,8 +252,10 @@ function findRuledGrids(rulings: RulingLine[]): RuledGrid[] {
   });
   const grids: RuledGrid[] = [];
   for (const g of groups.values()) {
-    const xs = clusterPositions(g.v.map((s) => s.pos), SNAP);
-    const ys = clusterPositions(g.h.map((s) => s.pos), SNAP);
+    if (g.v.length === 0 || g.h.length === 0) continue;
+    // The outer edges are where the lines end, drawn or not (tables often leave out the outer borders).
+    const xs = clusterPositions([...g.v.map((s) => s.pos), Math.min(...g.h.map((s) => s.from)), Math.max(...g.h.map((s) => s.to))], SNAP);
+    const ys = clusterPositions([...g.h.map((s) => s.pos), Math.min(...g.v.map((s) => s.from)), Math.max(...g.v.map((s) => s.to))], SNAP);
     if (xs.length < 2 || ys.length < 2) continue;
     grids.push({ xs, ys, h: g.h, v: g.v, box: { x0: xs[0]!, y0: ys[0]!, x1: xs[xs.length - 1]!, y1: ys[ys.length - 1]! } });
   }
@@ -396,9 +418,13 @@ const NUMBERED_LABEL = /^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.]|[(
  */
 function borderlessTables(lines: Line[], page: number): { lines: Line[]; tables: TableFrag[] } {
   const chunked = lines.map((l) => ({ line: l, chunks: chunksOf(l) }));
-  const figureCount = chunked.map((c) => c.chunks.filter((k, i) => i > 0 && isFigure(k)).length);
-  const isDataLine = (i: number) => figureCount[i]! >= 1 && chunked[i]!.chunks.length >= 2;
-  const isHeaderLine = (i: number) => chunked[i]!.chunks.length >= 3;
+  const left = Math.min(...lines.map((l) => l.box.x0));
+  // A figure counts where a table puts figures: after a label, or alone well right of the margin (the
+  // figures of a row whose label wraps round them).
+  const figuresOf = (c: RowIn) => c.chunks.filter((k, i) => isFigure(k) && (i > 0 || k.box.x0 - left > 8 * c.line.size));
+  const figureCount = chunked.map((c) => figuresOf(c).length);
+  const isDataLine = (i: number) => figureCount[i]! >= 1;
+  const isHeaderLine = (i: number) => chunked[i]!.chunks.length >= 2 && figureCount[i] === 0;
   const used = new Set<number>();
   const tables: TableFrag[] = [];
   let i = 0;
@@ -410,16 +436,28 @@ function borderlessTables(lines: Line[], page: number): { lines: Line[]; tables:
     // Grow the run around this data line: header lines above, data lines and short label lines inside.
     let a = i;
     // A header line above: several words apart, or words standing over the figures (a group title).
-    const figuresFrom = Math.min(...chunked[i]!.chunks.filter((k, j) => j > 0 && isFigure(k)).map((k) => k.box.x0));
+    const figuresFrom = Math.min(...figuresOf(chunked[i]!).map((k) => k.box.x0));
     const overFigures = (k: number) => chunked[k]!.line.box.x0 >= figuresFrom - 2 * chunked[k]!.line.size;
-    while (a > 0 && (isHeaderLine(a - 1) || overFigures(a - 1)) && !used.has(a - 1) && closeBelow(chunked[a - 1]!.line, chunked[a]!.line)) a--;
+    // A lone line starting with its own numbering (a section heading such as 四、…) is not a header.
+    const heading = (k: number) => chunked[k]!.chunks.length === 1 && NUMBERED_LABEL.test(chunked[k]!.line.text);
+    // The first part of a label wrapped round its figures sits right above them, tightly
+    // (up to three lines, each tight on the next).
+    const wrappedLabel = (k: number) =>
+      k >= i - 3 && chunked[k]!.chunks.length === 1 && !isFigure(chunked[k]!.chunks[0]!) && chunked[k]!.line.box.x1 < figuresFrom && chunked[k + 1]!.line.box.y0 - chunked[k]!.line.box.y1 < 0.6 * chunked[k]!.line.size;
+    while (a > 0 && (((isHeaderLine(a - 1) || overFigures(a - 1)) && !heading(a - 1)) || wrappedLabel(a - 1)) && !used.has(a - 1) && closeBelow(chunked[a - 1]!.line, chunked[a]!.line)) a--;
     let b = i + 1;
     while (b < chunked.length && (isDataLine(b) || isHeaderLine(b) || isContinuation(chunked, b, a)) && closeBelow(chunked[b - 1]!.line, chunked[b]!.line)) b++;
-    // Trailing label-only lines belong to the table only when a data line follows them.
-    while (b - 1 > i && !isDataLine(b - 1) && !isHeaderLine(b - 1)) b--;
-    const dataLines = range(a, b).filter(isDataLine);
-    const figures = dataLines.reduce((s, k) => s + figureCount[k]!, 0);
-    if (figures >= 2) {
+    // Trailing label-only lines belong to the table when a data line follows them, or when they sit
+    // tightly under the last row (the rest of its wrapped label).
+    const tight = (k: number) => chunked[k]!.line.box.y0 - chunked[k - 1]!.line.box.y1 < 0.6 * chunked[k]!.line.size;
+    let tail = b;
+    while (tail - 1 > i && !isDataLine(tail - 1) && !isHeaderLine(tail - 1)) tail--;
+    let keep = tail;
+    while (keep < b && tight(keep)) keep++;
+    b = keep;
+    const figures = range(a, b).reduce((sum, k) => sum + figureCount[k]!, 0);
+    const headed = range(a, i).some(isHeaderLine);
+    if (figures >= 2 || (figures === 1 && headed)) {
       tables.push(alignedFragment(chunked.slice(a, b), page));
       for (let k = a; k < b; k++) used.add(k);
     }
@@ -427,6 +465,8 @@ function borderlessTables(lines: Line[], page: number): { lines: Line[]; tables:
   }
   return { lines: lines.filter((_, k) => !used.has(k)), tables };
 }
+
+type RowIn = { line: Line; chunks: Chunk[] };
 
 function range(a: number, b: number): number[] {
   return Array.from({ length: Math.max(0, b - a) }, (_, k) => a + k);
@@ -437,12 +477,18 @@ function closeBelow(upper: Line, lower: Line): boolean {
   return lower.box.y0 - upper.box.y1 < 2.5 * Math.max(upper.size, lower.size);
 }
 
-/** A short line starting at the table's label column: the wrapped part of a label. */
+/**
+ * A line of one piece of text standing in the table's label area (left of its figures, near its lines):
+ * the wrapped part of a label, left-aligned or centred in its cell.
+ */
 function isContinuation(chunked: { line: Line; chunks: Chunk[] }[], k: number, start: number): boolean {
   const c = chunked[k]!;
-  if (c.chunks.length !== 1) return false;
-  const left = Math.min(...chunked.slice(start, k).map((x) => x.line.box.x0));
-  return c.line.box.x0 - left < 12 * c.line.size && !isFigure(c.chunks[0]!);
+  if (c.chunks.length !== 1 || isFigure(c.chunks[0]!)) return false;
+  const above = chunked.slice(start, k);
+  const left = Math.min(...above.map((x) => x.line.box.x0));
+  const figures = above.flatMap((x) => x.chunks.filter((ch, i) => i > 0 && isFigure(ch)).map((ch) => ch.box.x0));
+  const labelEnd = figures.length ? Math.min(...figures) : left + 12 * c.line.size;
+  return c.line.box.x0 >= left - c.line.size && c.line.box.x1 < labelEnd;
 }
 
 /**
@@ -453,18 +499,32 @@ function isContinuation(chunked: { line: Line; chunks: Chunk[] }[], k: number, s
 function alignedFragment(rowsIn: { line: Line; chunks: Chunk[] }[], page: number): TableFrag {
   const size = median(rowsIn.map((r) => r.line.size));
   const tol = Math.max(4, 1.2 * size);
-  const firstFigureX = Math.min(
-    ...rowsIn.flatMap((r) => r.chunks.filter((k, i) => i > 0 && isFigure(k)).map((k) => k.box.x0)),
+  const runLeft = Math.min(...rowsIn.map((r) => r.line.box.x0));
+  const isRowFigure = (k: Chunk, i: number) => isFigure(k) && (i > 0 || k.box.x0 - runLeft > 8 * size);
+  const firstFigureX = Math.min(...rowsIn.flatMap((r) => r.chunks.filter(isRowFigure).map((k) => k.box.x0)));
+  // Where the data columns start: after the longest label of a row with figures (a column blank in every
+  // row still has its header there), and at the latest at the first figure.
+  const labelRight = Math.max(
+    ...rowsIn.map((r) => {
+      const first = r.chunks.findIndex(isRowFigure);
+      return first <= 0 ? -Infinity : Math.max(...r.chunks.slice(0, first).map((k) => k.box.x1));
+    }),
   );
-  // Data chunks stand right of the label column: a figure after the first chunk, or anything from the
-  // first figure's column on.
-  const isDataChunk = (k: Chunk, i = 1) => (i > 0 && isFigure(k)) || k.box.x0 >= firstFigureX - tol;
-  // Columns stand where figures stand; a header word adds a column only where no figure does (a column
-  // blank in every row) and it is not a group title sitting between two columns of figures.
-  const dataChunks = rowsIn.flatMap((r) => r.chunks.filter(isDataChunk));
-  const figureAnchors = clusterPositions(dataChunks.filter(isFigure).map((k) => midX(k.box)), tol);
+  // Columns stand where figures stand.
+  const figureAnchors = clusterPositions(rowsIn.flatMap((r) => r.chunks.filter(isRowFigure).map((k) => midX(k.box))), tol);
   const gaps = figureAnchors.slice(1).map((x, j) => x - figureAnchors[j]!);
   const usualGap = median(gaps);
+  // The first data column's left edge: half a column before the first figures (when figures show the
+  // column width), and never before the end of the longest label.
+  const byLabels = Number.isFinite(labelRight) ? labelRight + 0.5 * size : firstFigureX - tol;
+  const byColumns = gaps.length > 0 ? figureAnchors[0]! - usualGap / 2 - tol : -Infinity;
+  const dataStart = Math.min(firstFigureX - tol, Math.max(byLabels, byColumns));
+  // Data chunks stand right of the label columns: figures, words after the first of their line centred in
+  // the data region (headers are wider than figures), anything starting there.
+  const isDataChunk = (k: Chunk, i = 1) => isRowFigure(k, i) || (i > 0 && midX(k.box) >= dataStart) || k.box.x0 >= dataStart;
+  // A header word adds a column only where no figure stands (a column blank in every row) and when it is
+  // not a group title sitting between two columns of figures.
+  const dataChunks = rowsIn.flatMap((r) => r.chunks.filter(isDataChunk));
   const headerAnchors = clusterPositions(
     dataChunks.filter((k) => !isFigure(k)).map((k) => midX(k.box)),
     tol,
@@ -472,16 +532,18 @@ function alignedFragment(rowsIn: { line: Line; chunks: Chunk[] }[], page: number
     if (figureAnchors.some((f) => Math.abs(f - x) <= tol)) return false;
     const left = Math.max(...figureAnchors.filter((f) => f < x));
     const right = Math.min(...figureAnchors.filter((f) => f > x));
-    return !(Number.isFinite(left) && Number.isFinite(right) && right - left <= 1.5 * usualGap);
+    // (Only judged when the figures show a regular spacing: three columns of figures or more.)
+    return !(gaps.length >= 2 && Number.isFinite(left) && Number.isFinite(right) && right - left <= 1.5 * usualGap);
   });
   const anchors = [...figureAnchors, ...headerAnchors].sort((p, q) => p - q);
   // A header word far from every column (a group title) goes over the column nearest its right end,
   // like a merged cell's text goes to the last column it spans.
   const spanning = (k: Chunk) => !anchors.some((x) => Math.abs(x - midX(k.box)) <= tol);
-  const labelLefts = clusterPositions(
-    rowsIn.flatMap((r) => r.chunks.filter((k, i) => !isDataChunk(k, i)).map((k) => k.box.x0)),
-    2 * size,
-  );
+  // Label columns: left edges of the labels of rows with figures (a centred header such as 信息内容 is not
+  // a column of its own; it joins the nearest).
+  const labelChunks = (rs: typeof rowsIn) => rs.flatMap((r) => r.chunks.filter((k, i) => !isDataChunk(k, i)).map((k) => k.box.x0));
+  const dataRows = rowsIn.filter((r) => r.chunks.some((k, i) => isDataChunk(k, i) && isFigure(k)));
+  const labelLefts = clusterPositions(labelChunks(dataRows).length ? labelChunks(dataRows) : labelChunks(rowsIn), 2 * size);
   const nLabels = Math.max(1, labelLefts.length);
   const width = nLabels + anchors.length;
   const colOf = (k: Chunk, i: number): number => {
@@ -502,7 +564,6 @@ function alignedFragment(rowsIn: { line: Line; chunks: Chunk[] }[], page: number
   // Rows: a line with figures or several header words is a row; a lone label line joins the nearer row,
   // unless it starts with its own numbering (a group label such as （三）不予公开). A line of figures
   // without a label, right under a label-only row, completes that row (a label wrapped round its figures).
-  type RowIn = { line: Line; chunks: Chunk[] };
   const hasData = (r: RowIn) => r.chunks.some(isDataChunk);
   const isRowLine = (r: RowIn) => r.chunks.length >= 2 || hasData(r) || NUMBERED_LABEL.test(r.chunks[0]?.text ?? '');
   const rowLines: { lines: RowIn[] }[] = [];
@@ -528,18 +589,64 @@ function alignedFragment(rowsIn: { line: Line; chunks: Chunk[] }[], page: number
   }
   rowLines[rowLines.length - 1]?.lines.push(...pending);
   for (const rl of rowLines) rl.lines.sort((x, y) => midY(x.line.box) - midY(y.line.box));
+  mergeLabelRowsIntoFigures(rowLines, (l) => l.chunks.map((k, i) => ({ col: colOf(k, i), text: k.text, data: isDataChunk(k, i) })), size);
   const rows: (Cell | null)[][] = [];
   const rowBoxes: Box[] = [];
   rowLines.forEach((rl, ri) => {
     const perCol = new Map<number, Word[]>();
-    for (const l of rl.lines) l.chunks.forEach((k, i) => perCol.set(colOf(k, i), [...(perCol.get(colOf(k, i)) ?? []), ...k.words]));
+    // A label line of one piece without numbering continues the label it stands under (labels centred in
+    // their cells start at different x): it takes the column of the overlapping label of the row.
+    const labelChunksOfRow = rl.lines.flatMap((l) => l.chunks.map((k, i) => ({ k, i, l })).filter(({ k, i }) => !isDataChunk(k, i)));
+    const columnOf = (k: Chunk, i: number, l: RowIn): number => {
+      if (isDataChunk(k, i) || l.chunks.length !== 1 || NUMBERED_LABEL.test(k.text)) return colOf(k, i);
+      const over = labelChunksOfRow.find((o) => o.l !== l && o.l.chunks.length > 0 && o.k.box.x0 < k.box.x1 && k.box.x0 < o.k.box.x1 && (o.l.chunks.length > 1 || NUMBERED_LABEL.test(o.k.text)));
+      return over ? colOf(over.k, over.i) : colOf(k, i);
+    };
+    for (const l of rl.lines) l.chunks.forEach((k, i) => perCol.set(columnOf(k, i, l), [...(perCol.get(columnOf(k, i, l)) ?? []), ...k.words]));
     const row: (Cell | null)[] = Array.from({ length: width }, () => null);
     for (const [c, ws] of perCol) row[c] = { ...cellText(ws), box: union(ws.map((w) => w.box)), r0: ri, r1: ri, c0: c, c1: c };
     rows.push(row);
     rowBoxes.push(union(rl.lines.map((l) => l.line.box)));
   });
   const box = union(rowBoxes);
-  return { page, box, xs: [...labelLefts, ...anchors], width, rows, rowBoxes };
+  return { page, box, xs: [...labelLefts, ...anchors], width, rows, rowBoxes, anchors };
+}
+
+/**
+ * A label wrapped over several lines can start above its figures with its own numbering ("2.申请人逾期未按
+ * 收费通知要求" / "缴纳费用、…" with the figures, its group label "（六）其" / "他处理" beside it): a row of
+ * labels only, tight above a row with figures whose labels continue it (no numbering of their own), is the
+ * top of that row. Rows are merged from the bottom up, so a chain of such rows joins the figures' row.
+ */
+function mergeLabelRowsIntoFigures(
+  rowLines: { lines: RowIn[] }[],
+  cellsOf: (l: RowIn) => { col: number; text: string; data: boolean }[],
+  size: number,
+): void {
+  const labelsByCol = (rl: { lines: RowIn[] }) => {
+    const out = new Map<number, string>();
+    for (const l of rl.lines) for (const c of cellsOf(l)) if (!c.data && !out.has(c.col)) out.set(c.col, c.text);
+    return out;
+  };
+  const hasData = (rl: { lines: RowIn[] }) => rl.lines.some((l) => cellsOf(l).some((c) => c.data));
+  for (let d = rowLines.length - 1; d > 0; d--) {
+    const target = rowLines[d]!;
+    if (!hasData(target)) continue;
+    while (d > 0) {
+      const above = rowLines[d - 1]!;
+      if (hasData(above)) break;
+      const gap = union(target.lines.map((l) => l.line.box)).y0 - union(above.lines.map((l) => l.line.box)).y1;
+      if (gap > 0.6 * size) break;
+      const mine = labelsByCol(above);
+      const theirs = labelsByCol(target);
+      const fits = [...mine.keys()].every((c) => !theirs.has(c) || !NUMBERED_LABEL.test(theirs.get(c)!));
+      const continues = [...mine.keys()].some((c) => theirs.has(c) && !NUMBERED_LABEL.test(theirs.get(c)!));
+      if (!fits || !continues) break;
+      target.lines = [...above.lines, ...target.lines];
+      rowLines.splice(d - 1, 1);
+      d--;
+    }
+  }
 }
 
 // ───────────────────────── pages ─────────────────────────
@@ -550,6 +657,25 @@ function isFurniture(line: Line, page: PageWords): boolean {
   const inMargin = line.box.y0 > page.height - margin || line.box.y1 < margin;
   if (!inMargin) return false;
   return isPageFooter(line.text) || /^\d{1,4}$/.test(line.text) || /^[-—–]\s*\d{1,4}\s*[-—–]?$/.test(line.text);
+}
+
+/**
+ * A title in large type wrapped over lines ("…工作年度报" / "告") is one line of text: on the first page,
+ * the leading lines printed clearly larger than the body text, of one size and close together, are joined.
+ */
+function joinWrappedTitle(lines: Line[]): Line[] {
+  const body = median(lines.map((l) => l.size));
+  const large = (x: Line) => x.size >= 1.15 * body;
+  let n = 0;
+  while (n < lines.length && large(lines[n]!)) n++;
+  const out: Line[] = [];
+  for (const l of lines.slice(0, n)) {
+    const prev = out[out.length - 1];
+    if (prev && Math.abs(prev.size - l.size) <= 0.1 * l.size && l.box.y0 - prev.box.y1 < 1.5 * l.size) {
+      out[out.length - 1] = { words: [...prev.words, ...l.words], box: union([prev.box, l.box]), size: prev.size, text: joinWrapped([prev.text, l.text]) };
+    } else out.push(l);
+  }
+  return [...out, ...lines.slice(n)];
 }
 
 function pageElements(page: PageWords): PageElement[] {
@@ -577,7 +703,8 @@ function pageElements(page: PageWords): PageElement[] {
   });
   const lines = groupLines(free).filter((l) => !isFurniture(l, page));
   const split = borderlessTables(lines, page.page);
-  for (const l of split.lines) elements.push({ kind: 'line', line: l, top: l.box.y0 });
+  const textLines = page.page === 1 ? joinWrappedTitle(split.lines.sort((a, b) => a.box.y0 - b.box.y0)) : split.lines;
+  for (const l of textLines) elements.push({ kind: 'line', line: l, top: l.box.y0 });
   for (const t of split.tables) elements.push({ kind: 'table', table: t, top: t.box.y0 });
   return elements.sort((a, b) => a.top - b.top);
 }
@@ -591,6 +718,11 @@ function isTitleOnly(f: TableFrag): boolean {
 
 function sameColumns(a: TableFrag, b: TableFrag): boolean {
   if (isTitleOnly(a)) return true;
+  if (a.anchors || b.anchors) {
+    // Borderless: the same data columns, wherever the labels stand.
+    if (!a.anchors || !b.anchors || a.anchors.length !== b.anchors.length) return false;
+    return a.anchors.every((x, i) => Math.abs(x - b.anchors![i]!) <= 8);
+  }
   if (a.width !== b.width || a.xs.length !== b.xs.length) return false;
   return a.xs.every((x, i) => Math.abs(x - b.xs[i]!) <= 4);
 }
@@ -630,6 +762,14 @@ function joinContinuation(table: TableFrag[], next: TableFrag): void {
     return;
   }
   const head = table[0]!;
+  if (next.anchors) {
+    // Borderless: only a repeated header is dropped; cut cells cannot be told without rulings.
+    let repeated = 0;
+    while (repeated < next.rows.length - 1 && repeated < head.rows.length && rowText(next.rows[repeated]!) === rowText(head.rows[repeated]!)) repeated++;
+    next.rows = next.rows.slice(repeated);
+    next.rowBoxes = next.rowBoxes.slice(repeated);
+    return;
+  }
   let skip = 0;
   while (skip < next.rows.length && skip < head.rows.length && rowText(next.rows[skip]!) === rowText(head.rows[skip]!)) skip++;
   if (skip > 0 && skip < next.rows.length) {
@@ -716,6 +856,18 @@ export function buildBlocks(pages: PageWords[]): Block[] {
       line++;
       const p: ParagraphBlock = { kind: 'paragraph', text: el.line.text, prov: { page: el.page, line, box: roundBox(el.line.box) } };
       blocks.push(p);
+      continue;
+    }
+    if (el.frags.every(isTitleOnly)) {
+      // A ruled box of one column that no table continues (a framed note or heading) is text.
+      for (const frag of el.frags) {
+        frag.rows.forEach((row, ri) => {
+          const text = row[0]?.text ?? '';
+          if (text === '') return;
+          line++;
+          blocks.push({ kind: 'paragraph', text, prov: { page: frag.page, line, box: roundBox(frag.rowBoxes[ri]!) } });
+        });
+      }
       continue;
     }
     let gridRow = 0;

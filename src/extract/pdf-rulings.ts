@@ -24,6 +24,16 @@ export interface PathOps {
   closeEOFillStroke: number;
   paintFormXObjectBegin: number;
   paintFormXObjectEnd: number;
+  paintImageXObject: number;
+  paintInlineImageXObject: number;
+  paintImageMaskXObject: number;
+  paintImageXObjectRepeat: number;
+}
+
+/** What a page draws besides text: ruling lines, and the boxes of the pictures it paints. */
+export interface PageGraphics {
+  rulings: RulingLine[];
+  images: { x0: number; y0: number; x1: number; y1: number }[];
 }
 
 /** pdf.js's DrawOPS, the commands inside a constructPath buffer. */
@@ -58,11 +68,13 @@ function apply(m: Matrix, x: number, y: number): [number, number] {
 type Point = [number, number];
 
 /**
- * Walks an operator list and returns the page's ruling lines.
+ * Walks an operator list and returns the page's ruling lines and picture boxes.
  * `viewport` maps PDF user space to top-left page points (pdf.js's viewport transform at scale 1).
  */
-export function extractRulings(fnArray: ArrayLike<number>, argsArray: unknown[], ops: PathOps, viewport: Matrix): RulingLine[] {
+export function readPageGraphics(fnArray: ArrayLike<number>, argsArray: unknown[], ops: PathOps, viewport: Matrix): PageGraphics {
   const lines: RulingLine[] = [];
+  const images: PageGraphics['images'] = [];
+  const imageOps = new Set([ops.paintImageXObject, ops.paintInlineImageXObject, ops.paintImageMaskXObject, ops.paintImageXObjectRepeat]);
   let ctm: Matrix = [1, 0, 0, 1, 0, 0];
   const stack: Matrix[] = [];
   for (let i = 0; i < fnArray.length; i++) {
@@ -77,6 +89,14 @@ export function extractRulings(fnArray: ArrayLike<number>, argsArray: unknown[],
       const matrix = (args as [ArrayLike<number> | null])[0];
       if (matrix && matrix.length === 6) ctm = multiply(Array.from(matrix) as Matrix, ctm);
     } else if (fn === ops.paintFormXObjectEnd) ctm = stack.pop() ?? ctm;
+    else if (imageOps.has(fn!)) {
+      // A picture fills the unit square of its transform.
+      const toPage = multiply(ctm, viewport);
+      const corners = [apply(toPage, 0, 0), apply(toPage, 1, 0), apply(toPage, 0, 1), apply(toPage, 1, 1)];
+      const xs = corners.map((c) => c[0]);
+      const ys = corners.map((c) => c[1]);
+      images.push({ x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) });
+    }
     else if (fn === ops.constructPath) {
       // pdf.js 5: [paintOp, [Float32Array of DrawOPS], minMax]
       const [paintOp, [buffer]] = args as [number, [ArrayLike<number> | null]];
@@ -87,7 +107,7 @@ export function extractRulings(fnArray: ArrayLike<number>, argsArray: unknown[],
       for (const sp of subpaths) lines.push(...rulingsOfSubpath(sp, stroked));
     }
   }
-  return lines;
+  return { rulings: lines, images };
 }
 
 function isPainted(op: number, ops: PathOps): boolean {

@@ -18,7 +18,7 @@ import type { SourceDocument } from '../types.js';
 import type { PageWords, PositionedWord } from './geometry-types.js';
 import type { ExtractOptions } from './index.js';
 import { buildBlocks } from './pdf-geometry.js';
-import { extractRulings } from './pdf-rulings.js';
+import { readPageGraphics } from './pdf-rulings.js';
 import type { Matrix, PathOps } from './pdf-rulings.js';
 
 /** Reads the listed pages (1-based) of a PDF by OCR; returns their words in page points, origin top-left. */
@@ -42,7 +42,16 @@ function pdfjsAssets(): { cMapUrl: string; standardFontDataUrl: string } {
   return { cMapUrl: join(root, 'cmaps') + '/', standardFontDataUrl: join(root, 'standard_fonts') + '/' };
 }
 
-export async function extractPdf(file: LoadedFile, options: ExtractOptions = {}, ocr?: PdfOcr): Promise<SourceDocument> {
+export interface PdfPages {
+  /** Words and ruling lines of every page, text layer as read (before any OCR). */
+  pages: PageWords[];
+  /** Pages without a usable text layer. */
+  ocrPages: number[];
+  numPages: number;
+}
+
+/** Reads every page's words and ruling lines from the text layer; throws DocumentError when it cannot. */
+export async function readPdfPages(file: LoadedFile, options: ExtractOptions = {}): Promise<PdfPages> {
   const pdfjs = await loadPdfJs();
   const doc = await openPdf(pdfjs, file);
   try {
@@ -61,33 +70,39 @@ export async function extractPdf(file: LoadedFile, options: ExtractOptions = {},
       pages.push(read.words);
       page.cleanup();
     }
-    const result: SourceDocument = { format: 'pdf', blocks: [], findings: [], pages: doc.numPages, meta: { pdfPages: doc.numPages } };
-    if (ocrPages.length > 0) {
-      result.meta.needsOcr = true;
-      result.meta.ocrPages = ocrPages.join(',');
-      if (ocr) {
-        const read = await ocr(file, ocrPages);
-        for (const pw of read) {
-          const i = pages.findIndex((p) => p.page === pw.page);
-          if (i >= 0) pages[i] = pw;
-        }
-        result.meta.ocrUsed = true;
-      } else {
-        result.findings.push(
-          finding(
-            'pdf/needs-ocr',
-            'warning',
-            `page${ocrPages.length > 1 ? 's' : ''} ${ocrPages.join(', ')} ha${ocrPages.length > 1 ? 've' : 's'} no usable text layer (scanned or text drawn as pictures) and need${ocrPages.length > 1 ? '' : 's'} OCR`,
-            { prov: { page: ocrPages[0]! } },
-          ),
-        );
-      }
-    }
-    result.blocks = buildBlocks(pages);
-    return result;
+    return { pages, ocrPages, numPages: doc.numPages };
   } finally {
     await doc.destroy();
   }
+}
+
+export async function extractPdf(file: LoadedFile, options: ExtractOptions = {}, ocr?: PdfOcr): Promise<SourceDocument> {
+  const { pages, ocrPages, numPages } = await readPdfPages(file, options);
+  const result: SourceDocument = { format: 'pdf', blocks: [], findings: [], pages: numPages, meta: { pdfPages: numPages } };
+  if (ocrPages.length > 0) {
+    result.meta.needsOcr = true;
+    result.meta.ocrPages = ocrPages.join(',');
+    if (ocr) {
+      const read = await ocr(file, ocrPages);
+      for (const pw of read) {
+        const i = pages.findIndex((p) => p.page === pw.page);
+        if (i >= 0) pages[i] = pw;
+      }
+      result.meta.ocrUsed = true;
+    } else {
+      const many = ocrPages.length > 1;
+      result.findings.push(
+        finding(
+          'pdf/needs-ocr',
+          'warning',
+          `page${many ? 's' : ''} ${ocrPages.join(', ')} ha${many ? 've' : 's'} no usable text layer (scanned, or text drawn as pictures) and need${many ? '' : 's'} OCR`,
+          { prov: { page: ocrPages[0]! } },
+        ),
+      );
+    }
+  }
+  result.blocks = buildBlocks(pages);
+  return result;
 }
 
 /** A complete PDF ends with %%EOF (perhaps followed by an incremental update or a little junk). */
@@ -161,27 +176,34 @@ async function readPage(pdfjs: PdfJs, page: PdfPage, n: number): Promise<ReadPag
     words.push(...itemWords(item as TextItem, vt, pdfjs));
   }
   const ops = pdfjs.OPS as unknown as PathOps & Record<string, number>;
-  const rulings = extractRulings(opList.fnArray, opList.argsArray as unknown[], ops, vt);
-  const drawn = countDrawing(opList.fnArray, ops);
+  const { rulings, images } = readPageGraphics(opList.fnArray, opList.argsArray as unknown[], ops, vt);
+  const glyphs = countGlyphOps(opList.fnArray, ops);
   const text = words.map((w) => w.text).join('');
-  // Glyphs drawn but no text read (a font without a usable encoding), or pictures with a text layer
-  // that has no digit at all (an image of a table with an OCR'd title, say): the page needs OCR.
   const noText = text.trim() === '';
-  const needsOcr = (noText && (drawn.glyphs > 0 || drawn.images > 0)) || (drawn.images > 0 && !/\d/.test(text) && drawn.images >= 1 && text.length < 40);
+  const pictured = pictureCoverage(images, viewport.width, viewport.height);
+  // Glyphs drawn but no text read (a font without a usable encoding), a page that is only pictures, or a
+  // page mostly covered by a picture whose text layer has no digit at all (a scan with a poor or partial
+  // OCR layer): the page needs OCR.
+  const needsOcr = (noText && (glyphs > 0 || images.length > 0)) || (pictured >= 0.3 && !/\d/.test(text));
   return { words: { page: n, width: viewport.width, height: viewport.height, words, rulings }, needsOcr };
 }
 
-function countDrawing(fnArray: ArrayLike<number>, ops: Record<string, number>): { glyphs: number; images: number } {
+function countGlyphOps(fnArray: ArrayLike<number>, ops: Record<string, number>): number {
   const glyphOps = new Set([ops.showText, ops.showSpacedText, ops.nextLineShowText, ops.nextLineSetSpacingShowText]);
-  const imageOps = new Set([ops.paintImageXObject, ops.paintInlineImageXObject, ops.paintImageMaskXObject, ops.paintImageXObjectRepeat, ops.paintInlineImageXObjectGroup, ops.paintImageMaskXObjectGroup, ops.paintImageMaskXObjectRepeat, ops.paintSolidColorImageMask]);
   let glyphs = 0;
-  let images = 0;
-  for (let i = 0; i < fnArray.length; i++) {
-    const f = fnArray[i]!;
-    if (glyphOps.has(f)) glyphs++;
-    else if (imageOps.has(f)) images++;
+  for (let i = 0; i < fnArray.length; i++) if (glyphOps.has(fnArray[i]!)) glyphs++;
+  return glyphs;
+}
+
+/** The share of the page covered by its largest picture (pictures of a scan overlap or tile; the largest is enough). */
+function pictureCoverage(images: { x0: number; y0: number; x1: number; y1: number }[], width: number, height: number): number {
+  let best = 0;
+  for (const b of images) {
+    const w = Math.max(0, Math.min(b.x1, width) - Math.max(b.x0, 0));
+    const h = Math.max(0, Math.min(b.y1, height) - Math.max(b.y0, 0));
+    best = Math.max(best, (w * h) / (width * height));
   }
-  return { glyphs, images };
+  return best;
 }
 
 /**
@@ -189,20 +211,25 @@ function countDrawing(fnArray: ArrayLike<number>, ops: Record<string, number>): 
  * ("0    0    0", as some generators write a whole row) is cut at them, the pieces placed in proportion.
  */
 function itemWords(item: TextItem, vt: Matrix, pdfjs: PdfJs): PositionedWord[] {
-  if (item.str.trim() === '') return [];
+  // Control characters, U+FFFD and private-use code points are what pdf.js gives for glyphs whose font has
+  // no Unicode mapping: they are not text.
+  const str = item.str.replace(/[\u0000-\u0008\u000b-\u001f\u007f\ufffd\ue000-\uf8ff]/g, '');
+  if (str.trim() === '') return [];
   const m = pdfjs.Util.transform(vt, item.transform) as number[];
+  // Rotated or vertical text (a watermark, a stamp, a side note) is not part of the lines and tables.
+  if (Math.abs(m[1]!) > 0.1 * Math.abs(m[0]!) || Math.abs(m[2]!) > 0.1 * Math.abs(m[3]!)) return [];
   const size = Math.hypot(m[2]!, m[3]!) || Math.abs(item.height) || 1;
   const x = m[4]!;
   const baseline = m[5]!;
-  const width = item.width > 0 ? item.width : size * item.str.length * 0.6;
+  const width = item.width > 0 ? item.width : size * str.length * 0.6;
   const y0 = baseline - 0.88 * size;
   const y1 = baseline + 0.12 * size;
-  const pieces = [...item.str.matchAll(/\S+(?:\s(?!\s)\S+)*/g)];
-  if (pieces.length <= 1) return [{ text: item.str.trim(), box: { x0: x, y0, x1: x + width, y1 } }];
+  const pieces = [...str.matchAll(/\S+(?:\s(?!\s)\S+)*/g)];
+  if (pieces.length <= 1) return [{ text: str.trim(), box: { x0: x, y0, x1: x + width, y1 } }];
   const units = (s: string) => [...s].reduce((a, c) => a + (c.charCodeAt(0) > 0x2e80 ? 2 : 1), 0);
-  const total = units(item.str) || 1;
+  const total = units(str) || 1;
   return pieces.map((p) => {
-    const start = units(item.str.slice(0, p.index));
+    const start = units(str.slice(0, p.index));
     const len = units(p[0]);
     return { text: p[0], box: { x0: x + (width * start) / total, y0, x1: x + (width * (start + len)) / total, y1 } };
   });

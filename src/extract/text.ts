@@ -2,16 +2,36 @@
  * Extract: plain text and markdown (any encoding). Each line becomes a block: lines with tabs or
  * markdown pipes are table rows (their fields' positions are a hint), other lines are paragraphs.
  */
+import { DocumentError } from '../findings.js';
 import { decodeText } from '../stages/load.js';
 import type { LoadedFile } from '../stages/load.js';
-import { isRuleLine, normalizeText, stripMarkdown } from '../stages/normalize.js';
+import { isPageFooter, isRuleLine, normalizeText, stripMarkdown } from '../stages/normalize.js';
 import type { Block, SourceDocument } from '../types.js';
 
 export function extractText(file: LoadedFile): SourceDocument {
   const { text, encoding } = decodeText(file.bytes);
+  const binary = controlCharacterShare(text);
+  if (binary > 0.02) {
+    throw new DocumentError(
+      'extract',
+      `binary data, not text (${Math.round(binary * 100)}% control characters in its first 8,000 characters): not a report; remove it or give the real file`,
+    );
+  }
   const doc = textToDocument(text);
   doc.meta.encoding = encoding;
   return doc;
+}
+
+/**
+ * Share of control characters (other than tab, line feed, form feed, carriage return) and U+FFFD in the
+ * start of the text. Text in any encoding has nearly none; binary junk named .txt — which GB18030 decodes
+ * without complaint — has about one in ten.
+ */
+function controlCharacterShare(text: string): number {
+  const head = text.slice(0, 8000);
+  if (head.length === 0) return 0;
+  const matches = head.match(/[\u0000-\u0008\u000b\u000e-\u001f\u007f\ufffd]/g);
+  return (matches?.length ?? 0) / head.length;
 }
 
 /** Turns decoded text into blocks; also used by other formats that produce text. */
@@ -26,7 +46,8 @@ export function textToDocument(text: string): SourceDocument {
 }
 
 function lineToBlock(rawLine: string, line: number): Block | null {
-  if (rawLine.trim() === '' || isRuleLine(rawLine)) return null;
+  // Page footers ("- 5 -") fall inside tables when a copy crosses a page break: they carry nothing.
+  if (rawLine.trim() === '' || isRuleLine(rawLine) || isPageFooter(rawLine)) return null;
   const pipe = splitPipeRow(rawLine);
   if (pipe) {
     return { kind: 'row', positions: 'tab', fields: pipe.map((t, col) => ({ text: t, col, prov: { line } })), prov: { line } };

@@ -3,16 +3,10 @@
  * solves an equation with a single unknown. Used twice: by the table stage to choose between placements
  * of a damaged row, and by validate to check the figures as printed.
  *
- * A blank cell counts as 0 in an equation (tables leave zeros blank); an unknown cell (lost by the
- * flattening) is what propagation solves for.
+ * Cells are addressed by index (row-major) and held in a Float64Array: NaN is an unknown cell (lost by
+ * the flattening); a blank cell is held as 0 — tables leave zeros blank, so an identity counts it as 0.
  */
 import type { IdentityDef, ReportKind } from '../kind.js';
-
-export interface Term {
-  row: string;
-  col: string;
-  coef: 1 | -1;
-}
 
 export interface Equation {
   id: string;
@@ -20,41 +14,48 @@ export interface Equation {
   /** The row (per-row identity) or column (per-col identity) the equation is about. */
   row?: string;
   col?: string;
-  terms: Term[];
+  /** Cell indexes and their coefficients (+1 left side, −1 right side). */
+  cells: Int32Array;
+  coefs: Int8Array;
 }
 
-/** Known value, blank (null) or unknown (undefined). */
-export type CellState = number | null | undefined;
-export type GridState = Map<string, CellState>;
+/** The cells of one table and its equations. */
+export interface TableSpace {
+  rows: readonly string[];
+  cols: readonly string[];
+  equations: Equation[];
+}
 
-export const cellKey = (row: string, col: string): string => `${row}|${col}`;
+export const cellIndex = (space: TableSpace, row: string, col: string): number => space.rows.indexOf(row) * space.cols.length + space.cols.indexOf(col);
 
-export function equationsFor(table: string, rows: readonly string[], cols: readonly string[], kind: ReportKind): Equation[] {
-  const eqs: Equation[] = [];
-  for (const def of kind.identities.filter((d) => d.table === table)) eqs.push(...instantiate(def, rows, cols));
-  return eqs;
+export function tableSpace(table: string, rows: readonly string[], cols: readonly string[], kind: ReportKind): TableSpace {
+  const equations: Equation[] = [];
+  for (const def of kind.identities) if (def.table === table) equations.push(...instantiate(def, rows, cols));
+  return { rows, cols, equations };
 }
 
 function instantiate(def: IdentityDef, rows: readonly string[], cols: readonly string[]): Equation[] {
-  const present = def.kind === 'per-col' ? new Set(rows) : new Set(cols);
+  const rowAt = new Map(rows.map((r, i) => [r, i]));
+  const colAt = new Map(cols.map((c, i) => [c, i]));
+  const present = def.kind === 'per-col' ? rowAt : colAt;
   const lhs = def.lhs.filter((k) => present.has(k));
   const rhs = def.rhs.filter((k) => present.has(k));
   if (lhs.length === 0 || rhs.length === 0) return [];
   const across = def.kind === 'per-col' ? cols : rows;
   return across.map((k) => {
-    const terms: Term[] =
-      def.kind === 'per-col'
-        ? [...lhs.map((r) => ({ row: r, col: k, coef: 1 as const })), ...rhs.map((r) => ({ row: r, col: k, coef: -1 as const }))]
-        : [...lhs.map((c) => ({ row: k, col: c, coef: 1 as const })), ...rhs.map((c) => ({ row: k, col: c, coef: -1 as const }))];
+    const index = (side: string): number =>
+      def.kind === 'per-col' ? rowAt.get(side)! * cols.length + colAt.get(k)! : rowAt.get(k)! * cols.length + colAt.get(side)!;
+    const cells = Int32Array.from([...lhs, ...rhs].map(index));
+    const coefs = Int8Array.from([...lhs.map(() => 1), ...rhs.map(() => -1)]);
     return def.kind === 'per-col'
-      ? { id: def.id, description: def.description, col: k, terms }
-      : { id: def.id, description: def.description, row: k, terms };
+      ? { id: def.id, description: def.description, col: k, cells, coefs }
+      : { id: def.id, description: def.description, row: k, cells, coefs };
   });
 }
 
 export interface Propagation {
-  /** Values found for unknown cells. */
-  solved: Map<string, number>;
+  /** The state after propagation: unknowns solved where an equation allowed it. */
+  state: Float64Array;
   /** Equations whose cells are all known and that do not hold. */
   violated: Equation[];
   /** An unknown would have to be negative or fractional: this placement is impossible. */
@@ -62,59 +63,51 @@ export interface Propagation {
 }
 
 /** Solves unknowns one equation at a time until nothing changes; reports violated equations. */
-export function propagate(grid: GridState, equations: readonly Equation[]): Propagation {
-  const state = new Map(grid);
-  const solved = new Map<string, number>();
+export function propagate(initial: Float64Array, equations: readonly Equation[]): Propagation {
+  const state = Float64Array.from(initial);
   let impossible = false;
   let changed = true;
   while (changed) {
     changed = false;
     for (const eq of equations) {
       let sum = 0;
-      let unknown: Term | null = null;
+      let unknownAt = -1;
       let unknowns = 0;
-      for (const t of eq.terms) {
-        const v = state.get(cellKey(t.row, t.col));
-        if (v === undefined) {
+      for (let i = 0; i < eq.cells.length; i++) {
+        const v = state[eq.cells[i]!]!;
+        if (Number.isNaN(v)) {
           unknowns++;
-          unknown = t;
-        } else sum += t.coef * (v ?? 0);
+          unknownAt = i;
+        } else sum += eq.coefs[i]! * v;
       }
-      if (unknowns === 1 && unknown) {
-        const value = round(-sum / unknown.coef);
+      if (unknowns === 1) {
+        const value = round(-sum / eq.coefs[unknownAt]!);
         if (value < 0 || !Number.isInteger(value)) impossible = true;
-        const key = cellKey(unknown.row, unknown.col);
-        state.set(key, value);
-        solved.set(key, value);
+        state[eq.cells[unknownAt]!] = value;
         changed = true;
       }
     }
   }
   const violated = equations.filter((eq) => {
-    let sum = 0;
-    for (const t of eq.terms) {
-      const v = state.get(cellKey(t.row, t.col));
-      if (v === undefined) return false;
-      sum += t.coef * (v ?? 0);
-    }
-    return Math.abs(sum) > 1e-6;
+    const s = sides(eq, state);
+    return s !== null && s[0] !== s[1];
   });
-  return { solved, violated, impossible };
+  return { state, violated, impossible };
 }
 
-/** Sum of an equation's sides as printed: [lhs, rhs], blanks as 0; null if a cell is unknown. */
-export function sides(eq: Equation, grid: GridState): [number, number] | null {
+/** The two sides of an equation as they stand: [lhs, rhs]; null while a cell is unknown. */
+export function sides(eq: Equation, state: Float64Array): [number, number] | null {
   let lhs = 0;
   let rhs = 0;
-  for (const t of eq.terms) {
-    const v = grid.get(cellKey(t.row, t.col));
-    if (v === undefined) return null;
-    if (t.coef === 1) lhs += v ?? 0;
-    else rhs += v ?? 0;
+  for (let i = 0; i < eq.cells.length; i++) {
+    const v = state[eq.cells[i]!]!;
+    if (Number.isNaN(v)) return null;
+    if (eq.coefs[i] === 1) lhs += v;
+    else rhs += v;
   }
   return [round(lhs), round(rhs)];
 }
 
 function round(x: number): number {
-  return Math.round(x * 1e6) / 1e6;
+  return Math.round(x * 1e6) / 1e6 + 0; // + 0 turns -0 into 0
 }

@@ -61,9 +61,27 @@ export function labelScore(source: string, template: string): number {
   if (source === template) return 1;
   const short = source.length <= template.length ? source : template;
   const long = short === source ? template : source;
-  if (short.length >= 2 && long.startsWith(short)) return 0.7 + 0.25 * (short.length / long.length);
-  if (short.length >= 4 && long.includes(short)) return 0.6 + 0.25 * (short.length / long.length);
-  return dice(source, template);
+  // A truncated label (cut by a cell border or a page break) scores by how much of the label survives.
+  const ratio = short.length / long.length;
+  let score = dice(source, template);
+  if (short.length >= 2 && long.startsWith(short)) score = Math.max(score, 0.5 + 0.45 * ratio);
+  else if (short.length >= 4 && long.includes(short)) score = Math.max(score, 0.45 + 0.4 * ratio);
+  return score;
+}
+
+const scoreCache = new Map<string, number>();
+const SCORE_CACHE_LIMIT = 200_000;
+
+/** labelScore, memoised: a batch of reports repeats the same labels thousands of times. */
+export function cachedLabelScore(source: string, template: string): number {
+  const key = `${source}\u0001${template}`;
+  let score = scoreCache.get(key);
+  if (score === undefined) {
+    if (scoreCache.size >= SCORE_CACHE_LIMIT) scoreCache.clear();
+    score = labelScore(source, template);
+    scoreCache.set(key, score);
+  }
+  return score;
 }
 
 /** Best score of a source label against several template labels. */

@@ -31,9 +31,9 @@ export interface LoadOptions {
 
 export async function loadFile(path: string, options: LoadOptions = {}): Promise<LoadedFile> {
   const info = await stat(path).catch((e: NodeJS.ErrnoException) => {
-    throw new DocumentError('load', `cannot read the file (${e.code ?? e.message})`);
+    throw new DocumentError('load', unreadableReason(e));
   });
-  if (!info.isFile()) throw new DocumentError('load', 'not a regular file');
+  if (!info.isFile()) throw new DocumentError('load', 'not a regular file (a pipe, device or socket named like a report): move it out of the folder');
   if (options.maxBytes !== undefined && info.size > options.maxBytes) {
     throw new DocumentError(
       'load',
@@ -41,11 +41,28 @@ export async function loadFile(path: string, options: LoadOptions = {}): Promise
     );
   }
   const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
-    throw new DocumentError('load', `cannot read the file (${e.code ?? e.message})`);
+    throw new DocumentError('load', unreadableReason(e));
   });
   if (bytes.length === 0) throw new DocumentError('load', 'the file is empty');
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   return { path, bytes, sha256, format: sniffFormat(bytes, path), sizeBytes: bytes.length };
+}
+
+/** Why a file cannot be read, and what to do about it. */
+function unreadableReason(e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'cannot read the file (EACCES: permission denied): give the user running ogi read permission';
+    case 'ENOENT':
+      return 'cannot read the file (ENOENT: it does not exist, or is a link to a missing file)';
+    case 'ELOOP':
+      return 'cannot read the file (ELOOP: a symbolic link that points to itself)';
+    case 'EISDIR':
+      return 'cannot read the file (EISDIR: it is a folder)';
+    default:
+      return `cannot read the file (${e.code ?? e.message})`;
+  }
 }
 
 export function formatBytes(n: number): string {
@@ -62,7 +79,8 @@ export function sniffFormat(bytes: Buffer, path = ''): InputFormat {
   if (indexOfAscii(head, '%PDF-') !== -1) return 'pdf';
   if (head[0] === 0x50 && head[1] === 0x4b && (head[2] === 0x03 || head[2] === 0x05 || head[2] === 0x07)) return 'docx';
   if (head.subarray(0, 8).equals(OLE_MAGIC)) return extname(path).toLowerCase() === '.wps' ? 'wps' : 'doc';
-  const probe = decodeText(bytes.subarray(0, 4096)).text.slice(0, 2048).toLowerCase();
+  // Tags are ASCII in UTF-8 and GBK alike; NULs are dropped so that UTF-16 pages are seen too.
+  const probe = bytes.subarray(0, 4096).toString('latin1').replace(/\0/g, '').slice(0, 2048).toLowerCase();
   if (/<!doctype html|<html[\s>]|<body[\s>]|<head[\s>]|<table[\s>]|<meta[\s>]|<div[\s>]|<p[\s>]/.test(probe)) return 'html';
   return 'text';
 }
@@ -123,7 +141,7 @@ export function isValidUtf8(bytes: Uint8Array): boolean {
     else if (b >= 0xe0 && b <= 0xef) need = 2;
     else if (b >= 0xf0 && b <= 0xf4) need = 3;
     else return false;
-    if (i + need >= n + 0 && i + need > n - 1 + 1) return i + need >= n && n - i <= need; // truncated tail
+    if (i + need >= n) return true; // a sequence cut by the end of a sample
     for (let k = 1; k <= need; k++) {
       const c = bytes[i + k]!;
       if ((c & 0xc0) !== 0x80) return false;

@@ -49,6 +49,8 @@ function findAgency(title: string | null, year: number | null, head: string[], t
     if (m && m[1]) name = m[1].replace(/[《》“”"]/g, '');
   }
   if (!name) {
+    const publisher = /发布机构\s*[:：]\s*([\u4e00-\u9fff（）()]{2,30})/.exec(text);
+    if (publisher) return publisher[1]!;
     const sig = findSignature(text);
     if (sig) return sig;
     return null;

@@ -28,6 +28,8 @@ function isSignPosition(s: string, offset: number): boolean {
 
 /** Strips markdown markup from one line: headings, emphasis, bullets, links, escapes. */
 export function stripMarkdown(line: string): string {
+  // Most lines carry no markup at all: skip the regexes for them.
+  if (!/[#*_[\]<>\\!+\-]/.test(line)) return line;
   let s = line;
   s = s.replace(/^\s{0,3}#{1,6}\s+/, '');
   s = s.replace(/^\s{0,3}>\s?/, '');

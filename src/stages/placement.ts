@@ -15,6 +15,11 @@ export interface Candidate {
   method: PlacementMethod;
   /** Lower is more plausible before identities are consulted. */
   prior: number;
+  /**
+   * A positional reading whose first cell is blank only because an empty field follows the label —
+   * which may be the label's merged second column rather than a blank cell. Not decisive on its own.
+   */
+  doubtful?: boolean;
 }
 
 const MAX_CANDIDATES = 6000;
@@ -28,8 +33,34 @@ export interface PlacementContext {
 
 export function rowCandidates(row: RowView, ncols: number, ctx: PlacementContext): Candidate[] {
   const positional = positionalCandidate(row, ncols);
-  if (positional) return [positional];
-  return sequenceCandidates(row.values, ncols, ctx);
+  if (!positional) return sequenceCandidates(row.values, ncols, ctx);
+  // Tab positions are only a hint: a blank they imply may be a shifted field. Let the identities
+  // weigh the positional reading against the figures taken in order (the positional one wins ties).
+  const hasBlank = positional.slots.some((s) => s.kind === 'blank');
+  if (row.positions === 'tab' && hasBlank && ctx.checkable) {
+    const figures = row.values.filter((v) => v.value !== null);
+    // The first blank may be the label's merged column: then a figure was lost, not printed blank.
+    const leadingSpan = positional.slots[0]!.kind === 'blank' && positional.slots[0]!.token === null && positional.slots.slice(1).every((s) => s.kind === 'read');
+    if (leadingSpan) positional.doubtful = true;
+    // An alternative may read a figure where the positions show a blank, but never invent one there:
+    // filling printed blanks from the identities would "fix" the source.
+    const alternatives = sequenceCandidates(figures, ncols, ctx).filter(
+      (c) =>
+        c.prior > 0 &&
+        c.slots.every((slot, i) => positional.slots[i]!.kind !== 'blank' || slot.kind !== 'unknown' || (i === 0 && leadingSpan)) &&
+        !sameSlots(c, positional),
+    );
+    return [positional, ...alternatives];
+  }
+  return [positional];
+}
+
+function sameSlots(a: Candidate, b: Candidate): boolean {
+  return a.slots.every((s, i) => {
+    const t = b.slots[i]!;
+    if (s.kind !== t.kind) return false;
+    return s.kind === 'unknown' || (s.kind === 'read' && t.kind === 'read' ? s.token.value === t.token.value : true);
+  });
 }
 
 /** Rows whose field positions can be trusted and fit the columns exactly (blanks included). */
@@ -153,7 +184,7 @@ function joinedNumbers(values: readonly ValueToken[], ncols: number): Candidate[
       const v = values[i]!;
       if (set.has(i - 1) && merged.length > 0) {
         const prev = merged[merged.length - 1]!;
-        if (!prev.token.digits || !v.digits) {
+        if (!prev.token.digits || !v.digits || prev.token.digits.startsWith('0')) {
           ok = false;
           break;
         }

@@ -38,21 +38,54 @@ interface HeadingHit {
 /** Recognises a section heading in one block of text, or returns null. */
 export function matchHeading(text: string, kind: ReportKind): HeadingHit | null {
   const t = text.trim();
-  if (t === '' || t.length > MAX_HEADING_CHARS || SUB_NUMERAL.test(t)) return null;
+  if (t === '' || SUB_NUMERAL.test(t)) return null;
   const numbered = TOP_NUMERAL.test(t);
+  if (t.length > MAX_HEADING_CHARS) return numbered ? headingRunningIntoBody(t, kind) : null;
   const key = labelKey(t);
   if (key.length < 3) return null;
-  let best: HeadingHit | null = null;
-  for (const h of kind.headings) {
-    for (const label of [h.title, ...h.aliases]) {
-      const score = headingScore(key, labelKey(label));
-      if (score > (best?.score ?? 0)) best = { key: h.key, score, numbered };
-    }
-  }
+  const best = bestHeading(key, kind);
   if (!best) return null;
   // Without a numeral a heading must match closely; with one, a close variant is enough.
   const threshold = numbered ? 0.72 : 0.9;
-  return best.score >= threshold ? best : null;
+  return best.score >= threshold ? { ...best, numbered } : null;
+}
+
+/** "一、总体情况2021年，我县……": a numbered heading whose paragraph was joined to it in the copy. */
+function headingRunningIntoBody(t: string, kind: ReportKind): HeadingHit | null {
+  const key = labelKey(t);
+  for (const h of headingDefs(kind)) {
+    if (h.labels.some((l) => l.length >= 4 && key.startsWith(l))) return { key: h.key, score: 0.9, numbered: true };
+  }
+  return null;
+}
+
+function headingDefs(kind: ReportKind): { key: SectionKey; labels: string[] }[] {
+  let defs = headingKeys.get(kind);
+  if (!defs) {
+    defs = kind.headings.map((h) => ({ key: h.key, labels: [h.title, ...h.aliases].map(labelKey) }));
+    headingKeys.set(kind, defs);
+  }
+  return defs;
+}
+
+const headingKeys = new WeakMap<ReportKind, { key: SectionKey; labels: string[] }[]>();
+const headingCache = new Map<string, { key: SectionKey; score: number } | null>();
+
+/** The best section for a folded heading text (memoised: reports repeat the same headings). */
+function bestHeading(text: string, kind: ReportKind): { key: SectionKey; score: number } | null {
+  const cacheKey = `${kind.name}\u0001${text}`;
+  const cached = headingCache.get(cacheKey);
+  if (cached !== undefined) return cached;
+  let best: { key: SectionKey; score: number } | null = null;
+  for (const h of headingDefs(kind)) {
+    for (const label of h.labels) {
+      const score = headingScore(text, label);
+      if (score > (best?.score ?? 0)) best = { key: h.key, score };
+    }
+  }
+  if (headingCache.size > 100_000) headingCache.clear();
+  headingCache.set(cacheKey, best);
+  return best;
 }
 
 function headingScore(source: string, template: string): number {

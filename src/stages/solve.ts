@@ -8,8 +8,8 @@ import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
 import type { ReportKind } from '../kind.js';
 import type { PlacementMethod } from '../types.js';
-import { cellKey, equationsFor, propagate } from './identities.js';
-import type { CellState, Equation, GridState } from './identities.js';
+import { propagate, tableSpace } from './identities.js';
+import type { Equation } from './identities.js';
 import type { Candidate } from './placement.js';
 import type { RowView } from './rows.js';
 import type { PlacedCell } from './tables.js';
@@ -21,7 +21,12 @@ export interface PendingRow {
   /** The cells this row's slots fill, in slot order. */
   targets: { row: string; col: string }[];
   candidates: Candidate[];
+  /** Cell indexes of the targets (set by the solver). */
+  indexes?: number[];
 }
+
+/** Known value, blank (null) or undetermined (undefined). */
+type CellState = number | null | undefined;
 
 interface Evaluation {
   candidate: Candidate;
@@ -30,15 +35,23 @@ interface Evaluation {
   impossible: boolean;
 }
 
+/** The chosen candidates, and the cells that other equally good placements would read differently. */
+interface Choice {
+  agreeing: Evaluation[];
+  uncertain: { index: number; alternatives: CellState[] }[];
+}
+
 export interface Solved {
   cells: Map<string, PlacedCell>;
   findings: Finding[];
 }
 
 export function solveTable(table: string, rows: string[], cols: string[], pending: PendingRow[], kind: ReportKind): Solved {
-  const eqs = equationsFor(table, rows, cols, kind);
-  const grid: GridState = new Map();
-  for (const r of rows) for (const c of cols) grid.set(cellKey(r, c), undefined);
+  const space = tableSpace(table, rows, cols, kind);
+  const eqs = space.equations;
+  const grid = new Float64Array(rows.length * cols.length).fill(NaN);
+  const indexOf = (t: { row: string; col: string }): number => rows.indexOf(t.row) * cols.length + cols.indexOf(t.col);
+  for (const p of pending) p.indexes = p.targets.map(indexOf);
   const cells = new Map<string, PlacedCell>();
   const findings: Finding[] = [];
   const open = new Set<PendingRow>();
@@ -49,7 +62,7 @@ export function solveTable(table: string, rows: string[], cols: string[], pendin
       continue;
     }
     const only = p.candidates.length === 1 ? p.candidates[0]! : null;
-    if (only && only.slots.every((s) => s.kind !== 'unknown')) commit(p, [evaluate(grid, p, only, eqs)], false);
+    if (only && only.slots.every((s) => s.kind !== 'unknown')) commit(p, { agreeing: [evaluate(grid, p, only, eqs)], uncertain: [] }, false);
     else open.add(p);
   }
 
@@ -57,34 +70,39 @@ export function solveTable(table: string, rows: string[], cols: string[], pendin
   while (progress && open.size > 0) {
     progress = false;
     for (const p of [...open]) {
-      const agreeing = agreeingCandidates(p, grid, eqs, false);
-      if (agreeing) {
-        commit(p, agreeing, p.candidates.length > 1);
+      const choice = chooseCandidates(p, grid, eqs, false);
+      if (choice) {
+        commit(p, choice, p.candidates.length > 1);
         open.delete(p);
         progress = true;
       }
     }
   }
   for (const p of open) {
-    const agreeing = agreeingCandidates(p, grid, eqs, true);
-    if (agreeing) commit(p, agreeing, p.candidates.length > 1);
+    const choice = chooseCandidates(p, grid, eqs, true);
+    if (choice) commit(p, choice, p.candidates.length > 1);
     else findings.push(ambiguous(table, p));
   }
   return { cells, findings };
 
-  function commit(p: PendingRow, agreeing: Evaluation[], chosenByIdentities: boolean): void {
+  function commit(p: PendingRow, choice: Choice, chosenByIdentities: boolean): void {
+    const agreeing = choice.agreeing;
     const rep = agreeing.reduce((a, b) => (b.candidate.prior < a.candidate.prior ? b : a));
+    // A cell is inferred only if no agreeing placement reads it; else its figure is read, its place chosen.
+    const neverRead = rep.candidate.slots.map((_, i) => agreeing.every((e) => e.candidate.slots[i]!.kind === 'unknown'));
     const inferred: string[] = [];
     rep.candidate.slots.forEach((slot, i) => {
       const target = p.targets[i]!;
-      const key = cellKey(target.row, target.col);
+      const key = `${target.row}|${target.col}`;
       const value = rep.values[i];
-      grid.set(key, value);
+      grid[p.indexes![i]!] = value === undefined ? NaN : (value ?? 0);
       if (slot.kind === 'read') {
         const method: PlacementMethod = chosenByIdentities && slot.method === 'sequence' ? 'identity-placed' : slot.method;
         cells.set(key, { value: slot.token.value, token: slot.token, method, prov: slot.token.prov });
       } else if (slot.kind === 'blank') {
         cells.set(key, { value: null, token: slot.token, method: 'blank', prov: slot.token?.prov ?? p.view.prov });
+      } else if (value !== undefined && value !== null && !neverRead[i]) {
+        cells.set(key, { value, token: null, method: 'identity-placed', prov: p.view.prov });
       } else if (value !== undefined && value !== null) {
         cells.set(key, { value, token: null, method: 'identity-inferred', prov: p.view.prov });
         inferred.push(target.col);
@@ -110,20 +128,50 @@ export function solveTable(table: string, rows: string[], cols: string[], pendin
       }
     });
     findings.push(...placementFindings(table, p, rep, agreeing.length));
+    for (const u of choice.uncertain) {
+      const target = p.targets[u.index]!;
+      const shown = (v: CellState): string => (v === undefined ? '?' : v === null ? 'blank' : String(v));
+      findings.push(
+        finding(
+          'table/uncertain-cell',
+          'warning',
+          `${table}.${target.row}.${target.col} reads ${shown(rep.values[u.index])} by its position in "${p.view.text}", but the identities equally allow ${u.alternatives.map(shown).join(' or ')} (a shifted or lost field)`,
+          { table, row: target.row, col: target.col, actual: shown(rep.values[u.index]), expected: u.alternatives.map(shown).join(' | '), prov: p.view.prov },
+        ),
+      );
+    }
   }
 }
 
-/** Candidates that survive the identities and all give the same figures, or null while it is open. */
-function agreeingCandidates(p: PendingRow, grid: GridState, eqs: Equation[], final: boolean): Evaluation[] | null {
+/**
+ * Candidates that survive the identities and all give the same figures, or null while the row is open.
+ * A sound positional reading that breaks no identity is decisive. In the final pass, placements that
+ * determine every cell are preferred, then the most plausible; where equally good placements still
+ * disagree, the disagreeing cells are reported as uncertain.
+ */
+function chooseCandidates(p: PendingRow, grid: Float64Array, eqs: Equation[], final: boolean): Choice | null {
   let evals = p.candidates.map((c) => evaluate(grid, p, c, eqs)).filter((e) => !e.impossible);
   if (evals.length === 0) return null;
   const minViolations = Math.min(...evals.map((e) => e.violations));
   evals = evals.filter((e) => e.violations === minViolations);
-  if (sameValues(evals)) return evals;
+  const decisive = evals.find((e) => e.candidate.prior === 0 && !e.candidate.doubtful);
+  if (decisive && (final || minViolations === 0)) return { agreeing: [decisive], uncertain: [] };
+  if (sameValues(evals)) return { agreeing: evals, uncertain: [] };
   if (!final) return null;
+  // Prefer placements that determine every cell over ones that leave cells open.
+  const open = (e: Evaluation): number => e.values.filter((x) => x === undefined).length;
+  const minOpen = Math.min(...evals.map(open));
+  evals = evals.filter((e) => open(e) === minOpen);
+  if (sameValues(evals)) return { agreeing: evals, uncertain: [] };
   const minPrior = Math.min(...evals.map((e) => e.candidate.prior));
   const best = evals.filter((e) => e.candidate.prior === minPrior);
-  return sameValues(best) ? best : null;
+  if (!sameValues(best)) return null;
+  const others = evals.filter((e) => e.candidate.prior !== minPrior);
+  const chosen = best[0]!.values;
+  const uncertain = chosen
+    .map((v, index) => ({ index, alternatives: [...new Set(others.map((o) => o.values[index]).filter((x) => x !== v))] }))
+    .filter((u) => u.alternatives.length > 0);
+  return { agreeing: best, uncertain };
 }
 
 function sameValues(evals: Evaluation[]): boolean {
@@ -131,18 +179,21 @@ function sameValues(evals: Evaluation[]): boolean {
   return evals.every((e) => JSON.stringify(e.values) === first);
 }
 
-function evaluate(grid: GridState, p: PendingRow, candidate: Candidate, eqs: Equation[]): Evaluation {
-  const trial = new Map(grid);
-  const keys = p.targets.map((t) => cellKey(t.row, t.col));
+function evaluate(grid: Float64Array, p: PendingRow, candidate: Candidate, eqs: Equation[]): Evaluation {
+  const trial = Float64Array.from(grid);
+  const indexes = p.indexes!;
   candidate.slots.forEach((slot, i) => {
-    trial.set(keys[i]!, slot.kind === 'read' ? slot.token.value : slot.kind === 'blank' ? null : undefined);
+    trial[indexes[i]!] = slot.kind === 'read' ? (slot.token.value ?? 0) : slot.kind === 'blank' ? 0 : NaN;
   });
   const result = propagate(trial, eqs);
-  const own = new Set(keys);
-  const values: CellState[] = candidate.slots.map((slot, i) =>
-    slot.kind === 'read' ? slot.token.value : slot.kind === 'blank' ? null : result.solved.get(keys[i]!),
-  );
-  const violations = result.violated.filter((eq) => eq.terms.some((t) => own.has(cellKey(t.row, t.col)))).length;
+  const values: CellState[] = candidate.slots.map((slot, i) => {
+    if (slot.kind === 'read') return slot.token.value;
+    if (slot.kind === 'blank') return null;
+    const v = result.state[indexes[i]!]!;
+    return Number.isNaN(v) ? undefined : v;
+  });
+  const own = new Set(indexes);
+  const violations = result.violated.filter((eq) => eq.cells.some((c) => own.has(c))).length;
   return { candidate, values, violations, impossible: result.impossible };
 }
 
@@ -150,8 +201,7 @@ function placementFindings(table: string, p: PendingRow, rep: Evaluation, agreei
   const method = rep.candidate.method;
   const read = p.view.values.map((v) => v.raw).join(' ');
   const placed = rep.values.map((v) => (v === undefined ? '?' : v === null ? '·' : String(v))).join(' ');
-  const row = p.targets.every((t) => t.row === p.targets[0]!.row) ? p.targets[0]!.row : undefined;
-  const base = { table, ...(row ? { row } : {}), actual: read, expected: placed, prov: p.view.prov };
+  const base = { table, ...rowOf(p), actual: read, expected: placed, prov: p.view.prov };
   switch (method) {
     case 'lone-total':
       return [finding('table/lone-total', 'info', `${table}.${p.label}: the row prints one figure (${read}); it is 总计, the other cells are blank`, base)];
@@ -179,8 +229,14 @@ function unplaceable(table: string, p: PendingRow): Finding {
     'table/unplaceable-row',
     'error',
     `${table}.${p.label}: the row prints ${p.view.values.length} figures for ${p.targets.length} cells ("${read}") and nothing tells which cell each belongs to; its cells are left empty`,
-    { table, ...(p.targets[0] ? { row: p.targets[0].row } : {}), actual: read, prov: p.view.prov },
+    { table, ...rowOf(p), actual: read, prov: p.view.prov },
   );
+}
+
+/** The row a pending row fills, when it fills one row (a flat table's figures fill several). */
+function rowOf(p: PendingRow): { row?: string } {
+  const first = p.targets[0]?.row;
+  return first !== undefined && p.targets.every((t) => t.row === first) ? { row: first } : {};
 }
 
 function ambiguous(table: string, p: PendingRow): Finding {
@@ -189,6 +245,6 @@ function ambiguous(table: string, p: PendingRow): Finding {
     'table/ambiguous-row',
     'error',
     `${table}.${p.label}: the figures "${read}" fit the ${p.targets.length} cells in more than one way that the identities allow; its cells are left empty`,
-    { table, ...(p.targets[0] ? { row: p.targets[0].row } : {}), actual: read, prov: p.view.prov },
+    { table, ...rowOf(p), actual: read, prov: p.view.prov },
   );
 }

@@ -7,7 +7,7 @@ import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
 import type { ReportKind, TableDef, TableVariant } from '../kind.js';
 import type { Cell, ExtractedTable, Layout, PlacementMethod, Provenance, Section, SectionKey, SourceDocument } from '../types.js';
-import { labelKey, labelScore } from './labels.js';
+import { cachedLabelScore, labelKey, labelScore, leadingNumbering } from './labels.js';
 import { rowCandidates, sequenceCandidates } from './placement.js';
 import type { Candidate, PlacementContext, Slot } from './placement.js';
 import { rowLabel, rowView } from './rows.js';
@@ -24,7 +24,7 @@ export interface TablesResult {
 /** Precomputed label keys of one table: rows of all its layouts in order, columns, group labels. */
 interface TableIndex {
   def: TableDef;
-  rows: { key: string; keys: string[]; order: number }[];
+  rows: { key: string; keys: string[]; numbering: Set<string>; order: number }[];
   columnKeys: Map<Layout, string[][]>;
   groupKeys: string[];
   markerKeys: string[];
@@ -38,6 +38,7 @@ function indexKind(kind: ReportKind): TableIndex[] {
   const built = kind.tables.map((def) => {
     const order: string[] = [];
     const labels = new Map<string, string[]>();
+    const numbering = new Map<string, Set<string>>();
     for (const v of def.variants) {
       let insertAt = 0;
       for (const r of v.rows) {
@@ -47,11 +48,17 @@ function indexKind(kind: ReportKind): TableIndex[] {
           insertAt++;
         } else insertAt = at + 1;
         labels.set(r.key, [...new Set([...(labels.get(r.key) ?? []), ...r.labels.map(labelKey)])]);
+        const nums = numbering.get(r.key) ?? new Set<string>();
+        for (const l of r.labels) {
+          const n = leadingNumbering(l);
+          if (n) nums.add(n);
+        }
+        numbering.set(r.key, nums);
       }
     }
     return {
       def,
-      rows: order.map((key, i) => ({ key, keys: labels.get(key)!, order: i })),
+      rows: order.map((key, i) => ({ key, keys: labels.get(key)!, numbering: numbering.get(key)!, order: i })),
       columnKeys: new Map(def.variants.map((v) => [v.layout, v.columns.map((c) => c.labels.map(labelKey))] as const)),
       groupKeys: def.groupLabels.map(labelKey),
       markerKeys: def.markers.map(labelKey),
@@ -128,9 +135,17 @@ function gatherRows(
   for (const t of tables) if (!gathered.has(t.def.key)) gathered.set(t.def.key, emptyGathered());
   let current: TableIndex | null = null;
   let pending: string | null = null;
+  // A row whose figures may continue on the next lines (tables copied one cell per line).
+  let open: { g: Gathered; row: string; view: RowView; max: number } | null = null;
   const lastOrder = new Map<string, number>();
   for (let i = start; i < end; i++) {
     const v = view(i);
+    if (open && v.values.length > 0 && v.labels.length === 0 && open.view.values.length + v.values.length <= open.max) {
+      open.view = mergeVertical(open.view, v);
+      open.g.rows.set(open.row, open.view);
+      continue;
+    }
+    open = null;
     const labelText = rowLabel(v);
     const key = labelKey(labelText);
     const marker = tables.find((t) => t.markerKeys.some((m) => m.length > 0 && key.includes(m)));
@@ -142,7 +157,11 @@ function gatherRows(
     if (v.values.length === 0) {
       const fields = v.labels.map((l) => labelKey(l.text)).filter(Boolean);
       if (current) gathered.get(current.def.key)!.headerKeys.push(...fields);
-      const isStructural = tables.some((t) => t.groupKeys.some((g) => g === key || fields.includes(g))) || looksLikeHeader(fields, tables);
+      // "其他" and "总计" are column headers and row labels alike ("3.其他", "（七）总计"): a line that is
+      // exactly a row's label stays a candidate label for the figures on the next lines.
+      const isRowLabel = tables.some((t) => t.rows.some((r) => r.keys.includes(key)));
+      const isStructural =
+        !isRowLabel && (tables.some((t) => t.groupKeys.some((g) => g === key || fields.includes(g))) || looksLikeHeader(fields, tables));
       pending = isStructural || key.length > MAX_LABEL_CHARS ? null : key;
       continue;
     }
@@ -165,7 +184,14 @@ function gatherRows(
     g.rows.set(match.row, v);
     g.prov ??= v.prov;
     lastOrder.set(match.table.def.key, match.order);
+    const max = Math.max(...match.table.def.variants.map((x) => x.columns.length));
+    if (v.values.length < max) open = { g, row: match.row, view: v, max };
   }
+}
+
+/** Joins a row's figures with figures printed on the following line(s); positions are lost. */
+function mergeVertical(a: RowView, b: RowView): RowView {
+  return { ...a, positions: 'none', values: [...a.values, ...b.values], dataFields: null, text: `${a.text} / ${b.text}` };
 }
 
 function looksLikeHeader(fields: string[], tables: TableIndex[]): boolean {
@@ -185,23 +211,28 @@ interface RowMatch {
  * (labels wrapped over two lines). Rows of the current table and rows in template order are preferred.
  */
 function matchRow(v: RowView, pending: string | null, tables: TableIndex[], current: TableIndex | null, lastOrder: Map<string, number>): RowMatch | null {
-  const pieces = v.labels.map((l) => labelKey(l.text)).filter(Boolean);
-  const probes: { key: string; weight: number }[] = [];
-  pieces.forEach((p, i) => probes.push({ key: p, weight: 1 + i * 0.001 }));
-  if (pieces.length > 1) probes.push({ key: pieces.slice(-2).join(''), weight: 0.999 });
+  const raw = v.labels.filter((l) => labelKey(l.text) !== '');
+  const pieces = raw.map((l) => labelKey(l.text));
+  const probes: { key: string; weight: number; numbering: string | null }[] = [];
+  pieces.forEach((p, i) => probes.push({ key: p, weight: 1 + i * 0.001, numbering: leadingNumbering(raw[i]!.text) }));
+  if (pieces.length > 1) probes.push({ key: pieces.slice(-2).join(''), weight: 0.999, numbering: null });
   if (pending) {
-    probes.push({ key: pending + (pieces[0] ?? ''), weight: 1.002 });
-    if (pieces.length === 0) probes.push({ key: pending, weight: 1 });
+    probes.push({ key: pending + (pieces[0] ?? ''), weight: 1.002, numbering: null });
+    if (pieces.length === 0) probes.push({ key: pending, weight: 1, numbering: null });
   }
+  const exact = exactMatch(pieces[pieces.length - 1], tables, lastOrder);
+  if (exact) return exact;
   let best: RowMatch | null = null;
   for (const t of tables) {
     const after = lastOrder.get(t.def.key) ?? -1;
     for (const r of t.rows) {
       for (const probe of probes) {
         let score = 0;
-        for (const k of r.keys) score = Math.max(score, labelScore(probe.key, k));
+        for (const k of r.keys) score = Math.max(score, cachedLabelScore(probe.key, k));
         if (score < 0.5) continue;
         score *= probe.weight;
+        // The item number ("2." under （三）) confirms or contradicts a close label.
+        if (probe.numbering && r.numbering.size > 0) score += r.numbering.has(probe.numbering) ? 0.04 : -0.04;
         if (current === t) score += 0.02;
         if (r.order > after) score += 0.03;
         if (!best || score > best.score) best = { table: t, row: r.key, order: r.order, score };
@@ -209,6 +240,23 @@ function matchRow(v: RowView, pending: string | null, tables: TableIndex[], curr
     }
   }
   return best && best.score >= ROW_THRESHOLD ? best : null;
+}
+
+/**
+ * The fast path: the leaf label equals one template label exactly (after folding) and that row has not
+ * been seen yet in its table — the common case, which needs no fuzzy scoring.
+ */
+function exactMatch(leaf: string | undefined, tables: TableIndex[], lastOrder: Map<string, number>): RowMatch | null {
+  if (!leaf) return null;
+  let hit: RowMatch | null = null;
+  for (const t of tables) {
+    for (const r of t.rows) {
+      if (!r.keys.includes(leaf)) continue;
+      if (hit || r.order <= (lastOrder.get(t.def.key) ?? -1)) return null;
+      hit = { table: t, row: r.key, order: r.order, score: 1 };
+    }
+  }
+  return hit;
 }
 
 /** A flat table (sec4): the rows of figures under its header lines, read as one sequence. */

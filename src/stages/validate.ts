@@ -8,8 +8,8 @@ import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
 import type { ReportKind } from '../kind.js';
 import type { Cell, ExtractedTable } from '../types.js';
-import { cellKey, equationsFor, sides } from './identities.js';
-import type { Equation, GridState } from './identities.js';
+import { sides, tableSpace } from './identities.js';
+import type { Equation } from './identities.js';
 
 const CellSchema = z.object({
   table: z.string().min(1),
@@ -60,43 +60,45 @@ function checkValues(t: ExtractedTable, kind: ReportKind): Finding[] {
 function checkIdentities(t: ExtractedTable, kind: ReportKind): Finding[] {
   const rows = [...new Set(t.cells.map((c) => c.row))];
   const cols = [...new Set(t.cells.map((c) => c.col))];
-  const grid: GridState = new Map();
-  const byKey = new Map<string, Cell>();
+  const space = tableSpace(t.table, rows, cols, kind);
+  const state = new Float64Array(rows.length * cols.length).fill(NaN);
+  const cells: (Cell | undefined)[] = [];
   for (const c of t.cells) {
-    const key = cellKey(c.row, c.col);
-    byKey.set(key, c);
-    grid.set(key, c.method === 'unresolved' ? undefined : c.value);
+    const i = rows.indexOf(c.row) * cols.length + cols.indexOf(c.col);
+    cells[i] = c;
+    state[i] = c.method === 'unresolved' ? NaN : (c.value ?? 0);
   }
   const out: Finding[] = [];
-  for (const eq of equationsFor(t.table, rows, cols, kind)) {
-    const s = sides(eq, grid);
-    if (!s) continue;
-    const [lhs, rhs] = s;
-    if (lhs === rhs) continue;
-    out.push(identityFinding(t.table, eq, lhs, rhs, byKey));
+  for (const eq of space.equations) {
+    const s = sides(eq, state);
+    if (!s || s[0] === s[1]) continue;
+    const blanks = Array.from(eq.cells).filter((i) => cells[i]?.value === null).length;
+    out.push(identityFinding(t.table, eq, s[0], s[1], cells, blanks));
   }
   return out;
 }
 
-function identityFinding(table: string, eq: Equation, lhs: number, rhs: number, cells: Map<string, Cell>): Finding {
-  const target = eq.terms.find((x) => x.coef === -1)!;
-  const cell = cells.get(cellKey(target.row, target.col));
+/**
+ * A broken identity is an error on the source. When some of its cells are blank it may hold with the
+ * blanks filled in (blank is not zero: the source may print only totals), so it is a warning then.
+ */
+function identityFinding(table: string, eq: Equation, lhs: number, rhs: number, cells: (Cell | undefined)[], blanks: number): Finding {
+  const target = cells[eq.cells[Array.from(eq.coefs).indexOf(-1)]!];
   const scope = eq.row !== undefined ? `row ${eq.row}` : `column ${eq.col}`;
-  const parts = eq.terms
-    .filter((x) => x.coef === 1)
-    .map((x) => cells.get(cellKey(x.row, x.col))?.value ?? 0)
+  const parts = Array.from(eq.cells)
+    .filter((_, i) => eq.coefs[i] === 1)
+    .map((i) => cells[i]?.value ?? 0)
     .join(' + ');
+  const blankNote = blanks > 0 ? ` (${blanks} of its cells are blank and were counted as 0)` : '';
   return finding(
     eq.id,
-    'error',
-    `${table} ${scope}: ${eq.description} does not hold as printed — ${parts} = ${lhs}, but the source prints ${rhs}`,
+    blanks > 0 ? 'warning' : 'error',
+    `${table} ${scope}: ${eq.description} does not hold as printed — ${parts} = ${lhs}, but the source prints ${rhs}${blankNote}`,
     {
       table,
-      row: target.row,
-      col: target.col,
+      ...(target ? { row: target.row, col: target.col, prov: target.prov } : {}),
       actual: String(rhs),
       expected: String(lhs),
-      ...(cell ? { prov: cell.prov } : {}),
     },
   );
 }

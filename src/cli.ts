@@ -1,0 +1,194 @@
+#!/usr/bin/env node
+/**
+ * The `ogi` command line: parse and check flags, call one command, and turn errors into a message and
+ * an exit status in one place. The commands themselves live in src/commands/.
+ */
+import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { exportCsv } from './commands/export.js';
+import { byteSize, seconds, wholeNumber } from './commands/flags.js';
+import { ingest } from './commands/ingest.js';
+import { rerun } from './commands/rerun.js';
+import { show } from './commands/show.js';
+import type { Limits } from './commands/batch.js';
+import { DatabaseError, OgiError, UsageError } from './findings.js';
+import { PIPELINE_VERSION } from './pipeline.js';
+import { DEFAULT_DB_PATH, DEFAULT_LOCK_TIMEOUT_S } from './store/db.js';
+
+const DEFAULTS = {
+  maxFileSize: '100MB',
+  maxPages: '500',
+  timeout: '120',
+  maxMemory: '1024',
+};
+
+const EXIT_STATUS = `
+Exit status:
+  0    every document was processed (ok or with findings)
+  1    at least one document failed (the summary lists each with its reason)
+  2    bad usage, or the database could not be used (locked, newer version, not a database)
+  130  interrupted (Ctrl-C): documents finished so far are stored; run the same command to resume`;
+
+interface BatchFlags {
+  db: string;
+  concurrency: string;
+  timings?: boolean;
+  maxFileSize: string;
+  maxPages: string;
+  timeout: string;
+  maxMemory: string;
+  lockTimeout: string;
+}
+
+function addDbOption(cmd: Command): Command {
+  return cmd
+    .option('--db <file>', 'the SQLite database', DEFAULT_DB_PATH)
+    .option('--lock-timeout <seconds>', 'how long to wait for another ogi process holding the database', String(DEFAULT_LOCK_TIMEOUT_S));
+}
+
+function addBatchOptions(cmd: Command): Command {
+  return addDbOption(cmd)
+    .option('--concurrency <n>', 'documents processed at once, each in a worker thread', String(availableParallelism()))
+    .option('--timings', 'print time per stage, documents per second and peak memory')
+    .option('--max-file-size <size>', 'larger files fail without being read', DEFAULTS.maxFileSize)
+    .option('--max-pages <n>', 'a PDF with more pages fails without being parsed', DEFAULTS.maxPages)
+    .option('--timeout <seconds>', 'time limit per document: one that takes longer is stopped and fails', DEFAULTS.timeout)
+    .option('--max-memory <MB>', 'heap limit of each worker: a document needing more fails', DEFAULTS.maxMemory);
+}
+
+function limitsOf(flags: BatchFlags): Limits {
+  return {
+    maxFileSizeBytes: byteSize('--max-file-size', flags.maxFileSize),
+    maxPages: wholeNumber('--max-pages', flags.maxPages),
+    timeoutS: seconds('--timeout', flags.timeout),
+    maxMemoryMb: wholeNumber('--max-memory', flags.maxMemory, 64),
+  };
+}
+
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('ogi')
+    .description('Turn Chinese government annual reports on open government information (政府信息公开工作年度报告) into validated, traceable data in SQLite and CSV.')
+    .version(PIPELINE_VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', `\nExample:\n  $ ogi ingest samples && ogi export --out out/csv\n${EXIT_STATUS}`);
+
+  addBatchOptions(
+    program
+      .command('ingest')
+      .description('Extract every report in the given files and folders (walked recursively) into the database')
+      .argument('<file|folder...>', 'report files, or folders to walk')
+      .option('--force', 're-extract documents already ingested by this pipeline version'),
+  )
+    .addHelpText(
+      'after',
+      `
+Files already ingested by this pipeline version are skipped (unchanged path, size and time), so running
+the same command again after an interruption does only what is missing. Files whose extension is not a
+report format (.txt .md .html .htm .docx .doc .wps .pdf …) are skipped when walking folders.
+
+Examples:
+  $ ogi ingest samples
+  $ ogi ingest downloads/2023 more/report.pdf --db out/2023.sqlite --concurrency 4 --timeout 300
+${EXIT_STATUS}`,
+    )
+    .action(async (inputs: string[], flags: BatchFlags & { force?: boolean }) => {
+      const concurrency = wholeNumber('--concurrency', flags.concurrency);
+      const limits = limitsOf(flags);
+      const lockTimeoutS = seconds('--lock-timeout', flags.lockTimeout);
+      for (const input of inputs) if (!existsSync(input)) throw new UsageError(`No such file or folder: ${input}`);
+      const result = await ingest({ inputs, db: flags.db, concurrency, force: flags.force === true, timings: flags.timings === true, limits, lockTimeoutS });
+      setExit(result.exitCode);
+    });
+
+  addBatchOptions(
+    program
+      .command('rerun')
+      .description('Re-extract stored documents from their files and replace their rows; prints their findings')
+      .argument('[document-id|path...]', 'documents to redo: id (or a unique prefix of 6+ characters) or a path it was ingested from')
+      .option('--failed', 'redo every document that failed'),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ ogi rerun --failed --timeout 600
+  $ ogi rerun samples/000_e7764d80f1cd94c2.txt
+  $ ogi rerun f8c8e9705229
+${EXIT_STATUS}`,
+    )
+    .action(async (targets: string[], flags: BatchFlags & { failed?: boolean }) => {
+      const concurrency = wholeNumber('--concurrency', flags.concurrency);
+      const limits = limitsOf(flags);
+      const lockTimeoutS = seconds('--lock-timeout', flags.lockTimeout);
+      if (targets.length === 0 && !flags.failed) throw new UsageError('Expected a document id or path, or --failed');
+      const result = await rerun({ targets, failed: flags.failed === true, db: flags.db, concurrency, timings: flags.timings === true, limits, lockTimeoutS });
+      setExit(result.exitCode);
+    });
+
+  addDbOption(
+    program
+      .command('show')
+      .description('Show one document: its tables as grids, its findings with their source lines, and the cells inferred rather than read')
+      .argument('<document-id|path>', 'the document: id (or a unique prefix of 6+ characters) or a path it was ingested from'),
+  )
+    .addHelpText('after', '\nExamples:\n  $ ogi show samples/000_e7764d80f1cd94c2.txt\n  $ ogi show f8c8e9705229')
+    .action(async (target: string, flags: { db: string; lockTimeout: string }) => {
+      setExit(await show({ target, db: flags.db, lockTimeoutS: seconds('--lock-timeout', flags.lockTimeout) }));
+    });
+
+  addDbOption(
+    program
+      .command('export')
+      .description('Write cells.csv (one row per cell), reports.csv (one row per document) and findings.csv to a folder')
+      .addOption(new Option('--out <dir>', 'folder for the CSV files (created if missing; nothing is written outside it)').default('out')),
+  )
+    .addHelpText(
+      'after',
+      `
+CSV files are UTF-8 with a BOM (Excel opens them as such); a text cell starting with = + - or @ gets a
+leading ' so a spreadsheet shows it instead of running it. A blank source cell has an empty value.
+
+Example:
+  $ ogi export --db out/ogi.sqlite --out out/csv`,
+    )
+    .action((flags: { db: string; out: string; lockTimeout: string }) => {
+      exportCsv({ db: flags.db, out: flags.out, lockTimeoutS: seconds('--lock-timeout', flags.lockTimeout) });
+      setExit(0);
+    });
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
+  program.exitOverride();
+  for (const cmd of program.commands) cmd.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Commander already printed its message (or the help/version).
+      // --help and --version exit 0; a missing command (help shown on stderr) or a bad flag is a usage error.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`ogi: ${e.message}\n(run with --help for usage)\n`);
+      return 2;
+    }
+    if (e instanceof DatabaseError || e instanceof OgiError) {
+      process.stderr.write(`ogi: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`ogi: internal error: ${e instanceof Error ? (process.env.OGI_DEBUG ? e.stack : e.message) : String(e)}\n`);
+    return 2;
+  }
+}
+
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

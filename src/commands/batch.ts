@@ -1,0 +1,147 @@
+/**
+ * A batch of documents going through the worker pool and into the database — shared by `ingest`
+ * and `rerun`. The main thread alone writes, one transaction per document, as results come back.
+ * Ctrl-C (SIGINT/SIGTERM) once: take no new documents, let those in flight finish; twice: abandon them.
+ */
+import { DocumentError } from '../findings.js';
+import { failedDocument } from '../pipeline.js';
+import type { ProcessOptions } from '../pipeline.js';
+import { asDatabaseError, isFatalDatabaseError } from '../store/db.js';
+import type { Db } from '../store/db.js';
+import { DocumentWriter } from '../store/write-document.js';
+import type { SeenPath } from '../store/write-document.js';
+import type { ProcessedDocument } from '../types.js';
+import type { Progress } from './progress.js';
+import { BatchSummary } from './summary.js';
+import { DocumentPool } from './worker-pool.js';
+
+export interface Limits {
+  maxFileSizeBytes: number;
+  maxPages: number;
+  timeoutS: number;
+  maxMemoryMb: number;
+}
+
+export interface BatchOptions {
+  db: Db;
+  runId: number;
+  concurrency: number;
+  force: boolean;
+  limits: Limits;
+  progress: Progress;
+  /** Extra pipeline options (OCR on/off …), passed to every document. */
+  processOptions?: ProcessOptions;
+  /** Called with each stored document (rerun prints its findings). */
+  onStored?: (doc: ProcessedDocument) => void;
+}
+
+export class Batch {
+  readonly summary = new BatchSummary();
+  readonly writer: DocumentWriter;
+  private readonly pool: DocumentPool;
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopRequested = false;
+  private readonly onSignal = () => this.interrupt();
+
+  constructor(private readonly options: BatchOptions) {
+    this.writer = new DocumentWriter(options.db);
+    this.pool = new DocumentPool({
+      size: options.concurrency,
+      timeoutS: options.limits.timeoutS,
+      maxMemoryMb: options.limits.maxMemoryMb,
+      processOptions: { ...options.processOptions, maxBytes: options.limits.maxFileSizeBytes, maxPages: options.limits.maxPages },
+    });
+    process.on('SIGINT', this.onSignal);
+    process.on('SIGTERM', this.onSignal);
+  }
+
+  /** False once Ctrl-C was pressed or the database failed: the caller stops feeding documents. */
+  get accepting(): boolean {
+    return !this.stopRequested;
+  }
+
+  /** Queues one file; waits while enough documents are in flight (keeps the walk lazy and memory flat). */
+  async add(seen: SeenPath): Promise<void> {
+    while (this.inFlight.size >= this.options.concurrency * 2 && !this.stopRequested) {
+      await Promise.race(this.inFlight);
+    }
+    if (this.stopRequested) return;
+    this.options.progress.queued();
+    const job = this.pool
+      .process(seen.path)
+      .then((doc) => this.handle(doc, seen))
+      .finally(() => this.inFlight.delete(job));
+    this.inFlight.add(job);
+  }
+
+  /** Waits for the documents in flight, stops the workers and detaches the signal handlers. */
+  async finish(): Promise<BatchSummary> {
+    while (this.inFlight.size > 0) await Promise.race(this.inFlight);
+    await this.pool.close();
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
+    this.options.progress.stop();
+    return this.summary;
+  }
+
+  interrupt(): void {
+    if (!this.stopRequested) {
+      this.stopRequested = true;
+      this.summary.interrupted = true;
+      this.pool.dropQueued();
+      const n = this.pool.pending;
+      this.options.progress.message(
+        `Interrupted: taking no new documents; finishing the ${n} in flight (Ctrl-C again abandons them).`,
+      );
+      return;
+    }
+    this.options.progress.message('Abandoning the documents in flight; they are not stored and the next ingest does them.');
+    void this.pool.abort();
+  }
+
+  private handle(doc: ProcessedDocument | null, seen: SeenPath): void {
+    if (doc === null) {
+      this.summary.abandoned.push(seen.path);
+      this.options.progress.done(null, seen.path);
+      return;
+    }
+    // The worker may have been given a relative or differently spelled path: record the walked one.
+    doc.path = seen.path;
+    if (this.summary.fatal) {
+      this.summary.abandoned.push(seen.path);
+      return;
+    }
+    const t0 = performance.now();
+    try {
+      const outcome = this.store(doc, seen);
+      this.summary.record(doc, outcome);
+      this.options.progress.done(doc, seen.path, outcome === 'duplicate' ? 'duplicate' : undefined);
+      if (outcome === 'stored') this.options.onStored?.(doc);
+    } catch (e) {
+      // The database itself failed (lock not obtained, disk full…): nothing more can be stored.
+      const db = this.options.db;
+      this.summary.fatal = asDatabaseError(e, db.name, db.pragma('busy_timeout', { simple: true }) as number).message;
+      this.summary.abandoned.push(seen.path);
+      this.stopRequested = true;
+      void this.pool.abort();
+    } finally {
+      this.summary.addTime('store', performance.now() - t0);
+    }
+  }
+
+  /** Stores a document; if its rows cannot be written (a bug in a stage), stores it as failed instead. */
+  private store(doc: ProcessedDocument, seen: SeenPath) {
+    const storeOptions = { runId: this.options.runId, force: this.options.force };
+    try {
+      return this.writer.store(doc, seen, storeOptions);
+    } catch (e) {
+      if (isFatalDatabaseError(e)) throw e;
+      const failed = failedDocument(seen.path, null, new DocumentError('store', `its data could not be stored (${(e as Error).message}); please report this`), 'store', doc.timings);
+      failed.id = doc.id;
+      failed.format = doc.format;
+      failed.sizeBytes = doc.sizeBytes;
+      Object.assign(doc, failed);
+      return this.writer.store(failed, seen, storeOptions);
+    }
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * `ogi export`: the database as three CSV files in --out — cells.csv (long), reports.csv (wide, one row
+ * per document) and findings.csv. Read in one transaction, so a concurrent ingest never shows half a document.
+ */
+import { mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { OGI_ANNUAL_REPORT } from '../../pipelines/ogi-annual-report/index.js';
+import { UsageError } from '../findings.js';
+import type { ReportKind } from '../kind.js';
+import { openDatabase, withDbErrors } from '../store/db.js';
+import type { Db } from '../store/db.js';
+import { CsvFile } from './csv.js';
+
+export interface ExportOptions {
+  db: string;
+  out: string;
+  lockTimeoutS: number;
+  stdout?: NodeJS.WritableStream;
+}
+
+export interface ExportResult {
+  files: { file: string; rows: number }[];
+}
+
+export const CELL_COLUMNS = [
+  'document_id', 'path', 'file', 'agency', 'year', 'layout', 'table', 'row', 'col', 'value', 'raw', 'unit', 'note',
+  'page', 'line', 'method', 'table_index', 'grid_row', 'grid_col', 'confidence',
+] as const;
+export const FINDING_COLUMNS = ['document_id', 'file', 'rule', 'severity', 'message', 'table', 'row', 'col', 'actual', 'expected', 'page', 'line'] as const;
+export const REPORT_COLUMNS = [
+  'document_id', 'path', 'file', 'format', 'agency', 'year', 'layout', 'published_date', 'title', 'status', 'failed_stage', 'error', 'errors', 'warnings', 'infos',
+] as const;
+
+export function exportCsv(options: ExportOptions): ExportResult {
+  const outDir = prepareOutDir(options.out);
+  const db = openDatabase(options.db, { lockTimeoutS: options.lockTimeoutS, mustExist: true });
+  const files: CsvFile[] = [];
+  try {
+    const result = withDbErrors(db, () => db.transaction(() => {
+      const order = templateOrder(OGI_ANNUAL_REPORT);
+      const cells = new CsvFile(join(outDir, 'cells.csv'), CELL_COLUMNS);
+      files.push(cells);
+      const reports = new CsvFile(join(outDir, 'reports.csv'), [...REPORT_COLUMNS, ...wideColumns(db, order)]);
+      files.push(reports);
+      const findings = new CsvFile(join(outDir, 'findings.csv'), FINDING_COLUMNS);
+      files.push(findings);
+      writeDocuments(db, order, cells, reports);
+      writeFindings(db, findings);
+      for (const f of files) f.commit();
+      return [
+        { file: join(outDir, 'cells.csv'), rows: cells.rows },
+        { file: join(outDir, 'reports.csv'), rows: reports.rows },
+        { file: join(outDir, 'findings.csv'), rows: findings.rows },
+      ];
+    })());
+    const out = options.stdout ?? process.stdout;
+    for (const f of result) out.write(`wrote ${f.file} (${f.rows} row${f.rows === 1 ? '' : 's'})\n`);
+    return { files: result };
+  } catch (e) {
+    for (const f of files) f.discard();
+    throw e;
+  } finally {
+    db.close();
+  }
+}
+
+function prepareOutDir(out: string): string {
+  const dir = resolve(out);
+  const info = statSync(dir, { throwIfNoEntry: false });
+  if (info && !info.isDirectory()) throw new UsageError(`Expected --out to be a folder, but ${dir} is a file`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Position of every known (table,row,col) in the templates, both layouts: the column order of reports.csv. */
+function templateOrder(kind: ReportKind): Map<string, number> {
+  const order = new Map<string, number>();
+  for (const table of kind.tables) {
+    for (const variant of table.variants) {
+      for (const row of variant.rows) {
+        for (const col of variant.columns) {
+          const key = `${table.key}.${row.key}.${col.key}`;
+          if (!order.has(key)) order.set(key, order.size);
+        }
+      }
+    }
+  }
+  return order;
+}
+
+/** Template keys, then any key the database holds that the templates do not know (sorted). */
+function wideColumns(db: Db, order: Map<string, number>): string[] {
+  const extra = db
+    .prepare<[], { k: string }>(`SELECT DISTINCT "table" || '.' || "row" || '.' || col AS k FROM cells`)
+    .all()
+    .map((r) => r.k)
+    .filter((k) => !order.has(k))
+    .sort();
+  for (const k of extra) order.set(k, order.size);
+  return [...order.keys()];
+}
+
+interface DocumentRow {
+  id: string;
+  path: string;
+  file_name: string;
+  format: string | null;
+  status: string;
+  failed_stage: string | null;
+  error: string | null;
+  agency: string | null;
+  year: number | null;
+  layout: string | null;
+  published_date: string | null;
+  title: string | null;
+  errors: number;
+  warnings: number;
+  infos: number;
+}
+
+interface CellRow {
+  table: string;
+  row: string;
+  col: string;
+  value: number | null;
+  raw: string | null;
+  unit: string | null;
+  note: string | null;
+  page: number | null;
+  line: number | null;
+  method: string;
+  table_index: number | null;
+  grid_row: number | null;
+  grid_col: number | null;
+  confidence: number | null;
+}
+
+function writeDocuments(db: Db, order: Map<string, number>, cellsCsv: CsvFile, reportsCsv: CsvFile): void {
+  const documents = db.prepare<[], DocumentRow>(
+    `SELECT d.id, d.path, d.file_name, d.format, d.status, d.failed_stage, d.error,
+            r.agency, r.year, r.layout, r.published_date, r.title, f.errors, f.warnings, f.infos
+     FROM documents d LEFT JOIN reports r ON r.document_id = d.id JOIN document_findings f ON f.document_id = d.id
+     ORDER BY d.path`,
+  );
+  const cellsOf = db.prepare<[string], CellRow>(
+    `SELECT "table" AS "table", "row" AS "row", col, value, raw, unit, note, page, line, method, table_index, grid_row, grid_col, confidence
+     FROM cells WHERE document_id = ?`,
+  );
+  const width = order.size;
+  for (const d of documents.iterate()) {
+    const cells = cellsOf.all(d.id);
+    const position = (c: CellRow) => order.get(`${c.table}.${c.row}.${c.col}`) ?? width;
+    cells.sort((a, b) => position(a) - position(b));
+    const wide: (number | string | null)[] = new Array<number | string | null>(width).fill(null);
+    for (const c of cells) {
+      cellsCsv.writeRow([
+        d.id, d.path, d.file_name, d.agency, d.year, d.layout, c.table, c.row, c.col, c.value, c.raw, c.unit, c.note,
+        c.page, c.line, c.method, c.table_index, c.grid_row, c.grid_col, c.confidence,
+      ]);
+      const i = position(c);
+      if (i < width) wide[i] = c.value;
+    }
+    reportsCsv.writeRow([
+      d.id, d.path, d.file_name, d.format, d.agency, d.year, d.layout, d.published_date, d.title, d.status, d.failed_stage, d.error,
+      d.errors, d.warnings, d.infos, ...wide,
+    ]);
+  }
+}
+
+function writeFindings(db: Db, csv: CsvFile): void {
+  const rows = db.prepare<[], Record<(typeof FINDING_COLUMNS)[number], string | number | null>>(
+    `SELECT f.document_id, d.file_name AS file, f.rule, f.severity, f.message, f."table" AS "table", f."row" AS "row", f.col,
+            f.actual, f.expected, f.page, f.line
+     FROM findings f JOIN documents d ON d.id = f.document_id ORDER BY d.path, f.position`,
+  );
+  for (const f of rows.iterate()) csv.writeRow(FINDING_COLUMNS.map((c) => f[c]));
+}

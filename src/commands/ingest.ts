@@ -1,0 +1,84 @@
+/**
+ * `ogi ingest <file|folder>…`: walk the inputs, skip what is already stored by this pipeline version,
+ * run the rest through the worker pool, store each document in its own transaction, print a summary.
+ */
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { PIPELINE_VERSION } from '../pipeline.js';
+import { openDatabase, withDbErrors } from '../store/db.js';
+import { finishRun, startRun } from '../store/runs.js';
+import { Batch } from './batch.js';
+import type { Limits } from './batch.js';
+import { createProgress } from './progress.js';
+import { formatSummary } from './summary.js';
+import type { BatchSummary } from './summary.js';
+import { walkInputs } from './walk.js';
+
+export interface IngestOptions {
+  inputs: string[];
+  db: string;
+  concurrency: number;
+  force: boolean;
+  timings: boolean;
+  limits: Limits;
+  lockTimeoutS: number;
+  progress?: 'auto' | 'lines' | 'none';
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WriteStream;
+}
+
+export interface BatchResult {
+  summary: BatchSummary;
+  exitCode: number;
+}
+
+export async function ingest(options: IngestOptions): Promise<BatchResult> {
+  const db = openDatabase(options.db, { lockTimeoutS: options.lockTimeoutS });
+  try {
+    const runId = withDbErrors(db, () => startRun(db, 'ingest', { inputs: options.inputs, force: options.force, limits: options.limits }));
+    const batch = new Batch({
+      db,
+      runId,
+      concurrency: options.concurrency,
+      force: options.force,
+      limits: options.limits,
+      progress: createProgress(options.stderr ?? process.stderr, options.progress),
+    });
+    const summary = batch.summary;
+    try {
+      for await (const entry of walkInputs(options.inputs)) {
+        if (!batch.accepting) break;
+        if (entry.kind === 'ignored') summary.ignored++;
+        else if (entry.kind === 'unreadable-folder') summary.unreadableFolders.push({ path: entry.path, stage: null, reason: `cannot list the folder (${entry.reason}): its files were not ingested; give the user running ogi permission to read it` });
+        else {
+          const info = await stat(entry.path).catch(() => null);
+          const seen = { path: entry.path, sizeBytes: info?.size ?? null, mtimeMs: info ? Math.trunc(info.mtimeMs) : null };
+          if (!options.force && info) {
+            const known = batch.writer.knownPath(entry.path);
+            if (known && known.pipelineVersion === PIPELINE_VERSION && known.sizeBytes === seen.sizeBytes && known.mtimeMs === seen.mtimeMs) {
+              summary.skipped++;
+              if (known.status === 'failed') summary.skippedFailed++;
+              continue;
+            }
+          }
+          await batch.add(seen);
+        }
+      }
+    } finally {
+      await batch.finish();
+    }
+    const status = summary.fatal ? 'failed' : summary.interrupted ? 'interrupted' : 'completed';
+    try {
+      finishRun(db, runId, status, { ok: summary.ok, findings: summary.withFindings, failed: summary.failed.length, skipped: summary.skipped });
+    } catch (e) {
+      // After a database failure the run row may not be writable: it stays 'running' and the next run marks it abandoned.
+      if (!summary.fatal) throw e;
+    }
+    (options.stdout ?? process.stdout).write(
+      formatSummary(summary, { verb: 'Ingested', dbPath: resolve(options.db), runId, pipelineVersion: PIPELINE_VERSION, timings: options.timings }),
+    );
+    return { summary, exitCode: summary.exitCode() };
+  } finally {
+    db.close();
+  }
+}

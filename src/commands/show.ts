@@ -1,0 +1,179 @@
+/**
+ * `ogi show <document-id|path>`: one document as a reader checks it — its tables as aligned grids
+ * (inferred cells marked), each finding with the source line it points at, and the list of cells that
+ * were inferred rather than read.
+ */
+import { OGI_ANNUAL_REPORT } from '../../pipelines/ogi-annual-report/index.js';
+import { extractDocument } from '../extract/index.js';
+import { UsageError } from '../findings.js';
+import type { ReportKind } from '../kind.js';
+import { loadFile } from '../stages/load.js';
+import { openDatabase } from '../store/db.js';
+import type { Db } from '../store/db.js';
+import { formatNumber } from './csv.js';
+import { resolveDocument } from './resolve-documents.js';
+import type { StoredDocumentRef } from './resolve-documents.js';
+
+export interface ShowOptions {
+  target: string;
+  db: string;
+  lockTimeoutS: number;
+  stdout?: NodeJS.WritableStream;
+}
+
+/** Placement methods that mean "not read as printed": the figures to check first. */
+export const INFERRED_METHODS = new Set(['identity-inferred', 'identity-placed', 'glued-split', 'joined', 'lone-total']);
+
+interface ShownCell {
+  table: string;
+  row: string;
+  col: string;
+  value: number | null;
+  raw: string | null;
+  note: string | null;
+  unit: string | null;
+  method: string;
+  line: number | null;
+  page: number | null;
+}
+
+interface ShownFinding {
+  rule: string;
+  severity: string;
+  message: string;
+  table: string | null;
+  row: string | null;
+  col: string | null;
+  actual: string | null;
+  expected: string | null;
+  page: number | null;
+  line: number | null;
+}
+
+export async function show(options: ShowOptions): Promise<number> {
+  const db = openDatabase(options.db, { lockTimeoutS: options.lockTimeoutS, mustExist: true });
+  try {
+    const r = resolveDocument(db, options.target);
+    if (!r.ok) throw new UsageError(r.reason);
+    const text = await renderDocument(db, r.doc, OGI_ANNUAL_REPORT);
+    (options.stdout ?? process.stdout).write(text);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+export async function renderDocument(db: Db, ref: StoredDocumentRef, kind: ReportKind): Promise<string> {
+  const d = db
+    .prepare<[string], Record<string, string | number | null>>(
+      `SELECT d.*, r.agency, r.year, r.layout, r.published_date, r.title FROM documents d LEFT JOIN reports r ON r.document_id = d.id WHERE d.id = ?`,
+    )
+    .get(ref.id)!;
+  const cells = db.prepare<[string], ShownCell>(`SELECT "table" AS "table", "row" AS "row", col, value, raw, note, unit, method, line, page FROM cells WHERE document_id = ?`).all(ref.id);
+  const findings = db
+    .prepare<[string], ShownFinding>(`SELECT rule, severity, message, "table" AS "table", "row" AS "row", col, actual, expected, page, line FROM findings WHERE document_id = ? ORDER BY position`)
+    .all(ref.id);
+  const tables = db.prepare<[string], { table: string; layout: string; line: number | null; page: number | null }>(`SELECT "table" AS "table", layout, line, page FROM report_tables WHERE document_id = ?`).all(ref.id);
+
+  const out: string[] = [];
+  out.push(String(d.title ?? d.file_name));
+  out.push(`  document  ${ref.id}`);
+  out.push(`  file      ${ref.path}`);
+  for (const p of ref.paths.slice(1)) out.push(`  also at   ${p}`);
+  const counts = { error: 0, warning: 0, info: 0 } as Record<string, number>;
+  for (const f of findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1;
+  out.push(`  status    ${d.status}${findings.length ? ` (${counts.error} errors, ${counts.warning} warnings, ${counts.info} info)` : ''}`);
+  if (d.status === 'failed') out.push(`  error     [${d.failed_stage}] ${d.error}`);
+  out.push(`  agency    ${d.agency ?? '?'}   year ${d.year ?? '?'}   layout ${d.layout ?? '?'}   format ${d.format ?? '?'}   pipeline ${d.pipeline_version}`);
+
+  const tableOrder = new Map(kind.tables.map((t, i) => [t.key, i]));
+  tables.sort((a, b) => (tableOrder.get(a.table) ?? 99) - (tableOrder.get(b.table) ?? 99));
+  for (const t of tables) {
+    out.push('');
+    const def = kind.tables.find((k) => k.key === t.table);
+    const where = t.page !== null ? `page ${t.page}` : t.line !== null ? `line ${t.line}` : '';
+    out.push(`${t.table}${def ? ` — ${def.title}` : ''}  (layout ${t.layout}${where ? `, ${where}` : ''})`);
+    const variant = def?.variants.find((v) => v.layout === t.layout);
+    const mine = cells.filter((c) => c.table === t.table);
+    out.push(...renderGrid(mine, variant?.rows.map((r) => r.key) ?? [], variant?.columns.map((c) => c.key) ?? []));
+  }
+  if (tables.length) out.push('', "  * inferred or placed by the identities rather than read (listed below); blank = empty in the source");
+
+  out.push('', findings.length ? 'Findings' : 'Findings: none');
+  const lines = findings.some((f) => f.line !== null) ? await sourceLines(ref) : null;
+  if (lines?.changed) out.push('  (the file has changed since it was ingested: source lines may not match; `ogi rerun` it)');
+  for (const f of findings) {
+    const at = [f.table, f.row, f.col].filter((x) => x !== null).join('.');
+    const detail = [at && `at ${at}`, f.actual !== null && `actual ${f.actual}`, f.expected !== null && `expected ${f.expected}`].filter(Boolean).join(', ');
+    out.push(`  ${f.severity.padEnd(7)} ${f.rule}  ${f.message}${detail ? `  (${detail})` : ''}`);
+    if (f.line !== null) {
+      const src = lines?.byLine.get(f.line);
+      out.push(`          ${f.page !== null ? `page ${f.page} ` : ''}line ${f.line}: ${src ?? '(source not available)'}`);
+    }
+  }
+
+  const inferred = cells.filter((c) => INFERRED_METHODS.has(c.method));
+  out.push('', inferred.length ? 'Cells inferred rather than read' : 'Cells inferred rather than read: none');
+  for (const c of inferred) {
+    out.push(`  ${c.table}.${c.row}.${c.col} = ${c.value === null ? '(blank)' : formatNumber(c.value)}  ${c.method}${c.raw !== null ? `  raw '${c.raw}'` : ''}${c.line !== null ? `  line ${c.line}` : ''}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** A grid with row keys down the side and column keys across, widths measured in terminal columns. */
+export function renderGrid(cells: ShownCell[], rowOrder: string[], colOrder: string[]): string[] {
+  const rows = [...rowOrder];
+  const cols = [...colOrder];
+  for (const c of cells) {
+    if (!rows.includes(c.row)) rows.push(c.row);
+    if (!cols.includes(c.col)) cols.push(c.col);
+  }
+  const byKey = new Map(cells.map((c) => [`${c.row}\u0000${c.col}`, c]));
+  const shownRows = rows.filter((r) => cols.some((c) => byKey.has(`${r}\u0000${c}`)));
+  const text = (r: string, c: string): string => {
+    const cell = byKey.get(`${r}\u0000${c}`);
+    if (!cell) return '';
+    const v = cell.value !== null ? formatNumber(cell.value) : (cell.raw ?? '');
+    return v + (INFERRED_METHODS.has(cell.method) ? '*' : '');
+  };
+  const grid = [['', ...cols], ...shownRows.map((r) => [r, ...cols.map((c) => text(r, c))])];
+  const widths = cols.map((_, i) => Math.max(...grid.map((line) => displayWidth(line[i + 1]!))));
+  const labelWidth = Math.max(...grid.map((line) => displayWidth(line[0]!)));
+  return grid.map((line) => '  ' + padEnd(line[0]!, labelWidth) + line.slice(1).map((v, i) => '  ' + padStart(v, widths[i]!)).join(''));
+}
+
+/** Terminal width of a string: CJK and full-width characters take two columns. */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) || ch.codePointAt(0)! > 0x1ffff ? 2 : 1;
+  return w;
+}
+
+function padEnd(s: string, width: number): string {
+  return s + ' '.repeat(Math.max(0, width - displayWidth(s)));
+}
+
+function padStart(s: string, width: number): string {
+  return ' '.repeat(Math.max(0, width - displayWidth(s))) + s;
+}
+
+/** The document's lines as extracted now (re-read from its file), to quote a finding's source. */
+async function sourceLines(ref: StoredDocumentRef): Promise<{ byLine: Map<number, string>; changed: boolean } | null> {
+  for (const path of ref.paths) {
+    try {
+      const loaded = await loadFile(path);
+      const source = await extractDocument(loaded);
+      const byLine = new Map<number, string>();
+      for (const b of source.blocks) {
+        const line = b.prov.line;
+        if (line === undefined) continue;
+        const text = b.kind === 'paragraph' ? b.text : b.fields.map((f) => f.text).join(' | ');
+        byLine.set(line, byLine.has(line) ? `${byLine.get(line)} ${text}` : text);
+      }
+      return { byLine, changed: loaded.sha256 !== ref.id };
+    } catch {
+      // Moved, unreadable or no longer extractable: try the next recorded path.
+    }
+  }
+  return null;
+}

@@ -1,0 +1,242 @@
+/**
+ * A small pool of worker threads running the pipeline, one document per worker at a time.
+ *
+ * Why threads: PDF parsing and OCR are CPU-heavy and can hang or blow up on hostile input. In a worker
+ * they run in parallel, under a heap limit, and a document that exceeds its time limit is stopped by
+ * terminating its worker (a hung synchronous loop cannot be interrupted any other way). Workers are
+ * reused across documents, so a tiny text document costs one message round trip, not a thread start.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
+import { DocumentError } from '../findings.js';
+import { failedDocument } from '../pipeline.js';
+import type { ProcessOptions } from '../pipeline.js';
+import { sniffFormat } from '../stages/load.js';
+import type { ProcessedDocument } from '../types.js';
+import type { WorkerJob, WorkerReply } from './document-worker.js';
+
+export interface PoolOptions {
+  size: number;
+  /** Seconds one document may take before its worker is terminated. */
+  timeoutS: number;
+  /** Heap limit of each worker, in MB. */
+  maxMemoryMb: number;
+  processOptions: ProcessOptions;
+  /** The compiled worker script (defaults to document-worker.js next to this module). */
+  workerUrl?: URL;
+}
+
+interface Job {
+  jobId: number;
+  path: string;
+  resolve: (doc: ProcessedDocument | null) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  /** The worker has loaded the pipeline and can take documents. */
+  ready: boolean;
+  job: Job | null;
+  timer: NodeJS.Timeout | null;
+}
+
+export class DocumentPool {
+  private readonly queue: Job[] = [];
+  private readonly slots = new Set<Slot>();
+  private nextJobId = 1;
+  private closed = false;
+  private startupFailure: string | null = null;
+
+  constructor(private readonly options: PoolOptions) {}
+
+  /** Processes one file; resolves to its document (failed ones included), or null if abandoned by abort(). */
+  process(path: string): Promise<ProcessedDocument | null> {
+    if (this.closed) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const job = { jobId: this.nextJobId++, path, resolve };
+      if (this.startupFailure) this.failJob(job, 'worker', this.startupFailure);
+      else {
+        this.queue.push(job);
+        this.dispatch();
+      }
+    });
+  }
+
+  /** Number of documents queued or being processed. */
+  get pending(): number {
+    let busy = 0;
+    for (const slot of this.slots) if (slot.job) busy++;
+    return busy + this.queue.length;
+  }
+
+  /** Drops the documents queued but not started (they resolve to null); those being processed go on. */
+  dropQueued(): void {
+    for (const job of this.queue.splice(0)) job.resolve(null);
+  }
+
+  /** Stops every worker now; documents in flight or queued resolve to null (absent from the database). */
+  async abort(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.resolve(null);
+    const stopping: Promise<number>[] = [];
+    for (const slot of this.slots) {
+      this.release(slot);
+      slot.job?.resolve(null);
+      slot.job = null;
+      stopping.push(slot.worker.terminate());
+    }
+    this.slots.clear();
+    await Promise.all(stopping);
+  }
+
+  /** Terminates the (idle) workers once no more documents will come. */
+  async close(): Promise<void> {
+    await this.abort();
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      const slot = this.idleSlot();
+      if (!slot) return;
+      const job = this.queue.shift()!;
+      this.start(slot, job);
+    }
+  }
+
+  private idleSlot(): Slot | null {
+    let starting = 0;
+    for (const slot of this.slots) {
+      if (!slot.ready) starting++;
+      else if (!slot.job) return slot;
+    }
+    // Start another worker if the pool is not full and none is already starting for the waiting jobs.
+    if (this.slots.size < this.options.size && starting < this.queue.length) this.spawn();
+    return null;
+  }
+
+  private spawn(): void {
+    const url = this.options.workerUrl ?? new URL('./document-worker.js', import.meta.url);
+    const worker = new Worker(url, { resourceLimits: { maxOldGenerationSizeMb: this.options.maxMemoryMb } });
+    const slot: Slot = { worker, ready: false, job: null, timer: null };
+    worker.on('message', (reply: WorkerReply) => {
+      if ('ready' in reply) {
+        slot.ready = true;
+        this.dispatch();
+      } else this.onReply(slot, reply);
+    });
+    worker.on('error', (e: Error & { code?: string }) => {
+      const oom = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      this.onWorkerDeath(slot, oom ? 'memory' : 'worker', describeCrash(e, this.options.maxMemoryMb));
+    });
+    worker.on('exit', (code) => this.onWorkerDeath(slot, 'worker', `the worker processing it stopped unexpectedly (exit code ${code})`));
+    this.slots.add(slot);
+  }
+
+  private start(slot: Slot, job: Job): void {
+    slot.job = job;
+    const timeoutMs = this.options.timeoutS * 1000;
+    slot.timer = setTimeout(() => this.onTimeout(slot), timeoutMs);
+    const message: WorkerJob = { jobId: job.jobId, path: job.path, options: this.options.processOptions };
+    slot.worker.postMessage(message);
+  }
+
+  private release(slot: Slot): void {
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
+  }
+
+  private onReply(slot: Slot, reply: Exclude<WorkerReply, { ready: true }>): void {
+    const job = slot.job;
+    if (!job || job.jobId !== reply.jobId) return;
+    this.release(slot);
+    slot.job = null;
+    if ('doc' in reply) job.resolve(reply.doc);
+    else this.failJob(job, 'process', `internal error: ${reply.crash}`);
+    this.dispatch();
+  }
+
+  private onTimeout(slot: Slot): void {
+    const job = slot.job;
+    if (!job) return;
+    this.retire(slot);
+    this.failJob(
+      job,
+      'timeout',
+      `timed out after ${this.options.timeoutS} s and was stopped; raise --timeout to give it more time (then \`ogi rerun --failed\`)`,
+    );
+    this.dispatch();
+  }
+
+  private onWorkerDeath(slot: Slot, stage: string, reason: string): void {
+    if (!this.slots.has(slot)) return;
+    const job = slot.job;
+    const wasReady = slot.ready;
+    this.retire(slot);
+    if (job) this.failJob(job, stage, reason);
+    if (!wasReady) {
+      // A worker that dies while starting will die again: fail what waits instead of respawning forever.
+      this.startupFailure = `the worker thread could not start (${reason}); this is a bug or a broken installation`;
+      for (const queued of this.queue.splice(0)) this.failJob(queued, 'worker', this.startupFailure);
+      return;
+    }
+    this.dispatch();
+  }
+
+  /** Removes a worker from the pool for good (timed out or crashed); a fresh one is spawned on demand. */
+  private retire(slot: Slot): void {
+    this.release(slot);
+    slot.job = null;
+    this.slots.delete(slot);
+    void slot.worker.terminate();
+  }
+
+  /** A document whose worker was stopped still gets an id (its content hash) and a format, so it can be stored as failed. */
+  private failJob(job: Job, stage: string, reason: string): void {
+    describeUnfinished(job.path).then(
+      ({ sha256, sizeBytes, format }) => {
+        const doc = failedDocument(job.path, null, new DocumentError(stage, reason), stage, {});
+        if (sha256) doc.id = sha256;
+        doc.sizeBytes = sizeBytes;
+        doc.format = format;
+        job.resolve(doc);
+      },
+      () => job.resolve(failedDocument(job.path, null, new DocumentError(stage, reason), stage, {})),
+    );
+  }
+}
+
+function describeCrash(e: Error & { code?: string }, maxMemoryMb: number): string {
+  if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return `ran out of memory: processing it needed more than ${maxMemoryMb} MB; raise --max-memory if the file is genuine`;
+  }
+  return `internal error while processing it: ${e.message}`;
+}
+
+interface Unfinished {
+  sha256: string | null;
+  sizeBytes: number;
+  format: ProcessedDocument['format'];
+}
+
+/** Hashes a file by streaming it (bounded memory) and sniffs its format from its first bytes. */
+async function describeUnfinished(path: string): Promise<Unfinished> {
+  const handle = await open(path, 'r');
+  let head: Buffer;
+  try {
+    const buf = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    head = buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+  const hash = createHash('sha256');
+  let sizeBytes = 0;
+  for await (const chunk of createReadStream(path)) {
+    hash.update(chunk as Buffer);
+    sizeBytes += (chunk as Buffer).length;
+  }
+  if (sizeBytes === 0) return { sha256: null, sizeBytes, format: null };
+  return { sha256: hash.digest('hex'), sizeBytes, format: sniffFormat(head, path) };
+}

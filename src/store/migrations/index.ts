@@ -1,0 +1,16 @@
+/**
+ * The ordered list of schema migrations. It only grows: a migration, once released, is never edited;
+ * a change to the schema is a new numbered file appended here.
+ */
+import { init } from './001-init.js';
+
+export interface Migration {
+  /** Equals its position in MIGRATIONS, 1-based; stored in PRAGMA user_version once applied. */
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [init];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,216 @@
+/**
+ * Writing one ProcessedDocument: everything in one IMMEDIATE transaction, so a document is either fully
+ * stored or absent, whatever happens to the process. Re-storing a document replaces all of its rows.
+ */
+import { basename } from 'node:path';
+import { PIPELINE_VERSION } from '../pipeline.js';
+import type { Cell, ProcessedDocument } from '../types.js';
+import type { Db } from './db.js';
+
+/** The path a document was read from, with what `stat` said then (used to skip unchanged files). */
+export interface SeenPath {
+  path: string;
+  sizeBytes: number | null;
+  mtimeMs: number | null;
+}
+
+export interface StoreOptions {
+  runId: number | null;
+  /** Replace a document stored by the same pipeline version in an earlier run (ingest --force, rerun). */
+  force?: boolean;
+  pipelineVersion?: string;
+}
+
+/** `stored`: the document's rows were (re)written. `duplicate`: its content was already stored; only the path was recorded. */
+export type StoreOutcome = 'stored' | 'duplicate';
+
+export interface KnownPath {
+  documentId: string;
+  sizeBytes: number | null;
+  mtimeMs: number | null;
+  pipelineVersion: string;
+  status: string;
+}
+
+const CELL_COLUMNS = 16;
+/** Cells are written in multi-row INSERTs of this many rows: fewer statement calls per document. */
+const CELL_BATCH = 50;
+
+export class DocumentWriter {
+  private readonly stmt;
+  private readonly insertCellBatch;
+  private readonly storeTx;
+
+  constructor(private readonly db: Db) {
+    const cellRow = `(${new Array(CELL_COLUMNS).fill('?').join(',')})`;
+    const cellInsert = 'INSERT INTO cells (document_id, "table", "row", col, value, raw, unit, note, method, page, line, table_index, grid_row, grid_col, box, confidence) VALUES ';
+    this.insertCellBatch = db.prepare(cellInsert + new Array(CELL_BATCH).fill(cellRow).join(','));
+    this.stmt = {
+      existing: db.prepare<[string], { pipeline_version: string; run_id: number | null }>('SELECT pipeline_version, run_id FROM documents WHERE id = ?'),
+      deleteChildren: [
+        db.prepare('DELETE FROM cells WHERE document_id = ?'),
+        db.prepare('DELETE FROM findings WHERE document_id = ?'),
+        db.prepare('DELETE FROM sections WHERE document_id = ?'),
+        db.prepare('DELETE FROM report_tables WHERE document_id = ?'),
+        db.prepare('DELETE FROM reports WHERE document_id = ?'),
+      ],
+      upsertDocument: db.prepare(
+        `INSERT INTO documents (id, path, file_name, format, size_bytes, status, error, failed_stage, pipeline_version, run_id, ingested_at, extract_meta, timings)
+         VALUES (@id, @path, @file_name, @format, @size_bytes, @status, @error, @failed_stage, @pipeline_version, @run_id, @ingested_at, @extract_meta, @timings)
+         ON CONFLICT (id) DO UPDATE SET
+           -- The main path stays while it still holds this content; it moves only when that file changed or went.
+           path = CASE WHEN EXISTS (SELECT 1 FROM document_paths p WHERE p.path = documents.path AND p.document_id = documents.id)
+                       THEN documents.path ELSE excluded.path END,
+           file_name = CASE WHEN EXISTS (SELECT 1 FROM document_paths p WHERE p.path = documents.path AND p.document_id = documents.id)
+                       THEN documents.file_name ELSE excluded.file_name END,
+           format = excluded.format,
+           size_bytes = excluded.size_bytes, status = excluded.status, error = excluded.error, failed_stage = excluded.failed_stage,
+           pipeline_version = excluded.pipeline_version, run_id = excluded.run_id, ingested_at = excluded.ingested_at,
+           extract_meta = excluded.extract_meta, timings = excluded.timings`,
+      ),
+      insertReport: db.prepare('INSERT INTO reports (document_id, agency, year, layout, published_date, title) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertSection: db.prepare('INSERT INTO sections (document_id, position, key, heading, text, line, page) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      insertTable: db.prepare('INSERT INTO report_tables (document_id, "table", layout, page, line) VALUES (?, ?, ?, ?, ?)'),
+      insertCell: db.prepare(cellInsert + cellRow),
+      insertFinding: db.prepare(
+        'INSERT INTO findings (document_id, position, rule, severity, message, "table", "row", col, actual, expected, page, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      pathOwner: db.prepare<[string], { document_id: string }>('SELECT document_id FROM document_paths WHERE path = ?'),
+      upsertPath: db.prepare(
+        `INSERT INTO document_paths (path, document_id, file_name, size_bytes, mtime_ms, seen_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (path) DO UPDATE SET document_id = excluded.document_id, file_name = excluded.file_name,
+           size_bytes = excluded.size_bytes, mtime_ms = excluded.mtime_ms, seen_at = excluded.seen_at`,
+      ),
+      deleteIfPathless: db.prepare('DELETE FROM documents WHERE id = ? AND NOT EXISTS (SELECT 1 FROM document_paths WHERE document_id = ?)'),
+      knownPath: db.prepare<[string], { document_id: string; size_bytes: number | null; mtime_ms: number | null; pipeline_version: string; status: string }>(
+        `SELECT p.document_id, p.size_bytes, p.mtime_ms, d.pipeline_version, d.status
+         FROM document_paths p JOIN documents d ON d.id = p.document_id WHERE p.path = ?`,
+      ),
+    };
+    this.storeTx = db.transaction((doc: ProcessedDocument, seen: SeenPath, options: StoreOptions): StoreOutcome => {
+      const version = options.pipelineVersion ?? PIPELINE_VERSION;
+      const existing = this.stmt.existing.get(doc.id);
+      const alreadyThisRun = existing !== undefined && options.runId !== null && existing.run_id === options.runId;
+      const alreadyCurrent = existing !== undefined && !options.force && existing.pipeline_version === version;
+      if (alreadyThisRun || alreadyCurrent) {
+        this.recordPath(doc.id, seen);
+        return 'duplicate';
+      }
+      if (existing) for (const del of this.stmt.deleteChildren) del.run(doc.id);
+      this.writeRows(doc, seen, version, options.runId);
+      this.recordPath(doc.id, seen);
+      return 'stored';
+    });
+  }
+
+  /** Stores a document (or records one more path of an already stored one) in one transaction. */
+  store(doc: ProcessedDocument, seen: SeenPath, options: StoreOptions): StoreOutcome {
+    // IMMEDIATE: take the write lock up front, so two processes never deadlock upgrading read locks.
+    return this.storeTx.immediate(doc, seen, options);
+  }
+
+  /** What the database knows about a path: lets ingest skip unchanged files without reading them. */
+  knownPath(path: string): KnownPath | undefined {
+    const row = this.stmt.knownPath.get(path);
+    if (!row) return undefined;
+    return { documentId: row.document_id, sizeBytes: row.size_bytes, mtimeMs: row.mtime_ms, pipelineVersion: row.pipeline_version, status: row.status };
+  }
+
+  private writeRows(doc: ProcessedDocument, seen: SeenPath, version: string, runId: number | null): void {
+    const s = this.stmt;
+    s.upsertDocument.run({
+      id: doc.id,
+      path: seen.path,
+      file_name: basename(seen.path),
+      format: doc.format,
+      size_bytes: doc.sizeBytes,
+      status: doc.status,
+      error: doc.error,
+      failed_stage: doc.failedStage,
+      pipeline_version: version,
+      run_id: runId,
+      ingested_at: new Date().toISOString(),
+      extract_meta: JSON.stringify(doc.extractMeta),
+      timings: JSON.stringify(roundTimings(doc.timings)),
+    });
+    const m = doc.meta;
+    if (doc.status !== 'failed' || m.agency !== null || m.year !== null) {
+      s.insertReport.run(doc.id, m.agency, m.year, m.layout, m.publishedDate, m.title);
+    }
+    doc.sections.forEach((sec, i) => s.insertSection.run(doc.id, i, sec.key, sec.heading, sec.text, sec.line, sec.page));
+    const cells: Cell[] = [];
+    for (const table of doc.tables) {
+      s.insertTable.run(doc.id, table.table, table.layout, table.prov.page ?? null, table.prov.line ?? null);
+      cells.push(...table.cells);
+    }
+    this.writeCells(doc.id, cells);
+    doc.findings.forEach((f, i) =>
+      s.insertFinding.run(
+        doc.id,
+        i,
+        f.rule,
+        f.severity,
+        f.message,
+        f.table ?? null,
+        f.row ?? null,
+        f.col ?? null,
+        f.actual ?? null,
+        f.expected ?? null,
+        f.page ?? null,
+        f.line ?? null,
+      ),
+    );
+  }
+
+  private writeCells(documentId: string, cells: Cell[]): void {
+    let i = 0;
+    for (; i + CELL_BATCH <= cells.length; i += CELL_BATCH) {
+      const params: unknown[] = [];
+      for (let k = i; k < i + CELL_BATCH; k++) params.push(...cellParams(documentId, cells[k]!));
+      this.insertCellBatch.run(params);
+    }
+    for (; i < cells.length; i++) this.stmt.insertCell.run(cellParams(documentId, cells[i]!));
+  }
+
+  /** Points the path at the document; a document left with no path (its file now has other content) is removed. */
+  private recordPath(documentId: string, seen: SeenPath): void {
+    const previous = this.stmt.pathOwner.get(seen.path)?.document_id;
+    this.stmt.upsertPath.run(
+      seen.path,
+      documentId,
+      basename(seen.path),
+      seen.sizeBytes,
+      seen.mtimeMs === null ? null : Math.trunc(seen.mtimeMs),
+      new Date().toISOString(),
+    );
+    if (previous !== undefined && previous !== documentId) this.stmt.deleteIfPathless.run(previous, previous);
+  }
+}
+
+function cellParams(documentId: string, c: Cell): unknown[] {
+  const p = c.prov;
+  return [
+    documentId,
+    c.table,
+    c.row,
+    c.col,
+    c.value,
+    c.raw,
+    c.unit,
+    c.note,
+    c.method,
+    p.page ?? null,
+    p.line ?? null,
+    p.tableIndex ?? null,
+    p.gridRow ?? null,
+    p.gridCol ?? null,
+    p.box ? JSON.stringify([p.box.x0, p.box.y0, p.box.x1, p.box.y1]) : null,
+    p.confidence ?? null,
+  ];
+}
+
+function roundTimings(t: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(t)) out[k] = Math.round(v * 100) / 100;
+  return out;
+}

@@ -1,0 +1,224 @@
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, lstatSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { parse } from 'csv-parse/sync';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { exportCsv } from '../src/commands/export.js';
+import { formatNumber, formulaSafe } from '../src/commands/csv.js';
+import { DatabaseError } from '../src/findings.js';
+import { openDatabase } from '../src/store/db.js';
+import type { Db } from '../src/store/db.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../src/store/migrations/index.js';
+import { startRun } from '../src/store/runs.js';
+import { DocumentWriter } from '../src/store/write-document.js';
+import { makeDocument, manyCells } from './helpers/documents.js';
+
+let dir: string;
+let db: Db;
+const seen = (path: string) => ({ path, sizeBytes: 1234, mtimeMs: 1_700_000_000_000 });
+const count = (table: string, where = '1') => (db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`).get() as { n: number }).n;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ogi-store-'));
+  db = openDatabase(join(dir, 'sub', 'ogi.sqlite'));
+});
+afterEach(() => {
+  if (db.open) db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('openDatabase', () => {
+  it('creates the folder and schema, in WAL mode, with foreign keys and the schema version', () => {
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
+    MIGRATIONS.forEach((m, i) => expect(m.version).toBe(i + 1));
+    const strict = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%STRICT%'`).all() as { name: string }[];
+    expect(strict.map((t) => t.name).sort()).toEqual(['cells', 'document_paths', 'documents', 'findings', 'report_tables', 'reports', 'runs', 'sections']);
+  });
+
+  it('refuses a database written by a newer ogi, with a message saying what to do', () => {
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    expect(() => openDatabase(join(dir, 'sub', 'ogi.sqlite'))).toThrow(DatabaseError);
+    expect(() => openDatabase(join(dir, 'sub', 'ogi.sqlite'))).toThrow(/newer version of ogi .*schema 2.*Upgrade ogi/);
+  });
+
+  it('refuses a file that is not a database', () => {
+    const junk = join(dir, 'junk.sqlite');
+    writeFileSync(junk, 'this is not sqlite at all, just some text that is long enough to be a header'.repeat(20));
+    expect(() => openDatabase(junk)).toThrow(/not a usable ogi database/);
+  });
+
+  it('runs a migration in a transaction: a failing migration leaves the schema version unchanged', () => {
+    const fresh = new Database(join(dir, 'fresh.sqlite'));
+    const broken = { version: 1, name: 'broken', sql: 'CREATE TABLE a (x INTEGER) STRICT; CREATE TABLE oops (' };
+    expect(() =>
+      fresh.transaction(() => {
+        fresh.exec(broken.sql);
+        fresh.pragma('user_version = 1');
+      }).immediate(),
+    ).toThrow();
+    expect(fresh.pragma('user_version', { simple: true })).toBe(0);
+    expect(fresh.prepare(`SELECT COUNT(*) AS n FROM sqlite_schema WHERE name = 'a'`).get()).toEqual({ n: 0 });
+    fresh.close();
+  });
+
+  it('an existing up-to-date database is opened without migrating again', () => {
+    db.close();
+    const again = openDatabase(join(dir, 'sub', 'ogi.sqlite'));
+    expect(again.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    again.close();
+  });
+});
+
+describe('DocumentWriter', () => {
+  it('stores every part of a document in its tables', () => {
+    const w = new DocumentWriter(db);
+    const runId = startRun(db, 'test', []);
+    const doc = makeDocument('a');
+    expect(w.store(doc, seen(doc.path), { runId })).toBe('stored');
+    expect(count('documents')).toBe(1);
+    expect(count('reports')).toBe(1);
+    expect(count('sections')).toBe(2);
+    expect(count('report_tables')).toBe(2);
+    expect(count('cells')).toBe(5);
+    expect(count('findings')).toBe(2);
+    expect(count('document_paths')).toBe(1);
+    const fee = db.prepare(`SELECT value, raw, unit, method, line FROM cells WHERE "table" = 'sec2_art20_8'`).get();
+    expect(fee).toEqual({ value: 168.102, raw: '168.102', unit: '万元', method: 'position', line: 60 });
+    expect(db.prepare(`SELECT value, method FROM cells WHERE "row" = 'new_received' AND col = 'legal'`).get()).toEqual({ value: null, method: 'blank' });
+    expect(db.prepare('SELECT file_name, status, pipeline_version, run_id FROM documents').get()).toMatchObject({ file_name: 'a.txt', status: 'findings', run_id: runId });
+  });
+
+  it('writes many cells through the batched insert', () => {
+    const w = new DocumentWriter(db);
+    const doc = makeDocument('big', { tables: [{ table: 'sec3', layout: '2021', prov: {}, cells: manyCells(175) }] });
+    w.store(doc, seen(doc.path), { runId: null });
+    expect(count('cells')).toBe(175);
+    expect(db.prepare(`SELECT value FROM cells WHERE "row" = 'r24' AND col = 'c6'`).get()).toEqual({ value: 174 });
+  });
+
+  it('re-storing with force replaces the rows of that document and leaves the others alone', () => {
+    const w = new DocumentWriter(db);
+    const a = makeDocument('a');
+    const b = makeDocument('b');
+    w.store(a, seen(a.path), { runId: null });
+    w.store(b, seen(b.path), { runId: null });
+    const a2 = makeDocument('a', { findings: [], status: 'ok', tables: [{ table: 'sec4', layout: '2021', prov: {}, cells: manyCells(3).map((c) => ({ ...c, table: 'sec4' })) }] });
+    expect(w.store(a2, seen(a.path), { runId: null, force: true })).toBe('stored');
+    expect(count('cells', `document_id = '${a.id}'`)).toBe(3);
+    expect(count('findings', `document_id = '${a.id}'`)).toBe(0);
+    expect(count('cells', `document_id = '${b.id}'`)).toBe(5);
+    expect(db.prepare('SELECT status FROM documents WHERE id = ?').get(a.id)).toEqual({ status: 'ok' });
+  });
+
+  it('without force, the same content at another path is one document with both paths recorded', () => {
+    const w = new DocumentWriter(db);
+    const a = makeDocument('a');
+    w.store(a, seen('/x/a.txt'), { runId: null });
+    expect(w.store({ ...a, findings: [] }, seen('/y/copy of a.txt'), { runId: null })).toBe('duplicate');
+    expect(count('documents')).toBe(1);
+    expect(count('findings')).toBe(2);
+    expect(db.prepare('SELECT path FROM document_paths ORDER BY path').all()).toEqual([{ path: '/x/a.txt' }, { path: '/y/copy of a.txt' }]);
+  });
+
+  it('within one run a duplicate is recorded once even with force', () => {
+    const w = new DocumentWriter(db);
+    const runId = startRun(db, 'test', []);
+    const a = makeDocument('a');
+    expect(w.store(a, seen('/x/a.txt'), { runId, force: true })).toBe('stored');
+    expect(w.store(a, seen('/x/b.txt'), { runId, force: true })).toBe('duplicate');
+    expect(count('document_paths')).toBe(2);
+  });
+
+  it('a path whose file now has other content moves to the new document; the old one, left without a path, is removed', () => {
+    const w = new DocumentWriter(db);
+    const old = makeDocument('old');
+    w.store(old, seen('/r/report.txt'), { runId: null });
+    const fresh = makeDocument('new');
+    w.store(fresh, seen('/r/report.txt'), { runId: null });
+    expect(db.prepare('SELECT id FROM documents').all()).toEqual([{ id: fresh.id }]);
+    expect(count('cells', `document_id = '${old.id}'`)).toBe(0);
+  });
+
+  it('a failed write leaves nothing of the document behind (one transaction)', () => {
+    const w = new DocumentWriter(db);
+    const doc = makeDocument('dup-cells');
+    const c = doc.tables[1]!.cells[0]!;
+    doc.tables[1]!.cells.push({ ...c }); // same (table,row,col) twice violates the primary key
+    expect(() => w.store(doc, seen(doc.path), { runId: null })).toThrow(/UNIQUE|PRIMARY/);
+    for (const t of ['documents', 'reports', 'sections', 'cells', 'findings', 'document_paths']) expect(count(t)).toBe(0);
+  });
+
+  it('knownPath tells ingest what is stored for a path', () => {
+    const w = new DocumentWriter(db);
+    const a = makeDocument('a');
+    w.store(a, seen('/x/a.txt'), { runId: null, pipelineVersion: 'k@9' });
+    expect(w.knownPath('/x/a.txt')).toEqual({ documentId: a.id, sizeBytes: 1234, mtimeMs: 1_700_000_000_000, pipelineVersion: 'k@9', status: 'findings' });
+    expect(w.knownPath('/x/other.txt')).toBeUndefined();
+  });
+
+  it('views give one row per report with the sec3 totals, and the inferred cells', () => {
+    const w = new DocumentWriter(db);
+    const a = makeDocument('a');
+    w.store(a, seen(a.path), { runId: null });
+    expect(db.prepare('SELECT document_id, agency, errors, warnings, sec3_new_received, sec3_granted FROM report_summary').get()).toEqual({
+      document_id: a.id,
+      agency: '某某县人民政府',
+      errors: 1,
+      warnings: 1,
+      sec3_new_received: 12,
+      sec3_granted: 3,
+    });
+    expect((db.prepare('SELECT "row", col, method FROM inferred_cells ORDER BY method').all() as unknown[]).length).toBe(2);
+    expect(db.prepare('SELECT "row", col, rule FROM doubtful_cells').all()).toEqual([{ row: 'new_received', col: 'total', rule: 'sec3/row-sum' }]);
+  });
+});
+
+describe('export', () => {
+  const read = (file: string) => parse(readFileSync(file), { bom: true, columns: true }) as Record<string, string>[];
+
+  it('writes the three CSV files with a BOM, values as printed, blanks empty, formulas made inert', () => {
+    const w = new DocumentWriter(db);
+    const a = makeDocument('a', { path: '/reports/=evil.txt' });
+    w.store(a, seen('/reports/=evil.txt'), { runId: null });
+    db.close();
+    const out = join(dir, 'csv');
+    exportCsv({ db: join(dir, 'sub', 'ogi.sqlite'), out, lockTimeoutS: 1, stdout: { write: () => true } as unknown as NodeJS.WritableStream });
+    for (const f of ['cells.csv', 'reports.csv', 'findings.csv']) expect(readFileSync(join(out, f)).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    const cells = read(join(out, 'cells.csv'));
+    expect(cells).toHaveLength(5);
+    expect(Object.keys(cells[0]!)).toEqual(expect.arrayContaining(['document_id', 'path', 'file', 'agency', 'year', 'layout', 'table', 'row', 'col', 'value', 'raw', 'unit', 'page', 'line', 'method']));
+    const fee = cells.find((c) => c.table === 'sec2_art20_8')!;
+    expect(fee).toMatchObject({ value: '168.102', unit: '万元', file: "'=evil.txt", path: '/reports/=evil.txt', year: '2021' });
+    expect(cells.find((c) => c.col === 'natural')!.value).toBe('12');
+    expect(cells.find((c) => c.col === 'legal')!.value).toBe('');
+    const reports = read(join(out, 'reports.csv'));
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({ status: 'findings', errors: '1', warnings: '1', 'sec3.new_received.total': '12', 'sec3.new_received.legal': '', 'sec2_art20_8.fees.amount': '168.102' });
+    expect(Object.keys(reports[0]!)).toContain('sec3.carried_forward.total');
+    const findings = read(join(out, 'findings.csv'));
+    expect(findings[0]).toMatchObject({ rule: 'sec3/row-sum', message: "'=SUM(A1) 自然人 + … ≠ 总计", table: 'sec3', row: 'new_received', col: 'total', actual: '12', expected: '13', line: '61' });
+  });
+
+  it('never writes through a symlink planted in --out', () => {
+    db.close();
+    const out = join(dir, 'csv');
+    const outside = join(dir, 'outside.txt');
+    writeFileSync(outside, 'precious');
+    exportCsv({ db: join(dir, 'sub', 'ogi.sqlite'), out, lockTimeoutS: 1, stdout: { write: () => true } as unknown as NodeJS.WritableStream });
+    rmSync(join(out, 'cells.csv'));
+    symlinkSync(outside, join(out, 'cells.csv'));
+    exportCsv({ db: join(dir, 'sub', 'ogi.sqlite'), out, lockTimeoutS: 1, stdout: { write: () => true } as unknown as NodeJS.WritableStream });
+    expect(readFileSync(outside, 'utf8')).toBe('precious');
+    expect(lstatSync(join(out, 'cells.csv')).isSymbolicLink()).toBe(false);
+  });
+
+  it('formats numbers as printed and escapes every formula prefix', () => {
+    expect([3, 3.2, 168.102, 24252.311082, -0, 75394432.52].map(formatNumber)).toEqual(['3', '3.2', '168.102', '24252.311082', '0', '75394432.52']);
+    expect(['=1+2', '+1', '-3', '@SUM', 'ok', '12'].map(formulaSafe)).toEqual(["'=1+2", "'+1", "'-3", "'@SUM", 'ok', '12']);
+  });
+});

@@ -1,0 +1,314 @@
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { analyseBytes, analyseText, cell, DEFAULT_SEC2, defaultSec3, reportText, rowValues, SEC3_LABELS_2021, SEC4_HEADER } from './helpers/report.js';
+
+const rulesOf = (doc: { findings: { rule: string }[] }) => doc.findings.map((f) => f.rule);
+
+describe('tables: a sound report', () => {
+  it('reads every table of the 2021 layout with direct placement and no findings', async () => {
+    const doc = await analyseText(reportText());
+    expect(doc.status).toBe('ok');
+    expect(doc.meta).toMatchObject({ agency: '测试县人民政府', year: 2021, layout: '2021' });
+    expect(rowValues(doc, 'sec3', 'new_received')).toEqual([4, 0, 0, 0, 0, 0, 4]);
+    expect(rowValues(doc, 'sec2_art20_1', 'normative')).toEqual([5, 1, 20]);
+    expect(cell(doc, 'sec2_art20_8', 'fees', 'amount')).toMatchObject({ value: 24252.311082, unit: '万元', raw: '24252.311082' });
+    expect(rowValues(doc, 'sec4', 'review')).toEqual([1, 0, 0, 0, 1]);
+    expect(cell(doc, 'sec3', 'granted', 'natural')).toMatchObject({ method: 'position', prov: { line: expect.any(Number) } });
+    expect(doc.findings).toEqual([]);
+  });
+});
+
+describe('tables: hard cases of flattened copies', () => {
+  it('keeps a blank cell blank (NULL), distinct from a printed 0', async () => {
+    const sec3 = defaultSec3();
+    sec3.set('carried_forward', '0\t0\t0\t0\t\t0\t0');
+    const doc = await analyseText(reportText({ sec3 }));
+    expect(cell(doc, 'sec3', 'carried_forward', 'legal')).toMatchObject({ value: null, method: 'blank' });
+    expect(cell(doc, 'sec3', 'carried_forward', 'other')).toMatchObject({ value: 0, raw: '0' });
+    expect(doc.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  it('puts a lone figure after many tabs in 总计 and leaves the other cells blank', async () => {
+    const sec3 = defaultSec3();
+    sec3.set('carried_over', '\t\t\t\t\t\t2\t');
+    sec3.set('new_received', '4\t0\t0\t0\t0\t0\t4');
+    sec3.set('carried_forward', '2\t0\t0\t0\t0\t0\t2');
+    const doc = await analyseText(reportText({ sec3 }));
+    expect(rowValues(doc, 'sec3', 'carried_over')).toEqual([null, null, null, null, null, null, 2]);
+  });
+
+  it('puts a lone figure on a space-separated line in 总计 (rule of the format) and says so', async () => {
+    const lines = reportText().replace('二、上年结转政府信息公开申请数量\t\t0\t0\t0\t0\t0\t0\t0', '二、上年结转政府信息公开申请数量 0');
+    const doc = await analyseText(lines);
+    expect(rowValues(doc, 'sec3', 'carried_over')).toEqual([null, null, null, null, null, null, 0]);
+    expect(cell(doc, 'sec3', 'carried_over', 'total')?.method).toBe('lone-total');
+    expect(rulesOf(doc)).toContain('table/lone-total');
+  });
+
+  it('settles a short row (a lost cell) with the identities and flags the inferred cell', async () => {
+    const sec3 = defaultSec3();
+    sec3.set('granted', '3\t0\t0\t0\t0\t3'); // one 0 lost
+    const doc = await analyseText(reportText({ sec3 }));
+    expect(rowValues(doc, 'sec3', 'granted')).toEqual([3, 0, 0, 0, 0, 0, 3]);
+    // Which 0 was lost cannot be told, but every placement gives the same figures: the row is flagged.
+    expect(doc.findings.filter((f) => f.rule === 'table/short-row')).toEqual([
+      expect.objectContaining({ table: 'sec3', row: 'granted', severity: 'warning', line: expect.any(Number), actual: '3 0 0 0 0 3' }),
+    ]);
+    expect(cell(doc, 'sec3', 'granted', 'natural')?.method).toBe('identity-placed');
+    expect(doc.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  it('infers a lost cell that no placement reads, and flags that cell', async () => {
+    const sec3 = defaultSec3();
+    sec3.set('new_received', '4\t0\t0\t0\t0\t0'); // 总计 lost at the end of the line
+    const doc = await analyseText(reportText({ sec3 }));
+    expect(rowValues(doc, 'sec3', 'new_received')).toEqual([4, 0, 0, 0, 0, 0, 4]);
+    const inferred = doc.findings.filter((f) => f.rule === 'table/inferred-cell');
+    expect(inferred).toEqual([expect.objectContaining({ table: 'sec3', row: 'new_received', col: 'total', expected: '4', severity: 'warning' })]);
+    expect(cell(doc, 'sec3', 'new_received', 'total')).toMatchObject({ method: 'identity-inferred', raw: null });
+  });
+
+  it('reports a short row that the identities cannot settle, and leaves its cells empty', async () => {
+    const sec3 = defaultSec3();
+    // 3 figures for 7 columns, and the column totals do not pin them down.
+    sec3.set('granted', '2\t1\t3');
+    sec3.set('partial', '1\t0\t0\t0\t0\t0\t1');
+    const doc = await analyseText(reportText({ sec3 }));
+    const errors = doc.findings.filter((f) => f.severity === 'error');
+    expect(errors.map((f) => f.rule)).toContain('table/ambiguous-row');
+    expect(rowValues(doc, 'sec3', 'granted').filter((v) => v !== null)).toEqual([]);
+  });
+
+  it('cuts glued digits of sec4 (15 cells) the only way the identities allow', async () => {
+    const doc = await analyseText(reportText({ sec4: '10203120001200000' }));
+    expect(rowValues(doc, 'sec4', 'review')).toEqual([1, 0, 2, 0, 3]);
+    expect(rowValues(doc, 'sec4', 'direct')).toEqual([12, 0, 0, 0, 12]);
+    expect(rowValues(doc, 'sec4', 'after_review')).toEqual([0, 0, 0, 0, 0]);
+    expect(cell(doc, 'sec4', 'direct', 'upheld')?.method).toBe('glued-split');
+    expect(doc.findings.find((f) => f.rule === 'table/glued-digits')).toMatchObject({ actual: '10203120001200000', severity: 'warning' });
+  });
+
+  it('cuts a glued sec3 row (640020470 = 64,0,0,2,0,4,70)', async () => {
+    const sec3 = defaultSec3();
+    sec3.set('new_received', '640020470');
+    sec3.set('granted', '64\t0\t0\t2\t0\t4\t70');
+    sec3.set('partial', '0\t0\t0\t0\t0\t0\t0');
+    sec3.set('total', '64\t0\t0\t2\t0\t4\t70');
+    const doc = await analyseText(reportText({ sec3 }));
+    expect(rowValues(doc, 'sec3', 'new_received')).toEqual([64, 0, 0, 2, 0, 4, 70]);
+    expect(doc.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  it('joins a figure split over two cells (10 read as "1","0")', async () => {
+    const sec3 = defaultSec3();
+    sec3.set('new_received', '1\t0\t0\t0\t0\t0\t0\t10');
+    sec3.set('granted', '9\t0\t0\t0\t0\t0\t9');
+    sec3.set('total', '10\t0\t0\t0\t0\t0\t10');
+    const doc = await analyseText(reportText({ sec3 }));
+    expect(rowValues(doc, 'sec3', 'new_received')).toEqual([10, 0, 0, 0, 0, 0, 10]);
+    expect(cell(doc, 'sec3', 'new_received', 'natural')?.method).toBe('joined');
+    expect(rulesOf(doc)).toContain('table/split-number');
+  });
+
+  it('matches a label split over two lines and a parent label split by a page break with a footer', async () => {
+    const text = reportText()
+      .replace('\t（二）部分公开（区分处理的，只计这一情形，不计其他情形）\t', '\t（二）部分公开（区分处理的，只计这一情形，\n不计其他情形）\t')
+      .replace('\t（三）不予公开\t1.属于国家秘密', '\t（三）不予\t1.属于国家秘密')
+      .replace('\t\t2.其他法律行政法规禁止公开', '\n- 7 -\n\n公开\t2.其他法律行政止公开');
+    const doc = await analyseText(text);
+    expect(rowValues(doc, 'sec3', 'partial')).toEqual([1, 0, 0, 0, 0, 0, 1]);
+    expect(rowValues(doc, 'sec3', 'denied_law_forbidden')).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(rulesOf(doc).filter((r) => r.startsWith('table/'))).toEqual([]);
+  });
+
+  it('reads markdown pipe tables and full-width digits', async () => {
+    const sec2 = [
+      '第二十条第（一）项',
+      '| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |',
+      '| --- | --- | --- | --- |',
+      '| 规章 | ０ | ０ | ０ |',
+      '| 行政规范性文件 | １２ | ３ | ４５ |',
+    ].join('\n');
+    const doc = await analyseText(reportText({ sec2 }));
+    expect(rowValues(doc, 'sec2_art20_1', 'normative')).toEqual([12, 3, 45]);
+  });
+
+  it('keeps the note of an annotated cell and the signed change of the 2019 layout', async () => {
+    const sec2 = [
+      '第二十条第（一）项',
+      '信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量',
+      '规章\t0\t0\t0',
+      '规范性文件\t22（其中修订16件）\t22\t140',
+      '第二十条第（五）项',
+      '信息内容\t上一年项目数量\t本年增/减\t处理决定数量',
+      '行政许可\t61\t-3\t1200',
+      '其他对外管理服务事项\t5\t+2\t10',
+    ].join('\n');
+    const doc = await analyseText(reportText({ sec2, title: '测试县人民政府2020年政府信息公开工作年度报告' }));
+    expect(cell(doc, 'sec2_art20_1', 'normative', 'new_made')).toMatchObject({ value: 22, note: '其中修订16件' });
+    expect(rowValues(doc, 'sec2_art20_5', 'license')).toEqual([61, -3, 1200]);
+    expect(rowValues(doc, 'sec2_art20_5', 'other_services')).toEqual([5, 2, 10]);
+    expect(doc.tables.find((t) => t.table === 'sec2_art20_5')?.layout).toBe('2019');
+    expect(rulesOf(doc)).not.toContain('cell/negative');
+  });
+
+  it('does not guess the split of a label glued to a signed change (行政处罚2648-18538)', async () => {
+    const sec2 = ['第二十条第（六）项', '信息内容\t上一年项目数量\t本年增/减\t处理决定数量', '行政处罚2648-18538', '行政强制\t3\t0\t1'].join('\n');
+    const doc = await analyseText(reportText({ sec2 }));
+    expect(rowValues(doc, 'sec2_art20_6', 'coercion')).toEqual([3, 0, 1]);
+    expect(rowValues(doc, 'sec2_art20_6', 'penalty')).toEqual([null, null, null]);
+    expect(doc.findings.find((f) => f.row === 'penalty')).toMatchObject({ severity: 'error', actual: '2648 -18538' });
+  });
+
+  it('decides the sec3 layout from its rows: 2021 rows with a single （六） row are the 2019 variant', async () => {
+    const lines = reportText()
+      .split('\n')
+      .filter((l) => !l.includes('申请人逾期未按收费通知') && !l.includes('\t\t3.其他'))
+      .map((l) => (l.includes('申请人无正当理由逾期不补正') ? '\t（六）其他处理\t0\t0\t0\t0\t0\t0\t0' : l))
+      .join('\n');
+    const doc = await analyseText(lines);
+    const sec3 = doc.tables.find((t) => t.table === 'sec3')!;
+    expect(sec3.layout).toBe('2019');
+    expect(sec3.cells).toHaveLength(23 * 7);
+    expect(rowValues(doc, 'sec3', 'other')).toEqual([0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('reports a missing row of a found table as an error, cells empty', async () => {
+    const doc = await analyseText(reportText().replace(/\n\t\t2\.重复申请[^\n]*/, ''));
+    expect(doc.findings.find((f) => f.rule === 'table/missing-row')).toMatchObject({ table: 'sec3', row: 'rejected_repeat', severity: 'error' });
+    expect(cell(doc, 'sec3', 'rejected_repeat', 'total')).toMatchObject({ value: null, method: 'unresolved' });
+  });
+});
+
+describe('validate: identities as printed', () => {
+  it('reports a broken row sum with actual, expected and the source line — and keeps the printed figures', async () => {
+    const sec4 = '10\t1\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0';
+    const text = reportText({ sec4 });
+    const doc = await analyseText(text);
+    expect(rowValues(doc, 'sec4', 'review')).toEqual([10, 1, 0, 0, 0]);
+    const f = doc.findings.find((x) => x.rule === 'sec4/row-sum');
+    const line = text.split('\n').indexOf(sec4) + 1;
+    expect(f).toMatchObject({ severity: 'error', table: 'sec4', row: 'review', col: 'total', actual: '0', expected: '11', line });
+    expect(doc.status).toBe('findings');
+  });
+
+  it('reports a broken column balance (rule 1) and outcome sum (rule 2)', async () => {
+    const sec3 = defaultSec3();
+    sec3.set('carried_forward', '1\t0\t0\t0\t0\t0\t1');
+    sec3.set('granted', '2\t0\t0\t0\t0\t0\t2');
+    const doc = await analyseText(reportText({ sec3 }));
+    const rules = rulesOf(doc);
+    expect(rules).toContain('sec3/balance');
+    expect(rules).toContain('sec3/outcome-sum');
+    const balance = doc.findings.find((f) => f.rule === 'sec3/balance' && f.col === 'natural');
+    expect(balance).toMatchObject({ actual: '5', expected: '4' });
+  });
+
+  it('flags a fractional count and a negative count (rule 5)', async () => {
+    const sec2 = ['第二十条第（六）项', '信息内容\t本年处理决定数量', '行政处罚\t3.5', '行政强制\t-2'].join('\n');
+    const doc = await analyseText(reportText({ sec2 }));
+    expect(doc.findings.find((f) => f.rule === 'cell/not-integer')).toMatchObject({ row: 'penalty', col: 'decisions' });
+    expect(doc.findings.find((f) => f.rule === 'cell/negative')).toMatchObject({ row: 'coercion', col: 'decisions' });
+  });
+});
+
+describe('load and segment', () => {
+  it('decodes GB18030 text and gives the same figures as UTF-8', async () => {
+    const text = reportText();
+    const utf8 = await analyseText(text);
+    const gbk = await analyseBytes(iconv.encode(text, 'gb18030'));
+    expect(gbk.tables).toEqual(utf8.tables);
+    expect(gbk.extractMeta.encoding).toBe('gb18030');
+  });
+
+  it('decodes UTF-16 with a BOM and UTF-8 with a BOM', async () => {
+    const text = reportText();
+    const le = await analyseBytes(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const bom = await analyseBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]));
+    expect(rowValues(le, 'sec3', 'new_received')).toEqual([4, 0, 0, 0, 0, 0, 4]);
+    expect(rowValues(bom, 'sec3', 'new_received')).toEqual([4, 0, 0, 0, 0, 0, 4]);
+  });
+
+  it('finds sections by their words, not by nested numbering in the body', async () => {
+    const overview = ['一、完善工作措施，深化政务公开工作', '二、政务公开专区建设工作', '（一）政府信息主动公开情况。', '三、存在问题'].join('\n\n');
+    const doc = await analyseText(reportText({ overview }));
+    expect(doc.sections.map((s) => s.key)).toEqual(['overview', 'proactive', 'requests', 'review_litigation', 'problems', 'other']);
+    expect(doc.sections[0]!.text).toContain('二、政务公开专区建设工作');
+  });
+
+  it('recognises heading variants (markdown, 一．numbering, longer wording)', async () => {
+    const text = reportText()
+      .replace('一、总体情况', '## **一．总体情况**')
+      .replace('四、政府信息公开行政复议、行政诉讼情况', '四、因政府信息公开工作被申请行政复议、提起行政诉讼情况')
+      .replace('五、存在的主要问题及改进情况', '五、政府信息公开工作存在的主要问题及改进情况');
+    const doc = await analyseText(text);
+    expect(doc.sections.map((s) => s.key)).toEqual(['overview', 'proactive', 'requests', 'review_litigation', 'problems', 'other']);
+  });
+
+  it('reports a missing section as a finding and still extracts the rest', async () => {
+    const doc = await analyseText(reportText({ omit: ['problems'] }));
+    expect(doc.findings.find((f) => f.rule === 'segment/missing-section')).toMatchObject({ severity: 'warning' });
+    expect(rowValues(doc, 'sec3', 'total')).toEqual([4, 0, 0, 0, 0, 0, 4]);
+  });
+
+  it('recognises a pre-2019 report as unsupported rather than extracting garbage', async () => {
+    const text = [
+      '某县人民政府2015年政府信息公开工作年度报告',
+      '一、概述',
+      '本年度，我县……',
+      '二、主动公开政府信息情况',
+      '全年主动公开政府信息1200条。',
+      '三、依申请公开政府信息情况',
+      '全年共受理申请12件。',
+      '四、政府信息公开的收费及减免情况',
+      '未收取任何费用。',
+      '五、因政府信息公开申请行政复议、提起行政诉讼的情况',
+      '无。',
+    ].join('\n');
+    const doc = await analyseText(text);
+    expect(doc.status).toBe('failed');
+    expect(doc.error).toMatch(/pre-2019/);
+    expect(doc.tables).toEqual([]);
+  });
+
+  it('says a document without report content is not a report', async () => {
+    const doc = await analyseText('会议通知\n\n请各单位于下周一上午九点参加会议。');
+    expect(doc.status).toBe('failed');
+    expect(doc.error).toMatch(/does not look like/);
+  });
+});
+
+void SEC3_LABELS_2021;
+void SEC4_HEADER;
+
+describe('tables: one cell per line (tables copied from web pages)', () => {
+  it('collects figures printed on the lines after their label', async () => {
+    const sec2 = DEFAULT_SEC2.replace(/\t/g, '\n').replace('行政规范性文件\n5\n1\n20', '行政规范性文件\n7\n1\n30');
+    const sec3 = defaultSec3();
+    const lines = reportText({ sec2, sec3 }).replace('一、本年新收政府信息公开申请数量\t\t4\t0\t0\t0\t0\t0\t4', '一、本年新收政府信息公开申请数量\n4\n0\n0\n0\n0\n0\n4');
+    const doc = await analyseText(lines);
+    expect(rowValues(doc, 'sec2_art20_1', 'normative')).toEqual([7, 1, 30]);
+    expect(rowValues(doc, 'sec3', 'new_received')).toEqual([4, 0, 0, 0, 0, 0, 4]);
+    expect(rowValues(doc, 'sec2_art20_8', 'fees')).toEqual([24252.311082]);
+    expect(doc.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+});
+
+describe('cross-check: figures quoted in the text', () => {
+  it('warns when the overview quotes a request count the table does not print', async () => {
+    const doc = await analyseText(reportText({ overview: '2021年，共收到政府信息公开申请9件，均按时答复。' }));
+    expect(doc.findings.find((f) => f.rule === 'report/quoted-requests')).toMatchObject({ severity: 'warning', actual: '9', expected: '4' });
+  });
+  it('stays quiet when the quoted count agrees', async () => {
+    const doc = await analyseText(reportText({ overview: '2021年，共收到政府信息公开申请4件。' }));
+    expect(doc.findings.map((f) => f.rule)).not.toContain('report/quoted-requests');
+  });
+});
+
+describe('segment: headings joined to their paragraph', () => {
+  it('recognises "一、总体情况2021年，……" as the overview heading', async () => {
+    const text = reportText().replace('一、总体情况\n\n2021年，本县认真贯彻落实《条例》。', '一、总体情况2021年，本县认真贯彻落实《中华人民共和国政府信息公开条例》，全面推进政务公开工作，取得了明显成效。');
+    const doc = await analyseText(text);
+    expect(doc.sections.map((s) => s.key)).toEqual(['overview', 'proactive', 'requests', 'review_litigation', 'problems', 'other']);
+  });
+});
