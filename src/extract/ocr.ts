@@ -14,6 +14,7 @@
  *    figures than reading them inside a page of Chinese.
  */
 import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { createScheduler, createWorker, type Page, type Scheduler, type Word } from 'tesseract.js';
 import PQueue from 'p-queue';
@@ -40,7 +41,7 @@ export type OcrModel = 'best_int' | 'standard';
 export interface OcrOptions {
   /** Rendering resolution; the scans carry 150–200 dpi images, rendering above that upsamples them for tesseract. */
   dpi?: number;
-  /** Number of tesseract workers per pass; default one per core. */
+  /** Number of tesseract workers per pass; default one per core (one inside a document worker thread). */
   workers?: number;
   /** Time limit for one page, in milliseconds. */
   pageTimeoutMs?: number;
@@ -104,7 +105,9 @@ export class OcrEngine {
   ) {}
 
   static async start(options: OcrOptions = {}): Promise<OcrEngine> {
-    const workers = Math.max(1, options.workers ?? availableParallelism());
+    // A worker per core; inside a document worker thread (ogi ingest), documents already run in
+    // parallel, one per core, so each reads its pages with one worker per pass.
+    const workers = Math.max(1, options.workers ?? (isMainThread ? availableParallelism() : 1));
     const dpi = String(options.dpi ?? OCR_DEFAULTS.dpi);
     const passes: Record<Pass, { model: OcrModel; params: Record<string, string> }> = {
       page: {
