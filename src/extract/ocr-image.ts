@@ -63,14 +63,14 @@ export function eraseRulings(canvas: Canvas, rulings: PixelRuling[], margin: num
 }
 
 /** A grey-level PNG of a rectangle of the canvas, with a white border (tesseract reads poorly at the edge). */
-export function cropPng(canvas: Canvas, x0: number, y0: number, x1: number, y1: number, pad: number, threshold?: number): Buffer {
+export function cropPng(canvas: Canvas, x0: number, y0: number, x1: number, y1: number, pad: number, threshold?: number, zoom = 1): Buffer {
   const w = Math.max(1, Math.round(x1 - x0));
   const h = Math.max(1, Math.round(y1 - y0));
-  const out = createCanvas(w + 2 * pad, h + 2 * pad);
+  const out = createCanvas(Math.round(w * zoom) + 2 * pad, Math.round(h * zoom) + 2 * pad);
   const ctx = out.getContext('2d');
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, out.width, out.height);
-  ctx.drawImage(canvas, Math.round(x0), Math.round(y0), w, h, pad, pad, w, h);
+  ctx.drawImage(canvas, Math.round(x0), Math.round(y0), w, h, pad, pad, Math.round(w * zoom), Math.round(h * zoom));
   if (threshold !== undefined) {
     // Black on white: scan noise and grey paper otherwise make tesseract's own binarisation drop thin digits.
     const img = ctx.getImageData(0, 0, out.width, out.height);

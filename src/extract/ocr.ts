@@ -77,7 +77,7 @@ export interface OcrPage extends PageWords {
   skewDegrees: number;
   /** Number of ruled table cells found. */
   cells: number;
-  /** Cells re-read with the digits whitelist. */
+  /** Cells whose page-pass reading was replaced by a reading of the cell alone (figure or label pass). */
   digitCells: number;
 }
 
@@ -274,9 +274,26 @@ export async function readPdfPage(pdf: PDFDocumentProxy, pageNumber: number, ocr
           if (isLabel(label, LABEL)) return meanConfidence(label) > meanConfidence(inside) ? { inside, replacement: label } : null;
           if (isLabel(inside, LABEL)) return null;
         }
-        const figure = mergeFigureWords(at(await ocr.read('figure', png)));
-        const read = figure[0];
-        if (read && ((read.confidence ?? 0) >= MIN_FIGURE_CONFIDENCE || inside.length === 0)) return { inside, replacement: figure };
+        let figure = mergeFigureWords(at(await ocr.read('figure', png)));
+        if ((figure[0]?.confidence ?? 0) < RETRY_FIGURE_BELOW) {
+          // Read again smaller: on a scan rendered above its own resolution, a lone blurred digit ("4")
+          // is often read only at about 180 dpi. The surer of the two readings is kept.
+          const zoom = FIGURE_RETRY_DPI / dpi;
+          const small = cropPng(upright, cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset, pad, undefined, zoom);
+          const again = mergeFigureWords(tesseractWords(await ocr.read('figure', small), 0, 0, 1)).map((w) => ({
+            ...w,
+            box: {
+              x0: (cell.x0 + inset + (w.box.x0 - pad) / zoom) / s,
+              y0: (cell.y0 + inset + (w.box.y0 - pad) / zoom) / s,
+              x1: (cell.x0 + inset + (w.box.x1 - pad) / zoom) / s,
+              y1: (cell.y0 + inset + (w.box.y1 - pad) / zoom) / s,
+            },
+          }));
+          if ((again[0]?.confidence ?? -1) > (figure[0]?.confidence ?? -1)) figure = again;
+        }
+        // Any figure read wins over a page pass that is not a label (a lone 生 or 四 for a "4"): if it is
+        // doubtful, its confidence says so and the OCR checks report it.
+        if (figure.length > 0) return { inside, replacement: figure };
         if (inside.length > 0) return null;
         // Ink that neither pass could read: say so in the cell rather than leave it silently blank.
         const box = { x0: cell.x0 / s, y0: cell.y0 / s, x1: cell.x1 / s, y1: cell.y1 / s };
@@ -293,6 +310,7 @@ export async function readPdfPage(pdf: PDFDocumentProxy, pageNumber: number, ocr
       words.push(...r.replacement);
     }
   }
+  words = joinLinesInCells(words, cells, s);
 
   return {
     page: pageNumber,
@@ -306,21 +324,80 @@ export async function readPdfPage(pdf: PDFDocumentProxy, pageNumber: number, ocr
   };
 }
 
+/** A word of a tesseract result, with the tesseract line it belongs to. */
+interface OcrWord extends PositionedWord {
+  line?: number;
+}
+
+/** Numbers tesseract lines uniquely across results. */
+let lineCounter = 0;
+
 /** Words of a tesseract result, moved by (dx, dy) pixels and scaled to page points. */
-export function tesseractWords(page: Page, dx: number, dy: number, scale: number): PositionedWord[] {
-  const out: PositionedWord[] = [];
+export function tesseractWords(page: Page, dx: number, dy: number, scale: number): OcrWord[] {
+  const out: OcrWord[] = [];
   for (const block of page.blocks ?? []) {
     for (const para of block.paragraphs) {
       for (const line of para.lines) {
+        const id = ++lineCounter;
         for (const word of line.words) {
           const text = word.text.normalize('NFKC').trim();
           if (text === '') continue;
-          out.push(positioned(word, text, dx, dy, scale));
+          out.push({ ...positioned(word, text, dx, dy, scale), line: id });
         }
       }
     }
   }
   return out;
+}
+
+/**
+ * Inside each ruled cell, the words of one tesseract line become one word: tesseract gives Chinese words
+ * of one or two characters whose boxes differ in height, and a label wrapped over two or three lines
+ * would otherwise come back with its characters shuffled between the lines. Outside cells, and for
+ * figures, words stay as read.
+ */
+function joinLinesInCells(words: OcrWord[], cells: PixelCell[], scale: number): PositionedWord[] {
+  const out: PositionedWord[] = [];
+  const taken = new Set<OcrWord>();
+  for (const cell of cells) {
+    const inside = words.filter((w) => !taken.has(w) && centreInside(w, cell, scale));
+    inside.forEach((w) => taken.add(w));
+    if (cjkCount(inside) === 0) {
+      out.push(...inside.map(plainWord));
+      continue;
+    }
+    const byLine = new Map<number, OcrWord[]>();
+    inside.forEach((w, i) => {
+      const key = w.line ?? -1 - i;
+      byLine.set(key, [...(byLine.get(key) ?? []), w]);
+    });
+    for (const group of byLine.values()) out.push(joinWords(group.sort((a, b) => a.box.x0 - b.box.x0)));
+  }
+  out.push(...words.filter((w) => !taken.has(w)).map(plainWord));
+  return out;
+}
+
+function plainWord(w: OcrWord): PositionedWord {
+  const p: PositionedWord = { text: w.text, box: w.box };
+  if (w.confidence !== undefined) p.confidence = w.confidence;
+  return p;
+}
+
+/** Words of one line as one: no space between Chinese characters; confidence averaged per character. */
+function joinWords(words: OcrWord[]): PositionedWord {
+  if (words.length === 1) return plainWord(words[0]!);
+  let text = '';
+  for (const w of words) text += text !== '' && /[A-Za-z0-9]$/.test(text) && /^[A-Za-z0-9]/.test(w.text) ? ` ${w.text}` : w.text;
+  return {
+    text,
+    box: {
+      x0: Math.min(...words.map((w) => w.box.x0)),
+      y0: Math.min(...words.map((w) => w.box.y0)),
+      x1: Math.max(...words.map((w) => w.box.x1)),
+      y1: Math.max(...words.map((w) => w.box.y1)),
+    },
+    confidence: Math.round(meanConfidence(words) * 10) / 10,
+  };
 }
 
 function positioned(word: Word, text: string, dx: number, dy: number, scale: number): PositionedWord {
@@ -387,8 +464,9 @@ export function isLabel(words: PositionedWord[], minConfidence: number): boolean
   return cjkCount(words) >= 2 && meanConfidence(words) >= minConfidence;
 }
 
-/** Below this, a figure-pass reading does not replace what the page pass read (a header cell read as digits). */
-const MIN_FIGURE_CONFIDENCE = 20;
+/** A figure read with less confidence than this is read again at FIGURE_RETRY_DPI. */
+const RETRY_FIGURE_BELOW = 80;
+const FIGURE_RETRY_DPI = 180;
 
 /** Text of a cell with ink that no pass could read: not a figure, so it is reported (ocr/unreadable). */
 export const UNREAD = '?';
