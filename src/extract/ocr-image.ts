@@ -102,3 +102,28 @@ export function inkIn(mask: Uint8Array, width: number, x0: number, y0: number, x
   }
   return count;
 }
+
+/** The bounding box of the ink (specks ignored) in a rectangle of a mask, or null when there is none. */
+export function inkBounds(mask: Uint8Array, width: number, x0: number, y0: number, x1: number, y1: number): { x0: number; y0: number; x1: number; y1: number } | null {
+  const height = mask.length / width;
+  const xa = Math.max(1, Math.round(x0));
+  const xb = Math.min(width - 2, Math.round(x1));
+  const ya = Math.max(1, Math.round(y0));
+  const yb = Math.min(height - 2, Math.round(y1));
+  let bx0 = Infinity;
+  let by0 = Infinity;
+  let bx1 = -Infinity;
+  let by1 = -Infinity;
+  for (let y = ya; y <= yb; y++) {
+    for (let x = xa; x <= xb; x++) {
+      const i = y * width + x;
+      if (mask[i] !== 1) continue;
+      if (mask[i - 1] !== 1 && mask[i + 1] !== 1 && mask[i - width] !== 1 && mask[i + width] !== 1) continue;
+      if (x < bx0) bx0 = x;
+      if (x > bx1) bx1 = x;
+      if (y < by0) by0 = y;
+      if (y > by1) by1 = y;
+    }
+  }
+  return bx1 < 0 ? null : { x0: bx0, y0: by0, x1: bx1, y1: by1 };
+}

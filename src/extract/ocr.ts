@@ -25,7 +25,7 @@ import type { Box, SourceDocument } from '../types.js';
 import type { ExtractOptions } from './index.js';
 import { extractPdf } from './pdf.js';
 import type { PageWords, PositionedWord, RulingLine } from './geometry-types.js';
-import { cropPng, deskew, eraseRulings, greyOf, inkIn, renderPage } from './ocr-image.js';
+import { cropPng, deskew, eraseRulings, greyOf, inkBounds, inkIn, renderPage } from './ocr-image.js';
 import {
   binarize,
   cellsFromRulings,
@@ -290,6 +290,14 @@ export async function readPdfPage(pdf: PDFDocumentProxy, pageNumber: number, ocr
             },
           }));
           if ((again[0]?.confidence ?? -1) > (figure[0]?.confidence ?? -1)) figure = again;
+        }
+        // A figure read that covers only part of the cell's ink ("5." of a label whose Chinese the page
+        // pass lost), a very doubtful one, or none at all: the cell may be a label; read it as one.
+        const bounds = inkBounds(inkMask, grey.width, cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset);
+        const figureWidth = figure[0] ? (figure[0].box.x1 - figure[0].box.x0) * s : 0;
+        if (bounds && (figureWidth < 0.5 * (bounds.x1 - bounds.x0) || (figure[0]?.confidence ?? 0) < LABEL)) {
+          const label = at(await ocr.read('label', png));
+          if (isLabel(label, LABEL)) return { inside, replacement: label };
         }
         // Any figure read wins over a page pass that is not a label (a lone 生 or 四 for a "4"): if it is
         // doubtful, its confidence says so and the OCR checks report it.
