@@ -25,6 +25,8 @@ const FORM_NOTES: Record<string, string> = {
   html: 'web page: the official table with rowspan/colspan, wrapped in site chrome',
   docx: 'Word file: the official table with merged cells (vMerge/gridSpan)',
   pdf: 'PDF',
+  doc: 'legacy Word 97–2003 .doc (LibreOffice conversion of the .docx): text by word-extractor, grid rebuilt from the rows\' cell edges and merge flags',
+  wps: 'WPS Office .wps (Word-compatible binary)',
 };
 
 const entries = readdirSync(samples)

@@ -174,16 +174,16 @@ describe('docx: zip-bomb guards', () => {
   });
 });
 
-describe('legacy Word formats', () => {
+describe('damaged legacy Word containers', () => {
   const ole = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(1024)]);
 
-  it('a .doc fails with the format named and the way out', async () => {
+  it('a damaged .doc (empty OLE container) fails with the format named and the way out', async () => {
     const doc = await processFile(write('old.doc', ole));
     expect(doc).toMatchObject({ status: 'failed', failedStage: 'extract', format: 'doc' });
     expect(doc.error).toMatch(/legacy Word 97–2003 \.doc.*save it as \.docx/);
   });
 
-  it('a .wps fails with the format named and the way out', async () => {
+  it('a damaged .wps (empty OLE container) fails with the format named and the way out', async () => {
     const doc = await processFile(write('report.wps', ole));
     expect(doc).toMatchObject({ status: 'failed', format: 'wps' });
     expect(doc.error).toMatch(/WPS Office \.wps.*save it as \.docx/);

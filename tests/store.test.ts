@@ -12,7 +12,7 @@ import type { Db } from '../src/store/db.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../src/store/migrations/index.js';
 import { startRun } from '../src/store/runs.js';
 import { DocumentWriter } from '../src/store/write-document.js';
-import { makeDocument, manyCells } from './helpers/documents.js';
+import { cell, makeDocument, manyCells } from './helpers/documents.js';
 
 let dir: string;
 let db: Db;
@@ -43,7 +43,7 @@ describe('openDatabase', () => {
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
     expect(() => openDatabase(join(dir, 'sub', 'ogi.sqlite'))).toThrow(DatabaseError);
-    expect(() => openDatabase(join(dir, 'sub', 'ogi.sqlite'))).toThrow(/newer version of ogi .*schema 2.*Upgrade ogi/);
+    expect(() => openDatabase(join(dir, 'sub', 'ogi.sqlite'))).toThrow(new RegExp(`newer version of ogi .*schema ${SCHEMA_VERSION + 1}.*Upgrade ogi`));
   });
 
   it('refuses a file that is not a database', () => {
@@ -220,5 +220,45 @@ describe('export', () => {
   it('formats numbers as printed and escapes every formula prefix', () => {
     expect([3, 3.2, 168.102, 24252.311082, -0, 75394432.52].map(formatNumber)).toEqual(['3', '3.2', '168.102', '24252.311082', '0', '75394432.52']);
     expect(['=1+2', '+1', '-3', '@SUM', 'ok', '12'].map(formulaSafe)).toEqual(["'=1+2", "'+1", "'-3", "'@SUM", 'ok', '12']);
+  });
+});
+
+describe('cross_year_checks view (soft rules across two reports of one body)', () => {
+  const report = (seed: string, year: number, carriedOver: number, carriedForward: number, inForce: number) =>
+    makeDocument(seed, {
+      path: `/reports/${seed}.txt`,
+      meta: { agency: '某某县人民政府', year, layout: '2021', publishedDate: null, title: null },
+      tables: [
+        {
+          table: 'sec3',
+          layout: '2021',
+          prov: {},
+          cells: [cell('sec3', 'carried_over', 'total', carriedOver), cell('sec3', 'carried_forward', 'total', carriedForward)],
+        },
+        {
+          table: 'sec2_art20_1',
+          layout: '2021',
+          prov: {},
+          cells: [cell('sec2_art20_1', 'normative', 'issued', 5), cell('sec2_art20_1', 'normative', 'repealed', 1), cell('sec2_art20_1', 'normative', 'in_force', inForce)],
+        },
+      ],
+    });
+
+  it('reports a carry-over and an in-force count that do not follow from last year', () => {
+    const w = new DocumentWriter(db);
+    w.store(report('y2021', 2021, 0, 3, 40), seen('/reports/y2021.txt'), { runId: null });
+    w.store(report('y2022', 2022, 2, 0, 40), seen('/reports/y2022.txt'), { runId: null });
+    const rows = db.prepare('SELECT rule, year, previous_value, value FROM cross_year_checks ORDER BY rule').all();
+    expect(rows).toEqual([
+      { rule: 'carry-over', year: 2022, previous_value: 3, value: 2 },
+      { rule: 'in-force', year: 2022, previous_value: 44, value: 40 },
+    ]);
+  });
+
+  it('is empty when the years agree', () => {
+    const w = new DocumentWriter(db);
+    w.store(report('y2021', 2021, 0, 3, 40), seen('/reports/y2021.txt'), { runId: null });
+    w.store(report('y2022', 2022, 3, 0, 44), seen('/reports/y2022.txt'), { runId: null });
+    expect(db.prepare('SELECT * FROM cross_year_checks').all()).toEqual([]);
   });
 });

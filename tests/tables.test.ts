@@ -312,3 +312,17 @@ describe('segment: headings joined to their paragraph', () => {
     expect(doc.sections.map((s) => s.key)).toEqual(['overview', 'proactive', 'requests', 'review_litigation', 'problems', 'other']);
   });
 });
+
+describe('tables: pathological rows', () => {
+  it('reports a table run onto one line of hundreds of fields instead of enumerating its splits', async () => {
+    const sec3 = defaultSec3();
+    const line = SEC3_LABELS_2021.map(([key, label]) => `${label}\t${sec3.get(key)}`).join('\t');
+    const lines = reportText().split('\n');
+    const start = lines.findIndex((l) => l.startsWith('一、本年新收'));
+    const end = lines.findIndex((l) => l.startsWith('四、结转下年度'));
+    lines.splice(start, end - start + 1, line);
+    const doc = await analyseText(lines.join('\n'));
+    expect(doc.status).toBe('findings');
+    expect(doc.findings.some((f) => f.table === 'sec3' && f.severity === 'error')).toBe(true);
+  });
+});

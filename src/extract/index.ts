@@ -7,7 +7,7 @@ import type { LoadedFile } from '../stages/load.js';
 import type { InputFormat, SourceDocument } from '../types.js';
 import { extractDocx } from './docx.js';
 import { extractHtml } from './html.js';
-import { extractLegacyWord } from './legacy-word.js';
+import { extractLegacyWord } from './doc.js';
 import { extractPdfWithOcr } from './ocr.js';
 import { extractPdf } from './pdf.js';
 import { extractText } from './text.js';

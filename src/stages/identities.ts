@@ -28,10 +28,24 @@ export interface TableSpace {
 
 export const cellIndex = (space: TableSpace, row: string, col: string): number => space.rows.indexOf(row) * space.cols.length + space.cols.indexOf(col);
 
+const spaces = new WeakMap<ReportKind, Map<string, TableSpace>>();
+
+/** The equations of a table with these rows and columns (memoised: a layout's space never changes). */
 export function tableSpace(table: string, rows: readonly string[], cols: readonly string[], kind: ReportKind): TableSpace {
-  const equations: Equation[] = [];
-  for (const def of kind.identities) if (def.table === table) equations.push(...instantiate(def, rows, cols));
-  return { rows, cols, equations };
+  let byKey = spaces.get(kind);
+  if (!byKey) {
+    byKey = new Map();
+    spaces.set(kind, byKey);
+  }
+  const key = `${table}|${rows.join(',')}|${cols.join(',')}`;
+  let space = byKey.get(key);
+  if (!space) {
+    const equations: Equation[] = [];
+    for (const def of kind.identities) if (def.table === table) equations.push(...instantiate(def, rows, cols));
+    space = { rows: [...rows], cols: [...cols], equations };
+    byKey.set(key, space);
+  }
+  return space;
 }
 
 function instantiate(def: IdentityDef, rows: readonly string[], cols: readonly string[]): Equation[] {

@@ -3,7 +3,7 @@
  * The type comes from the content, not from the extension: an HTML error page saved as .pdf is HTML.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
@@ -29,10 +29,12 @@ export interface LoadOptions {
   maxBytes?: number;
 }
 
+/**
+ * Reads one file. Synchronous reads on purpose: each document runs in its own worker thread, and a
+ * report is small — the thread-pool hop of async fs costs more than the read itself.
+ */
 export async function loadFile(path: string, options: LoadOptions = {}): Promise<LoadedFile> {
-  const info = await stat(path).catch((e: NodeJS.ErrnoException) => {
-    throw new DocumentError('load', unreadableReason(e));
-  });
+  const info = readOrFail(() => statSync(path));
   if (!info.isFile()) throw new DocumentError('load', 'not a regular file (a pipe, device or socket named like a report): move it out of the folder');
   if (options.maxBytes !== undefined && info.size > options.maxBytes) {
     throw new DocumentError(
@@ -40,12 +42,18 @@ export async function loadFile(path: string, options: LoadOptions = {}): Promise
       `file is ${formatBytes(info.size)}, over the limit of ${formatBytes(options.maxBytes)}; raise --max-file-size to process it`,
     );
   }
-  const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
-    throw new DocumentError('load', unreadableReason(e));
-  });
+  const bytes = readOrFail(() => readFileSync(path));
   if (bytes.length === 0) throw new DocumentError('load', 'the file is empty');
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   return { path, bytes, sha256, format: sniffFormat(bytes, path), sizeBytes: bytes.length };
+}
+
+function readOrFail<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    throw new DocumentError('load', unreadableReason(e as NodeJS.ErrnoException));
+  }
 }
 
 /** Why a file cannot be read, and what to do about it. */
@@ -78,11 +86,20 @@ export function sniffFormat(bytes: Buffer, path = ''): InputFormat {
   const head = bytes.subarray(0, 1024);
   if (indexOfAscii(head, '%PDF-') !== -1) return 'pdf';
   if (head[0] === 0x50 && head[1] === 0x4b && (head[2] === 0x03 || head[2] === 0x05 || head[2] === 0x07)) return 'docx';
-  if (head.subarray(0, 8).equals(OLE_MAGIC)) return extname(path).toLowerCase() === '.wps' ? 'wps' : 'doc';
+  const ext = extname(path).toLowerCase();
+  if (head.subarray(0, 8).equals(OLE_MAGIC)) return ext === '.wps' ? 'wps' : 'doc';
+  // Binary bytes or RTF under a .doc/.wps name go to the Word reader, which says what they are;
+  // read as text they would only fail later as "not a report".
+  if ((ext === '.doc' || ext === '.wps') && (indexOfAscii(head, '{\\rtf') === 0 || isBinary(bytes))) return ext === '.wps' ? 'wps' : 'doc';
   // Tags are ASCII in UTF-8 and GBK alike; NULs are dropped so that UTF-16 pages are seen too.
   const probe = bytes.subarray(0, 4096).toString('latin1').replace(/\0/g, '').slice(0, 2048).toLowerCase();
   if (/<!doctype html|<html[\s>]|<body[\s>]|<head[\s>]|<table[\s>]|<meta[\s>]|<div[\s>]|<p[\s>]/.test(probe)) return 'html';
   return 'text';
+}
+
+/** NUL bytes that are not the zero halves of UTF-16 text. */
+function isBinary(bytes: Buffer): boolean {
+  return bytes.subarray(0, 4096).includes(0) && guessBomlessUtf16(bytes) === null && !(bytes[0] === 0xff && bytes[1] === 0xfe) && !(bytes[0] === 0xfe && bytes[1] === 0xff);
 }
 
 function indexOfAscii(buf: Buffer, s: string): number {
@@ -110,13 +127,31 @@ export function decodeText(bytes: Buffer, declared?: string): DecodedText {
   if (isValidUtf8(bytes)) return { text: bytes.toString('utf8'), encoding: 'utf-8' };
   const utf16 = guessBomlessUtf16(bytes);
   if (utf16) return { text: iconv.decode(bytes, utf16), encoding: utf16 };
+  // Not UTF-8: nearly always GBK/GB18030 for these reports. Accept it when it decodes cleanly into
+  // mostly CJK text; only otherwise ask chardet (slow: it runs every recogniser over the bytes).
+  const gb = iconv.decode(bytes, 'gb18030');
+  if (looksLikeChinese(gb)) return { text: gb, encoding: 'gb18030' };
   const guess = chardet.detect(bytes);
   const enc = widenEncoding(guess ?? 'gb18030');
   if (enc !== 'gb18030' && iconv.encodingExists(enc) && !/^(iso-8859|windows-125|utf)/i.test(enc)) {
     return { text: iconv.decode(bytes, enc), encoding: enc };
   }
   // Single-byte guesses on Chinese bytes are nearly always wrong: GB18030 decodes every byte sequence.
-  return { text: iconv.decode(bytes, 'gb18030'), encoding: 'gb18030' };
+  return { text: gb, encoding: 'gb18030' };
+}
+
+/** No replacement characters, and the non-ASCII characters are mostly CJK ideographs and punctuation. */
+function looksLikeChinese(text: string): boolean {
+  let nonAscii = 0;
+  let cjk = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c === 0xfffd) return false;
+    nonAscii++;
+    if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xffef) || c === 0x201c || c === 0x201d) cjk++;
+  }
+  return nonAscii > 0 && cjk / nonAscii > 0.9;
 }
 
 function widenEncoding(name: string): string {

@@ -24,11 +24,19 @@ export interface Candidate {
 
 const MAX_CANDIDATES = 6000;
 
+/** An identity among the slots of one row: Σ coefs[i]·slot[slots[i]] = 0. */
+export interface SlotCheck {
+  slots: number[];
+  coefs: number[];
+}
+
 export interface PlacementContext {
   /** Index of the 总计 column, where a lone figure goes. */
   totalIndex: number | null;
   /** The table has identities that can choose between candidates. */
   checkable: boolean;
+  /** Identities that lie within the row itself (row sums): they prune glued-digit cuts as they are made. */
+  rowChecks?: SlotCheck[];
 }
 
 export function rowCandidates(row: RowView, ncols: number, ctx: PlacementContext): Candidate[] {
@@ -93,7 +101,7 @@ export function sequenceCandidates(values: readonly ValueToken[], ncols: number,
   const out: Candidate[] = [];
   if (k < ncols) {
     if (k === 1 && ctx.totalIndex !== null) out.push(loneTotal(values[0]!, ncols, ctx.totalIndex));
-    out.push(...gluedSplits(values, ncols));
+    out.push(...gluedSplits(values, ncols, ctx.rowChecks ?? []));
     if (ctx.checkable) out.push(...lostCellPlacements(values, ncols));
   } else {
     out.push(...joinedNumbers(values, ncols));
@@ -126,56 +134,84 @@ function lostCellPlacements(values: readonly ValueToken[], ncols: number): Candi
   return out;
 }
 
-/** Cuts glued digit runs ("640020470") so that the row has exactly ncols figures. */
-function gluedSplits(values: readonly ValueToken[], ncols: number): Candidate[] {
+/** Most ways to cut digit runs that are worth trying: beyond this a run is too long to settle. */
+const MAX_CUT_STEPS = 200_000;
+
+/**
+ * Cuts glued digit runs ("640020470") so that the row has exactly ncols figures, without leading zeros.
+ * Cuts are made left to right and an identity of the row is checked as soon as its slots are filled,
+ * so that a 17-digit sec4 run is settled in a few hundred steps rather than millions.
+ */
+function gluedSplits(values: readonly ValueToken[], ncols: number, checks: SlotCheck[]): Candidate[] {
   const out: Candidate[] = [];
-  const pieces: Slot[][] = [];
-  const walk = (i: number, remaining: number): void => {
-    if (out.length >= MAX_CANDIDATES) return;
+  if (values.some((v) => v.value === null)) return out;
+  const byLastSlot = new Map<number, SlotCheck[]>();
+  for (const c of checks) {
+    const last = Math.max(...c.slots);
+    byLastSlot.set(last, [...(byLastSlot.get(last) ?? []), c]);
+  }
+  const slots: Slot[] = [];
+  const numbers: number[] = [];
+  let steps = 0;
+  const holds = (slot: number): boolean =>
+    (byLastSlot.get(slot) ?? []).every((c) => c.slots.reduce((sum, s, i) => sum + c.coefs[i]! * numbers[s]!, 0) === 0);
+  const push = (slot: Slot, n: number): boolean => {
+    slots.push(slot);
+    numbers.push(n);
+    return holds(slots.length - 1);
+  };
+  const pop = (): void => {
+    slots.pop();
+    numbers.pop();
+  };
+  /** Figures still to place from token i on (offset into its digits), with `extra` cuts left to make. */
+  const walk = (i: number, offset: number, extra: number): void => {
+    if (out.length >= MAX_CANDIDATES || ++steps > MAX_CUT_STEPS) return;
     if (i === values.length) {
-      if (remaining === 0) out.push({ method: 'glued-split', prior: 2, slots: pieces.flat() });
+      if (extra === 0 && slots.length === ncols) out.push({ method: 'glued-split', prior: 2, slots: [...slots] });
       return;
     }
     const v = values[i]!;
-    const maxExtra = v.digits ? Math.min(remaining, v.digits.length - 1) : 0;
-    for (let extra = 0; extra <= maxExtra; extra++) {
-      const options: Slot[][] =
-        extra === 0
-          ? [[v.value === null ? { kind: 'blank', token: v } : { kind: 'read', token: v, method: 'sequence' }]]
-          : splitDigits(v, extra + 1).map((parts) => parts.map((t) => ({ kind: 'read' as const, token: t, method: 'glued-split' as const })));
-      for (const option of options) {
-        pieces.push(option);
-        walk(i + 1, remaining - extra);
-        pieces.pop();
+    const digits = v.digits;
+    if (!digits) {
+      if (push({ kind: 'read', token: v, method: 'sequence' }, v.value!)) walk(i + 1, 0, extra);
+      pop();
+      return;
+    }
+    const rest = digits.slice(offset);
+    // The rest of this run as one figure.
+    if (offset === 0 || rest.length === 1 || !rest.startsWith('0')) {
+      const whole = offset === 0 ? { kind: 'read' as const, token: v, method: 'sequence' as const } : cutSlot(v, rest);
+      if (push(whole, Number(rest))) walk(i + 1, 0, extra);
+      pop();
+    }
+    // Or cut a figure off its front.
+    if (extra > 0) {
+      // A cut leaves at least one digit behind; a piece starting with 0 is "0" alone.
+      const maxLen = rest.startsWith('0') ? Math.min(1, rest.length - 1) : rest.length - 1;
+      for (let len = 1; len <= maxLen; len++) {
+        const piece = rest.slice(0, len);
+        if (push(cutSlot(v, piece), Number(piece))) walk(i, offset + len, extra - 1);
+        pop();
       }
     }
   };
-  walk(0, ncols - values.length);
+  walk(0, 0, ncols - values.length);
   return out;
 }
 
-/** All ways to cut a digit run into `parts` numbers without leading zeros. */
-function splitDigits(v: ValueToken, parts: number): ValueToken[][] {
-  const digits = v.digits!;
-  const out: ValueToken[][] = [];
-  for (const cuts of combinations(digits.length - 1, parts - 1)) {
-    const nums: string[] = [];
-    let start = 0;
-    for (const c of [...cuts.map((x) => x + 1), digits.length]) {
-      nums.push(digits.slice(start, c));
-      start = c;
-    }
-    if (nums.some((n) => n.length > 1 && n.startsWith('0'))) continue;
-    out.push(nums.map((n) => ({ raw: n, value: Number(n), digits: n, unit: null, note: null, prov: v.prov })));
-    if (out.length >= MAX_CANDIDATES) break;
-  }
-  return out;
+function cutSlot(v: ValueToken, digits: string): Slot {
+  return { kind: 'read', token: { raw: digits, value: Number(digits), digits, unit: null, note: null, prov: v.prov }, method: 'glued-split' };
 }
 
 /** A number split over two fields ("1","0" for 10): join adjacent digit runs until the row fits. */
+/** A row with more surplus figures than this is not a row split by a stray separator: it is not placed. */
+const MAX_JOINS = 3;
+
 function joinedNumbers(values: readonly ValueToken[], ncols: number): Candidate[] {
   const joins = values.length - ncols;
   const out: Candidate[] = [];
+  if (joins > MAX_JOINS) return out;
   for (const at of combinations(values.length - 1, joins)) {
     const set = new Set(at);
     const merged: { token: ValueToken; joined: boolean }[] = [];

@@ -68,11 +68,27 @@ function headingDefs(kind: ReportKind): { key: SectionKey; labels: string[] }[] 
   return defs;
 }
 
+const headingCharSets = new WeakMap<ReportKind, Set<string>>();
+
+function headingChars(kind: ReportKind): Set<string> {
+  let set = headingCharSets.get(kind);
+  if (!set) {
+    set = new Set(headingDefs(kind).flatMap((h) => h.labels.flatMap((l) => [...l])));
+    headingCharSets.set(kind, set);
+  }
+  return set;
+}
+
 const headingKeys = new WeakMap<ReportKind, { key: SectionKey; labels: string[] }[]>();
 const headingCache = new Map<string, { key: SectionKey; score: number } | null>();
 
 /** The best section for a folded heading text (memoised: reports repeat the same headings). */
 function bestHeading(text: string, kind: ReportKind): { key: SectionKey; score: number } | null {
+  // Most lines share few characters with any heading: reject them before scoring.
+  const chars = headingChars(kind);
+  let shared = 0;
+  for (const ch of text) if (chars.has(ch)) shared++;
+  if (shared < text.length * 0.5) return null;
   const cacheKey = `${kind.name}\u0001${text}`;
   const cached = headingCache.get(cacheKey);
   if (cached !== undefined) return cached;

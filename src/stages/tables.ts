@@ -9,7 +9,9 @@ import type { ReportKind, TableDef, TableVariant } from '../kind.js';
 import type { Cell, ExtractedTable, Layout, PlacementMethod, Provenance, Section, SectionKey, SourceDocument } from '../types.js';
 import { cachedLabelScore, labelKey, labelScore, leadingNumbering } from './labels.js';
 import { rowCandidates, sequenceCandidates } from './placement.js';
-import type { Candidate, PlacementContext, Slot } from './placement.js';
+import type { Candidate, PlacementContext, Slot, SlotCheck } from './placement.js';
+import { tableSpace } from './identities.js';
+import type { Equation, TableSpace } from './identities.js';
 import { rowLabel, rowView } from './rows.js';
 import type { RowView, ValueToken } from './rows.js';
 import { solveTable } from './solve.js';
@@ -347,17 +349,19 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
   const rows = variant.rows.map((r) => r.key);
   const totalIndex = t.def.totalColumn ? cols.indexOf(t.def.totalColumn) : -1;
   const checkable = kind.identities.some((d) => d.table === t.def.key);
-  const ctx: PlacementContext = { totalIndex: totalIndex >= 0 ? totalIndex : null, checkable };
+  const space = tableSpace(t.def.key, rows, cols, kind);
   const pending: PendingRow[] = [];
   if (g.flat) {
     const targets = rows.flatMap((r) => cols.map((c) => ({ row: r, col: c })));
-    const candidates = rowCandidates(g.flat, targets.length, { totalIndex: null, checkable });
-    pending.push({ label: 'figures', view: g.flat, targets, candidates });
+    const ctx: PlacementContext = { totalIndex: null, checkable, rowChecks: slotChecks(space, rows, cols, targets) };
+    pending.push({ label: 'figures', view: g.flat, targets, candidates: rowCandidates(g.flat, targets.length, ctx) });
   } else {
     for (const r of rows) {
       const v = g.rows.get(r);
       if (!v) continue;
-      pending.push({ label: r, view: v, targets: cols.map((c) => ({ row: r, col: c })), candidates: rowCandidates(v, cols.length, ctx) });
+      const targets = cols.map((c) => ({ row: r, col: c }));
+      const ctx: PlacementContext = { totalIndex: totalIndex >= 0 ? totalIndex : null, checkable, rowChecks: slotChecks(space, rows, cols, targets) };
+      pending.push({ label: r, view: v, targets, candidates: rowCandidates(v, cols.length, ctx) });
     }
   }
   const solved = solveTable(t.def.key, rows, cols, pending, kind);
@@ -381,6 +385,33 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
     }
   }
   return { table: { table: t.def.key, layout: variant.layout, cells, prov: g.prov ?? {} }, findings };
+}
+
+/** The table's equations that lie entirely within one source row's slots, in slot numbers. */
+const slotCheckCache = new WeakMap<TableSpace, Map<string, SlotCheck[]>>();
+
+function slotChecks(space: TableSpace, rows: string[], cols: string[], targets: { row: string; col: string }[]): SlotCheck[] {
+  let cache = slotCheckCache.get(space);
+  if (!cache) {
+    cache = new Map();
+    slotCheckCache.set(space, cache);
+  }
+  const key = targets.length === cols.length ? targets[0]!.row : '*';
+  let checks = cache.get(key);
+  if (!checks) {
+    checks = computeSlotChecks(space, rows, cols, targets);
+    cache.set(key, checks);
+  }
+  return checks;
+}
+
+function computeSlotChecks(space: TableSpace, rows: string[], cols: string[], targets: { row: string; col: string }[]): SlotCheck[] {
+  const slotOf = new Map(targets.map((t, i) => [rows.indexOf(t.row) * cols.length + cols.indexOf(t.col), i]));
+  const inRow = (eq: Equation): boolean => {
+    for (const c of eq.cells) if (!slotOf.has(c)) return false;
+    return true;
+  };
+  return space.equations.filter(inRow).map((eq) => ({ slots: Array.from(eq.cells, (c) => slotOf.get(c)!), coefs: Array.from(eq.coefs) }));
 }
 
 export interface PlacedCell {

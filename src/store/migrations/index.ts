@@ -3,6 +3,7 @@
  * a change to the schema is a new numbered file appended here.
  */
 import { init } from './001-init.js';
+import { crossYear } from './002-cross-year.js';
 
 export interface Migration {
   /** Equals its position in MIGRATIONS, 1-based; stored in PRAGMA user_version once applied. */
@@ -11,6 +12,6 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [init];
+export const MIGRATIONS: readonly Migration[] = [init, crossYear];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
