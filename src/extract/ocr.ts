@@ -7,11 +7,17 @@
  * plus ruling lines — so one geometric table builder serves both. Coordinates are those of the
  * deskewed page (a rotation of at most about a degree around the page centre).
  *
- * Two reading passes:
- * 1. the whole page (rulings erased) with chi_sim, for headings, paragraphs and table labels;
- * 2. every ruled cell whose first-pass text looks like a figure (or that has ink but no text) is cut
- *    out and read again as a single line with a digits whitelist — far more reliable for table
- *    figures than reading them inside a page of Chinese.
+ * Reading, in passes (each with its own tesseract scheduler):
+ * 1. page: the whole page, rulings erased, chi_sim best_int with automatic segmentation — headings,
+ *    paragraphs, and a first reading of every table cell;
+ * 2. figure: every ruled cell with ink that the page pass did not read as a sure label is cut out and
+ *    read alone as one block with a digits whitelist (chi_sim 4.0.0, which reads lone "0"s that
+ *    best_int misses); a doubtful reading is tried again at 180 dpi, where lone blurred digits of a
+ *    150 dpi scan are read best;
+ * 3. label: a cell the page pass read as Chinese with low confidence, or whose figure reading is doubtful
+ *    or covers only part of its ink, is read alone as a block of Chinese.
+ * Inside a cell, the words of one tesseract line are joined, so wrapped labels keep their order.
+ * Measured with scripts/ocr-accuracy.ts on the five scanned samples (see the issue note).
  */
 import { availableParallelism } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
