@@ -22,6 +22,7 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { createScheduler, createWorker, type Page, type Scheduler, type Word } from 'tesseract.js';
 import PQueue from 'p-queue';
 import type { PDFDocumentProxy } from 'pdfjs-dist/types/src/display/api.js';
@@ -186,7 +187,16 @@ export async function extractPdfWithOcr(file: LoadedFile, options: ExtractOption
 export async function ocrPdfFile(file: LoadedFile, pages: number[], options: OcrOptions = {}): Promise<{ pages: OcrPage[]; findings: Finding[] }> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   // pdf.js detaches the array it is given: give it a copy.
-  const task = pdfjs.getDocument({ data: new Uint8Array(file.bytes), isEvalSupported: false, verbosity: 0 });
+  // cMaps and standard fonts from the package, so pages whose text is drawn (not scanned) render right.
+  const root = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+  const task = pdfjs.getDocument({
+    data: new Uint8Array(file.bytes),
+    cMapUrl: join(root, 'cmaps') + '/',
+    cMapPacked: true,
+    standardFontDataUrl: join(root, 'standard_fonts') + '/',
+    isEvalSupported: false,
+    verbosity: 0,
+  });
   const pdf = await task.promise;
   try {
     return await ocrPdfPages(pdf, pages, options);
