@@ -4,7 +4,7 @@
  * cell with the gold figures read by hand. Prints the cell accuracy, and for every wrong figure
  * whether a finding names its cell (the rule: no silent error).
  *
- *   npm run build && node dist/scripts/ocr-accuracy.js [--dir tests/fixtures/pdf] [--model best_int|standard] [--figure-model standard|best_int]
+ *   npm run build && node dist/scripts/ocr-accuracy.js [--dir tests/fixtures/pdf] [--model best_int|standard] [--figure-model standard|best_int] [--label-model standard|best_int]
  *        [--psm 3] [--figure-psm 6]
  *        [--dpi 300] [--workers N] [--only 000,003] [--verbose]
  */
@@ -23,6 +23,7 @@ const { values } = parseArgs({
     dir: { type: 'string', default: join(import.meta.dirname, '..', '..', 'tests', 'fixtures', 'pdf') },
     model: { type: 'string' },
     'figure-model': { type: 'string' },
+    'label-model': { type: 'string' },
     psm: { type: 'string' },
     'figure-psm': { type: 'string' },
     dpi: { type: 'string' },
@@ -34,6 +35,7 @@ const { values } = parseArgs({
 
 const ocrOptions: OcrOptions = {};
 if (values.model) ocrOptions.model = values.model as OcrModel;
+if (values['label-model']) ocrOptions.labelModel = values['label-model'] as OcrModel;
 if (values['figure-model']) ocrOptions.figureModel = values['figure-model'] as OcrModel;
 if (values.psm) ocrOptions.pagePsm = values.psm;
 if (values['figure-psm']) ocrOptions.figurePsm = values['figure-psm'];
