@@ -19,6 +19,7 @@ import { DEFAULT_DB_PATH, DEFAULT_LOCK_TIMEOUT_S } from './store/db.js';
 const DEFAULTS = {
   maxFileSize: '100MB',
   maxPages: '500',
+  maxTableCells: '50000',
   timeout: '120',
   maxMemory: '1024',
 };
@@ -36,6 +37,7 @@ interface BatchFlags {
   timings?: boolean;
   maxFileSize: string;
   maxPages: string;
+  maxTableCells: string;
   timeout: string;
   maxMemory: string;
   lockTimeout: string;
@@ -53,6 +55,7 @@ function addBatchOptions(cmd: Command): Command {
     .option('--timings', 'print time per stage, documents per second and peak memory')
     .option('--max-file-size <size>', 'larger files fail without being read', DEFAULTS.maxFileSize)
     .option('--max-pages <n>', 'a PDF with more pages fails without being parsed', DEFAULTS.maxPages)
+    .option('--max-table-cells <n>', 'an HTML page with more table cells fails without being parsed', DEFAULTS.maxTableCells)
     .option('--timeout <seconds>', 'time limit per document: one that takes longer is stopped and fails', DEFAULTS.timeout)
     .option('--max-memory <MB>', 'heap limit of each worker: a document needing more fails', DEFAULTS.maxMemory);
 }
@@ -61,6 +64,7 @@ function limitsOf(flags: BatchFlags): Limits {
   return {
     maxFileSizeBytes: byteSize('--max-file-size', flags.maxFileSize),
     maxPages: wholeNumber('--max-pages', flags.maxPages),
+    maxTableCells: wholeNumber('--max-table-cells', flags.maxTableCells),
     timeoutS: seconds('--timeout', flags.timeout),
     maxMemoryMb: wholeNumber('--max-memory', flags.maxMemory, 64),
   };
@@ -78,7 +82,8 @@ function buildProgram(setExit: (code: number) => void): Command {
       .command('ingest')
       .description('Extract every report in the given files and folders (walked recursively) into the database')
       .argument('<file|folder...>', 'report files, or folders to walk')
-      .option('--force', 're-extract documents already ingested by this pipeline version'),
+      .option('--force', 're-extract documents already ingested by this pipeline version')
+      .option('--timings-json <file>', 'write the timings (per stage, wall time, peak memory) as JSON to this file'),
   )
     .addHelpText(
       'after',
@@ -92,12 +97,12 @@ Examples:
   $ ogi ingest downloads/2023 more/report.pdf --db out/2023.sqlite --concurrency 4 --timeout 300
 ${EXIT_STATUS}`,
     )
-    .action(async (inputs: string[], flags: BatchFlags & { force?: boolean }) => {
+    .action(async (inputs: string[], flags: BatchFlags & { force?: boolean; timingsJson?: string }) => {
       const concurrency = wholeNumber('--concurrency', flags.concurrency);
       const limits = limitsOf(flags);
       const lockTimeoutS = seconds('--lock-timeout', flags.lockTimeout);
       for (const input of inputs) if (!existsSync(input)) throw new UsageError(`No such file or folder: ${input}`);
-      const result = await ingest({ inputs, db: flags.db, concurrency, force: flags.force === true, timings: flags.timings === true, limits, lockTimeoutS });
+      const result = await ingest({ inputs, db: flags.db, concurrency, force: flags.force === true, timings: flags.timings === true, ...(flags.timingsJson ? { timingsJson: flags.timingsJson } : {}), limits, lockTimeoutS });
       setExit(result.exitCode);
     });
 

@@ -174,6 +174,23 @@ describe('docx: zip-bomb guards', () => {
   });
 });
 
+describe('docx: size of the main document', () => {
+  const paragraphs = (n: number) => `<w:document ${W}><w:body>${'<w:p><w:r><w:t>字</w:t></w:r></w:p>'.repeat(n)}</w:body></w:document>`;
+
+  it('refuses a main document with more XML elements than the limit, counting them all', () => {
+    expect(() => wordXmlToDocument(paragraphs(400), { maxElements: 1000 })).toThrow(/^the \.docx main document has 1,202 XML elements, over the limit of 1,000\b/);
+    expect(wordXmlToDocument(paragraphs(300), { maxElements: 1000 }).blocks).toHaveLength(300);
+  });
+
+  it('fails a .docx of 400,000 tiny paragraphs by the default limit, with the reason', async () => {
+    // Numbered paragraphs, so the archive does not compress like a zip bomb (refused earlier, by its ratio).
+    const numbered = Array.from({ length: 400_000 }, (_, i) => `<w:p><w:r><w:t>${i}</w:t></w:r></w:p>`).join('');
+    const doc = await processFile(write('huge.docx', makeDocx(`<w:document ${W}><w:body>${numbered}</w:body></w:document>`)));
+    expect(doc).toMatchObject({ status: 'failed', failedStage: 'extract' });
+    expect(doc.error).toMatch(/^the \.docx main document has 1,200,002 XML elements, over the limit of 300,000/);
+  });
+});
+
 describe('damaged legacy Word containers', () => {
   const ole = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(1024)]);
 

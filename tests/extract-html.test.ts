@@ -138,6 +138,61 @@ describe('html tables: limits', () => {
     const rowsHtml = '<tr><td colspan="200">x</td></tr>'.repeat(1100);
     expect(() => htmlToDocument(page(`<table>${rowsHtml}</table>`))).toThrow(/expands to more than 200000 grid cells/);
   });
+
+  it('refuses a table made huge by padding: one full-width row over thousands of one-cell rows', () => {
+    const rowsHtml = `<tr><td colspan="200">x</td></tr>${'<tr><td>y</td></tr>'.repeat(2000)}`;
+    expect(() => htmlToDocument(page(`<table>${rowsHtml}</table>`))).toThrow(/expands to more than 200000 grid cells \(2001 rows × 200 columns\)/);
+  });
+
+  const bigTable = (rowCount: number) =>
+    page(`<h1>报告</h1><table>${Array.from({ length: rowCount }, (_, r) => `<tr><td>第${r}行</td><td>1</td><td>2</td></tr>`).join('')}</table>`);
+
+  it('refuses a page with more table cells than the limit, counting them all, before building its tree', () => {
+    expect(() => htmlToDocument(bigTable(40), { maxTableCells: 100 })).toThrow(/the page has 120 table cells, over the limit of 100\b/);
+    expect(htmlToDocument(bigTable(30), { maxTableCells: 100 }).blocks.filter((b) => b.kind === 'row')).toHaveLength(30);
+  });
+
+  it('refuses a page with more elements than the limit', () => {
+    const divs = '<div><span>字</span></div>'.repeat(600);
+    expect(() => htmlToDocument(page(divs), { maxElements: 1000 })).toThrow(/the page has 1,20\d HTML elements, over the limit of 1,000/);
+  });
+
+  it('fails a 50,000-row table by the default limit quickly, with the reason a user reads', async () => {
+    writeFileSync(join(tmp, 'huge.html'), bigTable(50_000));
+    const started = performance.now();
+    const failed = await processFile(join(tmp, 'huge.html'));
+    expect(failed.status).toBe('failed');
+    expect(failed.failedStage).toBe('extract');
+    expect(failed.error).toMatch(/^the page has 150,000 table cells, over the limit of 50,000 .*--max-table-cells/);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('html parsing: nesting', () => {
+  it('refuses a page nesting elements thousands deep with a reason, not a stack overflow', () => {
+    const deep = (n: number) => page(`${'<div>'.repeat(n)}政府信息公开工作年度报告${'</div>'.repeat(n)}`);
+    expect(() => htmlToDocument(deep(20_000))).toThrow(/^the page nests elements more than 1,000 deep/);
+    expect(paragraphs(htmlToDocument(deep(900)).blocks)).toEqual(['政府信息公开工作年度报告']);
+  });
+});
+
+describe('html parsing: content after </body>', () => {
+  it('reads a paragraph pasted after </html> as the end of the body, as a browser shows it', () => {
+    const doc = htmlToDocument('<html><head><title>t</title></head><body><p>一、总体情况</p></body></html>\n<p>五、存在的主要问题及改进情况</p>');
+    expect(paragraphs(doc.blocks)).toEqual(['一、总体情况', '五、存在的主要问题及改进情况']);
+  });
+});
+
+describe('html parsing without <body>', () => {
+  it('reads a fragment with no <html>/<body> whole, and never the <head>', () => {
+    const doc = htmlToDocument('<title>标题页</title><p>一、总体情况</p><table><tr><td>a</td><td>1</td></tr><tr><td>b</td><td>2</td></tr></table><p>二、其他</p>');
+    expect(paragraphs(doc.blocks)).toEqual(['一、总体情况', '二、其他']);
+    expect(rows(doc.blocks).map(texts)).toEqual([
+      ['a', '1'],
+      ['b', '2'],
+    ]);
+    expect(doc.meta.pageTitle).toBe('标题页');
+  });
 });
 
 describe('html decoding', () => {

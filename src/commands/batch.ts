@@ -18,6 +18,8 @@ import { DocumentPool } from './worker-pool.js';
 export interface Limits {
   maxFileSizeBytes: number;
   maxPages: number;
+  /** Table cells an HTML page may have (see extract/html.ts); the extractor's default when absent. */
+  maxTableCells?: number;
   timeoutS: number;
   maxMemoryMb: number;
 }
@@ -49,7 +51,7 @@ export class Batch {
       size: options.concurrency,
       timeoutS: options.limits.timeoutS,
       maxMemoryMb: options.limits.maxMemoryMb,
-      processOptions: { ...options.processOptions, maxBytes: options.limits.maxFileSizeBytes, maxPages: options.limits.maxPages },
+      processOptions: { ...options.processOptions, maxBytes: options.limits.maxFileSizeBytes, maxPages: options.limits.maxPages, maxTableCells: options.limits.maxTableCells },
     });
     process.on('SIGINT', this.onSignal);
     process.on('SIGTERM', this.onSignal);

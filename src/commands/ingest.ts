@@ -2,6 +2,7 @@
  * `ogi ingest <file|folder>…`: walk the inputs, skip what is already stored by this pipeline version,
  * run the rest through the worker pool, store each document in its own transaction, print a summary.
  */
+import { writeFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PIPELINE_VERSION } from '../pipeline.js';
@@ -10,7 +11,7 @@ import { finishRun, startRun } from '../store/runs.js';
 import { Batch } from './batch.js';
 import type { Limits } from './batch.js';
 import { createProgress } from './progress.js';
-import { formatSummary } from './summary.js';
+import { formatSummary, timingsReport } from './summary.js';
 import type { BatchSummary } from './summary.js';
 import { walkInputs } from './walk.js';
 
@@ -20,6 +21,8 @@ export interface IngestOptions {
   concurrency: number;
   force: boolean;
   timings: boolean;
+  /** Also write the timings as JSON to this file. */
+  timingsJson?: string;
   limits: Limits;
   lockTimeoutS: number;
   progress?: 'auto' | 'lines' | 'none';
@@ -74,6 +77,7 @@ export async function ingest(options: IngestOptions): Promise<BatchResult> {
       // After a database failure the run row may not be writable: it stays 'running' and the next run marks it abandoned.
       if (!summary.fatal) throw e;
     }
+    if (options.timingsJson) writeFileSync(options.timingsJson, JSON.stringify(timingsReport(summary), null, 2) + '\n');
     (options.stdout ?? process.stdout).write(
       formatSummary(summary, { verb: 'Ingested', dbPath: resolve(options.db), runId, pipelineVersion: PIPELINE_VERSION, timings: options.timings }),
     );

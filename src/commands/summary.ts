@@ -13,6 +13,8 @@ export interface FailedEntry {
   reason: string;
 }
 
+const MARK_EVERY = 1000;
+
 export class BatchSummary {
   ok = 0;
   withFindings = 0;
@@ -36,11 +38,14 @@ export class BatchSummary {
   interrupted = false;
   fatal: string | null = null;
   readonly startedAt = Date.now();
+  /** Milliseconds from the start at every MARK_EVERY-th document, and store time so far then: shows whether time per document grows. */
+  readonly marks: { documents: number; elapsedMs: number; storeMs: number }[] = [];
 
   record(doc: ProcessedDocument, outcome: StoreOutcome): void {
     const format = doc.format ?? 'unknown';
     this.byFormat.set(format, (this.byFormat.get(format) ?? 0) + 1);
     for (const [stage, ms] of Object.entries(doc.timings)) this.addTime(stage, ms);
+    this.mark();
     if (outcome === 'duplicate') {
       this.duplicates.push(doc.path);
       return;
@@ -55,6 +60,12 @@ export class BatchSummary {
     } else {
       this.ok++;
     }
+  }
+
+  private mark(): void {
+    // Counted before this document is added to a tally, hence the + 1.
+    const n = this.processed + 1;
+    if (n % MARK_EVERY === 0) this.marks.push({ documents: n, elapsedMs: Date.now() - this.startedAt, storeMs: Math.round(this.stageMs.get('store') ?? 0) });
   }
 
   addTime(stage: string, ms: number): void {
@@ -121,6 +132,41 @@ export function formatSummary(s: BatchSummary, ctx: SummaryContext): string {
   if (s.fatal) lines.push(`Stopped: ${s.fatal}`);
   lines.push(exitLine(s));
   return lines.join('\n') + '\n';
+}
+
+/** The figures of `--timings` in machine-readable form (`ingest --timings-json FILE`), for the benchmark. */
+export interface TimingsReport {
+  documents: number;
+  byFormat: Record<string, number>;
+  ok: number;
+  withFindings: number;
+  failed: number;
+  duplicates: number;
+  wallMs: number;
+  /** Milliseconds per stage summed over documents (worker time for load…validate, main thread for store). */
+  stageMs: Record<string, number>;
+  /** Peak resident memory of the whole process (main thread and workers), in MB. */
+  peakRssMb: number;
+  /** CPU time of the whole process (every thread), user + system: robust to other load on the machine. */
+  cpuMs: number;
+  /** Elapsed and store time at every 1,000th document. */
+  marks: { documents: number; elapsedMs: number; storeMs: number }[];
+}
+
+export function timingsReport(s: BatchSummary): TimingsReport {
+  return {
+    documents: s.processed,
+    byFormat: Object.fromEntries(s.byFormat),
+    ok: s.ok,
+    withFindings: s.withFindings,
+    failed: s.failed.length,
+    duplicates: s.duplicates.length,
+    wallMs: Date.now() - s.startedAt,
+    stageMs: Object.fromEntries([...s.stageMs].map(([k, v]) => [k, Math.round(v * 10) / 10])),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
+    marks: s.marks,
+  };
 }
 
 function formatTimings(s: BatchSummary, seconds: number): string[] {

@@ -15,15 +15,17 @@
  *   full before it could be refused.
  * Reading the XML ourselves keeps the grid in those cases and checks every limit before inflating.
  */
-import * as cheerio from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import { DocumentError } from '../findings.js';
 import type { LoadedFile } from '../stages/load.js';
 import type { SourceDocument } from '../types.js';
 import type { SourceCell } from './html-grid.js';
-import { cleanInline, itemsToBlocks, joinPieces, lineItem } from './html.js';
+import { cleanInline, itemsToBlocks, joinPieces, lineItem, parseXmlBounded } from './html.js';
 import type { Item } from './html.js';
 import { ZipArchive } from './zip-reader.js';
+
+/** Elements the main document part may have: a report's has tens of thousands (Word is verbose); 300,000 is a tree of about 120 MB. */
+export const DEFAULT_MAX_DOCX_ELEMENTS = 300_000;
 
 export function extractDocx(file: LoadedFile): SourceDocument {
   const zip = ZipArchive.open(file.bytes);
@@ -35,9 +37,10 @@ export function extractDocx(file: LoadedFile): SourceDocument {
 }
 
 /** Turns the XML of a Word main document part into blocks (exported for tests and measurement). */
-export function wordXmlToDocument(xml: string): SourceDocument {
-  const $ = cheerio.load(xml, { xml: true });
-  const body = findElement($.root().get(0)!, 'w:body');
+export function wordXmlToDocument(xml: string, limits: { maxElements?: number } = {}): SourceDocument {
+  // The parser cheerio's XML mode uses, called directly (no cheerio wrapper to load or build), with a cap on its size.
+  const root = parseXmlBounded(xml, 'the .docx main document', limits.maxElements ?? DEFAULT_MAX_DOCX_ELEMENTS);
+  const body = findElement(root, 'w:body');
   if (!body) throw new DocumentError('extract', 'the .docx main document has no <w:body>: the file is damaged or not a Word document');
   const items: Item[] = [];
   readBlockContainer(body, items);

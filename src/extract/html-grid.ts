@@ -71,7 +71,11 @@ export function expandGrid(rows: readonly (readonly SourceCell[])[]): GridSlot[]
       c += colspan;
     }
   });
-  const width = Math.max(0, ...grid.map((row) => row.length));
+  const width = grid.reduce((w, row) => Math.max(w, row.length), 0);
+  // Padding makes every row as wide as the widest: one wide row over many narrow ones is a big grid too.
+  if (grid.length * width > MAX_GRID_CELLS) {
+    throw new DocumentError('extract', `a table expands to more than ${MAX_GRID_CELLS} grid cells (${grid.length} rows × ${width} columns); the file is malformed`);
+  }
   return grid.map((row, r) => {
     const out: GridSlot[] = [];
     for (let c = 0; c < width; c++) {

@@ -7,10 +7,17 @@
  *
  * Line numbers: the document's text rendering is one line per paragraph and one per table grid row,
  * in order; `prov.line` is the 1-based line in that rendering, so findings can say "line N".
+ *
+ * Speed and bounds: the page is parsed once with htmlparser2 into a domhandler tree and every later
+ * step is a plain walk over it (no selector engine); sizes of subtrees are memoised. The parse counts
+ * elements, table cells and nesting depth as the tree grows and stops at a limit (HtmlLimits), so a
+ * hostile page fails with its size named instead of growing a tree of millions of nodes.
+ * Measure with scripts/bench-html.ts.
  */
-import * as cheerio from 'cheerio';
-import type { AnyNode, Element } from 'domhandler';
-import { finding } from '../findings.js';
+import { DomHandler, Element as DomElement } from 'domhandler';
+import type { AnyNode, Document, DomHandlerOptions, Element, ParentNode } from 'domhandler';
+import { Parser } from 'htmlparser2';
+import { DocumentError, finding } from '../findings.js';
 import type { Finding } from '../findings.js';
 import { decodeText, isValidUtf8 } from '../stages/load.js';
 import type { LoadedFile } from '../stages/load.js';
@@ -19,9 +26,23 @@ import type { Block, SourceDocument } from '../types.js';
 import { expandGrid, gridToRowBlocks } from './html-grid.js';
 import type { SourceCell } from './html-grid.js';
 
-export function extractHtml(file: LoadedFile): SourceDocument {
+/** Limits on what a page may hold before it is parsed into a tree (issue 5: bounded memory on hostile input). */
+export interface HtmlLimits {
+  /** Table cells (<td>/<th>) in the whole page. A report's tables have a few hundred. */
+  maxTableCells?: number;
+  /** Elements in the whole page. Report pages, chrome included, have a few thousand. */
+  maxElements?: number;
+  /** Nesting depth of elements. Report pages nest a few dozen deep; thousands would overflow the stack of the walks. */
+  maxDepth?: number;
+}
+
+export const DEFAULT_MAX_TABLE_CELLS = 50_000;
+export const DEFAULT_MAX_ELEMENTS = 200_000;
+export const DEFAULT_MAX_DEPTH = 1_000;
+
+export function extractHtml(file: LoadedFile, limits: HtmlLimits = {}): SourceDocument {
   const decoded = decodeHtmlBytes(file.bytes);
-  const doc = htmlToDocument(decoded.text);
+  const doc = htmlToDocument(decoded.text, limits);
   doc.format = 'html';
   doc.meta.encoding = decoded.encoding;
   doc.meta.charsetSource = decoded.source;
@@ -72,6 +93,8 @@ export function decodeHtmlBytes(bytes: Buffer): DecodedHtml {
     const declaresUtf8 = /^utf-?8$/i.test(declared.charset);
     const contradicted = (declaresUtf8 && !utf8) || (GB_FAMILY.test(declared.charset) && utf8 && hasMultibyte(bytes));
     if (!contradicted) {
+      // Valid UTF-8 declared as UTF-8 (most pages): Node's decoder, several times faster than iconv's, same text.
+      if (declaresUtf8) return { text: bytes.toString('utf8'), encoding: 'utf-8', source: declared.source, declared: declared.charset, findings };
       const d = decodeText(bytes, declared.charset);
       return { text: d.text, encoding: d.encoding, source: declared.source, declared: declared.charset, findings };
     }
@@ -101,7 +124,7 @@ function hasMultibyte(b: Buffer): boolean {
 
 // ───────────────────────────── page → blocks ─────────────────────────────
 
-export interface HtmlToDocumentOptions {
+export interface HtmlToDocumentOptions extends HtmlLimits {
   /** Look for the article inside site chrome (true for web pages; false for HTML made from a Word file). */
   findArticle?: boolean;
 }
@@ -125,18 +148,17 @@ export function lineItem(raw: string): Item | null {
 }
 
 export function htmlToDocument(html: string, options: HtmlToDocumentOptions = {}): SourceDocument {
-  const $ = cheerio.load(html);
-  const pageTitle = cleanInline($('title').first().text());
-  const probe = probeHiddenContent($);
-  removeNonContent($);
-  const body = ($('body').get(0) ?? $.root().children().get(0)) as Element | undefined;
+  const root = parseHtml(html, options);
+  const { title: rawTitle, probe } = scanAndStrip(root);
+  const pageTitle = cleanInline(rawTitle);
+  const body = bodyOf(root);
   const meta: SourceDocument['meta'] = {};
   if (pageTitle) meta.pageTitle = pageTitle;
   if (!body) {
     return { format: 'html', blocks: [], findings: noReportFindings(probe, 0), meta: { ...meta, tableCount: 0 } };
   }
   const stats = new TextStats();
-  if (options.findArticle !== false) removeChrome($, body, stats);
+  if (options.findArticle !== false) removeChrome(body, stats);
   const article = options.findArticle === false ? body : pickArticle(body, stats);
   meta.article = describeElement(article);
 
@@ -152,9 +174,221 @@ export function htmlToDocument(html: string, options: HtmlToDocumentOptions = {}
 
   const { blocks, tableCount } = itemsToBlocks(items.filter((it) => it.kind !== 'paragraph' || !isChromeText(it.text)));
   meta.tableCount = tableCount;
-  probe.images = $(article).find('img').length;
+  probe.images = countDescendants(article, (e) => e.name === 'img');
   const findings = noReportFindings(probe, countCjk(blocks));
   return { format: 'html', blocks, findings, meta };
+}
+
+// ───────────────────────────── parsing ─────────────────────────────
+
+/** Stops the tree build as soon as the page holds more than the limits allow. */
+class LimitExceeded extends Error {
+  constructor(readonly limit: 'size' | 'depth') {
+    super(limit);
+  }
+}
+
+/**
+ * Parses a page with htmlparser2 into a domhandler tree (cheerio's parse5 path costs about five
+ * times more CPU, and its selector engine more again). Elements and table cells are counted while
+ * the tree is built: a page over a limit stops there, so a hostile page (a 50,000-row table) never
+ * grows a tree of millions of nodes; it is then counted without a tree, to say how big it is.
+ */
+export function parseHtml(html: string, limits: HtmlLimits = {}): Document {
+  const maxCells = limits.maxTableCells ?? DEFAULT_MAX_TABLE_CELLS;
+  const maxElements = limits.maxElements ?? DEFAULT_MAX_ELEMENTS;
+  const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const handler = new CountingDomHandler(maxCells, maxElements, maxDepth);
+  try {
+    new Parser(handler).end(html);
+  } catch (e) {
+    if (!(e instanceof LimitExceeded)) throw e;
+    if (e.limit === 'depth') {
+      throw new DocumentError('extract', `the page nests elements more than ${maxDepth.toLocaleString('en-US')} deep (a report page nests a few dozen); it is not read`);
+    }
+    const size = countTags(html);
+    if (size.cells > maxCells) {
+      throw new DocumentError(
+        'extract',
+        `the page has ${size.cells.toLocaleString('en-US')} table cells, over the limit of ${maxCells.toLocaleString('en-US')} (a report's tables have a few hundred); it is not read — raise --max-table-cells to read it anyway`,
+      );
+    }
+    throw new DocumentError(
+      'extract',
+      `the page has ${size.elements.toLocaleString('en-US')} HTML elements, over the limit of ${maxElements.toLocaleString('en-US')} (a report page has a few thousand); it is not read`,
+    );
+  }
+  return handler.root;
+}
+
+/** A DOM builder that counts elements and table cells as they open and stops past the limits. */
+class CountingDomHandler extends DomHandler {
+  private elements = 0;
+  private cells = 0;
+
+  constructor(
+    private readonly maxCells: number,
+    private readonly maxElements: number,
+    private readonly maxDepth: number,
+    options?: DomHandlerOptions,
+  ) {
+    super(undefined, options);
+  }
+
+  override onopentag(name: string, attribs: Record<string, string>): void {
+    this.elements++;
+    if (name === 'td' || name === 'th') this.cells++;
+    if (this.cells > this.maxCells || this.elements > this.maxElements) throw new LimitExceeded('size');
+    super.onopentag(name, attribs);
+    // tagStack holds the document and the open elements.
+    if (this.tagStack.length > this.maxDepth + 1) throw new LimitExceeded('depth');
+  }
+}
+
+/** Counts elements and table cells of a page without building a tree (memory stays flat). */
+function countTags(text: string, xmlMode = false): { elements: number; cells: number } {
+  let elements = 0;
+  let cells = 0;
+  new Parser(
+    {
+      onopentag(name) {
+        elements++;
+        if (name === 'td' || name === 'th') cells++;
+      },
+    },
+    { xmlMode },
+  ).end(text);
+  return { elements, cells };
+}
+
+/**
+ * Parses XML (a Word main document part) into a tree, refusing past `maxElements` elements or
+ * `maxDepth` levels: a part of 64 MB (the zip reader's cap) of tiny elements would otherwise grow a
+ * tree of millions of nodes and exhaust the worker's memory.
+ */
+export function parseXmlBounded(xml: string, what: string, maxElements: number, maxDepth = DEFAULT_MAX_DEPTH): Document {
+  const handler = new CountingDomHandler(Number.POSITIVE_INFINITY, maxElements, maxDepth, { xmlMode: true });
+  try {
+    new Parser(handler, { xmlMode: true }).end(xml);
+  } catch (e) {
+    if (!(e instanceof LimitExceeded)) throw e;
+    if (e.limit === 'depth') throw new DocumentError('extract', `${what} nests XML elements more than ${maxDepth.toLocaleString('en-US')} deep; the file is malformed`);
+    const size = countTags(xml, true);
+    throw new DocumentError(
+      'extract',
+      `${what} has ${size.elements.toLocaleString('en-US')} XML elements, over the limit of ${maxElements.toLocaleString('en-US')} (a report has tens of thousands); it is not read`,
+    );
+  }
+  return handler.root;
+}
+
+/** Elements whose content is not page text, whatever their position. */
+const NON_CONTENT = new Set([
+  'script', 'style', 'noscript', 'template', 'svg', 'canvas', 'nav', 'iframe', 'frame', 'frameset', 'object', 'embed', 'button',
+  'select', 'input', 'textarea', 'map', 'audio', 'video',
+]);
+/** Elements whose content a browser does not parse as markup (with scripting on): the probe does not look inside. */
+const OPAQUE = new Set(['noscript', 'template']);
+const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
+
+/**
+ * One walk over the whole page: reads the <title>, probes what the page hides (frames, attachment
+ * links, scripts holding the text — looked for everywhere, hidden parts included), and removes what
+ * is never content (scripts, styles, forms controls, hidden elements).
+ */
+function scanAndStrip(root: Document): { title: string; probe: HiddenContentProbe } {
+  const probe: HiddenContentProbe = { iframes: [], attachments: [], images: 0, script: null };
+  let title: string | null = null;
+  let scripts = 0;
+  const doomed: Element[] = [];
+  const visit = (parent: ParentNode): void => {
+    for (const node of parent.children) {
+      if (!isElement(node)) continue;
+      const name = node.name;
+      const attribs = node.attribs;
+      if (name === 'title' && title === null) title = textOf(node, false);
+      else if ((name === 'iframe' || name === 'frame') && attribs.src !== undefined) {
+        const src = attribs.src;
+        if (src.trim() !== '' && !/^(about:|javascript:)/i.test(src)) probe.iframes.push(src);
+      } else if (name === 'a' && attribs.href !== undefined) {
+        if (ATTACHMENT.test(attribs.href)) probe.attachments.push({ href: attribs.href, text: cleanInline(textOf(node, false)) });
+      } else if (name === 'script') {
+        scripts++;
+        probeScript(node, scripts, probe);
+      }
+      if (
+        NON_CONTENT.has(name) ||
+        attribs.hidden !== undefined ||
+        attribs['aria-hidden'] === 'true' ||
+        (attribs.style !== undefined && HIDDEN_STYLE.test(attribs.style))
+      ) {
+        doomed.push(node);
+      }
+      if (!OPAQUE.has(name)) visit(node);
+    }
+  };
+  visit(root);
+  detachAll(doomed);
+  return { title: title ?? '', probe };
+}
+
+function probeScript(el: Element, index: number, probe: HiddenContentProbe): void {
+  const code = textOf(el, false);
+  const cjk = (code.match(CJK)?.length ?? 0) + (code.match(CJK_ESCAPE)?.length ?? 0);
+  if (cjk > (probe.script?.cjk ?? 0)) {
+    const at = code.search(/[\u3400-\u9fff]|\\u[4-9]/i);
+    probe.script = { index, cjk, snippet: code.slice(Math.max(0, at - 30), at + 40).replace(/\s+/g, ' ').trim() };
+  }
+}
+
+/**
+ * Content after </body> or </html> (a footer or a last paragraph pasted past the end) is body
+ * content for a browser: it is moved to the end of the body.
+ */
+function adoptTrailingContent(body: Element): void {
+  const strays: AnyNode[] = [];
+  for (let n = body.next; n; n = n.next) strays.push(n);
+  const html = body.parent;
+  if (html && html.type === 'tag' && html.name === 'html') for (let n = html.next; n; n = n.next) strays.push(n);
+  const content = strays.filter((n) => isElement(n) || n.type === 'text');
+  if (content.length === 0) return;
+  detachAll(content);
+  for (const node of content) {
+    const last = body.children[body.children.length - 1] ?? null;
+    node.parent = body;
+    node.prev = last;
+    if (last) last.next = node;
+    body.children.push(node as (typeof body.children)[number]);
+  }
+}
+
+/**
+ * The page body. A page without <body> (a fragment, a frameset page, markup pasted without one)
+ * gets one made of its top-level content outside <head>, as a browser would build it.
+ */
+function bodyOf(root: Document): Element | undefined {
+  const found = findFirstIn(root, (e) => e.name === 'body');
+  if (found) {
+    adoptTrailingContent(found);
+    return found;
+  }
+  const content: AnyNode[] = [];
+  const gather = (parent: ParentNode): void => {
+    for (const node of parent.children) {
+      if (isElement(node) && node.name === 'html') gather(node);
+      else if (isElement(node) && (node.name === 'head' || node.name === 'title' || node.name === 'meta' || node.name === 'link' || node.name === 'base')) continue;
+      else if (node.type === 'tag' || node.type === 'text') content.push(node);
+    }
+  };
+  gather(root);
+  if (content.length === 0) return undefined;
+  const body = new DomElement('body', {}, content as DomElement['children']);
+  content.forEach((node, i) => {
+    node.parent = body;
+    node.prev = content[i - 1] ?? null;
+    node.next = content[i + 1] ?? null;
+  });
+  return body;
 }
 
 /**
@@ -212,27 +446,6 @@ interface HiddenContentProbe {
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/g;
 const CJK_ESCAPE = /\\u(?:[4-9][0-9a-f]{3}|3[4-9a-f][0-9a-f]{2})/gi;
 
-function probeHiddenContent($: cheerio.CheerioAPI): HiddenContentProbe {
-  const iframes = $('iframe[src], frame[src]')
-    .map((_, el) => $(el).attr('src') ?? '')
-    .get()
-    .filter((s) => s.trim() !== '' && !/^(about:|javascript:)/i.test(s));
-  const attachments = $('a[href]')
-    .map((_, el) => ({ href: $(el).attr('href') ?? '', text: cleanInline($(el).text()) }))
-    .get()
-    .filter((a) => ATTACHMENT.test(a.href));
-  let script: HiddenContentProbe['script'] = null;
-  $('script').each((index, el) => {
-    const code = $(el).text();
-    const cjk = (code.match(CJK)?.length ?? 0) + (code.match(CJK_ESCAPE)?.length ?? 0);
-    if (cjk > (script?.cjk ?? 0)) {
-      const at = code.search(/[\u3400-\u9fff]|\\u[4-9]/i);
-      script = { index: index + 1, cjk, snippet: code.slice(Math.max(0, at - 30), at + 40).replace(/\s+/g, ' ').trim() };
-    }
-  });
-  return { iframes, attachments, images: 0, script };
-}
-
 const ATTACHMENT = /\.(pdf|docx?|wps|ofd|xlsx?|et)(?:[?#]|$)/i;
 
 /** A page whose report is behind an iframe or inside a script says so, instead of coming back empty. */
@@ -280,26 +493,26 @@ function noReportFindings(probe: HiddenContentProbe, visibleCjk: number): Findin
   return out;
 }
 
+/** Characters in CJK (the ranges of `CJK`), counted without building match arrays. */
+function countCjkChars(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff)) n++;
+  }
+  return n;
+}
+
 function countCjk(blocks: readonly Block[]): number {
   let n = 0;
   for (const b of blocks) {
     const texts = b.kind === 'paragraph' ? [b.text] : b.fields.map((f) => f.text);
-    for (const t of texts) n += t.match(CJK)?.length ?? 0;
+    for (const t of texts) n += countCjkChars(t);
   }
   return n;
 }
 
 // ───────────────────────────── finding the article ─────────────────────────────
-
-const NON_CONTENT = 'script, style, noscript, template, svg, canvas, nav, iframe, frame, frameset, object, embed, button, select, input, textarea, map, audio, video';
-
-function removeNonContent($: cheerio.CheerioAPI): void {
-  $(NON_CONTENT).remove();
-  $('[hidden], [aria-hidden="true"]').remove();
-  $('[style]')
-    .filter((_, el) => /display\s*:\s*none|visibility\s*:\s*hidden/i.test($(el).attr('style') ?? ''))
-    .remove();
-}
 
 /** Class or id words that mark site chrome on government sites (menus, crumbs, share bars, footers…). */
 const CHROME_ATTR =
@@ -310,21 +523,25 @@ const CHROME_TAGS = new Set(['header', 'footer', 'aside']);
  * Removes chrome elements (by tag or class/id word) that hold no table, no main heading and only a
  * small share of the page's text — the guards keep an article whose wrapper happens to be called "top".
  */
-function removeChrome($: cheerio.CheerioAPI, body: Element, stats: TextStats): void {
+function removeChrome(body: Element, stats: TextStats): void {
   const total = stats.of(body).text;
+  const holdsTableOrH1 = ancestorsOf(body, (e) => e.name === 'table' || e.name === 'h1');
   const victims: Element[] = [];
-  $(body)
-    .find('*')
-    .each((_, el) => {
-      const attrs = `${el.attribs.class ?? ''} ${el.attribs.id ?? ''}`;
-      if (!CHROME_TAGS.has(el.name) && !CHROME_ATTR.test(attrs)) return;
-      const $el = $(el);
-      if ($el.find('table, h1').length > 0) return;
-      if (stats.of(el).text > Math.max(300, total * 0.3)) return;
-      victims.push(el);
-    });
-  for (const el of victims) $(el).remove();
-  stats.clear();
+  forEachDescendant(body, (el) => {
+    const attrs = `${el.attribs.class ?? ''} ${el.attribs.id ?? ''}`;
+    if (!CHROME_TAGS.has(el.name) && !CHROME_ATTR.test(attrs)) return;
+    if (holdsTableOrH1.has(el)) return;
+    if (stats.of(el).text > Math.max(300, total * 0.3)) return;
+    victims.push(el);
+  });
+  const victimSet = new Set(victims);
+  for (const el of victims) if (!hasAncestorIn(el, victimSet)) stats.forget(el);
+  detachAll(victims);
+}
+
+function hasAncestorIn(el: Element, set: ReadonlySet<Element>): boolean {
+  for (let p = el.parent; p; p = p.parent) if (set.has(p as Element)) return true;
+  return false;
 }
 
 /** Non-link text size of elements, memoised. */
@@ -337,7 +554,7 @@ class TextStats {
     let text = 0;
     let link = 0;
     if (node.type === 'text') {
-      text = node.data.replace(/\s+/g, '').length;
+      text = nonSpaceLength(node.data);
     } else if (node.type === 'tag' && 'children' in node) {
       const isLink = node.name === 'a';
       for (const child of node.children) {
@@ -354,8 +571,27 @@ class TextStats {
     return out;
   }
 
-  clear(): void {
-    this.memo.clear();
+  /**
+   * Takes a node's sizes off its ancestors, before the node is removed: the sizes of the rest of the
+   * tree stay valid, so the page is not measured twice.
+   */
+  forget(node: AnyNode): void {
+    const own = this.memo.get(node);
+    if (!own) return;
+    let text = own.text;
+    let link = own.link;
+    for (let p = node.parent; p; p = p.parent) {
+      const sizes = this.memo.get(p);
+      if (!sizes) break;
+      // Inside a link, all text counts as link text (as in `of`).
+      if (p.type === 'tag' && p.name === 'a') {
+        link += text;
+        text = 0;
+      }
+      sizes.text -= text;
+      sizes.link -= link;
+    }
+    this.memo.delete(node);
   }
 }
 
@@ -404,7 +640,7 @@ function countRows(table: Element): number {
 }
 
 function longestTextRun(node: AnyNode): number {
-  if (node.type === 'text') return node.data.replace(/\s+/g, '').length;
+  if (node.type === 'text') return nonSpaceLength(node.data);
   if (node.type !== 'tag' || node.name === 'a') return 0;
   let best = 0;
   for (const c of node.children) best = Math.max(best, longestTextRun(c));
@@ -549,6 +785,9 @@ function spanAttr(value: string | undefined): number {
  * characters and with one space between Latin words or numbers.
  */
 export function cellText(cell: Element): string {
+  // Most cells hold one text node ("0", a label): no pieces to join.
+  const only = cell.children.length === 1 ? cell.children[0] : undefined;
+  if (only?.type === 'text') return cleanInline(only.data);
   const pieces: string[] = [''];
   const visit = (node: AnyNode): void => {
     if (node.type === 'text') {
@@ -586,12 +825,33 @@ const SOURCE_BREAK_IN_CJK = new RegExp(`(${CJK_CHAR})[ \\t\\r\\f]*\\n\\s*(?=${CJ
 
 /** Inline text as a browser shows it: source line breaks inside Chinese text vanish, other whitespace collapses. */
 export function cleanInline(raw: string): string {
+  // Cell texts and labels repeat within a page and across reports ("0", "本年新收政府信息公开申请数量"):
+  // short ones are remembered. The cache is dropped when full, so it stays small.
+  if (raw.length > CLEAN_CACHE_MAX_LENGTH) return cleanInlineUncached(raw);
+  const hit = cleanCache.get(raw);
+  if (hit !== undefined) return hit;
+  const out = cleanInlineUncached(raw);
+  if (cleanCache.size >= CLEAN_CACHE_MAX_ENTRIES) cleanCache.clear();
+  cleanCache.set(raw, out);
+  return out;
+}
+
+const CLEAN_CACHE_MAX_LENGTH = 80;
+const CLEAN_CACHE_MAX_ENTRIES = 20_000;
+const cleanCache = new Map<string, string>();
+
+function cleanInlineUncached(raw: string): string {
   return normalizeText(raw.replace(SOURCE_BREAK_IN_CJK, '$1').replace(/[ \t\n\r\f]+/g, ' '))
     .replace(/\s+/g, ' ')
     .trim();
 }
 
 // ───────────────────────────── DOM helpers ─────────────────────────────
+
+/** An element node (domhandler gives <script> and <style> types of their own). */
+function isElement(node: AnyNode): node is Element {
+  return node.type === 'tag' || node.type === 'script' || node.type === 'style';
+}
 
 function elementChildren(el: Element): Element[] {
   return el.children.filter((c): c is Element => c.type === 'tag');
@@ -603,17 +863,92 @@ function hasNestedTable(table: Element): boolean {
 
 /** First descendant element (not the element itself) matching the predicate, depth-first. */
 function findFirst(el: Element, pred: (e: Element) => boolean): Element | null {
-  for (const c of elementChildren(el)) {
+  return findFirstIn(el, pred);
+}
+
+function findFirstIn(parent: ParentNode, pred: (e: Element) => boolean): Element | null {
+  for (const c of parent.children) {
+    if (c.type !== 'tag') continue;
     if (pred(c)) return c;
-    const deeper = findFirst(c, pred);
+    const deeper = findFirstIn(c, pred);
     if (deeper) return deeper;
   }
   return null;
 }
 
-function textOf(node: AnyNode): string {
+/** Calls `fn` on every descendant element of `el`, in document order. */
+function forEachDescendant(el: ParentNode, fn: (e: Element) => void): void {
+  for (const c of el.children) {
+    if (c.type !== 'tag') continue;
+    fn(c);
+    forEachDescendant(c, fn);
+  }
+}
+
+function countDescendants(el: Element, pred: (e: Element) => boolean): number {
+  let n = 0;
+  forEachDescendant(el, (e) => {
+    if (pred(e)) n++;
+  });
+  return n;
+}
+
+/** The elements inside `top` (and `top` itself) that have a descendant matching `pred`: one walk, not one search per element. */
+function ancestorsOf(top: Element, pred: (e: Element) => boolean): Set<Element> {
+  const out = new Set<Element>();
+  forEachDescendant(top, (e) => {
+    if (!pred(e)) return;
+    for (let p = e.parent; p && p.type === 'tag' && !out.has(p); p = p.parent) {
+      out.add(p);
+      if (p === top) break;
+    }
+  });
+  return out;
+}
+
+/**
+ * Removes nodes from the tree, keeping sibling links right. Each parent's child list is rebuilt once,
+ * however many of its children go (a page with thousands of hidden inputs stays linear).
+ */
+function detachAll(nodes: readonly AnyNode[]): void {
+  const doomed = new Set<AnyNode>(nodes);
+  const parents = new Set<ParentNode>();
+  for (const node of nodes) if (node.parent) parents.add(node.parent);
+  for (const parent of parents) {
+    const kept = parent.children.filter((c) => !doomed.has(c));
+    kept.forEach((c, i) => {
+      c.prev = kept[i - 1] ?? null;
+      c.next = kept[i + 1] ?? null;
+    });
+    parent.children = kept;
+  }
+  for (const node of nodes) {
+    node.parent = null;
+    node.prev = null;
+    node.next = null;
+  }
+}
+
+/** Length of a string without its whitespace (as `s.replace(/\s+/g, '').length`, without the copy). */
+function nonSpaceLength(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if (!isJsWhitespace(s.charCodeAt(i))) n++;
+  return n;
+}
+
+/** The characters of the regex class \s (WhiteSpace and LineTerminator of ECMAScript). */
+function isJsWhitespace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** The text of a node; `<br>` gives a line break when `brAsNewline` (as rendered), nothing otherwise (as textContent). */
+function textOf(node: AnyNode, brAsNewline = true): string {
   if (node.type === 'text') return node.data;
-  if (node.type !== 'tag') return '';
-  if (node.name === 'br') return '\n';
-  return node.children.map(textOf).join('');
+  if (!isElement(node)) return '';
+  if (node.name === 'br') return brAsNewline ? '\n' : '';
+  let out = '';
+  for (const c of node.children) out += textOf(c, brAsNewline);
+  return out;
 }

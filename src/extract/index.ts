@@ -1,43 +1,57 @@
 /**
  * Extract dispatch: one module per format, each turning a loaded file into a SourceDocument.
- * Adding a format means adding a module here and nothing else.
+ * Adding a format means adding a loader line here and nothing else.
+ *
+ * Extractors are loaded on first use (dynamic import, cached): a worker that only ever sees text or
+ * HTML never loads the PDF, OCR or Word readers, so its first document does not wait for them.
  */
-import { DocumentError } from '../findings.js';
 import type { LoadedFile } from '../stages/load.js';
 import type { InputFormat, SourceDocument } from '../types.js';
-import { extractDocx } from './docx.js';
-import { extractHtml } from './html.js';
-import { extractLegacyWord } from './doc.js';
-import { extractPdfWithOcr } from './ocr.js';
-import { extractPdf } from './pdf.js';
-import { extractText } from './text.js';
 
 export interface ExtractOptions {
   /** Maximum number of PDF pages to read. */
   maxPages?: number;
   /** Use OCR for pages without a usable text layer (default: yes; false lists them in a finding instead). */
   ocr?: boolean;
+  /** Maximum number of table cells (<td>/<th>) in an HTML page; a bigger page fails before its tree is built. */
+  maxTableCells?: number;
 }
 
 export type Extractor = (file: LoadedFile, options: ExtractOptions) => Promise<SourceDocument> | SourceDocument;
 
-const notYet =
-  (format: InputFormat): Extractor =>
-  () => {
-    throw new DocumentError('extract', `${format} files are not supported yet`);
-  };
+/** Loads a format's extractor module and returns its entry point. */
+type ExtractorLoader = () => Promise<Extractor>;
 
-export const EXTRACTORS: Record<InputFormat, Extractor> = {
-  text: extractText,
-  html: extractHtml,
-  docx: extractDocx,
-  pdf: (file, options) => (options.ocr === false ? extractPdf(file, options) : extractPdfWithOcr(file, options)),
-  doc: extractLegacyWord,
-  wps: extractLegacyWord,
+export const EXTRACTORS: Record<InputFormat, ExtractorLoader> = {
+  text: async () => (await import('./text.js')).extractText,
+  html: async () => {
+    const { extractHtml } = await import('./html.js');
+    return (file, options) => extractHtml(file, options.maxTableCells !== undefined ? { maxTableCells: options.maxTableCells } : {});
+  },
+  docx: async () => (await import('./docx.js')).extractDocx,
+  // OCR for pages without a usable text layer unless options.ocr is false; tesseract loads only when a page needs it.
+  pdf: async () => (await import('./pdf-ocr.js')).extractPdfWithOcr,
+  doc: async () => (await import('./doc.js')).extractLegacyWord,
+  wps: async () => (await import('./doc.js')).extractLegacyWord,
 };
 
+const loaded = new Map<InputFormat, Promise<Extractor>>();
+
+/** The extractor of a format, loading its module the first time it is asked for. */
+export function extractorFor(format: InputFormat): Promise<Extractor> {
+  let hit = loaded.get(format);
+  if (!hit) {
+    hit = EXTRACTORS[format]();
+    // A module that fails to load is retried next time rather than cached as a failure.
+    hit.catch(() => loaded.delete(format));
+    loaded.set(format, hit);
+  }
+  return hit;
+}
+
 export async function extractDocument(file: LoadedFile, options: ExtractOptions = {}): Promise<SourceDocument> {
-  const doc = await EXTRACTORS[file.format](file, options);
+  const extract = await extractorFor(file.format);
+  const doc = await extract(file, options);
   doc.format = file.format;
   return doc;
 }

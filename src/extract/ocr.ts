@@ -28,9 +28,7 @@ import PQueue from 'p-queue';
 import type { PDFDocumentProxy } from 'pdfjs-dist/types/src/display/api.js';
 import { finding, type Finding } from '../findings.js';
 import type { LoadedFile } from '../stages/load.js';
-import type { Box, SourceDocument } from '../types.js';
-import type { ExtractOptions } from './index.js';
-import { extractPdf } from './pdf.js';
+import type { Box } from '../types.js';
 import type { PageWords, PositionedWord, RulingLine } from './geometry-types.js';
 import { cropPng, deskew, eraseRulings, greyOf, inkBounds, inkIn, renderPage } from './ocr-image.js';
 import {
@@ -164,25 +162,6 @@ export class OcrEngine {
   async close(): Promise<void> {
     await Promise.allSettled(Object.values(this.schedulers).map((s) => s.terminate()));
   }
-}
-
-/**
- * The PDF extractor with OCR for the pages without a usable text layer (pdf.ts lists them and calls
- * back); OCR's own findings (a page unread, out of time) join the document's.
- */
-export async function extractPdfWithOcr(file: LoadedFile, options: ExtractOptions = {}, ocrOptions: OcrOptions = {}): Promise<SourceDocument> {
-  const ocrFindings: Finding[] = [];
-  const doc = await extractPdf(file, options, async (f, pages) => {
-    const read = await ocrPdfFile(f, pages, ocrOptions);
-    ocrFindings.push(...read.findings);
-    return read.pages;
-  });
-  doc.findings.push(...ocrFindings);
-  if (doc.meta.ocrUsed) {
-    doc.meta.ocrModel = ocrOptions.model ?? OCR_DEFAULTS.model;
-    doc.meta.ocrFigureModel = ocrOptions.figureModel ?? OCR_DEFAULTS.figureModel;
-  }
-  return doc;
 }
 
 /** Opens a PDF file's bytes and OCRs the listed pages. */

@@ -3,16 +3,16 @@
  * standard fonts, and nothing fetched from the network. Each page becomes positioned words plus the ruling
  * lines it draws; the shared geometric builder (pdf-geometry.ts) turns those into paragraphs and grid rows.
  *
- * Pages without a usable text layer (glyphs drawn but no text, or pictures with a text layer lacking any
- * digit) are listed in `meta.ocrPages` with `meta.needsOcr = true`. When an OCR function is given, those
- * pages are read by it instead and go through the same builder:
+ * Pages without a usable text layer (glyphs drawn but no text; only pictures; or mostly a picture with a
+ * text layer lacking any digit) are listed in `meta.ocrPages` with `meta.needsOcr = true` and a
+ * `pdf/needs-ocr` finding. When an OCR function is given, those pages are read by it instead (their text
+ * layer is dropped) and go through the same builder:
  *
  *   extractPdf(file, options, (file, pages) => ocrPages(file, pages))   // PageWords[] for the pages asked
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { finding } from '../findings.js';
-import { DocumentError } from '../findings.js';
+import { DocumentError, finding } from '../findings.js';
 import type { LoadedFile } from '../stages/load.js';
 import type { SourceDocument } from '../types.js';
 import type { PageWords, PositionedWord } from './geometry-types.js';

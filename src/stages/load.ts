@@ -106,6 +106,8 @@ function indexOfAscii(buf: Buffer, s: string): number {
   return buf.indexOf(Buffer.from(s, 'latin1'));
 }
 
+const CHARDET_SAMPLE_BYTES = 8192;
+
 export interface DecodedText {
   text: string;
   encoding: string;
@@ -128,10 +130,11 @@ export function decodeText(bytes: Buffer, declared?: string): DecodedText {
   const utf16 = guessBomlessUtf16(bytes);
   if (utf16) return { text: iconv.decode(bytes, utf16), encoding: utf16 };
   // Not UTF-8: nearly always GBK/GB18030 for these reports. Accept it when it decodes cleanly into
-  // mostly CJK text; only otherwise ask chardet (slow: it runs every recogniser over the bytes).
+  // mostly CJK text; only otherwise ask chardet (slow: it runs every recogniser over the bytes), on the
+  // first 8 KB: its statistics settle within a few KB, and it costs ~0.5 ms per KB.
   const gb = iconv.decode(bytes, 'gb18030');
   if (looksLikeChinese(gb)) return { text: gb, encoding: 'gb18030' };
-  const guess = chardet.detect(bytes);
+  const guess = chardet.detect(bytes.subarray(0, CHARDET_SAMPLE_BYTES));
   const enc = widenEncoding(guess ?? 'gb18030');
   if (enc !== 'gb18030' && iconv.encodingExists(enc) && !/^(iso-8859|windows-125|utf)/i.test(enc)) {
     return { text: iconv.decode(bytes, enc), encoding: enc };

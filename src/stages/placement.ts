@@ -20,6 +20,11 @@ export interface Candidate {
    * which may be the label's merged second column rather than a blank cell. Not decisive on its own.
    */
   doubtful?: boolean;
+  /**
+   * Other readings of the same row, made only if the identities reject this one (most rows are sound,
+   * and generating every alternative for them was most of the table stage's time).
+   */
+  alternatives?: () => Candidate[];
 }
 
 const MAX_CANDIDATES = 6000;
@@ -52,13 +57,14 @@ export function rowCandidates(row: RowView, ncols: number, ctx: PlacementContext
     if (leadingSpan) positional.doubtful = true;
     // An alternative may read a figure where the positions show a blank, but never invent one there:
     // filling printed blanks from the identities would "fix" the source.
-    const alternatives = sequenceCandidates(figures, ncols, ctx).filter(
-      (c) =>
-        c.prior > 0 &&
-        c.slots.every((slot, i) => positional.slots[i]!.kind !== 'blank' || slot.kind !== 'unknown' || (i === 0 && leadingSpan)) &&
-        !sameSlots(c, positional),
-    );
-    return [positional, ...alternatives];
+    positional.alternatives = () =>
+      sequenceCandidates(figures, ncols, ctx).filter(
+        (c) =>
+          c.prior > 0 &&
+          c.slots.every((slot, i) => positional.slots[i]!.kind !== 'blank' || slot.kind !== 'unknown' || (i === 0 && leadingSpan)) &&
+          !sameSlots(c, positional),
+      );
+    return [positional];
   }
   return [positional];
 }

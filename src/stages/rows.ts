@@ -47,7 +47,11 @@ const NOTE_SUFFIX = /^(.*?\d)\s*[（(]\s*([^（()）]*)\s*[)）]$/;
 const GLUED_LABEL = /^(.*[\u4e00-\u9fff）)”"])([+-]?\d[\d.+-]*)$/;
 
 /** Parses one token as a figure, or returns null when it is text. */
+const PLAIN_DIGITS = /^\d{1,15}$/;
+
 export function parseValue(token: string, prov: Provenance): ValueToken | null {
+  // The common case first: a plain count.
+  if (PLAIN_DIGITS.test(token)) return { raw: token, value: Number(token), digits: token, unit: null, note: null, prov };
   let t = token.trim().replace(/,(?=\d{3}(?:\D|$))/g, '');
   if (t === '') return null;
   if (PLACEHOLDER.test(t)) return { raw: token.trim(), value: null, digits: null, unit: null, note: null, prov };

@@ -62,7 +62,7 @@ export function solveTable(table: string, rows: string[], cols: string[], pendin
       continue;
     }
     const only = p.candidates.length === 1 ? p.candidates[0]! : null;
-    if (only && only.slots.every((s) => s.kind !== 'unknown')) commit(p, { agreeing: [evaluate(grid, p, only, eqs)], uncertain: [] }, false);
+    if (only && !only.alternatives && only.slots.every((s) => s.kind !== 'unknown')) commit(p, { agreeing: [evaluate(grid, p, only, eqs)], uncertain: [] }, false);
     else open.add(p);
   }
 
@@ -72,7 +72,7 @@ export function solveTable(table: string, rows: string[], cols: string[], pendin
     for (const p of [...open]) {
       const choice = chooseCandidates(p, grid, eqs, false);
       if (choice) {
-        commit(p, choice, p.candidates.length > 1);
+        commit(p, choice, choice.agreeing.length > 1 || choice.agreeing[0]!.candidate.prior > 0);
         open.delete(p);
         progress = true;
       }
@@ -80,7 +80,7 @@ export function solveTable(table: string, rows: string[], cols: string[], pendin
   }
   for (const p of open) {
     const choice = chooseCandidates(p, grid, eqs, true);
-    if (choice) commit(p, choice, p.candidates.length > 1);
+    if (choice) commit(p, choice, choice.agreeing.length > 1 || choice.agreeing[0]!.candidate.prior > 0);
     else findings.push(ambiguous(table, p));
   }
   return { cells, findings };
@@ -150,6 +150,16 @@ export function solveTable(table: string, rows: string[], cols: string[], pendin
  * disagree, the disagreeing cells are reported as uncertain.
  */
 function chooseCandidates(p: PendingRow, grid: Float64Array, eqs: Equation[], final: boolean): Choice | null {
+  // A sound positional reading that breaks nothing settles the row without weighing the alternatives.
+  const first = p.candidates[0];
+  if (first && first.prior === 0 && !first.doubtful) {
+    const e = evaluate(grid, p, first, eqs);
+    if (!e.impossible && e.violations === 0) return { agreeing: [e], uncertain: [] };
+  }
+  if (first?.alternatives) {
+    p.candidates = [first, ...first.alternatives()];
+    first.alternatives = undefined;
+  }
   let evals = p.candidates.map((c) => evaluate(grid, p, c, eqs)).filter((e) => !e.impossible);
   if (evals.length === 0) return null;
   const minViolations = Math.min(...evals.map((e) => e.violations));

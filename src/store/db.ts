@@ -53,8 +53,13 @@ function configure(db: Db, readonly: boolean): void {
   if (!readonly) db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  // A larger page cache keeps the indexes of a big batch in memory (the default is 2 MB).
-  db.pragma('cache_size = -65536');
+  // A larger page cache than the default 2 MB keeps the upper levels of the indexes in memory; 16 MB is
+  // enough for that (leaf pages are read from the OS cache), and 64 MB cost 60 MB more peak RSS for no
+  // measurable speed (3,000-report bench).
+  db.pragma('cache_size = -16384');
+  // Checkpoint the WAL every ~40 MB instead of every 4 MB: each checkpoint costs two fsyncs (~10 ms each
+  // on a VM disk), which at the default came to ~0.4 ms per stored document in a batch.
+  if (!readonly) db.pragma('wal_autocheckpoint = 10000');
 }
 
 function currentVersion(db: Db): number {

@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import { PIPELINE_VERSION } from '../pipeline.js';
 import type { Cell, ProcessedDocument } from '../types.js';
+import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
 
 /** The path a document was read from, with what `stat` said then (used to skip unchanged files). */
@@ -32,19 +33,68 @@ export interface KnownPath {
   status: string;
 }
 
-const CELL_COLUMNS = 16;
-/** Cells are written in multi-row INSERTs of this many rows: fewer statement calls per document. */
-const CELL_BATCH = 50;
+/** Rows go in multi-row INSERTs of up to this many rows: a document's ~200 cells take one or two statement calls. */
+const MAX_ROWS_PER_INSERT = 128;
+
+/**
+ * A multi-row INSERT for one table, prepared once per row count (at most MAX_ROWS_PER_INSERT of them):
+ * one statement call per batch of rows instead of one per row. (Measured: the calls were not the main
+ * cost — SQLite's own work on ~200 cells and their unique index is — but they no longer add to it.)
+ */
+class BatchedInsert {
+  private readonly byCount = new Map<number, Database.Statement>();
+  private readonly head: string;
+  private readonly tuple: string;
+  private readonly width: number;
+
+  constructor(
+    private readonly db: Db,
+    table: string,
+    columns: readonly string[],
+  ) {
+    this.head = `INSERT INTO ${table} (${columns.join(', ')}) VALUES `;
+    this.tuple = `(${columns.map(() => '?').join(',')})`;
+    this.width = columns.length;
+  }
+
+  /** Inserts the rows given as one flat array of values, one value per column, row after row. */
+  run(values: unknown[]): void {
+    const width = this.width;
+    const rows = values.length / width;
+    for (let first = 0; first < rows; first += MAX_ROWS_PER_INSERT) {
+      const n = Math.min(MAX_ROWS_PER_INSERT, rows - first);
+      const slice = first === 0 && n === rows ? values : values.slice(first * width, (first + n) * width);
+      this.statement(n).run(slice);
+    }
+  }
+
+  private statement(n: number): Database.Statement {
+    let stmt = this.byCount.get(n);
+    if (!stmt) {
+      stmt = this.db.prepare(this.head + new Array(n).fill(this.tuple).join(','));
+      this.byCount.set(n, stmt);
+    }
+    return stmt;
+  }
+}
+
+const CELL_COLUMNS = ['document_id', '"table"', '"row"', 'col', 'value', 'raw', 'unit', 'note', 'method', 'page', 'line', 'table_index', 'grid_row', 'grid_col', 'box', 'confidence'];
+const SECTION_COLUMNS = ['document_id', 'position', 'key', 'heading', 'text', 'line', 'page'];
+const TABLE_COLUMNS = ['document_id', '"table"', 'layout', 'page', 'line'];
+const FINDING_COLUMNS = ['document_id', 'position', 'rule', 'severity', 'message', '"table"', '"row"', 'col', 'actual', 'expected', 'page', 'line'];
 
 export class DocumentWriter {
   private readonly stmt;
-  private readonly insertCellBatch;
+  private readonly insert;
   private readonly storeTx;
 
   constructor(private readonly db: Db) {
-    const cellRow = `(${new Array(CELL_COLUMNS).fill('?').join(',')})`;
-    const cellInsert = 'INSERT INTO cells (document_id, "table", "row", col, value, raw, unit, note, method, page, line, table_index, grid_row, grid_col, box, confidence) VALUES ';
-    this.insertCellBatch = db.prepare(cellInsert + new Array(CELL_BATCH).fill(cellRow).join(','));
+    this.insert = {
+      cells: new BatchedInsert(db, 'cells', CELL_COLUMNS),
+      sections: new BatchedInsert(db, 'sections', SECTION_COLUMNS),
+      tables: new BatchedInsert(db, 'report_tables', TABLE_COLUMNS),
+      findings: new BatchedInsert(db, 'findings', FINDING_COLUMNS),
+    };
     this.stmt = {
       existing: db.prepare<[string], { pipeline_version: string; run_id: number | null }>('SELECT pipeline_version, run_id FROM documents WHERE id = ?'),
       deleteChildren: [
@@ -69,12 +119,6 @@ export class DocumentWriter {
            extract_meta = excluded.extract_meta, timings = excluded.timings`,
       ),
       insertReport: db.prepare('INSERT INTO reports (document_id, agency, year, layout, published_date, title) VALUES (?, ?, ?, ?, ?, ?)'),
-      insertSection: db.prepare('INSERT INTO sections (document_id, position, key, heading, text, line, page) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      insertTable: db.prepare('INSERT INTO report_tables (document_id, "table", layout, page, line) VALUES (?, ?, ?, ?, ?)'),
-      insertCell: db.prepare(cellInsert + cellRow),
-      insertFinding: db.prepare(
-        'INSERT INTO findings (document_id, position, rule, severity, message, "table", "row", col, actual, expected, page, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
       pathOwner: db.prepare<[string], { document_id: string }>('SELECT document_id FROM document_paths WHERE path = ?'),
       upsertPath: db.prepare(
         `INSERT INTO document_paths (path, document_id, file_name, size_bytes, mtime_ms, seen_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -137,39 +181,23 @@ export class DocumentWriter {
     if (doc.status !== 'failed' || m.agency !== null || m.year !== null) {
       s.insertReport.run(doc.id, m.agency, m.year, m.layout, m.publishedDate, m.title);
     }
-    doc.sections.forEach((sec, i) => s.insertSection.run(doc.id, i, sec.key, sec.heading, sec.text, sec.line, sec.page));
-    const cells: Cell[] = [];
+    const id = doc.id;
+    const sections: unknown[] = [];
+    doc.sections.forEach((sec, i) => sections.push(id, i, sec.key, sec.heading, sec.text, sec.line, sec.page));
+    this.insert.sections.run(sections);
+    const tables: unknown[] = [];
+    const cells: unknown[] = [];
     for (const table of doc.tables) {
-      s.insertTable.run(doc.id, table.table, table.layout, table.prov.page ?? null, table.prov.line ?? null);
-      cells.push(...table.cells);
+      tables.push(id, table.table, table.layout, table.prov.page ?? null, table.prov.line ?? null);
+      for (const c of table.cells) pushCell(cells, id, c);
     }
-    this.writeCells(doc.id, cells);
+    this.insert.tables.run(tables);
+    this.insert.cells.run(cells);
+    const findings: unknown[] = [];
     doc.findings.forEach((f, i) =>
-      s.insertFinding.run(
-        doc.id,
-        i,
-        f.rule,
-        f.severity,
-        f.message,
-        f.table ?? null,
-        f.row ?? null,
-        f.col ?? null,
-        f.actual ?? null,
-        f.expected ?? null,
-        f.page ?? null,
-        f.line ?? null,
-      ),
+      findings.push(id, i, f.rule, f.severity, f.message, f.table ?? null, f.row ?? null, f.col ?? null, f.actual ?? null, f.expected ?? null, f.page ?? null, f.line ?? null),
     );
-  }
-
-  private writeCells(documentId: string, cells: Cell[]): void {
-    let i = 0;
-    for (; i + CELL_BATCH <= cells.length; i += CELL_BATCH) {
-      const params: unknown[] = [];
-      for (let k = i; k < i + CELL_BATCH; k++) params.push(...cellParams(documentId, cells[k]!));
-      this.insertCellBatch.run(params);
-    }
-    for (; i < cells.length; i++) this.stmt.insertCell.run(cellParams(documentId, cells[i]!));
+    this.insert.findings.run(findings);
   }
 
   /** Points the path at the document; a document left with no path (its file now has other content) is removed. */
@@ -187,9 +215,9 @@ export class DocumentWriter {
   }
 }
 
-function cellParams(documentId: string, c: Cell): unknown[] {
+function pushCell(out: unknown[], documentId: string, c: Cell): void {
   const p = c.prov;
-  return [
+  out.push(
     documentId,
     c.table,
     c.row,
@@ -206,7 +234,7 @@ function cellParams(documentId: string, c: Cell): unknown[] {
     p.gridCol ?? null,
     p.box ? JSON.stringify([p.box.x0, p.box.y0, p.box.x1, p.box.y1]) : null,
     p.confidence ?? null,
-  ];
+  );
 }
 
 function roundTimings(t: Record<string, number>): Record<string, number> {
