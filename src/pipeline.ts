@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { OGI_ANNUAL_REPORT } from '../pipelines/ogi-annual-report/index.js';
 import { extractDocument } from './extract/index.js';
+import { checkOcrCells } from './extract/ocr-check.js';
 import type { ExtractOptions } from './extract/index.js';
 import { DocumentError, countBySeverity } from './findings.js';
 import type { Finding } from './findings.js';
@@ -67,6 +68,8 @@ export function analyse(loaded: LoadedFile, source: SourceDocument, kind: Report
   const texts = sectionTexts(source, seg.sections);
   const checked = timedSync(timings, 'validate', () => [...validate(tables.tables, kind), ...crossCheck(texts, tables.tables)]);
   findings.push(...checked);
+  // Figures read by OCR: low confidence, and misreads the identities can settle (proposed, never applied).
+  findings.push(...checkOcrCells(tables.tables, kind));
   meta.layout = tables.layout;
   const unsupported = seg.legacy && tables.tables.length === 0;
   const notReport = !seg.legacy && seg.sections.length === 0 && tables.tables.length === 0;

@@ -11,7 +11,7 @@ import type { InputFormat, SourceDocument } from '../types.js';
 export interface ExtractOptions {
   /** Maximum number of PDF pages to read. */
   maxPages?: number;
-  /** Use OCR for pages without a usable text layer. */
+  /** Use OCR for pages without a usable text layer (default: yes; false lists them in a finding instead). */
   ocr?: boolean;
   /** Maximum number of table cells (<td>/<th>) in an HTML page; a bigger page fails before its tree is built. */
   maxTableCells?: number;
@@ -29,7 +29,8 @@ export const EXTRACTORS: Record<InputFormat, ExtractorLoader> = {
     return (file, options) => extractHtml(file, options.maxTableCells !== undefined ? { maxTableCells: options.maxTableCells } : {});
   },
   docx: async () => (await import('./docx.js')).extractDocx,
-  pdf: async () => (await import('./pdf.js')).extractPdf,
+  // OCR for pages without a usable text layer unless options.ocr is false; tesseract loads only when a page needs it.
+  pdf: async () => (await import('./pdf-ocr.js')).extractPdfWithOcr,
   doc: async () => (await import('./doc.js')).extractLegacyWord,
   wps: async () => (await import('./doc.js')).extractLegacyWord,
 };

@@ -1,0 +1,129 @@
+/**
+ * Page images for OCR: render a PDF page to a grey bitmap (pdfjs-dist + @napi-rs/canvas), rotate it
+ * upright, erase ruling lines, and cut out cells. Kept apart from ocr.ts so the bitmap steps can be
+ * tested and measured without tesseract.
+ */
+import { createCanvas, type Canvas } from '@napi-rs/canvas';
+import type { PDFPageProxy } from 'pdfjs-dist/types/src/display/api.js';
+import type { GreyImage, PixelRuling } from './ocr-rulings.js';
+
+/** A rendered page: its canvas, its grey bitmap and the scale from page points to pixels. */
+export interface RenderedPage {
+  canvas: Canvas;
+  grey: GreyImage;
+  /** Pixels per page point. */
+  scale: number;
+}
+
+export async function renderPage(page: PDFPageProxy, dpi: number): Promise<RenderedPage> {
+  const scale = dpi / 72;
+  const viewport = page.getViewport({ scale });
+  const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
+  const context = canvas.getContext('2d');
+  context.fillStyle = '#ffffff';
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  // pdf.js types the context as the DOM's CanvasRenderingContext2D; @napi-rs/canvas implements the same API.
+  const renderParams = { canvasContext: context, viewport, canvas } as unknown as Parameters<PDFPageProxy['render']>[0];
+  await page.render(renderParams).promise;
+  return { canvas, grey: greyOf(canvas), scale };
+}
+
+export function greyOf(canvas: Canvas): GreyImage {
+  const { width, height } = canvas;
+  const rgba = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+  const data = new Uint8Array(width * height);
+  for (let i = 0, j = 0; i < data.length; i++, j += 4) {
+    data[i] = (rgba[j]! * 299 + rgba[j + 1]! * 587 + rgba[j + 2]! * 114) / 1000;
+  }
+  return { width, height, data };
+}
+
+/** Rotates the canvas by −skew around its centre (white corners), so horizontal lines become horizontal. */
+export function deskew(canvas: Canvas, skewDegrees: number): Canvas {
+  const out = createCanvas(canvas.width, canvas.height);
+  const ctx = out.getContext('2d');
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, out.width, out.height);
+  ctx.translate(out.width / 2, out.height / 2);
+  ctx.rotate((-skewDegrees * Math.PI) / 180);
+  ctx.drawImage(canvas, -canvas.width / 2, -canvas.height / 2);
+  ctx.resetTransform();
+  return out;
+}
+
+/** Paints ruling lines white (with a margin for blur), so OCR reads the text between them, not the lines as "|" or "一". */
+export function eraseRulings(canvas: Canvas, rulings: PixelRuling[], margin: number): void {
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#ffffff';
+  for (const r of rulings) {
+    const half = r.width / 2 + margin;
+    if (r.y0 === r.y1) ctx.fillRect(r.x0 - margin, r.y0 - half, r.x1 - r.x0 + 2 * margin, 2 * half);
+    else ctx.fillRect(r.x0 - half, r.y0 - margin, 2 * half, r.y1 - r.y0 + 2 * margin);
+  }
+}
+
+/** A grey-level PNG of a rectangle of the canvas, with a white border (tesseract reads poorly at the edge). */
+export function cropPng(canvas: Canvas, x0: number, y0: number, x1: number, y1: number, pad: number, threshold?: number, zoom = 1): Buffer {
+  const w = Math.max(1, Math.round(x1 - x0));
+  const h = Math.max(1, Math.round(y1 - y0));
+  const out = createCanvas(Math.round(w * zoom) + 2 * pad, Math.round(h * zoom) + 2 * pad);
+  const ctx = out.getContext('2d');
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, out.width, out.height);
+  ctx.drawImage(canvas, Math.round(x0), Math.round(y0), w, h, pad, pad, Math.round(w * zoom), Math.round(h * zoom));
+  if (threshold !== undefined) {
+    // Black on white: scan noise and grey paper otherwise make tesseract's own binarisation drop thin digits.
+    const img = ctx.getImageData(0, 0, out.width, out.height);
+    const d = img.data;
+    for (let i = 0; i < d.length; i += 4) {
+      const v = (d[i]! * 299 + d[i + 1]! * 587 + d[i + 2]! * 114) / 1000 <= threshold ? 0 : 255;
+      d[i] = d[i + 1] = d[i + 2] = v;
+    }
+    ctx.putImageData(img, 0, 0);
+  }
+  return out.toBuffer('image/png');
+}
+
+/** Counts ink pixels in a rectangle of a mask, ignoring lone specks of scan noise. */
+export function inkIn(mask: Uint8Array, width: number, x0: number, y0: number, x1: number, y1: number): number {
+  let count = 0;
+  const xa = Math.max(1, Math.round(x0));
+  const xb = Math.min(width - 2, Math.round(x1));
+  const height = mask.length / width;
+  const ya = Math.max(1, Math.round(y0));
+  const yb = Math.min(height - 2, Math.round(y1));
+  for (let y = ya; y <= yb; y++) {
+    for (let x = xa; x <= xb; x++) {
+      const i = y * width + x;
+      if (mask[i] !== 1) continue;
+      // A speck has no inked 4-neighbour; strokes always have some.
+      if (mask[i - 1] === 1 || mask[i + 1] === 1 || mask[i - width] === 1 || mask[i + width] === 1) count += 1;
+    }
+  }
+  return count;
+}
+
+/** The bounding box of the ink (specks ignored) in a rectangle of a mask, or null when there is none. */
+export function inkBounds(mask: Uint8Array, width: number, x0: number, y0: number, x1: number, y1: number): { x0: number; y0: number; x1: number; y1: number } | null {
+  const height = mask.length / width;
+  const xa = Math.max(1, Math.round(x0));
+  const xb = Math.min(width - 2, Math.round(x1));
+  const ya = Math.max(1, Math.round(y0));
+  const yb = Math.min(height - 2, Math.round(y1));
+  let bx0 = Infinity;
+  let by0 = Infinity;
+  let bx1 = -Infinity;
+  let by1 = -Infinity;
+  for (let y = ya; y <= yb; y++) {
+    for (let x = xa; x <= xb; x++) {
+      const i = y * width + x;
+      if (mask[i] !== 1) continue;
+      if (mask[i - 1] !== 1 && mask[i + 1] !== 1 && mask[i - width] !== 1 && mask[i + width] !== 1) continue;
+      if (x < bx0) bx0 = x;
+      if (x > bx1) bx1 = x;
+      if (y < by0) by0 = y;
+      if (y > by1) by1 = y;
+    }
+  }
+  return bx1 < 0 ? null : { x0: bx0, y0: by0, x1: bx1, y1: by1 };
+}

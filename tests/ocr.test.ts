@@ -1,0 +1,194 @@
+/**
+ * OCR of scanned PDFs: the bitmap steps (skew, rulings, cells) on synthetic images, the OCR checks on
+ * hand-made tables, and one real scanned page read end to end (the slow part: one page, not 25, so the
+ * suite stays within CI's limits; scripts/ocr-accuracy.ts measures all five scanned samples).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createCanvas } from '@napi-rs/canvas';
+import { describe, expect, it } from 'vitest';
+import { OGI_ANNUAL_REPORT } from '../pipelines/ogi-annual-report/index.js';
+import { checkOcrCells } from '../src/extract/ocr-check.js';
+import { deskew, greyOf } from '../src/extract/ocr-image.js';
+import { binarize, cellsFromRulings, estimateSkew, findRulings } from '../src/extract/ocr-rulings.js';
+import { chiSimLangPath, isLabel, ocrPdfFile } from '../src/extract/ocr.js';
+import { buildBlocks } from '../src/extract/pdf-geometry.js';
+import { extractDocument } from '../src/extract/index.js';
+import { loadFile } from '../src/stages/load.js';
+import type { Cell, ExtractedTable, RowBlock } from '../src/types.js';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures', 'pdf');
+
+/** A white page with a 4×3 ruled grid (light grey lines, as on a faded scan), rotated by `degrees`. */
+function ruledPage(degrees: number) {
+  const canvas = createCanvas(1200, 900);
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, 1200, 900);
+  ctx.translate(600, 450);
+  ctx.rotate((degrees * Math.PI) / 180);
+  ctx.translate(-600, -450);
+  ctx.strokeStyle = '#b4b4b4';
+  ctx.lineWidth = 2;
+  const xs = [100, 400, 650, 900, 1100];
+  const ys = [200, 300, 400, 500];
+  for (const y of ys) {
+    ctx.beginPath();
+    ctx.moveTo(xs[0]!, y);
+    ctx.lineTo(xs[xs.length - 1]!, y);
+    ctx.stroke();
+  }
+  for (const [i, x] of xs.entries()) {
+    ctx.beginPath();
+    // The second column line stops after the first row: the cells below it span two columns.
+    ctx.moveTo(x, ys[0]!);
+    ctx.lineTo(x, i === 2 ? ys[1]! : ys[ys.length - 1]!);
+    ctx.stroke();
+  }
+  // Some text-like ink inside a cell, which must not become a ruling.
+  ctx.fillStyle = '#202020';
+  for (let k = 0; k < 6; k++) ctx.fillRect(130 + k * 30, 340, 22, 3);
+  return canvas;
+}
+
+describe('rulings on a scanned page', () => {
+  it('estimates the skew of a rotated page', () => {
+    for (const degrees of [0.6, -0.45, 0]) {
+      const grey = greyOf(ruledPage(degrees));
+      expect(estimateSkew(grey, binarize(grey))).toBeCloseTo(degrees, 1);
+    }
+  });
+
+  it('finds the rulings of the deskewed page and the cells they frame, spans merged, text ignored', () => {
+    const rotated = ruledPage(0.6);
+    const grey = greyOf(rotated);
+    const upright = greyOf(deskew(rotated, estimateSkew(grey, binarize(grey))));
+    const { horizontal, vertical } = findRulings(upright);
+    expect(horizontal).toHaveLength(4);
+    expect(vertical).toHaveLength(5);
+    for (const h of horizontal) expect(h.x1 - h.x0).toBeGreaterThan(950);
+    const cells = cellsFromRulings(horizontal, vertical);
+    // Row 1: four cells; rows 2 and 3: the middle two columns merged into one cell each.
+    expect(cells).toHaveLength(4 + 3 + 3);
+    const wide = cells.filter((c) => c.x1 - c.x0 > 450);
+    expect(wide).toHaveLength(2);
+  });
+});
+
+function ocrCell(table: string, row: string, col: string, value: number | null, confidence = 95): Cell {
+  return {
+    table,
+    row,
+    col,
+    value,
+    raw: value === null ? null : String(value),
+    unit: null,
+    note: null,
+    method: 'grid',
+    prov: { page: 4, confidence, box: { x0: 1, y0: 2, x1: 3, y1: 4 } },
+  };
+}
+
+function sec4(values: Record<string, [number, number?]>): ExtractedTable {
+  const cols = ['upheld', 'corrected', 'other', 'pending', 'total'];
+  const cells: Cell[] = [];
+  for (const row of ['review', 'direct', 'after_review']) {
+    for (const col of cols) {
+      const [v, conf] = values[`${row}.${col}`] ?? [0];
+      cells.push(ocrCell('sec4', row, col, v, conf));
+    }
+  }
+  return { table: 'sec4', layout: '2021', cells, prov: {} };
+}
+
+describe('OCR checks', () => {
+  it('reports a low-confidence figure with its cell, and proposes what the row sum implies without changing it', () => {
+    const table = sec4({ 'review.upheld': [7, 41], 'review.total': [1] });
+    const findings = checkOcrCells([table], OGI_ANNUAL_REPORT);
+    const low = findings.find((f) => f.rule === 'ocr/low-confidence');
+    expect(low).toMatchObject({ table: 'sec4', row: 'review', col: 'upheld', actual: '7', page: 4 });
+    const proposal = findings.find((f) => f.rule === 'ocr/identity-proposal');
+    expect(proposal).toMatchObject({ row: 'review', col: 'upheld', actual: '7', expected: '1' });
+    expect(proposal?.message).toContain('OCR read 7, the row sum of review implies 1');
+    // Never overwritten.
+    expect(table.cells.find((c) => c.row === 'review' && c.col === 'upheld')?.value).toBe(7);
+  });
+
+  it('says nothing about confident figures whose identities hold', () => {
+    const table = sec4({ 'direct.upheld': [2], 'direct.total': [2] });
+    expect(checkOcrCells([table], OGI_ANNUAL_REPORT)).toEqual([]);
+  });
+
+  it('marks every OCR figure of a broken identity when no single cell can be blamed', () => {
+    const table = sec4({ 'after_review.corrected': [3], 'after_review.total': [5] });
+    const findings = checkOcrCells([table], OGI_ANNUAL_REPORT);
+    const marked = findings.filter((f) => f.rule === 'ocr/in-broken-identity' && f.row === 'after_review').map((f) => f.col);
+    expect(marked.sort()).toEqual(['corrected', 'other', 'pending', 'total', 'upheld']);
+  });
+
+  it('reports an OCR cell whose text is not a figure', () => {
+    const table = sec4({});
+    const cell = table.cells.find((c) => c.row === 'direct' && c.col === 'other')!;
+    cell.value = null;
+    cell.raw = '?';
+    cell.prov.confidence = 0;
+    const findings = checkOcrCells([table], OGI_ANNUAL_REPORT);
+    expect(findings.find((f) => f.rule === 'ocr/unreadable')).toMatchObject({ row: 'direct', col: 'other' });
+  });
+
+  it('ignores cells that were not read by OCR', () => {
+    const table = sec4({ 'review.total': [9] });
+    for (const c of table.cells) delete c.prov.confidence;
+    expect(checkOcrCells([table], OGI_ANNUAL_REPORT)).toEqual([]);
+  });
+});
+
+describe('OCR reading', () => {
+  it('tells a label from a figure misread as Chinese', () => {
+    const word = (text: string, confidence: number) => ({ text, confidence, box: { x0: 0, y0: 0, x1: 1, y1: 1 } });
+    expect(isLabel([word('行政许可', 92)], 50)).toBe(true);
+    expect(isLabel([word('人', 70)], 50)).toBe(false);
+    expect(isLabel([word('汪汪', 3)], 50)).toBe(false);
+  });
+
+  it('uses the chi_sim data shipped in node_modules (no download)', () => {
+    for (const model of ['best_int', 'standard'] as const) {
+      const path = chiSimLangPath(model);
+      expect(path).toContain('node_modules');
+      expect(readFileSync(join(path, 'chi_sim.traineddata.gz')).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    }
+  });
+
+  it('routes the pages of a PDF without a usable text layer to OCR by default, and not when OCR is off', async () => {
+    const file = await loadFile(join(FIXTURES, 'gen', 'needs-ocr.pdf'));
+    const doc = await extractDocument(file, {});
+    expect(doc.meta).toMatchObject({ needsOcr: true, ocrPages: '2,3,4', ocrUsed: true });
+    expect(doc.findings.filter((f) => f.rule === 'ocr/page-unread' || f.rule === 'pdf/needs-ocr')).toEqual([]);
+    const off = await extractDocument(file, { ocr: false });
+    expect(off.meta.ocrUsed).toBeUndefined();
+    expect(off.findings.map((f) => f.rule)).toEqual(['pdf/needs-ocr']);
+  }, 180_000);
+
+  it('reads a scanned table page: the 15 figures of sec4 in one grid row, each with its page, box and confidence', async () => {
+    // 004's fifth page: the end of the sec3 table and the whole sec4 table, scanned at 150 dpi and rotated.
+    const read = await ocrPdfFile(await loadFile(join(FIXTURES, '004_3f2d163066b69b0a.scan.pdf')), [5]);
+    expect(read.findings).toEqual([]);
+    const page = read.pages[0]!;
+    expect(Math.abs(page.skewDegrees)).toBeGreaterThan(0.05);
+    expect(Math.abs(page.skewDegrees)).toBeLessThan(1);
+    expect(page.rulings.length).toBeGreaterThan(20);
+    const rows = buildBlocks(read.pages).filter((b): b is RowBlock => b.kind === 'row');
+    const figures = rows.map((r) => r.fields.filter((f) => /^\d+$/.test(f.text)));
+    const sec4 = figures.find((f) => f.length === 15);
+    expect(sec4?.map((f) => Number(f.text))).toEqual([4, 1, 0, 0, 5, 4, 1, 0, 3, 8, 4, 0, 2, 0, 6]);
+    for (const f of sec4 ?? []) {
+      expect(f.prov.page).toBe(5);
+      expect(f.prov.box).toBeDefined();
+      expect(f.prov.confidence).toBeGreaterThan(0);
+    }
+    // The tail of sec3 above it: rows of seven figures, wrapped labels joined in their cell.
+    expect(figures.filter((f) => f.length === 7).length).toBeGreaterThanOrEqual(15);
+    const labels = rows.map((r) => r.fields.map((f) => f.text).join('|'));
+    expect(labels.some((l) => l.includes('2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请'))).toBe(true);
+  }, 240_000);
+});
