@@ -326,3 +326,13 @@ describe('tables: pathological rows', () => {
     expect(doc.findings.some((f) => f.table === 'sec3' && f.severity === 'error')).toBe(true);
   });
 });
+
+describe('tables: a misread leaf label under a group label', () => {
+  it('keeps "（六）其他处理 | 2.申请人和逾期未按…" (one character misread) as other_no_fee, not the 2019 row', async () => {
+    const text = reportText().replace('2.申请人逾期未按收费通知要求缴纳费用', '2.申请人和逾期未按收费通知要求缴纳费用').replace('\t\t2.申请人和逾期', '\t（六）其他处理\t2.申请人和逾期');
+    const doc = await analyseText(text);
+    expect(doc.tables.find((t) => t.table === 'sec3')?.layout).toBe('2021');
+    expect(rowValues(doc, 'sec3', 'other_no_fee')).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(doc.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+});

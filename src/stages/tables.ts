@@ -216,7 +216,13 @@ function matchRow(v: RowView, pending: string | null, tables: TableIndex[], curr
   const raw = v.labels.filter((l) => labelKey(l.text) !== '');
   const pieces = raw.map((l) => labelKey(l.text));
   const probes: { key: string; weight: number; numbering: string | null }[] = [];
-  pieces.forEach((p, i) => probes.push({ key: p, weight: 1 + i * 0.001, numbering: leadingNumbering(raw[i]!.text) }));
+  // A parent piece that is a group label in some layout ("（六）其他处理" before its "2.申请人…") yields
+  // to the leaf, even when the leaf is misread by a character and the parent matches another layout's row.
+  const groupKeys = new Set(tables.flatMap((t) => t.groupKeys));
+  pieces.forEach((p, i) => {
+    const parent = i < pieces.length - 1 && groupKeys.has(p);
+    probes.push({ key: p, weight: parent ? 0.9 : 1 + i * 0.001, numbering: leadingNumbering(raw[i]!.text) });
+  });
   if (pieces.length > 1) probes.push({ key: pieces.slice(-2).join(''), weight: 0.999, numbering: null });
   if (pending) {
     probes.push({ key: pending + (pieces[0] ?? ''), weight: 1.002, numbering: null });
