@@ -56,7 +56,7 @@ function addBatchOptions(cmd: Command): Command {
     .option('--max-file-size <size>', 'larger files fail without being read', DEFAULTS.maxFileSize)
     .option('--max-pages <n>', 'a PDF with more pages fails without being parsed', DEFAULTS.maxPages)
     .option('--max-table-cells <n>', 'an HTML page with more table cells fails without being parsed', DEFAULTS.maxTableCells)
-    .option('--timeout <seconds>', 'time limit per document: one that takes longer is stopped and fails', DEFAULTS.timeout)
+    .option('--timeout <seconds>', 'time limit per document (for a scanned PDF, per OCR page): one that takes longer is stopped and fails', DEFAULTS.timeout)
     .option('--max-memory <MB>', 'heap limit of each worker: a document needing more fails', DEFAULTS.maxMemory);
 }
 

@@ -149,7 +149,7 @@ describe('limits', () => {
     const db = join(dir, 'slow.sqlite');
     const r = runCli(['ingest', folder, '--db', db, '--timeout', '1', '--concurrency', '1']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/big\.txt — \[timeout\] timed out after 1 s and was stopped; raise --timeout/);
+    expect(r.stdout).toMatch(/big\.txt — \[timeout\] timed out after 1 s without progress and was stopped; raise --timeout/);
     expect(r.stdout).toMatch(/failed\s+1/);
     const rows = query<{ id: string; status: string; format: string }>(db, `SELECT id, status, format FROM documents WHERE file_name = 'big.txt'`);
     expect(rows).toEqual([{ id: createHash('sha256').update(big).digest('hex'), status: 'failed', format: 'text' }]);
@@ -358,6 +358,35 @@ describe('worker pool', () => {
       expect(docs.map((d) => d?.path)).toEqual(paths);
       expect(docs.every((d) => d !== null && d.status !== 'failed' && d.meta.agency)).toBe(true);
       expect(docs[0]!.id).toBe(docs[5]!.id);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('restarts a document\'s time limit when it reports progress (OCR pages), and still stops a silent one', async () => {
+    // A stand-in worker: "steady" jobs report progress every 300 ms for 2.4 s, "silent" ones never answer.
+    const fake = join(dir, 'progress-worker.mjs');
+    writeFileSync(
+      fake,
+      [
+        "import { parentPort } from 'node:worker_threads';",
+        'parentPort.on("message", (job) => {',
+        '  if (job.path.includes("silent")) return;',
+        '  let n = 0;',
+        '  const t = setInterval(() => {',
+        '    parentPort.postMessage({ jobId: job.jobId, progress: true });',
+        '    if (++n === 8) { clearInterval(t); parentPort.postMessage({ jobId: job.jobId, crash: "finished" }); }',
+        '  }, 300);',
+        '});',
+        'parentPort.postMessage({ ready: true });',
+      ].join('\n'),
+    );
+    const pool = new DocumentPool({ size: 2, timeoutS: 1, maxMemoryMb: 256, processOptions: {}, workerUrl: pathToFileURL(fake) });
+    try {
+      const [steady, silent] = await Promise.all([pool.process('/x/steady.pdf'), pool.process('/x/silent.pdf')]);
+      expect(steady).toMatchObject({ failedStage: 'process', error: 'internal error: finished' });
+      expect(silent).toMatchObject({ failedStage: 'timeout' });
+      expect(silent!.error).toMatch(/timed out after 1 s without progress/);
     } finally {
       await pool.close();
     }

@@ -4,6 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { processFile } from '../pipeline.js';
+import { onProgress } from '../progress.js';
 import type { ProcessOptions } from '../pipeline.js';
 import { packDocument } from './wire.js';
 import type { WireDocument } from './wire.js';
@@ -14,12 +15,13 @@ export interface WorkerJob {
   options: ProcessOptions;
 }
 
-export type WorkerReply = { jobId: number; doc: WireDocument } | { jobId: number; crash: string } | { ready: true };
+export type WorkerReply = { jobId: number; doc: WireDocument } | { jobId: number; crash: string } | { jobId: number; progress: true } | { ready: true };
 
 const port = parentPort;
 if (!port) throw new Error('document-worker must run in a worker thread');
 
 port.on('message', (job: WorkerJob) => {
+  onProgress(() => port.postMessage({ jobId: job.jobId, progress: true } satisfies WorkerReply));
   processFile(job.path, job.options).then(
     // Packed: the main thread deserializes a few flat arrays instead of ~200 cell objects.
     (doc) => port.postMessage({ jobId: job.jobId, doc: packDocument(doc) } satisfies WorkerReply),

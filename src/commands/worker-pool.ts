@@ -141,10 +141,15 @@ export class DocumentPool {
 
   private start(slot: Slot, job: Job): void {
     slot.job = job;
-    const timeoutMs = this.options.timeoutS * 1000;
-    slot.timer = setTimeout(() => this.onTimeout(slot), timeoutMs);
+    this.arm(slot);
     const message: WorkerJob = { jobId: job.jobId, path: job.path, options: this.options.processOptions };
     slot.worker.postMessage(message);
+  }
+
+  /** (Re)starts the document's time limit: at its start, and each time it reports progress (an OCR page). */
+  private arm(slot: Slot): void {
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = setTimeout(() => this.onTimeout(slot), this.options.timeoutS * 1000);
   }
 
   private release(slot: Slot): void {
@@ -155,6 +160,10 @@ export class DocumentPool {
   private onReply(slot: Slot, reply: Exclude<WorkerReply, { ready: true }>): void {
     const job = slot.job;
     if (!job || job.jobId !== reply.jobId) return;
+    if ('progress' in reply) {
+      this.arm(slot);
+      return;
+    }
     this.release(slot);
     slot.job = null;
     if ('doc' in reply) job.resolve(unpackDocument(reply.doc));
@@ -169,7 +178,7 @@ export class DocumentPool {
     this.failJob(
       job,
       'timeout',
-      `timed out after ${this.options.timeoutS} s and was stopped; raise --timeout to give it more time (then \`ogi rerun --failed\`)`,
+      `timed out after ${this.options.timeoutS} s without progress and was stopped; raise --timeout to give it more time (then \`ogi rerun --failed\`)`,
     );
     this.dispatch();
   }

@@ -19,6 +19,7 @@
  * Inside a cell, the words of one tesseract line are joined, so wrapped labels keep their order.
  * Measured with scripts/ocr-accuracy.ts on the five scanned samples (see the issue note).
  */
+import { reportProgress } from '../progress.js';
 import { availableParallelism } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 import { createRequire } from 'node:module';
@@ -208,7 +209,9 @@ export async function ocrPdfPages(
       pageNumbers.map((n) =>
         queue.add(async () => {
           try {
-            return await withTimeout(readPdfPage(pdf, n, ocr, options), timeout, `page ${n}`);
+            const page = await withTimeout(readPdfPage(pdf, n, ocr, options), timeout, `page ${n}`);
+            reportProgress();
+            return page;
           } catch (e) {
             const why = e instanceof Error ? e.message : String(e);
             findings.push(finding('ocr/page-unread', 'error', `page ${n} could not be read by OCR: ${why}`, { prov: { page: n } }));
