@@ -14,6 +14,7 @@ import type { ProcessedDocument } from '../src/types.js';
 import { generateReport, rng } from './corpus.js';
 import type { GeneratedReport } from './corpus.js';
 import { PageBuilder, textWidth, writePdf } from './make-pdf-fixtures.js';
+import { compareWithTruth } from './robustness.js';
 
 type Rand = () => number;
 const int = (r: Rand, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
@@ -364,22 +365,10 @@ export async function measurePdf(count: number, first = 1): Promise<PdfCorpusRes
     res.documents++;
     if (doc.status === 'failed') res.failed.push(`${report.name}: ${doc.error}`);
     if (doc.meta.year !== report.year || doc.meta.agency !== report.agency) res.metaWrong.push(`${report.name}: ${doc.meta.agency} ${doc.meta.year}`);
-    const got = new Map<string, number | null>();
-    for (const t of doc.tables) for (const c of t.cells) got.set(`${c.table}.${c.row}.${c.col}`, c.value);
-    for (const [table, rows] of Object.entries(report.tables)) {
-      for (const [row, cols] of Object.entries(rows)) {
-        for (const [col, want] of Object.entries(cols)) {
-          res.cells++;
-          const key = `${table}.${row}.${col}`;
-          if (got.get(key) === want) {
-            res.exact++;
-            continue;
-          }
-          const flagged = doc.findings.some((f) => f.severity !== 'info' && f.table === table && (f.row === undefined || f.row === row) && (f.col === undefined || f.col === col));
-          res.wrong.push({ doc: `${report.name}#${seed}`, cell: key, got: got.get(key), want, flagged, features });
-        }
-      }
-    }
+    const comparison = compareWithTruth(doc, report);
+    res.cells += comparison.cells;
+    res.exact += comparison.exact;
+    for (const w of comparison.wrong) res.wrong.push({ doc: `${report.name}#${seed}`, ...w, features });
   }
   return res;
 }

@@ -26,6 +26,40 @@ export async function runDoc(report: GeneratedReport): Promise<ProcessedDocument
   return analyse(loaded, await extractDocument(loaded), OGI_ANNUAL_REPORT);
 }
 
+export interface TruthComparison {
+  cells: number;
+  exact: number;
+  wrong: { cell: string; got: number | null | undefined; want: number | null; flagged: boolean }[];
+}
+
+/**
+ * Every cell of a generated report's truth against what the pipeline extracted; a wrong cell is
+ * `flagged` when a warning or error finding points at its table and (if given) its row and column.
+ */
+export function compareWithTruth(doc: ProcessedDocument, report: GeneratedReport): TruthComparison {
+  const out: TruthComparison = { cells: 0, exact: 0, wrong: [] };
+  const got = new Map<string, number | null>();
+  for (const t of doc.tables) for (const c of t.cells) got.set(`${c.table}.${c.row}.${c.col}`, c.value);
+  for (const [table, rows] of Object.entries(report.tables)) {
+    for (const [row, cols] of Object.entries(rows)) {
+      for (const [col, want] of Object.entries(cols)) {
+        out.cells++;
+        const cell = `${table}.${row}.${col}`;
+        const value = got.get(cell);
+        if (value === want) {
+          out.exact++;
+          continue;
+        }
+        const flagged = doc.findings.some(
+          (f) => f.severity !== 'info' && f.table === table && (f.row === undefined || f.row === row) && (f.col === undefined || f.col === col),
+        );
+        out.wrong.push({ cell, got: value, want, flagged });
+      }
+    }
+  }
+  return out;
+}
+
 export async function measure(count: number, first = 1): Promise<RobustnessResult> {
   const res: RobustnessResult = { documents: 0, cells: 0, exact: 0, wrongFlagged: 0, silent: [], metaWrong: [], failed: [] };
   for (let seed = first; seed < first + count; seed++) {
@@ -36,25 +70,12 @@ export async function measure(count: number, first = 1): Promise<RobustnessResul
     if (doc.meta.year !== report.year) res.metaWrong.push({ doc: report.name, what: `year ${doc.meta.year} ≠ ${report.year}` });
     if (doc.meta.agency !== report.agency) res.metaWrong.push({ doc: report.name, what: `agency ${doc.meta.agency} ≠ ${report.agency}` });
     if (doc.meta.layout !== report.layout) res.metaWrong.push({ doc: report.name, what: `layout ${doc.meta.layout} ≠ ${report.layout}` });
-    const got = new Map<string, number | null>();
-    for (const t of doc.tables) for (const c of t.cells) got.set(`${c.table}.${c.row}.${c.col}`, c.value);
-    for (const [table, rows] of Object.entries(report.tables)) {
-      for (const [row, cols] of Object.entries(rows)) {
-        for (const [col, want] of Object.entries(cols)) {
-          res.cells++;
-          const key = `${table}.${row}.${col}`;
-          const value = got.get(key);
-          if (value === want) {
-            res.exact++;
-            continue;
-          }
-          const flagged = doc.findings.some(
-            (f) => f.severity !== 'info' && f.table === table && (f.row === undefined || f.row === row) && (f.col === undefined || f.col === col),
-          );
-          if (flagged) res.wrongFlagged++;
-          else res.silent.push({ doc: report.name, cell: key, got: value, want, features: report.features });
-        }
-      }
+    const comparison = compareWithTruth(doc, report);
+    res.cells += comparison.cells;
+    res.exact += comparison.exact;
+    for (const w of comparison.wrong) {
+      if (w.flagged) res.wrongFlagged++;
+      else res.silent.push({ doc: report.name, cell: w.cell, got: w.got, want: w.want, features: report.features });
     }
   }
   return res;

@@ -19,7 +19,6 @@
  * Inside a cell, the words of one tesseract line are joined, so wrapped labels keep their order.
  * Measured with scripts/ocr-accuracy.ts on the five scanned samples (see the issue note).
  */
-import { reportProgress } from '../progress.js';
 import { availableParallelism } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 import { createRequire } from 'node:module';
@@ -28,9 +27,11 @@ import { createScheduler, createWorker, type Page, type Scheduler, type Word } f
 import PQueue from 'p-queue';
 import type { PDFDocumentProxy } from 'pdfjs-dist/types/src/display/api.js';
 import { finding, type Finding } from '../findings.js';
+import { reportProgress } from '../progress.js';
 import type { LoadedFile } from '../stages/load.js';
 import type { Box } from '../types.js';
 import type { PageWords, PositionedWord, RulingLine } from './geometry-types.js';
+import { unionBox } from './pdf-geometry.js';
 import { cropPng, deskew, eraseRulings, greyOf, inkBounds, inkIn, renderPage } from './ocr-image.js';
 import {
   binarize,
@@ -398,12 +399,7 @@ function joinWords(words: OcrWord[]): PositionedWord {
   for (const w of words) text += text !== '' && /[A-Za-z0-9]$/.test(text) && /^[A-Za-z0-9]/.test(w.text) ? ` ${w.text}` : w.text;
   return {
     text,
-    box: {
-      x0: Math.min(...words.map((w) => w.box.x0)),
-      y0: Math.min(...words.map((w) => w.box.y0)),
-      x1: Math.max(...words.map((w) => w.box.x1)),
-      y1: Math.max(...words.map((w) => w.box.y1)),
-    },
+    box: unionBox(words.map((w) => w.box)),
     confidence: Math.round(meanConfidence(words) * 10) / 10,
   };
 }
@@ -424,12 +420,7 @@ function mergeFigureWords(words: PositionedWord[]): PositionedWord[] {
   return [
     {
       text,
-      box: {
-        x0: Math.min(...words.map((w) => w.box.x0)),
-        y0: Math.min(...words.map((w) => w.box.y0)),
-        x1: Math.max(...words.map((w) => w.box.x1)),
-        y1: Math.max(...words.map((w) => w.box.y1)),
-      },
+      box: unionBox(words.map((w) => w.box)),
       confidence: Math.min(...words.map((w) => w.confidence ?? 0)),
     },
   ];

@@ -52,7 +52,8 @@ function toWord(w: PositionedWord): Word | null {
   return word;
 }
 
-function union(boxes: Box[]): Box {
+/** The smallest box around all the given boxes. */
+export function unionBox(boxes: Box[]): Box {
   return {
     x0: Math.min(...boxes.map((b) => b.x0)),
     y0: Math.min(...boxes.map((b) => b.y0)),
@@ -73,7 +74,7 @@ export function groupLines(words: Word[]): Line[] {
     if (last) {
       const ref = last[0]!;
       const tol = 0.45 * Math.min(ref.size, w.size);
-      if (Math.abs(midY(w.box) - midY(union(last.map((x) => x.box)))) <= tol) {
+      if (Math.abs(midY(w.box) - midY(unionBox(last.map((x) => x.box)))) <= tol) {
         last.push(w);
         continue;
       }
@@ -86,7 +87,7 @@ export function groupLines(words: Word[]): Line[] {
 function makeLine(words: Word[]): Line {
   const ws = [...words].sort((a, b) => a.box.x0 - b.box.x0);
   const size = median(ws.map((w) => w.size));
-  return { words: ws, box: union(ws.map((w) => w.box)), size, text: joinWords(ws) };
+  return { words: ws, box: unionBox(ws.map((w) => w.box)), size, text: joinWords(ws) };
 }
 
 /** Joins the words of one line: a space where the gap is wide, none between Chinese characters. */
@@ -216,7 +217,7 @@ class UnionFind {
     }
     return i;
   }
-  union(a: number, b: number): void {
+  unionBox(a: number, b: number): void {
     this.parent[this.find(a)] = this.find(b);
   }
 }
@@ -236,7 +237,7 @@ function findRuledGrids(rulings: RulingLine[]): RuledGrid[] {
   const uf = new UnionFind(h.length + v.length);
   h.forEach((hs, i) =>
     v.forEach((vs, j) => {
-      if (vs.pos >= hs.from - SNAP && vs.pos <= hs.to + SNAP && hs.pos >= vs.from - SNAP && hs.pos <= vs.to + SNAP) uf.union(i, h.length + j);
+      if (vs.pos >= hs.from - SNAP && vs.pos <= hs.to + SNAP && hs.pos >= vs.from - SNAP && hs.pos <= vs.to + SNAP) uf.unionBox(i, h.length + j);
     }),
   );
   const groups = new Map<number, { h: Seg[]; v: Seg[] }>();
@@ -285,8 +286,8 @@ function ruledFragments(grid: RuledGrid, words: Word[], page: number): TableFrag
     const ym = (ys[r]! + ys[r + 1]!) / 2;
     for (let c = 0; c < nc; c++) {
       const xm = (xs[c]! + xs[c + 1]!) / 2;
-      if (c + 1 < nc && !hasVertical(grid, xs[c + 1]!, ym)) uf.union(id(r, c), id(r, c + 1));
-      if (r + 1 < nr && !hasHorizontal(grid, ys[r + 1]!, xm)) uf.union(id(r, c), id(r + 1, c));
+      if (c + 1 < nc && !hasVertical(grid, xs[c + 1]!, ym)) uf.unionBox(id(r, c), id(r, c + 1));
+      if (r + 1 < nr && !hasHorizontal(grid, ys[r + 1]!, xm)) uf.unionBox(id(r, c), id(r + 1, c));
     }
   }
   // Atomic rows made of a single cell start a new band.
@@ -353,13 +354,13 @@ function bandFragment(grid: RuledGrid, uf: UnionFind, atomWords: Map<number, Wor
       if (!cell) {
         const ws = atomWords.get(key) ?? [];
         const rect = { x0: xs[c]!, y0: ys[r]!, x1: xs[c + 1]!, y1: ys[r + 1]! };
-        cell = { ...cellText(ws), box: ws.length ? union(ws.map((w) => w.box)) : rect, r0: r - r0, r1: r - r0, c0: bc, c1: bc };
+        cell = { ...cellText(ws), box: ws.length ? unionBox(ws.map((w) => w.box)) : rect, r0: r - r0, r1: r - r0, c0: bc, c1: bc };
         if (ws.length === 0) cell.box = rect;
         cells.set(key, cell);
       }
       cell.r1 = Math.max(cell.r1, r - r0);
       cell.c1 = Math.max(cell.c1, bc);
-      if (ws0(cell)) cell.box = union([cell.box, { x0: xs[c]!, y0: ys[r]!, x1: xs[c + 1]!, y1: ys[r + 1]! }]);
+      if (ws0(cell)) cell.box = unionBox([cell.box, { x0: xs[c]!, y0: ys[r]!, x1: xs[c + 1]!, y1: ys[r + 1]! }]);
       row[bc] = cell;
     }
     rows.push(row);
@@ -406,7 +407,7 @@ function chunksOf(line: Line): Chunk[] {
     else out.push([w]);
   }
   // A word holding several figures separated by spaces ("0 0 0") is split into one chunk per figure.
-  return out.map((ws) => ({ words: ws, box: union(ws.map((w) => w.box)), text: joinWords(ws) }));
+  return out.map((ws) => ({ words: ws, box: unionBox(ws.map((w) => w.box)), text: joinWords(ws) }));
 }
 
 const isFigure = (c: Chunk) => FIGURE.test(c.text.replace(/\s+/g, ''));
@@ -604,11 +605,11 @@ function alignedFragment(rowsIn: { line: Line; chunks: Chunk[] }[], page: number
     };
     for (const l of rl.lines) l.chunks.forEach((k, i) => perCol.set(columnOf(k, i, l), [...(perCol.get(columnOf(k, i, l)) ?? []), ...k.words]));
     const row: (Cell | null)[] = Array.from({ length: width }, () => null);
-    for (const [c, ws] of perCol) row[c] = { ...cellText(ws), box: union(ws.map((w) => w.box)), r0: ri, r1: ri, c0: c, c1: c };
+    for (const [c, ws] of perCol) row[c] = { ...cellText(ws), box: unionBox(ws.map((w) => w.box)), r0: ri, r1: ri, c0: c, c1: c };
     rows.push(row);
-    rowBoxes.push(union(rl.lines.map((l) => l.line.box)));
+    rowBoxes.push(unionBox(rl.lines.map((l) => l.line.box)));
   });
-  const box = union(rowBoxes);
+  const box = unionBox(rowBoxes);
   return { page, box, xs: [...labelLefts, ...anchors], width, rows, rowBoxes, anchors };
 }
 
@@ -635,7 +636,7 @@ function mergeLabelRowsIntoFigures(
     while (d > 0) {
       const above = rowLines[d - 1]!;
       if (hasData(above)) break;
-      const gap = union(target.lines.map((l) => l.line.box)).y0 - union(above.lines.map((l) => l.line.box)).y1;
+      const gap = unionBox(target.lines.map((l) => l.line.box)).y0 - unionBox(above.lines.map((l) => l.line.box)).y1;
       if (gap > 0.6 * size) break;
       const mine = labelsByCol(above);
       const theirs = labelsByCol(target);
@@ -672,7 +673,7 @@ function joinWrappedTitle(lines: Line[]): Line[] {
   for (const l of lines.slice(0, n)) {
     const prev = out[out.length - 1];
     if (prev && Math.abs(prev.size - l.size) <= 0.1 * l.size && l.box.y0 - prev.box.y1 < 1.5 * l.size) {
-      out[out.length - 1] = { words: [...prev.words, ...l.words], box: union([prev.box, l.box]), size: prev.size, text: joinWrapped([prev.text, l.text]) };
+      out[out.length - 1] = { words: [...prev.words, ...l.words], box: unionBox([prev.box, l.box]), size: prev.size, text: joinWrapped([prev.text, l.text]) };
     } else out.push(l);
   }
   return [...out, ...lines.slice(n)];
