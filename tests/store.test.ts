@@ -181,6 +181,28 @@ describe('DocumentWriter', () => {
 describe('export', () => {
   const read = (file: string) => parse(readFileSync(file), { bom: true, columns: true }) as Record<string, string>[];
 
+  it('traces a PDF figure to its page and box in cells.csv', () => {
+    const w = new DocumentWriter(db);
+    const doc = makeDocument('pdf', {
+      path: '/reports/pdf.pdf',
+      format: 'pdf',
+      tables: [
+        {
+          table: 'sec4',
+          layout: '2021',
+          prov: { page: 5 },
+          cells: [cell('sec4', 'review', 'total', 5, { method: 'grid', prov: { page: 5, line: 88, box: { x0: 412.5, y0: 301, x1: 420, y1: 312.25 }, tableIndex: 2, gridRow: 3, gridCol: 4 } })],
+        },
+      ],
+    });
+    w.store(doc, seen('/reports/pdf.pdf'), { runId: null });
+    db.close();
+    const out = join(dir, 'csv');
+    exportCsv({ db: join(dir, 'sub', 'ogi.sqlite'), out, lockTimeoutS: 1, stdout: { write: () => true } as unknown as NodeJS.WritableStream });
+    const [row] = read(join(out, 'cells.csv'));
+    expect(row).toMatchObject({ page: '5', line: '88', box: '[412.5,301,420,312.25]', table_index: '2', grid_row: '3', grid_col: '4', method: 'grid' });
+  });
+
   it('writes the three CSV files with a BOM, values as printed, blanks empty, formulas made inert', () => {
     const w = new DocumentWriter(db);
     const a = makeDocument('a', { path: '/reports/=evil.txt' });

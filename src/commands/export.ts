@@ -24,7 +24,7 @@ export interface ExportResult {
 
 export const CELL_COLUMNS = [
   'document_id', 'path', 'file', 'agency', 'year', 'layout', 'table', 'row', 'col', 'value', 'raw', 'unit', 'note',
-  'page', 'line', 'method', 'table_index', 'grid_row', 'grid_col', 'confidence',
+  'page', 'line', 'box', 'method', 'table_index', 'grid_row', 'grid_col', 'confidence',
 ] as const;
 export const FINDING_COLUMNS = ['document_id', 'file', 'rule', 'severity', 'message', 'table', 'row', 'col', 'actual', 'expected', 'page', 'line'] as const;
 export const REPORT_COLUMNS = [
@@ -132,6 +132,8 @@ interface CellRow {
   table_index: number | null;
   grid_row: number | null;
   grid_col: number | null;
+  /** JSON [x0,y0,x1,y1] in page points (PDF, OCR). */
+  box: string | null;
   confidence: number | null;
 }
 
@@ -143,7 +145,7 @@ function writeDocuments(db: Db, order: Map<string, number>, cellsCsv: CsvFile, r
      ORDER BY d.path`,
   );
   const cellsOf = db.prepare<[string], CellRow>(
-    `SELECT "table" AS "table", "row" AS "row", col, value, raw, unit, note, page, line, method, table_index, grid_row, grid_col, confidence
+    `SELECT "table" AS "table", "row" AS "row", col, value, raw, unit, note, page, line, box, method, table_index, grid_row, grid_col, confidence
      FROM cells WHERE document_id = ?`,
   );
   const width = order.size;
@@ -155,7 +157,7 @@ function writeDocuments(db: Db, order: Map<string, number>, cellsCsv: CsvFile, r
     for (const c of cells) {
       cellsCsv.writeRow([
         d.id, d.path, d.file_name, d.agency, d.year, d.layout, c.table, c.row, c.col, c.value, c.raw, c.unit, c.note,
-        c.page, c.line, c.method, c.table_index, c.grid_row, c.grid_col, c.confidence,
+        c.page, c.line, c.box, c.method, c.table_index, c.grid_row, c.grid_col, c.confidence,
       ]);
       const i = position(c);
       if (i < width) wide[i] = c.value;
