@@ -8,8 +8,8 @@ import type { Finding } from '../findings.js';
 import type { ReportKind, TableDef, TableVariant } from '../kind.js';
 import type { Cell, ExtractedTable, Layout, PlacementMethod, Provenance, Section, SectionKey, SourceDocument } from '../types.js';
 import { cachedLabelScore, labelKey, labelScore, leadingNumbering } from './labels.js';
-import { rowCandidates, sequenceCandidates } from './placement.js';
-import type { Candidate, PlacementContext, Slot, SlotCheck } from './placement.js';
+import { rowCandidates } from './placement.js';
+import type { PlacementContext, SlotCheck } from './placement.js';
 import { tableSpace } from './identities.js';
 import type { Equation, TableSpace } from './identities.js';
 import { rowLabel, rowView } from './rows.js';
@@ -462,5 +462,3 @@ function reportLayout(tables: ExtractedTable[]): Layout | null {
   return best;
 }
 
-export type { Candidate, Slot };
-export { sequenceCandidates };

@@ -88,7 +88,7 @@ export class DocumentWriter {
   private readonly insert;
   private readonly storeTx;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     this.insert = {
       cells: new BatchedInsert(db, 'cells', CELL_COLUMNS),
       sections: new BatchedInsert(db, 'sections', SECTION_COLUMNS),

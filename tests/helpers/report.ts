@@ -93,7 +93,8 @@ export function reportText(parts: ReportParts = {}): string {
       '(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和)\t\t申请人情况\t\t\t\t\t\t总计',
       '\t\t自然人\t法人或其他组织',
       '\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他',
-      ...SEC3_LABELS_2021.map(([key, label]) => `${label}\t${label.split('\t').length === 1 ? '\t' : label.split('\t').length === 2 ? '' : ''}${sec3.get(key) ?? ''}`),
+      // A label alone on its line spans the two label columns (an empty field follows it), as in real copies.
+      ...SEC3_LABELS_2021.map(([key, label]) => `${label}\t${label.includes('\t') ? '' : '\t'}${sec3.get(key) ?? ''}`),
     ];
   const out: string[] = [parts.title ?? '测试县人民政府2021年政府信息公开工作年度报告', ''];
   if (!omit.has('overview')) out.push('一、总体情况', '', parts.overview ?? '2021年，本县认真贯彻落实《条例》。', '');
