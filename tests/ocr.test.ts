@@ -16,6 +16,7 @@ import { buildBlocks } from '../src/extract/pdf-geometry.js';
 import { extractDocument } from '../src/extract/index.js';
 import { loadFile } from '../src/stages/load.js';
 import type { Cell, ExtractedTable, RowBlock } from '../src/types.js';
+import { cell } from './helpers/documents.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'pdf');
 
@@ -76,17 +77,7 @@ describe('rulings on a scanned page', () => {
 });
 
 function ocrCell(table: string, row: string, col: string, value: number | null, confidence = 95): Cell {
-  return {
-    table,
-    row,
-    col,
-    value,
-    raw: value === null ? null : String(value),
-    unit: null,
-    note: null,
-    method: 'grid',
-    prov: { page: 4, confidence, box: { x0: 1, y0: 2, x1: 3, y1: 4 } },
-  };
+  return cell(table, row, col, value, { method: 'grid', prov: { page: 4, confidence, box: { x0: 1, y0: 2, x1: 3, y1: 4 } } });
 }
 
 function sec4(values: Record<string, [number, number?]>): ExtractedTable {
