@@ -36,7 +36,7 @@ describe('openDatabase', () => {
     expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
     MIGRATIONS.forEach((m, i) => expect(m.version).toBe(i + 1));
     const strict = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%STRICT%'`).all() as { name: string }[];
-    expect(strict.map((t) => t.name).sort()).toEqual(['cells', 'document_paths', 'documents', 'findings', 'report_tables', 'reports', 'runs', 'sections']);
+    expect(strict.map((t) => t.name).sort()).toEqual(['cell_values', 'document_paths', 'documents', 'findings', 'report_tables', 'reports', 'runs', 'sections']);
   });
 
   it('refuses a database written by a newer ogi, with a message saying what to do', () => {
@@ -64,6 +64,40 @@ describe('openDatabase', () => {
     expect(fresh.pragma('user_version', { simple: true })).toBe(0);
     expect(fresh.prepare(`SELECT COUNT(*) AS n FROM sqlite_schema WHERE name = 'a'`).get()).toEqual({ n: 0 });
     fresh.close();
+  });
+
+  it('migration 3 moves the cells of an existing database to integer document keys, readable through the cells view', () => {
+    // A database as ogi wrote it before migration 3: schema 2, cells keyed by the content hash.
+    const path = join(dir, 'v2.sqlite');
+    const old = new Database(path);
+    for (const m of MIGRATIONS.slice(0, 2)) old.exec(m.sql);
+    old.pragma('user_version = 2');
+    const ids = ['a', 'b'].map((seed) => makeDocument(seed).id);
+    for (const id of ids) {
+      old.prepare(`INSERT INTO documents (id, path, file_name, size_bytes, status, pipeline_version, ingested_at) VALUES (?, ?, 'x.txt', 1, 'ok', 'v', 'now')`).run(id, `/r/${id}`);
+      old.prepare(`INSERT INTO cells (document_id, "table", "row", col, value, raw, method, line) VALUES (?, 'sec3', 'new_received', 'total', ?, ?, 'position', 7)`).run(id, id === ids[0] ? 12 : 30, id === ids[0] ? '12' : '30');
+    }
+    old.close();
+    const migrated = openDatabase(path);
+    try {
+      expect(migrated.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      expect(migrated.prepare(`SELECT type FROM sqlite_schema WHERE name = 'cells'`).get()).toEqual({ type: 'view' });
+      expect(migrated.prepare('SELECT document_id, value, raw, line FROM cells ORDER BY value').all()).toEqual([
+        { document_id: ids[0], value: 12, raw: '12', line: 7 },
+        { document_id: ids[1], value: 30, raw: '30', line: 7 },
+      ]);
+      const keys = migrated.prepare('SELECT key FROM documents ORDER BY key').all() as { key: number }[];
+      expect(new Set(keys.map((k) => k.key)).size).toBe(2);
+      // The views of migration 1 still read the cells through the view.
+      expect(migrated.prepare('SELECT sec3_new_received AS v FROM report_summary WHERE document_id = ?').get(ids[1])).toEqual({ v: 30 });
+      // A document stored after the migration takes a new key, and deleting a document removes its cells.
+      new DocumentWriter(migrated).store(makeDocument('c'), seen('/r/c.txt'), { runId: null });
+      expect(migrated.prepare('SELECT COUNT(DISTINCT key) AS n FROM documents').get()).toEqual({ n: 3 });
+      migrated.prepare('DELETE FROM documents WHERE id = ?').run(ids[0]);
+      expect(migrated.prepare('SELECT COUNT(*) AS n FROM cell_values').get()).toEqual({ n: 1 + 5 });
+    } finally {
+      migrated.close();
+    }
   });
 
   it('an existing up-to-date database is opened without migrating again', () => {
@@ -113,6 +147,19 @@ describe('DocumentWriter', () => {
     expect(count('findings', `document_id = '${a.id}'`)).toBe(0);
     expect(count('cells', `document_id = '${b.id}'`)).toBe(5);
     expect(db.prepare('SELECT status FROM documents WHERE id = ?').get(a.id)).toEqual({ status: 'ok' });
+  });
+
+  it('a re-stored document keeps its key, and its old cells are gone', () => {
+    const w = new DocumentWriter(db);
+    const a = makeDocument('a');
+    w.store(a, seen(a.path), { runId: null });
+    w.store(makeDocument('b'), seen('/r/b.txt'), { runId: null });
+    const keyOf = (id: string) => (db.prepare('SELECT key FROM documents WHERE id = ?').get(id) as { key: number }).key;
+    const before = keyOf(a.id);
+    w.store(makeDocument('a', { tables: [] }), seen(a.path), { runId: null, force: true });
+    expect(keyOf(a.id)).toBe(before);
+    expect(count('cell_values', `document_key = ${before}`)).toBe(0);
+    expect(keyOf(makeDocument('b').id)).not.toBe(before);
   });
 
   it('without force, the same content at another path is one document with both paths recorded', () => {

@@ -43,7 +43,7 @@ interface Slot {
   timer: NodeJS.Timeout | null;
 }
 
-const YOUNG_GENERATION_MB = 8;
+const YOUNG_GENERATION_MB = 16;
 
 export class DocumentPool {
   private readonly queue: Job[] = [];

@@ -78,7 +78,7 @@ class BatchedInsert {
   }
 }
 
-const CELL_COLUMNS = ['document_id', '"table"', '"row"', 'col', 'value', 'raw', 'unit', 'note', 'method', 'page', 'line', 'table_index', 'grid_row', 'grid_col', 'box', 'confidence'];
+const CELL_COLUMNS = ['document_key', '"table"', '"row"', 'col', 'value', 'raw', 'unit', 'note', 'method', 'page', 'line', 'table_index', 'grid_row', 'grid_col', 'box', 'confidence'];
 const SECTION_COLUMNS = ['document_id', 'position', 'key', 'heading', 'text', 'line', 'page'];
 const TABLE_COLUMNS = ['document_id', '"table"', 'layout', 'page', 'line'];
 const FINDING_COLUMNS = ['document_id', 'position', 'rule', 'severity', 'message', '"table"', '"row"', 'col', 'actual', 'expected', 'page', 'line'];
@@ -90,23 +90,24 @@ export class DocumentWriter {
 
   constructor(db: Db) {
     this.insert = {
-      cells: new BatchedInsert(db, 'cells', CELL_COLUMNS),
+      cells: new BatchedInsert(db, 'cell_values', CELL_COLUMNS),
       sections: new BatchedInsert(db, 'sections', SECTION_COLUMNS),
       tables: new BatchedInsert(db, 'report_tables', TABLE_COLUMNS),
       findings: new BatchedInsert(db, 'findings', FINDING_COLUMNS),
     };
     this.stmt = {
-      existing: db.prepare<[string], { pipeline_version: string; run_id: number | null }>('SELECT pipeline_version, run_id FROM documents WHERE id = ?'),
+      existing: db.prepare<[string], { pipeline_version: string; run_id: number | null; key: number }>('SELECT pipeline_version, run_id, key FROM documents WHERE id = ?'),
+      deleteCells: db.prepare('DELETE FROM cell_values WHERE document_key = ?'),
       deleteChildren: [
-        db.prepare('DELETE FROM cells WHERE document_id = ?'),
         db.prepare('DELETE FROM findings WHERE document_id = ?'),
         db.prepare('DELETE FROM sections WHERE document_id = ?'),
         db.prepare('DELETE FROM report_tables WHERE document_id = ?'),
         db.prepare('DELETE FROM reports WHERE document_id = ?'),
       ],
       upsertDocument: db.prepare(
-        `INSERT INTO documents (id, path, file_name, format, size_bytes, status, error, failed_stage, pipeline_version, run_id, ingested_at, extract_meta, timings)
-         VALUES (@id, @path, @file_name, @format, @size_bytes, @status, @error, @failed_stage, @pipeline_version, @run_id, @ingested_at, @extract_meta, @timings)
+        // A new document takes the next key; a re-stored one keeps its key (the conflict branch leaves it).
+        `INSERT INTO documents (id, key, path, file_name, format, size_bytes, status, error, failed_stage, pipeline_version, run_id, ingested_at, extract_meta, timings)
+         VALUES (@id, (SELECT COALESCE(MAX(key), 0) + 1 FROM documents), @path, @file_name, @format, @size_bytes, @status, @error, @failed_stage, @pipeline_version, @run_id, @ingested_at, @extract_meta, @timings)
          ON CONFLICT (id) DO UPDATE SET
            -- The main path stays while it still holds this content; it moves only when that file changed or went.
            path = CASE WHEN EXISTS (SELECT 1 FROM document_paths p WHERE p.path = documents.path AND p.document_id = documents.id)
@@ -116,7 +117,8 @@ export class DocumentWriter {
            format = excluded.format,
            size_bytes = excluded.size_bytes, status = excluded.status, error = excluded.error, failed_stage = excluded.failed_stage,
            pipeline_version = excluded.pipeline_version, run_id = excluded.run_id, ingested_at = excluded.ingested_at,
-           extract_meta = excluded.extract_meta, timings = excluded.timings`,
+           extract_meta = excluded.extract_meta, timings = excluded.timings
+         RETURNING key`,
       ),
       insertReport: db.prepare('INSERT INTO reports (document_id, agency, year, layout, published_date, title) VALUES (?, ?, ?, ?, ?, ?)'),
       pathOwner: db.prepare<[string], { document_id: string }>('SELECT document_id FROM document_paths WHERE path = ?'),
@@ -140,7 +142,10 @@ export class DocumentWriter {
         this.recordPath(doc.id, seen);
         return 'duplicate';
       }
-      if (existing) for (const del of this.stmt.deleteChildren) del.run(doc.id);
+      if (existing) {
+        this.stmt.deleteCells.run(existing.key);
+        for (const del of this.stmt.deleteChildren) del.run(doc.id);
+      }
       this.writeRows(doc, seen, version, options.runId);
       this.recordPath(doc.id, seen);
       return 'stored';
@@ -162,7 +167,7 @@ export class DocumentWriter {
 
   private writeRows(doc: ProcessedDocument, seen: SeenPath, version: string, runId: number | null): void {
     const s = this.stmt;
-    s.upsertDocument.run({
+    const { key } = s.upsertDocument.get({
       id: doc.id,
       path: seen.path,
       file_name: basename(seen.path),
@@ -176,7 +181,7 @@ export class DocumentWriter {
       ingested_at: new Date().toISOString(),
       extract_meta: JSON.stringify(doc.extractMeta),
       timings: JSON.stringify(roundTimings(doc.timings)),
-    });
+    }) as { key: number };
     const m = doc.meta;
     if (doc.status !== 'failed' || m.agency !== null || m.year !== null) {
       s.insertReport.run(doc.id, m.agency, m.year, m.layout, m.publishedDate, m.title);
@@ -189,7 +194,7 @@ export class DocumentWriter {
     const cells: unknown[] = [];
     for (const table of doc.tables) {
       tables.push(id, table.table, table.layout, table.prov.page ?? null, table.prov.line ?? null);
-      for (const c of table.cells) pushCell(cells, id, c);
+      for (const c of table.cells) pushCell(cells, key, c);
     }
     this.insert.tables.run(tables);
     this.insert.cells.run(cells);
@@ -215,10 +220,10 @@ export class DocumentWriter {
   }
 }
 
-function pushCell(out: unknown[], documentId: string, c: Cell): void {
+function pushCell(out: unknown[], documentKey: number, c: Cell): void {
   const p = c.prov;
   out.push(
-    documentId,
+    documentKey,
     c.table,
     c.row,
     c.col,
