@@ -392,6 +392,82 @@ describe('worker pool', () => {
     }
   });
 
+  /**
+   * A stand-in worker that speaks the pool's protocol (jobs wait in order, a job not started can be
+   * cancelled): "/x/sleep-N" answers after N ms, "/x/hang" loops forever; the answer names the thread.
+   */
+  function protocolWorker(): URL {
+    const fake = join(dir, 'protocol-worker.mjs');
+    writeFileSync(
+      fake,
+      [
+        "import { parentPort, threadId } from 'node:worker_threads';",
+        'const waiting = []; let running = false;',
+        'parentPort.on("message", (m) => {',
+        '  if ("cancel" in m) { const i = waiting.findIndex((j) => j.jobId === m.cancel); if (i >= 0) { waiting.splice(i, 1); parentPort.postMessage({ jobId: m.cancel, cancelled: true }); } return; }',
+        '  waiting.push(m); if (!running) next();',
+        '});',
+        'function next() {',
+        '  const job = waiting.shift(); running = !!job; if (!job) return;',
+        '  if (job.path === "/x/hang") for (;;);',
+        '  const ms = Number(job.path.split("-")[1]);',
+        '  setTimeout(() => { parentPort.postMessage({ jobId: job.jobId, crash: `done ${job.path} on ${threadId}` }); setImmediate(next); }, ms);',
+        '}',
+        'parentPort.postMessage({ ready: true });',
+      ].join('\n'),
+    );
+    return pathToFileURL(fake);
+  }
+  const ranOn = (d: { error: string | null } | null): string => /on (\d+)$/.exec(d?.error ?? '')?.[1] ?? 'not run';
+
+  /** Starts both workers (two quick jobs), so the next jobs are dealt deterministically. */
+  async function warmPool(timeoutS: number): Promise<DocumentPool> {
+    const pool = new DocumentPool({ size: 2, timeoutS, maxMemoryMb: 256, processOptions: {}, workerUrl: protocolWorker() });
+    await Promise.all([pool.process('/x/sleep-1'), pool.process('/x/sleep-2')]);
+    return pool;
+  }
+
+  it('gives a busy worker its next job in advance, and moves it to a worker that falls idle', async () => {
+    const pool = await warmPool(30);
+    try {
+      const finished: string[] = [];
+      const track = (path: string) => pool.process(path).then((d) => (finished.push(path), d));
+      // Two workers, three jobs: the third waits behind the long one, until the other worker is free.
+      const [long, short, moved] = await Promise.all([track('/x/sleep-1500'), track('/x/sleep-10'), track('/x/sleep-20')]);
+      expect(finished).toEqual(['/x/sleep-10', '/x/sleep-20', '/x/sleep-1500']);
+      expect(ranOn(moved)).toBe(ranOn(short));
+      expect(ranOn(moved)).not.toBe(ranOn(long));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a job waiting behind one that times out is not failed with it: it runs on another worker', async () => {
+    const pool = await warmPool(1);
+    try {
+      const [hung, short, waiting] = await Promise.all([pool.process('/x/hang'), pool.process('/x/sleep-10'), pool.process('/x/sleep-20')]);
+      expect(hung).toMatchObject({ failedStage: 'timeout' });
+      expect(waiting!.error).toMatch(/^internal error: done \/x\/sleep-20 on \d+$/);
+      expect(ranOn(waiting)).toBe(ranOn(short));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('Ctrl-C (dropQueued) takes back the jobs a worker holds but has not started; running ones finish', async () => {
+    const pool = await warmPool(30);
+    try {
+      const jobs = ['/x/sleep-300', '/x/sleep-310', '/x/sleep-5', '/x/sleep-6'].map((p) => pool.process(p));
+      await new Promise((r) => setTimeout(r, 50));
+      pool.dropQueued();
+      const [a, b, c, d] = await Promise.all(jobs);
+      expect([ranOn(a) !== 'not run', ranOn(b) !== 'not run']).toEqual([true, true]);
+      expect([c, d]).toEqual([null, null]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('a worker that cannot start fails the documents with a reason instead of respawning forever', async () => {
     const bad = join(dir, 'bad-worker.mjs');
     writeFileSync(bad, 'throw new Error("broken install");\n');

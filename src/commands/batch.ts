@@ -64,7 +64,8 @@ export class Batch {
 
   /** Queues one file; waits while enough documents are in flight (keeps the walk lazy and memory flat). */
   async add(seen: SeenPath): Promise<void> {
-    while (this.inFlight.size >= this.options.concurrency * 2 && !this.stopRequested) {
+    // Enough for every worker to hold its running and next job (see worker-pool.ts), plus a few queued.
+    while (this.inFlight.size >= this.options.concurrency * 3 && !this.stopRequested) {
       await Promise.race(this.inFlight);
     }
     if (this.stopRequested) return;

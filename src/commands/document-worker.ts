@@ -1,6 +1,10 @@
 /**
  * A worker thread of the document pool: runs the pipeline on one path at a time and posts the
  * ProcessedDocument back. It never touches the database; the main thread alone writes.
+ *
+ * The pool may send the next job while one is running (so the worker never waits for the main thread
+ * between two small documents); jobs wait here in order, and one not started yet can be taken back
+ * with a cancel message (Ctrl-C, or another worker fell idle and takes it over).
  */
 import { parentPort } from 'node:worker_threads';
 import { processFile } from '../pipeline.js';
@@ -15,20 +19,60 @@ export interface WorkerJob {
   options: ProcessOptions;
 }
 
-export type WorkerReply = { jobId: number; doc: WireDocument } | { jobId: number; crash: string } | { jobId: number; progress: true } | { ready: true };
+/** Takes back a job sent earlier, if the worker has not started it. */
+export interface WorkerCancel {
+  cancel: number;
+}
+
+export type WorkerMessage = WorkerJob | WorkerCancel;
+
+export type WorkerReply =
+  | { jobId: number; doc: WireDocument }
+  | { jobId: number; crash: string }
+  | { jobId: number; progress: true }
+  /** The job was cancelled before it started: the pool may give it to another worker. */
+  | { jobId: number; cancelled: true }
+  | { ready: true };
 
 const port = parentPort;
 if (!port) throw new Error('document-worker must run in a worker thread');
 
-port.on('message', (job: WorkerJob) => {
-  onProgress(() => port.postMessage({ jobId: job.jobId, progress: true } satisfies WorkerReply));
-  processFile(job.path, job.options).then(
-    // Packed: the main thread deserializes a few flat arrays instead of ~200 cell objects.
-    (doc) => port.postMessage({ jobId: job.jobId, doc: packDocument(doc) } satisfies WorkerReply),
-    // processFile only throws for non-Error values or bugs in failure handling: report, do not die.
-    (e: unknown) => port.postMessage({ jobId: job.jobId, crash: e instanceof Error ? e.message : String(e) } satisfies WorkerReply),
-  );
+const waiting: WorkerJob[] = [];
+let running = false;
+
+port.on('message', (message: WorkerMessage) => {
+  if ('cancel' in message) {
+    const at = waiting.findIndex((job) => job.jobId === message.cancel);
+    // A job already started is not interrupted: its result comes back as usual.
+    if (at >= 0) {
+      waiting.splice(at, 1);
+      reply({ jobId: message.cancel, cancelled: true });
+    }
+    return;
+  }
+  waiting.push(message);
+  if (!running) runNext();
 });
 
+function runNext(): void {
+  const job = waiting.shift();
+  running = job !== undefined;
+  if (!job) return;
+  onProgress(() => reply({ jobId: job.jobId, progress: true }));
+  processFile(job.path, job.options)
+    .then(
+      // Packed: the main thread deserializes a few flat arrays instead of ~200 cell objects.
+      (doc) => reply({ jobId: job.jobId, doc: packDocument(doc) }),
+      // processFile only throws for non-Error values or bugs in failure handling: report, do not die.
+      (e: unknown) => reply({ jobId: job.jobId, crash: e instanceof Error ? e.message : String(e) }),
+    )
+    // setImmediate: messages that arrived meanwhile (a cancel) are handled before the next job starts.
+    .finally(() => setImmediate(runNext));
+}
+
+function reply(message: WorkerReply): void {
+  port!.postMessage(message);
+}
+
 // Signals that the pipeline modules are loaded: a document's time limit starts only now, not during start-up.
-port.postMessage({ ready: true } satisfies WorkerReply);
+reply({ ready: true });
