@@ -5,7 +5,8 @@
  * same cells as one flat array of primitives ~0.1 ms, most of it in re-creating ~1,200 small strings
  * ("sec3", "granted", "natural", "position"… repeated cell after cell). So each table's cells travel as
  * two typed arrays — string indexes into the document's list of distinct strings, and numbers — which
- * deserialize as two memory copies (~0.05 ms per report, measured with v8.serialize/deserialize).
+ * deserialize as two memory copies: 0.036 ms per report instead of 0.108, and packing plus serializing in
+ * the worker 0.079 ms instead of 0.128 (best of 7 over 1,000 generated reports, v8.serialize/deserialize).
  */
 import type { Cell, ExtractedTable, ProcessedDocument, Provenance } from '../types.js';
 
@@ -61,14 +62,23 @@ function packCells(cells: readonly Cell[], strings: StringList): { text: Int32Ar
   for (let k = 0; k < cells.length; k++) {
     const c = cells[k]!;
     const t = k * TEXT_WIDTH;
-    for (let j = 0; j < TEXT_WIDTH; j++) text[t + j] = strings.indexOf(c[TEXT_FIELDS[j]!]);
+    // Field by field, in TEXT_FIELDS order (a loop over the field names was 3× slower: keyed property loads).
+    text[t] = strings.indexOf(c.table);
+    text[t + 1] = strings.indexOf(c.row);
+    text[t + 2] = strings.indexOf(c.col);
+    text[t + 3] = strings.indexOf(c.raw);
+    text[t + 4] = strings.indexOf(c.unit);
+    text[t + 5] = strings.indexOf(c.note);
+    text[t + 6] = strings.indexOf(c.method);
     const n = k * NUMBER_WIDTH;
     if (c.value !== null) numbers[n] = c.value;
     const p = c.prov;
-    for (let j = 0; j < PROV_NUMBERS.length; j++) {
-      const v = p[PROV_NUMBERS[j]!];
-      if (v !== undefined) numbers[n + 1 + j] = v;
-    }
+    if (p.line !== undefined) numbers[n + 1] = p.line;
+    if (p.page !== undefined) numbers[n + 2] = p.page;
+    if (p.tableIndex !== undefined) numbers[n + 3] = p.tableIndex;
+    if (p.gridRow !== undefined) numbers[n + 4] = p.gridRow;
+    if (p.gridCol !== undefined) numbers[n + 5] = p.gridCol;
+    if (p.confidence !== undefined) numbers[n + 6] = p.confidence;
     const b = p.box;
     if (b) {
       const at = n + 1 + PROV_NUMBERS.length;
