@@ -270,6 +270,30 @@ describe('two processes on one database', () => {
     expect(integrity(db)).toEqual({ integrity: 'ok', foreignKeys: 0 });
   });
 
+  it('a commit that fails stores nothing of its group and says so: those documents are listed as abandoned, none counted', () => {
+    const db = join(dir, 'failing-commit.sqlite');
+    const folder = join(dir, 'failing-commit');
+    makeCopies(folder, 30, 'copy');
+    writeFileSync(join(folder, 'batch-0', 'copy-9999-poison.txt'), `${readFileSync(join(folder, 'batch-0', 'copy-0000.txt'), 'utf8')}（poison）\n`);
+    expect(runCli(['ingest', join(folder, 'batch-0', 'copy-0001.txt'), '--db', db]).code).toBe(0);
+    // A deferred foreign key that the poisoned file breaks: checked, and failed, only at COMMIT.
+    const conn = new Database(db);
+    conn.exec(`CREATE TABLE poison (k INTEGER REFERENCES documents(key) DEFERRABLE INITIALLY DEFERRED);
+               CREATE TRIGGER poison_at_commit AFTER INSERT ON documents WHEN new.file_name LIKE '%poison%' BEGIN INSERT INTO poison VALUES (-1); END;`);
+    conn.close();
+    const r = runCli(['ingest', folder, '--db', db]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/Stopped: .*FOREIGN KEY/);
+    expect(r.stdout).toMatch(/Abandoned:\n[\s\S]*copy-9999-poison\.txt/);
+    const stored = query<{ file_name: string }>(db, 'SELECT file_name FROM documents').map((d) => d.file_name);
+    expect(stored).not.toContain('copy-9999-poison.txt');
+    // What the summary counts as done is exactly what the database holds (the earlier run stored copy-0001).
+    const counted = Number(/ok\s+(\d+)/.exec(r.stdout)![1]) + Number(/with findings\s+(\d+)/.exec(r.stdout)![1]) + Number(/failed\s+(\d+)/.exec(r.stdout)![1]);
+    const skipped = Number(/skipped\s+(\d+)/.exec(r.stdout)?.[1] ?? 0);
+    expect(counted + skipped).toBe(stored.length);
+    expect(integrity(db).integrity).toBe('ok');
+  });
+
   it('refuses a database written by a newer ogi', () => {
     const db = join(dir, 'newer.sqlite');
     const conn = new Database(db);

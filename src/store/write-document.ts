@@ -1,6 +1,7 @@
 /**
- * Writing one ProcessedDocument: everything in one IMMEDIATE transaction, so a document is either fully
- * stored or absent, whatever happens to the process. Re-storing a document replaces all of its rows.
+ * Writing one ProcessedDocument: everything in one IMMEDIATE transaction — or, inside a transaction the
+ * caller opened (ingest's group commit), in one savepoint — so a document is either fully stored or
+ * absent, whatever happens to the process. Re-storing a document replaces all of its rows.
  */
 import { basename } from 'node:path';
 import { PIPELINE_VERSION } from '../pipeline.js';
@@ -152,7 +153,10 @@ export class DocumentWriter {
     });
   }
 
-  /** Stores a document (or records one more path of an already stored one) in one transaction. */
+  /**
+   * Stores a document (or records one more path of an already stored one) in one transaction, or in one
+   * savepoint of the caller's open transaction: a write that fails leaves nothing of the document.
+   */
   store(doc: ProcessedDocument, seen: SeenPath, options: StoreOptions): StoreOutcome {
     // IMMEDIATE: take the write lock up front, so two processes never deadlock upgrading read locks.
     return this.storeTx.immediate(doc, seen, options);
