@@ -1,0 +1,60 @@
+/**
+ * Per-stage cost of the pipeline on one thread, steadier than a single pass on a shared machine: the
+ * same generated documents are processed several times, and each stage's best pass is reported (the
+ * one least disturbed by other processes; the first pass also pays for JIT warm-up).
+ *
+ *   npm run build && node dist/scripts/time-stages.js [--docs N] [--passes P] [--format text|html]
+ */
+import { createHash } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { processLoaded } from '../src/pipeline.js';
+import { sniffFormat } from '../src/stages/load.js';
+import type { LoadedFile } from '../src/stages/load.js';
+import { reportAsHtml } from './bench.js';
+import { generateReport } from './corpus.js';
+
+function option(argv: string[], flag: string, fallback: string): string {
+  const i = argv.indexOf(flag);
+  return i >= 0 ? (argv[i + 1] ?? fallback) : fallback;
+}
+
+function inputs(n: number, format: string): LoadedFile[] {
+  const out: LoadedFile[] = [];
+  for (let seed = 1; out.length < n; seed++) {
+    const r = generateReport(seed);
+    const bytes = format === 'html' ? reportAsHtml(r, out.length) : r.bytes;
+    if (!bytes) continue;
+    out.push({ path: r.name, bytes, sha256: createHash('sha256').update(bytes).digest('hex'), format: sniffFormat(bytes, r.name), sizeBytes: bytes.length });
+  }
+  return out;
+}
+
+/** One pass over all documents: total milliseconds per stage, and for the whole pipeline. */
+async function pass(docs: LoadedFile[]): Promise<Record<string, number>> {
+  const totals: Record<string, number> = {};
+  const t0 = performance.now();
+  for (const loaded of docs) {
+    const t: Record<string, number> = {};
+    await processLoaded(loaded, {}, t);
+    for (const [k, v] of Object.entries(t)) totals[k] = (totals[k] ?? 0) + v;
+  }
+  totals.pipeline = performance.now() - t0;
+  return totals;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const n = Number(option(argv, '--docs', '2000'));
+  const passes = Number(option(argv, '--passes', '5'));
+  const format = option(argv, '--format', 'text');
+  const docs = inputs(n, format);
+  const best: Record<string, number> = {};
+  for (let p = 0; p < passes; p++) {
+    for (const [k, v] of Object.entries(await pass(docs))) best[k] = Math.min(best[k] ?? Infinity, v);
+  }
+  console.log(`${n} ${format} documents, best of ${passes} passes, one thread`);
+  for (const [k, v] of Object.entries(best)) console.log(`  ${k.padEnd(9)} ${(v / n).toFixed(3)} ms/doc`);
+  console.log(`  load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+}
+
+void main(process.argv.slice(2));
