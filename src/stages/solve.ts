@@ -10,7 +10,7 @@ import type { ReportKind } from '../kind.js';
 import type { PlacementMethod } from '../types.js';
 import { propagate, tableSpace } from './identities.js';
 import type { Equation } from './identities.js';
-import type { Candidate } from './placement.js';
+import type { Candidate, Slot } from './placement.js';
 import type { RowView } from './rows.js';
 import type { PlacedCell } from './tables.js';
 
@@ -28,16 +28,21 @@ export interface PendingRow {
 /** Known value, blank (null) or undetermined (undefined). */
 type CellState = number | null | undefined;
 
-interface Evaluation {
+/** A candidate and the figure it gives each of its slots. */
+interface Reading {
   candidate: Candidate;
   values: CellState[];
+}
+
+/** A reading weighed against the identities, given the rows already fixed. */
+interface Evaluation extends Reading {
   violations: number;
   impossible: boolean;
 }
 
 /** The chosen candidates, and the cells that other equally good placements would read differently. */
 interface Choice {
-  agreeing: Evaluation[];
+  agreeing: Reading[];
   uncertain: { index: number; alternatives: CellState[] }[];
 }
 
@@ -62,7 +67,8 @@ export function solveTable(table: string, rows: string[], cols: string[], pendin
       continue;
     }
     const only = p.candidates.length === 1 ? p.candidates[0]! : null;
-    if (only && !only.alternatives && only.slots.every((s) => s.kind !== 'unknown')) commit(p, { agreeing: [evaluate(grid, p, only, eqs)], uncertain: [] }, false);
+    // Every figure of a single sound candidate is read or blank: the identities have nothing to solve.
+    if (only && !only.alternatives && only.slots.every((s) => s.kind !== 'unknown')) commit(p, { agreeing: [{ candidate: only, values: only.slots.map(slotValue) }], uncertain: [] }, false);
     else open.add(p);
   }
 
@@ -185,8 +191,22 @@ function chooseCandidates(p: PendingRow, grid: Float64Array, eqs: Equation[], fi
 }
 
 function sameValues(evals: Evaluation[]): boolean {
-  const first = JSON.stringify(evals[0]!.values);
-  return evals.every((e) => JSON.stringify(e.values) === first);
+  const first = evals[0]!.values;
+  return evals.every((e) => e.values.length === first.length && e.values.every((v, i) => sameState(v, first[i])));
+}
+
+/**
+ * Equality of two cell states as the solver has always compared them (through their JSON): a blank
+ * and an undetermined cell both print as null there, so they count as the same.
+ */
+function sameState(a: CellState, b: CellState): boolean {
+  return a === b || (a == null && b == null);
+}
+
+/** The figure a slot gives before the identities are consulted: read, blank (null) or not yet known. */
+function slotValue(slot: Slot): CellState {
+  if (slot.kind === 'read') return slot.token.value;
+  return slot.kind === 'blank' ? null : undefined;
 }
 
 function evaluate(grid: Float64Array, p: PendingRow, candidate: Candidate, eqs: Equation[]): Evaluation {
@@ -197,8 +217,7 @@ function evaluate(grid: Float64Array, p: PendingRow, candidate: Candidate, eqs: 
   });
   const result = propagate(trial, eqs);
   const values: CellState[] = candidate.slots.map((slot, i) => {
-    if (slot.kind === 'read') return slot.token.value;
-    if (slot.kind === 'blank') return null;
+    if (slot.kind !== 'unknown') return slotValue(slot);
     const v = result.state[indexes[i]!]!;
     return Number.isNaN(v) ? undefined : v;
   });
@@ -207,8 +226,13 @@ function evaluate(grid: Float64Array, p: PendingRow, candidate: Candidate, eqs: 
   return { candidate, values, violations, impossible: result.impossible };
 }
 
-function placementFindings(table: string, p: PendingRow, rep: Evaluation, agreeing: number): Finding[] {
+/** Placement methods that are reported as a finding on the row. */
+const REPORTED_METHODS: ReadonlySet<PlacementMethod> = new Set(['lone-total', 'glued-split', 'joined', 'identity-placed']);
+
+function placementFindings(table: string, p: PendingRow, rep: Reading, agreeing: number): Finding[] {
   const method = rep.candidate.method;
+  // Most rows are placed by position or sequence: no finding, so no message to build.
+  if (!REPORTED_METHODS.has(method)) return [];
   const read = p.view.values.map((v) => v.raw).join(' ');
   const placed = rep.values.map((v) => (v === undefined ? '?' : v === null ? '·' : String(v))).join(' ');
   const base = { table, ...rowOf(p), actual: read, expected: placed, prov: p.view.prov };
