@@ -17,11 +17,28 @@ export function leadingNumbering(s: string): string | null {
   return m[0].replace(/\s+/g, '').replace(/[（]/g, '(').replace(/[）]/g, ')').replace(/[、．，,:：]/g, '.');
 }
 
+const keyCache = new Map<string, string>();
+const KEY_CACHE_LIMIT = 50_000;
+/** Longer texts are prose, seldom repeated: not worth keeping. */
+const MAX_CACHED_CHARS = 80;
+
 /**
  * Folds a label for comparison: NFKC, numbering removed (repeatedly: "三、(一) 予以公开"), whitespace,
- * brackets, quotes and punctuation removed.
+ * brackets, quotes and punctuation removed. Memoised for short texts: a batch of reports repeats the
+ * same labels and headings thousands of times, and folding (NFKC and three regexps) is the costly part.
  */
 export function labelKey(s: string): string {
+  if (s.length > MAX_CACHED_CHARS) return foldLabel(s);
+  let key = keyCache.get(s);
+  if (key === undefined) {
+    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
+    key = foldLabel(s);
+    keyCache.set(s, key);
+  }
+  return key;
+}
+
+function foldLabel(s: string): string {
   let t = s.normalize('NFKC');
   for (let i = 0; i < 3; i++) {
     const next = stripNumbering(t);

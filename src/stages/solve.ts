@@ -47,7 +47,8 @@ interface Choice {
 }
 
 export interface Solved {
-  cells: Map<string, PlacedCell>;
+  /** Placed cells by cell index (row-major over the table's rows and columns). */
+  cells: (PlacedCell | undefined)[];
   findings: Finding[];
 }
 
@@ -57,7 +58,7 @@ export function solveTable(table: string, rows: string[], cols: string[], pendin
   const grid = new Float64Array(rows.length * cols.length).fill(NaN);
   const indexOf = (t: { row: string; col: string }): number => rows.indexOf(t.row) * cols.length + cols.indexOf(t.col);
   for (const p of pending) p.indexes = p.targets.map(indexOf);
-  const cells = new Map<string, PlacedCell>();
+  const cells: (PlacedCell | undefined)[] = [];
   const findings: Finding[] = [];
   const open = new Set<PendingRow>();
 
@@ -96,22 +97,20 @@ export function solveTable(table: string, rows: string[], cols: string[], pendin
     const rep = agreeing.reduce((a, b) => (b.candidate.prior < a.candidate.prior ? b : a));
     // A cell is inferred only if no agreeing placement reads it; else its figure is read, its place chosen.
     const neverRead = rep.candidate.slots.map((_, i) => agreeing.every((e) => e.candidate.slots[i]!.kind === 'unknown'));
-    const inferred: string[] = [];
     rep.candidate.slots.forEach((slot, i) => {
       const target = p.targets[i]!;
-      const key = `${target.row}|${target.col}`;
+      const at = p.indexes![i]!;
       const value = rep.values[i];
-      grid[p.indexes![i]!] = value === undefined ? NaN : (value ?? 0);
+      grid[at] = value === undefined ? NaN : (value ?? 0);
       if (slot.kind === 'read') {
         const method: PlacementMethod = chosenByIdentities && slot.method === 'sequence' ? 'identity-placed' : slot.method;
-        cells.set(key, { value: slot.token.value, token: slot.token, method, prov: slot.token.prov });
+        cells[at] = { value: slot.token.value, token: slot.token, method, prov: slot.token.prov };
       } else if (slot.kind === 'blank') {
-        cells.set(key, { value: null, token: slot.token, method: 'blank', prov: slot.token?.prov ?? p.view.prov });
+        cells[at] = { value: null, token: slot.token, method: 'blank', prov: slot.token?.prov ?? p.view.prov };
       } else if (value !== undefined && value !== null && !neverRead[i]) {
-        cells.set(key, { value, token: null, method: 'identity-placed', prov: p.view.prov });
+        cells[at] = { value, token: null, method: 'identity-placed', prov: p.view.prov };
       } else if (value !== undefined && value !== null) {
-        cells.set(key, { value, token: null, method: 'identity-inferred', prov: p.view.prov });
-        inferred.push(target.col);
+        cells[at] = { value, token: null, method: 'identity-inferred', prov: p.view.prov };
         findings.push(
           finding('table/inferred-cell', 'warning', `${table}.${target.row}.${target.col} is not printed in the source row ("${p.view.text}"); the identities imply ${value}`, {
             table,
@@ -122,7 +121,7 @@ export function solveTable(table: string, rows: string[], cols: string[], pendin
           }),
         );
       } else {
-        cells.set(key, { value: null, token: null, method: 'unresolved', prov: p.view.prov });
+        cells[at] = { value: null, token: null, method: 'unresolved', prov: p.view.prov };
         findings.push(
           finding('table/unresolved-cell', 'error', `${table}.${target.row}.${target.col} was lost from the source row ("${p.view.text}") and the identities cannot recover it`, {
             table,

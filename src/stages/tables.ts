@@ -13,7 +13,7 @@ import type { PlacementContext, SlotCheck } from './placement.js';
 import { tableSpace } from './identities.js';
 import type { Equation, TableSpace } from './identities.js';
 import { rowLabel, rowView } from './rows.js';
-import type { RowView, ValueToken } from './rows.js';
+import type { LabelPiece, RowView, ValueToken } from './rows.js';
 import { solveTable } from './solve.js';
 import type { PendingRow } from './solve.js';
 
@@ -30,6 +30,11 @@ interface TableIndex {
   columnKeys: Map<Layout, string[][]>;
   groupKeys: string[];
   markerKeys: string[];
+  /** Every row label key and every column header key of the table, for quick membership tests. */
+  rowKeySet: Set<string>;
+  columnKeySet: Set<string>;
+  /** Most columns of any layout: how many figures a row can hold. */
+  maxColumns: number;
 }
 
 const indexCache = new WeakMap<ReportKind, TableIndex[]>();
@@ -58,12 +63,16 @@ function indexKind(kind: ReportKind): TableIndex[] {
         numbering.set(r.key, nums);
       }
     }
+    const columnKeys = new Map(def.variants.map((v) => [v.layout, v.columns.map((c) => c.labels.map(labelKey))] as const));
     return {
       def,
       rows: order.map((key, i) => ({ key, keys: labels.get(key)!, numbering: numbering.get(key)!, order: i })),
-      columnKeys: new Map(def.variants.map((v) => [v.layout, v.columns.map((c) => c.labels.map(labelKey))] as const)),
+      columnKeys,
       groupKeys: def.groupLabels.map(labelKey),
       markerKeys: def.markers.map(labelKey),
+      rowKeySet: new Set([...labels.values()].flat()),
+      columnKeySet: new Set([...columnKeys.values()].flat(2)),
+      maxColumns: Math.max(...def.variants.map((x) => x.columns.length)),
     };
   });
   indexCache.set(kind, built);
@@ -140,6 +149,7 @@ function gatherRows(
   // A row whose figures may continue on the next lines (tables copied one cell per line).
   let open: { g: Gathered; row: string; view: RowView; max: number } | null = null;
   const lastOrder = new Map<string, number>();
+  const groupKeys = new Set(tables.flatMap((t) => t.groupKeys));
   for (let i = start; i < end; i++) {
     const v = view(i);
     if (open && v.values.length > 0 && v.labels.length === 0 && open.view.values.length + v.values.length <= open.max) {
@@ -161,14 +171,13 @@ function gatherRows(
       if (current) gathered.get(current.def.key)!.headerKeys.push(...fields);
       // "其他" and "总计" are column headers and row labels alike ("3.其他", "（七）总计"): a line that is
       // exactly a row's label stays a candidate label for the figures on the next lines.
-      const isRowLabel = tables.some((t) => t.rows.some((r) => r.keys.includes(key)));
-      const isStructural =
-        !isRowLabel && (tables.some((t) => t.groupKeys.some((g) => g === key || fields.includes(g))) || looksLikeHeader(fields, tables));
+      const isRowLabel = tables.some((t) => t.rowKeySet.has(key));
+      const isStructural = !isRowLabel && (groupKeys.has(key) || fields.some((f) => groupKeys.has(f)) || looksLikeHeader(fields, tables));
       pending = isStructural || key.length > MAX_LABEL_CHARS ? null : key;
       continue;
     }
     if (v.positions === 'none' && key.length > MAX_LABEL_CHARS) continue;
-    const match = matchRow(v, pending, tables, current, lastOrder);
+    const match = matchRow(v, pending, tables, groupKeys, current, lastOrder);
     pending = null;
     if (!match) continue;
     const g = gathered.get(match.table.def.key)!;
@@ -186,7 +195,7 @@ function gatherRows(
     g.rows.set(match.row, v);
     g.prov ??= v.prov;
     lastOrder.set(match.table.def.key, match.order);
-    const max = Math.max(...match.table.def.variants.map((x) => x.columns.length));
+    const max = match.table.maxColumns;
     if (v.values.length < max) open = { g, row: match.row, view: v, max };
   }
 }
@@ -197,7 +206,7 @@ function mergeVertical(a: RowView, b: RowView): RowView {
 }
 
 function looksLikeHeader(fields: string[], tables: TableIndex[]): boolean {
-  return fields.some((f) => tables.some((t) => [...t.columnKeys.values()].some((cols) => cols.some((labels) => labels.includes(f)))));
+  return fields.some((f) => tables.some((t) => t.columnKeySet.has(f)));
 }
 
 interface RowMatch {
@@ -212,13 +221,25 @@ interface RowMatch {
  * "三、本年度办理结果 | （一）予以公开"), pieces joined, and a label left pending on the line before
  * (labels wrapped over two lines). Rows of the current table and rows in template order are preferred.
  */
-function matchRow(v: RowView, pending: string | null, tables: TableIndex[], current: TableIndex | null, lastOrder: Map<string, number>): RowMatch | null {
-  const raw = v.labels.filter((l) => labelKey(l.text) !== '');
-  const pieces = raw.map((l) => labelKey(l.text));
+function matchRow(
+  v: RowView,
+  pending: string | null,
+  tables: TableIndex[],
+  groupKeys: ReadonlySet<string>,
+  current: TableIndex | null,
+  lastOrder: Map<string, number>,
+): RowMatch | null {
+  const raw: LabelPiece[] = [];
+  const pieces: string[] = [];
+  for (const l of v.labels) {
+    const key = labelKey(l.text);
+    if (key === '') continue;
+    raw.push(l);
+    pieces.push(key);
+  }
   const probes: { key: string; weight: number; numbering: string | null }[] = [];
   // A parent piece that is a group label in some layout ("（六）其他处理" before its "2.申请人…") yields
   // to the leaf, even when the leaf is misread by a character and the parent matches another layout's row.
-  const groupKeys = new Set(tables.flatMap((t) => t.groupKeys));
   pieces.forEach((p, i) => {
     const parent = i < pieces.length - 1 && groupKeys.has(p);
     probes.push({ key: p, weight: parent ? 0.9 : 1 + i * 0.001, numbering: leadingNumbering(raw[i]!.text) });
@@ -373,7 +394,7 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
   const solved = solveTable(t.def.key, rows, cols, pending, kind);
   findings.push(...solved.findings);
   const cells: Cell[] = [];
-  for (const r of rows) {
+  for (const [ri, r] of rows.entries()) {
     const present = g.flat !== null || g.rows.has(r);
     if (!present) {
       findings.push(
@@ -386,7 +407,7 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
     }
     for (const [ci, c] of cols.entries()) {
       const colDef = variant.columns[ci]!;
-      const placed = solved.cells.get(`${r}|${c}`);
+      const placed = solved.cells[ri * cols.length + ci];
       cells.push(makeCell(t.def.key, r, c, placed, colDef.unit ?? null, g.prov ?? {}));
     }
   }
