@@ -86,21 +86,6 @@ export function labelScore(source: string, template: string): number {
   return score;
 }
 
-const scoreCache = new Map<string, number>();
-const SCORE_CACHE_LIMIT = 200_000;
-
-/** labelScore, memoised: a batch of reports repeats the same labels thousands of times. */
-export function cachedLabelScore(source: string, template: string): number {
-  const key = `${source}\u0001${template}`;
-  let score = scoreCache.get(key);
-  if (score === undefined) {
-    if (scoreCache.size >= SCORE_CACHE_LIMIT) scoreCache.clear();
-    score = labelScore(source, template);
-    scoreCache.set(key, score);
-  }
-  return score;
-}
-
 /** Best score of a source label against several template labels. */
 export function bestLabelScore(source: string, templates: readonly string[]): number {
   let best = 0;

@@ -7,7 +7,7 @@ import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
 import type { ReportKind, TableDef, TableVariant } from '../kind.js';
 import type { Cell, ExtractedTable, Layout, PlacementMethod, Provenance, Section, SectionKey, SourceDocument } from '../types.js';
-import { cachedLabelScore, labelKey, labelScore, leadingNumbering } from './labels.js';
+import { labelKey, labelScore, leadingNumbering } from './labels.js';
 import { rowCandidates } from './placement.js';
 import type { PlacementContext, SlotCheck } from './placement.js';
 import { tableSpace } from './identities.js';
@@ -35,6 +35,10 @@ interface TableIndex {
   columnKeySet: Set<string>;
   /** Most columns of any layout: how many figures a row can hold. */
   maxColumns: number;
+  /** The rows (in order) that have a label folding to a key, for exact matches. */
+  rowsByKey: Map<string, TableIndex['rows']>;
+  /** Memo of rowScores: probe → best score against each row's labels. */
+  scoreCache: Map<string, Float64Array>;
 }
 
 const indexCache = new WeakMap<ReportKind, TableIndex[]>();
@@ -64,19 +68,51 @@ function indexKind(kind: ReportKind): TableIndex[] {
       }
     }
     const columnKeys = new Map(def.variants.map((v) => [v.layout, v.columns.map((c) => c.labels.map(labelKey))] as const));
+    const rows = order.map((key, i) => ({ key, keys: labels.get(key)!, numbering: numbering.get(key)!, order: i }));
     return {
       def,
-      rows: order.map((key, i) => ({ key, keys: labels.get(key)!, numbering: numbering.get(key)!, order: i })),
+      rows,
       columnKeys,
       groupKeys: def.groupLabels.map(labelKey),
       markerKeys: def.markers.map(labelKey),
       rowKeySet: new Set([...labels.values()].flat()),
       columnKeySet: new Set([...columnKeys.values()].flat(2)),
       maxColumns: Math.max(...def.variants.map((x) => x.columns.length)),
+      rowsByKey: groupRowsByKey(rows),
+      scoreCache: new Map(),
     };
   });
   indexCache.set(kind, built);
   return built;
+}
+
+function groupRowsByKey(rows: TableIndex['rows']): Map<string, TableIndex['rows']> {
+  const byKey = new Map<string, TableIndex['rows']>();
+  for (const r of rows) {
+    for (const k of new Set(r.keys)) byKey.set(k, [...(byKey.get(k) ?? []), r]);
+  }
+  return byKey;
+}
+
+const SCORE_CACHE_LIMIT = 20_000;
+
+/**
+ * The best labelScore of a probe against each row's labels (index = row order), memoised per table:
+ * a batch of reports repeats the same damaged labels, and a probe is scored against every row.
+ */
+function rowScores(t: TableIndex, probe: string): Float64Array {
+  let scores = t.scoreCache.get(probe);
+  if (!scores) {
+    scores = new Float64Array(t.rows.length);
+    for (const r of t.rows) {
+      let score = 0;
+      for (const k of r.keys) score = Math.max(score, labelScore(probe, k));
+      scores[r.order] = score;
+    }
+    if (t.scoreCache.size >= SCORE_CACHE_LIMIT) t.scoreCache.clear();
+    t.scoreCache.set(probe, scores);
+  }
+  return scores;
 }
 
 const ROW_THRESHOLD = 0.62;
@@ -237,6 +273,8 @@ function matchRow(
     raw.push(l);
     pieces.push(key);
   }
+  const exact = exactMatch(pieces[pieces.length - 1], tables, lastOrder);
+  if (exact) return exact;
   const probes: { key: string; weight: number; numbering: string | null }[] = [];
   // A parent piece that is a group label in some layout ("（六）其他处理" before its "2.申请人…") yields
   // to the leaf, even when the leaf is misread by a character and the parent matches another layout's row.
@@ -249,15 +287,13 @@ function matchRow(
     probes.push({ key: pending + (pieces[0] ?? ''), weight: 1.002, numbering: null });
     if (pieces.length === 0) probes.push({ key: pending, weight: 1, numbering: null });
   }
-  const exact = exactMatch(pieces[pieces.length - 1], tables, lastOrder);
-  if (exact) return exact;
   let best: RowMatch | null = null;
   for (const t of tables) {
     const after = lastOrder.get(t.def.key) ?? -1;
+    const scores = probes.map((probe) => rowScores(t, probe.key));
     for (const r of t.rows) {
-      for (const probe of probes) {
-        let score = 0;
-        for (const k of r.keys) score = Math.max(score, cachedLabelScore(probe.key, k));
+      for (const [pi, probe] of probes.entries()) {
+        let score = scores[pi]![r.order]!;
         if (score < 0.5) continue;
         score *= probe.weight;
         // The item number ("2." under （三）) confirms or contradicts a close label.
@@ -279,8 +315,7 @@ function exactMatch(leaf: string | undefined, tables: TableIndex[], lastOrder: M
   if (!leaf) return null;
   let hit: RowMatch | null = null;
   for (const t of tables) {
-    for (const r of t.rows) {
-      if (!r.keys.includes(leaf)) continue;
+    for (const r of t.rowsByKey.get(leaf) ?? []) {
       if (hit || r.order <= (lastOrder.get(t.def.key) ?? -1)) return null;
       hit = { table: t, row: r.key, order: r.order, score: 1 };
     }
