@@ -46,15 +46,19 @@ const UNIT_SUFFIX = /^(.*?\d)\s*(万元|元|件|个|项|条|次|宗|人次)$/;
 const NOTE_SUFFIX = /^(.*?\d)\s*[（(]\s*([^（()）]*)\s*[)）]$/;
 const GLUED_LABEL = /^(.*[\u4e00-\u9fff）)”"])([+-]?\d[\d.+-]*)$/;
 
-/** Parses one token as a figure, or returns null when it is text. */
 const PLAIN_DIGITS = /^\d{1,15}$/;
+const ANY_DIGIT = /\d/;
 
+/** Parses one token as a figure, or returns null when it is text. */
 export function parseValue(token: string, prov: Provenance): ValueToken | null {
   // The common case first: a plain count.
   if (PLAIN_DIGITS.test(token)) return { raw: token, value: Number(token), digits: token, unit: null, note: null, prov };
+  // Without a digit a token is a placeholder ("/", "—", "无") or text: labels, most fields, stop here.
+  if (!ANY_DIGIT.test(token)) {
+    const raw = token.trim();
+    return PLACEHOLDER.test(raw) ? { raw, value: null, digits: null, unit: null, note: null, prov } : null;
+  }
   let t = token.trim().replace(/,(?=\d{3}(?:\D|$))/g, '');
-  if (t === '') return null;
-  if (PLACEHOLDER.test(t)) return { raw: token.trim(), value: null, digits: null, unit: null, note: null, prov };
   let note: string | null = null;
   let unit: string | null = null;
   const noted = NOTE_SUFFIX.exec(t);
