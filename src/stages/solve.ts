@@ -6,10 +6,9 @@
  */
 import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
-import type { ReportKind } from '../kind.js';
 import type { PlacementMethod } from '../types.js';
-import { propagate, tableSpace } from './identities.js';
-import type { Equation } from './identities.js';
+import { propagate } from './identities.js';
+import type { Equation, TableSpace } from './identities.js';
 import type { Candidate, Slot } from './placement.js';
 import type { RowView } from './rows.js';
 import type { PlacedCell } from './tables.js';
@@ -21,8 +20,8 @@ export interface PendingRow {
   /** The cells this row's slots fill, in slot order. */
   targets: { row: string; col: string }[];
   candidates: Candidate[];
-  /** Cell indexes of the targets (set by the solver). */
-  indexes?: number[];
+  /** Cell indexes of the targets (row-major over the table's rows and columns). */
+  indexes: number[];
 }
 
 /** Known value, blank (null) or undetermined (undefined). */
@@ -52,12 +51,9 @@ export interface Solved {
   findings: Finding[];
 }
 
-export function solveTable(table: string, rows: string[], cols: string[], pending: PendingRow[], kind: ReportKind): Solved {
-  const space = tableSpace(table, rows, cols, kind);
+export function solveTable(table: string, space: TableSpace, pending: PendingRow[]): Solved {
   const eqs = space.equations;
-  const grid = new Float64Array(rows.length * cols.length).fill(NaN);
-  const indexOf = (t: { row: string; col: string }): number => rows.indexOf(t.row) * cols.length + cols.indexOf(t.col);
-  for (const p of pending) p.indexes = p.targets.map(indexOf);
+  const grid = new Float64Array(space.rows.length * space.cols.length).fill(NaN);
   const cells: (PlacedCell | undefined)[] = [];
   const findings: Finding[] = [];
   const open = new Set<PendingRow>();
@@ -99,7 +95,7 @@ export function solveTable(table: string, rows: string[], cols: string[], pendin
     const neverRead = rep.candidate.slots.map((_, i) => agreeing.every((e) => e.candidate.slots[i]!.kind === 'unknown'));
     rep.candidate.slots.forEach((slot, i) => {
       const target = p.targets[i]!;
-      const at = p.indexes![i]!;
+      const at = p.indexes[i]!;
       const value = rep.values[i];
       grid[at] = value === undefined ? NaN : (value ?? 0);
       if (slot.kind === 'read') {
@@ -210,7 +206,7 @@ function slotValue(slot: Slot): CellState {
 
 function evaluate(grid: Float64Array, p: PendingRow, candidate: Candidate, eqs: Equation[]): Evaluation {
   const trial = Float64Array.from(grid);
-  const indexes = p.indexes!;
+  const indexes = p.indexes;
   candidate.slots.forEach((slot, i) => {
     trial[indexes[i]!] = slot.kind === 'read' ? (slot.token.value ?? 0) : slot.kind === 'blank' ? 0 : NaN;
   });

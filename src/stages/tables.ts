@@ -39,6 +39,7 @@ interface TableIndex {
   rowsByKey: Map<string, TableIndex['rows']>;
   /** Memo of rowScores: probe → best score against each row's labels. */
   scoreCache: Map<string, Float64Array>;
+  plans: Map<TableVariant, LayoutPlan>;
 }
 
 const indexCache = new WeakMap<ReportKind, TableIndex[]>();
@@ -80,6 +81,7 @@ function indexKind(kind: ReportKind): TableIndex[] {
       maxColumns: Math.max(...def.variants.map((x) => x.columns.length)),
       rowsByKey: groupRowsByKey(rows),
       scoreCache: new Map(),
+      plans: new Map(),
     };
   });
   indexCache.set(kind, built);
@@ -415,28 +417,69 @@ function countScore(v: TableVariant, g: Gathered): number {
   return n;
 }
 
-function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: ReportKind): { table: ExtractedTable; findings: Finding[] } {
-  const findings: Finding[] = [];
+/** A set of cells a source row fills, in slot order, with their cell indexes and the identities among them. */
+interface SlotTargets {
+  targets: { row: string; col: string }[];
+  indexes: number[];
+  rowChecks: SlotCheck[];
+}
+
+/** What building a table needs of one layout that no document changes: worked out once per layout. */
+interface LayoutPlan {
+  rows: string[];
+  cols: string[];
+  space: TableSpace;
+  checkable: boolean;
+  totalIndex: number | null;
+  /** The cells of each template row (by row key), and all cells in order (a flat table's figures). */
+  rowTargets: Map<string, SlotTargets>;
+  allTargets: SlotTargets;
+}
+
+function layoutPlan(t: TableIndex, variant: TableVariant, kind: ReportKind): LayoutPlan {
+  let plan = t.plans.get(variant);
+  if (plan) return plan;
   const cols = variant.columns.map((c) => c.key);
   const rows = variant.rows.map((r) => r.key);
   const totalIndex = t.def.totalColumn ? cols.indexOf(t.def.totalColumn) : -1;
-  const checkable = kind.identities.some((d) => d.table === t.def.key);
   const space = tableSpace(t.def.key, rows, cols, kind);
+  const slotTargets = (targets: { row: string; col: string }[]): SlotTargets => ({
+    targets,
+    indexes: targets.map((x) => rows.indexOf(x.row) * cols.length + cols.indexOf(x.col)),
+    rowChecks: slotChecks(space, rows, cols, targets),
+  });
+  plan = {
+    rows,
+    cols,
+    space,
+    checkable: kind.identities.some((d) => d.table === t.def.key),
+    totalIndex: totalIndex >= 0 ? totalIndex : null,
+    rowTargets: new Map(rows.map((r) => [r, slotTargets(cols.map((c) => ({ row: r, col: c })))] as const)),
+    allTargets: slotTargets(rows.flatMap((r) => cols.map((c) => ({ row: r, col: c })))),
+  };
+  t.plans.set(variant, plan);
+  return plan;
+}
+
+function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: ReportKind): { table: ExtractedTable; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const plan = layoutPlan(t, variant, kind);
+  const { rows, cols, checkable } = plan;
   const pending: PendingRow[] = [];
   if (g.flat) {
-    const targets = rows.flatMap((r) => cols.map((c) => ({ row: r, col: c })));
-    const ctx: PlacementContext = { totalIndex: null, checkable, rowChecks: slotChecks(space, rows, cols, targets) };
-    pending.push({ label: 'figures', view: g.flat, targets, candidates: rowCandidates(g.flat, targets.length, ctx) });
+    const { targets, indexes, rowChecks } = plan.allTargets;
+    const ctx: PlacementContext = { totalIndex: null, checkable, rowChecks };
+    pending.push({ label: 'figures', view: g.flat, targets, indexes, candidates: rowCandidates(g.flat, targets.length, ctx) });
   } else {
     for (const r of rows) {
       const v = g.rows.get(r);
       if (!v) continue;
-      const targets = cols.map((c) => ({ row: r, col: c }));
-      const ctx: PlacementContext = { totalIndex: totalIndex >= 0 ? totalIndex : null, checkable, rowChecks: slotChecks(space, rows, cols, targets) };
-      pending.push({ label: r, view: v, targets, candidates: rowCandidates(v, cols.length, ctx) });
+      const { targets, indexes, rowChecks } = plan.rowTargets.get(r)!;
+      const ctx: PlacementContext = { totalIndex: plan.totalIndex, checkable, rowChecks };
+      pending.push({ label: r, view: v, targets, indexes, candidates: rowCandidates(v, cols.length, ctx) });
     }
   }
-  const solved = solveTable(t.def.key, rows, cols, pending, kind);
+  const solved = solveTable(t.def.key, plan.space, pending);
   findings.push(...solved.findings);
   const cells: Cell[] = [];
   for (const [ri, r] of rows.entries()) {
@@ -460,24 +503,7 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
 }
 
 /** The table's equations that lie entirely within one source row's slots, in slot numbers. */
-const slotCheckCache = new WeakMap<TableSpace, Map<string, SlotCheck[]>>();
-
 function slotChecks(space: TableSpace, rows: string[], cols: string[], targets: { row: string; col: string }[]): SlotCheck[] {
-  let cache = slotCheckCache.get(space);
-  if (!cache) {
-    cache = new Map();
-    slotCheckCache.set(space, cache);
-  }
-  const key = targets.length === cols.length ? targets[0]!.row : '*';
-  let checks = cache.get(key);
-  if (!checks) {
-    checks = computeSlotChecks(space, rows, cols, targets);
-    cache.set(key, checks);
-  }
-  return checks;
-}
-
-function computeSlotChecks(space: TableSpace, rows: string[], cols: string[], targets: { row: string; col: string }[]): SlotCheck[] {
   const slotOf = new Map(targets.map((t, i) => [rows.indexOf(t.row) * cols.length + cols.indexOf(t.col), i]));
   const inRow = (eq: Equation): boolean => {
     for (const c of eq.cells) if (!slotOf.has(c)) return false;
