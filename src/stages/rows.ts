@@ -48,6 +48,7 @@ const GLUED_LABEL = /^(.*[\u4e00-\u9fff）)”"])([+-]?\d[\d.+-]*)$/;
 
 const PLAIN_DIGITS = /^\d{1,15}$/;
 const ANY_DIGIT = /\d/;
+const FIGURE_START = /^[+-]?\d/;
 
 /** Parses one token as a figure, or returns null when it is text. */
 export function parseValue(token: string, prov: Provenance): ValueToken | null {
@@ -59,6 +60,9 @@ export function parseValue(token: string, prov: Provenance): ValueToken | null {
     return PLACEHOLDER.test(raw) ? { raw, value: null, digits: null, unit: null, note: null, prov } : null;
   }
   let t = token.trim().replace(/,(?=\d{3}(?:\D|$))/g, '');
+  // Cutting a note or a unit off leaves a prefix of the token, and a figure starts with a digit or a
+  // sign: a token that does not start so is text (prose lines end up here), without the suffix regexps.
+  if (!FIGURE_START.test(t)) return null;
   let note: string | null = null;
   let unit: string | null = null;
   const noted = NOTE_SUFFIX.exec(t);
