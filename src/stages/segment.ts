@@ -70,13 +70,30 @@ function headingDefs(kind: ReportKind): { key: SectionKey; labels: string[] }[] 
   return defs;
 }
 
-const headingCharSets = new WeakMap<ReportKind, Set<number>>();
+/** A set of code points, looked up in a table for the Basic Multilingual Plane (where CJK headings live). */
+class CodePointSet {
+  private readonly bmp = new Uint8Array(0x10000);
+  private readonly astral = new Set<number>();
+
+  constructor(points: Iterable<number>) {
+    for (const cp of points) {
+      if (cp <= 0xffff) this.bmp[cp] = 1;
+      else this.astral.add(cp);
+    }
+  }
+
+  has(cp: number): boolean {
+    return cp <= 0xffff ? this.bmp[cp] === 1 : this.astral.has(cp);
+  }
+}
+
+const headingCharSets = new WeakMap<ReportKind, CodePointSet>();
 
 /** The code points of the headings' words. */
-function headingChars(kind: ReportKind): Set<number> {
+function headingChars(kind: ReportKind): CodePointSet {
   let set = headingCharSets.get(kind);
   if (!set) {
-    set = new Set(headingDefs(kind).flatMap((h) => h.labels.flatMap((l) => [...l].map((ch) => ch.codePointAt(0)!))));
+    set = new CodePointSet(headingDefs(kind).flatMap((h) => h.labels.flatMap((l) => [...l].map((ch) => ch.codePointAt(0)!))));
     headingCharSets.set(kind, set);
   }
   return set;
