@@ -197,7 +197,9 @@ function gatherRows(
     }
     open = null;
     const labelText = rowLabel(v);
-    const key = labelKey(labelText);
+    const pieceKeys = v.labels.map((l) => labelKey(l.text));
+    // Most rows have one label piece: then it is the row's label, already folded.
+    const key = pieceKeys.length === 1 ? pieceKeys[0]! : labelKey(labelText);
     const marker = tables.find((t) => t.markerKeys.some((m) => m.length > 0 && key.includes(m)));
     if (marker && v.values.length === 0) {
       current = marker;
@@ -205,7 +207,7 @@ function gatherRows(
       continue;
     }
     if (v.values.length === 0) {
-      const fields = v.labels.map((l) => labelKey(l.text)).filter(Boolean);
+      const fields = pieceKeys.filter(Boolean);
       if (current) gathered.get(current.def.key)!.headerKeys.push(...fields);
       // "其他" and "总计" are column headers and row labels alike ("3.其他", "（七）总计"): a line that is
       // exactly a row's label stays a candidate label for the figures on the next lines.
@@ -215,7 +217,7 @@ function gatherRows(
       continue;
     }
     if (v.positions === 'none' && key.length > MAX_LABEL_CHARS) continue;
-    const match = matchRow(v, pending, tables, groupKeys, current, lastOrder);
+    const match = matchRow(v, pieceKeys, pending, tables, groupKeys, current, lastOrder);
     pending = null;
     if (!match) continue;
     const g = gathered.get(match.table.def.key)!;
@@ -268,9 +270,11 @@ interface RowMatch {
  * Matches a row's label to a template row. Tries each label piece (the leaf label is the last one:
  * "三、本年度办理结果 | （一）予以公开"), pieces joined, and a label left pending on the line before
  * (labels wrapped over two lines). Rows of the current table and rows in template order are preferred.
+ * `pieceKeys` are the row's label pieces, folded (labelKey), in order.
  */
 function matchRow(
   v: RowView,
+  pieceKeys: string[],
   pending: string | null,
   tables: TableIndex[],
   groupKeys: ReadonlySet<string>,
@@ -279,12 +283,12 @@ function matchRow(
 ): RowMatch | null {
   const raw: LabelPiece[] = [];
   const pieces: string[] = [];
-  for (const l of v.labels) {
-    const key = labelKey(l.text);
-    if (key === '') continue;
+  v.labels.forEach((l, i) => {
+    const key = pieceKeys[i]!;
+    if (key === '') return;
     raw.push(l);
     pieces.push(key);
-  }
+  });
   const exact = exactMatch(pieces[pieces.length - 1], tables, lastOrder);
   if (exact) return exact;
   const probes: { key: string; weight: number; numbering: string | null }[] = [];
