@@ -109,7 +109,7 @@ export function propagate(state: Float64Array, equations: readonly Equation[]): 
 }
 
 /** The equation's cells are all known and its sides differ (as `sides` compares them, without building the pair). */
-export function isBroken(eq: Equation, state: Float64Array): boolean {
+function isBroken(eq: Equation, state: Float64Array): boolean {
   let lhs = 0;
   let rhs = 0;
   for (let i = 0; i < eq.cells.length; i++) {

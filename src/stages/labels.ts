@@ -18,7 +18,7 @@ export function leadingNumbering(s: string): string | null {
 }
 
 const keyCache = new Map<string, string>();
-const KEY_CACHE_LIMIT = 50_000;
+const KEY_CACHE_LIMIT = 20_000;
 /** Longer texts are prose, seldom repeated: not worth keeping. */
 const MAX_CACHED_CHARS = 80;
 
