@@ -99,13 +99,16 @@ export function parseField(text: string, prov: Provenance): FieldParse {
   const values: ValueToken[] = [];
   const tokens = text.split(/\s+/).filter(Boolean);
   // Figures only count at the end of a field: "2021 年" inside a label is not a figure.
+  const trailing: ValueToken[] = [];
   let firstTrailing = tokens.length;
   for (let i = tokens.length - 1; i >= 0; i--) {
-    if (parseValue(tokens[i]!, prov)) firstTrailing = i;
-    else break;
+    // A token that is the whole field (no spaces in it) was parsed above, and is no figure.
+    const v = tokens[i] === text ? null : parseValue(tokens[i]!, prov);
+    if (!v) break;
+    trailing.push(v);
+    firstTrailing = i;
   }
   const head = tokens.slice(0, firstTrailing);
-  const tail = tokens.slice(firstTrailing);
   if (head.length > 0) {
     const last = head[head.length - 1]!;
     const glued = GLUED_LABEL.exec(last);
@@ -119,7 +122,7 @@ export function parseField(text: string, prov: Provenance): FieldParse {
     }
     labels.push(head.join(' '));
   }
-  for (const t of tail) values.push(parseValue(t, prov)!);
+  values.push(...trailing.reverse());
   return { labels, values };
 }
 
