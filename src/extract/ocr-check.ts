@@ -30,6 +30,8 @@ function isOcr(c: Cell): boolean {
 }
 
 function checkTable(t: ExtractedTable, kind: ReportKind, threshold: number): Finding[] {
+  // Every finding here names an OCR cell: a table read without OCR (text, HTML, DOCX…) has none.
+  if (!t.cells.some(isOcr)) return [];
   const out: Finding[] = [];
   const rows = [...new Set(t.cells.map((c) => c.row))];
   const cols = [...new Set(t.cells.map((c) => c.col))];

@@ -63,6 +63,7 @@ function lineToBlock(rawLine: string, line: number): Block | null {
 
 /** A markdown pipe-table row `| a | b |` (outer pipes optional when there are two or more inner ones). */
 function splitPipeRow(line: string): string[] | null {
+  if (!line.includes('|')) return null; // most lines: no need to count pipes
   const s = line.trim();
   const inner = (s.match(/\|/g) ?? []).length;
   if (!(s.startsWith('|') && s.endsWith('|') && inner >= 2) && inner < 3) return null;

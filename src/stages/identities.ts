@@ -68,7 +68,7 @@ function instantiate(def: IdentityDef, rows: readonly string[], cols: readonly s
 }
 
 export interface Propagation {
-  /** The state after propagation: unknowns solved where an equation allowed it. */
+  /** The state after propagation (the array given, updated): unknowns solved where an equation allowed it. */
   state: Float64Array;
   /** Equations whose cells are all known and that do not hold. */
   violated: Equation[];
@@ -76,9 +76,11 @@ export interface Propagation {
   impossible: boolean;
 }
 
-/** Solves unknowns one equation at a time until nothing changes; reports violated equations. */
-export function propagate(initial: Float64Array, equations: readonly Equation[]): Propagation {
-  const state = Float64Array.from(initial);
+/**
+ * Solves unknowns one equation at a time until nothing changes; reports violated equations.
+ * Works in place: the caller passes a state of its own (a trial copy), so it is not copied twice.
+ */
+export function propagate(state: Float64Array, equations: readonly Equation[]): Propagation {
   let impossible = false;
   let changed = true;
   while (changed) {
@@ -102,11 +104,21 @@ export function propagate(initial: Float64Array, equations: readonly Equation[])
       }
     }
   }
-  const violated = equations.filter((eq) => {
-    const s = sides(eq, state);
-    return s !== null && s[0] !== s[1];
-  });
+  const violated = equations.filter((eq) => isBroken(eq, state));
   return { state, violated, impossible };
+}
+
+/** The equation's cells are all known and its sides differ (as `sides` compares them, without building the pair). */
+function isBroken(eq: Equation, state: Float64Array): boolean {
+  let lhs = 0;
+  let rhs = 0;
+  for (let i = 0; i < eq.cells.length; i++) {
+    const v = state[eq.cells[i]!]!;
+    if (Number.isNaN(v)) return false;
+    if (eq.coefs[i] === 1) lhs += v;
+    else rhs += v;
+  }
+  return round(lhs) !== round(rhs);
 }
 
 /** The two sides of an equation as they stand: [lhs, rhs]; null while a cell is unknown. */

@@ -17,11 +17,28 @@ export function leadingNumbering(s: string): string | null {
   return m[0].replace(/\s+/g, '').replace(/[（]/g, '(').replace(/[）]/g, ')').replace(/[、．，,:：]/g, '.');
 }
 
+const keyCache = new Map<string, string>();
+const KEY_CACHE_LIMIT = 20_000;
+/** Longer texts are prose, seldom repeated: not worth keeping. */
+const MAX_CACHED_CHARS = 80;
+
 /**
  * Folds a label for comparison: NFKC, numbering removed (repeatedly: "三、(一) 予以公开"), whitespace,
- * brackets, quotes and punctuation removed.
+ * brackets, quotes and punctuation removed. Memoised for short texts: a batch of reports repeats the
+ * same labels and headings thousands of times, and folding (NFKC and three regexps) is the costly part.
  */
 export function labelKey(s: string): string {
+  if (s.length > MAX_CACHED_CHARS) return foldLabel(s);
+  let key = keyCache.get(s);
+  if (key === undefined) {
+    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
+    key = foldLabel(s);
+    keyCache.set(s, key);
+  }
+  return key;
+}
+
+function foldLabel(s: string): string {
   let t = s.normalize('NFKC');
   for (let i = 0; i < 3; i++) {
     const next = stripNumbering(t);
@@ -66,21 +83,6 @@ export function labelScore(source: string, template: string): number {
   let score = dice(source, template);
   if (short.length >= 2 && long.startsWith(short)) score = Math.max(score, 0.5 + 0.45 * ratio);
   else if (short.length >= 4 && long.includes(short)) score = Math.max(score, 0.45 + 0.4 * ratio);
-  return score;
-}
-
-const scoreCache = new Map<string, number>();
-const SCORE_CACHE_LIMIT = 200_000;
-
-/** labelScore, memoised: a batch of reports repeats the same labels thousands of times. */
-export function cachedLabelScore(source: string, template: string): number {
-  const key = `${source}\u0001${template}`;
-  let score = scoreCache.get(key);
-  if (score === undefined) {
-    if (scoreCache.size >= SCORE_CACHE_LIMIT) scoreCache.clear();
-    score = labelScore(source, template);
-    scoreCache.set(key, score);
-  }
   return score;
 }
 

@@ -2,6 +2,7 @@
  * Stage `load`: read a file, hash it, sniff its real type from its bytes, and decode text.
  * The type comes from the content, not from the extension: an HTML error page saved as .pdf is HTML.
  */
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
@@ -166,6 +167,9 @@ function widenEncoding(name: string): string {
 
 /** Strict UTF-8 validation; a truncated last sequence (a cut sample) still counts as UTF-8. */
 export function isValidUtf8(bytes: Uint8Array): boolean {
+  // Strictly valid UTF-8 (checked natively, fast) passes the loop below too; the loop is more lenient
+  // (a cut last sequence, overlong forms), so only what the native check rejects needs it.
+  if (isUtf8(bytes)) return true;
   let i = 0;
   const n = bytes.length;
   while (i < n) {

@@ -48,10 +48,13 @@ export function isRuleLine(line: string): boolean {
   return /^[\s|:=\-—_+]*$/.test(line) && /[-—=_]{3,}/.test(line);
 }
 
+const FOOTER_START = /^[-—–－~第共\d]/;
+
 /** Page footers and headers that fall inside tables: "- 5 -", "— 5 —", "第 5 页", "5/12", "第5页 共12页". */
 export function isPageFooter(line: string): boolean {
   const s = line.trim();
-  if (s === '') return false;
+  // Every footer form starts with a dash, 第, 共 or a digit: most lines are ruled out by their first character.
+  if (!FOOTER_START.test(s)) return false;
   return (
     /^[-—–－~]+\s*\d{1,4}\s*[-—–－~]+$/.test(s) ||
     /^第\s*\d{1,4}\s*页(\s*[,，]?\s*共\s*\d{1,4}\s*页)?$/.test(s) ||

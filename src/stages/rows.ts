@@ -46,15 +46,23 @@ const UNIT_SUFFIX = /^(.*?\d)\s*(万元|元|件|个|项|条|次|宗|人次)$/;
 const NOTE_SUFFIX = /^(.*?\d)\s*[（(]\s*([^（()）]*)\s*[)）]$/;
 const GLUED_LABEL = /^(.*[\u4e00-\u9fff）)”"])([+-]?\d[\d.+-]*)$/;
 
-/** Parses one token as a figure, or returns null when it is text. */
 const PLAIN_DIGITS = /^\d{1,15}$/;
+const ANY_DIGIT = /\d/;
+const FIGURE_START = /^[+-]?\d/;
 
+/** Parses one token as a figure, or returns null when it is text. */
 export function parseValue(token: string, prov: Provenance): ValueToken | null {
   // The common case first: a plain count.
   if (PLAIN_DIGITS.test(token)) return { raw: token, value: Number(token), digits: token, unit: null, note: null, prov };
+  // Without a digit a token is a placeholder ("/", "—", "无") or text: labels, most fields, stop here.
+  if (!ANY_DIGIT.test(token)) {
+    const raw = token.trim();
+    return PLACEHOLDER.test(raw) ? { raw, value: null, digits: null, unit: null, note: null, prov } : null;
+  }
   let t = token.trim().replace(/,(?=\d{3}(?:\D|$))/g, '');
-  if (t === '') return null;
-  if (PLACEHOLDER.test(t)) return { raw: token.trim(), value: null, digits: null, unit: null, note: null, prov };
+  // Cutting a note or a unit off leaves a prefix of the token, and a figure starts with a digit or a
+  // sign: a token that does not start so is text (prose lines end up here), without the suffix regexps.
+  if (!FIGURE_START.test(t)) return null;
   let note: string | null = null;
   let unit: string | null = null;
   const noted = NOTE_SUFFIX.exec(t);
@@ -91,13 +99,16 @@ export function parseField(text: string, prov: Provenance): FieldParse {
   const values: ValueToken[] = [];
   const tokens = text.split(/\s+/).filter(Boolean);
   // Figures only count at the end of a field: "2021 年" inside a label is not a figure.
+  const trailing: ValueToken[] = [];
   let firstTrailing = tokens.length;
   for (let i = tokens.length - 1; i >= 0; i--) {
-    if (parseValue(tokens[i]!, prov)) firstTrailing = i;
-    else break;
+    // A token that is the whole field (no spaces in it) was parsed above, and is no figure.
+    const v = tokens[i] === text ? null : parseValue(tokens[i]!, prov);
+    if (!v) break;
+    trailing.push(v);
+    firstTrailing = i;
   }
   const head = tokens.slice(0, firstTrailing);
-  const tail = tokens.slice(firstTrailing);
   if (head.length > 0) {
     const last = head[head.length - 1]!;
     const glued = GLUED_LABEL.exec(last);
@@ -111,7 +122,7 @@ export function parseField(text: string, prov: Provenance): FieldParse {
     }
     labels.push(head.join(' '));
   }
-  for (const t of tail) values.push(parseValue(t, prov)!);
+  values.push(...trailing.reverse());
   return { labels, values };
 }
 

@@ -19,10 +19,12 @@ export interface SegmentResult {
 /** Text of a block as one line: a paragraph's text, or a row's non-empty fields joined by tabs. */
 export function blockText(block: Block): string {
   if (block.kind === 'paragraph') return block.text;
-  return block.fields
-    .map((f) => f.text)
-    .filter((t) => t !== '')
-    .join('\t');
+  let text = '';
+  for (const f of block.fields) {
+    if (f.text === '') continue;
+    text = text === '' ? f.text : `${text}\t${f.text}`;
+  }
+  return text;
 }
 
 const TOP_NUMERAL = /^\s*(?:第[一二三四五六七八九十]{1,3}部分|[一二三四五六七八九十]{1,3})\s*[、.．,，:：\s]\s*/;
@@ -68,12 +70,30 @@ function headingDefs(kind: ReportKind): { key: SectionKey; labels: string[] }[] 
   return defs;
 }
 
-const headingCharSets = new WeakMap<ReportKind, Set<string>>();
+/** A set of code points, looked up in a table for the Basic Multilingual Plane (where CJK headings live). */
+class CodePointSet {
+  private readonly bmp = new Uint8Array(0x10000);
+  private readonly astral = new Set<number>();
 
-function headingChars(kind: ReportKind): Set<string> {
+  constructor(points: Iterable<number>) {
+    for (const cp of points) {
+      if (cp <= 0xffff) this.bmp[cp] = 1;
+      else this.astral.add(cp);
+    }
+  }
+
+  has(cp: number): boolean {
+    return cp <= 0xffff ? this.bmp[cp] === 1 : this.astral.has(cp);
+  }
+}
+
+const headingCharSets = new WeakMap<ReportKind, CodePointSet>();
+
+/** The code points of the headings' words. */
+function headingChars(kind: ReportKind): CodePointSet {
   let set = headingCharSets.get(kind);
   if (!set) {
-    set = new Set(headingDefs(kind).flatMap((h) => h.labels.flatMap((l) => [...l])));
+    set = new CodePointSet(headingDefs(kind).flatMap((h) => h.labels.flatMap((l) => [...l].map((ch) => ch.codePointAt(0)!))));
     headingCharSets.set(kind, set);
   }
   return set;
@@ -87,7 +107,12 @@ function bestHeading(text: string, kind: ReportKind): { key: SectionKey; score: 
   // Most lines share few characters with any heading: reject them before scoring.
   const chars = headingChars(kind);
   let shared = 0;
-  for (const ch of text) if (chars.has(ch)) shared++;
+  // By code point, as `for…of` would go, without making a string of each character.
+  for (let i = 0; i < text.length; i++) {
+    const cp = text.codePointAt(i)!;
+    if (cp > 0xffff) i++;
+    if (chars.has(cp)) shared++;
+  }
   if (shared < text.length * 0.5) return null;
   const cacheKey = `${kind.name}\u0001${text}`;
   const cached = headingCache.get(cacheKey);

@@ -6,11 +6,10 @@
  */
 import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
-import type { ReportKind } from '../kind.js';
 import type { PlacementMethod } from '../types.js';
-import { propagate, tableSpace } from './identities.js';
-import type { Equation } from './identities.js';
-import type { Candidate } from './placement.js';
+import { propagate } from './identities.js';
+import type { Equation, TableSpace } from './identities.js';
+import type { Candidate, Slot } from './placement.js';
 import type { RowView } from './rows.js';
 import type { PlacedCell } from './tables.js';
 
@@ -21,38 +20,41 @@ export interface PendingRow {
   /** The cells this row's slots fill, in slot order. */
   targets: { row: string; col: string }[];
   candidates: Candidate[];
-  /** Cell indexes of the targets (set by the solver). */
-  indexes?: number[];
+  /** Cell indexes of the targets (row-major over the table's rows and columns). */
+  indexes: number[];
 }
 
 /** Known value, blank (null) or undetermined (undefined). */
 type CellState = number | null | undefined;
 
-interface Evaluation {
+/** A candidate and the figure it gives each of its slots. */
+interface Reading {
   candidate: Candidate;
   values: CellState[];
+}
+
+/** A reading weighed against the identities, given the rows already fixed. */
+interface Evaluation extends Reading {
   violations: number;
   impossible: boolean;
 }
 
 /** The chosen candidates, and the cells that other equally good placements would read differently. */
 interface Choice {
-  agreeing: Evaluation[];
+  agreeing: Reading[];
   uncertain: { index: number; alternatives: CellState[] }[];
 }
 
 export interface Solved {
-  cells: Map<string, PlacedCell>;
+  /** Placed cells by cell index (row-major over the table's rows and columns). */
+  cells: (PlacedCell | undefined)[];
   findings: Finding[];
 }
 
-export function solveTable(table: string, rows: string[], cols: string[], pending: PendingRow[], kind: ReportKind): Solved {
-  const space = tableSpace(table, rows, cols, kind);
+export function solveTable(table: string, space: TableSpace, pending: PendingRow[]): Solved {
   const eqs = space.equations;
-  const grid = new Float64Array(rows.length * cols.length).fill(NaN);
-  const indexOf = (t: { row: string; col: string }): number => rows.indexOf(t.row) * cols.length + cols.indexOf(t.col);
-  for (const p of pending) p.indexes = p.targets.map(indexOf);
-  const cells = new Map<string, PlacedCell>();
+  const grid = new Float64Array(space.rows.length * space.cols.length).fill(NaN);
+  const cells: (PlacedCell | undefined)[] = [];
   const findings: Finding[] = [];
   const open = new Set<PendingRow>();
 
@@ -62,7 +64,8 @@ export function solveTable(table: string, rows: string[], cols: string[], pendin
       continue;
     }
     const only = p.candidates.length === 1 ? p.candidates[0]! : null;
-    if (only && !only.alternatives && only.slots.every((s) => s.kind !== 'unknown')) commit(p, { agreeing: [evaluate(grid, p, only, eqs)], uncertain: [] }, false);
+    // Every figure of a single sound candidate is read or blank: the identities have nothing to solve.
+    if (only && !only.alternatives && only.slots.every((s) => s.kind !== 'unknown')) commit(p, { agreeing: [{ candidate: only, values: only.slots.map(slotValue) }], uncertain: [] }, false);
     else open.add(p);
   }
 
@@ -90,22 +93,20 @@ export function solveTable(table: string, rows: string[], cols: string[], pendin
     const rep = agreeing.reduce((a, b) => (b.candidate.prior < a.candidate.prior ? b : a));
     // A cell is inferred only if no agreeing placement reads it; else its figure is read, its place chosen.
     const neverRead = rep.candidate.slots.map((_, i) => agreeing.every((e) => e.candidate.slots[i]!.kind === 'unknown'));
-    const inferred: string[] = [];
     rep.candidate.slots.forEach((slot, i) => {
       const target = p.targets[i]!;
-      const key = `${target.row}|${target.col}`;
+      const at = p.indexes[i]!;
       const value = rep.values[i];
-      grid[p.indexes![i]!] = value === undefined ? NaN : (value ?? 0);
+      grid[at] = value === undefined ? NaN : (value ?? 0);
       if (slot.kind === 'read') {
         const method: PlacementMethod = chosenByIdentities && slot.method === 'sequence' ? 'identity-placed' : slot.method;
-        cells.set(key, { value: slot.token.value, token: slot.token, method, prov: slot.token.prov });
+        cells[at] = { value: slot.token.value, token: slot.token, method, prov: slot.token.prov };
       } else if (slot.kind === 'blank') {
-        cells.set(key, { value: null, token: slot.token, method: 'blank', prov: slot.token?.prov ?? p.view.prov });
+        cells[at] = { value: null, token: slot.token, method: 'blank', prov: slot.token?.prov ?? p.view.prov };
       } else if (value !== undefined && value !== null && !neverRead[i]) {
-        cells.set(key, { value, token: null, method: 'identity-placed', prov: p.view.prov });
+        cells[at] = { value, token: null, method: 'identity-placed', prov: p.view.prov };
       } else if (value !== undefined && value !== null) {
-        cells.set(key, { value, token: null, method: 'identity-inferred', prov: p.view.prov });
-        inferred.push(target.col);
+        cells[at] = { value, token: null, method: 'identity-inferred', prov: p.view.prov };
         findings.push(
           finding('table/inferred-cell', 'warning', `${table}.${target.row}.${target.col} is not printed in the source row ("${p.view.text}"); the identities imply ${value}`, {
             table,
@@ -116,7 +117,7 @@ export function solveTable(table: string, rows: string[], cols: string[], pendin
           }),
         );
       } else {
-        cells.set(key, { value: null, token: null, method: 'unresolved', prov: p.view.prov });
+        cells[at] = { value: null, token: null, method: 'unresolved', prov: p.view.prov };
         findings.push(
           finding('table/unresolved-cell', 'error', `${table}.${target.row}.${target.col} was lost from the source row ("${p.view.text}") and the identities cannot recover it`, {
             table,
@@ -185,20 +186,33 @@ function chooseCandidates(p: PendingRow, grid: Float64Array, eqs: Equation[], fi
 }
 
 function sameValues(evals: Evaluation[]): boolean {
-  const first = JSON.stringify(evals[0]!.values);
-  return evals.every((e) => JSON.stringify(e.values) === first);
+  const first = evals[0]!.values;
+  return evals.every((e) => e.values.length === first.length && e.values.every((v, i) => sameState(v, first[i])));
+}
+
+/**
+ * Equality of two cell states as the solver has always compared them (through their JSON): a blank
+ * and an undetermined cell both print as null there, so they count as the same.
+ */
+function sameState(a: CellState, b: CellState): boolean {
+  return a === b || (a == null && b == null);
+}
+
+/** The figure a slot gives before the identities are consulted: read, blank (null) or not yet known. */
+function slotValue(slot: Slot): CellState {
+  if (slot.kind === 'read') return slot.token.value;
+  return slot.kind === 'blank' ? null : undefined;
 }
 
 function evaluate(grid: Float64Array, p: PendingRow, candidate: Candidate, eqs: Equation[]): Evaluation {
   const trial = Float64Array.from(grid);
-  const indexes = p.indexes!;
+  const indexes = p.indexes;
   candidate.slots.forEach((slot, i) => {
     trial[indexes[i]!] = slot.kind === 'read' ? (slot.token.value ?? 0) : slot.kind === 'blank' ? 0 : NaN;
   });
   const result = propagate(trial, eqs);
   const values: CellState[] = candidate.slots.map((slot, i) => {
-    if (slot.kind === 'read') return slot.token.value;
-    if (slot.kind === 'blank') return null;
+    if (slot.kind !== 'unknown') return slotValue(slot);
     const v = result.state[indexes[i]!]!;
     return Number.isNaN(v) ? undefined : v;
   });
@@ -207,8 +221,13 @@ function evaluate(grid: Float64Array, p: PendingRow, candidate: Candidate, eqs: 
   return { candidate, values, violations, impossible: result.impossible };
 }
 
-function placementFindings(table: string, p: PendingRow, rep: Evaluation, agreeing: number): Finding[] {
+/** Placement methods that are reported as a finding on the row. */
+const REPORTED_METHODS: ReadonlySet<PlacementMethod> = new Set(['lone-total', 'glued-split', 'joined', 'identity-placed']);
+
+function placementFindings(table: string, p: PendingRow, rep: Reading, agreeing: number): Finding[] {
   const method = rep.candidate.method;
+  // Most rows are placed by position or sequence: no finding, so no message to build.
+  if (!REPORTED_METHODS.has(method)) return [];
   const read = p.view.values.map((v) => v.raw).join(' ');
   const placed = rep.values.map((v) => (v === undefined ? '?' : v === null ? '·' : String(v))).join(' ');
   const base = { table, ...rowOf(p), actual: read, expected: placed, prov: p.view.prov };

@@ -7,13 +7,13 @@ import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
 import type { ReportKind, TableDef, TableVariant } from '../kind.js';
 import type { Cell, ExtractedTable, Layout, PlacementMethod, Provenance, Section, SectionKey, SourceDocument } from '../types.js';
-import { cachedLabelScore, labelKey, labelScore, leadingNumbering } from './labels.js';
+import { labelKey, labelScore, leadingNumbering } from './labels.js';
 import { rowCandidates } from './placement.js';
 import type { PlacementContext, SlotCheck } from './placement.js';
 import { tableSpace } from './identities.js';
 import type { Equation, TableSpace } from './identities.js';
 import { rowLabel, rowView } from './rows.js';
-import type { RowView, ValueToken } from './rows.js';
+import type { LabelPiece, RowView, ValueToken } from './rows.js';
 import { solveTable } from './solve.js';
 import type { PendingRow } from './solve.js';
 
@@ -30,6 +30,16 @@ interface TableIndex {
   columnKeys: Map<Layout, string[][]>;
   groupKeys: string[];
   markerKeys: string[];
+  /** Every row label key and every column header key of the table, for quick membership tests. */
+  rowKeySet: Set<string>;
+  columnKeySet: Set<string>;
+  /** Most columns of any layout: how many figures a row can hold. */
+  maxColumns: number;
+  /** The rows (in order) that have a label folding to a key, for exact matches. */
+  rowsByKey: Map<string, TableIndex['rows']>;
+  /** Memo of rowScores: probe → best score against each row's labels. */
+  scoreCache: Map<string, Float64Array>;
+  plans: Map<TableVariant, LayoutPlan>;
 }
 
 const indexCache = new WeakMap<ReportKind, TableIndex[]>();
@@ -58,16 +68,53 @@ function indexKind(kind: ReportKind): TableIndex[] {
         numbering.set(r.key, nums);
       }
     }
+    const columnKeys = new Map(def.variants.map((v) => [v.layout, v.columns.map((c) => c.labels.map(labelKey))] as const));
+    const rows = order.map((key, i) => ({ key, keys: labels.get(key)!, numbering: numbering.get(key)!, order: i }));
     return {
       def,
-      rows: order.map((key, i) => ({ key, keys: labels.get(key)!, numbering: numbering.get(key)!, order: i })),
-      columnKeys: new Map(def.variants.map((v) => [v.layout, v.columns.map((c) => c.labels.map(labelKey))] as const)),
+      rows,
+      columnKeys,
       groupKeys: def.groupLabels.map(labelKey),
       markerKeys: def.markers.map(labelKey),
+      rowKeySet: new Set([...labels.values()].flat()),
+      columnKeySet: new Set([...columnKeys.values()].flat(2)),
+      maxColumns: Math.max(...def.variants.map((x) => x.columns.length)),
+      rowsByKey: groupRowsByKey(rows),
+      scoreCache: new Map(),
+      plans: new Map(),
     };
   });
   indexCache.set(kind, built);
   return built;
+}
+
+function groupRowsByKey(rows: TableIndex['rows']): Map<string, TableIndex['rows']> {
+  const byKey = new Map<string, TableIndex['rows']>();
+  for (const r of rows) {
+    for (const k of new Set(r.keys)) byKey.set(k, [...(byKey.get(k) ?? []), r]);
+  }
+  return byKey;
+}
+
+const SCORE_CACHE_LIMIT = 20_000;
+
+/**
+ * The best labelScore of a probe against each row's labels (index = row order), memoised per table:
+ * a batch of reports repeats the same damaged labels, and a probe is scored against every row.
+ */
+function rowScores(t: TableIndex, probe: string): Float64Array {
+  let scores = t.scoreCache.get(probe);
+  if (!scores) {
+    scores = new Float64Array(t.rows.length);
+    for (const r of t.rows) {
+      let score = 0;
+      for (const k of r.keys) score = Math.max(score, labelScore(probe, k));
+      scores[r.order] = score;
+    }
+    if (t.scoreCache.size >= SCORE_CACHE_LIMIT) t.scoreCache.clear();
+    t.scoreCache.set(probe, scores);
+  }
+  return scores;
 }
 
 const ROW_THRESHOLD = 0.62;
@@ -140,6 +187,7 @@ function gatherRows(
   // A row whose figures may continue on the next lines (tables copied one cell per line).
   let open: { g: Gathered; row: string; view: RowView; max: number } | null = null;
   const lastOrder = new Map<string, number>();
+  const groupKeys = new Set(tables.flatMap((t) => t.groupKeys));
   for (let i = start; i < end; i++) {
     const v = view(i);
     if (open && v.values.length > 0 && v.labels.length === 0 && open.view.values.length + v.values.length <= open.max) {
@@ -149,7 +197,9 @@ function gatherRows(
     }
     open = null;
     const labelText = rowLabel(v);
-    const key = labelKey(labelText);
+    const pieceKeys = v.labels.map((l) => labelKey(l.text));
+    // Most rows have one label piece: then it is the row's label, already folded.
+    const key = pieceKeys.length === 1 ? pieceKeys[0]! : labelKey(labelText);
     const marker = tables.find((t) => t.markerKeys.some((m) => m.length > 0 && key.includes(m)));
     if (marker && v.values.length === 0) {
       current = marker;
@@ -157,18 +207,17 @@ function gatherRows(
       continue;
     }
     if (v.values.length === 0) {
-      const fields = v.labels.map((l) => labelKey(l.text)).filter(Boolean);
+      const fields = pieceKeys.filter(Boolean);
       if (current) gathered.get(current.def.key)!.headerKeys.push(...fields);
       // "其他" and "总计" are column headers and row labels alike ("3.其他", "（七）总计"): a line that is
       // exactly a row's label stays a candidate label for the figures on the next lines.
-      const isRowLabel = tables.some((t) => t.rows.some((r) => r.keys.includes(key)));
-      const isStructural =
-        !isRowLabel && (tables.some((t) => t.groupKeys.some((g) => g === key || fields.includes(g))) || looksLikeHeader(fields, tables));
+      const isRowLabel = tables.some((t) => t.rowKeySet.has(key));
+      const isStructural = !isRowLabel && (groupKeys.has(key) || fields.some((f) => groupKeys.has(f)) || looksLikeHeader(fields, tables));
       pending = isStructural || key.length > MAX_LABEL_CHARS ? null : key;
       continue;
     }
     if (v.positions === 'none' && key.length > MAX_LABEL_CHARS) continue;
-    const match = matchRow(v, pending, tables, current, lastOrder);
+    const match = matchRow(v, pieceKeys, pending, tables, groupKeys, current, lastOrder);
     pending = null;
     if (!match) continue;
     const g = gathered.get(match.table.def.key)!;
@@ -186,18 +235,28 @@ function gatherRows(
     g.rows.set(match.row, v);
     g.prov ??= v.prov;
     lastOrder.set(match.table.def.key, match.order);
-    const max = Math.max(...match.table.def.variants.map((x) => x.columns.length));
+    const max = match.table.maxColumns;
     if (v.values.length < max) open = { g, row: match.row, view: v, max };
   }
 }
 
 /** Joins a row's figures with figures printed on the following line(s); positions are lost. */
 function mergeVertical(a: RowView, b: RowView): RowView {
-  return { ...a, positions: 'none', values: [...a.values, ...b.values], dataFields: null, text: `${a.text} / ${b.text}` };
+  // Spelled out rather than spread: it runs once per line of such tables, and a spread copy is slower.
+  return {
+    blockIndex: a.blockIndex,
+    prov: a.prov,
+    positions: 'none',
+    labels: a.labels,
+    values: a.values.concat(b.values),
+    dataFields: null,
+    gridWidth: a.gridWidth,
+    text: `${a.text} / ${b.text}`,
+  };
 }
 
 function looksLikeHeader(fields: string[], tables: TableIndex[]): boolean {
-  return fields.some((f) => tables.some((t) => [...t.columnKeys.values()].some((cols) => cols.some((labels) => labels.includes(f)))));
+  return fields.some((f) => tables.some((t) => t.columnKeySet.has(f)));
 }
 
 interface RowMatch {
@@ -211,14 +270,30 @@ interface RowMatch {
  * Matches a row's label to a template row. Tries each label piece (the leaf label is the last one:
  * "三、本年度办理结果 | （一）予以公开"), pieces joined, and a label left pending on the line before
  * (labels wrapped over two lines). Rows of the current table and rows in template order are preferred.
+ * `pieceKeys` are the row's label pieces, folded (labelKey), in order.
  */
-function matchRow(v: RowView, pending: string | null, tables: TableIndex[], current: TableIndex | null, lastOrder: Map<string, number>): RowMatch | null {
-  const raw = v.labels.filter((l) => labelKey(l.text) !== '');
-  const pieces = raw.map((l) => labelKey(l.text));
+function matchRow(
+  v: RowView,
+  pieceKeys: string[],
+  pending: string | null,
+  tables: TableIndex[],
+  groupKeys: ReadonlySet<string>,
+  current: TableIndex | null,
+  lastOrder: Map<string, number>,
+): RowMatch | null {
+  const raw: LabelPiece[] = [];
+  const pieces: string[] = [];
+  v.labels.forEach((l, i) => {
+    const key = pieceKeys[i]!;
+    if (key === '') return;
+    raw.push(l);
+    pieces.push(key);
+  });
+  const exact = exactMatch(pieces[pieces.length - 1], tables, lastOrder);
+  if (exact) return exact;
   const probes: { key: string; weight: number; numbering: string | null }[] = [];
   // A parent piece that is a group label in some layout ("（六）其他处理" before its "2.申请人…") yields
   // to the leaf, even when the leaf is misread by a character and the parent matches another layout's row.
-  const groupKeys = new Set(tables.flatMap((t) => t.groupKeys));
   pieces.forEach((p, i) => {
     const parent = i < pieces.length - 1 && groupKeys.has(p);
     probes.push({ key: p, weight: parent ? 0.9 : 1 + i * 0.001, numbering: leadingNumbering(raw[i]!.text) });
@@ -228,15 +303,13 @@ function matchRow(v: RowView, pending: string | null, tables: TableIndex[], curr
     probes.push({ key: pending + (pieces[0] ?? ''), weight: 1.002, numbering: null });
     if (pieces.length === 0) probes.push({ key: pending, weight: 1, numbering: null });
   }
-  const exact = exactMatch(pieces[pieces.length - 1], tables, lastOrder);
-  if (exact) return exact;
   let best: RowMatch | null = null;
   for (const t of tables) {
     const after = lastOrder.get(t.def.key) ?? -1;
+    const scores = probes.map((probe) => rowScores(t, probe.key));
     for (const r of t.rows) {
-      for (const probe of probes) {
-        let score = 0;
-        for (const k of r.keys) score = Math.max(score, cachedLabelScore(probe.key, k));
+      for (const [pi, probe] of probes.entries()) {
+        let score = scores[pi]![r.order]!;
         if (score < 0.5) continue;
         score *= probe.weight;
         // The item number ("2." under （三）) confirms or contradicts a close label.
@@ -258,8 +331,7 @@ function exactMatch(leaf: string | undefined, tables: TableIndex[], lastOrder: M
   if (!leaf) return null;
   let hit: RowMatch | null = null;
   for (const t of tables) {
-    for (const r of t.rows) {
-      if (!r.keys.includes(leaf)) continue;
+    for (const r of t.rowsByKey.get(leaf) ?? []) {
       if (hit || r.order <= (lastOrder.get(t.def.key) ?? -1)) return null;
       hit = { table: t, row: r.key, order: r.order, score: 1 };
     }
@@ -349,31 +421,72 @@ function countScore(v: TableVariant, g: Gathered): number {
   return n;
 }
 
-function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: ReportKind): { table: ExtractedTable; findings: Finding[] } {
-  const findings: Finding[] = [];
+/** A set of cells a source row fills, in slot order, with their cell indexes and the identities among them. */
+interface SlotTargets {
+  targets: { row: string; col: string }[];
+  indexes: number[];
+  rowChecks: SlotCheck[];
+}
+
+/** What building a table needs of one layout that no document changes: worked out once per layout. */
+interface LayoutPlan {
+  rows: string[];
+  cols: string[];
+  space: TableSpace;
+  checkable: boolean;
+  totalIndex: number | null;
+  /** The cells of each template row (by row key), and all cells in order (a flat table's figures). */
+  rowTargets: Map<string, SlotTargets>;
+  allTargets: SlotTargets;
+}
+
+function layoutPlan(t: TableIndex, variant: TableVariant, kind: ReportKind): LayoutPlan {
+  let plan = t.plans.get(variant);
+  if (plan) return plan;
   const cols = variant.columns.map((c) => c.key);
   const rows = variant.rows.map((r) => r.key);
   const totalIndex = t.def.totalColumn ? cols.indexOf(t.def.totalColumn) : -1;
-  const checkable = kind.identities.some((d) => d.table === t.def.key);
   const space = tableSpace(t.def.key, rows, cols, kind);
+  const slotTargets = (targets: { row: string; col: string }[]): SlotTargets => ({
+    targets,
+    indexes: targets.map((x) => rows.indexOf(x.row) * cols.length + cols.indexOf(x.col)),
+    rowChecks: slotChecks(space, rows, cols, targets),
+  });
+  plan = {
+    rows,
+    cols,
+    space,
+    checkable: kind.identities.some((d) => d.table === t.def.key),
+    totalIndex: totalIndex >= 0 ? totalIndex : null,
+    rowTargets: new Map(rows.map((r) => [r, slotTargets(cols.map((c) => ({ row: r, col: c })))] as const)),
+    allTargets: slotTargets(rows.flatMap((r) => cols.map((c) => ({ row: r, col: c })))),
+  };
+  t.plans.set(variant, plan);
+  return plan;
+}
+
+function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: ReportKind): { table: ExtractedTable; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const plan = layoutPlan(t, variant, kind);
+  const { rows, cols, checkable } = plan;
   const pending: PendingRow[] = [];
   if (g.flat) {
-    const targets = rows.flatMap((r) => cols.map((c) => ({ row: r, col: c })));
-    const ctx: PlacementContext = { totalIndex: null, checkable, rowChecks: slotChecks(space, rows, cols, targets) };
-    pending.push({ label: 'figures', view: g.flat, targets, candidates: rowCandidates(g.flat, targets.length, ctx) });
+    const { targets, indexes, rowChecks } = plan.allTargets;
+    const ctx: PlacementContext = { totalIndex: null, checkable, rowChecks };
+    pending.push({ label: 'figures', view: g.flat, targets, indexes, candidates: rowCandidates(g.flat, targets.length, ctx) });
   } else {
     for (const r of rows) {
       const v = g.rows.get(r);
       if (!v) continue;
-      const targets = cols.map((c) => ({ row: r, col: c }));
-      const ctx: PlacementContext = { totalIndex: totalIndex >= 0 ? totalIndex : null, checkable, rowChecks: slotChecks(space, rows, cols, targets) };
-      pending.push({ label: r, view: v, targets, candidates: rowCandidates(v, cols.length, ctx) });
+      const { targets, indexes, rowChecks } = plan.rowTargets.get(r)!;
+      const ctx: PlacementContext = { totalIndex: plan.totalIndex, checkable, rowChecks };
+      pending.push({ label: r, view: v, targets, indexes, candidates: rowCandidates(v, cols.length, ctx) });
     }
   }
-  const solved = solveTable(t.def.key, rows, cols, pending, kind);
+  const solved = solveTable(t.def.key, plan.space, pending);
   findings.push(...solved.findings);
   const cells: Cell[] = [];
-  for (const r of rows) {
+  for (const [ri, r] of rows.entries()) {
     const present = g.flat !== null || g.rows.has(r);
     if (!present) {
       findings.push(
@@ -386,7 +499,7 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
     }
     for (const [ci, c] of cols.entries()) {
       const colDef = variant.columns[ci]!;
-      const placed = solved.cells.get(`${r}|${c}`);
+      const placed = solved.cells[ri * cols.length + ci];
       cells.push(makeCell(t.def.key, r, c, placed, colDef.unit ?? null, g.prov ?? {}));
     }
   }
@@ -394,24 +507,7 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
 }
 
 /** The table's equations that lie entirely within one source row's slots, in slot numbers. */
-const slotCheckCache = new WeakMap<TableSpace, Map<string, SlotCheck[]>>();
-
 function slotChecks(space: TableSpace, rows: string[], cols: string[], targets: { row: string; col: string }[]): SlotCheck[] {
-  let cache = slotCheckCache.get(space);
-  if (!cache) {
-    cache = new Map();
-    slotCheckCache.set(space, cache);
-  }
-  const key = targets.length === cols.length ? targets[0]!.row : '*';
-  let checks = cache.get(key);
-  if (!checks) {
-    checks = computeSlotChecks(space, rows, cols, targets);
-    cache.set(key, checks);
-  }
-  return checks;
-}
-
-function computeSlotChecks(space: TableSpace, rows: string[], cols: string[], targets: { row: string; col: string }[]): SlotCheck[] {
   const slotOf = new Map(targets.map((t, i) => [rows.indexOf(t.row) * cols.length + cols.indexOf(t.col), i]));
   const inRow = (eq: Equation): boolean => {
     for (const c of eq.cells) if (!slotOf.has(c)) return false;
