@@ -194,6 +194,14 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `ogi export … | head` or `ogi ingest --help | less` closed early: stop quietly, as other command-line tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 main(process.argv).then((code) => {
   process.exitCode = code;
 });

@@ -1,14 +1,25 @@
+import { spawn } from 'node:child_process';
 import { statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..');
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: { ogi: string } };
+const cli = join(ROOT, pkg.bin.ogi);
 
 describe('the ogi bin', () => {
   it('is the built CLI, with a node shebang and executable, so `npx ogi` runs in a fresh clone', () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: { ogi: string } };
-    const cli = join(ROOT, pkg.bin.ogi);
     expect(readFileSync(cli, 'utf8').startsWith('#!/usr/bin/env node')).toBe(true);
     expect(statSync(cli).mode & 0o111).not.toBe(0);
+  });
+
+  it('stops quietly when its output is closed early (`ogi ingest --help | head -1`)', async () => {
+    const child = spawn(process.execPath, [cli, 'ingest', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // the reader is gone before ogi writes
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(code).toBe(0);
   });
 });
