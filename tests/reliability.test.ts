@@ -387,22 +387,6 @@ describe('worker pool', () => {
     }
   });
 
-  it.runIf(process.platform === 'linux')('runs its workers at a lower priority than the main thread (the writer)', async () => {
-    const pool = new DocumentPool({ size: 2, timeoutS: 30, maxMemoryMb: 256, processOptions: {}, workerUrl });
-    const niceOf = (task: string): number => {
-      const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-    };
-    try {
-      await Promise.all(textSamples().map((p) => pool.process(p)));
-      const nices = readdirSync('/proc/self/task').map(niceOf);
-      expect(niceOf(String(process.pid))).toBe(0);
-      expect(nices.filter((n) => n === 5).length).toBeGreaterThanOrEqual(2);
-    } finally {
-      await pool.close();
-    }
-  });
-
   it('restarts a document\'s time limit when it reports progress (OCR pages), and still stops a silent one', async () => {
     // A stand-in worker: "steady" jobs report progress every 300 ms for 2.4 s, "silent" ones never answer.
     const fake = join(dir, 'progress-worker.mjs');

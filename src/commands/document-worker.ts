@@ -6,7 +6,6 @@
  * between two small documents); jobs wait here in order, and one not started yet can be taken back
  * with a cancel message (Ctrl-C, or another worker fell idle and takes it over).
  */
-import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { processFile } from '../pipeline.js';
 import { onProgress } from '../progress.js';
@@ -35,13 +34,8 @@ export type WorkerReply =
   | { jobId: number; cancelled: true }
   | { ready: true };
 
-/** Niceness of worker threads (0 = the main thread's, 19 = lowest). */
-const WORKER_NICE = 5;
-
 const port = parentPort;
 if (!port) throw new Error('document-worker must run in a worker thread');
-
-lowerOwnPriority();
 
 const waiting: WorkerJob[] = [];
 let running = false;
@@ -74,20 +68,6 @@ function runNext(): void {
     )
     // setImmediate: messages that arrived meanwhile (a cancel) are handled before the next job starts.
     .finally(() => setImmediate(runNext));
-}
-
-/**
- * Workers run at a lower priority (nice +5) than the main thread. With small documents the main thread,
- * the only writer, paces the batch; at equal priority a worker woken by a new job preempted it, and the
- * writer lost a core to work that could wait. On Linux this sets the calling thread only; where the
- * system refuses, the worker simply runs at the normal priority.
- */
-function lowerOwnPriority(): void {
-  try {
-    setPriority(WORKER_NICE);
-  } catch {
-    // Not permitted here (some containers): no harm, only less throughput on small documents.
-  }
 }
 
 function reply(message: WorkerReply): void {
