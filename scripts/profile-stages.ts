@@ -1,6 +1,6 @@
 /**
  * In-process measurement of one thread's cost per document, stage by stage, plus what the worker pool
- * adds (structured clone of the ProcessedDocument) and the store (into a fresh database), on generated
+ * adds (the document packed, cloned and unpacked: src/commands/wire.ts) and the store (into a fresh database), on generated
  * text reports. For finding hot spots: run it under `node --cpu-prof`.
  *
  *   npm run build && node dist/scripts/profile-stages.js [--docs N] [--format text|html]
@@ -17,6 +17,7 @@ import { DocumentWriter } from '../src/store/write-document.js';
 import type { ProcessedDocument } from '../src/types.js';
 import { generateReport } from './corpus.js';
 import { reportAsHtml } from './bench.js';
+import { packDocument, unpackDocument } from '../src/commands/wire.js';
 
 async function main(argv: string[]): Promise<void> {
   const di = argv.indexOf('--docs');
@@ -43,7 +44,7 @@ async function main(argv: string[]): Promise<void> {
   const pipelineCpu = process.cpuUsage(c0);
   const t1 = performance.now();
   const c1 = process.cpuUsage();
-  for (const d of docs) structuredClone(d);
+  for (const d of docs) unpackDocument(structuredClone(packDocument(d)));
   const cloneMs = performance.now() - t1;
   const cloneCpu = process.cpuUsage(c1);
   const dir = mkdtempSync(join(tmpdir(), 'ogi-prof-'));
@@ -61,7 +62,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(`${n} ${format} documents, one thread`);
     for (const [k, v] of Object.entries(timings)) console.log(`  ${k.padEnd(9)} ${per(v)}`);
     console.log(`  pipeline  ${per(pipelineMs)}${cpu(pipelineCpu)}`);
-    console.log(`  clone     ${per(cloneMs)}${cpu(cloneCpu)} (structured clone of the ProcessedDocument: what the worker pool pays, both sides)`);
+    console.log(`  clone     ${per(cloneMs)}${cpu(cloneCpu)} (the wire form packed, cloned and unpacked: what the worker pool pays, both sides)`);
     console.log(`  store     ${per(storeMs)}${cpu(storeCpu)}`);
     console.log(`  load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   } finally {
