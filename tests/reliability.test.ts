@@ -484,6 +484,7 @@ describe('worker pool', () => {
       const jobs = ['/x/sleep-300', '/x/sleep-310', '/x/sleep-5', '/x/sleep-6'].map((p) => pool.process(p));
       await new Promise((r) => setTimeout(r, 50));
       pool.dropQueued();
+      expect(pool.pending).toBe(2); // what the Ctrl-C message says is being finished
       const [a, b, c, d] = await Promise.all(jobs);
       expect([ranOn(a) !== 'not run', ranOn(b) !== 'not run']).toEqual([true, true]);
       expect([c, d]).toEqual([null, null]);

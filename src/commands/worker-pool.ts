@@ -80,10 +80,10 @@ export class DocumentPool {
     });
   }
 
-  /** Number of documents queued or being processed. */
+  /** Number of documents queued or being processed (not counting those being taken back after Ctrl-C). */
   get pending(): number {
     let sent = 0;
-    for (const slot of this.slots) sent += slot.jobs.length;
+    for (const slot of this.slots) for (const job of slot.jobs) if (job.recall !== 'drop') sent++;
     return sent + this.queue.length;
   }
 
