@@ -7,6 +7,7 @@
  *
  * Everything here is pure arithmetic on a grey bitmap, so it can be tested without OCR.
  */
+import { UnionFind, clusterPositions } from './pdf-geometry.js';
 
 /** An 8-bit grey image, row-major, 0 = black. */
 export interface GreyImage {
@@ -365,26 +366,22 @@ export function cellsFromRulings(horizontal: PixelRuling[], vertical: PixelRulin
       t.h.some((h) => Math.abs(h.y0 - y) <= tolerance && h.x0 <= xa + tolerance && h.x1 >= xb - tolerance);
     const hasV = (x: number, ya: number, yb: number) =>
       t.v.some((v) => Math.abs(v.x0 - x) <= tolerance && v.y0 <= ya + tolerance && v.y1 >= yb - tolerance);
-    // Union-find over elementary cells.
-    const parent = Array.from({ length: rows * cols }, (_, i) => i);
-    const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
-    const union = (a: number, b: number) => {
-      parent[find(a)] = find(b);
-    };
+    // Elementary cells with no ruling between them are one merged cell.
+    const sets = new UnionFind(rows * cols);
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
         const x0 = xs[c]!;
         const x1 = xs[c + 1]!;
         const y0 = ys[r]!;
         const y1 = ys[r + 1]!;
-        if (c + 1 < cols && !hasV(x1, y0 + (y1 - y0) / 3, y1 - (y1 - y0) / 3)) union(r * cols + c, r * cols + c + 1);
-        if (r + 1 < rows && !hasH(y1, x0 + (x1 - x0) / 3, x1 - (x1 - x0) / 3)) union(r * cols + c, (r + 1) * cols + c);
+        if (c + 1 < cols && !hasV(x1, y0 + (y1 - y0) / 3, y1 - (y1 - y0) / 3)) sets.union(r * cols + c, r * cols + c + 1);
+        if (r + 1 < rows && !hasH(y1, x0 + (x1 - x0) / 3, x1 - (x1 - x0) / 3)) sets.union(r * cols + c, (r + 1) * cols + c);
       }
     }
     const merged = new Map<number, PixelCell>();
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
-        const root = find(r * cols + c);
+        const root = sets.find(r * cols + c);
         const m = merged.get(root);
         const box = { x0: xs[c]!, y0: ys[r]!, x1: xs[c + 1]!, y1: ys[r + 1]!, table };
         if (!m) merged.set(root, box);
@@ -409,8 +406,7 @@ interface TableRulings {
 /** Groups rulings that touch each other into tables; lone lines (underlines, separators) are dropped. */
 function groupTables(horizontal: PixelRuling[], vertical: PixelRuling[], tol: number): TableRulings[] {
   const all = [...horizontal.map((r) => ({ r, h: true })), ...vertical.map((r) => ({ r, h: false }))];
-  const parent = all.map((_, i) => i);
-  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  const sets = new UnionFind(all.length);
   for (let i = 0; i < all.length; i++) {
     const a = all[i]!;
     if (!a.h) continue;
@@ -419,12 +415,12 @@ function groupTables(horizontal: PixelRuling[], vertical: PixelRuling[], tol: nu
       if (b.h) continue;
       const touches =
         b.r.x0 >= a.r.x0 - tol && b.r.x0 <= a.r.x1 + tol && a.r.y0 >= b.r.y0 - tol && a.r.y0 <= b.r.y1 + tol;
-      if (touches) parent[find(i)] = find(j);
+      if (touches) sets.union(i, j);
     }
   }
   const groups = new Map<number, TableRulings>();
   all.forEach((item, i) => {
-    const root = find(i);
+    const root = sets.find(i);
     const g = groups.get(root) ?? { h: [], v: [] };
     (item.h ? g.h : g.v).push(item.r);
     groups.set(root, g);
@@ -432,16 +428,4 @@ function groupTables(horizontal: PixelRuling[], vertical: PixelRuling[], tol: nu
   return [...groups.values()]
     .filter((g) => g.h.length >= 2 && g.v.length >= 2)
     .sort((a, b) => Math.min(...a.h.map((h) => h.y0)) - Math.min(...b.h.map((h) => h.y0)));
-}
-
-/** Positions closer than the tolerance are one line (a thick or slightly bent ruling). */
-function clusterPositions(values: number[], tolerance: number): number[] {
-  const sorted = [...values].sort((a, b) => a - b);
-  const out: number[][] = [];
-  for (const v of sorted) {
-    const last = out[out.length - 1];
-    if (last && v - last[last.length - 1]! <= tolerance) last.push(v);
-    else out.push([v]);
-  }
-  return out.map((c) => c.reduce((s, v) => s + v, 0) / c.length);
 }

@@ -194,7 +194,8 @@ function mergeSegments(segs: Seg[]): Seg[] {
   return out;
 }
 
-function clusterPositions(values: number[], tol: number): number[] {
+/** Positions closer than the tolerance are one line (a thick or slightly bent ruling, a column's figures): their means. */
+export function clusterPositions(values: number[], tol: number): number[] {
   const sorted = [...values].sort((a, b) => a - b);
   const out: number[][] = [];
   for (const v of sorted) {
@@ -205,7 +206,8 @@ function clusterPositions(values: number[], tol: number): number[] {
   return out.map((g) => g.reduce((a, b) => a + b, 0) / g.length);
 }
 
-class UnionFind {
+/** Disjoint sets of 0…n−1 (ruling lines of one table, cells of one merged box). */
+export class UnionFind {
   private parent: number[];
   constructor(n: number) {
     this.parent = Array.from({ length: n }, (_, i) => i);
@@ -217,7 +219,7 @@ class UnionFind {
     }
     return i;
   }
-  unionBox(a: number, b: number): void {
+  union(a: number, b: number): void {
     this.parent[this.find(a)] = this.find(b);
   }
 }
@@ -237,7 +239,7 @@ function findRuledGrids(rulings: RulingLine[]): RuledGrid[] {
   const uf = new UnionFind(h.length + v.length);
   h.forEach((hs, i) =>
     v.forEach((vs, j) => {
-      if (vs.pos >= hs.from - SNAP && vs.pos <= hs.to + SNAP && hs.pos >= vs.from - SNAP && hs.pos <= vs.to + SNAP) uf.unionBox(i, h.length + j);
+      if (vs.pos >= hs.from - SNAP && vs.pos <= hs.to + SNAP && hs.pos >= vs.from - SNAP && hs.pos <= vs.to + SNAP) uf.union(i, h.length + j);
     }),
   );
   const groups = new Map<number, { h: Seg[]; v: Seg[] }>();
@@ -286,8 +288,8 @@ function ruledFragments(grid: RuledGrid, words: Word[], page: number): TableFrag
     const ym = (ys[r]! + ys[r + 1]!) / 2;
     for (let c = 0; c < nc; c++) {
       const xm = (xs[c]! + xs[c + 1]!) / 2;
-      if (c + 1 < nc && !hasVertical(grid, xs[c + 1]!, ym)) uf.unionBox(id(r, c), id(r, c + 1));
-      if (r + 1 < nr && !hasHorizontal(grid, ys[r + 1]!, xm)) uf.unionBox(id(r, c), id(r + 1, c));
+      if (c + 1 < nc && !hasVertical(grid, xs[c + 1]!, ym)) uf.union(id(r, c), id(r, c + 1));
+      if (r + 1 < nr && !hasHorizontal(grid, ys[r + 1]!, xm)) uf.union(id(r, c), id(r + 1, c));
     }
   }
   // Atomic rows made of a single cell start a new band.
