@@ -152,7 +152,7 @@ interface OpenMerge {
 function readTable(tbl: Element): SourceCell[][] {
   const rows: SourceCell[][] = [];
   const open = new Map<number, OpenMerge>();
-  for (const tr of rowsOf(tbl)) {
+  for (const tr of childrenThroughWrappers(tbl, 'w:tr')) {
     const trPr = child(tr, 'w:trPr');
     if (trPr && child(trPr, 'w:del')) continue;
     const row: SourceCell[] = [];
@@ -162,7 +162,7 @@ function readTable(tbl: Element): SourceCell[][] {
       row.push({ text: '', rowspan: 1, colspan: before });
       col += before;
     }
-    for (const tc of cellsOf(tr)) {
+    for (const tc of childrenThroughWrappers(tr, 'w:tc')) {
       const tcPr = child(tc, 'w:tcPr');
       const colspan = Math.max(1, intVal(tcPr && child(tcPr, 'w:gridSpan')) || 1);
       const vMerge = tcPr ? child(tcPr, 'w:vMerge') : null;
@@ -188,20 +188,12 @@ function readTable(tbl: Element): SourceCell[][] {
   return rows;
 }
 
-function rowsOf(tbl: Element): Element[] {
+/** The children named `name` (w:tr of a table, w:tc of a row), looking through wrapper elements around them. */
+function childrenThroughWrappers(parent: Element, name: 'w:tr' | 'w:tc'): Element[] {
   const out: Element[] = [];
-  for (const c of elements(tbl)) {
-    if (c.name === 'w:tr') out.push(c);
-    else if (WRAPPERS.has(c.name)) out.push(...rowsOf(c));
-  }
-  return out;
-}
-
-function cellsOf(tr: Element): Element[] {
-  const out: Element[] = [];
-  for (const c of elements(tr)) {
-    if (c.name === 'w:tc') out.push(c);
-    else if (WRAPPERS.has(c.name)) out.push(...cellsOf(c));
+  for (const c of elements(parent)) {
+    if (c.name === name) out.push(c);
+    else if (WRAPPERS.has(c.name)) out.push(...childrenThroughWrappers(c, name));
   }
   return out;
 }
