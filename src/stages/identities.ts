@@ -108,17 +108,10 @@ export function propagate(state: Float64Array, equations: readonly Equation[]): 
   return { state, violated, impossible };
 }
 
-/** The equation's cells are all known and its sides differ (as `sides` compares them, without building the pair). */
+/** The equation's cells are all known and its sides differ. */
 function isBroken(eq: Equation, state: Float64Array): boolean {
-  let lhs = 0;
-  let rhs = 0;
-  for (let i = 0; i < eq.cells.length; i++) {
-    const v = state[eq.cells[i]!]!;
-    if (Number.isNaN(v)) return false;
-    if (eq.coefs[i] === 1) lhs += v;
-    else rhs += v;
-  }
-  return round(lhs) !== round(rhs);
+  const s = sides(eq, state);
+  return s !== null && s[0] !== s[1];
 }
 
 /** The two sides of an equation as they stand: [lhs, rhs]; null while a cell is unknown. */
