@@ -152,9 +152,7 @@ export class Batch {
 
   private commitGroup(): void {
     if (!this.options.db.inTransaction) return;
-    const t0 = performance.now();
     this.statements.commit.run();
-    this.summary.addTime('store', performance.now() - t0);
     for (const { doc, seen, outcome } of this.uncommitted.splice(0)) {
       this.summary.record(doc, outcome);
       this.options.progress.done(doc, seen.path, outcome === 'duplicate' ? 'duplicate' : undefined);
@@ -162,11 +160,15 @@ export class Batch {
     }
   }
 
+  /** Commits outside handle() (which times its own commits as store time): once the waiting results are stored, and at the end. */
   private commitGroupOrFail(): void {
+    const t0 = performance.now();
     try {
       this.commitGroup();
     } catch (e) {
       this.failDatabase(e, null);
+    } finally {
+      this.summary.addTime('store', performance.now() - t0);
     }
   }
 

@@ -1,6 +1,6 @@
 /**
  * `ogi ingest <file|folder>…`: walk the inputs, skip what is already stored by this pipeline version,
- * run the rest through the worker pool, store each document in its own transaction, print a summary.
+ * run the rest through the worker pool, store each document all or nothing (see batch.ts), print a summary.
  */
 import { statSync, writeFileSync } from 'node:fs';
 import type { Stats } from 'node:fs';
