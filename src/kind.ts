@@ -71,6 +71,19 @@ export interface IdentityDef {
   description: string;
 }
 
+/**
+ * A figure of a table that a report's own prose often quotes ("现行有效行政规范性文件698件"): evidence
+ * for choosing among the cuts of glued digits that no identity settles. Never used to change a figure
+ * that was read, only to choose among readings of the same printed digits.
+ */
+export interface QuoteDef {
+  table: string;
+  row: string;
+  col: string;
+  /** Regular expressions (sources) over one paragraph of prose; the first group is the quoted figure. */
+  patterns: string[];
+}
+
 export interface ReportKind {
   name: string;
   /** Bumped whenever extraction results may change: a document ingested by an older version is re-extracted. */
@@ -82,4 +95,6 @@ export interface ReportKind {
   legacyMarkers: string[];
   /** Words that identify a report of this kind at all (title or body). */
   kindMarkers: string[];
+  /** Figures the prose may quote, as evidence for glued digits (optional). */
+  quotes?: QuoteDef[];
 }

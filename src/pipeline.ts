@@ -58,9 +58,11 @@ export async function processLoaded(
 }
 
 /** Segment, tables, validate: pure functions of the extracted document. */
-export function analyse(loaded: LoadedFile, source: SourceDocument, kind: ReportKind, timings: Record<string, number> = {}): ProcessedDocument {
-  const findings: Finding[] = [...source.findings];
-  const seg = timedSync(timings, 'segment', () => segment(source, kind));
+export function analyse(loaded: LoadedFile, extracted: SourceDocument, kind: ReportKind, timings: Record<string, number> = {}): ProcessedDocument {
+  const findings: Finding[] = [...extracted.findings];
+  const seg = timedSync(timings, 'segment', () => segment(extracted, kind));
+  // Segmenting may cut a one-paragraph copy into blocks at its inline headings: read that document on.
+  const source = seg.doc;
   findings.push(...seg.findings);
   const meta = readMeta(source, seg.sections);
   const tables = timedSync(timings, 'tables', () => extractTables(source, seg.sections, kind, meta.year));
@@ -120,7 +122,7 @@ export function failedDocument(
     status: 'failed',
     error: reason,
     failedStage: err?.stage ?? stage,
-    meta: { agency: null, year: null, layout: null, publishedDate: null, title: null },
+    meta: { agency: null, year: null, layout: null, publishedDate: null, title: null, publisher: null, sourceUrl: null },
     sections: [],
     tables: [],
     findings: [],

@@ -25,6 +25,12 @@ export interface Box {
 export interface Provenance {
   /** 1-based line of the decoded/extracted text (text inputs; for other formats the line in the document's text rendering). */
   line?: number;
+  /**
+   * 0-based character offset in the line where the text starts, when it does not start the line: a
+   * paragraph cut out of a line (a report saved as one paragraph), and each figure of it — a figure cut
+   * out of glued digits points at its own first digit.
+   */
+  offset?: number;
   /** 1-based page (PDF). */
   page?: number;
   /** Box on the page (PDF, OCR). */
@@ -64,6 +70,11 @@ export interface ParagraphBlock {
   kind: 'paragraph';
   text: string;
   prov: Provenance;
+  /**
+   * Where `text` starts in its source line, when not at 0 (a trimmed indent): what a paragraph cut into
+   * pieces adds to each piece's offset.
+   */
+  textOffset?: number;
 }
 
 export interface RowBlock {
@@ -156,6 +167,10 @@ export interface ReportMeta {
   layout: Layout | null;
   publishedDate: string | null;
   title: string | null;
+  /** Who published the page, as a crawler's header says (`发布机构:`), when the copy has one. */
+  publisher: string | null;
+  /** Where the copy was taken from, as a crawler's header says (`原文链接:`). */
+  sourceUrl: string | null;
 }
 
 export type DocumentStatus = 'ok' | 'findings' | 'failed';

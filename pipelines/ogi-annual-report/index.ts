@@ -2,7 +2,7 @@
  * The OGI annual report (政府信息公开工作年度报告) as data: section headings, table templates of the
  * 2019 and 2021 layouts, and the identities their figures obey (FORMAT.md).
  */
-import type { HeadingDef, IdentityDef, ReportKind } from '../../src/kind.js';
+import type { HeadingDef, IdentityDef, QuoteDef, ReportKind } from '../../src/kind.js';
 import { TABLES } from './tables.js';
 
 const HEADINGS: HeadingDef[] = [
@@ -86,6 +86,24 @@ const IDENTITIES: IdentityDef[] = [
   },
 ];
 
+/** "（行政）规范性文件" or "规章", as prose names them. */
+const NORMATIVE = '(?:行政)?规范性文件';
+const QUOTED_COUNT = '(?:共|计|数量为|为|合计)?\\s*(\\d+)\\s*件';
+
+/**
+ * The counts of section 二's first table as the overview quotes them: "集中公开现行有效行政规范性文件698件，
+ * 动态更新本年度制发的规范性文件88件". Section 二's rows have no identity, so when their figures are glued
+ * ("8855698"), these are the only evidence a reader has for the cut.
+ */
+const QUOTES: QuoteDef[] = [
+  { table: 'sec2_art20_1', row: 'normative', col: 'in_force', patterns: [`现行有效(?:的)?${NORMATIVE}${QUOTED_COUNT}`] },
+  { table: 'sec2_art20_1', row: 'normative', col: 'issued', patterns: [`(?:新|本年度?|全年|年内)?制发(?:了|的)?${NORMATIVE}${QUOTED_COUNT}`] },
+  { table: 'sec2_art20_1', row: 'normative', col: 'repealed', patterns: [`废止(?:了|的)?${NORMATIVE}${QUOTED_COUNT}`] },
+  { table: 'sec2_art20_1', row: 'rules', col: 'in_force', patterns: [`现行有效(?:的)?(?:政府)?规章${QUOTED_COUNT}`] },
+  { table: 'sec2_art20_1', row: 'rules', col: 'issued', patterns: [`(?:新|本年度?|全年|年内)?(?:制发|制定)(?:了|的)?(?:政府)?规章${QUOTED_COUNT}`] },
+  { table: 'sec2_art20_1', row: 'rules', col: 'repealed', patterns: [`废止(?:了|的)?(?:政府)?规章${QUOTED_COUNT}`] },
+];
+
 export const OGI_ANNUAL_REPORT: ReportKind = {
   name: 'ogi-annual-report',
   version: '1',
@@ -94,4 +112,5 @@ export const OGI_ANNUAL_REPORT: ReportKind = {
   identities: IDENTITIES,
   legacyMarkers: ['依申请公开政府信息情况', '政府信息公开的收费及减免情况', '收费及减免情况', '因政府信息公开申请行政复议、提起行政诉讼的情况', '概述'],
   kindMarkers: ['政府信息公开', '政务公开'],
+  quotes: QUOTES,
 };

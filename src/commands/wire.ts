@@ -24,7 +24,7 @@ export interface WireDocument extends Omit<ProcessedDocument, 'tables'> {
 }
 
 const TEXT_FIELDS = ['table', 'row', 'col', 'raw', 'unit', 'note', 'method'] as const;
-const PROV_NUMBERS = ['line', 'page', 'tableIndex', 'gridRow', 'gridCol', 'confidence'] as const;
+const PROV_NUMBERS = ['line', 'page', 'tableIndex', 'gridRow', 'gridCol', 'confidence', 'offset'] as const;
 /** value, the provenance numbers, then the box's x0 y0 x1 y1. */
 const NUMBER_WIDTH = 1 + PROV_NUMBERS.length + 4;
 const TEXT_WIDTH = TEXT_FIELDS.length;
@@ -79,6 +79,7 @@ function packCells(cells: readonly Cell[], strings: StringList): { text: Int32Ar
     if (p.gridRow !== undefined) numbers[n + 4] = p.gridRow;
     if (p.gridCol !== undefined) numbers[n + 5] = p.gridCol;
     if (p.confidence !== undefined) numbers[n + 6] = p.confidence;
+    if (p.offset !== undefined) numbers[n + 7] = p.offset;
     const b = p.box;
     if (b) {
       const at = n + 1 + PROV_NUMBERS.length;

@@ -3,6 +3,7 @@
  * markdown pipes are table rows (their fields' positions are a hint), other lines are paragraphs.
  */
 import { DocumentError } from '../findings.js';
+import { headerMeta, readCrawlHeader } from './crawl-header.js';
 import { decodeText } from '../stages/load.js';
 import type { LoadedFile } from '../stages/load.js';
 import { isPageFooter, isRuleLine, normalizeText, stripMarkdown } from '../stages/normalize.js';
@@ -34,15 +35,19 @@ function controlCharacterShare(text: string): number {
   return (matches?.length ?? 0) / head.length;
 }
 
-/** Turns decoded text into blocks; also used by other formats that produce text. */
+/**
+ * Turns decoded text into blocks; also used by other formats that produce text. A crawler's header
+ * (`标题:` `发布机构:` … lines at the top) is metadata: it goes into the meta, not into the blocks.
+ */
 export function textToDocument(text: string): SourceDocument {
   const lines = normalizeText(text).split('\n');
+  const header = readCrawlHeader(lines);
   const blocks: Block[] = [];
-  lines.forEach((rawLine, i) => {
-    const block = lineToBlock(rawLine, i + 1);
+  for (let i = header?.lines ?? 0; i < lines.length; i++) {
+    const block = lineToBlock(lines[i]!, i + 1);
     if (block) blocks.push(block);
-  });
-  return { format: 'text', blocks, findings: [], meta: {} };
+  }
+  return { format: 'text', blocks, findings: [], meta: header ? headerMeta(header) : {} };
 }
 
 function lineToBlock(rawLine: string, line: number): Block | null {
@@ -58,6 +63,8 @@ function lineToBlock(rawLine: string, line: number): Block | null {
   }
   const text = stripMarkdown(rawLine).trim();
   if (text === '') return null;
+  const indent = rawLine.length - rawLine.trimStart().length;
+  if (indent > 0 && rawLine.startsWith(text, indent)) return { kind: 'paragraph', text, prov: { line }, textOffset: indent };
   return { kind: 'paragraph', text, prov: { line } };
 }
 

@@ -38,6 +38,10 @@ export function labelKey(s: string): string {
   return key;
 }
 
+/** What folding removes from a label: whitespace, brackets, quotes and punctuation. */
+const FOLDED_AWAY = /[\s()（）[\]【】〔〕<>〈〉《》"'“”‘’「」『』、，,。.．:：;；!！?？/／\\\-—_*#|·…]/;
+const FOLDED_AWAY_ALL = new RegExp(FOLDED_AWAY.source, 'g');
+
 function foldLabel(s: string): string {
   let t = s.normalize('NFKC');
   for (let i = 0; i < 3; i++) {
@@ -45,7 +49,37 @@ function foldLabel(s: string): string {
     if (next === t) break;
     t = next;
   }
-  return t.replace(/[\s()（）[\]【】〔〕<>〈〉《》"'“”‘’「」『』、，,。.．:：;；!！?？/／\\\-—_*#|·…]/g, '');
+  return t.replace(FOLDED_AWAY_ALL, '');
+}
+
+/** A text folded as labels are (numbering kept), with where each folded character stands in the text. */
+export interface FoldedText {
+  folded: string;
+  /** at[i]: index in the original text of folded character i; at[folded.length] is the text's length. */
+  at: Int32Array;
+}
+
+/**
+ * Folds a whole text character by character — NFKC, whitespace, brackets and punctuation removed, as
+ * labelKey does, but without removing numbering — keeping each character's place in the text, so that a
+ * label found in the folded text can be cut out of the original.
+ */
+export function foldWithOffsets(text: string): FoldedText {
+  let folded = '';
+  const at: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const code = text.codePointAt(i)!;
+    const ch = String.fromCodePoint(code);
+    const norm = code < 0x80 ? ch : ch.normalize('NFKC');
+    for (const c of norm) {
+      if (FOLDED_AWAY.test(c)) continue;
+      folded += c;
+      for (let k = 0; k < c.length; k++) at.push(i); // one entry per UTF-16 unit of the folded text
+    }
+    if (code > 0xffff) i++;
+  }
+  at.push(text.length);
+  return { folded, at: Int32Array.from(at) };
 }
 
 /** Dice coefficient on character bigrams of two folded keys (1 = same). */

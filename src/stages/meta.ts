@@ -9,14 +9,37 @@ const TITLE_WORDS = /(政府信息公开|政务公开|信息公开)[\s\S]{0,12}�
 const ORGAN_SUFFIX = /(人民政府|政府|委员会|办公室|办公厅|管理局|局|厅|委|院|部|署|中心|所|处|站|队|会|室|馆|社|公司|集团|街道办事处|办事处|法院|检察院)$/;
 const PLACE_SUFFIX = /(省|市|自治区|州|盟|地区|县|区|旗|乡|镇|街道)$/;
 
+/** Organs that govern a place ("平潭综合实验区" → "平潭综合实验区管委会"), in order of preference. */
+const GOVERNING_ORGANS = ['人民政府', '管理委员会', '管委会', '行政公署', '街道办事处', '办事处'];
+
 export function readMeta(doc: SourceDocument, sections: Section[]): ReportMeta {
   const firstSection = sections[0]?.start ?? doc.blocks.length;
   const headTexts = doc.blocks.slice(0, Math.min(firstSection, 12)).map(blockText).filter((t) => t.trim() !== '');
   const allText = doc.blocks.map(blockText).join('\n');
-  const title = findTitle(headTexts);
+  // A crawler's header (extract/crawl-header) names the page's title, publisher and date outright.
+  const header = (field: string): string | null => {
+    const v = doc.meta[`header.${field}`];
+    return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
+  };
+  const title = header('title') ?? findTitle(headTexts);
+  const publisher = header('publisher');
   const year = findYear(title, allText);
-  const agency = findAgency(title, year, headTexts, allText);
-  return { agency, year, layout: null, publishedDate: findPublishedDate(doc), title };
+  const agency = findAgency(title, allText, publisher);
+  return {
+    agency,
+    year,
+    layout: null,
+    publishedDate: findPublishedDate(doc) ?? headerDate(header('published')),
+    title,
+    publisher,
+    sourceUrl: header('url'),
+  };
+}
+
+/** "2023-02-20 15:07", "2023年2月20日" → "2023-02-20". */
+function headerDate(text: string | null): string | null {
+  const m = text ? /((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})/.exec(text) : null;
+  return m ? `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}` : null;
 }
 
 /** The title: the first lines up to and including the one that says 年度报告 (titles wrap over lines). */
@@ -41,7 +64,7 @@ function findYear(title: string | null, text: string): number | null {
   return first ? Number(first[1]) : null;
 }
 
-function findAgency(title: string | null, year: number | null, head: string[], text: string): string | null {
+function findAgency(title: string | null, text: string, publisher: string | null): string | null {
   let name: string | null = null;
   if (title) {
     const compact = title.replace(/\s+/g, '').replace(/^[#*\s]+/, '');
@@ -49,22 +72,21 @@ function findAgency(title: string | null, year: number | null, head: string[], t
     if (m && m[1]) name = m[1].replace(/[《》“”"]/g, '');
   }
   if (!name) {
-    const publisher = /发布机构\s*[:：]\s*([\u4e00-\u9fff（）()]{2,30})/.exec(text);
-    if (publisher) return publisher[1]!;
+    if (publisher && /^[\u4e00-\u9fff（）()]{2,30}$/.test(publisher)) return publisher;
+    const printed = /发布机构\s*[:：]\s*([\u4e00-\u9fff（）()]{2,30})/.exec(text);
+    if (printed) return printed[1]!;
     const sig = findSignature(text);
     if (sig) return sig;
     return null;
   }
   if (ORGAN_SUFFIX.test(name)) return name;
-  // A place name alone ("兴庆区通贵乡"): the body or signature names its government.
+  // A place name alone ("兴庆区通贵乡", "平潭综合实验区"): the body or signature names its government.
   if (PLACE_SUFFIX.test(name)) {
     const tail = lastPlaceSegment(name);
-    for (const candidate of [`${name}人民政府`, `${tail}人民政府`]) {
-      if (text.includes(candidate)) return `${name}人民政府`;
+    for (const organ of GOVERNING_ORGANS) {
+      if (text.includes(`${name}${organ}`) || text.includes(`${tail}${organ}`)) return `${name}${organ}`;
     }
   }
-  void year;
-  void head;
   return name;
 }
 

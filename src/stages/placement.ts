@@ -106,13 +106,19 @@ export function sequenceCandidates(values: readonly ValueToken[], ncols: number,
   if (k === 0) return [{ method: 'blank', prior: 0, slots: Array.from({ length: ncols }, () => ({ kind: 'blank' as const, token: null })) }];
   const out: Candidate[] = [];
   if (k < ncols) {
-    if (k === 1 && ctx.totalIndex !== null) out.push(loneTotal(values[0]!, ncols, ctx.totalIndex));
+    // "0000000" is no figure as printed (a count never starts with 0): glued digits, not a lone 总计.
+    if (k === 1 && ctx.totalIndex !== null && !isGluedZeros(values[0]!)) out.push(loneTotal(values[0]!, ncols, ctx.totalIndex));
     out.push(...gluedSplits(values, ncols, ctx.rowChecks ?? []));
     if (ctx.checkable) out.push(...lostCellPlacements(values, ncols));
   } else {
     out.push(...joinedNumbers(values, ncols));
   }
   return out.slice(0, MAX_CANDIDATES);
+}
+
+/** Digits that start with 0 and go on: not one figure as printed, but figures glued together. */
+function isGluedZeros(v: ValueToken): boolean {
+  return v.digits !== null && v.digits.length > 1 && v.digits.startsWith('0');
 }
 
 function inOrder(values: readonly ValueToken[], method: PlacementMethod, prior: number): Candidate {
@@ -185,8 +191,8 @@ function gluedSplits(values: readonly ValueToken[], ncols: number, checks: SlotC
       return;
     }
     const rest = digits.slice(offset);
-    // The rest of this run as one figure.
-    if (offset === 0 || rest.length === 1 || !rest.startsWith('0')) {
+    // The rest of this run as one figure — which cannot start with 0 unless it is 0.
+    if (rest.length === 1 || !rest.startsWith('0')) {
       const whole = offset === 0 ? { kind: 'read' as const, token: v, method: 'sequence' as const } : cutSlot(v, rest);
       if (push(whole, Number(rest))) walk(i + 1, 0, extra);
       pop();

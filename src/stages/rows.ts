@@ -126,6 +126,30 @@ export function parseField(text: string, prov: Provenance): FieldParse {
   return { labels, values };
 }
 
+/**
+ * The figures of a run cut out of a token stream ("713000074", "0 1 1 0 2", "2648-18538", "9116.36"):
+ * one token per space-separated group (a sign inside a group starts a new figure), each with its own
+ * offset — `prov.offset` is where the run starts in its line.
+ */
+export function parseFigureRun(run: string, prov: Provenance): ValueToken[] {
+  const values: ValueToken[] = [];
+  const base = prov.offset ?? 0;
+  for (const m of run.matchAll(/\S+/g)) {
+    const whole = parseValue(m[0], { ...prov, offset: base + m.index });
+    if (whole) {
+      values.push(whole);
+      continue;
+    }
+    let at = m.index;
+    for (const part of splitSignedRun(m[0])) {
+      const v = parseValue(part, { ...prov, offset: base + at });
+      if (v) values.push(v);
+      at += part.length;
+    }
+  }
+  return values;
+}
+
 /** "2648-18538" → ["2648", "-18538"]: a sign inside a digit run starts a new figure. */
 function splitSignedRun(run: string): string[] {
   const parts = run.match(/[+-]?\d+(?:\.\d+)?/g) ?? [];

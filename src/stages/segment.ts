@@ -6,14 +6,19 @@
 import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
 import type { ReportKind } from '../kind.js';
-import type { Block, Section, SectionKey, SourceDocument } from '../types.js';
-import { dice, labelKey, labelScore } from './labels.js';
+import type { Block, ParagraphBlock, Section, SectionKey, SourceDocument } from '../types.js';
+import { dice, foldWithOffsets, labelKey, labelScore } from './labels.js';
 
 export interface SegmentResult {
   sections: Section[];
   findings: Finding[];
   /** The document looks like a report of the pre-2019 outline. */
   legacy: boolean;
+  /**
+   * The document the sections index into: the one given, or — for a copy saved as one paragraph — the
+   * same text with its inline headings cut out into blocks of their own. Later stages read this one.
+   */
+  doc: SourceDocument;
 }
 
 /** Text of a block as one line: a paragraph's text, or a row's non-empty fields joined by tabs. */
@@ -136,7 +141,107 @@ function headingScore(source: string, template: string): number {
   return Math.max(labelScore(source, template) * (source.length >= template.length * 0.6 ? 1 : 0.8), dice(source, template));
 }
 
+/**
+ * Finds the sections. When headings are missing, the copy may have been saved as one paragraph (a web
+ * crawler's textContent: "…编制而成。 一、总体情况 2022年，…"): its headings are then looked for inside
+ * the paragraphs too, and the reading that finds more sections is kept.
+ */
 export function segment(doc: SourceDocument, kind: ReportKind): SegmentResult {
+  const atLineStarts = segmentBlocks(doc, kind);
+  if (atLineStarts.sections.length >= kind.headings.length) return atLineStarts;
+  const split = splitInlineHeadings(doc, kind);
+  if (!split) return atLineStarts;
+  const inline = segmentBlocks(split, kind);
+  return inline.sections.length > atLineStarts.sections.length ? inline : atLineStarts;
+}
+
+/** A numeral that may open a top-level heading inside a run of text: 一、 二． 三. 第四部分、 */
+const INLINE_NUMERAL = /(?:第[一二三四五六七八九十]{1,3}部分|[一二三四五六七八九十]{1,3})\s*[、.．]/g;
+/** How much text after a numeral is read as its heading. */
+const INLINE_WINDOW = MAX_HEADING_CHARS;
+const INLINE_THRESHOLD = 0.85;
+
+/**
+ * Cuts every long paragraph at the numbered headings inside it, the heading becoming a block of its own
+ * (its provenance keeps the line, and the offset where it starts). Null when no paragraph holds one.
+ */
+export function splitInlineHeadings(doc: SourceDocument, kind: ReportKind): SourceDocument | null {
+  let changed = false;
+  const blocks: Block[] = [];
+  for (const block of doc.blocks) {
+    const spans = block.kind === 'paragraph' && block.text.length > MAX_HEADING_CHARS ? inlineHeadings(block.text, kind) : [];
+    if (spans.length === 0) {
+      blocks.push(block);
+      continue;
+    }
+    changed = true;
+    blocks.push(...cutParagraph(block as ParagraphBlock, spans));
+  }
+  return changed ? { ...doc, blocks } : null;
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+/** The numbered headings inside a text: from the numeral to the end of the heading's words. */
+function inlineHeadings(text: string, kind: ReportKind): Span[] {
+  const spans: Span[] = [];
+  for (const m of text.matchAll(INLINE_NUMERAL)) {
+    const start = m.index;
+    // "第二十条" and "十一、" are not headings 二、 and 一、: a numeral starts after a non-numeral.
+    if (start > 0 && /[一二三四五六七八九十第]/.test(text[start - 1]!)) continue;
+    const end = headingWordsEnd(text, start + m[0].length, kind);
+    if (end !== null) spans.push({ start, end });
+  }
+  return spans;
+}
+
+/** Where a section heading's words starting at `from` end, or null when they are no heading's words. */
+function headingWordsEnd(text: string, from: number, kind: ReportKind): number | null {
+  const window = text.slice(from, from + INLINE_WINDOW);
+  const { folded, at } = foldWithOffsets(window);
+  let best: { score: number; length: number } | null = null;
+  for (const h of headingDefs(kind)) {
+    for (const label of h.labels) {
+      if (folded.startsWith(label)) {
+        if (!best || best.score < 1 || label.length > best.length) best = { score: 1, length: label.length };
+        continue;
+      }
+      // A variant or a typo ("行政法复议"): the prefix of about the label's length that scores best.
+      for (let n = Math.max(2, label.length - 2); n <= Math.min(folded.length, label.length + 3); n++) {
+        const score = headingScore(folded.slice(0, n), label);
+        if (score >= INLINE_THRESHOLD && (!best || score > best.score)) best = { score, length: n };
+      }
+    }
+  }
+  return best ? from + at[best.length - 1]! + 1 : null;
+}
+
+/** A paragraph cut at heading spans: the text before, each heading, the text between and after. */
+function cutParagraph(block: ParagraphBlock, spans: Span[]): ParagraphBlock[] {
+  const base = block.textOffset ?? block.prov.offset ?? 0;
+  const out: ParagraphBlock[] = [];
+  const piece = (from: number, to: number): void => {
+    const raw = block.text.slice(from, to);
+    const text = raw.trim();
+    if (text === '') return;
+    const offset = base + from + (raw.length - raw.trimStart().length);
+    out.push({ kind: 'paragraph', text, prov: { ...block.prov, offset } });
+  };
+  let at = 0;
+  for (const span of spans) {
+    if (span.start < at) continue;
+    piece(at, span.start);
+    piece(span.start, span.end);
+    at = span.end;
+  }
+  piece(at, block.text.length);
+  return out;
+}
+
+function segmentBlocks(doc: SourceDocument, kind: ReportKind): SegmentResult {
   const findings: Finding[] = [];
   const order = kind.headings.map((h) => h.key);
   const starts: { key: SectionKey; index: number; heading: string }[] = [];
@@ -181,7 +286,7 @@ export function segment(doc: SourceDocument, kind: ReportKind): SegmentResult {
       }
     }
   }
-  return { sections, findings, legacy };
+  return { sections, findings, legacy, doc };
 }
 
 /** Pre-2019 reports (2008 条例) have 概述 / 依申请公开 / 收费及减免 headings and none of the new sections' tables. */

@@ -11,6 +11,7 @@ import { propagate } from './identities.js';
 import type { Equation, TableSpace } from './identities.js';
 import type { Candidate, Slot } from './placement.js';
 import type { RowView } from './rows.js';
+import type { Quote } from './quotes.js';
 import type { PlacedCell } from './tables.js';
 
 export interface PendingRow {
@@ -51,7 +52,11 @@ export interface Solved {
   findings: Finding[];
 }
 
-export function solveTable(table: string, space: TableSpace, pending: PendingRow[]): Solved {
+/**
+ * Places every row's figures. `quotes` are figures the report's prose quotes, by cell index: evidence used
+ * only for a row the identities leave ambiguous (section 二's glued digits), to choose among its cuts.
+ */
+export function solveTable(table: string, space: TableSpace, pending: PendingRow[], quotes: ReadonlyMap<number, Quote[]> = new Map()): Solved {
   const eqs = space.equations;
   const grid = new Float64Array(space.rows.length * space.cols.length).fill(NaN);
   const cells: (PlacedCell | undefined)[] = [];
@@ -81,14 +86,29 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
       }
     }
   }
+  const unsettled: PendingRow[] = [];
   for (const p of open) {
     const choice = chooseCandidates(p, grid, eqs, true);
     if (choice) commit(p, choice, choice.agreeing.length > 1 || choice.agreeing[0]!.candidate.prior > 0);
-    else findings.push(ambiguous(table, p));
+    else unsettled.push(p);
+  }
+  // Rows that no identity settles alone may settle together (two rows glued in one column: only one
+  // pair of cuts makes the column add up): their candidates are searched jointly.
+  const jointly = unsettled.length > 1 ? settleJointly(unsettled, grid, eqs) : new Map<PendingRow, Choice>();
+  for (const p of unsettled) {
+    const choice = jointly.get(p);
+    if (choice) {
+      commit(p, choice, true);
+      continue;
+    }
+    const readings = viableReadings(p, grid, eqs);
+    const quoted = settleByQuotes(p, readings, quotes);
+    if (quoted) commit(p, { agreeing: quoted.readings, uncertain: [] }, true, quoted.quotes);
+    else findings.push(ambiguous(table, p, readings));
   }
   return { cells, findings };
 
-  function commit(p: PendingRow, choice: Choice, chosenByIdentities: boolean): void {
+  function commit(p: PendingRow, choice: Choice, chosenByIdentities: boolean, settledBy: Quote[] = []): void {
     const agreeing = choice.agreeing;
     const rep = agreeing.reduce((a, b) => (b.candidate.prior < a.candidate.prior ? b : a));
     // A cell is inferred only if no agreeing placement reads it; else its figure is read, its place chosen.
@@ -128,7 +148,7 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
         );
       }
     });
-    findings.push(...placementFindings(table, p, rep, agreeing.length));
+    findings.push(...placementFindings(table, p, rep, agreeing.length, settledBy));
     for (const u of choice.uncertain) {
       const target = p.targets[u.index]!;
       const shown = (v: CellState): string => (v === undefined ? '?' : v === null ? 'blank' : String(v));
@@ -185,6 +205,84 @@ function chooseCandidates(p: PendingRow, grid: Float64Array, eqs: Equation[], fi
   return { agreeing: best, uncertain };
 }
 
+/** Most search steps for settling rows jointly; beyond it the search is abandoned (nothing settled by it). */
+const MAX_JOINT_STEPS = 20_000;
+
+/**
+ * Every combination of the open rows' candidates that breaks no identity, searched depth-first with
+ * propagation (a partial combination that already breaks one is not extended). A row is settled when all
+ * the combinations give it the same figures; the others stay open. Only a complete search settles
+ * anything: "the only placement the identities allow" must be the only one.
+ */
+function settleJointly(rows: PendingRow[], grid: Float64Array, eqs: Equation[]): Map<PendingRow, Choice> {
+  for (const p of rows) {
+    const first = p.candidates[0];
+    if (first?.alternatives) {
+      p.candidates = [first, ...first.alternatives()];
+      first.alternatives = undefined;
+    }
+  }
+  const order = [...rows].sort((a, b) => a.candidates.length - b.candidates.length);
+  /**
+   * Per row (in `order`), the distinct readings found in the combinations that leave the fewest cells
+   * undetermined — as one row alone, a placement that determines every cell is preferred to one that
+   * supposes cells were lost.
+   */
+  let seen: Map<string, Reading>[] = order.map(() => new Map());
+  let fewestOpen = Infinity;
+  const chosen: Reading[] = [];
+  let steps = 0;
+  let complete = true;
+  const search = (depth: number, state: Float64Array): void => {
+    if (!complete) return;
+    if (depth === order.length) {
+      let open = 0;
+      for (const r of chosen) for (const v of r.values) if (v === undefined) open++;
+      if (open > fewestOpen) return;
+      if (open < fewestOpen) {
+        fewestOpen = open;
+        seen = order.map(() => new Map());
+      }
+      chosen.forEach((r, i) => seen[i]!.set(readingKey(r), r));
+      return;
+    }
+    const p = order[depth]!;
+    for (const candidate of p.candidates) {
+      if (++steps > MAX_JOINT_STEPS) {
+        complete = false;
+        return;
+      }
+      const trial = Float64Array.from(state);
+      candidate.slots.forEach((slot, i) => {
+        trial[p.indexes[i]!] = slot.kind === 'read' ? (slot.token.value ?? 0) : slot.kind === 'blank' ? 0 : NaN;
+      });
+      const result = propagate(trial, eqs);
+      if (result.impossible || result.violated.length > 0) continue;
+      chosen[depth] = { candidate, values: candidate.slots.map((slot, i) => (slot.kind === 'unknown' ? stateOf(result.state[p.indexes[i]!]!) : slotValue(slot))) };
+      search(depth + 1, result.state);
+      // Every row already reads two ways among fully determined combinations: nothing more can settle.
+      if (fewestOpen === 0 && seen.every((m) => m.size > 1)) return;
+    }
+  };
+  // A grid that already breaks an identity (the source contradicts itself) admits no clean combination.
+  if (propagate(Float64Array.from(grid), eqs).violated.length === 0) search(0, grid);
+  const settled = new Map<PendingRow, Choice>();
+  if (!complete) return settled;
+  order.forEach((p, i) => {
+    const readings = [...seen[i]!.values()];
+    if (readings.length === 1) settled.set(p, { agreeing: readings, uncertain: [] });
+  });
+  return settled;
+}
+
+function stateOf(v: number): CellState {
+  return Number.isNaN(v) ? undefined : v;
+}
+
+function readingKey(r: Reading): string {
+  return r.values.map((v) => (v === undefined ? '?' : v === null ? '-' : String(v))).join(',');
+}
+
 function sameValues(evals: Evaluation[]): boolean {
   const first = evals[0]!.values;
   return evals.every((e) => e.values.length === first.length && e.values.every((v, i) => sameState(v, first[i])));
@@ -224,7 +322,7 @@ function evaluate(grid: Float64Array, p: PendingRow, candidate: Candidate, eqs: 
 /** Placement methods that are reported as a finding on the row. */
 const REPORTED_METHODS: ReadonlySet<PlacementMethod> = new Set(['lone-total', 'glued-split', 'joined', 'identity-placed']);
 
-function placementFindings(table: string, p: PendingRow, rep: Reading, agreeing: number): Finding[] {
+function placementFindings(table: string, p: PendingRow, rep: Reading, agreeing: number, settledBy: Quote[]): Finding[] {
   const method = rep.candidate.method;
   // Most rows are placed by position or sequence: no finding, so no message to build.
   if (!REPORTED_METHODS.has(method)) return [];
@@ -235,6 +333,12 @@ function placementFindings(table: string, p: PendingRow, rep: Reading, agreeing:
     case 'lone-total':
       return [finding('table/lone-total', 'info', `${table}.${p.label}: the row prints one figure (${read}); it is 总计, the other cells are blank`, base)];
     case 'glued-split':
+      if (settledBy.length > 0) {
+        const cited = settledBy.map((q) => `"${q.text}"`).join(', ');
+        return [
+          finding('table/glued-digits', 'warning', `${table}.${p.label}: digits printed without separators ("${read}") fit several cuts; the report's own text (${cited}) leaves one: ${placed}`, base),
+        ];
+      }
       return [finding('table/glued-digits', 'warning', `${table}.${p.label}: digits printed without separators ("${read}") were cut as ${placed} — the only cut the identities allow`, base)];
     case 'joined':
       return [finding('table/split-number', 'warning', `${table}.${p.label}: a figure split over two cells was joined (${read} → ${placed}), as the identities require`, base)];
@@ -268,12 +372,58 @@ function rowOf(p: PendingRow): { row?: string } {
   return first !== undefined && p.targets.every((t) => t.row === first) ? { row: first } : {};
 }
 
-function ambiguous(table: string, p: PendingRow): Finding {
+/** Most readings an ambiguous row's finding lists. */
+const MAX_LISTED_READINGS = 12;
+
+function ambiguous(table: string, p: PendingRow, readings: Reading[]): Finding {
   const read = p.view.values.map((v) => v.raw).join(' ');
-  return finding(
-    'table/ambiguous-row',
-    'error',
-    `${table}.${p.label}: the figures "${read}" fit the ${p.targets.length} cells in more than one way that the identities allow; its cells are left empty`,
-    { table, ...rowOf(p), actual: read, prov: p.view.prov },
-  );
+  const shown = readings.slice(0, MAX_LISTED_READINGS).map(readingText);
+  const more = readings.length > shown.length ? `, … (${readings.length} in all)` : '';
+  const ways = readings.length > 1 ? `${readings.length} ways that the identities allow (${shown.join('; ')}${more})` : 'more than one way that the identities allow';
+  return finding('table/ambiguous-row', 'error', `${table}.${p.label}: the figures "${read}" fit the ${p.targets.length} cells in ${ways}; its cells are left empty`, {
+    table,
+    ...rowOf(p),
+    actual: read,
+    ...(readings.length > 1 ? { expected: shown.join('; ') + more } : {}),
+    prov: p.view.prov,
+  });
+}
+
+/** "88 | 55 | 698": a reading's figures, · for a blank, ? for an undetermined cell. */
+function readingText(r: Reading): string {
+  return r.values.map((v) => (v === undefined ? '?' : v === null ? '·' : String(v))).join(' | ');
+}
+
+/**
+ * A row's distinct readings that the identities allow (given the rows fixed), preferring — as the final
+ * pass does — those that break the fewest identities and determine the most cells.
+ */
+function viableReadings(p: PendingRow, grid: Float64Array, eqs: Equation[]): Reading[] {
+  let evals = p.candidates.map((c) => evaluate(grid, p, c, eqs)).filter((e) => !e.impossible);
+  if (evals.length === 0) return [];
+  const minViolations = Math.min(...evals.map((e) => e.violations));
+  evals = evals.filter((e) => e.violations === minViolations);
+  const open = (e: Evaluation): number => e.values.filter((x) => x === undefined).length;
+  const minOpen = Math.min(...evals.map(open));
+  const unique = new Map<string, Reading>();
+  for (const e of evals) if (open(e) === minOpen && !unique.has(readingKey(e))) unique.set(readingKey(e), e);
+  return [...unique.values()];
+}
+
+/**
+ * The readings of an ambiguous row that agree with every figure the prose quotes for its cells — when they
+ * give one set of figures. A quote that no reading agrees with (the prose counts something else: "现行有效
+ * 规范性文件393件" against a table's 470) makes the prose no evidence for this row at all.
+ */
+function settleByQuotes(p: PendingRow, readings: Reading[], quotes: ReadonlyMap<number, Quote[]>): { readings: Reading[]; quotes: Quote[] } | null {
+  const bySlot = p.indexes.map((at) => quotes.get(at) ?? []);
+  if (readings.length < 2 || bySlot.every((q) => q.length === 0)) return null;
+  const agrees = (r: Reading, slot: number): boolean => bySlot[slot]!.some((q) => q.value === r.values[slot]);
+  for (const [slot, q] of bySlot.entries()) {
+    if (q.length > 0 && !readings.some((r) => agrees(r, slot))) return null;
+  }
+  const survivors = readings.filter((r) => bySlot.every((q, slot) => q.length === 0 || agrees(r, slot)));
+  const first = survivors[0];
+  if (!first || survivors.some((r) => readingKey(r) !== readingKey(first))) return null;
+  return { readings: survivors, quotes: bySlot.flatMap((q, slot) => q.filter((x) => x.value === first.values[slot])) };
 }

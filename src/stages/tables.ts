@@ -15,6 +15,10 @@ import type { Equation, TableSpace } from './identities.js';
 import { rowLabel, rowView } from './rows.js';
 import type { LabelPiece, RowView, ValueToken } from './rows.js';
 import { solveTable } from './solve.js';
+import { findQuotes } from './quotes.js';
+import type { Quote } from './quotes.js';
+import { relineBlock, streamVocabulary } from './stream.js';
+import type { StreamVocabulary } from './stream.js';
 import type { PendingRow } from './solve.js';
 
 export interface TablesResult {
@@ -139,24 +143,57 @@ export function extractTables(doc: SourceDocument, sections: Section[], kind: Re
   for (const [sectionKey, tables] of bySection) {
     const section = sections.find((s) => s.key === sectionKey);
     const [start, end] = section ? [section.start, section.end] : [0, doc.blocks.length];
+    const rows = sectionRows(doc, start, end, view, vocabularyOf(kind, sectionKey, tables));
     const rowTables = tables.filter((t) => t.def.shape === 'rows');
-    if (rowTables.length > 0) gatherRows(rowTables, start, end, view, gathered, findings);
-    for (const t of tables.filter((x) => x.def.shape === 'flat')) gathered.set(t.def.key, gatherFlat(t, start, end, view));
+    if (rowTables.length > 0) gatherRows(rowTables, rows, gathered, findings);
+    for (const t of tables.filter((x) => x.def.shape === 'flat')) gathered.set(t.def.key, gatherFlat(t, rows));
   }
 
   const tables: ExtractedTable[] = [];
+  const quotes = findQuotes(doc, kind);
   const sec3Layout = decideSec3Layout(gathered, year);
   for (const t of index) {
     const g = gathered.get(t.def.key);
     if (!g || (g.rows.size === 0 && g.flat === null)) continue;
     const variant = chooseVariant(t, g, year, sec3Layout);
     if (!variant) continue;
-    const built = buildTable(t, variant, g, kind);
+    const built = buildTable(t, variant, g, kind, quotes);
     tables.push(built.table);
     findings.push(...built.findings);
   }
   reportMissingTables(index, tables, sec3Layout, year, findings);
   return { tables, findings, layout: reportLayout(tables) };
+}
+
+const vocabularies = new WeakMap<ReportKind, Map<SectionKey, StreamVocabulary>>();
+
+/** The labels of a section's tables, for reading a block as a token stream (memoised per kind). */
+function vocabularyOf(kind: ReportKind, section: SectionKey, tables: TableIndex[]): StreamVocabulary {
+  let bySection = vocabularies.get(kind);
+  if (!bySection) {
+    bySection = new Map();
+    vocabularies.set(kind, bySection);
+  }
+  let vocab = bySection.get(section);
+  if (!vocab) {
+    vocab = streamVocabulary(tables.map((t) => t.def));
+    bySection.set(section, vocab);
+  }
+  return vocab;
+}
+
+/**
+ * A section's blocks as rows: a block is one row, except a block whose rows were glued into one run of
+ * text (a copy saved as one paragraph), which is cut back into its rows (stages/stream).
+ */
+function sectionRows(doc: SourceDocument, start: number, end: number, view: (i: number) => RowView, vocab: StreamVocabulary): RowView[] {
+  const rows: RowView[] = [];
+  for (let i = start; i < end; i++) {
+    const relined = relineBlock(doc.blocks[i]!, i, vocab);
+    if (relined) rows.push(...relined);
+    else rows.push(view(i));
+  }
+  return rows;
 }
 
 interface Gathered {
@@ -173,14 +210,7 @@ function emptyGathered(): Gathered {
 }
 
 /** Walks a section's rows, assigning each row with figures to a template row of one of the tables. */
-function gatherRows(
-  tables: TableIndex[],
-  start: number,
-  end: number,
-  view: (i: number) => RowView,
-  gathered: Map<string, Gathered>,
-  findings: Finding[],
-): void {
+function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Map<string, Gathered>, findings: Finding[]): void {
   for (const t of tables) if (!gathered.has(t.def.key)) gathered.set(t.def.key, emptyGathered());
   let current: TableIndex | null = null;
   let pending: string | null = null;
@@ -188,8 +218,7 @@ function gatherRows(
   let open: { g: Gathered; row: string; view: RowView; max: number } | null = null;
   const lastOrder = new Map<string, number>();
   const groupKeys = new Set(tables.flatMap((t) => t.groupKeys));
-  for (let i = start; i < end; i++) {
-    const v = view(i);
+  for (const v of rows) {
     if (open && v.values.length > 0 && v.labels.length === 0 && open.view.values.length + v.values.length <= open.max) {
       open.view = mergeVertical(open.view, v);
       open.g.rows.set(open.row, open.view);
@@ -340,11 +369,10 @@ function exactMatch(leaf: string | undefined, tables: TableIndex[], lastOrder: M
 }
 
 /** A flat table (sec4): the rows of figures under its header lines, read as one sequence. */
-function gatherFlat(t: TableIndex, start: number, end: number, view: (i: number) => RowView): Gathered {
+function gatherFlat(t: TableIndex, rows: readonly RowView[]): Gathered {
   const g = emptyGathered();
   const numeric: RowView[] = [];
-  for (let i = start; i < end; i++) {
-    const v = view(i);
+  for (const v of rows) {
     if (v.values.length === 0) {
       g.headerKeys.push(...v.labels.map((l) => labelKey(l.text)));
       continue;
@@ -465,7 +493,7 @@ function layoutPlan(t: TableIndex, variant: TableVariant, kind: ReportKind): Lay
   return plan;
 }
 
-function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: ReportKind): { table: ExtractedTable; findings: Finding[] } {
+function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: ReportKind, quotes: readonly Quote[]): { table: ExtractedTable; findings: Finding[] } {
   const findings: Finding[] = [];
   const plan = layoutPlan(t, variant, kind);
   const { rows, cols, checkable } = plan;
@@ -483,7 +511,7 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
       pending.push({ label: r, view: v, targets, indexes, candidates: rowCandidates(v, cols.length, ctx) });
     }
   }
-  const solved = solveTable(t.def.key, plan.space, pending);
+  const solved = solveTable(t.def.key, plan.space, pending, quotedCells(quotes, t.def.key, rows, cols));
   findings.push(...solved.findings);
   const cells: Cell[] = [];
   for (const [ri, r] of rows.entries()) {
@@ -504,6 +532,19 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
     }
   }
   return { table: { table: t.def.key, layout: variant.layout, cells, prov: g.prov ?? {} }, findings };
+}
+
+/** The quotes of one table's figures, by cell index (row-major over the layout's rows and columns). */
+function quotedCells(quotes: readonly Quote[], table: string, rows: string[], cols: string[]): Map<number, Quote[]> {
+  const byCell = new Map<number, Quote[]>();
+  for (const q of quotes) {
+    const r = rows.indexOf(q.row);
+    const c = cols.indexOf(q.col);
+    if (q.table !== table || r < 0 || c < 0) continue;
+    const at = r * cols.length + c;
+    byCell.set(at, [...(byCell.get(at) ?? []), q]);
+  }
+  return byCell;
 }
 
 /** The table's equations that lie entirely within one source row's slots, in slot numbers. */
