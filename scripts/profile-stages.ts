@@ -3,7 +3,9 @@
  * adds (the document packed, cloned and unpacked: src/commands/wire.ts) and the store (into a fresh database), on generated
  * text reports. For finding hot spots: run it under `node --cpu-prof`.
  *
- *   npm run build && node dist/scripts/profile-stages.js [--docs N] [--format text|html]
+ *   npm run build && node dist/scripts/profile-stages.js [--docs N] [--format text|html|stream]
+ *
+ * `stream`: the same reports as one paragraph behind a crawl header (scripts/stream-corpus.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -17,6 +19,7 @@ import { DocumentWriter } from '../src/store/write-document.js';
 import type { ProcessedDocument } from '../src/types.js';
 import { generateReport } from './corpus.js';
 import { reportAsHtml } from './bench.js';
+import { streamCopy } from './stream-corpus.js';
 import { packDocument, unpackDocument } from '../src/commands/wire.js';
 
 async function main(argv: string[]): Promise<void> {
@@ -26,7 +29,7 @@ async function main(argv: string[]): Promise<void> {
   const inputs: { name: string; bytes: Buffer }[] = [];
   for (let seed = 1; inputs.length < n; seed++) {
     const r = generateReport(seed);
-    const bytes = format === 'html' ? reportAsHtml(r, inputs.length) : r.bytes;
+    const bytes = format === 'html' ? reportAsHtml(r, inputs.length) : format === 'stream' ? (streamCopy(r, seed)?.bytes ?? null) : r.bytes;
     if (bytes) inputs.push({ name: r.name, bytes });
   }
   const timings: Record<string, number> = {};

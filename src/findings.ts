@@ -19,6 +19,8 @@ export interface Finding {
   expected?: string;
   page?: number;
   line?: number;
+  /** Where in the line the problem starts (a row cut out of a report saved as one long line). */
+  offset?: number;
 }
 
 /** Builds a finding, copying page and line from a provenance when there is one. */
@@ -26,12 +28,13 @@ export function finding(
   rule: string,
   severity: Severity,
   message: string,
-  extra: Omit<Finding, 'rule' | 'severity' | 'message' | 'page' | 'line'> & { prov?: Provenance } = {},
+  extra: Omit<Finding, 'rule' | 'severity' | 'message' | 'page' | 'line' | 'offset'> & { prov?: Provenance } = {},
 ): Finding {
   const { prov, ...rest } = extra;
   const f: Finding = { rule, severity, message, ...rest };
   if (prov?.page !== undefined) f.page = prov.page;
   if (prov?.line !== undefined) f.line = prov.line;
+  if (prov?.offset !== undefined) f.offset = prov.offset;
   return f;
 }
 

@@ -24,11 +24,11 @@ export interface ExportResult {
 
 export const CELL_COLUMNS = [
   'document_id', 'path', 'file', 'agency', 'year', 'layout', 'table', 'row', 'col', 'value', 'raw', 'unit', 'note',
-  'page', 'line', 'box', 'method', 'table_index', 'grid_row', 'grid_col', 'confidence',
+  'page', 'line', 'box', 'method', 'table_index', 'grid_row', 'grid_col', 'confidence', 'char_offset',
 ] as const;
-export const FINDING_COLUMNS = ['document_id', 'file', 'rule', 'severity', 'message', 'table', 'row', 'col', 'actual', 'expected', 'page', 'line'] as const;
+export const FINDING_COLUMNS = ['document_id', 'file', 'rule', 'severity', 'message', 'table', 'row', 'col', 'actual', 'expected', 'page', 'line', 'char_offset'] as const;
 export const REPORT_COLUMNS = [
-  'document_id', 'path', 'file', 'format', 'agency', 'year', 'layout', 'published_date', 'title', 'status', 'failed_stage', 'error', 'errors', 'warnings', 'infos',
+  'document_id', 'path', 'file', 'format', 'agency', 'year', 'layout', 'published_date', 'title', 'publisher', 'source_url', 'status', 'failed_stage', 'error', 'errors', 'warnings', 'infos',
 ] as const;
 
 export function exportCsv(options: ExportOptions): ExportResult {
@@ -113,6 +113,8 @@ interface DocumentRow {
   layout: string | null;
   published_date: string | null;
   title: string | null;
+  publisher: string | null;
+  source_url: string | null;
   errors: number;
   warnings: number;
   infos: number;
@@ -135,17 +137,19 @@ interface CellRow {
   /** JSON [x0,y0,x1,y1] in page points (PDF, OCR). */
   box: string | null;
   confidence: number | null;
+  /** Where the figure starts in its line (copies saved as one long line). */
+  char_offset: number | null;
 }
 
 function writeDocuments(db: Db, order: Map<string, number>, cellsCsv: CsvFile, reportsCsv: CsvFile): void {
   const documents = db.prepare<[], DocumentRow>(
     `SELECT d.id, d.path, d.file_name, d.format, d.status, d.failed_stage, d.error,
-            r.agency, r.year, r.layout, r.published_date, r.title, f.errors, f.warnings, f.infos
+            r.agency, r.year, r.layout, r.published_date, r.title, r.publisher, r.source_url, f.errors, f.warnings, f.infos
      FROM documents d LEFT JOIN reports r ON r.document_id = d.id JOIN document_findings f ON f.document_id = d.id
      ORDER BY d.path`,
   );
   const cellsOf = db.prepare<[string], CellRow>(
-    `SELECT "table" AS "table", "row" AS "row", col, value, raw, unit, note, page, line, box, method, table_index, grid_row, grid_col, confidence
+    `SELECT "table" AS "table", "row" AS "row", col, value, raw, unit, note, page, line, box, method, table_index, grid_row, grid_col, confidence, char_offset
      FROM cells WHERE document_id = ?`,
   );
   const width = order.size;
@@ -157,13 +161,13 @@ function writeDocuments(db: Db, order: Map<string, number>, cellsCsv: CsvFile, r
     for (const c of cells) {
       cellsCsv.writeRow([
         d.id, d.path, d.file_name, d.agency, d.year, d.layout, c.table, c.row, c.col, c.value, c.raw, c.unit, c.note,
-        c.page, c.line, c.box, c.method, c.table_index, c.grid_row, c.grid_col, c.confidence,
+        c.page, c.line, c.box, c.method, c.table_index, c.grid_row, c.grid_col, c.confidence, c.char_offset,
       ]);
       const i = position(c);
       if (i < width) wide[i] = c.value;
     }
     reportsCsv.writeRow([
-      d.id, d.path, d.file_name, d.format, d.agency, d.year, d.layout, d.published_date, d.title, d.status, d.failed_stage, d.error,
+      d.id, d.path, d.file_name, d.format, d.agency, d.year, d.layout, d.published_date, d.title, d.publisher, d.source_url, d.status, d.failed_stage, d.error,
       d.errors, d.warnings, d.infos, ...wide,
     ]);
   }
@@ -172,7 +176,7 @@ function writeDocuments(db: Db, order: Map<string, number>, cellsCsv: CsvFile, r
 function writeFindings(db: Db, csv: CsvFile): void {
   const rows = db.prepare<[], Record<(typeof FINDING_COLUMNS)[number], string | number | null>>(
     `SELECT f.document_id, d.file_name AS file, f.rule, f.severity, f.message, f."table" AS "table", f."row" AS "row", f.col,
-            f.actual, f.expected, f.page, f.line
+            f.actual, f.expected, f.page, f.line, f.char_offset
      FROM findings f JOIN documents d ON d.id = f.document_id ORDER BY d.path, f.position`,
   );
   for (const f of rows.iterate()) csv.writeRow(FINDING_COLUMNS.map((c) => f[c]));

@@ -48,6 +48,7 @@ interface ShownFinding {
   expected: string | null;
   page: number | null;
   line: number | null;
+  char_offset: number | null;
 }
 
 export async function show(options: ShowOptions): Promise<number> {
@@ -71,7 +72,7 @@ export async function renderDocument(db: Db, ref: StoredDocumentRef, kind: Repor
     .get(ref.id)!;
   const cells = db.prepare<[string], ShownCell>(`SELECT "table" AS "table", "row" AS "row", col, value, raw, note, unit, method, line, page FROM cells WHERE document_id = ?`).all(ref.id);
   const findings = db
-    .prepare<[string], ShownFinding>(`SELECT rule, severity, message, "table" AS "table", "row" AS "row", col, actual, expected, page, line FROM findings WHERE document_id = ? ORDER BY position`)
+    .prepare<[string], ShownFinding>(`SELECT rule, severity, message, "table" AS "table", "row" AS "row", col, actual, expected, page, line, char_offset FROM findings WHERE document_id = ? ORDER BY position`)
     .all(ref.id);
   const tables = db.prepare<[string], { table: string; layout: string; line: number | null; page: number | null }>(`SELECT "table" AS "table", layout, line, page FROM report_tables WHERE document_id = ?`).all(ref.id);
 
@@ -108,7 +109,8 @@ export async function renderDocument(db: Db, ref: StoredDocumentRef, kind: Repor
     out.push(`  ${f.severity.padEnd(7)} ${f.rule}  ${f.message}${detail ? `  (${detail})` : ''}`);
     if (f.line !== null) {
       const src = lines?.byLine.get(f.line);
-      out.push(`          ${f.page !== null ? `page ${f.page} ` : ''}line ${f.line}: ${src ?? '(source not available)'}`);
+      const where = `${f.page !== null ? `page ${f.page} ` : ''}line ${f.line}${f.char_offset !== null ? `, character ${f.char_offset + 1}` : ''}`;
+      out.push(`          ${where}: ${src !== undefined ? excerpt(src, f.char_offset) : '(source not available)'}`);
     }
   }
 
@@ -118,6 +120,17 @@ export async function renderDocument(db: Db, ref: StoredDocumentRef, kind: Repor
     out.push(`  ${c.table}.${c.row}.${c.col} = ${c.value === null ? '(blank)' : formatNumber(c.value)}  ${c.method}${c.raw !== null ? `  raw '${c.raw}'` : ''}${c.line !== null ? `  line ${c.line}` : ''}`);
   }
   return out.join('\n') + '\n';
+}
+
+/** Longest source line quoted whole; a longer one (a report saved as one line) is quoted around the offset. */
+const MAX_QUOTED_CHARS = 120;
+
+/** The part of a source line a finding points at: the whole line when short, else a window from its offset. */
+export function excerpt(line: string, offset: number | null): string {
+  if (line.length <= MAX_QUOTED_CHARS) return line;
+  const from = Math.max(0, Math.min(offset ?? 0, line.length - MAX_QUOTED_CHARS) - 10);
+  const to = Math.min(line.length, from + MAX_QUOTED_CHARS);
+  return `${from > 0 ? '…' : ''}${line.slice(from, to)}${to < line.length ? '…' : ''}`;
 }
 
 /** A grid with row keys down the side and column keys across, widths measured in terminal columns. */

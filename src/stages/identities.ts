@@ -108,6 +108,64 @@ export function propagate(state: Float64Array, equations: readonly Equation[]): 
   return { state, violated, impossible };
 }
 
+const byCellCache = new WeakMap<readonly Equation[], Map<number, Equation[]>>();
+
+/** The equations each cell is in (memoised per equation list: a layout's equations never change). */
+function equationsByCell(equations: readonly Equation[]): Map<number, Equation[]> {
+  let byCell = byCellCache.get(equations);
+  if (!byCell) {
+    byCell = new Map();
+    for (const eq of equations) for (const c of eq.cells) byCell.set(c, [...(byCell.get(c) ?? []), eq]);
+    byCellCache.set(equations, byCell);
+  }
+  return byCell;
+}
+
+/**
+ * Propagation from a few changed cells: only the equations those cells are in, then the equations of
+ * the cells that solves, and so on — what a full `propagate` would change, when the rest of the state
+ * was already settled, at the cost of the few equations concerned. Violated equations are those visited.
+ */
+export function propagateFrom(state: Float64Array, equations: readonly Equation[], changed: ArrayLike<number>): Propagation {
+  const byCell = equationsByCell(equations);
+  const queue: Equation[] = [];
+  const queued = new Set<Equation>();
+  const enqueue = (cell: number): void => {
+    for (const eq of byCell.get(cell) ?? []) {
+      if (queued.has(eq)) continue;
+      queued.add(eq);
+      queue.push(eq);
+    }
+  };
+  for (let i = 0; i < changed.length; i++) enqueue(changed[i]!);
+  let impossible = false;
+  for (let q = 0; q < queue.length; q++) {
+    const eq = queue[q]!;
+    let sum = 0;
+    let unknownAt = -1;
+    let unknowns = 0;
+    for (let i = 0; i < eq.cells.length; i++) {
+      const v = state[eq.cells[i]!]!;
+      if (Number.isNaN(v)) {
+        unknowns++;
+        unknownAt = i;
+      } else sum += eq.coefs[i]! * v;
+    }
+    if (unknowns !== 1) continue;
+    const value = round(-sum / eq.coefs[unknownAt]!);
+    if (value < 0 || !Number.isInteger(value)) impossible = true;
+    const cell = eq.cells[unknownAt]!;
+    state[cell] = value;
+    // Every equation of the solved cell may now have one unknown, or be complete: look at them (again).
+    for (const other of byCell.get(cell) ?? []) {
+      queued.delete(other);
+    }
+    enqueue(cell);
+  }
+  const violated = [...queued].filter((eq) => isBroken(eq, state));
+  return { state, violated, impossible };
+}
+
 /** The equation's cells are all known and its sides differ. */
 function isBroken(eq: Equation, state: Float64Array): boolean {
   const s = sides(eq, state);

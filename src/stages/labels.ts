@@ -65,21 +65,34 @@ export interface FoldedText {
  * label found in the folded text can be cut out of the original.
  */
 export function foldWithOffsets(text: string): FoldedText {
-  let folded = '';
-  const at: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const code = text.codePointAt(i)!;
-    const ch = String.fromCodePoint(code);
-    const norm = code < 0x80 ? ch : ch.normalize('NFKC');
-    for (const c of norm) {
-      if (FOLDED_AWAY.test(c)) continue;
-      folded += c;
-      for (let k = 0; k < c.length; k++) at.push(i); // one entry per UTF-16 unit of the folded text
+  const parts: string[] = [];
+  // NFKC seldom lengthens a character by more than a few units: grown on demand when it does.
+  let at = new Int32Array(text.length + 1);
+  let n = 0;
+  const put = (c: string, i: number): void => {
+    if (n + c.length >= at.length) {
+      const bigger = new Int32Array(at.length * 2 + c.length);
+      bigger.set(at);
+      at = bigger;
     }
-    if (code > 0xffff) i++;
+    parts.push(c);
+    for (let k = 0; k < c.length; k++) at[n++] = i; // one entry per UTF-16 unit of the folded text
+  };
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // CJK ideographs (most of the text) are their own NFKC form and never folded away.
+    if (code >= 0x4e00 && code <= 0x9fff) {
+      put(text[i]!, i);
+      continue;
+    }
+    const point = text.codePointAt(i)!;
+    const ch = String.fromCodePoint(point);
+    const norm = point < 0x80 ? ch : ch.normalize('NFKC');
+    for (const c of norm) if (!FOLDED_AWAY.test(c)) put(c, i);
+    if (point > 0xffff) i++;
   }
-  at.push(text.length);
-  return { folded, at: Int32Array.from(at) };
+  at[n] = text.length;
+  return { folded: parts.join(''), at: at.subarray(0, n + 1) };
 }
 
 /** Dice coefficient on character bigrams of two folded keys (1 = same). */

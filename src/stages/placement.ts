@@ -106,10 +106,25 @@ export function sequenceCandidates(values: readonly ValueToken[], ncols: number,
   if (k === 0) return [{ method: 'blank', prior: 0, slots: Array.from({ length: ncols }, () => ({ kind: 'blank' as const, token: null })) }];
   const out: Candidate[] = [];
   if (k < ncols) {
-    // "0000000" is no figure as printed (a count never starts with 0): glued digits, not a lone 总计.
-    if (k === 1 && ctx.totalIndex !== null && !isGluedZeros(values[0]!)) out.push(loneTotal(values[0]!, ncols, ctx.totalIndex));
-    out.push(...gluedSplits(values, ncols, ctx.rowChecks ?? []));
-    if (ctx.checkable) out.push(...lostCellPlacements(values, ncols));
+    const glued = gluedSplits(values, ncols, ctx.rowChecks ?? []);
+    const others = (): Candidate[] => {
+      const more: Candidate[] = [];
+      // "0000000" is no figure as printed (a count never starts with 0): glued digits, not a lone 总计,
+      // and no figure with lost cells around it.
+      if (k === 1 && ctx.totalIndex !== null && !isGluedZeros(values[0]!)) more.push(loneTotal(values[0]!, ncols, ctx.totalIndex));
+      if (ctx.checkable && !values.some(isGluedZeros)) more.push(...lostCellPlacements(values, ncols));
+      return more;
+    };
+    // One run of glued digits that the row's identities cut into every cell ("713000074"): the cuts come
+    // first; a lone total or lost cells are weighed only if no cut fits the table. (Several figures are
+    // more likely a row that lost cells than figures to cut further: they keep the old order.)
+    if (k === 1 && glued.length > 0) {
+      // "0000000" has nothing behind its cuts: without alternatives, a single cut settles the row at once.
+      if (!isGluedZeros(values[0]!)) glued[0]!.alternatives = others;
+      return glued.slice(0, MAX_CANDIDATES);
+    }
+    const rest = others();
+    out.push(...rest.filter((c) => c.method === 'lone-total'), ...glued, ...rest.filter((c) => c.method !== 'lone-total'));
   } else {
     out.push(...joinedNumbers(values, ncols));
   }
@@ -162,48 +177,97 @@ function gluedSplits(values: readonly ValueToken[], ncols: number, checks: SlotC
     const last = Math.max(...c.slots);
     byLastSlot.set(last, [...(byLastSlot.get(last) ?? []), c]);
   }
-  const slots: Slot[] = [];
+  // The figures placed so far, and where each comes from: its token, offset and length in the token's
+  // digits (-1: the token whole). Slots are made only for the cuts that complete the row.
   const numbers: number[] = [];
+  const from: number[] = [];
+  const at: number[] = [];
+  const lengths: number[] = [];
   let steps = 0;
-  const holds = (slot: number): boolean =>
-    (byLastSlot.get(slot) ?? []).every((c) => c.slots.reduce((sum, s, i) => sum + c.coefs[i]! * numbers[s]!, 0) === 0);
-  const push = (slot: Slot, n: number): boolean => {
-    slots.push(slot);
+  const holds = (slot: number): boolean => {
+    const list = byLastSlot.get(slot);
+    if (!list) return true;
+    for (const c of list) {
+      let sum = 0;
+      for (let i = 0; i < c.slots.length; i++) sum += c.coefs[i]! * numbers[c.slots[i]!]!;
+      if (sum !== 0) return false;
+    }
+    return true;
+  };
+  // Digits from token i on, for bounding what the cells still to fill can hold.
+  const digitsFrom = new Array<number>(values.length + 1).fill(0);
+  for (let i = values.length - 1; i >= 0; i--) digitsFrom[i] = digitsFrom[i + 1]! + (values[i]!.digits?.length ?? 1);
+  /**
+   * Figures are never negative, and the cells still to fill hold at most what the digits left can make:
+   * a row whose first cells already add up to more than its 总计 can still be, is abandoned at once
+   * ("18901264202": 1890 as 自然人 leaves too few digits for a 总计 of 1890 or more).
+   */
+  const canStillHold = (digitsLeft: number): boolean => {
+    const slotsLeft = ncols - numbers.length;
+    if (slotsLeft === 0) return true;
+    const widest = digitsLeft - (slotsLeft - 1);
+    const most = widest >= 16 ? Infinity : 10 ** widest - 1;
+    for (const c of checks) {
+      let balance = 0;
+      let openPlus = 0;
+      let openMinus = 0;
+      for (let k = 0; k < c.slots.length; k++) {
+        const slot = c.slots[k]!;
+        if (slot < numbers.length) balance += c.coefs[k]! * numbers[slot]!;
+        else if (c.coefs[k]! > 0) openPlus++;
+        else openMinus++;
+      }
+      if (balance > openMinus * most || -balance > openPlus * most) return false;
+    }
+    return true;
+  };
+  const push = (n: number, token: number, offset: number, length: number, digitsLeft: number): boolean => {
     numbers.push(n);
-    return holds(slots.length - 1);
+    from.push(token);
+    at.push(offset);
+    lengths.push(length);
+    return holds(numbers.length - 1) && canStillHold(digitsLeft);
   };
   const pop = (): void => {
-    slots.pop();
     numbers.pop();
+    from.pop();
+    at.pop();
+    lengths.pop();
+  };
+  const slotAt = (k: number): Slot => {
+    const v = values[from[k]!]!;
+    if (lengths[k] === -1) return { kind: 'read', token: v, method: 'sequence' };
+    return cutSlot(v, v.digits!.slice(at[k]!, at[k]! + lengths[k]!), at[k]!);
   };
   /** Figures still to place from token i on (offset into its digits), with `extra` cuts left to make. */
   const walk = (i: number, offset: number, extra: number): void => {
     if (out.length >= MAX_CANDIDATES || ++steps > MAX_CUT_STEPS) return;
     if (i === values.length) {
-      if (extra === 0 && slots.length === ncols) out.push({ method: 'glued-split', prior: 2, slots: [...slots] });
+      if (extra === 0 && numbers.length === ncols) out.push({ method: 'glued-split', prior: 2, slots: numbers.map((_, k) => slotAt(k)) });
       return;
     }
     const v = values[i]!;
     const digits = v.digits;
     if (!digits) {
-      if (push({ kind: 'read', token: v, method: 'sequence' }, v.value!)) walk(i + 1, 0, extra);
+      if (push(v.value!, i, 0, -1, digitsFrom[i + 1]!)) walk(i + 1, 0, extra);
       pop();
       return;
     }
-    const rest = digits.slice(offset);
+    const restLength = digits.length - offset;
+    const leadingZero = digits.charCodeAt(offset) === 48;
     // The rest of this run as one figure — which cannot start with 0 unless it is 0.
-    if (rest.length === 1 || !rest.startsWith('0')) {
-      const whole = offset === 0 ? { kind: 'read' as const, token: v, method: 'sequence' as const } : cutSlot(v, rest);
-      if (push(whole, Number(rest))) walk(i + 1, 0, extra);
+    if (restLength === 1 || !leadingZero) {
+      if (push(Number(offset === 0 ? digits : digits.slice(offset)), i, offset, offset === 0 ? -1 : restLength, digitsFrom[i + 1]!)) walk(i + 1, 0, extra);
       pop();
     }
     // Or cut a figure off its front.
     if (extra > 0) {
       // A cut leaves at least one digit behind; a piece starting with 0 is "0" alone.
-      const maxLen = rest.startsWith('0') ? Math.min(1, rest.length - 1) : rest.length - 1;
+      const maxLen = leadingZero ? Math.min(1, restLength - 1) : restLength - 1;
+      let n = 0;
       for (let len = 1; len <= maxLen; len++) {
-        const piece = rest.slice(0, len);
-        if (push(cutSlot(v, piece), Number(piece))) walk(i, offset + len, extra - 1);
+        n = n * 10 + (digits.charCodeAt(offset + len - 1) - 48);
+        if (push(n, i, offset, len, digitsFrom[i]! - offset - len)) walk(i, offset + len, extra - 1);
         pop();
       }
     }
@@ -212,8 +276,9 @@ function gluedSplits(values: readonly ValueToken[], ncols: number, checks: SlotC
   return out;
 }
 
-function cutSlot(v: ValueToken, digits: string): Slot {
-  return { kind: 'read', token: { raw: digits, value: Number(digits), digits, unit: null, note: null, prov: v.prov }, method: 'glued-split' };
+/** A figure cut out of a token's digits at `at` (its place in the line is worked out once it is chosen: tokenProv). */
+function cutSlot(v: ValueToken, digits: string, at: number): Slot {
+  return { kind: 'read', token: { raw: digits, value: Number(digits), digits, unit: null, note: null, prov: v.prov, cutAt: at }, method: 'glued-split' };
 }
 
 /** A number split over two fields ("1","0" for 10): join adjacent digit runs until the row fits. */

@@ -15,6 +15,14 @@ export interface ValueToken {
   unit: string | null;
   note: string | null;
   prov: Provenance;
+  /** For a figure cut out of glued digits: where its digits start in the printed token (see tokenProv). */
+  cutAt?: number;
+}
+
+/** Where a figure is in the source: a cut piece of glued digits points at its own first digit. */
+export function tokenProv(token: ValueToken): Provenance {
+  if (!token.cutAt || token.prov.offset === undefined) return token.prov;
+  return { ...token.prov, offset: token.prov.offset + token.cutAt };
 }
 
 export interface LabelPiece {

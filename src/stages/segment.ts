@@ -202,6 +202,33 @@ function inlineHeadings(text: string, kind: ReportKind): Span[] {
 function headingWordsEnd(text: string, from: number, kind: ReportKind): number | null {
   const window = text.slice(from, from + INLINE_WINDOW);
   const { folded, at } = foldWithOffsets(window);
+  const length = headingLength(folded.slice(0, maxHeadingChars(kind) + FUZZ), kind);
+  return length > 0 ? from + at[length - 1]! + 1 : null;
+}
+
+/** How many more (or fewer) characters than a heading's words a misspelt heading may have. */
+const FUZZ = 3;
+const headingLengths = new Map<string, number>();
+const maxLabels = new WeakMap<ReportKind, number>();
+
+function maxHeadingChars(kind: ReportKind): number {
+  let n = maxLabels.get(kind);
+  if (n === undefined) {
+    n = Math.max(...headingDefs(kind).flatMap((h) => h.labels.map((l) => l.length)));
+    maxLabels.set(kind, n);
+  }
+  return n;
+}
+
+/**
+ * The length of the heading words a folded text starts with (0 when none): the longest heading label it
+ * starts with, else the prefix of about a label's length that best resembles one (a variant or a typo:
+ * "行政法复议"). Memoised: the same table labels follow numerals report after report.
+ */
+function headingLength(folded: string, kind: ReportKind): number {
+  const cacheKey = `${kind.name}\u0001${folded}`;
+  const cached = headingLengths.get(cacheKey);
+  if (cached !== undefined) return cached;
   let best: { score: number; length: number } | null = null;
   for (const h of headingDefs(kind)) {
     for (const label of h.labels) {
@@ -209,14 +236,18 @@ function headingWordsEnd(text: string, from: number, kind: ReportKind): number |
         if (!best || best.score < 1 || label.length > best.length) best = { score: 1, length: label.length };
         continue;
       }
-      // A variant or a typo ("行政法复议"): the prefix of about the label's length that scores best.
-      for (let n = Math.max(2, label.length - 2); n <= Math.min(folded.length, label.length + 3); n++) {
+      // Only a prefix that starts as the label does and already resembles it is worth scoring length by
+      // length (a misspelt heading keeps its first words: "政府信息公开行政法复议").
+      if (folded.charCodeAt(0) !== label.charCodeAt(0) || dice(folded.slice(0, label.length + FUZZ), label) < INLINE_THRESHOLD - 0.15) continue;
+      for (let n = Math.max(2, label.length - 2); n <= Math.min(folded.length, label.length + FUZZ); n++) {
         const score = headingScore(folded.slice(0, n), label);
         if (score >= INLINE_THRESHOLD && (!best || score > best.score)) best = { score, length: n };
       }
     }
   }
-  return best ? from + at[best.length - 1]! + 1 : null;
+  if (headingLengths.size > 20_000) headingLengths.clear();
+  headingLengths.set(cacheKey, best?.length ?? 0);
+  return best?.length ?? 0;
 }
 
 /** A paragraph cut at heading spans: the text before, each heading, the text between and after. */

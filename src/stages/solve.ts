@@ -7,9 +7,10 @@
 import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
 import type { PlacementMethod } from '../types.js';
-import { propagate } from './identities.js';
+import { propagate, propagateFrom } from './identities.js';
 import type { Equation, TableSpace } from './identities.js';
 import type { Candidate, Slot } from './placement.js';
+import { tokenProv } from './rows.js';
 import type { RowView } from './rows.js';
 import type { Quote } from './quotes.js';
 import type { PlacedCell } from './tables.js';
@@ -62,6 +63,8 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
   const cells: (PlacedCell | undefined)[] = [];
   const findings: Finding[] = [];
   const open = new Set<PendingRow>();
+  /** Rows cut out of glued digits: one finding for them all (a table copied as one paragraph has dozens). */
+  const gluedRows: { p: PendingRow; rep: Reading }[] = [];
 
   for (const p of pending) {
     if (p.candidates.length === 0) {
@@ -86,12 +89,19 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
       }
     }
   }
-  const unsettled: PendingRow[] = [];
-  for (const p of open) {
-    const choice = chooseCandidates(p, grid, eqs, true);
-    if (choice) commit(p, choice, choice.agreeing.length > 1 || choice.agreeing[0]!.candidate.prior > 0);
-    else unsettled.push(p);
+  // The final pass may settle a row only once a row after it is settled: go round until nothing changes.
+  progress = true;
+  while (progress && open.size > 0) {
+    progress = false;
+    for (const p of [...open]) {
+      const choice = chooseCandidates(p, grid, eqs, true);
+      if (!choice) continue;
+      commit(p, choice, choice.agreeing.length > 1 || choice.agreeing[0]!.candidate.prior > 0);
+      open.delete(p);
+      progress = true;
+    }
   }
+  const unsettled = [...open];
   // Rows that no identity settles alone may settle together (two rows glued in one column: only one
   // pair of cuts makes the column add up): their candidates are searched jointly.
   const jointly = unsettled.length > 1 ? settleJointly(unsettled, grid, eqs) : new Map<PendingRow, Choice>();
@@ -104,9 +114,40 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
     const readings = viableReadings(p, grid, eqs);
     const quoted = settleByQuotes(p, readings, quotes);
     if (quoted) commit(p, { agreeing: quoted.readings, uncertain: [] }, true, quoted.quotes);
-    else findings.push(ambiguous(table, p, readings));
+    else {
+      // Only cuts of plain glued digits keep their agreeing cells: a row that lost cells, or a signed figure
+      // ("2648-18538") that may itself be glued, says nothing certain about any one cell.
+      const cutsOnly = readings.length > 1 && readings.every((r) => r.candidate.method === 'glued-split') && p.view.values.every((v) => v.digits !== null);
+      const open = cutsOnly ? keepAgreeingCells(p, readings) : p.targets.map((_, i) => i);
+      findings.push(ambiguous(table, p, readings, open));
+    }
   }
+  if (gluedRows.length > 0) findings.push(gluedFinding(table, gluedRows));
   return { cells, findings };
+
+  /**
+   * An ambiguous row's cells that every reading the identities allow gives the same figure are settled
+   * (a flat table's fifteen figures may be ambiguous in one row only); the others stay empty. Returns
+   * the slots left empty.
+   */
+  function keepAgreeingCells(p: PendingRow, readings: Reading[]): number[] {
+    const open: number[] = [];
+    const first = readings[0]!;
+    first.candidate.slots.forEach((slot, i) => {
+      const value = first.values[i];
+      const at = p.indexes[i]!;
+      if (value === undefined || readings.some((r) => !sameState(r.values[i], value))) {
+        open.push(i);
+        cells[at] = { value: null, token: null, method: 'unresolved', prov: p.view.prov };
+        return;
+      }
+      grid[at] = value ?? 0;
+      if (slot.kind === 'read') cells[at] = { value: slot.token.value, token: slot.token, method: slot.method, prov: tokenProv(slot.token) };
+      else if (slot.kind === 'blank') cells[at] = { value: null, token: slot.token, method: 'blank', prov: slot.token?.prov ?? p.view.prov };
+      else cells[at] = { value, token: null, method: 'identity-inferred', prov: p.view.prov };
+    });
+    return open;
+  }
 
   function commit(p: PendingRow, choice: Choice, chosenByIdentities: boolean, settledBy: Quote[] = []): void {
     const agreeing = choice.agreeing;
@@ -120,7 +161,7 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
       grid[at] = value === undefined ? NaN : (value ?? 0);
       if (slot.kind === 'read') {
         const method: PlacementMethod = chosenByIdentities && slot.method === 'sequence' ? 'identity-placed' : slot.method;
-        cells[at] = { value: slot.token.value, token: slot.token, method, prov: slot.token.prov };
+        cells[at] = { value: slot.token.value, token: slot.token, method, prov: tokenProv(slot.token) };
       } else if (slot.kind === 'blank') {
         cells[at] = { value: null, token: slot.token, method: 'blank', prov: slot.token?.prov ?? p.view.prov };
       } else if (value !== undefined && value !== null && !neverRead[i]) {
@@ -148,7 +189,8 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
         );
       }
     });
-    findings.push(...placementFindings(table, p, rep, agreeing.length, settledBy));
+    if (rep.candidate.method === 'glued-split' && settledBy.length === 0) gluedRows.push({ p, rep });
+    else findings.push(...placementFindings(table, p, rep, agreeing.length, settledBy));
     for (const u of choice.uncertain) {
       const target = p.targets[u.index]!;
       const shown = (v: CellState): string => (v === undefined ? '?' : v === null ? 'blank' : String(v));
@@ -177,8 +219,14 @@ function chooseCandidates(p: PendingRow, grid: Float64Array, eqs: Equation[], fi
     const e = evaluate(grid, p, first, eqs);
     if (!e.impossible && e.violations === 0) return { agreeing: [e], uncertain: [] };
   }
+  if (first?.alternatives && first.prior > 0) {
+    // Cuts of glued digits come first: the readings behind them (a lone total, lost cells) only if no cut fits.
+    const clean = p.candidates.map((c) => evaluate(grid, p, c, eqs)).filter(isClean);
+    if (clean.length > 0 && sameValues(clean)) return { agreeing: clean, uncertain: [] };
+    if (clean.length > 0 && !final) return null;
+  }
   if (first?.alternatives) {
-    p.candidates = [first, ...first.alternatives()];
+    p.candidates = [...p.candidates, ...first.alternatives()];
     first.alternatives = undefined;
   }
   let evals = p.candidates.map((c) => evaluate(grid, p, c, eqs)).filter((e) => !e.impossible);
@@ -218,11 +266,22 @@ function settleJointly(rows: PendingRow[], grid: Float64Array, eqs: Equation[]):
   for (const p of rows) {
     const first = p.candidates[0];
     if (first?.alternatives) {
-      p.candidates = [first, ...first.alternatives()];
+      p.candidates = [...p.candidates, ...first.alternatives()];
       first.alternatives = undefined;
     }
   }
-  const order = [...rows].sort((a, b) => a.candidates.length - b.candidates.length);
+  // A candidate that breaks an identity on its own (given the rows fixed) breaks it in every combination:
+  // the search needs only the others.
+  // Placements that determine every cell are preferred to ones that suppose lost cells, as for one row.
+  const viable = new Map(
+    rows.map((p) => {
+      const clean = p.candidates.filter((c) => isClean(evaluate(grid, p, c, eqs)));
+      const determinate = clean.filter((c) => c.slots.every((s) => s.kind !== 'unknown'));
+      return [p, determinate.length > 0 ? determinate : clean] as const;
+    }),
+  );
+  if (eqs.length === 0 || [...viable.values()].some((cs) => cs.length === 0)) return new Map();
+  const order = [...rows].sort((a, b) => viable.get(a)!.length - viable.get(b)!.length);
   /**
    * Per row (in `order`), the distinct readings found in the combinations that leave the fewest cells
    * undetermined — as one row alone, a placement that determines every cell is preferred to one that
@@ -247,7 +306,7 @@ function settleJointly(rows: PendingRow[], grid: Float64Array, eqs: Equation[]):
       return;
     }
     const p = order[depth]!;
-    for (const candidate of p.candidates) {
+    for (const candidate of viable.get(p)!) {
       if (++steps > MAX_JOINT_STEPS) {
         complete = false;
         return;
@@ -273,6 +332,10 @@ function settleJointly(rows: PendingRow[], grid: Float64Array, eqs: Equation[]):
     if (readings.length === 1) settled.set(p, { agreeing: readings, uncertain: [] });
   });
   return settled;
+}
+
+function isClean(e: Evaluation): boolean {
+  return !e.impossible && e.violations === 0;
 }
 
 function stateOf(v: number): CellState {
@@ -302,13 +365,19 @@ function slotValue(slot: Slot): CellState {
   return slot.kind === 'blank' ? null : undefined;
 }
 
+/** A scratch grid for evaluate (one thread evaluates one candidate at a time): no allocation per candidate. */
+let scratch = new Float64Array(0);
+
 function evaluate(grid: Float64Array, p: PendingRow, candidate: Candidate, eqs: Equation[]): Evaluation {
-  const trial = Float64Array.from(grid);
+  if (scratch.length !== grid.length) scratch = new Float64Array(grid.length);
+  const trial = scratch;
+  trial.set(grid);
   const indexes = p.indexes;
   candidate.slots.forEach((slot, i) => {
     trial[indexes[i]!] = slot.kind === 'read' ? (slot.token.value ?? 0) : slot.kind === 'blank' ? 0 : NaN;
   });
-  const result = propagate(trial, eqs);
+  // Only this row's cells changed: propagate from them (the rest of the grid is as the fixed rows left it).
+  const result = propagateFrom(trial, eqs, indexes);
   const values: CellState[] = candidate.slots.map((slot, i) => {
     if (slot.kind !== 'unknown') return slotValue(slot);
     const v = result.state[indexes[i]!]!;
@@ -317,6 +386,37 @@ function evaluate(grid: Float64Array, p: PendingRow, candidate: Candidate, eqs: 
   const own = new Set(indexes);
   const violations = result.violated.filter((eq) => eq.cells.some((c) => own.has(c))).length;
   return { candidate, values, violations, impossible: result.impossible };
+}
+
+/**
+ * The finding on rows whose digits were printed without separators and cut as the identities require:
+ * the row itself when there is one, else the table, with each row's digits and cut.
+ */
+function gluedFinding(table: string, rows: { p: PendingRow; rep: Reading }[]): Finding {
+  const read = (p: PendingRow): string => p.view.values.map((v) => v.raw).join(' ');
+  const placed = (rep: Reading): string => rep.values.map((v) => (v === undefined ? '?' : v === null ? '·' : String(v))).join(' ');
+  if (rows.length === 1) {
+    const { p, rep } = rows[0]!;
+    return finding('table/glued-digits', 'warning', `${table}.${p.label}: digits printed without separators ("${read(p)}") were cut as ${placed(rep)} — the only cut the identities allow`, {
+      table,
+      ...rowOf(p),
+      actual: read(p),
+      expected: placed(rep),
+      prov: p.view.prov,
+    });
+  }
+  // A row with as many digits as cells ("0000000", "1000001") has one cut only: it is counted, not listed.
+  const forced = (p: PendingRow): boolean => p.view.values.reduce((n, v) => n + (v.digits?.length ?? 1), 0) === p.targets.length;
+  const listed = rows.filter(({ p }) => !forced(p));
+  const list = listed.map(({ p, rep }) => `${p.label} "${read(p)}" → ${placed(rep).replace(/ /g, '|')}`).join('; ');
+  const more = rows.length - listed.length;
+  const rest = more > 0 ? `${listed.length > 0 ? '; ' : ''}${more} row${more === 1 ? '' : 's'} with one digit per cell` : '';
+  return finding(
+    'table/glued-digits',
+    'warning',
+    `${table}: ${rows.length} rows print their digits without separators; each was cut as the only cut the identities allow: ${list}${rest}`,
+    { table, prov: rows[0]!.p.view.prov },
+  );
 }
 
 /** Placement methods that are reported as a finding on the row. */
@@ -332,14 +432,12 @@ function placementFindings(table: string, p: PendingRow, rep: Reading, agreeing:
   switch (method) {
     case 'lone-total':
       return [finding('table/lone-total', 'info', `${table}.${p.label}: the row prints one figure (${read}); it is 总计, the other cells are blank`, base)];
-    case 'glued-split':
-      if (settledBy.length > 0) {
-        const cited = settledBy.map((q) => `"${q.text}"`).join(', ');
-        return [
-          finding('table/glued-digits', 'warning', `${table}.${p.label}: digits printed without separators ("${read}") fit several cuts; the report's own text (${cited}) leaves one: ${placed}`, base),
-        ];
-      }
-      return [finding('table/glued-digits', 'warning', `${table}.${p.label}: digits printed without separators ("${read}") were cut as ${placed} — the only cut the identities allow`, base)];
+    case 'glued-split': {
+      const cited = settledBy.map((q) => `"${q.text}"`).join(', ');
+      return [
+        finding('table/glued-digits', 'warning', `${table}.${p.label}: digits printed without separators ("${read}") fit several cuts; the report's own text (${cited}) leaves one: ${placed}`, base),
+      ];
+    }
     case 'joined':
       return [finding('table/split-number', 'warning', `${table}.${p.label}: a figure split over two cells was joined (${read} → ${placed}), as the identities require`, base)];
     case 'identity-placed':
@@ -375,14 +473,26 @@ function rowOf(p: PendingRow): { row?: string } {
 /** Most readings an ambiguous row's finding lists. */
 const MAX_LISTED_READINGS = 12;
 
-function ambiguous(table: string, p: PendingRow, readings: Reading[]): Finding {
+/**
+ * The finding on a row the identities leave ambiguous: its readings, and which cells were left empty (the
+ * finding points at them: their row, and their column when it is one).
+ */
+function ambiguous(table: string, p: PendingRow, readings: Reading[], open: number[]): Finding {
   const read = p.view.values.map((v) => v.raw).join(' ');
   const shown = readings.slice(0, MAX_LISTED_READINGS).map(readingText);
   const more = readings.length > shown.length ? `, … (${readings.length} in all)` : '';
-  const ways = readings.length > 1 ? `${readings.length} ways that the identities allow (${shown.join('; ')}${more})` : 'more than one way that the identities allow';
-  return finding('table/ambiguous-row', 'error', `${table}.${p.label}: the figures "${read}" fit the ${p.targets.length} cells in ${ways}; its cells are left empty`, {
+  const ways = readings.length > 1 ? `${readings.length} ways that the identities allow (listed in expected)` : 'more than one way that the identities allow';
+  const emptied = open.map((i) => p.targets[i]!);
+  const left =
+    emptied.length === p.targets.length
+      ? 'its cells are left empty'
+      : `${emptied.map((t) => `${t.row}.${t.col}`).join(', ')} ${emptied.length === 1 ? 'is' : 'are'} left empty (every reading agrees on the other cells)`;
+  const oneRow = emptied.every((t) => t.row === emptied[0]?.row) ? emptied[0]?.row : undefined;
+  const oneCol = emptied.every((t) => t.col === emptied[0]?.col) ? emptied[0]?.col : undefined;
+  return finding('table/ambiguous-row', 'error', `${table}.${p.label}: the figures "${read}" fit the ${p.targets.length} cells in ${ways}; ${left}`, {
     table,
-    ...rowOf(p),
+    ...(oneRow !== undefined ? { row: oneRow } : {}),
+    ...(oneCol !== undefined && emptied.length < p.targets.length ? { col: oneCol } : {}),
     actual: read,
     ...(readings.length > 1 ? { expected: shown.join('; ') + more } : {}),
     prov: p.view.prov,

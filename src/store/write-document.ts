@@ -79,10 +79,10 @@ class BatchedInsert {
   }
 }
 
-const CELL_COLUMNS = ['document_key', '"table"', '"row"', 'col', 'value', 'raw', 'unit', 'note', 'method', 'page', 'line', 'table_index', 'grid_row', 'grid_col', 'box', 'confidence'];
+const CELL_COLUMNS = ['document_key', '"table"', '"row"', 'col', 'value', 'raw', 'unit', 'note', 'method', 'page', 'line', 'table_index', 'grid_row', 'grid_col', 'box', 'confidence', 'char_offset'];
 const SECTION_COLUMNS = ['document_id', 'position', 'key', 'heading', 'text', 'line', 'page'];
 const TABLE_COLUMNS = ['document_id', '"table"', 'layout', 'page', 'line'];
-const FINDING_COLUMNS = ['document_id', 'position', 'rule', 'severity', 'message', '"table"', '"row"', 'col', 'actual', 'expected', 'page', 'line'];
+const FINDING_COLUMNS = ['document_id', 'position', 'rule', 'severity', 'message', '"table"', '"row"', 'col', 'actual', 'expected', 'page', 'line', 'char_offset'];
 
 export class DocumentWriter {
   private readonly stmt;
@@ -121,7 +121,7 @@ export class DocumentWriter {
            extract_meta = excluded.extract_meta, timings = excluded.timings
          RETURNING key`,
       ),
-      insertReport: db.prepare('INSERT INTO reports (document_id, agency, year, layout, published_date, title) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertReport: db.prepare('INSERT INTO reports (document_id, agency, year, layout, published_date, title, publisher, source_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       pathOwner: db.prepare<[string], { document_id: string }>('SELECT document_id FROM document_paths WHERE path = ?'),
       upsertPath: db.prepare(
         `INSERT INTO document_paths (path, document_id, file_name, size_bytes, mtime_ms, seen_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -188,7 +188,7 @@ export class DocumentWriter {
     }) as { key: number };
     const m = doc.meta;
     if (doc.status !== 'failed' || m.agency !== null || m.year !== null) {
-      s.insertReport.run(doc.id, m.agency, m.year, m.layout, m.publishedDate, m.title);
+      s.insertReport.run(doc.id, m.agency, m.year, m.layout, m.publishedDate, m.title, m.publisher ?? null, m.sourceUrl ?? null);
     }
     const id = doc.id;
     const sections: unknown[] = [];
@@ -204,7 +204,7 @@ export class DocumentWriter {
     this.insert.cells.run(cells);
     const findings: unknown[] = [];
     doc.findings.forEach((f, i) =>
-      findings.push(id, i, f.rule, f.severity, f.message, f.table ?? null, f.row ?? null, f.col ?? null, f.actual ?? null, f.expected ?? null, f.page ?? null, f.line ?? null),
+      findings.push(id, i, f.rule, f.severity, f.message, f.table ?? null, f.row ?? null, f.col ?? null, f.actual ?? null, f.expected ?? null, f.page ?? null, f.line ?? null, f.offset ?? null),
     );
     this.insert.findings.run(findings);
   }
@@ -243,6 +243,7 @@ function pushCell(out: unknown[], documentKey: number, c: Cell): void {
     p.gridCol ?? null,
     p.box ? JSON.stringify([p.box.x0, p.box.y0, p.box.x1, p.box.y1]) : null,
     p.confidence ?? null,
+    p.offset ?? null,
   );
 }
 

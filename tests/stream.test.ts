@@ -1,0 +1,122 @@
+/**
+ * Reports saved as one paragraph (a crawler's textContent behind a crawl header): the header as metadata,
+ * headings found inside the text, tables rebuilt from the token stream — on hand-made cases and on
+ * generated copies of reports never seen (scripts/stream-corpus.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { streamCopy, measureStream } from '../scripts/stream-corpus.js';
+import { generateReport } from '../scripts/corpus.js';
+import { readCrawlHeader } from '../src/extract/crawl-header.js';
+import { analyseText, cell, rowValues } from './helpers/report.js';
+
+const HEADER = ['标题: 某某县2022年度政府信息公开工作年度报告', '发布时间: 2023-01-20 09:30', '文号: ', '发布机构: 某某县人民政府办公室', '原文链接: https://www.example.gov.cn/a.htm'];
+
+describe('crawl header', () => {
+  it('reads the fields and runs to the separator past a crawler note', () => {
+    const lines = [...HEADER, '页面链接与图片详见 links.tsv(同目录)', '==================== 正文 ====================', '本报告根据……'];
+    expect(readCrawlHeader(lines)).toEqual({
+      title: '某某县2022年度政府信息公开工作年度报告',
+      published: '2023-01-20 09:30',
+      publisher: '某某县人民政府办公室',
+      url: 'https://www.example.gov.cn/a.htm',
+      lines: 7,
+    });
+  });
+
+  it('ends at the first line that is not a field when there is no separator, and needs a title or a link', () => {
+    expect(readCrawlHeader([...HEADER.slice(0, 2), '本报告根据《条例》编制。', '联系电话：0951-1234567'])?.lines).toBe(2);
+    expect(readCrawlHeader(['发布时间: 2023-01-20', '来源: 某某县'])).toBeNull();
+    expect(readCrawlHeader(['某某县2022年政府信息公开工作年度报告', '', '一、总体情况'])).toBeNull();
+  });
+});
+
+/** A small report as one paragraph: headings inline, every table's cells glued. */
+function oneParagraph(sec2Normative: string, overview = ''): string {
+  const sec3Rows = [
+    ['一、本年新收政府信息公开申请数量', '713000074'],
+    ['二、上年结转政府信息公开申请数量', '1000001'],
+    ['三、本年度办理结果（一）予以公开', '210000021'],
+    ['（二）部分公开（区分处理的，只计这一情形，不计其他情形）', '8100009'],
+    ['（三）不予公开1.属于国家秘密', '0000000'],
+    ['2.其他法律行政法规禁止公开', '0000000'],
+    ['3.危及“三安全一稳定”', '0000000'],
+    ['4.保护第三方合法权益', '0000000'],
+    ['5.属于三类内部事务信息', '1000001'],
+    ['6.属于四类过程性信息', '2000002'],
+    ['7.属于行政执法案卷', '1000001'],
+    ['8.属于行政查询事项', '0000000'],
+    ['（四）无法提供1.本机关不掌握相关政府信息', '370000037'],
+    ['2.没有现成信息需要另行制作', '0000000'],
+    ['3.补正后申请内容仍不明确', '0000000'],
+    ['（五）不予处理1.信访举报投诉类申请', '0000000'],
+    ['2.重复申请', '0000000'],
+    ['3.要求提供公开出版物', '0000000'],
+    ['4.无正当理由大量反复申请', '0000000'],
+    ['5.要求行政机关确认或重新出具已获取信息', '0000000'],
+    ['（六）其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请', '2000002'],
+    ['2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请', '0000000'],
+    ['3.其他', '0200002'],
+    ['（七）总计', '723000075'],
+    ['四、结转下年度继续办理', '0000000'],
+  ];
+  const body = [
+    `本报告根据《条例》编制。 一、总体情况 2022年，某某县扎实推进政务公开工作。${overview}`,
+    ' 二、主动公开政府信息情况第二十条第（一）项 信息内容 本年制发件数 本年废止件数 现行有效件数 规章000',
+    `行政规范性文件${sec2Normative}第二十条第（五）项信息内容本年处理决定数量行政许可10690第二十条第（六）项信息内容本年处理决定数量行政处罚2113行政强制0`,
+    '第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费9116.36',
+    ' 三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） 申请人情况 自然人 法人或其他组织 总计 商业 企业 科研 机构 社会公益组织 法律服务机构 其他 ',
+    sec3Rows.map(([label, digits]) => `${label}${digits}`).join(''),
+    ' 四、政府信息公开行政复议、行政诉讼情况行政复议 行政诉讼 结果维持结果纠正其他结果尚未审结总计 未经复议直接起诉 复议后起诉 结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计110024001510102',
+    '五、存在的主要问题及改进情况 一是公开内容还不够丰富。 六、其他需要报告的事项 无。',
+  ].join('');
+  return [...HEADER, '==================== 正文 ====================', body, ''].join('\n');
+}
+
+describe('one paragraph', () => {
+  it('finds the six sections inside the text and rebuilds every table from its labels', async () => {
+    const doc = await analyseText(oneParagraph('8855698'));
+    expect(doc.status).toBe('findings');
+    expect(doc.meta).toMatchObject({ agency: '某某县', year: 2022, layout: '2021', publisher: '某某县人民政府办公室', publishedDate: '2023-01-20' });
+    expect(doc.sections.map((s) => s.key)).toEqual(['overview', 'proactive', 'requests', 'review_litigation', 'problems', 'other']);
+    expect(rowValues(doc, 'sec3', 'new_received')).toEqual([71, 3, 0, 0, 0, 0, 74]);
+    // "00000002.其他法律…": the 2 numbers the next label, it is not a figure of this row.
+    expect(rowValues(doc, 'sec3', 'denied_state_secret')).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(rowValues(doc, 'sec3', 'other_other')).toEqual([0, 2, 0, 0, 0, 0, 2]);
+    expect(rowValues(doc, 'sec4', 'direct')).toEqual([4, 0, 0, 1, 5]);
+    expect(rowValues(doc, 'sec2_art20_1', 'rules')).toEqual([0, 0, 0]);
+    expect(cell(doc, 'sec2_art20_5', 'license', 'decisions')).toMatchObject({ value: 10690 });
+    expect(cell(doc, 'sec2_art20_8', 'fees', 'amount')).toMatchObject({ value: 9116.36, unit: '万元' });
+    expect(cell(doc, 'sec3', 'new_received', 'natural')).toMatchObject({ method: 'glued-split', raw: '71' });
+    // 15 cuts of "8855698" into three counts, nothing to choose between them: empty, with the cuts listed.
+    expect(rowValues(doc, 'sec2_art20_1', 'normative')).toEqual([null, null, null]);
+    const f = doc.findings.find((x) => x.rule === 'table/ambiguous-row');
+    expect(f).toMatchObject({ severity: 'error', table: 'sec2_art20_1', row: 'normative', actual: '8855698' });
+    expect(f!.expected!.split('; ')).toContain('88 | 55 | 698');
+  });
+
+  it('uses figures the prose quotes to choose a cut, and only among the cuts', async () => {
+    const quoted = await analyseText(oneParagraph('8855698', '集中公开现行有效行政规范性文件698件，动态更新本年度制发的规范性文件88件。'));
+    expect(rowValues(quoted, 'sec2_art20_1', 'normative')).toEqual([88, 55, 698]);
+    // A quote no cut agrees with is no evidence: the row stays ambiguous rather than half-settled.
+    const contradicted = await analyseText(oneParagraph('8855698', '现行有效行政规范性文件393件，制发的规范性文件88件。'));
+    expect(rowValues(contradicted, 'sec2_art20_1', 'normative')).toEqual([null, null, null]);
+  });
+});
+
+describe('generated one-paragraph copies (scripts/stream-corpus.ts)', () => {
+  it('makes copies as a crawler saves them: a header, then the page text on one line', () => {
+    const copy = streamCopy(generateReport(5), 5)!;
+    const lines = copy.text.split('\n');
+    expect(lines[0]).toMatch(/^标题: /);
+    expect(lines.filter((l) => l.trim() !== '')).toHaveLength(8);
+  });
+
+  it('reads sections 三 and 四 ≥ 99% exact, all cells ≥ 90%, and no wrong figure without a finding', async () => {
+    const m = await measureStream(80, 1);
+    expect(m.silent).toEqual([]);
+    expect(m.failed).toEqual([]);
+    expect(m.metaWrong).toEqual([]);
+    expect(m.sec34Exact / m.sec34Cells).toBeGreaterThan(0.99);
+    expect(m.exact / m.cells).toBeGreaterThan(0.9);
+  });
+});
