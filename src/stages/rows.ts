@@ -168,17 +168,23 @@ export function rowView(block: Block, blockIndex: number): RowView {
   if (block.kind === 'paragraph') return paragraphRow(block.text, block.prov, blockIndex);
   const labels: LabelPiece[] = [];
   const values: ValueToken[] = [];
-  let lastLabelField = -1;
   let multiValueField = false;
-  const parsed = block.fields.map((f, i) => {
-    const p = parseField(f.text, f.prov);
-    if (p.labels.length > 0) {
-      lastLabelField = i;
-      for (const l of p.labels) labels.push({ text: l, prov: f.prov });
+  const parsed = block.fields.map((f) => parseField(f.text, f.prov));
+  let lastLabelField = -1;
+  parsed.forEach((p, i) => {
+    if (p.labels.length > 0) lastLabelField = i;
+  });
+  parsed.forEach((p, i) => {
+    const f = block.fields[i]!;
+    // A row's figures follow its label: a placeholder before a label field is part of the label — "无" of
+    // "（四） 无 | 1.本机关不掌握…" (无法提供 cut by a page break), not a blank cell.
+    if (i < lastLabelField && p.values.length > 0 && p.values.every((v) => v.value === null)) {
+      labels.push({ text: f.text.trim(), prov: f.prov });
+      return;
     }
+    for (const l of p.labels) labels.push({ text: l, prov: f.prov });
     if (p.values.length > 1 || (p.values.length > 0 && p.labels.length > 0)) multiValueField = true;
     values.push(...p.values);
-    return p;
   });
   let dataFields: (ValueToken | null)[] | null = null;
   if (!multiValueField) {

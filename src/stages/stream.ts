@@ -48,6 +48,13 @@ export function streamVocabulary(defs: readonly TableDef[]): StreamVocabulary {
   return { anchors };
 }
 
+/** Some label of the vocabulary starts with this folded text and goes on ("无" of "无法提供"). */
+export function startsLabel(vocab: StreamVocabulary, folded: string): boolean {
+  if (folded === '') return false;
+  for (const key of vocab.anchors.keys()) if (key.length > folded.length && key.startsWith(folded)) return true;
+  return false;
+}
+
 /** A figure run: digits, maybe spaced, signed or with decimals ("713000074", "0 1 1 0 2", "9116.36", "2648-18538"). */
 const FIGURE_RUN = /[+-]?\d(?:[\d.,+-]|\s+(?=[+-]?\d))*/g;
 /** After a figure, these make it prose ("75件", "2022年", "12月"), not a table cell. */

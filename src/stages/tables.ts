@@ -17,7 +17,7 @@ import type { LabelPiece, RowView, ValueToken } from './rows.js';
 import { solveTable } from './solve.js';
 import { findQuotes } from './quotes.js';
 import type { Quote } from './quotes.js';
-import { relineBlock, streamVocabulary } from './stream.js';
+import { relineBlock, startsLabel, streamVocabulary } from './stream.js';
 import type { StreamVocabulary } from './stream.js';
 import type { PendingRow } from './solve.js';
 
@@ -160,8 +160,17 @@ export function extractTables(doc: SourceDocument, sections: Section[], kind: Re
     const built = buildTable(t, variant, g, kind, quotes);
     tables.push(built.table);
     findings.push(...built.findings);
+    findings.push(...emptyRowFindings(built.table));
+    if (built.table.cells.every((c) => c.method === 'blank' && c.raw === null)) {
+      findings.push(
+        finding('table/blank', 'info', `table ${t.def.key} (${t.def.title}) is printed with every cell empty: its cells are blank (NULL), not 0`, {
+          table: t.def.key,
+          prov: built.table.prov,
+        }),
+      );
+    }
   }
-  reportMissingTables(index, tables, sec3Layout, year, findings);
+  reportMissingTables(index, tables, sections, sec3Layout, year, findings);
   return { tables, findings, layout: reportLayout(tables) };
 }
 
@@ -190,10 +199,27 @@ function sectionRows(doc: SourceDocument, start: number, end: number, view: (i: 
   const rows: RowView[] = [];
   for (let i = start; i < end; i++) {
     const relined = relineBlock(doc.blocks[i]!, i, vocab);
-    if (relined) rows.push(...relined);
-    else rows.push(view(i));
+    if (relined) rows.push(...relined.map((v) => withLabelStart(v, vocab)));
+    else rows.push(withLabelStart(view(i), vocab));
   }
   return rows;
+}
+
+/** A one-character placeholder that can start a label: "无" of "无法提供", "无正当理由…". */
+const LABEL_START_PLACEHOLDER = /^[无空]$/;
+
+/**
+ * "（四） 无" + figures, or "（四） 无" on a line of its own with "法提供" on the next (a group label cut by a
+ * page break): a 无 that, with the label before it, starts a template label is label text, not a blank cell.
+ */
+function withLabelStart(v: RowView, vocab: StreamVocabulary): RowView {
+  const first = v.values[0];
+  const last = v.labels[v.labels.length - 1];
+  if (!first || !last || first.value !== null || !LABEL_START_PLACEHOLDER.test(first.raw)) return v;
+  if (!startsLabel(vocab, labelKey(last.text + first.raw))) return v;
+  const labels = [...v.labels.slice(0, -1), { text: last.text + first.raw, prov: last.prov }];
+  const dataFields = v.dataFields && v.dataFields[0] === first ? v.dataFields.slice(1) : v.dataFields;
+  return { ...v, labels, values: v.values.slice(1), dataFields };
 }
 
 interface Gathered {
@@ -218,7 +244,12 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
   let open: { g: Gathered; row: string; view: RowView; max: number } | null = null;
   const lastOrder = new Map<string, number>();
   const groupKeys = new Set(tables.flatMap((t) => t.groupKeys));
-  for (const v of rows) {
+  // Template rows printed without a figure (a row, or a whole table, left empty), and where every row was seen.
+  const printedEmpty: { table: TableIndex; row: string; order: number; at: number; view: RowView }[] = [];
+  const seenAt = new Map<string, number>();
+  let wrappedFrom = '';
+  for (const [at, v] of rows.entries()) {
+    if (v.values.length > 0 || v.labels.length === 0) wrappedFrom = '';
     if (open && v.values.length > 0 && v.labels.length === 0 && open.view.values.length + v.values.length <= open.max) {
       open.view = mergeVertical(open.view, v);
       open.g.rows.set(open.row, open.view);
@@ -237,6 +268,9 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
     }
     if (v.values.length === 0) {
       const fields = pieceKeys.filter(Boolean);
+      const leaf = fields[fields.length - 1];
+      if (leaf) printedEmpty.push(...emptyRowLabels(tables, v, leaf, wrappedFrom, at));
+      wrappedFrom = fields.length === 1 ? leaf! : '';
       if (current) gathered.get(current.def.key)!.headerKeys.push(...fields);
       // "其他" and "总计" are column headers and row labels alike ("3.其他", "（七）总计"): a line that is
       // exactly a row's label stays a candidate label for the figures on the next lines.
@@ -263,9 +297,44 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
     }
     g.rows.set(match.row, v);
     g.prov ??= v.prov;
+    seenAt.set(`${match.table.def.key}|${match.row}`, at);
     lastOrder.set(match.table.def.key, match.order);
     const max = match.table.maxColumns;
     if (v.values.length < max) open = { g, row: match.row, view: v, max };
+  }
+  keepEmptyRows(tables, printedEmpty, seenAt, gathered);
+}
+
+/**
+ * Template rows whose label is printed with no figure at all are rows of blank cells, not missing rows —
+ * when the label stands where the row belongs: after the rows before it in the template, before the rows
+ * after it (a column header "总计" at the top of a table is not the row （七）总计). A table printed with
+ * every cell empty (a body with no requests that leaves zeros blank) is kept as a table of blank cells
+ * when most of its rows are there, in order.
+ */
+function keepEmptyRows(
+  tables: TableIndex[],
+  printedEmpty: { table: TableIndex; row: string; order: number; at: number; view: RowView }[],
+  seenAt: Map<string, number>,
+  gathered: Map<string, Gathered>,
+): void {
+  for (const t of tables) {
+    const g = gathered.get(t.def.key)!;
+    const candidates = printedEmpty.filter((c) => c.table === t && !g.rows.has(c.row));
+    if (candidates.length === 0) continue;
+    const seen = t.rows.filter((r) => seenAt.has(`${t.def.key}|${r.key}`)).map((r) => ({ order: r.order, at: seenAt.get(`${t.def.key}|${r.key}`)! }));
+    const inPlace = candidates.filter((c) => {
+      const before = seen.filter((x) => x.order < c.order).reduce((m, x) => Math.max(m, x.at), -1);
+      const after = seen.filter((x) => x.order > c.order).reduce((m, x) => Math.min(m, x.at), Infinity);
+      return c.at > before && c.at < after;
+    });
+    const kept = longestInOrder(inPlace);
+    const smallest = Math.min(...t.def.variants.map((v) => v.rows.length));
+    if (seen.length === 0 && kept.length < Math.min(3, smallest)) continue;
+    for (const c of kept) {
+      g.rows.set(c.row, c.view);
+      g.prov ??= c.view.prov;
+    }
   }
 }
 
@@ -372,9 +441,11 @@ function exactMatch(leaf: string | undefined, tables: TableIndex[], lastOrder: M
 function gatherFlat(t: TableIndex, rows: readonly RowView[]): Gathered {
   const g = emptyGathered();
   const numeric: RowView[] = [];
+  let headerRow: RowView | null = null;
   for (const v of rows) {
     if (v.values.length === 0) {
       g.headerKeys.push(...v.labels.map((l) => labelKey(l.text)));
+      headerRow ??= v.labels.length > 0 ? v : null;
       continue;
     }
     const key = labelKey(rowLabel(v));
@@ -390,8 +461,87 @@ function gatherFlat(t: TableIndex, rows: readonly RowView[]): Gathered {
   if (numeric.length > 0 && g.rows.size === 0) {
     g.flat = numeric.length === 1 ? numeric[0]! : concatRows(numeric);
     g.prov = g.flat.prov;
+  } else if (g.rows.size === 0 && headerRow && printsItsHeader(t, g.headerKeys)) {
+    // The table's header is there and not a figure under it: a table printed with every cell empty.
+    g.flat = { ...headerRow, labels: [], values: [], dataFields: null, positions: 'none' };
+    g.prov = headerRow.prov;
   }
   return g;
+}
+
+/** How close a line without figures must come to a row's label to stand for that row printed empty. */
+const EMPTY_ROW_THRESHOLD = 0.8;
+
+/**
+ * The template rows a line without figures may be, printed empty: its label as it is, joined to the line
+ * before (a label wrapped over two lines), or its last word — a PDF line of an empty table runs a group
+ * label's fragment and a row label together ("（三）不 4.保护第三方合法权益"); a label cut by a wrap
+ * ("2.申请人逾期未按收费通知要求缴") still resembles its row closely. Only the best row of each table.
+ */
+function emptyRowLabels(tables: TableIndex[], v: RowView, leaf: string, wrappedFrom: string, at: number): { table: TableIndex; row: string; order: number; at: number; view: RowView }[] {
+  const lastWord = labelKey(v.labels[v.labels.length - 1]!.text.trim().split(/\s+/).pop() ?? '');
+  const probes = [...new Set([leaf, wrappedFrom + leaf, lastWord].filter((p) => p.length >= 2))];
+  const out: { table: TableIndex; row: string; order: number; at: number; view: RowView }[] = [];
+  for (const t of tables) {
+    let best: { row: string; order: number; score: number } | null = null;
+    for (const probe of probes) {
+      const exact = t.rowsByKey.get(probe);
+      const scores = exact ? null : rowScores(t, probe);
+      for (const r of t.rows) {
+        const score = exact ? (exact.includes(r) ? 1 : 0) : scores![r.order]!;
+        if (score >= EMPTY_ROW_THRESHOLD && (!best || score > best.score)) best = { row: r.key, order: r.order, score };
+      }
+    }
+    if (best) out.push({ table: t, row: best.row, order: best.order, at, view: v });
+  }
+  return out;
+}
+
+/** The longest run of labels that stand in template order (a header word such as "其他" before them is left out). */
+function longestInOrder<T extends { order: number; at: number }>(items: T[]): T[] {
+  const best: number[] = items.map(() => 1);
+  const prev: number[] = items.map(() => -1);
+  for (let i = 0; i < items.length; i++) {
+    for (let j = 0; j < i; j++) {
+      if (items[j]!.order < items[i]!.order && items[j]!.at < items[i]!.at && best[j]! + 1 > best[i]!) {
+        best[i] = best[j]! + 1;
+        prev[i] = j;
+      }
+    }
+  }
+  let end = best.indexOf(Math.max(0, ...best));
+  const out: T[] = [];
+  for (; end >= 0; end = prev[end]!) out.unshift(items[end]!);
+  return out;
+}
+
+/**
+ * A row printed with every cell empty in a table that prints its zeros elsewhere: its cells stay blank —
+ * that is what the source shows — but a lost row of zeros looks the same, so it is worth a look.
+ */
+function emptyRowFindings(table: ExtractedTable): Finding[] {
+  if (!table.cells.some((c) => c.raw === '0')) return [];
+  const byRow = new Map<string, Cell[]>();
+  for (const c of table.cells) byRow.set(c.row, [...(byRow.get(c.row) ?? []), c]);
+  const out: Finding[] = [];
+  for (const [row, cells] of byRow) {
+    if (!cells.every((c) => c.method === 'blank' && c.raw === null)) continue;
+    out.push(
+      finding('table/empty-row', 'warning', `${table.table}.${row} is printed with every cell empty while the table prints its zeros elsewhere: its cells are kept blank (NULL)`, {
+        table: table.table,
+        row,
+        prov: cells[0]!.prov,
+      }),
+    );
+  }
+  return out;
+}
+
+/** Most of a table's column headers are printed in its section. */
+function printsItsHeader(t: TableIndex, headerKeys: string[]): boolean {
+  const columns = [...t.columnKeys.values()][0] ?? [];
+  const printed = columns.filter((labels) => labels.some((l) => headerKeys.includes(l))).length;
+  return printed >= Math.ceil(columns.length / 2);
 }
 
 function concatRows(rows: RowView[]): RowView {
@@ -579,14 +729,28 @@ function makeCell(table: string, row: string, col: string, placed: PlacedCell | 
   };
 }
 
-function reportMissingTables(index: TableIndex[], tables: ExtractedTable[], sec3Layout: Layout | null, year: number | null, findings: Finding[]): void {
-  if (tables.length === 0) return;
-  const layout: Layout = sec3Layout ?? (year !== null && year >= 2021 ? '2021' : '2019');
+/**
+ * A table of the report's own layout that was not found is an error. The layout that counts is the one
+ * of the tables found beside it in its section (a 2023 report prints section 二 in the 2021 layout and
+ * section 三 with the 2019 （六） row: it has no 第二十条第（九）项 to miss); for a section with none found,
+ * the year's layout, else sec3's.
+ */
+function reportMissingTables(index: TableIndex[], tables: ExtractedTable[], sections: Section[], sec3Layout: Layout | null, year: number | null, findings: Finding[]): void {
+  const tableSections = new Set(index.map((t) => t.def.section));
+  if (tables.length === 0 && !sections.some((s) => tableSections.has(s.key))) return;
+  const fallback: Layout = year !== null ? (year >= 2021 ? '2021' : '2019') : (sec3Layout ?? '2019');
   for (const t of index) {
     if (tables.some((x) => x.table === t.def.key)) continue;
+    const besides = tables.filter((x) => index.find((i) => i.def.key === x.table)?.def.section === t.def.section).map((x) => x.layout);
+    const layout = besides.length > 0 ? majority(besides) : fallback;
     if (!t.def.variants.some((v) => v.layout === layout)) continue;
     findings.push(finding('table/missing', 'error', `table ${t.def.key} (${t.def.title}) was not found`, { table: t.def.key }));
   }
+}
+
+function majority(layouts: Layout[]): Layout {
+  const n2021 = layouts.filter((l) => l === '2021').length;
+  return n2021 * 2 >= layouts.length ? '2021' : '2019';
 }
 
 function reportLayout(tables: ExtractedTable[]): Layout | null {

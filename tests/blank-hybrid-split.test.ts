@@ -1,0 +1,168 @@
+/**
+ * Three everyday cases that gave wrong findings (issue 10): a table printed with every figure blank, the
+ * 2021 "hybrid" layout of 2023/2024 reports, and a group label cut by a page break into a blank marker —
+ * each in the input formats where it occurs.
+ */
+import { describe, expect, it } from 'vitest';
+import { generateReport } from '../scripts/corpus.js';
+import { makeDocx, renderTableDocx, renderTableHtml } from '../scripts/make-html-docx-samples.js';
+import type { GenTable } from '../scripts/make-html-docx-samples.js';
+import { renderReportPdf } from '../scripts/pdf-corpus.js';
+import type { ProcessedDocument } from '../src/types.js';
+import { analyseBytes, analyseText, defaultSec3, reportText, rowValues, SEC3_LABELS_2021 } from './helpers/report.js';
+
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** A text report's runs of tab lines as tables, its other lines as paragraphs. */
+function blocksOf(text: string): ({ kind: 'p'; text: string } | { kind: 'table'; table: GenTable })[] {
+  const out: ({ kind: 'p'; text: string } | { kind: 'table'; table: GenTable })[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.includes('\t')) {
+      if (line.trim() !== '') out.push({ kind: 'p', text: line });
+      continue;
+    }
+    const cells = line.split('\t').map((t) => ({ text: t }));
+    const last = out[out.length - 1];
+    if (last?.kind === 'table') last.table.rows.push(cells);
+    else out.push({ kind: 'table', table: { rows: [cells], width: 0 } });
+  }
+  for (const b of out) {
+    if (b.kind !== 'table') continue;
+    b.table.width = Math.max(...b.table.rows.map((r) => r.length));
+    for (const r of b.table.rows) while (r.length < b.table.width) r.push({ text: '' });
+  }
+  return out;
+}
+
+const asHtml = (text: string): Buffer =>
+  Buffer.from(
+    `<!DOCTYPE html><html><head><meta charset="utf-8"><title>t</title></head><body>${blocksOf(text)
+      .map((b) => (b.kind === 'p' ? `<p>${esc(b.text)}</p>` : renderTableHtml(b.table, { blank: 'nbsp' })))
+      .join('\n')}</body></html>`,
+  );
+
+const W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
+const asDocx = (text: string): Buffer =>
+  makeDocx(
+    `<?xml version="1.0" encoding="UTF-8"?><w:document ${W}><w:body>${blocksOf(text)
+      .map((b) => (b.kind === 'p' ? `<w:p><w:r><w:t>${esc(b.text)}</w:t></w:r></w:p>` : renderTableDocx(b.table)))
+      .join('')}</w:body></w:document>`,
+  );
+
+const asMarkdown = (text: string): string =>
+  text
+    .split('\n')
+    .map((l) => (l.includes('\t') ? `| ${l.split('\t').join(' | ')} |` : l))
+    .join('\n');
+
+const FORMATS: [string, (text: string) => Promise<ProcessedDocument>][] = [
+  ['text', (t) => analyseText(t)],
+  ['markdown', (t) => analyseBytes(Buffer.from(asMarkdown(t)), 'test.md')],
+  ['HTML', (t) => analyseBytes(asHtml(t), 'test.html')],
+  ['DOCX', (t) => analyseBytes(asDocx(t), 'test.docx')],
+];
+
+const rules = (doc: ProcessedDocument): string[] => doc.findings.map((f) => f.rule);
+
+describe('a table printed with every figure blank', () => {
+  const blank = new Map(SEC3_LABELS_2021.map(([key]) => [key, '\t\t\t\t\t\t']));
+  for (const [format, analyse] of FORMATS) {
+    it(`comes out as a table of blank cells with an info finding (${format})`, async () => {
+      const doc = await analyse(reportText({ sec3: blank }));
+      const sec3 = doc.tables.find((t) => t.table === 'sec3');
+      expect(sec3?.cells).toHaveLength(175);
+      expect(sec3!.cells.every((c) => c.value === null && c.method === 'blank')).toBe(true);
+      expect(rules(doc)).not.toContain('table/missing');
+      expect(rules(doc)).not.toContain('table/missing-row');
+      expect(doc.findings.find((f) => f.rule === 'table/blank')).toMatchObject({ severity: 'info', table: 'sec3' });
+      expect(doc.status).toBe('ok');
+    });
+  }
+
+  it('keeps a single row printed empty blank, not missing (text)', async () => {
+    const sec3 = defaultSec3();
+    sec3.set('denied_query', '\t\t\t\t\t\t');
+    const doc = await analyseText(reportText({ sec3 }));
+    expect(rowValues(doc, 'sec3', 'denied_query')).toEqual([null, null, null, null, null, null, null]);
+    expect(rules(doc)).not.toContain('table/missing-row');
+    // The rest of the table prints its zeros: an empty row is kept blank, and pointed out.
+    expect(doc.findings.find((f) => f.rule === 'table/empty-row')).toMatchObject({ severity: 'warning', row: 'denied_query' });
+  });
+
+  it('comes out as a table of blank cells in a text-layer PDF', async () => {
+    const report = generateReport(11);
+    for (const row of Object.values(report.tables.sec3!)) for (const col of Object.keys(row)) row[col] = null;
+    const { bytes } = renderReportPdf(report, 11);
+    const doc = await analyseBytes(bytes, 'blank.pdf');
+    const sec3 = doc.tables.find((t) => t.table === 'sec3');
+    expect(sec3?.cells.every((c) => c.value === null && c.method === 'blank')).toBe(true);
+    expect(rules(doc)).not.toContain('table/missing');
+    expect(rules(doc)).toContain('table/blank');
+  });
+});
+
+describe('the 2021 hybrid layout (section 二 of 2021, a single （六） row in section 三)', () => {
+  const single = (): string[] => {
+    const lines = reportText().split('\n');
+    const start = lines.findIndex((l) => l.includes('（六）其他处理'));
+    lines.splice(start, 3, '\t（六）其他处理\t\t0\t0\t0\t0\t0\t0\t0');
+    return lines;
+  };
+  for (const [format, analyse] of FORMATS) {
+    it(`raises no table/missing for 第二十条第（九）项 (${format})`, async () => {
+      const text = single().join('\n').replace('2021年政府信息公开', '2023年政府信息公开');
+      const doc = await analyse(text);
+      expect(doc.tables.find((t) => t.table === 'sec3')?.layout).toBe('2019');
+      expect(doc.tables.find((t) => t.table === 'sec2_art20_1')?.layout).toBe('2021');
+      expect(rules(doc)).not.toContain('table/missing');
+      expect(doc.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    });
+  }
+
+  it('still reports 第二十条第（九）项 missing from a report whose section 二 is of the 2019 layout', async () => {
+    const sec2 = ['第二十条第（一）项', '信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量', '规章\t0\t0\t0', '规范性文件\t1\t1\t9'].join('\n');
+    const doc = await analyseText(reportText({ sec2 }).replace('2021年政府信息公开', '2020年政府信息公开'));
+    expect(doc.findings.filter((f) => f.rule === 'table/missing').map((f) => f.table)).toContain('sec2_art20_9');
+  });
+});
+
+describe('a group label cut by a page break into a blank marker', () => {
+  const cut = (row: string): Map<string, string> => {
+    const sec3 = defaultSec3();
+    sec3.set('unable_not_held', '3\t0\t0\t0\t0\t0\t3');
+    sec3.set('new_received', '7\t0\t0\t0\t0\t0\t7');
+    sec3.set('total', '7\t0\t0\t0\t0\t0\t7');
+    void row;
+    return sec3;
+  };
+  /** The report with the 无法提供 row's label printed as "（四） 无" (the rest of the label on the next page). */
+  const withCutLabel = (labelCell: string): string =>
+    reportText({ sec3: cut('') })
+      .split('\n')
+      .map((l) => (l.startsWith('\t（四）无法提供\t1.本机关不掌握相关政府信息') ? `\t${labelCell}\t1.本机关不掌握相关政府信息\t3\t0\t0\t0\t0\t0\t3` : l))
+      .join('\n');
+  for (const [format, analyse] of FORMATS.filter(([f]) => f === 'text' || f === 'markdown')) {
+    it(`reads "（四） 无" as label text, not a blank cell (${format})`, async () => {
+      const doc = await analyse(withCutLabel('（四） 无'));
+      expect(rowValues(doc, 'sec3', 'unable_not_held')).toEqual([3, 0, 0, 0, 0, 0, 3]);
+      expect(doc.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    });
+  }
+
+  it('reads "无" left alone in a label cell as label text (text)', async () => {
+    const doc = await analyseText(
+      reportText({ sec3: cut('') })
+        .split('\n')
+        .flatMap((l) => (l.startsWith('\t（四）无法提供\t1.本机关不掌握相关政府信息') ? ['\t（四）\t无', '- 5 -', '\t法提供\t1.本机关不掌握相关政府信息\t3\t0\t0\t0\t0\t0\t3'] : [l]))
+        .join('\n'),
+    );
+    expect(rowValues(doc, 'sec3', 'unable_not_held')).toEqual([3, 0, 0, 0, 0, 0, 3]);
+    expect(doc.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  it('still reads 无 after a label as a blank marker ("行政许可 无")', async () => {
+    const sec2 = ['第二十条第（五）项', '信息内容\t本年处理决定数量', '行政许可\t无'].join('\n');
+    const doc = await analyseText(reportText({ sec2 }));
+    expect(doc.tables.find((t) => t.table === 'sec2_art20_5')!.cells[0]).toMatchObject({ value: null, raw: '无', method: 'blank' });
+  });
+});
