@@ -119,8 +119,10 @@ export function sequenceCandidates(values: readonly ValueToken[], ncols: number,
     // first; a lone total or lost cells are weighed only if no cut fits the table. (Several figures are
     // more likely a row that lost cells than figures to cut further: they keep the old order.)
     if (k === 1 && glued.length > 0) {
-      // "0000000" has nothing behind its cuts: without alternatives, a single cut settles the row at once.
-      if (!isGluedZeros(values[0]!)) glued[0]!.alternatives = others;
+      // "0000000" (no figure as printed) or "1000001" for seven cells (one digit a cell: a million and one
+      // requests is no lone total) has nothing behind its cut: without alternatives, it settles the row at once.
+      const oneDigitEach = values[0]!.digits?.length === ncols;
+      if (!isGluedZeros(values[0]!) && !oneDigitEach) glued[0]!.alternatives = others;
       return glued.slice(0, MAX_CANDIDATES);
     }
     const rest = others();
