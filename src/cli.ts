@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { configPath, resolveLabelMode } from './commands/display-labels.js';
 import { exportCsv } from './commands/export.js';
 import { byteSize, seconds, wholeNumber } from './commands/flags.js';
 import { ingest } from './commands/ingest.js';
@@ -23,6 +24,13 @@ const DEFAULTS = {
   timeout: '120',
   maxMemory: '1024',
 };
+
+/** --labels: keys (default), the report's own words, or both. */
+function labelsOption(): Option {
+  return new Option('--labels <mode>', "row, column and table names: keys, zh (as the report's format writes them) or both").choices(['keys', 'zh', 'both']);
+}
+
+const LABELS_HELP = `The default for --labels comes from OGI_LABELS, else from {"labels": "zh"} in ${configPath()}.`;
 
 const EXIT_STATUS = `
 Exit status:
@@ -137,16 +145,18 @@ ${EXIT_STATUS}`,
       .description('Show one document: its tables as grids, its findings with their source lines, and the cells inferred rather than read')
       .argument('<document-id|path>', 'the document: id (or a unique prefix of 6+ characters) or a path it was ingested from'),
   )
-    .addHelpText('after', '\nExamples:\n  $ ogi show samples/000_e7764d80f1cd94c2.txt\n  $ ogi show f8c8e9705229')
-    .action(async (target: string, flags: { db: string; lockTimeout: string }) => {
-      setExit(await show({ target, db: flags.db, lockTimeoutS: seconds('--lock-timeout', flags.lockTimeout) }));
+    .addOption(labelsOption())
+    .addHelpText('after', `\nExamples:\n  $ ogi show samples/000_e7764d80f1cd94c2.txt\n  $ ogi show f8c8e9705229 --labels zh\n${LABELS_HELP}`)
+    .action(async (target: string, flags: { db: string; lockTimeout: string; labels?: string }) => {
+      setExit(await show({ target, db: flags.db, lockTimeoutS: seconds('--lock-timeout', flags.lockTimeout), labels: resolveLabelMode(flags.labels) }));
     });
 
   addDbOption(
     program
       .command('export')
       .description('Write cells.csv (one row per cell), reports.csv (one row per document) and findings.csv to a folder')
-      .addOption(new Option('--out <dir>', 'folder for the CSV files (created if missing; nothing is written outside it)').default('out')),
+      .addOption(new Option('--out <dir>', 'folder for the CSV files (created if missing; nothing is written outside it)').default('out'))
+      .addOption(labelsOption()),
   )
     .addHelpText(
       'after',
@@ -154,11 +164,14 @@ ${EXIT_STATUS}`,
 CSV files are UTF-8 with a BOM (Excel opens them as such); a text cell starting with = + - or @ gets a
 leading ' so a spreadsheet shows it instead of running it. A blank source cell has an empty value.
 
+--labels zh writes reports.csv's template columns and cells.csv's table, row and col as the format writes
+them; --labels both keeps the keys and adds the words (table_label, row_label, col_label in cells.csv).
+${LABELS_HELP}
 Example:
   $ ogi export --db out/ogi.sqlite --out out/csv`,
     )
-    .action((flags: { db: string; out: string; lockTimeout: string }) => {
-      exportCsv({ db: flags.db, out: flags.out, lockTimeoutS: seconds('--lock-timeout', flags.lockTimeout) });
+    .action((flags: { db: string; out: string; lockTimeout: string; labels?: string }) => {
+      exportCsv({ db: flags.db, out: flags.out, lockTimeoutS: seconds('--lock-timeout', flags.lockTimeout), labels: resolveLabelMode(flags.labels) });
       setExit(0);
     });
 

@@ -29,6 +29,8 @@ export interface RowDef {
   key: string;
   /** Labels of this row: the format's wording first, then variants. */
   labels: string[];
+  /** The group label the format prints before it ("（三）不予公开" before "1.属于国家秘密"), for display. */
+  group?: string;
 }
 
 export interface TableVariant {

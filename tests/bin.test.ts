@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,5 +21,12 @@ describe('the ogi bin', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(stderr).not.toMatch(/EPIPE|Unhandled/);
     expect(code).toBe(0);
+  });
+
+  it('`npx ogi --help` prints the help and nothing else: no npm warning before it (project config npm knows)', () => {
+    const r = spawnSync('npx', ['ogi', '--help'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.startsWith('Usage: ogi')).toBe(true);
+    expect(r.status).toBe(0);
   });
 });

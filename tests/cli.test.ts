@@ -57,8 +57,11 @@ describe('ogi ingest', () => {
     const ok = Number(/ok\s+(\d+)/.exec(first.stdout)![1]);
     const findings = Number(/with findings\s+(\d+)/.exec(first.stdout)![1]);
     expect(ok + findings).toBe(5);
-    // Non-TTY: one plain progress line per document on stderr.
-    expect(first.stderr.trim().split('\n')).toHaveLength(6);
+    // Non-TTY: one plain progress line per document on stderr, over the true total from the first line on
+    // (the folder is scanned before the first document starts).
+    const lines = first.stderr.trim().split('\n');
+    expect(lines).toHaveLength(6);
+    lines.forEach((line, i) => expect(line).toMatch(new RegExp(`^\\[${i + 1}/6\\] (ok|findings \\d+e/\\d+w|duplicate) +\\S`)));
   });
 
   it('stores one document per content, with every path recorded', () => {

@@ -61,6 +61,7 @@ export class Batch {
       timeoutS: options.limits.timeoutS,
       maxMemoryMb: options.limits.maxMemoryMb,
       processOptions: { ...options.processOptions, maxBytes: options.limits.maxFileSizeBytes, maxPages: options.limits.maxPages, maxTableCells: options.limits.maxTableCells },
+      onProgress: (path, done, total) => options.progress.working(path, done, total),
     });
     process.on('SIGINT', this.onSignal);
     process.on('SIGTERM', this.onSignal);
@@ -78,7 +79,6 @@ export class Batch {
       await Promise.race(this.inFlight);
     }
     if (this.stopRequested) return;
-    this.options.progress.queued();
     const job = this.pool
       .process(seen.path)
       .then((doc) => this.handle(doc, seen))

@@ -29,7 +29,7 @@ export type WorkerMessage = WorkerJob | WorkerCancel;
 export type WorkerReply =
   | { jobId: number; doc: WireDocument }
   | { jobId: number; crash: string }
-  | { jobId: number; progress: true }
+  | { jobId: number; progress: true; done: number; total: number }
   /** The job was cancelled before it started: the pool may give it to another worker. */
   | { jobId: number; cancelled: true }
   | { ready: true };
@@ -58,7 +58,7 @@ function runNext(): void {
   const job = waiting.shift();
   running = job !== undefined;
   if (!job) return;
-  onProgress(() => reply({ jobId: job.jobId, progress: true }));
+  onProgress((step) => reply({ jobId: job.jobId, progress: true, done: step.done, total: step.total }));
   processFile(job.path, job.options)
     .then(
       // Packed: the main thread deserializes a few flat arrays instead of ~200 cell objects.

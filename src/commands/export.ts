@@ -10,11 +10,15 @@ import type { ReportKind } from '../kind.js';
 import { openDatabase, withDbErrors } from '../store/db.js';
 import type { Db } from '../store/db.js';
 import { CsvFile } from './csv.js';
+import { KindLabels, shown } from './display-labels.js';
+import type { LabelMode } from './display-labels.js';
 
 export interface ExportOptions {
   db: string;
   out: string;
   lockTimeoutS: number;
+  /** Template keys (default), the format's own words, or both (display-labels.ts). */
+  labels?: LabelMode;
   stdout?: NodeJS.WritableStream;
 }
 
@@ -37,14 +41,16 @@ export function exportCsv(options: ExportOptions): ExportResult {
   const files: CsvFile[] = [];
   try {
     const result = withDbErrors(db, () => db.transaction(() => {
+      const mode = options.labels ?? 'keys';
+      const names = new KindLabels(OGI_ANNUAL_REPORT);
       const order = templateOrder(OGI_ANNUAL_REPORT);
-      const cells = new CsvFile(join(outDir, 'cells.csv'), CELL_COLUMNS);
+      const cells = new CsvFile(join(outDir, 'cells.csv'), mode === 'both' ? [...CELL_COLUMNS, ...LABEL_COLUMNS] : CELL_COLUMNS);
       files.push(cells);
-      const reports = new CsvFile(join(outDir, 'reports.csv'), [...REPORT_COLUMNS, ...wideColumns(db, order)]);
+      const reports = new CsvFile(join(outDir, 'reports.csv'), [...REPORT_COLUMNS, ...wideHeaders(wideColumns(db, order), mode, names)]);
       files.push(reports);
       const findings = new CsvFile(join(outDir, 'findings.csv'), FINDING_COLUMNS);
       files.push(findings);
-      writeDocuments(db, order, cells, reports);
+      writeDocuments(db, order, cells, reports, cellLabeller(mode, names));
       writeFindings(db, findings);
       for (const f of files) f.commit();
       return [
@@ -141,7 +147,33 @@ interface CellRow {
   char_offset: number | null;
 }
 
-function writeDocuments(db: Db, order: Map<string, number>, cellsCsv: CsvFile, reportsCsv: CsvFile): void {
+/** The labels cells.csv carries: keys, the format's words in place of the keys, or both (labels in columns of their own). */
+const LABEL_COLUMNS = ['table_label', 'row_label', 'col_label'] as const;
+
+type CellLabeller = (c: { table: string; row: string; col: string }, layout: string | null) => { keys: [string, string, string]; extra: string[] };
+
+function cellLabeller(mode: LabelMode, names: KindLabels): CellLabeller {
+  return (c, layout) => {
+    if (mode === 'keys') return { keys: [c.table, c.row, c.col], extra: [] };
+    const words: [string, string, string] = [names.table(c.table), names.row(c.table, c.row, layout), names.column(c.table, c.col, layout)];
+    return mode === 'zh' ? { keys: words, extra: [] } : { keys: [c.table, c.row, c.col], extra: words };
+  };
+}
+
+/** reports.csv's template columns: `sec3.new_received.total`, or as the format writes them (kept unique). */
+function wideHeaders(keys: string[], mode: LabelMode, names: KindLabels): string[] {
+  if (mode === 'keys') return keys;
+  const used = new Set<string>();
+  return keys.map((key) => {
+    const [table, row, col] = key.split('.') as [string, string, string];
+    let words = `${names.table(table)}·${names.row(table, row)}·${names.column(table, col)}`;
+    if (used.has(words)) words = `${words} (${key})`;
+    used.add(words);
+    return shown(mode, key, words);
+  });
+}
+
+function writeDocuments(db: Db, order: Map<string, number>, cellsCsv: CsvFile, reportsCsv: CsvFile, labelled: CellLabeller): void {
   const documents = db.prepare<[], DocumentRow>(
     `SELECT d.id, d.path, d.file_name, d.format, d.status, d.failed_stage, d.error,
             r.agency, r.year, r.layout, r.published_date, r.title, r.publisher, r.source_url, f.errors, f.warnings, f.infos
@@ -159,9 +191,10 @@ function writeDocuments(db: Db, order: Map<string, number>, cellsCsv: CsvFile, r
     cells.sort((a, b) => position(a) - position(b));
     const wide: (number | string | null)[] = new Array<number | string | null>(width).fill(null);
     for (const c of cells) {
+      const { keys, extra } = labelled(c, d.layout);
       cellsCsv.writeRow([
-        d.id, d.path, d.file_name, d.agency, d.year, d.layout, c.table, c.row, c.col, c.value, c.raw, c.unit, c.note,
-        c.page, c.line, c.box, c.method, c.table_index, c.grid_row, c.grid_col, c.confidence, c.char_offset,
+        d.id, d.path, d.file_name, d.agency, d.year, d.layout, ...keys, c.value, c.raw, c.unit, c.note,
+        c.page, c.line, c.box, c.method, c.table_index, c.grid_row, c.grid_col, c.confidence, c.char_offset, ...extra,
       ]);
       const i = position(c);
       if (i < width) wide[i] = c.value;

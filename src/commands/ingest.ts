@@ -10,6 +10,7 @@ import { openDatabase, withDbErrors } from '../store/db.js';
 import { finishRun, startRun } from '../store/runs.js';
 import { Batch } from './batch.js';
 import type { Limits } from './batch.js';
+import type { SeenPath } from '../store/write-document.js';
 import { createProgress } from './progress.js';
 import { formatSummary, timingsReport } from './summary.js';
 import type { BatchSummary } from './summary.js';
@@ -39,18 +40,16 @@ export async function ingest(options: IngestOptions): Promise<BatchResult> {
   const db = openDatabase(options.db, { lockTimeoutS: options.lockTimeoutS });
   try {
     const runId = withDbErrors(db, () => startRun(db, 'ingest', { inputs: options.inputs, force: options.force, limits: options.limits }));
-    const batch = new Batch({
-      db,
-      runId,
-      concurrency: options.concurrency,
-      force: options.force,
-      limits: options.limits,
-      progress: createProgress(options.stderr ?? process.stderr, options.progress),
-    });
+    const progress = createProgress(options.stderr ?? process.stderr, options.progress);
+    const batch = new Batch({ db, runId, concurrency: options.concurrency, force: options.force, limits: options.limits, progress });
     const summary = batch.summary;
     try {
+      // The whole walk first (20,000 files take well under a second), so that the bar shows a true total.
+      const todo: SeenPath[] = [];
+      let found = 0;
       for await (const entry of walkInputs(options.inputs)) {
         if (!batch.accepting) break;
+        progress.scanning(++found);
         if (entry.kind === 'ignored') summary.ignored++;
         else if (entry.kind === 'unreadable-folder') summary.unreadableFolders.push({ path: entry.path, stage: null, reason: `cannot list the folder (${entry.reason}): its files were not ingested; give the user running ogi permission to read it` });
         else {
@@ -64,8 +63,13 @@ export async function ingest(options: IngestOptions): Promise<BatchResult> {
               continue;
             }
           }
-          await batch.add(seen);
+          todo.push(seen);
         }
+      }
+      progress.start(todo.length);
+      for (const seen of todo) {
+        if (!batch.accepting) break;
+        await batch.add(seen);
       }
     } finally {
       await batch.finish();

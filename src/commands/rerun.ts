@@ -48,17 +48,19 @@ export async function rerun(options: RerunOptions): Promise<BatchResult> {
     }
     for (const p of problems) out.write(`Not found: ${p}\n`);
     const runId = withDbErrors(db, () => startRun(db, 'rerun', { targets: options.targets, failed: options.failed, limits: options.limits }));
+    const progress = createProgress(options.stderr ?? process.stderr, options.progress);
     const batch = new Batch({
       db,
       runId,
       concurrency: options.concurrency,
       force: true,
       limits: options.limits,
-      progress: createProgress(options.stderr ?? process.stderr, options.progress),
+      progress,
       onStored: (doc) => out.write(describeFindings(doc)),
     });
     const seenIds = new Set<string>();
     try {
+      progress.start(new Set(refs.map((r) => r.id)).size);
       for (const ref of refs) {
         if (!batch.accepting) break;
         if (seenIds.has(ref.id)) continue;

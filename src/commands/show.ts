@@ -8,6 +8,8 @@ import { extractDocument } from '../extract/index.js';
 import { UsageError } from '../findings.js';
 import type { ReportKind } from '../kind.js';
 import { loadFile } from '../stages/load.js';
+import { KindLabels, shown } from './display-labels.js';
+import type { LabelMode } from './display-labels.js';
 import { openDatabase } from '../store/db.js';
 import type { Db } from '../store/db.js';
 import { formatNumber } from './csv.js';
@@ -18,6 +20,8 @@ export interface ShowOptions {
   target: string;
   db: string;
   lockTimeoutS: number;
+  /** Keys, the format's own words, or both (display-labels.ts). */
+  labels?: LabelMode;
   stdout?: NodeJS.WritableStream;
 }
 
@@ -56,7 +60,7 @@ export async function show(options: ShowOptions): Promise<number> {
   try {
     const r = resolveDocument(db, options.target);
     if (!r.ok) throw new UsageError(r.reason);
-    const text = await renderDocument(db, r.doc, OGI_ANNUAL_REPORT);
+    const text = await renderDocument(db, r.doc, OGI_ANNUAL_REPORT, options.labels ?? 'keys');
     (options.stdout ?? process.stdout).write(text);
     return 0;
   } finally {
@@ -64,7 +68,8 @@ export async function show(options: ShowOptions): Promise<number> {
   }
 }
 
-export async function renderDocument(db: Db, ref: StoredDocumentRef, kind: ReportKind): Promise<string> {
+export async function renderDocument(db: Db, ref: StoredDocumentRef, kind: ReportKind, mode: LabelMode = 'keys'): Promise<string> {
+  const names = new KindLabels(kind);
   const d = db
     .prepare<[string], Record<string, string | number | null>>(
       `SELECT d.*, r.agency, r.year, r.layout, r.published_date, r.title FROM documents d LEFT JOIN reports r ON r.document_id = d.id WHERE d.id = ?`,
@@ -93,10 +98,16 @@ export async function renderDocument(db: Db, ref: StoredDocumentRef, kind: Repor
     out.push('');
     const def = kind.tables.find((k) => k.key === t.table);
     const where = t.page !== null ? `page ${t.page}` : t.line !== null ? `line ${t.line}` : '';
-    out.push(`${t.table}${def ? ` — ${def.title}` : ''}  (layout ${t.layout}${where ? `, ${where}` : ''})`);
+    const heading = mode === 'zh' && def ? def.title : `${t.table}${def ? ` — ${def.title}` : ''}`;
+    out.push(`${heading}  (layout ${t.layout}${where ? `, ${where}` : ''})`);
     const variant = def?.variants.find((v) => v.layout === t.layout);
     const mine = cells.filter((c) => c.table === t.table);
-    out.push(...renderGrid(mine, variant?.rows.map((r) => r.key) ?? [], variant?.columns.map((c) => c.key) ?? []));
+    out.push(
+      ...renderGrid(mine, variant?.rows.map((r) => r.key) ?? [], variant?.columns.map((c) => c.key) ?? [], {
+        row: (k) => shown(mode, k, names.row(t.table, k, t.layout)),
+        col: (k) => shown(mode, k, names.column(t.table, k, t.layout)),
+      }),
+    );
   }
   if (tables.length) out.push('', "  * inferred or placed by the identities rather than read (listed below); blank = empty in the source");
 
@@ -134,7 +145,12 @@ export function excerpt(line: string, offset: number | null): string {
 }
 
 /** A grid with row keys down the side and column keys across, widths measured in terminal columns. */
-export function renderGrid(cells: ShownCell[], rowOrder: string[], colOrder: string[]): string[] {
+export function renderGrid(
+  cells: ShownCell[],
+  rowOrder: string[],
+  colOrder: string[],
+  label: { row: (key: string) => string; col: (key: string) => string } = { row: (k) => k, col: (k) => k },
+): string[] {
   const rows = [...rowOrder];
   const cols = [...colOrder];
   for (const c of cells) {
@@ -149,7 +165,7 @@ export function renderGrid(cells: ShownCell[], rowOrder: string[], colOrder: str
     const v = cell.value !== null ? formatNumber(cell.value) : (cell.raw ?? '');
     return v + (INFERRED_METHODS.has(cell.method) ? '*' : '');
   };
-  const grid = [['', ...cols], ...shownRows.map((r) => [r, ...cols.map((c) => text(r, c))])];
+  const grid = [['', ...cols.map(label.col)], ...shownRows.map((r) => [label.row(r), ...cols.map((c) => text(r, c))])];
   const widths = cols.map((_, i) => Math.max(...grid.map((line) => displayWidth(line[i + 1]!))));
   const labelWidth = Math.max(...grid.map((line) => displayWidth(line[0]!)));
   return grid.map((line) => '  ' + padEnd(line[0]!, labelWidth) + line.slice(1).map((v, i) => '  ' + padStart(v, widths[i]!)).join(''));

@@ -27,6 +27,8 @@ export interface PoolOptions {
   processOptions: ProcessOptions;
   /** The compiled worker script (defaults to document-worker.js next to this module). */
   workerUrl?: URL;
+  /** A document being read reports how far it is (OCR pages). */
+  onProgress?: (path: string, done: number, total: number) => void;
 }
 
 interface Job {
@@ -214,6 +216,8 @@ export class DocumentPool {
     if (!job || job.jobId !== reply.jobId) return;
     if ('progress' in reply) {
       this.arm(slot);
+      // Older stand-in workers (tests) report progress without counts.
+      if (typeof reply.done === 'number') this.options.onProgress?.(job.path, reply.done, reply.total);
       return;
     }
     slot.jobs.shift();

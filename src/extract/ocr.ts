@@ -205,13 +205,14 @@ export async function ocrPdfPages(
   // Rendering runs on this thread and the reading in the workers: a page per worker in flight keeps
   // them busy without holding every rendered page in memory.
   const queue = new PQueue({ concurrency: ocr.workers });
+  let read = 0;
   try {
     const results = await Promise.all(
       pageNumbers.map((n) =>
         queue.add(async () => {
           try {
             const page = await withTimeout(readPdfPage(pdf, n, ocr, options), timeout, `page ${n}`);
-            reportProgress();
+            reportProgress({ done: ++read, total: pageNumbers.length });
             return page;
           } catch (e) {
             const why = e instanceof Error ? e.message : String(e);

@@ -102,6 +102,8 @@ export async function extractPdf(file: LoadedFile, options: ExtractOptions = {},
     }
   }
   result.blocks = buildBlocks(pages);
+  // For the record, and for the pages/s the progress bar shows.
+  result.meta.pages = numPages;
   return result;
 }
 
