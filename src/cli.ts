@@ -12,10 +12,10 @@ import { byteSize, seconds, wholeNumber } from './commands/flags.js';
 import { ingest } from './commands/ingest.js';
 import { rerun } from './commands/rerun.js';
 import { show } from './commands/show.js';
-import type { Limits } from './commands/batch.js';
+import type { Limits } from './run/batch.js';
 import { DatabaseError, OgiError, UsageError } from './findings.js';
 import { PIPELINE_VERSION } from './pipeline.js';
-import { DEFAULT_DB_PATH, DEFAULT_LOCK_TIMEOUT_S } from './store/db.js';
+import { DEFAULT_DB_PATH, DEFAULT_LOCK_TIMEOUT_S } from './store/sqlite/db.js';
 
 const DEFAULTS = {
   maxFileSize: '100MB',

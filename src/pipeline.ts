@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { OGI_ANNUAL_REPORT } from '../pipelines/ogi-annual-report/index.js';
 import { extractDocument } from './extract/index.js';
-import { checkOcrCells } from './extract/ocr-check.js';
+import { checkOcrCells } from './extract/ocr/ocr-check.js';
 import type { ExtractOptions } from './extract/index.js';
 import { DocumentError, countBySeverity } from './findings.js';
 import type { Finding } from './findings.js';

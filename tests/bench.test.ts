@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const BENCH = new URL('../dist/scripts/bench.js', import.meta.url).pathname;
+const BENCH = new URL('../dist/scripts/bench/bench.js', import.meta.url).pathname;
 const out = mkdtempSync(join(tmpdir(), 'ogi-bench-test-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 

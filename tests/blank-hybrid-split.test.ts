@@ -4,10 +4,10 @@
  * each in the input formats where it occurs.
  */
 import { describe, expect, it } from 'vitest';
-import { generateReport } from '../scripts/corpus.js';
-import { makeDocx, renderTableDocx, renderTableHtml } from '../scripts/make-html-docx-samples.js';
-import type { GenTable } from '../scripts/make-html-docx-samples.js';
-import { renderReportPdf } from '../scripts/pdf-corpus.js';
+import { generateReport } from '../scripts/generate/corpus.js';
+import { makeDocx, renderTableDocx, renderTableHtml } from '../scripts/generate/make-html-docx-samples.js';
+import type { GenTable } from '../scripts/generate/make-html-docx-samples.js';
+import { renderReportPdf } from '../scripts/generate/pdf-corpus.js';
 import type { ProcessedDocument } from '../src/types.js';
 import { analyseBytes, analyseText, defaultSec3, reportText, rowValues, SEC3_LABELS_2021 } from './helpers/report.js';
 

@@ -64,17 +64,17 @@ describe('extract dispatch: extractors load on first use', () => {
     const afterPdf = seen[pdf]!;
     for (const step of [afterText, afterHtml, afterDocx, afterPdf]) expect(step.blocks).toBeGreaterThan(50);
 
-    expect(loaded(afterText.modules, /\/extract\/text\.js$/)).toBe(true);
-    expect(loaded(afterText.modules, /\/extract\/html\.js$|htmlparser2|\/extract\/docx\.js$|\/extract\/pdf\.js$|cheerio|pdfjs|tesseract|mammoth/)).toBe(false);
+    expect(loaded(afterText.modules, /\/extract\/text\/text\.js$/)).toBe(true);
+    expect(loaded(afterText.modules, /\/extract\/html\/html\.js$|htmlparser2|\/extract\/word\/docx\.js$|\/extract\/pdf\/pdf\.js$|cheerio|pdfjs|tesseract|mammoth/)).toBe(false);
 
-    expect(loaded(afterHtml.modules, /\/extract\/html\.js$/)).toBe(true);
+    expect(loaded(afterHtml.modules, /\/extract\/html\/html\.js$/)).toBe(true);
     expect(loaded(afterHtml.modules, /htmlparser2/)).toBe(true);
-    expect(loaded(afterHtml.modules, /\/extract\/docx\.js$|\/extract\/zip-reader\.js$|\/extract\/pdf\.js$|cheerio|pdfjs|tesseract|mammoth/)).toBe(false);
+    expect(loaded(afterHtml.modules, /\/extract\/word\/docx\.js$|\/extract\/word\/zip-reader\.js$|\/extract\/pdf\/pdf\.js$|cheerio|pdfjs|tesseract|mammoth/)).toBe(false);
 
-    expect(loaded(afterDocx.modules, /\/extract\/docx\.js$/)).toBe(true);
-    expect(loaded(afterDocx.modules, /cheerio|\/extract\/pdf\.js$|pdfjs|tesseract|mammoth/)).toBe(false);
+    expect(loaded(afterDocx.modules, /\/extract\/word\/docx\.js$/)).toBe(true);
+    expect(loaded(afterDocx.modules, /cheerio|\/extract\/pdf\/pdf\.js$|pdfjs|tesseract|mammoth/)).toBe(false);
 
-    expect(loaded(afterPdf.modules, /\/extract\/pdf\.js$/)).toBe(true);
+    expect(loaded(afterPdf.modules, /\/extract\/pdf\/pdf\.js$/)).toBe(true);
     expect(loaded(afterPdf.modules, /pdfjs-dist/)).toBe(true);
   });
 });

@@ -3,15 +3,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bodyToItems, extractLegacyWord } from '../src/extract/doc.js';
-import type { RowLayout } from '../src/extract/doc.js';
-import { extractDocx } from '../src/extract/docx.js';
+import { bodyToItems, extractLegacyWord } from '../src/extract/word/doc.js';
+import type { RowLayout } from '../src/extract/word/doc.js';
+import { extractDocx } from '../src/extract/word/docx.js';
 import { processFile } from '../src/pipeline.js';
 import { loadFile } from '../src/stages/load.js';
 import type { Block, RowBlock } from '../src/types.js';
 import { diffAgainstGold, loadGold } from './helpers/gold.js';
 
-// The .doc fixtures are LibreOffice conversions of samples/*.docx: scripts/make-doc-samples.sh.
+// The .doc fixtures are LibreOffice conversions of samples/*.docx: scripts/generate/make-doc-samples.sh.
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'doc');
 const SAMPLES = join(import.meta.dirname, '..', 'samples');
 const tmp = mkdtempSync(join(tmpdir(), 'ogi-doc-'));

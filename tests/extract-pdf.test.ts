@@ -1,13 +1,13 @@
 /**
- * The PDF extractor on small PDFs of its edge cases (written by scripts/make-pdf-fixtures.ts and committed
+ * The PDF extractor on small PDFs of its edge cases (written by scripts/generate/make-pdf-fixtures.ts and committed
  * under tests/fixtures/pdf/gen/), and the failures a user must understand.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES } from '../scripts/make-pdf-fixtures.js';
-import type { PageWords } from '../src/extract/geometry-types.js';
-import { extractPdf } from '../src/extract/pdf.js';
+import { FIXTURES } from '../scripts/generate/make-pdf-fixtures.js';
+import type { PageWords } from '../src/extract/pdf/geometry-types.js';
+import { extractPdf } from '../src/extract/pdf/pdf.js';
 import { DocumentError } from '../src/findings.js';
 import { processFile } from '../src/pipeline.js';
 import { loadFile } from '../src/stages/load.js';

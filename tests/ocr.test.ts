@@ -1,18 +1,18 @@
 /**
  * OCR of scanned PDFs: the bitmap steps (skew, rulings, cells) on synthetic images, the OCR checks on
  * hand-made tables, and one real scanned page read end to end (the slow part: one page, not 25, so the
- * suite stays within CI's limits; scripts/ocr-accuracy.ts measures all five scanned samples).
+ * suite stays within CI's limits; scripts/bench/ocr-accuracy.ts measures all five scanned samples).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
 import { OGI_ANNUAL_REPORT } from '../pipelines/ogi-annual-report/index.js';
-import { checkOcrCells } from '../src/extract/ocr-check.js';
-import { deskew, greyOf } from '../src/extract/ocr-image.js';
-import { binarize, cellsFromRulings, estimateSkew, findRulings } from '../src/extract/ocr-rulings.js';
-import { chiSimLangPath, isLabel, ocrPdfFile } from '../src/extract/ocr.js';
-import { buildBlocks } from '../src/extract/pdf-geometry.js';
+import { checkOcrCells } from '../src/extract/ocr/ocr-check.js';
+import { deskew, greyOf } from '../src/extract/ocr/ocr-image.js';
+import { binarize, cellsFromRulings, estimateSkew, findRulings } from '../src/extract/ocr/ocr-rulings.js';
+import { chiSimLangPath, isLabel, ocrPdfFile } from '../src/extract/ocr/ocr.js';
+import { buildBlocks } from '../src/extract/pdf/pdf-geometry.js';
 import { extractDocument } from '../src/extract/index.js';
 import { loadFile } from '../src/stages/load.js';
 import type { Cell, ExtractedTable, RowBlock } from '../src/types.js';

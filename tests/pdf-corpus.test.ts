@@ -1,12 +1,12 @@
 /**
- * The PDF path on generated reports it has never seen (scripts/pdf-corpus.ts): official tables laid out as
+ * The PDF path on generated reports it has never seen (scripts/generate/pdf-corpus.ts): official tables laid out as
  * an office suite prints them, ruled or borderless, over page breaks, with wrapped and spaced-out labels.
  */
 import { describe, expect, it } from 'vitest';
-import { measurePdf, renderReportPdf } from '../scripts/pdf-corpus.js';
-import { generateReport } from '../scripts/corpus.js';
+import { measurePdf, renderReportPdf } from '../scripts/generate/pdf-corpus.js';
+import { generateReport } from '../scripts/generate/corpus.js';
 
-describe('generated text-layer PDFs (scripts/pdf-corpus.ts)', () => {
+describe('generated text-layer PDFs (scripts/generate/pdf-corpus.ts)', () => {
   it('renders deterministically', () => {
     expect(renderReportPdf(generateReport(3), 3).bytes.equals(renderReportPdf(generateReport(3), 3).bytes)).toBe(true);
   });

@@ -3,8 +3,8 @@
  * both the PDF text layer and OCR), no PDF involved.
  */
 import { describe, expect, it } from 'vitest';
-import type { PageWords, PositionedWord, RulingLine } from '../src/extract/geometry-types.js';
-import { buildBlocks } from '../src/extract/pdf-geometry.js';
+import type { PageWords, PositionedWord, RulingLine } from '../src/extract/pdf/geometry-types.js';
+import { buildBlocks } from '../src/extract/pdf/pdf-geometry.js';
 import type { Block, RowBlock } from '../src/types.js';
 
 /** A word of `size`-point glyphs whose baseline is at `baseline`; CJK characters are 1 em, others ½ em. */

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHostileCorpus } from '../scripts/make-hostile-corpus.js';
-import { DocumentPool } from '../src/commands/worker-pool.js';
-import type { CorpusEntry } from '../scripts/make-hostile-corpus.js';
+import { makeHostileCorpus } from '../scripts/generate/make-hostile-corpus.js';
+import { DocumentPool } from '../src/run/pool.js';
+import type { CorpusEntry } from '../scripts/generate/make-hostile-corpus.js';
 import { assertBuilt, query, runCli, SAMPLES, startCli } from './helpers/cli.js';
 import type { CliResult } from './helpers/cli.js';
 import { makeCopies } from './helpers/corpus.js';
@@ -372,7 +372,7 @@ describe('Ctrl-C', () => {
 });
 
 describe('worker pool', () => {
-  const workerUrl = new URL('../dist/src/commands/document-worker.js', import.meta.url);
+  const workerUrl = new URL('../dist/src/run/document-worker.js', import.meta.url);
   const textSamples = () => readdirSync(SAMPLES).filter((f) => f.endsWith('.txt')).sort().map((f) => join(SAMPLES, f));
 
   it('runs documents on reused workers and returns each ProcessedDocument', async () => {

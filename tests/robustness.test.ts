@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { generateReport } from '../scripts/corpus.js';
-import { measure } from '../scripts/robustness.js';
+import { generateReport } from '../scripts/generate/corpus.js';
+import { measure } from '../scripts/bench/robustness.js';
 
-describe('generated reports never seen before (scripts/corpus.ts)', () => {
+describe('generated reports never seen before (scripts/generate/corpus.ts)', () => {
   it('generates reports whose truth obeys the identities', () => {
     const r = generateReport(7);
     const sec3 = r.tables.sec3!;

@@ -7,11 +7,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportCsv } from '../src/commands/export.js';
 import { formatNumber, formulaSafe } from '../src/commands/csv.js';
 import { DatabaseError } from '../src/findings.js';
-import { openDatabase } from '../src/store/db.js';
-import type { Db } from '../src/store/db.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
+import type { Db } from '../src/store/sqlite/db.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../src/store/migrations/index.js';
-import { startRun } from '../src/store/runs.js';
-import { DocumentWriter } from '../src/store/write-document.js';
+import { startRun } from '../src/store/sqlite/runs.js';
+import { DocumentWriter } from '../src/store/sqlite/write-document.js';
 import { cell, makeDocument, manyCells } from './helpers/documents.js';
 
 let dir: string;

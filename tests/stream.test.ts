@@ -1,12 +1,12 @@
 /**
  * Reports saved as one paragraph (a crawler's textContent behind a crawl header): the header as metadata,
  * headings found inside the text, tables rebuilt from the token stream — on hand-made cases and on
- * generated copies of reports never seen (scripts/stream-corpus.ts).
+ * generated copies of reports never seen (scripts/bench/stream-corpus.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { streamCopy, measureStream } from '../scripts/stream-corpus.js';
-import { generateReport } from '../scripts/corpus.js';
-import { readCrawlHeader } from '../src/extract/crawl-header.js';
+import { streamCopy, measureStream } from '../scripts/bench/stream-corpus.js';
+import { generateReport } from '../scripts/generate/corpus.js';
+import { readCrawlHeader } from '../src/extract/text/crawl-header.js';
 import { analyseText, cell, rowValues } from './helpers/report.js';
 
 const HEADER = ['标题: 某某县2022年度政府信息公开工作年度报告', '发布时间: 2023-01-20 09:30', '文号: ', '发布机构: 某某县人民政府办公室', '原文链接: https://www.example.gov.cn/a.htm'];
@@ -103,7 +103,7 @@ describe('one paragraph', () => {
   });
 });
 
-describe('generated one-paragraph copies (scripts/stream-corpus.ts)', () => {
+describe('generated one-paragraph copies (scripts/bench/stream-corpus.ts)', () => {
   it('makes copies as a crawler saves them: a header, then the page text on one line', () => {
     const copy = streamCopy(generateReport(5), 5)!;
     const lines = copy.text.split('\n');

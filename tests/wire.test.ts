@@ -3,7 +3,7 @@
  * same document (cells with every provenance field, PDF boxes included).
  */
 import { describe, expect, it } from 'vitest';
-import { packDocument, unpackDocument } from '../src/commands/wire.js';
+import { packDocument, unpackDocument } from '../src/run/wire.js';
 import { processFile } from '../src/pipeline.js';
 import type { ProcessedDocument } from '../src/types.js';
 

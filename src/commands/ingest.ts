@@ -6,15 +6,15 @@ import { statSync, writeFileSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import { PIPELINE_VERSION } from '../pipeline.js';
-import { openDatabase, withDbErrors } from '../store/db.js';
-import { finishRun, startRun } from '../store/runs.js';
-import { Batch } from './batch.js';
-import type { Limits } from './batch.js';
-import type { SeenPath } from '../store/write-document.js';
+import { openDatabase, withDbErrors } from '../store/sqlite/db.js';
+import { finishRun, startRun } from '../store/sqlite/runs.js';
+import { Batch } from '../run/batch.js';
+import type { Limits } from '../run/batch.js';
+import type { SeenPath } from '../store/sqlite/write-document.js';
 import { createProgress } from './progress.js';
 import { formatSummary, timingsReport } from './summary.js';
 import type { BatchSummary } from './summary.js';
-import { walkInputs } from './walk.js';
+import { walkInputs } from '../run/walk.js';
 
 export interface IngestOptions {
   inputs: string[];

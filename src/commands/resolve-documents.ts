@@ -2,7 +2,7 @@
  * Turning what a user types (a document id, a unique id prefix, or a path) into stored documents.
  */
 import { resolve } from 'node:path';
-import type { Db } from '../store/db.js';
+import type { Db } from '../store/sqlite/db.js';
 
 export interface StoredDocumentRef {
   id: string;

@@ -5,7 +5,7 @@
 import { relative, isAbsolute } from 'node:path';
 import { countBySeverity } from '../findings.js';
 import type { ProcessedDocument } from '../types.js';
-import type { StoreOutcome } from '../store/write-document.js';
+import type { StoreOutcome } from '../store/sqlite/write-document.js';
 
 export interface FailedEntry {
   path: string;

@@ -23,16 +23,16 @@ export type Extractor = (file: LoadedFile, options: ExtractOptions) => Promise<S
 type ExtractorLoader = () => Promise<Extractor>;
 
 export const EXTRACTORS: Record<InputFormat, ExtractorLoader> = {
-  text: async () => (await import('./text.js')).extractText,
+  text: async () => (await import('./text/text.js')).extractText,
   html: async () => {
-    const { extractHtml } = await import('./html.js');
+    const { extractHtml } = await import('./html/html.js');
     return (file, options) => extractHtml(file, options.maxTableCells !== undefined ? { maxTableCells: options.maxTableCells } : {});
   },
-  docx: async () => (await import('./docx.js')).extractDocx,
+  docx: async () => (await import('./word/docx.js')).extractDocx,
   // OCR for pages without a usable text layer unless options.ocr is false; tesseract loads only when a page needs it.
-  pdf: async () => (await import('./pdf-ocr.js')).extractPdfWithOcr,
-  doc: async () => (await import('./doc.js')).extractLegacyWord,
-  wps: async () => (await import('./doc.js')).extractLegacyWord,
+  pdf: async () => (await import('./pdf/pdf-ocr.js')).extractPdfWithOcr,
+  doc: async () => (await import('./word/doc.js')).extractLegacyWord,
+  wps: async () => (await import('./word/doc.js')).extractLegacyWord,
 };
 
 const loaded = new Map<InputFormat, Promise<Extractor>>();

@@ -1,0 +1,103 @@
+/**
+ * A fingerprint of what the pipeline produces, to prove that a performance change leaves every result
+ * byte-identical: runs processLoaded over generated reports (text, and the HTML form of those that
+ * have one), the files in samples/ and the input fixtures of the tests, and prints one sha256 over all
+ * of them. Each document's digest is written to a list, so two runs can be diffed to name the first
+ * document that differs.
+ *
+ *   npm run build && node dist/scripts/bench/pipeline-fingerprint.js [--text N] [--html N] [--ocr] [--out FILE]
+ *
+ * --ocr adds the scanned PDF fixtures (OCR: slow, seconds per page).
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { processLoaded } from '../../src/pipeline.js';
+import { loadFile, sniffFormat } from '../../src/stages/load.js';
+import type { LoadedFile } from '../../src/stages/load.js';
+import type { ProcessedDocument } from '../../src/types.js';
+import { reportAsHtml } from './bench.js';
+import { generateReport } from '../generate/corpus.js';
+
+interface FingerprintOptions {
+  text: number;
+  html: number;
+  ocr: boolean;
+  out: string | null;
+}
+
+function parseArgs(argv: string[]): FingerprintOptions {
+  const value = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  return {
+    text: Number(value('--text') ?? 3000),
+    html: Number(value('--html') ?? 500),
+    ocr: argv.includes('--ocr'),
+    out: value('--out') ?? null,
+  };
+}
+
+function loadedFromBytes(name: string, bytes: Buffer): LoadedFile {
+  return { path: name, bytes, sha256: createHash('sha256').update(bytes).digest('hex'), format: sniffFormat(bytes, name), sizeBytes: bytes.length };
+}
+
+/** Generated reports: `text` of them as text, and the HTML form of the first `html` that have one. */
+function* generatedInputs(text: number, html: number): Generator<LoadedFile> {
+  let htmlCount = 0;
+  for (let seed = 1; seed <= text || htmlCount < html; seed++) {
+    const report = generateReport(seed);
+    if (seed <= text) yield loadedFromBytes(`text/${seed}/${report.name}`, report.bytes);
+    if (htmlCount < html) {
+      const bytes = reportAsHtml(report, htmlCount);
+      if (bytes) yield loadedFromBytes(`html/${htmlCount++}/${report.name}`, bytes);
+    }
+  }
+}
+
+/** Real files: the samples and the tests' input fixtures (scanned PDFs only with --ocr). */
+function fixturePaths(ocr: boolean): string[] {
+  const dirs = ['samples', 'tests/fixtures/doc', 'tests/fixtures/pdf', 'tests/fixtures/pdf/gen'];
+  const paths: string[] = [];
+  for (const dir of dirs) {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (!entry.isFile() || entry.name.endsWith('.json')) continue;
+      if (!ocr && entry.name.endsWith('.scan.pdf')) continue;
+      paths.push(join(dir, entry.name));
+    }
+  }
+  return paths.sort();
+}
+
+/**
+ * The JSON of a document without its timings. Numbers JSON cannot tell apart (-0 from 0, NaN and
+ * Infinity from null) are spelled out, so a change between them shows too.
+ */
+export function documentDigest(doc: ProcessedDocument): string {
+  const { timings: _timings, ...rest } = doc;
+  const json = JSON.stringify(rest, (_key, v: unknown) => {
+    if (typeof v !== 'number') return v;
+    if (Object.is(v, -0)) return '#-0';
+    return Number.isFinite(v) ? v : `#${String(v)}`;
+  });
+  return createHash('sha256').update(json).digest('hex');
+}
+
+async function main(argv: string[]): Promise<void> {
+  const o = parseArgs(argv);
+  const lines: string[] = [];
+  const all = createHash('sha256');
+  const record = (name: string, doc: ProcessedDocument): void => {
+    const digest = documentDigest(doc);
+    lines.push(`${name}\t${digest}`);
+    all.update(`${name}\t${digest}\n`);
+  };
+  const t0 = Date.now();
+  for (const loaded of generatedInputs(o.text, o.html)) record(loaded.path, await processLoaded(loaded));
+  for (const path of fixturePaths(o.ocr)) record(path, await processLoaded(await loadFile(path)));
+  if (o.out) writeFileSync(o.out, lines.join('\n') + '\n');
+  console.log(`${lines.length} documents in ${((Date.now() - t0) / 1000).toFixed(1)} s; fingerprint ${all.digest('hex')}`);
+}
+
+void main(process.argv.slice(2));

@@ -1,0 +1,159 @@
+/**
+ * Reports as a web archive's crawler saves them, made from the generated corpus (scripts/generate/corpus.ts): the
+ * report rendered as the HTML page a site serves (scripts/generate/make-html-docx-samples.ts, three site styles),
+ * then its article's text content taken as a crawler takes it — every text node in order, no separators
+ * between table cells, `&nbsp;` left as a stray space, whitespace folded, the whole body on one line —
+ * behind a crawl header (`标题:` `发布时间:` `发布机构:` `原文链接:` …). Some copies glue every row to the
+ * next (no whitespace between rows at all); some overviews quote section 二's counts, as real ones do.
+ * Each copy comes with the report's truth, so the one-paragraph path is measured on reports it never saw.
+ *
+ *   npm run build && node dist/scripts/bench/stream-corpus.js [count] [firstSeed]
+ */
+import { Element, Text } from 'domhandler';
+import type { ChildNode } from 'domhandler';
+import { parseDocument } from 'htmlparser2';
+import iconv from 'iconv-lite';
+import { OGI_ANNUAL_REPORT } from '../../pipelines/ogi-annual-report/index.js';
+import { analyse } from '../../src/pipeline.js';
+import { extractDocument } from '../../src/extract/index.js';
+import { sniffFormat } from '../../src/stages/load.js';
+import type { ProcessedDocument } from '../../src/types.js';
+import { reportAsHtml } from './bench.js';
+import { generateReport, rng } from '../generate/corpus.js';
+import type { GeneratedReport } from '../generate/corpus.js';
+import { compareWithTruth } from './robustness.js';
+
+/** The article's container in each site style of the HTML renderer. */
+const CONTENT_CLASSES = ['content', 'zw', 'TRS_Editor'];
+
+/** A one-paragraph copy of a generated report, or null when the report has no HTML form. */
+export function streamCopy(report: GeneratedReport, index: number): GeneratedReport | null {
+  const html = reportAsHtml(report, index);
+  if (!html) return null;
+  const r = rng(index * 7919 + 17);
+  const page = /charset=(?:"?)(gbk|gb2312)/i.test(html.subarray(0, 600).toString('latin1')) ? iconv.decode(html, 'gbk') : html.toString('utf8');
+  // Half the copies glue rows too: the page's markup has no whitespace between </tr> and <tr>.
+  const glueRows = r() < 0.5;
+  const source = glueRows ? page.replace(/<\/tr>\s+<tr/g, '</tr><tr') : page;
+  const article = findContent(parseDocument(source).children);
+  if (!article) return null;
+  let body = textContent(article).replace(/[ \t\r\n]+/g, ' ').trim();
+  const quotes = r() < 0.5 ? sec2Quote(report) : '';
+  if (quotes) body = body.replace(/(扎实推进政务公开工作。)/, `$1${quotes}`);
+  const title = `${report.agency}${report.year}年政府信息公开工作年度报告`;
+  const header = [
+    `标题: ${title}`,
+    `发布时间: ${report.year + 1}-0${1 + Math.floor(r() * 3)}-${10 + Math.floor(r() * 18)} ${8 + Math.floor(r() * 10)}:${10 + Math.floor(r() * 49)}`,
+    '文号: ',
+    `发布机构: ${r() < 0.5 ? report.agency : ''}`,
+    '栏目: 政府信息公开年报',
+    `原文链接: https://www.example.gov.cn/zwgk/nb/${report.year + 1}/t${report.year + 1}0120_${index}.htm`,
+    '==================== 正文 ====================',
+  ];
+  const text = [...header, body, ''].join('\n');
+  return {
+    ...report,
+    name: report.name.replace(/\.txt$/, '.page.txt'),
+    text,
+    bytes: Buffer.from(text, 'utf8'),
+    features: [...report.features, 'stream', ...(glueRows ? ['glueRows'] : []), ...(quotes ? ['quotes'] : [])],
+  };
+}
+
+/** The overview's words about 规范性文件, quoting the table as real overviews do. */
+function sec2Quote(report: GeneratedReport): string {
+  const t = report.tables.sec2_art20_1?.normative;
+  if (!t || report.layout !== '2021' || t.issued === undefined) return '';
+  return `设立规范性文件库，集中公开现行有效行政规范性文件${t.in_force}件，动态更新本年度制发的规范性文件${t.issued}件。`;
+}
+
+function findContent(nodes: ChildNode[]): Element | null {
+  for (const n of nodes) {
+    if (!(n instanceof Element)) continue;
+    const classes = (n.attribs.class ?? '').split(/\s+/);
+    if (CONTENT_CLASSES.some((c) => classes.includes(c))) return n;
+    const inner = findContent(n.children);
+    if (inner) return inner;
+  }
+  return null;
+}
+
+/** What a browser's textContent gives: every text node, in order, nothing between elements. */
+function textContent(node: ChildNode): string {
+  if (node instanceof Text) return node.data.replace(/&nbsp;/g, '\u00a0').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  if (node instanceof Element) return node.name === 'script' || node.name === 'style' ? '' : node.children.map(textContent).join('');
+  return '';
+}
+
+export interface StreamMeasure {
+  documents: number;
+  cells: number;
+  exact: number;
+  /** Section 三 and 四 cells only. */
+  sec34Cells: number;
+  sec34Exact: number;
+  wrongFlagged: number;
+  silent: { doc: string; cell: string; got: number | null | undefined; want: number | null }[];
+  metaWrong: string[];
+  failed: string[];
+  /** Milliseconds of analysis per document (extract and analyse, one thread). */
+  msPerDocument: number;
+  /** The same for the same reports in their flattened-text form (the corpus's own copies): the reference. */
+  textMsPerDocument: number;
+}
+
+async function runDoc(report: GeneratedReport): Promise<ProcessedDocument> {
+  const loaded = { path: report.name, bytes: report.bytes, sha256: report.name, format: sniffFormat(report.bytes, report.name), sizeBytes: report.bytes.length };
+  return analyse(loaded, await extractDocument(loaded), OGI_ANNUAL_REPORT);
+}
+
+/** Accuracy of the pipeline on `count` one-paragraph copies (generated reports from `first` on that have an HTML form). */
+export async function measureStream(count: number, first = 1): Promise<StreamMeasure> {
+  const m: StreamMeasure = { documents: 0, cells: 0, exact: 0, sec34Cells: 0, sec34Exact: 0, wrongFlagged: 0, silent: [], metaWrong: [], failed: [], msPerDocument: 0, textMsPerDocument: 0 };
+  let ms = 0;
+  let textMs = 0;
+  for (let seed = first; m.documents < count; seed++) {
+    const report = generateReport(seed);
+    const copy = streamCopy(report, seed);
+    if (!copy) continue;
+    const t0 = performance.now();
+    const doc = await runDoc(copy);
+    ms += performance.now() - t0;
+    const t1 = performance.now();
+    await runDoc(report);
+    textMs += performance.now() - t1;
+    m.documents++;
+    if (doc.status === 'failed') m.failed.push(`${copy.name}: ${doc.error}`);
+    if (doc.meta.year !== copy.year) m.metaWrong.push(`${copy.name}: year ${doc.meta.year} ≠ ${copy.year}`);
+    if (doc.meta.agency !== copy.agency) m.metaWrong.push(`${copy.name}: agency ${doc.meta.agency} ≠ ${copy.agency}`);
+    const c = compareWithTruth(doc, copy);
+    m.cells += c.cells;
+    m.exact += c.exact;
+    const sec34 = (cell: string): boolean => cell.startsWith('sec3.') || cell.startsWith('sec4.');
+    let sec34Cells = 0;
+    for (const table of ['sec3', 'sec4']) for (const cols of Object.values(copy.tables[table] ?? {})) sec34Cells += Object.keys(cols).length;
+    m.sec34Cells += sec34Cells;
+    m.sec34Exact += sec34Cells - c.wrong.filter((w) => sec34(w.cell)).length;
+    for (const w of c.wrong) {
+      if (w.flagged) m.wrongFlagged++;
+      else m.silent.push({ doc: copy.name, cell: w.cell, got: w.got, want: w.want });
+    }
+  }
+  m.msPerDocument = ms / Math.max(1, m.documents);
+  m.textMsPerDocument = textMs / Math.max(1, m.documents);
+  return m;
+}
+
+if (process.argv[1]?.endsWith('stream-corpus.js')) {
+  const count = Number(process.argv[2] ?? 300);
+  const first = Number(process.argv[3] ?? 1);
+  const m = await measureStream(count, first);
+  const pct = (a: number, b: number): string => `${((100 * a) / b).toFixed(2)}%`;
+  console.log(`${m.documents} one-paragraph copies, ${m.cells} cells`);
+  console.log(`time per document, one thread: ${m.msPerDocument.toFixed(2)} ms as one paragraph, ${m.textMsPerDocument.toFixed(2)} ms for the same reports as flattened text`);
+  console.log(`all cells exact: ${m.exact} (${pct(m.exact, m.cells)}); sections 三 and 四: ${m.sec34Exact}/${m.sec34Cells} (${pct(m.sec34Exact, m.sec34Cells)})`);
+  console.log(`wrong but flagged: ${m.wrongFlagged}, wrong and silent: ${m.silent.length}; metadata wrong: ${m.metaWrong.length}; failed: ${m.failed.length}`);
+  for (const s of m.silent.slice(0, 20)) console.log('  silent', s.doc, s.cell, 'got', s.got, 'want', s.want);
+  for (const x of m.metaWrong.slice(0, 10)) console.log('  meta', x);
+  for (const f of m.failed.slice(0, 10)) console.log('  failed', f);
+}

@@ -1,0 +1,480 @@
+/**
+ * OCR for PDF pages without a usable text layer: render each page (pdfjs-dist + @napi-rs/canvas),
+ * deskew it, find its ruling lines, and read it with tesseract.js and the chi_sim data shipped in
+ * the `@tesseract.js-data/chi_sim` package (never downloaded: `langPath` points into node_modules).
+ *
+ * The result is the same currency as the text layer — `PageWords`, words with boxes in page points
+ * plus ruling lines — so one geometric table builder serves both. Coordinates are those of the
+ * deskewed page (a rotation of at most about a degree around the page centre).
+ *
+ * Reading, in passes (each with its own tesseract scheduler):
+ * 1. page: the whole page, rulings erased, chi_sim best_int with automatic segmentation — headings,
+ *    paragraphs, and a first reading of every table cell;
+ * 2. figure: every ruled cell with ink that the page pass did not read as a sure label is cut out and
+ *    read alone as one block with a digits whitelist (chi_sim 4.0.0, which reads lone "0"s that
+ *    best_int misses, and with higher confidence); a doubtful reading is tried again at 180 dpi, where lone blurred digits of a
+ *    150 dpi scan are read best;
+ * 3. label: a cell the page pass read as Chinese with low confidence, or whose figure reading is doubtful
+ *    or covers only part of its ink, is read alone as a block of Chinese (best_int).
+ * Inside a cell, the words of one tesseract line are joined, so wrapped labels keep their order.
+ * Measured with scripts/bench/ocr-accuracy.ts on the five scanned samples (see the issue note).
+ */
+import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { createScheduler, createWorker, type Page, type Scheduler, type Word } from 'tesseract.js';
+import PQueue from 'p-queue';
+import type { PDFDocumentProxy } from 'pdfjs-dist/types/src/display/api.js';
+import { finding, type Finding } from '../../findings.js';
+import { reportProgress } from '../../progress.js';
+import type { LoadedFile } from '../../stages/load.js';
+import type { Box } from '../../types.js';
+import type { PageWords, PositionedWord, RulingLine } from '../pdf/geometry-types.js';
+import { unionBox } from '../pdf/pdf-geometry.js';
+import { cropPng, deskew, eraseRulings, greyOf, inkBounds, inkIn, renderPage } from './ocr-image.js';
+import {
+  binarize,
+  cellsFromRulings,
+  estimateSkew,
+  findRulings,
+  type PixelCell,
+  type PixelRuling,
+} from './ocr-rulings.js';
+
+/** Which chi_sim model of the package: `best_int` (4.0.0_best_int, small) or `standard` (4.0.0). */
+export type OcrModel = 'best_int' | 'standard';
+
+export interface OcrOptions {
+  /** Rendering resolution; the scans carry 150–200 dpi images, rendering above that upsamples them for tesseract. */
+  dpi?: number;
+  /** Number of tesseract workers per pass; default one per core (one inside a document worker thread). */
+  workers?: number;
+  /** Time limit for one page, in milliseconds. */
+  pageTimeoutMs?: number;
+  /** Model of the whole-page pass. */
+  model?: OcrModel;
+  /** Model of the label pass (label cells the page pass read with low confidence, re-read alone). */
+  labelModel?: OcrModel;
+  /** Model of the figure pass. */
+  figureModel?: OcrModel;
+  /** Page segmentation mode of the figure pass. */
+  figurePsm?: string;
+  /** Re-read figure cells with a digits whitelist (on by default). */
+  digitPass?: boolean;
+  /** Page segmentation mode of the whole-page pass. */
+  pagePsm?: string;
+}
+
+export const OCR_DEFAULTS = {
+  dpi: 300,
+  pageTimeoutMs: 180_000,
+  model: 'best_int' as OcrModel,
+  // Measured on the scanned fixtures (scripts/bench/ocr-accuracy.ts): the full 4.0.0 model with PSM 6 reads
+  // lone "0" cells that best_int or PSM 7 often return empty, and reads figures surely (with best_int:
+  // the same cells right, but 41 right figures under 80% confidence instead of 1). For labels both
+  // models gave the same result; best_int is smaller and faster.
+  figureModel: 'standard' as OcrModel,
+  labelModel: 'best_int' as OcrModel,
+  figurePsm: '6',
+  digitPass: true,
+  pagePsm: '3',
+};
+
+/** A page read by OCR: its words and rulings, plus what the reading measured. */
+export interface OcrPage extends PageWords {
+  skewDegrees: number;
+  /** Number of ruled table cells found. */
+  cells: number;
+  /** Cells whose page-pass reading was replaced by a reading of the cell alone (figure or label pass). */
+  digitCells: number;
+}
+
+/** Characters a figure cell may hold. */
+const DIGIT_WHITELIST = '0123456789.-';
+
+/** Where the chi_sim data of the `@tesseract.js-data/chi_sim` package lives, per model. */
+export function chiSimLangPath(model: OcrModel): string {
+  const require = createRequire(import.meta.url);
+  const pkg = require.resolve('@tesseract.js-data/chi_sim/package.json');
+  return pkg.replace(/package\.json$/, model === 'best_int' ? '4.0.0_best_int' : '4.0.0');
+}
+
+type Pass = 'page' | 'label' | 'figure';
+
+/**
+ * Three tesseract schedulers, a worker per core each — tesseract parameters are per worker, so each
+ * pass has its own: whole pages (auto segmentation), label cells (one block of Chinese) and figure cells
+ * (one block, digits whitelist).
+ */
+export class OcrEngine {
+  private constructor(
+    private readonly schedulers: Record<Pass, Scheduler>,
+    readonly workers: number,
+  ) {}
+
+  static async start(options: OcrOptions = {}): Promise<OcrEngine> {
+    // A worker per core; inside a document worker thread (ogi ingest), documents already run in
+    // parallel, one per core, so each reads its pages with one worker per pass.
+    const workers = Math.max(1, options.workers ?? (isMainThread ? availableParallelism() : 1));
+    const dpi = String(options.dpi ?? OCR_DEFAULTS.dpi);
+    const passes: Record<Pass, { model: OcrModel; params: Record<string, string> }> = {
+      page: {
+        model: options.model ?? OCR_DEFAULTS.model,
+        params: { tessedit_pageseg_mode: options.pagePsm ?? OCR_DEFAULTS.pagePsm, preserve_interword_spaces: '1', user_defined_dpi: dpi },
+      },
+      label: {
+        model: options.labelModel ?? OCR_DEFAULTS.labelModel,
+        params: { tessedit_pageseg_mode: '6', preserve_interword_spaces: '1', user_defined_dpi: dpi },
+      },
+      figure: {
+        model: options.figureModel ?? OCR_DEFAULTS.figureModel,
+        params: { tessedit_pageseg_mode: options.figurePsm ?? OCR_DEFAULTS.figurePsm, tessedit_char_whitelist: DIGIT_WHITELIST, user_defined_dpi: dpi },
+      },
+    };
+    const schedulers: Record<Pass, Scheduler> = { page: createScheduler(), label: createScheduler(), figure: createScheduler() };
+    const engine = new OcrEngine(schedulers, workers);
+    try {
+      for (const pass of Object.keys(passes) as Pass[]) {
+        const { model, params } = passes[pass];
+        const made = await Promise.all(
+          Array.from({ length: workers }, () =>
+            // gzip: the package ships chi_sim.traineddata.gz; cacheMethod 'none': nothing written to the working folder.
+            createWorker('chi_sim', 1, { langPath: chiSimLangPath(model), gzip: true, cacheMethod: 'none' }),
+          ),
+        );
+        for (const worker of made) {
+          schedulers[pass].addWorker(worker);
+          // The typings want the PSM enum; tesseract takes the same digits as a string.
+          await worker.setParameters(params as Parameters<typeof worker.setParameters>[0]);
+        }
+      }
+    } catch (e) {
+      await engine.close();
+      throw e;
+    }
+    return engine;
+  }
+
+  read(pass: Pass, image: Buffer): Promise<Page> {
+    return this.schedulers[pass].addJob('recognize', image, {}, { blocks: true, text: false }).then((r) => r.data);
+  }
+
+  /** Terminates every worker; safe to call twice. */
+  async close(): Promise<void> {
+    await Promise.allSettled(Object.values(this.schedulers).map((s) => s.terminate()));
+  }
+}
+
+/** Opens a PDF file's bytes and OCRs the listed pages. */
+export async function ocrPdfFile(file: LoadedFile, pages: number[], options: OcrOptions = {}): Promise<{ pages: OcrPage[]; findings: Finding[] }> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  // pdf.js detaches the array it is given: give it a copy.
+  // cMaps and standard fonts from the package, so pages whose text is drawn (not scanned) render right.
+  const root = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+  const task = pdfjs.getDocument({
+    data: new Uint8Array(file.bytes),
+    cMapUrl: join(root, 'cmaps') + '/',
+    cMapPacked: true,
+    standardFontDataUrl: join(root, 'standard_fonts') + '/',
+    isEvalSupported: false,
+    verbosity: 0,
+  });
+  const pdf = await task.promise;
+  try {
+    return await ocrPdfPages(pdf, pages, options);
+  } finally {
+    await pdf.destroy();
+  }
+}
+
+/**
+ * OCRs the given 1-based pages of a loaded PDF. Pages that fail or run out of time yield no words and
+ * a finding; the others are returned in page order.
+ */
+export async function ocrPdfPages(
+  pdf: PDFDocumentProxy,
+  pageNumbers: number[],
+  options: OcrOptions = {},
+  engine?: OcrEngine,
+): Promise<{ pages: OcrPage[]; findings: Finding[] }> {
+  const own = engine === undefined;
+  const ocr = engine ?? (await OcrEngine.start(options));
+  const findings: Finding[] = [];
+  const timeout = options.pageTimeoutMs ?? OCR_DEFAULTS.pageTimeoutMs;
+  // Rendering runs on this thread and the reading in the workers: a page per worker in flight keeps
+  // them busy without holding every rendered page in memory.
+  const queue = new PQueue({ concurrency: ocr.workers });
+  let read = 0;
+  try {
+    const results = await Promise.all(
+      pageNumbers.map((n) =>
+        queue.add(async () => {
+          try {
+            const page = await withTimeout(readPdfPage(pdf, n, ocr, options), timeout, `page ${n}`);
+            reportProgress({ done: ++read, total: pageNumbers.length });
+            return page;
+          } catch (e) {
+            const why = e instanceof Error ? e.message : String(e);
+            findings.push(finding('ocr/page-unread', 'error', `page ${n} could not be read by OCR: ${why}`, { prov: { page: n } }));
+            return null;
+          }
+        }),
+      ),
+    );
+    return { pages: results.filter((p): p is OcrPage => p !== null && p !== undefined), findings };
+  } finally {
+    if (own) await ocr.close();
+  }
+}
+
+class OcrTimeoutError extends Error {}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new OcrTimeoutError(`${what} took over ${Math.round(ms / 1000)} s (the per-page limit)`)), ms);
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
+
+/** Reads one page: render, deskew, rulings, whole-page pass, digit pass on figure cells. */
+export async function readPdfPage(pdf: PDFDocumentProxy, pageNumber: number, ocr: OcrEngine, options: OcrOptions = {}): Promise<OcrPage> {
+  const page = await pdf.getPage(pageNumber);
+  const dpi = options.dpi ?? OCR_DEFAULTS.dpi;
+  const rendered = await renderPage(page, dpi);
+  const [, , pageWidth, pageHeight] = page.view as [number, number, number, number];
+  page.cleanup();
+
+  const skew = estimateSkew(rendered.grey, binarize(rendered.grey));
+  const upright = Math.abs(skew) >= 0.01 ? deskew(rendered.canvas, skew) : rendered.canvas;
+  const grey = greyOf(upright);
+  const { horizontal, vertical } = findRulings(grey);
+  const cells = cellsFromRulings(horizontal, vertical);
+  const rulings = [...horizontal, ...vertical];
+  eraseRulings(upright, rulings, Math.max(1, Math.round(dpi / 150)));
+  const inkMask = binarize(greyOf(upright));
+
+  const s = rendered.scale;
+  const pageResult = await ocr.read('page', upright.toBuffer('image/png'));
+  let words = tesseractWords(pageResult, 0, 0, s);
+
+  let digitCells = 0;
+  if (options.digitPass ?? OCR_DEFAULTS.digitPass) {
+    const inset = Math.max(2, Math.round(dpi / 100));
+    const pad = Math.round(dpi / 15);
+    const reads = await Promise.all(
+      cells.map(async (cell) => {
+        const inside = words.filter((w) => centreInside(w, cell, s));
+        const ink = inkIn(inkMask, grey.width, cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset);
+        if (ink < minFigureInk(dpi) || isLabel(inside, SURE_LABEL)) return null;
+        const png = cropPng(upright, cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset, pad);
+        const at = (page: Page) => tesseractWords(page, cell.x0 + inset - pad, cell.y0 + inset - pad, s);
+        if (cjkCount(inside) >= 2) {
+          // A label the page pass was unsure of (or a figure it misread as Chinese): read the cell alone.
+          const label = at(await ocr.read('label', png));
+          if (isLabel(label, LABEL)) return meanConfidence(label) > meanConfidence(inside) ? { inside, replacement: label } : null;
+          if (isLabel(inside, LABEL)) return null;
+        }
+        let figure = mergeFigureWords(at(await ocr.read('figure', png)));
+        if ((figure[0]?.confidence ?? 0) < RETRY_FIGURE_BELOW) {
+          // Read again smaller: on a scan rendered above its own resolution, a lone blurred digit ("4")
+          // is often read only at about 180 dpi. The surer of the two readings is kept.
+          const zoom = FIGURE_RETRY_DPI / dpi;
+          const small = cropPng(upright, cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset, pad, undefined, zoom);
+          const again = mergeFigureWords(tesseractWords(await ocr.read('figure', small), 0, 0, 1)).map((w) => ({
+            ...w,
+            box: {
+              x0: (cell.x0 + inset + (w.box.x0 - pad) / zoom) / s,
+              y0: (cell.y0 + inset + (w.box.y0 - pad) / zoom) / s,
+              x1: (cell.x0 + inset + (w.box.x1 - pad) / zoom) / s,
+              y1: (cell.y0 + inset + (w.box.y1 - pad) / zoom) / s,
+            },
+          }));
+          if ((again[0]?.confidence ?? -1) > (figure[0]?.confidence ?? -1)) figure = again;
+        }
+        // A figure read that covers only part of the cell's ink ("5." of a label whose Chinese the page
+        // pass lost), a very doubtful one, or none at all: the cell may be a label; read it as one.
+        const bounds = inkBounds(inkMask, grey.width, cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset);
+        const figureWidth = figure[0] ? (figure[0].box.x1 - figure[0].box.x0) * s : 0;
+        if (bounds && (figureWidth < 0.5 * (bounds.x1 - bounds.x0) || (figure[0]?.confidence ?? 0) < LABEL)) {
+          const label = at(await ocr.read('label', png));
+          if (isLabel(label, LABEL)) return { inside, replacement: label };
+        }
+        // Any figure read wins over a page pass that is not a label (a lone 生 or 四 for a "4"): if it is
+        // doubtful, its confidence says so and the OCR checks report it.
+        if (figure.length > 0) return { inside, replacement: figure };
+        if (inside.length > 0) return null;
+        // Ink that neither pass could read: say so in the cell rather than leave it silently blank.
+        const box = { x0: cell.x0 / s, y0: cell.y0 / s, x1: cell.x1 / s, y1: cell.y1 / s };
+        return { inside, replacement: [{ text: UNREAD, box: shrink(box, inset / s), confidence: 0 }] };
+      }),
+    );
+    for (const r of reads) {
+      if (!r) continue;
+      digitCells += 1;
+      // The cell's own reading replaces what the page pass read there, even if it is empty:
+      // a cell the figure pass cannot read must not keep a page-pass guess.
+      const drop = new Set(r.inside);
+      words = words.filter((w) => !drop.has(w));
+      words.push(...r.replacement);
+    }
+  }
+  words = joinLinesInCells(words, cells, s);
+
+  return {
+    page: pageNumber,
+    width: pageWidth,
+    height: pageHeight,
+    words,
+    rulings: rulings.map((r) => toPoints(r, s)),
+    skewDegrees: skew,
+    cells: cells.length,
+    digitCells,
+  };
+}
+
+/** A word of a tesseract result, with the tesseract line it belongs to. */
+interface OcrWord extends PositionedWord {
+  line?: number;
+}
+
+/** Numbers tesseract lines uniquely across results. */
+let lineCounter = 0;
+
+/** Words of a tesseract result, moved by (dx, dy) pixels and scaled to page points. */
+export function tesseractWords(page: Page, dx: number, dy: number, scale: number): OcrWord[] {
+  const out: OcrWord[] = [];
+  for (const block of page.blocks ?? []) {
+    for (const para of block.paragraphs) {
+      for (const line of para.lines) {
+        const id = ++lineCounter;
+        for (const word of line.words) {
+          const text = word.text.normalize('NFKC').trim();
+          if (text === '') continue;
+          out.push({ ...positioned(word, text, dx, dy, scale), line: id });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Inside each ruled cell, the words of one tesseract line become one word: tesseract gives Chinese words
+ * of one or two characters whose boxes differ in height, and a label wrapped over two or three lines
+ * would otherwise come back with its characters shuffled between the lines. Outside cells, and for
+ * figures, words stay as read.
+ */
+function joinLinesInCells(words: OcrWord[], cells: PixelCell[], scale: number): PositionedWord[] {
+  const out: PositionedWord[] = [];
+  const taken = new Set<OcrWord>();
+  for (const cell of cells) {
+    const inside = words.filter((w) => !taken.has(w) && centreInside(w, cell, scale));
+    inside.forEach((w) => taken.add(w));
+    if (cjkCount(inside) === 0) {
+      out.push(...inside.map(plainWord));
+      continue;
+    }
+    const byLine = new Map<number, OcrWord[]>();
+    inside.forEach((w, i) => {
+      const key = w.line ?? -1 - i;
+      byLine.set(key, [...(byLine.get(key) ?? []), w]);
+    });
+    for (const group of byLine.values()) out.push(joinWords(group.sort((a, b) => a.box.x0 - b.box.x0)));
+  }
+  out.push(...words.filter((w) => !taken.has(w)).map(plainWord));
+  return out;
+}
+
+function plainWord(w: OcrWord): PositionedWord {
+  const p: PositionedWord = { text: w.text, box: w.box };
+  if (w.confidence !== undefined) p.confidence = w.confidence;
+  return p;
+}
+
+/** Words of one line as one: no space between Chinese characters; confidence averaged per character. */
+function joinWords(words: OcrWord[]): PositionedWord {
+  if (words.length === 1) return plainWord(words[0]!);
+  let text = '';
+  for (const w of words) text += text !== '' && /[A-Za-z0-9]$/.test(text) && /^[A-Za-z0-9]/.test(w.text) ? ` ${w.text}` : w.text;
+  return {
+    text,
+    box: unionBox(words.map((w) => w.box)),
+    confidence: Math.round(meanConfidence(words) * 10) / 10,
+  };
+}
+
+function positioned(word: Word, text: string, dx: number, dy: number, scale: number): PositionedWord {
+  const b = word.bbox;
+  return {
+    text,
+    box: { x0: (b.x0 + dx) / scale, y0: (b.y0 + dy) / scale, x1: (b.x1 + dx) / scale, y1: (b.y1 + dy) / scale },
+    confidence: Math.round(word.confidence * 10) / 10,
+  };
+}
+
+/** The digit pass reads one line: its pieces ("1 0") are one figure; the confidence is the weakest piece's. */
+function mergeFigureWords(words: PositionedWord[]): PositionedWord[] {
+  if (words.length <= 1) return words;
+  const text = words.map((w) => w.text).join('');
+  return [
+    {
+      text,
+      box: unionBox(words.map((w) => w.box)),
+      confidence: Math.min(...words.map((w) => w.confidence ?? 0)),
+    },
+  ];
+}
+
+function centreInside(w: PositionedWord, cell: PixelCell, scale: number): boolean {
+  const cx = ((w.box.x0 + w.box.x1) / 2) * scale;
+  const cy = ((w.box.y0 + w.box.y1) / 2) * scale;
+  return cx >= cell.x0 && cx <= cell.x1 && cy >= cell.y0 && cy <= cell.y1;
+}
+
+const CJK = /[\u3400-\u9fff]/u;
+
+/** A "0" at 10.5 pt is a few hundred ink pixels at 300 dpi; fewer is noise or a ruling remnant. */
+function minFigureInk(dpi: number): number {
+  return Math.round(12 * (dpi / 100) ** 2);
+}
+
+/** Page-pass confidence above which a label cell is taken as read. */
+const SURE_LABEL = 85;
+/** Confidence above which a reading with two Chinese characters or more is a label, not a misread figure. */
+const LABEL = 50;
+
+function cjkCount(words: PositionedWord[]): number {
+  return [...words.map((w) => w.text).join('')].filter((ch) => CJK.test(ch)).length;
+}
+
+/** Mean confidence per character. */
+function meanConfidence(words: PositionedWord[]): number {
+  const chars = words.reduce((n, w) => n + w.text.length, 0);
+  return chars === 0 ? 0 : words.reduce((sum, w) => sum + (w.confidence ?? 100) * w.text.length, 0) / chars;
+}
+
+/**
+ * Whether a cell's reading is a label: two Chinese characters or more (every label of these tables has
+ * two) read with at least the given confidence. A lone character, or two read with confidence near zero,
+ * is no evidence of a label: inside a page of Chinese, tesseract reads a lone "0" as 人 or 六.
+ */
+export function isLabel(words: PositionedWord[], minConfidence: number): boolean {
+  return cjkCount(words) >= 2 && meanConfidence(words) >= minConfidence;
+}
+
+/** A figure read with less confidence than this is read again at FIGURE_RETRY_DPI. */
+const RETRY_FIGURE_BELOW = 80;
+const FIGURE_RETRY_DPI = 180;
+
+/** Text of a cell with ink that no pass could read: not a figure, so it is reported (ocr/unreadable). */
+export const UNREAD = '?';
+
+function shrink(b: Box, by: number): Box {
+  return { x0: b.x0 + by, y0: b.y0 + by, x1: b.x1 - by, y1: b.y1 - by };
+}
+
+function toPoints(r: PixelRuling, scale: number): RulingLine {
+  return { x0: r.x0 / scale, y0: r.y0 / scale, x1: r.x1 / scale, y1: r.y1 / scale };
+}

@@ -1,0 +1,238 @@
+/**
+ * Extract: PDF with a text layer, through pdfjs-dist (legacy build for Node) with its bundled cMaps and
+ * standard fonts, and nothing fetched from the network. Each page becomes positioned words plus the ruling
+ * lines it draws; the shared geometric builder (pdf-geometry.ts) turns those into paragraphs and grid rows.
+ *
+ * Pages without a usable text layer (glyphs drawn but no text; only pictures; or mostly a picture with a
+ * text layer lacking any digit) are listed in `meta.ocrPages` with `meta.needsOcr = true` and a
+ * `pdf/needs-ocr` finding. When an OCR function is given, those pages are read by it instead (their text
+ * layer is dropped) and go through the same builder:
+ *
+ *   extractPdf(file, options, (file, pages) => ocrPages(file, pages))   // PageWords[] for the pages asked
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { DocumentError, finding } from '../../findings.js';
+import type { LoadedFile } from '../../stages/load.js';
+import type { SourceDocument } from '../../types.js';
+import type { PageWords, PositionedWord } from './geometry-types.js';
+import type { ExtractOptions } from '../index.js';
+import { buildBlocks } from './pdf-geometry.js';
+import { readPageGraphics } from './pdf-rulings.js';
+import type { Matrix, PathOps } from './pdf-rulings.js';
+
+/** Reads the listed pages (1-based) of a PDF by OCR; returns their words in page points, origin top-left. */
+export type PdfOcr = (file: LoadedFile, pages: number[]) => Promise<PageWords[]>;
+
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+type PdfDocument = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
+type PdfPage = Awaited<ReturnType<PdfDocument['getPage']>>;
+
+let pdfjsModule: Promise<PdfJs> | null = null;
+/** Loaded on first use: pdf.js is large and most inputs are not PDFs. */
+function loadPdfJs(): Promise<PdfJs> {
+  pdfjsModule ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  return pdfjsModule;
+}
+
+/** Filesystem folders of pdf.js's cMaps and standard fonts; pdf.js wants them ending in '/'. */
+function pdfjsAssets(): { cMapUrl: string; standardFontDataUrl: string } {
+  const require = createRequire(import.meta.url);
+  const root = dirname(require.resolve('pdfjs-dist/package.json'));
+  return { cMapUrl: join(root, 'cmaps') + '/', standardFontDataUrl: join(root, 'standard_fonts') + '/' };
+}
+
+export interface PdfPages {
+  /** Words and ruling lines of every page, text layer as read (before any OCR). */
+  pages: PageWords[];
+  /** Pages without a usable text layer. */
+  ocrPages: number[];
+  numPages: number;
+}
+
+/** Reads every page's words and ruling lines from the text layer; throws DocumentError when it cannot. */
+export async function readPdfPages(file: LoadedFile, options: ExtractOptions = {}): Promise<PdfPages> {
+  const pdfjs = await loadPdfJs();
+  const doc = await openPdf(pdfjs, file);
+  try {
+    if (options.maxPages !== undefined && doc.numPages > options.maxPages) {
+      throw new DocumentError(
+        'extract',
+        `the PDF has ${doc.numPages} pages, over the limit of ${options.maxPages}; raise --max-pages to process it`,
+      );
+    }
+    const pages: PageWords[] = [];
+    const ocrPages: number[] = [];
+    for (let n = 1; n <= doc.numPages; n++) {
+      const page = await doc.getPage(n);
+      const read = await readPage(pdfjs, page, n);
+      if (read.needsOcr) ocrPages.push(n);
+      pages.push(read.words);
+      page.cleanup();
+    }
+    return { pages, ocrPages, numPages: doc.numPages };
+  } finally {
+    await doc.destroy();
+  }
+}
+
+export async function extractPdf(file: LoadedFile, options: ExtractOptions = {}, ocr?: PdfOcr): Promise<SourceDocument> {
+  const { pages, ocrPages, numPages } = await readPdfPages(file, options);
+  const result: SourceDocument = { format: 'pdf', blocks: [], findings: [], pages: numPages, meta: { pdfPages: numPages } };
+  if (ocrPages.length > 0) {
+    result.meta.needsOcr = true;
+    result.meta.ocrPages = ocrPages.join(',');
+    if (ocr) {
+      const read = await ocr(file, ocrPages);
+      for (const pw of read) {
+        const i = pages.findIndex((p) => p.page === pw.page);
+        if (i >= 0) pages[i] = pw;
+      }
+      result.meta.ocrUsed = true;
+    } else {
+      const many = ocrPages.length > 1;
+      result.findings.push(
+        finding(
+          'pdf/needs-ocr',
+          'warning',
+          `page${many ? 's' : ''} ${ocrPages.join(', ')} ha${many ? 've' : 's'} no usable text layer (scanned, or text drawn as pictures) and need${many ? '' : 's'} OCR`,
+          { prov: { page: ocrPages[0]! } },
+        ),
+      );
+    }
+  }
+  result.blocks = buildBlocks(pages);
+  // For the record, and for the pages/s the progress bar shows.
+  result.meta.pages = numPages;
+  return result;
+}
+
+/** A complete PDF ends with %%EOF (perhaps followed by an incremental update or a little junk). */
+function hasEndMarker(bytes: Buffer): boolean {
+  return bytes.lastIndexOf('%%EOF', undefined, 'latin1') !== -1;
+}
+
+async function openPdf(pdfjs: PdfJs, file: LoadedFile): Promise<PdfDocument> {
+  if (!hasEndMarker(file.bytes)) {
+    throw new DocumentError('extract', 'the PDF is truncated (no %%EOF end marker): the download was probably cut short; download it again');
+  }
+  // pdf.js takes a Uint8Array (a Buffer throws) and detaches it: give it a copy.
+  const data = new Uint8Array(file.bytes);
+  const task = pdfjs.getDocument({
+    data,
+    ...pdfjsAssets(),
+    cMapPacked: true,
+    disableFontFace: true,
+    isEvalSupported: false,
+    useSystemFonts: false,
+    useWorkerFetch: false,
+    stopAtErrors: false,
+    verbosity: 0,
+  });
+  try {
+    return await task.promise;
+  } catch (e) {
+    await task.destroy().catch(() => undefined);
+    throw explainOpenError(e);
+  }
+}
+
+function explainOpenError(e: unknown): DocumentError {
+  const name = (e as { name?: string } | null)?.name ?? '';
+  const message = e instanceof Error ? e.message : String(e);
+  if (name === 'PasswordException') {
+    return new DocumentError('extract', 'the PDF is encrypted with a password; open it with the password and save an unprotected copy');
+  }
+  if (name === 'InvalidPDFException') {
+    return new DocumentError('extract', `the PDF is damaged or truncated and cannot be read (${message})`);
+  }
+  return new DocumentError('extract', `the PDF cannot be read (${message})`);
+}
+
+interface ReadPage {
+  words: PageWords;
+  needsOcr: boolean;
+}
+
+interface TextItem {
+  str: string;
+  transform: number[];
+  width: number;
+  height: number;
+}
+
+async function readPage(pdfjs: PdfJs, page: PdfPage, n: number): Promise<ReadPage> {
+  const viewport = page.getViewport({ scale: 1 });
+  const vt = viewport.transform as Matrix;
+  let content: Awaited<ReturnType<PdfPage['getTextContent']>>;
+  let opList: Awaited<ReturnType<PdfPage['getOperatorList']>>;
+  try {
+    content = await page.getTextContent();
+    opList = await page.getOperatorList();
+  } catch (e) {
+    throw new DocumentError('extract', `page ${n} of the PDF is damaged and cannot be read (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const words: PositionedWord[] = [];
+  for (const item of content.items) {
+    if (!('str' in item)) continue;
+    words.push(...itemWords(item as TextItem, vt, pdfjs));
+  }
+  const ops = pdfjs.OPS as unknown as PathOps & Record<string, number>;
+  const { rulings, images } = readPageGraphics(opList.fnArray, opList.argsArray as unknown[], ops, vt);
+  const glyphs = countGlyphOps(opList.fnArray, ops);
+  const text = words.map((w) => w.text).join('');
+  const noText = text.trim() === '';
+  const pictured = pictureCoverage(images, viewport.width, viewport.height);
+  // Glyphs drawn but no text read (a font without a usable encoding), a page that is only pictures, or a
+  // page mostly covered by a picture whose text layer has no digit at all (a scan with a poor or partial
+  // OCR layer): the page needs OCR.
+  const needsOcr = (noText && (glyphs > 0 || images.length > 0)) || (pictured >= 0.3 && !/\d/.test(text));
+  return { words: { page: n, width: viewport.width, height: viewport.height, words, rulings }, needsOcr };
+}
+
+function countGlyphOps(fnArray: ArrayLike<number>, ops: Record<string, number>): number {
+  const glyphOps = new Set([ops.showText, ops.showSpacedText, ops.nextLineShowText, ops.nextLineSetSpacingShowText]);
+  let glyphs = 0;
+  for (let i = 0; i < fnArray.length; i++) if (glyphOps.has(fnArray[i]!)) glyphs++;
+  return glyphs;
+}
+
+/** The share of the page covered by its largest picture (pictures of a scan overlap or tile; the largest is enough). */
+function pictureCoverage(images: { x0: number; y0: number; x1: number; y1: number }[], width: number, height: number): number {
+  let best = 0;
+  for (const b of images) {
+    const w = Math.max(0, Math.min(b.x1, width) - Math.max(b.x0, 0));
+    const h = Math.max(0, Math.min(b.y1, height) - Math.max(b.y0, 0));
+    best = Math.max(best, (w * h) / (width * height));
+  }
+  return best;
+}
+
+/**
+ * Turns a pdf.js text item into words with boxes in top-left page points. An item holding runs of spaces
+ * ("0    0    0", as some generators write a whole row) is cut at them, the pieces placed in proportion.
+ */
+function itemWords(item: TextItem, vt: Matrix, pdfjs: PdfJs): PositionedWord[] {
+  // Control characters, U+FFFD and private-use code points are what pdf.js gives for glyphs whose font has
+  // no Unicode mapping: they are not text.
+  const str = item.str.replace(/[\u0000-\u0008\u000b-\u001f\u007f\ufffd\ue000-\uf8ff]/g, '');
+  if (str.trim() === '') return [];
+  const m = pdfjs.Util.transform(vt, item.transform) as number[];
+  // Rotated or vertical text (a watermark, a stamp, a side note) is not part of the lines and tables.
+  if (Math.abs(m[1]!) > 0.1 * Math.abs(m[0]!) || Math.abs(m[2]!) > 0.1 * Math.abs(m[3]!)) return [];
+  const size = Math.hypot(m[2]!, m[3]!) || Math.abs(item.height) || 1;
+  const x = m[4]!;
+  const baseline = m[5]!;
+  const width = item.width > 0 ? item.width : size * str.length * 0.6;
+  const y0 = baseline - 0.88 * size;
+  const y1 = baseline + 0.12 * size;
+  const pieces = [...str.matchAll(/\S+(?:\s(?!\s)\S+)*/g)];
+  if (pieces.length <= 1) return [{ text: str.trim(), box: { x0: x, y0, x1: x + width, y1 } }];
+  const units = (s: string) => [...s].reduce((a, c) => a + (c.charCodeAt(0) > 0x2e80 ? 2 : 1), 0);
+  const total = units(str) || 1;
+  return pieces.map((p) => {
+    const start = units(str.slice(0, p.index));
+    const len = units(p[0]);
+    return { text: p[0], box: { x0: x + (width * start) / total, y0, x1: x + (width * (start + len)) / total, y1 } };
+  });
+}

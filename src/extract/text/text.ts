@@ -1,0 +1,79 @@
+/**
+ * Extract: plain text and markdown (any encoding). Each line becomes a block: lines with tabs or
+ * markdown pipes are table rows (their fields' positions are a hint), other lines are paragraphs.
+ */
+import { DocumentError } from '../../findings.js';
+import { headerMeta, readCrawlHeader } from './crawl-header.js';
+import { decodeText } from '../../stages/load.js';
+import type { LoadedFile } from '../../stages/load.js';
+import { isPageFooter, isRuleLine, normalizeText, stripMarkdown } from '../../stages/normalize.js';
+import type { Block, SourceDocument } from '../../types.js';
+
+export function extractText(file: LoadedFile): SourceDocument {
+  const { text, encoding } = decodeText(file.bytes);
+  const binary = controlCharacterShare(text);
+  if (binary > 0.02) {
+    throw new DocumentError(
+      'extract',
+      `binary data, not text (${Math.round(binary * 100)}% control characters in its first 8,000 characters): not a report; remove it or give the real file`,
+    );
+  }
+  const doc = textToDocument(text);
+  doc.meta.encoding = encoding;
+  return doc;
+}
+
+/**
+ * Share of control characters (other than tab, line feed, form feed, carriage return) and U+FFFD in the
+ * start of the text. Text in any encoding has nearly none; binary junk named .txt — which GB18030 decodes
+ * without complaint — has about one in ten.
+ */
+function controlCharacterShare(text: string): number {
+  const head = text.slice(0, 8000);
+  if (head.length === 0) return 0;
+  const matches = head.match(/[\u0000-\u0008\u000b\u000e-\u001f\u007f\ufffd]/g);
+  return (matches?.length ?? 0) / head.length;
+}
+
+/**
+ * Turns decoded text into blocks; also used by other formats that produce text. A crawler's header
+ * (`标题:` `发布机构:` … lines at the top) is metadata: it goes into the meta, not into the blocks.
+ */
+export function textToDocument(text: string): SourceDocument {
+  const lines = normalizeText(text).split('\n');
+  const header = readCrawlHeader(lines);
+  const blocks: Block[] = [];
+  for (let i = header?.lines ?? 0; i < lines.length; i++) {
+    const block = lineToBlock(lines[i]!, i + 1);
+    if (block) blocks.push(block);
+  }
+  return { format: 'text', blocks, findings: [], meta: header ? headerMeta(header) : {} };
+}
+
+function lineToBlock(rawLine: string, line: number): Block | null {
+  // Page footers ("- 5 -") fall inside tables when a copy crosses a page break: they carry nothing.
+  if (rawLine.trim() === '' || isRuleLine(rawLine) || isPageFooter(rawLine)) return null;
+  const pipe = splitPipeRow(rawLine);
+  if (pipe) {
+    return { kind: 'row', positions: 'tab', fields: pipe.map((t, col) => ({ text: t, col, prov: { line } })), prov: { line } };
+  }
+  if (rawLine.includes('\t')) {
+    const fields = rawLine.split('\t').map((t, col) => ({ text: stripMarkdown(t).trim(), col, prov: { line } }));
+    return { kind: 'row', positions: 'tab', fields, prov: { line } };
+  }
+  const text = stripMarkdown(rawLine).trim();
+  if (text === '') return null;
+  const indent = rawLine.length - rawLine.trimStart().length;
+  if (indent > 0 && rawLine.startsWith(text, indent)) return { kind: 'paragraph', text, prov: { line }, textOffset: indent };
+  return { kind: 'paragraph', text, prov: { line } };
+}
+
+/** A markdown pipe-table row `| a | b |` (outer pipes optional when there are two or more inner ones). */
+function splitPipeRow(line: string): string[] | null {
+  if (!line.includes('|')) return null; // most lines: no need to count pipes
+  const s = line.trim();
+  const inner = (s.match(/\|/g) ?? []).length;
+  if (!(s.startsWith('|') && s.endsWith('|') && inner >= 2) && inner < 3) return null;
+  const body = s.replace(/^\|/, '').replace(/\|$/, '');
+  return body.split('|').map((t) => stripMarkdown(t).trim());
+}
