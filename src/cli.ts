@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { configPath, resolveLabelMode } from './commands/display-labels.js';
 import { exportCsv } from './commands/export.js';
+import { DEFAULT_PORT, serve } from './commands/serve.js';
 import { byteSize, seconds, wholeNumber } from './commands/flags.js';
 import { ingest } from './commands/ingest.js';
 import { rerun } from './commands/rerun.js';
@@ -172,6 +173,29 @@ Example:
     )
     .action((flags: { db: string; out: string; lockTimeout: string; labels?: string }) => {
       exportCsv({ db: flags.db, out: flags.out, lockTimeoutS: seconds('--lock-timeout', flags.lockTimeout), labels: resolveLabelMode(flags.labels) });
+      setExit(0);
+    });
+
+  addDbOption(
+    program
+      .command('serve')
+      .description('Review and correct in the browser: the collection, each document beside its source, corrections, years compared')
+      .option('--host <host>', 'address to listen on (another than 127.0.0.1 makes the review reachable from the network)', '127.0.0.1')
+      .option('--port <n>', 'port to listen on (0: any free port)', String(DEFAULT_PORT))
+      .option('--open', 'open the review in the desktop browser')
+      .option('--reviewer <name>', 'the name corrections are recorded under (default: the OS user; the page can change it)'),
+  )
+    .addHelpText('after', '\nExamples:\n  $ ogi ingest samples && ogi serve --open\n  $ ogi serve --db out/ogi.sqlite --port 9000 --reviewer 张三')
+    .action(async (flags: { db: string; lockTimeout: string; host: string; port: string; open?: boolean; reviewer?: string }) => {
+      const port = flags.port === '0' ? 0 : wholeNumber('--port', flags.port);
+      if (port > 65535) throw new UsageError(`Expected --port to be a port number from 0 to 65535, got '${flags.port}'`);
+      const server = await serve({ db: flags.db, host: flags.host, port, open: flags.open === true, ...(flags.reviewer ? { reviewer: flags.reviewer } : {}), lockTimeoutS: seconds('--lock-timeout', flags.lockTimeout) });
+      // Runs until Ctrl-C (or SIGTERM), then closes the server and the database.
+      await new Promise<void>((resolve) => {
+        const stop = () => void server.close().then(resolve);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
       setExit(0);
     });
 

@@ -124,6 +124,7 @@ export type Layout = '2019' | '2021';
  * - `identity-inferred`: not read at all: computed from the identities because the source lost it.
  * - `blank`: the source cell is empty (value NULL).
  * - `unresolved`: the source lost the cell (or its row) and nothing could recover it (value NULL, with an error finding).
+ * - `corrected`: a reviewer set the value (a correction; the extracted cell is kept as read).
  */
 export type PlacementMethod =
   | 'grid'
@@ -135,7 +136,9 @@ export type PlacementMethod =
   | 'joined'
   | 'identity-inferred'
   | 'blank'
-  | 'unresolved';
+  | 'unresolved'
+  /** Set by a reviewer (`ogi serve`): never stored in cells, only in the corrected figures (views, exports). */
+  | 'corrected';
 
 export interface Cell {
   table: string;

@@ -181,11 +181,11 @@ describe('ogi export', () => {
     expect(r.code).toBe(0);
   });
 
-  it('writes the three files with the documented columns', () => {
+  it('writes the four files with the documented columns', () => {
     const cells = readFileSync(join(out, 'cells.csv'), 'utf8');
     expect(cells.startsWith('\ufeffdocument_id,path,file,agency,year,layout,table,row,col,value,raw,unit,')).toBe(true);
     for (const col of ['page', 'line', 'method']) expect(cells.split('\n')[0]).toContain(col);
-    expect(readFileSync(join(out, 'findings.csv'), 'utf8').split('\r\n')[0]).toBe('\ufeffdocument_id,file,rule,severity,message,table,row,col,actual,expected,page,line,char_offset');
+    expect(readFileSync(join(out, 'findings.csv'), 'utf8').split('\r\n')[0]).toBe('\ufeffdocument_id,file,rule,severity,message,table,row,col,actual,expected,page,line,char_offset,resolved');
     const reports = readCsv(join(out, 'reports.csv'));
     expect(reports).toHaveLength(5);
     expect(reports.map((r) => r.file).sort()).toEqual(readdirSync(SAMPLES).filter((f) => f.endsWith('.txt')).sort().map((f) => f));

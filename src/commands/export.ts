@@ -9,6 +9,10 @@ import { UsageError } from '../findings.js';
 import type { ReportKind } from '../kind.js';
 import { openDatabase, withDbErrors } from '../store/sqlite/db.js';
 import type { Db } from '../store/sqlite/db.js';
+import { reviewDocument } from '../review/corrections.js';
+import type { Review } from '../review/corrections.js';
+import { loadStoredDocument } from '../store/sqlite/sqlite-store.js';
+import type { CellRow } from '../store/sqlite/sqlite-store.js';
 import { CsvFile } from './csv.js';
 import { KindLabels, shown } from './display-labels.js';
 import type { LabelMode } from './display-labels.js';
@@ -28,9 +32,12 @@ export interface ExportResult {
 
 export const CELL_COLUMNS = [
   'document_id', 'path', 'file', 'agency', 'year', 'layout', 'table', 'row', 'col', 'value', 'raw', 'unit', 'note',
-  'page', 'line', 'box', 'method', 'table_index', 'grid_row', 'grid_col', 'confidence', 'char_offset',
+  'page', 'line', 'box', 'method', 'table_index', 'grid_row', 'grid_col', 'confidence', 'char_offset', 'extracted_value',
 ] as const;
-export const FINDING_COLUMNS = ['document_id', 'file', 'rule', 'severity', 'message', 'table', 'row', 'col', 'actual', 'expected', 'page', 'line', 'char_offset'] as const;
+export const FINDING_COLUMNS = ['document_id', 'file', 'rule', 'severity', 'message', 'table', 'row', 'col', 'actual', 'expected', 'page', 'line', 'char_offset', 'resolved'] as const;
+export const CORRECTION_COLUMNS = [
+  'id', 'document_id', 'file', 'table', 'row', 'col', 'action', 'value', 'extracted_value', 'extracted_raw', 'extracted_method', 'reason', 'reviewer', 'created_at', 'status',
+] as const;
 export const REPORT_COLUMNS = [
   'document_id', 'path', 'file', 'format', 'agency', 'year', 'layout', 'published_date', 'title', 'publisher', 'source_url', 'status', 'failed_stage', 'error', 'errors', 'warnings', 'infos',
 ] as const;
@@ -50,13 +57,17 @@ export function exportCsv(options: ExportOptions): ExportResult {
       files.push(reports);
       const findings = new CsvFile(join(outDir, 'findings.csv'), FINDING_COLUMNS);
       files.push(findings);
+      const corrections = new CsvFile(join(outDir, 'corrections.csv'), CORRECTION_COLUMNS);
+      files.push(corrections);
       writeDocuments(db, order, cells, reports, cellLabeller(mode, names));
       writeFindings(db, findings);
+      writeCorrections(db, corrections);
       for (const f of files) f.commit();
       return [
         { file: join(outDir, 'cells.csv'), rows: cells.rows },
         { file: join(outDir, 'reports.csv'), rows: reports.rows },
         { file: join(outDir, 'findings.csv'), rows: findings.rows },
+        { file: join(outDir, 'corrections.csv'), rows: corrections.rows },
       ];
     })());
     const out = options.stdout ?? process.stdout;
@@ -126,25 +137,10 @@ interface DocumentRow {
   infos: number;
 }
 
-interface CellRow {
-  table: string;
-  row: string;
-  col: string;
-  value: number | null;
-  raw: string | null;
-  unit: string | null;
-  note: string | null;
-  page: number | null;
-  line: number | null;
-  method: string;
-  table_index: number | null;
-  grid_row: number | null;
-  grid_col: number | null;
-  /** JSON [x0,y0,x1,y1] in page points (PDF, OCR). */
-  box: string | null;
-  confidence: number | null;
-  /** Where the figure starts in its line (copies saved as one long line). */
-  char_offset: number | null;
+/** A row of `corrected_cells`: a cell with the correction in force applied. */
+interface CorrectedCellRow extends CellRow {
+  /** The value as extracted, when a reviewer's correction set another (value holds the corrected one). */
+  extracted_value: number | null;
 }
 
 /** The labels cells.csv carries: keys, the format's words in place of the keys, or both (labels in columns of their own). */
@@ -180,21 +176,22 @@ function writeDocuments(db: Db, order: Map<string, number>, cellsCsv: CsvFile, r
      FROM documents d LEFT JOIN reports r ON r.document_id = d.id JOIN document_findings f ON f.document_id = d.id
      ORDER BY d.path`,
   );
-  const cellsOf = db.prepare<[string], CellRow>(
-    `SELECT "table" AS "table", "row" AS "row", col, value, raw, unit, note, page, line, box, method, table_index, grid_row, grid_col, confidence, char_offset
-     FROM cells WHERE document_id = ?`,
+  const cellsOf = db.prepare<[string], CorrectedCellRow>(
+    `SELECT "table" AS "table", "row" AS "row", col, value, raw, unit, note, page, line, box, method, table_index, grid_row, grid_col, confidence, char_offset,
+            CASE WHEN method = 'corrected' THEN extracted_value END AS extracted_value
+     FROM corrected_cells WHERE document_id = ?`,
   );
   const width = order.size;
   for (const d of documents.iterate()) {
     const cells = cellsOf.all(d.id);
-    const position = (c: CellRow) => order.get(`${c.table}.${c.row}.${c.col}`) ?? width;
+    const position = (c: CorrectedCellRow) => order.get(`${c.table}.${c.row}.${c.col}`) ?? width;
     cells.sort((a, b) => position(a) - position(b));
     const wide: (number | string | null)[] = new Array<number | string | null>(width).fill(null);
     for (const c of cells) {
       const { keys, extra } = labelled(c, d.layout);
       cellsCsv.writeRow([
         d.id, d.path, d.file_name, d.agency, d.year, d.layout, ...keys, c.value, c.raw, c.unit, c.note,
-        c.page, c.line, c.box, c.method, c.table_index, c.grid_row, c.grid_col, c.confidence, c.char_offset, ...extra,
+        c.page, c.line, c.box, c.method, c.table_index, c.grid_row, c.grid_col, c.confidence, c.char_offset, c.extracted_value, ...extra,
       ]);
       const i = position(c);
       if (i < width) wide[i] = c.value;
@@ -206,11 +203,41 @@ function writeDocuments(db: Db, order: Map<string, number>, cellsCsv: CsvFile, r
   }
 }
 
+/**
+ * findings.csv: every finding, `resolved` when the document's corrections resolve it (re-checked with the
+ * corrected figures); then the findings the corrected figures raise that the extracted ones did not.
+ */
 function writeFindings(db: Db, csv: CsvFile): void {
-  const rows = db.prepare<[], Record<(typeof FINDING_COLUMNS)[number], string | number | null>>(
-    `SELECT f.document_id, d.file_name AS file, f.rule, f.severity, f.message, f."table" AS "table", f."row" AS "row", f.col,
+  const reviews = new Map<string, Review>();
+  for (const { document_id } of db.prepare<[], { document_id: string }>(`SELECT DISTINCT document_id FROM current_corrections`).all()) {
+    const doc = loadStoredDocument(db, document_id);
+    if (doc) reviews.set(document_id, reviewDocument(doc, doc.corrections, OGI_ANNUAL_REPORT));
+  }
+  const rows = db.prepare<[], Record<(typeof FINDING_COLUMNS)[number], string | number | null> & { position: number }>(
+    `SELECT f.document_id, d.file_name AS file, f.position, f.rule, f.severity, f.message, f."table" AS "table", f."row" AS "row", f.col,
             f.actual, f.expected, f.page, f.line, f.char_offset
      FROM findings f JOIN documents d ON d.id = f.document_id ORDER BY d.path, f.position`,
   );
-  for (const f of rows.iterate()) csv.writeRow(FINDING_COLUMNS.map((c) => f[c]));
+  for (const f of rows.iterate()) {
+    const resolved = reviews.get(String(f.document_id))?.findings[f.position]?.resolved ?? false;
+    csv.writeRow(FINDING_COLUMNS.map((c) => (c === 'resolved' ? String(resolved) : f[c])));
+  }
+  for (const [documentId, review] of reviews) {
+    const file = db.prepare<[string], { file_name: string }>('SELECT file_name FROM documents WHERE id = ?').get(documentId)?.file_name ?? null;
+    for (const a of review.added) {
+      const row: Record<string, string | number | null> = { document_id: documentId, file, rule: a.rule, severity: a.severity, message: `after corrections: ${a.message}`,
+        table: a.table ?? null, row: a.row ?? null, col: a.col ?? null, actual: a.actual ?? null, expected: a.expected ?? null, page: a.page ?? null, line: a.line ?? null, char_offset: a.offset ?? null, resolved: 'false' };
+      csv.writeRow(FINDING_COLUMNS.map((c) => row[c] ?? null));
+    }
+  }
+}
+
+/** corrections.csv: every correction, stale ones included, with the extracted cell it was made on. */
+function writeCorrections(db: Db, csv: CsvFile): void {
+  const rows = db.prepare<[], Record<(typeof CORRECTION_COLUMNS)[number], string | number | null>>(
+    `SELECT k.id, k.document_id, d.file_name AS file, k."table" AS "table", k."row" AS "row", k.col, k.action, k.value, k.extracted_value,
+            k.extracted_raw, k.extracted_method, k.reason, k.reviewer, k.created_at, k.status
+     FROM corrections k JOIN documents d ON d.id = k.document_id ORDER BY d.path, k.id`,
+  );
+  for (const r of rows.iterate()) csv.writeRow(CORRECTION_COLUMNS.map((c) => r[c]));
 }

@@ -49,6 +49,11 @@ export async function rerun(options: RerunOptions): Promise<BatchResult> {
     for (const p of problems) out.write(`Not found: ${p}\n`);
     const runId = withDbErrors(db, () => startRun(db, 'rerun', { targets: options.targets, failed: options.failed, limits: options.limits }));
     const progress = createProgress(options.stderr ?? process.stderr, options.progress);
+    // Reviewers' corrections (ogi serve) are kept across a re-extraction; those whose cell changed turn stale.
+    const correctionCounts = db.prepare<[string], { active: number | null; stale: number | null }>(
+      `SELECT SUM(status = 'active') AS active, SUM(status = 'stale') AS stale FROM corrections WHERE document_id = ?`,
+    );
+    const corrections = { kept: 0, stale: 0 };
     const batch = new Batch({
       db,
       runId,
@@ -56,7 +61,13 @@ export async function rerun(options: RerunOptions): Promise<BatchResult> {
       force: true,
       limits: options.limits,
       progress,
-      onStored: (doc) => out.write(describeFindings(doc)),
+      onStored: (doc) => {
+        out.write(describeFindings(doc));
+        const c = correctionCounts.get(doc.id)!;
+        corrections.kept += c.active ?? 0;
+        corrections.stale += c.stale ?? 0;
+        if (c.active || c.stale) out.write(`  corrections: ${c.active ?? 0} still apply, ${c.stale ?? 0} stale (the re-extracted cell no longer holds the value they replaced)\n`);
+      },
     });
     const seenIds = new Set<string>();
     try {
@@ -83,6 +94,7 @@ export async function rerun(options: RerunOptions): Promise<BatchResult> {
       if (!s.fatal) throw e;
     }
     out.write(formatSummary(s, { verb: 'Re-ran', dbPath: resolve(options.db), runId, pipelineVersion: PIPELINE_VERSION, timings: options.timings }));
+    if (corrections.kept + corrections.stale > 0) out.write(`Corrections: ${corrections.kept} still apply, ${corrections.stale} stale — see them with \`ogi serve\`\n`);
     const exitCode = problems.length > 0 && s.exitCode() === 0 ? 1 : s.exitCode();
     return { summary: s, exitCode };
   } finally {

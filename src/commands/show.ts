@@ -4,15 +4,14 @@
  * were inferred rather than read.
  */
 import { OGI_ANNUAL_REPORT } from '../../pipelines/ogi-annual-report/index.js';
-import { extractDocument } from '../extract/index.js';
 import { UsageError } from '../findings.js';
 import type { ReportKind } from '../kind.js';
-import { loadFile } from '../stages/load.js';
 import { KindLabels, shown } from './display-labels.js';
 import type { LabelMode } from './display-labels.js';
 import { openDatabase } from '../store/sqlite/db.js';
 import type { Db } from '../store/sqlite/db.js';
 import { formatNumber } from './csv.js';
+import { sourceLines } from '../review/source-lines.js';
 import { resolveDocument } from './resolve-documents.js';
 import type { StoredDocumentRef } from './resolve-documents.js';
 
@@ -184,25 +183,4 @@ function padEnd(s: string, width: number): string {
 
 function padStart(s: string, width: number): string {
   return ' '.repeat(Math.max(0, width - displayWidth(s))) + s;
-}
-
-/** The document's lines as extracted now (re-read from its file), to quote a finding's source. */
-async function sourceLines(ref: StoredDocumentRef): Promise<{ byLine: Map<number, string>; changed: boolean } | null> {
-  for (const path of ref.paths) {
-    try {
-      const loaded = await loadFile(path);
-      const source = await extractDocument(loaded);
-      const byLine = new Map<number, string>();
-      for (const b of source.blocks) {
-        const line = b.prov.line;
-        if (line === undefined) continue;
-        const text = b.kind === 'paragraph' ? b.text : b.fields.map((f) => f.text).join(' | ');
-        byLine.set(line, byLine.has(line) ? `${byLine.get(line)} ${text}` : text);
-      }
-      return { byLine, changed: loaded.sha256 !== ref.id };
-    } catch {
-      // Moved, unreadable or no longer extractable: try the next recorded path.
-    }
-  }
-  return null;
 }

@@ -19,7 +19,7 @@ const CellSchema = z.object({
   raw: z.string().nullable(),
   unit: z.string().nullable(),
   note: z.string().nullable(),
-  method: z.enum(['grid', 'position', 'sequence', 'lone-total', 'identity-placed', 'glued-split', 'joined', 'identity-inferred', 'blank', 'unresolved']),
+  method: z.enum(['grid', 'position', 'sequence', 'lone-total', 'identity-placed', 'glued-split', 'joined', 'identity-inferred', 'blank', 'unresolved', 'corrected']),
 });
 
 export const TableSchema = z.object({ table: z.string(), layout: z.enum(['2019', '2021']), cells: z.array(CellSchema).min(1) });

@@ -30,7 +30,7 @@ type PdfPage = Awaited<ReturnType<PdfDocument['getPage']>>;
 
 let pdfjsModule: Promise<PdfJs> | null = null;
 /** Loaded on first use: pdf.js is large and most inputs are not PDFs. */
-function loadPdfJs(): Promise<PdfJs> {
+export function loadPdfJs(): Promise<PdfJs> {
   pdfjsModule ??= import('pdfjs-dist/legacy/build/pdf.mjs');
   return pdfjsModule;
 }
@@ -112,7 +112,8 @@ function hasEndMarker(bytes: Buffer): boolean {
   return bytes.lastIndexOf('%%EOF', undefined, 'latin1') !== -1;
 }
 
-async function openPdf(pdfjs: PdfJs, file: LoadedFile): Promise<PdfDocument> {
+/** Opens a PDF with pdf.js (also used by the review server to render pages). */
+export async function openPdf(pdfjs: PdfJs, file: LoadedFile): Promise<PdfDocument> {
   if (!hasEndMarker(file.bytes)) {
     throw new DocumentError('extract', 'the PDF is truncated (no %%EOF end marker): the download was probably cut short; download it again');
   }

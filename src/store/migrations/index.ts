@@ -6,6 +6,7 @@ import { init } from './001-init.js';
 import { crossYear } from './002-cross-year.js';
 import { cellKeys } from './003-cell-keys.js';
 import { streamProvenance } from './004-stream-provenance.js';
+import { corrections } from './005-corrections.js';
 
 export interface Migration {
   /** Equals its position in MIGRATIONS, 1-based; stored in PRAGMA user_version once applied. */
@@ -14,6 +15,6 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [init, crossYear, cellKeys, streamProvenance];
+export const MIGRATIONS: readonly Migration[] = [init, crossYear, cellKeys, streamProvenance, corrections];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -99,6 +99,12 @@ export class DocumentWriter {
     this.stmt = {
       existing: db.prepare<[string], { pipeline_version: string; run_id: number | null; key: number }>('SELECT pipeline_version, run_id, key FROM documents WHERE id = ?'),
       deleteCells: db.prepare('DELETE FROM cell_values WHERE document_key = ?'),
+      markStale: db.prepare(
+        `UPDATE corrections SET status = 'stale'
+         WHERE document_id = @id AND status = 'active' AND NOT EXISTS (
+           SELECT 1 FROM cell_values c WHERE c.document_key = @key AND c."table" = corrections."table" AND c."row" = corrections."row"
+             AND c.col = corrections.col AND c.value IS corrections.extracted_value)`,
+      ),
       deleteChildren: [
         db.prepare('DELETE FROM findings WHERE document_id = ?'),
         db.prepare('DELETE FROM sections WHERE document_id = ?'),
@@ -128,6 +134,9 @@ export class DocumentWriter {
          ON CONFLICT (path) DO UPDATE SET document_id = excluded.document_id, file_name = excluded.file_name,
            size_bytes = excluded.size_bytes, mtime_ms = excluded.mtime_ms, seen_at = excluded.seen_at`,
       ),
+      moveCorrectionsIfPathless: db.prepare(
+        'UPDATE corrections SET document_id = ? WHERE document_id = ? AND NOT EXISTS (SELECT 1 FROM document_paths WHERE document_id = ?)',
+      ),
       deleteIfPathless: db.prepare('DELETE FROM documents WHERE id = ? AND NOT EXISTS (SELECT 1 FROM document_paths WHERE document_id = ?)'),
       knownPath: db.prepare<[string], { document_id: string; size_bytes: number | null; mtime_ms: number | null; pipeline_version: string; status: string }>(
         `SELECT p.document_id, p.size_bytes, p.mtime_ms, d.pipeline_version, d.status
@@ -148,6 +157,8 @@ export class DocumentWriter {
         for (const del of this.stmt.deleteChildren) del.run(doc.id);
       }
       this.writeRows(doc, seen, version, options.runId);
+      // Reviewers' corrections survive a re-extraction only where the cell still holds what they replaced.
+      if (existing) this.stmt.markStale.run({ key: existing.key, id: doc.id });
       this.recordPath(doc.id, seen);
       return 'stored';
     });
@@ -220,7 +231,14 @@ export class DocumentWriter {
       seen.mtimeMs === null ? null : Math.trunc(seen.mtimeMs),
       new Date().toISOString(),
     );
-    if (previous !== undefined && previous !== documentId) this.stmt.deleteIfPathless.run(previous, previous);
+    if (previous !== undefined && previous !== documentId) {
+      // The file now holds other content: reviewers' corrections of the old content follow the file to the
+      // new one (marked stale where its cell reads otherwise) rather than vanish with the old document.
+      this.stmt.moveCorrectionsIfPathless.run(documentId, previous, previous);
+      const moved = this.stmt.existing.get(documentId);
+      if (moved) this.stmt.markStale.run({ key: moved.key, id: documentId });
+      this.stmt.deleteIfPathless.run(previous, previous);
+    }
   }
 }
 
