@@ -8,8 +8,8 @@ import { UsageError } from '../findings.js';
 import type { ReportKind } from '../kind.js';
 import { KindLabels, shown } from './display-labels.js';
 import type { LabelMode } from './display-labels.js';
-import { openDatabase } from '../store/sqlite/db.js';
-import type { Db } from '../store/sqlite/db.js';
+import { openStore } from '../store/open.js';
+import type { SqlClient } from '../store/sql.js';
 import { formatNumber } from './csv.js';
 import { sourceLines } from '../review/source-lines.js';
 import { resolveDocument } from './resolve-documents.js';
@@ -55,30 +55,30 @@ interface ShownFinding {
 }
 
 export async function show(options: ShowOptions): Promise<number> {
-  const db = openDatabase(options.db, { lockTimeoutS: options.lockTimeoutS, mustExist: true });
+  const store = await openStore(options.db, { lockTimeoutS: options.lockTimeoutS, mustExist: true });
   try {
-    const r = resolveDocument(db, options.target);
+    const r = await resolveDocument(store.sql, options.target);
     if (!r.ok) throw new UsageError(r.reason);
-    const text = await renderDocument(db, r.doc, OGI_ANNUAL_REPORT, options.labels ?? 'keys');
+    const text = await renderDocument(store.sql, r.doc, OGI_ANNUAL_REPORT, options.labels ?? 'keys');
     (options.stdout ?? process.stdout).write(text);
     return 0;
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
-export async function renderDocument(db: Db, ref: StoredDocumentRef, kind: ReportKind, mode: LabelMode = 'keys'): Promise<string> {
+export async function renderDocument(sql: SqlClient, ref: StoredDocumentRef, kind: ReportKind, mode: LabelMode = 'keys'): Promise<string> {
   const names = new KindLabels(kind);
-  const d = db
-    .prepare<[string], Record<string, string | number | null>>(
-      `SELECT d.*, r.agency, r.year, r.layout, r.published_date, r.title FROM documents d LEFT JOIN reports r ON r.document_id = d.id WHERE d.id = ?`,
-    )
-    .get(ref.id)!;
-  const cells = db.prepare<[string], ShownCell>(`SELECT "table" AS "table", "row" AS "row", col, value, raw, note, unit, method, line, page FROM cells WHERE document_id = ?`).all(ref.id);
-  const findings = db
-    .prepare<[string], ShownFinding>(`SELECT rule, severity, message, "table" AS "table", "row" AS "row", col, actual, expected, page, line, char_offset FROM findings WHERE document_id = ? ORDER BY position`)
-    .all(ref.id);
-  const tables = db.prepare<[string], { table: string; layout: string; line: number | null; page: number | null }>(`SELECT "table" AS "table", layout, line, page FROM report_tables WHERE document_id = ?`).all(ref.id);
+  const d = (await sql.get<Record<string, string | number | null>>(
+    `SELECT d.*, r.agency, r.year, r.layout, r.published_date, r.title FROM documents d LEFT JOIN reports r ON r.document_id = d.id WHERE d.id = ?`,
+    [ref.id],
+  ))!;
+  const cells = await sql.all<ShownCell>(`SELECT "table" AS "table", "row" AS "row", col, value, raw, note, unit, method, line, page FROM cells WHERE document_id = ?`, [ref.id]);
+  const findings = await sql.all<ShownFinding>(
+    `SELECT rule, severity, message, "table" AS "table", "row" AS "row", col, actual, expected, page, line, char_offset FROM findings WHERE document_id = ? ORDER BY position`,
+    [ref.id],
+  );
+  const tables = await sql.all<{ table: string; layout: string; line: number | null; page: number | null }>(`SELECT "table" AS "table", layout, line, page FROM report_tables WHERE document_id = ?`, [ref.id]);
 
   const out: string[] = [];
   out.push(String(d.title ?? d.file_name));
