@@ -206,13 +206,14 @@ Example:
       );
     });
 
-  program
-    .command('queue-clear')
-    .description('Drop every job left in the queue (after an interrupted `ogi ingest --queue`, instead of letting the workers do them)')
-    .requiredOption('--queue <redis-url>', 'the queue: redis://host:port')
-    .action(async (flags: { queue: string }) => {
-      setExit(await queueClear({ queue: flags.queue }));
-    });
+  addDbOption(
+    program
+      .command('queue-clear')
+      .description("Drop every job left in a store's queue (after an interrupted `ogi ingest --queue`, instead of letting the workers do them)")
+      .requiredOption('--queue <redis-url>', 'the queue: redis://host:port'),
+  ).action(async (flags: { queue: string; db: string; lockTimeout: string }) => {
+    setExit(await queueClear({ queue: flags.queue, db: flags.db, lockTimeoutS: seconds('--lock-timeout', flags.lockTimeout) }));
+  });
 
   addDbOption(
     program

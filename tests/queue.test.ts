@@ -108,12 +108,16 @@ describe.skipIf(!servicesAvailable)('queue mode', () => {
     const db = postgres.createDatabase('same');
     startWorker(db, 'a');
     startWorker(db, 'b');
+    // A worker of another store on the same Redis: it never takes this store's jobs.
+    const elsewhere = postgres.createDatabase('elsewhere');
+    startWorker(elsewhere, 'elsewhere');
     const r = await ingestThroughQueue(folder, db);
     expect(r.stdout).toMatch(/Ingested 53 documents into postgres:\/\//);
     expect(r.code).toBe(0);
     // Every line of the progress is a document (plain lines: not a terminal).
     expect(r.stderr.trim().split('\n')).toHaveLength(53);
     expect(exported(db, 'queue')).toEqual(exported(sqlite, 'embedded'));
+    expect(await pgCount(elsewhere, 'SELECT COUNT(*) AS n FROM documents')).toBe(0);
     // The same files again: the producer skips them all (the store has them), as an embedded ingest does.
     const again = await ingestThroughQueue(folder, db);
     expect(again.stdout).toMatch(/skipped\s+53/);

@@ -68,12 +68,15 @@ async function freshDatabase(name: string): Promise<string> {
   return u.toString();
 }
 
+/** Transactions committed (PostgreSQL's statistics) and rows stored (counted in the tables themselves). */
 async function pgStats(db: string): Promise<{ commits: number; inserted: number }> {
   const c = new pg.Client({ connectionString: db });
   await c.connect();
-  const r = (await c.query('SELECT xact_commit, tup_inserted FROM pg_stat_database WHERE datname = current_database()')).rows[0] as { xact_commit: string; tup_inserted: string };
+  const r = (await c.query('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()')).rows[0] as { xact_commit: string };
+  const tables = ['documents', 'document_paths', 'reports', 'sections', 'report_tables', 'cell_values', 'findings'];
+  const rows = (await c.query(`SELECT ${tables.map((t) => `(SELECT COUNT(*) FROM ${t})`).join(' + ')} AS n`)).rows[0] as { n: string };
   await c.end();
-  return { commits: Number(r.xact_commit), inserted: Number(r.tup_inserted) };
+  return { commits: Number(r.xact_commit), inserted: Number(rows.n) };
 }
 
 async function redisCalls(redis: Redis): Promise<number> {

@@ -61,7 +61,7 @@ export async function ingestThroughQueue(options: QueueIngestOptions): Promise<B
   process.on('SIGTERM', onSignal);
   try {
     const runId = await withStoreErrors(store.sql, options.lockTimeoutS, () => store.startRun('ingest', { inputs: options.inputs, force: options.force, queue: redactUrl(options.queue) }));
-    producer = await QueueProducer.open(options.queue, {
+    producer = await QueueProducer.open(options.queue, store.storeId!, {
       completed: (jobId: string, result: JobResult) =>
         settle(jobId, (seen) => {
           const doc = { ...result.document, path: seen.path };
@@ -93,7 +93,7 @@ export async function ingestThroughQueue(options: QueueIngestOptions): Promise<B
       const waiting = await producer.waiting();
       out.write(
         `Interrupted: ${pending.size} documents were not done yet (${waiting} still waiting in the queue). They stay in the queue and the workers ` +
-          `go on with them: their results are stored. To drop the ones still waiting instead: ogi queue-clear --queue ${redactUrl(options.queue)}\n`,
+          `go on with them: their results are stored. To drop the ones still waiting instead: ogi queue-clear --queue ${redactUrl(options.queue)} --db ${displayDb(options.db)}\n`,
       );
     }
     return { summary, exitCode: summary.interrupted ? 130 : summary.exitCode() };
@@ -157,8 +157,14 @@ export async function runWorker(options: WorkerCommandOptions): Promise<number> 
   }
 }
 
-export async function queueClear(options: { queue: string; stdout?: NodeJS.WritableStream }): Promise<number> {
-  const n = await clearQueue(options.queue);
-  (options.stdout ?? process.stdout).write(`dropped ${n} jobs from ${redactUrl(options.queue)}\n`);
-  return 0;
+export async function queueClear(options: { queue: string; db: string; lockTimeoutS: number; stdout?: NodeJS.WritableStream }): Promise<number> {
+  requireSharedStore(options.db);
+  const store = await openStore(options.db, { lockTimeoutS: options.lockTimeoutS });
+  try {
+    const n = await clearQueue(options.queue, store.storeId!);
+    (options.stdout ?? process.stdout).write(`dropped ${n} jobs of ${displayDb(options.db)} from ${redactUrl(options.queue)}\n`);
+    return 0;
+  } finally {
+    await store.close();
+  }
 }

@@ -29,7 +29,13 @@ import type { Limits } from './batch.js';
 import { DocumentPool } from './pool.js';
 import { storeOrFail } from './store-writer.js';
 
-export const QUEUE_NAME = 'ogi-documents';
+/**
+ * The queue of a store: its name carries the store's identity, so that workers storing into another
+ * database never take its jobs (and a producer never hears of another store's).
+ */
+export function queueName(storeId: string): string {
+  return `ogi-documents-${storeId.slice(0, 16)}`;
+}
 /** Files up to this size travel inside their job; larger ones as a path the worker reads (shared storage). */
 export const DEFAULT_INLINE_BYTES = 16 * 1024 * 1024;
 /** Attempts before a job ends failed (a job fails only when the store or the worker itself fails). */
@@ -88,11 +94,11 @@ export class QueueProducer {
     private readonly connections: Redis[],
   ) {}
 
-  static async open(url: string, listener: ProducerEvents): Promise<QueueProducer> {
+  static async open(url: string, storeId: string, listener: ProducerEvents): Promise<QueueProducer> {
     const a = await connectRedis(url);
     const b = await connectRedis(url);
-    const queue = new Queue(QUEUE_NAME, { connection: a });
-    const events = new QueueEvents(QUEUE_NAME, { connection: b });
+    const queue = new Queue(queueName(storeId), { connection: a });
+    const events = new QueueEvents(queueName(storeId), { connection: b });
     events.on('completed', ({ jobId, returnvalue }) => {
       const result = (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as JobResult;
       listener.completed(jobId, result);
@@ -138,9 +144,9 @@ export class QueueProducer {
 }
 
 /** Removes every job of the queue (waiting, delayed, failed): `ogi queue clear`. */
-export async function clearQueue(url: string): Promise<number> {
+export async function clearQueue(url: string, storeId: string): Promise<number> {
   const connection = await connectRedis(url);
-  const queue = new Queue(QUEUE_NAME, { connection });
+  const queue = new Queue(queueName(storeId), { connection });
   try {
     const counts = await queue.getJobCounts('waiting', 'delayed', 'failed', 'paused', 'prioritized', 'waiting-children');
     await queue.obliterate({ force: true });
@@ -204,7 +210,7 @@ export class QueueWorker {
         if (file !== d.path) rmSync(file, { force: true });
       }
     };
-    const worker = new Worker<DocumentJob, JobResult>(QUEUE_NAME, processor, {
+    const worker = new Worker<DocumentJob, JobResult>(queueName(o.store.storeId!), processor, {
       connection,
       // Enough jobs at once for every pool worker to hold its running and next document.
       concurrency: o.concurrency * 2,

@@ -12,6 +12,7 @@ import type { Cell, DocumentStatus, ExtractedTable, InputFormat, Layout, Placeme
 import { CELL_COLUMNS, childRows, documentRow, FINDING_COLUMNS, insertSql, pathRow, reportRow, SECTION_COLUMNS, TABLE_COLUMNS, writeStatements } from './document-rows.js';
 import type { KnownPath, SeenPath, StoreOptions, StoreOutcome } from './document-rows.js';
 import type { SqlClient, SqlValue } from './sql.js';
+import { PgClient } from './postgres/pg-client.js';
 import { UnknownCellError } from './store.js';
 import type { BodyYear, CollectionSummary, DocumentListItem, DocumentQuery, NewCorrection, SortKey, Store, StoredDocument } from './store.js';
 
@@ -247,6 +248,11 @@ export class SqlStore implements Store {
       `UPDATE runs SET finished_at = ?, status = ?, documents_ok = ?, documents_findings = ?, documents_failed = ?, documents_skipped = ? WHERE id = ?`,
       [new Date().toISOString(), status, counts.ok, counts.findings, counts.failed, counts.skipped, runId],
     );
+  }
+
+  /** An identity of the store shared by every machine that opens it (PostgreSQL); null for a local SQLite file. */
+  get storeId(): string | null {
+    return this.sql instanceof PgClient ? this.sql.storeId : null;
   }
 
   async close(): Promise<void> {

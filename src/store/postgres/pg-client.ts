@@ -57,6 +57,9 @@ class PgQueries implements SqlClient {
 }
 
 export class PgClient extends PgQueries {
+  /** The store's identity, made when its database was first migrated; the same from every machine. */
+  storeId = '';
+
   private constructor(
     private readonly pool: pg.Pool,
     location: string,
@@ -111,10 +114,11 @@ export class PgClient extends PgQueries {
     const conn = await this.connect();
     try {
       await conn.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-      await conn.query('CREATE TABLE IF NOT EXISTS ogi_schema (version BIGINT NOT NULL)');
-      const row = (await conn.query('SELECT version FROM ogi_schema')).rows[0] as { version: number } | undefined;
+      // The schema's version, and the store's identity: a queue serves one store (see run/queue.ts).
+      await conn.query(`CREATE TABLE IF NOT EXISTS ogi_schema (version BIGINT NOT NULL, store_id TEXT NOT NULL DEFAULT md5(random()::text || clock_timestamp()::text))`);
+      const row = (await conn.query('SELECT version, store_id FROM ogi_schema')).rows[0] as { version: number; store_id: string } | undefined;
       let version = row?.version ?? 0;
-      if (!row) await conn.query('INSERT INTO ogi_schema (version) VALUES (0)');
+      this.storeId = row?.store_id ?? ((await conn.query('INSERT INTO ogi_schema (version) VALUES (0) RETURNING store_id')).rows[0] as { store_id: string }).store_id;
       if (version > SCHEMA_VERSION) {
         throw new DatabaseError(
           `${this.location} was written by a newer version of ogi (database schema ${version}; this ogi knows schemas up to ${SCHEMA_VERSION}). ` +
