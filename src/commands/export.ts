@@ -30,9 +30,11 @@ export interface ExportResult {
   files: { file: string; rows: number }[];
 }
 
+/** The report's division and body (stages/region.ts), on every row of cells.csv and reports.csv. */
+export const REGION_COLUMNS = ['region_code', 'region_level', 'province', 'city', 'county', 'township', 'body_id'] as const;
 export const CELL_COLUMNS = [
   'document_id', 'path', 'file', 'agency', 'year', 'layout', 'table', 'row', 'col', 'value', 'raw', 'unit', 'note',
-  'page', 'line', 'box', 'method', 'table_index', 'grid_row', 'grid_col', 'confidence', 'char_offset', 'extracted_value',
+  'page', 'line', 'box', 'method', 'table_index', 'grid_row', 'grid_col', 'confidence', 'char_offset', 'extracted_value', ...REGION_COLUMNS,
 ] as const;
 export const FINDING_COLUMNS = ['document_id', 'file', 'rule', 'severity', 'message', 'table', 'row', 'col', 'actual', 'expected', 'page', 'line', 'char_offset', 'resolved'] as const;
 export const CORRECTION_COLUMNS = [
@@ -40,6 +42,7 @@ export const CORRECTION_COLUMNS = [
 ] as const;
 export const REPORT_COLUMNS = [
   'document_id', 'path', 'file', 'format', 'agency', 'year', 'layout', 'published_date', 'title', 'publisher', 'source_url', 'status', 'failed_stage', 'error', 'errors', 'warnings', 'infos',
+  ...REGION_COLUMNS,
 ] as const;
 
 export function exportCsv(options: ExportOptions): ExportResult {
@@ -132,6 +135,13 @@ interface DocumentRow {
   title: string | null;
   publisher: string | null;
   source_url: string | null;
+  region_code: string | null;
+  region_level: string | null;
+  province: string | null;
+  city: string | null;
+  county: string | null;
+  township: string | null;
+  body_id: string | null;
   errors: number;
   warnings: number;
   infos: number;
@@ -172,8 +182,10 @@ function wideHeaders(keys: string[], mode: LabelMode, names: KindLabels): string
 function writeDocuments(db: Db, order: Map<string, number>, cellsCsv: CsvFile, reportsCsv: CsvFile, labelled: CellLabeller): void {
   const documents = db.prepare<[], DocumentRow>(
     `SELECT d.id, d.path, d.file_name, d.format, d.status, d.failed_stage, d.error,
-            r.agency, r.year, r.layout, r.published_date, r.title, r.publisher, r.source_url, f.errors, f.warnings, f.infos
+            r.agency, r.year, r.layout, r.published_date, r.title, r.publisher, r.source_url, f.errors, f.warnings, f.infos,
+            b.region_code, b.region_level, b.province, b.city, b.county, b.township, r.body_id
      FROM documents d LEFT JOIN reports r ON r.document_id = d.id JOIN document_findings f ON f.document_id = d.id
+     LEFT JOIN bodies b ON b.id = r.body_id
      ORDER BY d.path`,
   );
   const cellsOf = db.prepare<[string], CorrectedCellRow>(
@@ -183,6 +195,7 @@ function writeDocuments(db: Db, order: Map<string, number>, cellsCsv: CsvFile, r
   );
   const width = order.size;
   for (const d of documents.iterate()) {
+    const region = [d.region_code, d.region_level, d.province, d.city, d.county, d.township, d.body_id];
     const cells = cellsOf.all(d.id);
     const position = (c: CorrectedCellRow) => order.get(`${c.table}.${c.row}.${c.col}`) ?? width;
     cells.sort((a, b) => position(a) - position(b));
@@ -191,14 +204,14 @@ function writeDocuments(db: Db, order: Map<string, number>, cellsCsv: CsvFile, r
       const { keys, extra } = labelled(c, d.layout);
       cellsCsv.writeRow([
         d.id, d.path, d.file_name, d.agency, d.year, d.layout, ...keys, c.value, c.raw, c.unit, c.note,
-        c.page, c.line, c.box, c.method, c.table_index, c.grid_row, c.grid_col, c.confidence, c.char_offset, c.extracted_value, ...extra,
+        c.page, c.line, c.box, c.method, c.table_index, c.grid_row, c.grid_col, c.confidence, c.char_offset, c.extracted_value, ...region, ...extra,
       ]);
       const i = position(c);
       if (i < width) wide[i] = c.value;
     }
     reportsCsv.writeRow([
       d.id, d.path, d.file_name, d.format, d.agency, d.year, d.layout, d.published_date, d.title, d.publisher, d.source_url, d.status, d.failed_stage, d.error,
-      d.errors, d.warnings, d.infos, ...wide,
+      d.errors, d.warnings, d.infos, ...region, ...wide,
     ]);
   }
 }

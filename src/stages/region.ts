@@ -189,16 +189,17 @@ function link(division: Division, organ: Organ): RegionLink {
   };
 }
 
-/** No division: the body is known by its printed name alone. */
-function unlinked(agency: string): RegionLink {
-  return { code: null, level: null, province: null, city: null, county: null, township: null, bodyId: `name:${agency}`, bodyName: agency };
+/** No division: the body is known by its printed name alone (spaces removed, brackets full-width). */
+export function unlinkedBody(agency: string): RegionLink {
+  const name = normaliseName(agency);
+  return { code: null, level: null, province: null, city: null, county: null, township: null, bodyId: `name:${name}`, bodyName: name };
 }
 
 function ambiguous(agency: string, name: string, candidates: readonly Division[], index: DivisionIndex): RegionResult {
   const listed = candidates.slice(0, LISTED_CANDIDATES).map(describe);
   const more = candidates.length > LISTED_CANDIDATES ? ` and ${candidates.length - LISTED_CANDIDATES} more` : '';
   return {
-    region: unlinked(agency),
+    region: unlinkedBody(agency),
     findings: [
       finding(
         'meta/ambiguous-region',
@@ -214,7 +215,7 @@ function unknown(agency: string, index: DivisionIndex): RegionResult {
   const place = placeOf(agency);
   const what = place ? `no division named “${place}” in ${index.source}` : `“${agency}” names no division of ${index.source}`;
   return {
-    region: unlinked(agency),
+    region: unlinkedBody(agency),
     findings: [finding('meta/unknown-region', 'warning', `${what}: the region is left empty`, place ? { actual: place } : {})],
   };
 }

@@ -156,7 +156,9 @@ export class SqliteStore implements Store {
 
   async bodyYears(agency: string): Promise<BodyYear[]> {
     const out: BodyYear[] = [];
-    for (const document of this.listRows('WHERE r.agency = ?', [agency], 'r.year, d.path', MAX_PAGE_SIZE, 0)) {
+    // The body, not the printed name: `洪泽区人民政府` and `淮安市洪泽区人民政府` are one body's years.
+    const where = 'WHERE r.body_id IN (SELECT body_id FROM reports WHERE agency = ?) OR (r.body_id IS NULL AND r.agency = ?)';
+    for (const document of this.listRows(where, [agency, agency], 'r.year, d.path', MAX_PAGE_SIZE, 0)) {
       const doc = await this.getDocument(document.id);
       if (doc) out.push({ document, tables: doc.tables });
     }

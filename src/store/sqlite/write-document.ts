@@ -5,7 +5,8 @@
  */
 import { basename } from 'node:path';
 import { PIPELINE_VERSION } from '../../pipeline.js';
-import type { Cell, ProcessedDocument } from '../../types.js';
+import { unlinkedBody } from '../../stages/region.js';
+import type { Cell, ProcessedDocument, RegionLink } from '../../types.js';
 import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
 
@@ -127,7 +128,13 @@ export class DocumentWriter {
            extract_meta = excluded.extract_meta, timings = excluded.timings
          RETURNING key`,
       ),
-      insertReport: db.prepare('INSERT INTO reports (document_id, agency, year, layout, published_date, title, publisher, source_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      insertReport: db.prepare('INSERT INTO reports (document_id, agency, year, layout, published_date, title, publisher, source_url, body_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      // A body's row follows the latest report linked to it (a newer dataset may rename its places).
+      upsertBody: db.prepare(
+        `INSERT INTO bodies (id, name, region_code, region_level, province, city, county, township) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, region_code = excluded.region_code, region_level = excluded.region_level,
+           province = excluded.province, city = excluded.city, county = excluded.county, township = excluded.township`,
+      ),
       pathOwner: db.prepare<[string], { document_id: string }>('SELECT document_id FROM document_paths WHERE path = ?'),
       upsertPath: db.prepare(
         `INSERT INTO document_paths (path, document_id, file_name, size_bytes, mtime_ms, seen_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -199,7 +206,10 @@ export class DocumentWriter {
     }) as { key: number };
     const m = doc.meta;
     if (doc.status !== 'failed' || m.agency !== null || m.year !== null) {
-      s.insertReport.run(doc.id, m.agency, m.year, m.layout, m.publishedDate, m.title, m.publisher ?? null, m.sourceUrl ?? null);
+      // A document made elsewhere than the pipeline (a test, an older worker) may carry no link: its body is its printed name.
+      const body: RegionLink | null = m.region ?? (m.agency ? unlinkedBody(m.agency) : null);
+      if (body) s.upsertBody.run(body.bodyId, body.bodyName, body.code, body.level, body.province, body.city, body.county, body.township);
+      s.insertReport.run(doc.id, m.agency, m.year, m.layout, m.publishedDate, m.title, m.publisher ?? null, m.sourceUrl ?? null, body?.bodyId ?? null);
     }
     const id = doc.id;
     const sections: unknown[] = [];
