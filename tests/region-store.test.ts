@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { assertBuilt, query, runCli } from './helpers/cli.js';
 import { defaultSec3, reportText } from './helpers/report.js';
 
@@ -73,6 +74,18 @@ describe('one body across years', () => {
     expect(r.stdout).toContain('body      320813   江苏省淮安市洪泽区人民政府');
     expect(r.stdout).toMatch(/other year 2022 {2}[0-9a-f]{12} {2}hongze-2022\.txt {2}\(printed 洪泽区人民政府\)/);
     expect(r.stdout).not.toContain('hongze-edu-2023.txt');
+  });
+
+  it('the review page’s years compared follows the body from either printed name', async () => {
+    const store = new SqliteStore(db);
+    try {
+      for (const printed of ['洪泽区人民政府', '淮安市洪泽区人民政府']) {
+        const years = await store.bodyYears(printed);
+        expect(years.map((y) => [y.document.year, y.document.file])).toEqual([[2022, 'hongze-2022.txt'], [2023, 'hongze-2023.txt']]);
+      }
+    } finally {
+      await store.close();
+    }
   });
 
   it('exports the division and body on every row of reports.csv and cells.csv', () => {
