@@ -171,8 +171,8 @@ ${LABELS_HELP}
 Example:
   $ ogi export --db out/ogi.sqlite --out out/csv`,
     )
-    .action((flags: { db: string; out: string; lockTimeout: string; labels?: string }) => {
-      exportCsv({ db: flags.db, out: flags.out, lockTimeoutS: seconds('--lock-timeout', flags.lockTimeout), labels: resolveLabelMode(flags.labels) });
+    .action(async (flags: { db: string; out: string; lockTimeout: string; labels?: string }) => {
+      await exportCsv({ db: flags.db, out: flags.out, lockTimeoutS: seconds('--lock-timeout', flags.lockTimeout), labels: resolveLabelMode(flags.labels) });
       setExit(0);
     });
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { openStore } from '../src/store/open.js';
 import { assertBuilt, query, runCli } from './helpers/cli.js';
 import { defaultSec3, reportText } from './helpers/report.js';
 
@@ -77,7 +77,7 @@ describe('one body across years', () => {
   });
 
   it('the review page’s years compared follows the body from either printed name', async () => {
-    const store = new SqliteStore(db);
+    const store = await openStore(db, { mustExist: true });
     try {
       for (const printed of ['洪泽区人民政府', '淮安市洪泽区人民政府']) {
         const years = await store.bodyYears(printed);

@@ -10,7 +10,8 @@ import { DatabaseError } from '../src/findings.js';
 import { openDatabase } from '../src/store/sqlite/db.js';
 import type { Db } from '../src/store/sqlite/db.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../src/store/migrations/index.js';
-import { startRun } from '../src/store/sqlite/runs.js';
+import { SqlStore } from '../src/store/sql-store.js';
+import { SqliteClient } from '../src/store/sqlite/sqlite-client.js';
 import { DocumentWriter } from '../src/store/sqlite/write-document.js';
 import { cell, makeDocument, manyCells } from './helpers/documents.js';
 
@@ -109,9 +110,9 @@ describe('openDatabase', () => {
 });
 
 describe('DocumentWriter', () => {
-  it('stores every part of a document in its tables', () => {
+  it('stores every part of a document in its tables', async () => {
     const w = new DocumentWriter(db);
-    const runId = startRun(db, 'test', []);
+    const runId = await new SqlStore(new SqliteClient(db)).startRun('test', []);
     const doc = makeDocument('a');
     expect(w.store(doc, seen(doc.path), { runId })).toBe('stored');
     expect(count('documents')).toBe(1);
@@ -172,9 +173,9 @@ describe('DocumentWriter', () => {
     expect(db.prepare('SELECT path FROM document_paths ORDER BY path').all()).toEqual([{ path: '/x/a.txt' }, { path: '/y/copy of a.txt' }]);
   });
 
-  it('within one run a duplicate is recorded once even with force', () => {
+  it('within one run a duplicate is recorded once even with force', async () => {
     const w = new DocumentWriter(db);
-    const runId = startRun(db, 'test', []);
+    const runId = await new SqlStore(new SqliteClient(db)).startRun('test', []);
     const a = makeDocument('a');
     expect(w.store(a, seen('/x/a.txt'), { runId, force: true })).toBe('stored');
     expect(w.store(a, seen('/x/b.txt'), { runId, force: true })).toBe('duplicate');
@@ -228,7 +229,7 @@ describe('DocumentWriter', () => {
 describe('export', () => {
   const read = (file: string) => parse(readFileSync(file), { bom: true, columns: true }) as Record<string, string>[];
 
-  it('traces a PDF figure to its page and box in cells.csv', () => {
+  it('traces a PDF figure to its page and box in cells.csv', async () => {
     const w = new DocumentWriter(db);
     const doc = makeDocument('pdf', {
       path: '/reports/pdf.pdf',
@@ -245,18 +246,18 @@ describe('export', () => {
     w.store(doc, seen('/reports/pdf.pdf'), { runId: null });
     db.close();
     const out = join(dir, 'csv');
-    exportCsv({ db: join(dir, 'sub', 'ogi.sqlite'), out, lockTimeoutS: 1, stdout: { write: () => true } as unknown as NodeJS.WritableStream });
+    await exportCsv({ db: join(dir, 'sub', 'ogi.sqlite'), out, lockTimeoutS: 1, stdout: { write: () => true } as unknown as NodeJS.WritableStream });
     const [row] = read(join(out, 'cells.csv'));
     expect(row).toMatchObject({ page: '5', line: '88', box: '[412.5,301,420,312.25]', table_index: '2', grid_row: '3', grid_col: '4', method: 'grid' });
   });
 
-  it('writes the three CSV files with a BOM, values as printed, blanks empty, formulas made inert', () => {
+  it('writes the three CSV files with a BOM, values as printed, blanks empty, formulas made inert', async () => {
     const w = new DocumentWriter(db);
     const a = makeDocument('a', { path: '/reports/=evil.txt' });
     w.store(a, seen('/reports/=evil.txt'), { runId: null });
     db.close();
     const out = join(dir, 'csv');
-    exportCsv({ db: join(dir, 'sub', 'ogi.sqlite'), out, lockTimeoutS: 1, stdout: { write: () => true } as unknown as NodeJS.WritableStream });
+    await exportCsv({ db: join(dir, 'sub', 'ogi.sqlite'), out, lockTimeoutS: 1, stdout: { write: () => true } as unknown as NodeJS.WritableStream });
     for (const f of ['cells.csv', 'reports.csv', 'findings.csv']) expect(readFileSync(join(out, f)).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     const cells = read(join(out, 'cells.csv'));
     expect(cells).toHaveLength(5);
@@ -273,15 +274,15 @@ describe('export', () => {
     expect(findings[0]).toMatchObject({ rule: 'sec3/row-sum', message: "'=SUM(A1) 自然人 + … ≠ 总计", table: 'sec3', row: 'new_received', col: 'total', actual: '12', expected: '13', line: '61' });
   });
 
-  it('never writes through a symlink planted in --out', () => {
+  it('never writes through a symlink planted in --out', async () => {
     db.close();
     const out = join(dir, 'csv');
     const outside = join(dir, 'outside.txt');
     writeFileSync(outside, 'precious');
-    exportCsv({ db: join(dir, 'sub', 'ogi.sqlite'), out, lockTimeoutS: 1, stdout: { write: () => true } as unknown as NodeJS.WritableStream });
+    await exportCsv({ db: join(dir, 'sub', 'ogi.sqlite'), out, lockTimeoutS: 1, stdout: { write: () => true } as unknown as NodeJS.WritableStream });
     rmSync(join(out, 'cells.csv'));
     symlinkSync(outside, join(out, 'cells.csv'));
-    exportCsv({ db: join(dir, 'sub', 'ogi.sqlite'), out, lockTimeoutS: 1, stdout: { write: () => true } as unknown as NodeJS.WritableStream });
+    await exportCsv({ db: join(dir, 'sub', 'ogi.sqlite'), out, lockTimeoutS: 1, stdout: { write: () => true } as unknown as NodeJS.WritableStream });
     expect(readFileSync(outside, 'utf8')).toBe('precious');
     expect(lstatSync(join(out, 'cells.csv')).isSymbolicLink()).toBe(false);
   });

@@ -7,12 +7,13 @@ import { join, resolve } from 'node:path';
 import { OGI_ANNUAL_REPORT } from '../../pipelines/ogi-annual-report/index.js';
 import { UsageError } from '../findings.js';
 import type { ReportKind } from '../kind.js';
-import { openDatabase, withDbErrors } from '../store/sqlite/db.js';
-import type { Db } from '../store/sqlite/db.js';
+import type { Finding } from '../findings.js';
 import { reviewDocument } from '../review/corrections.js';
-import type { Review } from '../review/corrections.js';
-import { loadStoredDocument } from '../store/sqlite/sqlite-store.js';
-import type { CellRow } from '../store/sqlite/sqlite-store.js';
+import { openStore } from '../store/open.js';
+import { loadStoredDocument } from '../store/sql-store.js';
+import type { CellRow } from '../store/sql-store.js';
+import type { SqlClient } from '../store/sql.js';
+import { asStoreError } from '../store/errors.js';
 import { CsvFile } from './csv.js';
 import { KindLabels, shown } from './display-labels.js';
 import type { LabelMode } from './display-labels.js';
@@ -45,42 +46,45 @@ export const REPORT_COLUMNS = [
   ...REGION_COLUMNS,
 ] as const;
 
-export function exportCsv(options: ExportOptions): ExportResult {
+export async function exportCsv(options: ExportOptions): Promise<ExportResult> {
   const outDir = prepareOutDir(options.out);
-  const db = openDatabase(options.db, { lockTimeoutS: options.lockTimeoutS, mustExist: true });
+  const store = await openStore(options.db, { lockTimeoutS: options.lockTimeoutS, mustExist: true });
   const files: CsvFile[] = [];
   try {
-    const result = withDbErrors(db, () => db.transaction(() => {
-      const mode = options.labels ?? 'keys';
-      const names = new KindLabels(OGI_ANNUAL_REPORT);
-      const order = templateOrder(OGI_ANNUAL_REPORT);
-      const cells = new CsvFile(join(outDir, 'cells.csv'), mode === 'both' ? [...CELL_COLUMNS, ...LABEL_COLUMNS] : CELL_COLUMNS);
-      files.push(cells);
-      const reports = new CsvFile(join(outDir, 'reports.csv'), [...REPORT_COLUMNS, ...wideHeaders(wideColumns(db, order), mode, names)]);
-      files.push(reports);
-      const findings = new CsvFile(join(outDir, 'findings.csv'), FINDING_COLUMNS);
-      files.push(findings);
-      const corrections = new CsvFile(join(outDir, 'corrections.csv'), CORRECTION_COLUMNS);
-      files.push(corrections);
-      writeDocuments(db, order, cells, reports, cellLabeller(mode, names));
-      writeFindings(db, findings);
-      writeCorrections(db, corrections);
-      for (const f of files) f.commit();
-      return [
-        { file: join(outDir, 'cells.csv'), rows: cells.rows },
-        { file: join(outDir, 'reports.csv'), rows: reports.rows },
-        { file: join(outDir, 'findings.csv'), rows: findings.rows },
-        { file: join(outDir, 'corrections.csv'), rows: corrections.rows },
-      ];
-    })());
+    // One read-only transaction: a consistent snapshot, whatever an ingest writes meanwhile.
+    const result = await store.sql.transaction(
+      async (sql) => {
+        const mode = options.labels ?? 'keys';
+        const names = new KindLabels(OGI_ANNUAL_REPORT);
+        const order = templateOrder(OGI_ANNUAL_REPORT);
+        const cells = new CsvFile(join(outDir, 'cells.csv'), mode === 'both' ? [...CELL_COLUMNS, ...LABEL_COLUMNS] : CELL_COLUMNS);
+        files.push(cells);
+        const reports = new CsvFile(join(outDir, 'reports.csv'), [...REPORT_COLUMNS, ...wideHeaders(await wideColumns(sql, order), mode, names)]);
+        files.push(reports);
+        const findings = new CsvFile(join(outDir, 'findings.csv'), FINDING_COLUMNS);
+        files.push(findings);
+        const corrections = new CsvFile(join(outDir, 'corrections.csv'), CORRECTION_COLUMNS);
+        files.push(corrections);
+        await writeDocuments(sql, order, { cells, reports, findings }, cellLabeller(mode, names));
+        await writeCorrections(sql, corrections);
+        for (const f of files) f.commit();
+        return [
+          { file: join(outDir, 'cells.csv'), rows: cells.rows },
+          { file: join(outDir, 'reports.csv'), rows: reports.rows },
+          { file: join(outDir, 'findings.csv'), rows: findings.rows },
+          { file: join(outDir, 'corrections.csv'), rows: corrections.rows },
+        ];
+      },
+      { readOnly: true },
+    );
     const out = options.stdout ?? process.stdout;
     for (const f of result) out.write(`wrote ${f.file} (${f.rows} row${f.rows === 1 ? '' : 's'})\n`);
     return { files: result };
   } catch (e) {
     for (const f of files) f.discard();
-    throw e;
+    throw asStoreError(e, store.sql, options.lockTimeoutS);
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
@@ -109,10 +113,8 @@ function templateOrder(kind: ReportKind): Map<string, number> {
 }
 
 /** Template keys, then any key the database holds that the templates do not know (sorted). */
-function wideColumns(db: Db, order: Map<string, number>): string[] {
-  const extra = db
-    .prepare<[], { k: string }>(`SELECT DISTINCT "table" || '.' || "row" || '.' || col AS k FROM cells`)
-    .all()
+async function wideColumns(sql: SqlClient, order: Map<string, number>): Promise<string[]> {
+  const extra = (await sql.all<{ k: string }>(`SELECT DISTINCT "table" || '.' || "row" || '.' || col AS k FROM cells`))
     .map((r) => r.k)
     .filter((k) => !order.has(k))
     .sort();
@@ -179,78 +181,78 @@ function wideHeaders(keys: string[], mode: LabelMode, names: KindLabels): string
   });
 }
 
-function writeDocuments(db: Db, order: Map<string, number>, cellsCsv: CsvFile, reportsCsv: CsvFile, labelled: CellLabeller): void {
-  const documents = db.prepare<[], DocumentRow>(
+/** Documents in path order, byte by byte in both engines (PostgreSQL would sort by its locale). */
+const byPath = (sql: SqlClient): string => (sql.dialect === 'postgres' ? 'd.path COLLATE "C"' : 'd.path');
+
+/**
+ * cells.csv and reports.csv, document by document; findings.csv too — each finding `resolved` when the
+ * document's corrections resolve it (re-checked with the corrected figures), then the findings the
+ * corrected figures raise that the extracted ones did not.
+ */
+async function writeDocuments(sql: SqlClient, order: Map<string, number>, csv: { cells: CsvFile; reports: CsvFile; findings: CsvFile }, labelled: CellLabeller): Promise<void> {
+  const documents = await sql.all<DocumentRow>(
     `SELECT d.id, d.path, d.file_name, d.format, d.status, d.failed_stage, d.error,
             r.agency, r.year, r.layout, r.published_date, r.title, r.publisher, r.source_url, f.errors, f.warnings, f.infos,
             b.region_code, b.region_level, b.province, b.city, b.county, b.township, r.body_id
      FROM documents d LEFT JOIN reports r ON r.document_id = d.id JOIN document_findings f ON f.document_id = d.id
      LEFT JOIN bodies b ON b.id = r.body_id
-     ORDER BY d.path`,
+     ORDER BY ${byPath(sql)}`,
   );
-  const cellsOf = db.prepare<[string], CorrectedCellRow>(
-    `SELECT "table" AS "table", "row" AS "row", col, value, raw, unit, note, page, line, box, method, table_index, grid_row, grid_col, confidence, char_offset,
-            CASE WHEN method = 'corrected' THEN extracted_value END AS extracted_value
-     FROM corrected_cells WHERE document_id = ?`,
-  );
+  const reviewed = new Set((await sql.all<{ document_id: string }>(`SELECT DISTINCT document_id FROM current_corrections`)).map((r) => r.document_id));
+  const added: { documentId: string; file: string; findings: Finding[] }[] = [];
   const width = order.size;
-  for (const d of documents.iterate()) {
+  for (const d of documents) {
     const region = [d.region_code, d.region_level, d.province, d.city, d.county, d.township, d.body_id];
-    const cells = cellsOf.all(d.id);
+    const cells = await sql.all<CorrectedCellRow>(
+      `SELECT "table" AS "table", "row" AS "row", col, value, raw, unit, note, page, line, box, method, table_index, grid_row, grid_col, confidence, char_offset,
+              CASE WHEN method = 'corrected' THEN extracted_value END AS extracted_value
+       FROM corrected_cells WHERE document_id = ?`,
+      [d.id],
+    );
     const position = (c: CorrectedCellRow) => order.get(`${c.table}.${c.row}.${c.col}`) ?? width;
-    cells.sort((a, b) => position(a) - position(b));
+    // Template order; cells the templates do not know after them, by key (the same order from every engine).
+    const keyOf = (c: CorrectedCellRow) => `${c.table}.${c.row}.${c.col}`;
+    cells.sort((a, b) => position(a) - position(b) || (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
     const wide: (number | string | null)[] = new Array<number | string | null>(width).fill(null);
     for (const c of cells) {
       const { keys, extra } = labelled(c, d.layout);
-      cellsCsv.writeRow([
+      csv.cells.writeRow([
         d.id, d.path, d.file_name, d.agency, d.year, d.layout, ...keys, c.value, c.raw, c.unit, c.note,
         c.page, c.line, c.box, c.method, c.table_index, c.grid_row, c.grid_col, c.confidence, c.char_offset, c.extracted_value, ...region, ...extra,
       ]);
       const i = position(c);
       if (i < width) wide[i] = c.value;
     }
-    reportsCsv.writeRow([
+    csv.reports.writeRow([
       d.id, d.path, d.file_name, d.format, d.agency, d.year, d.layout, d.published_date, d.title, d.publisher, d.source_url, d.status, d.failed_stage, d.error,
       d.errors, d.warnings, d.infos, ...region, ...wide,
     ]);
+    const doc = reviewed.has(d.id) ? await loadStoredDocument(sql, d.id) : null;
+    const review = doc ? reviewDocument(doc, doc.corrections, OGI_ANNUAL_REPORT) : null;
+    const findings = await sql.all<Record<(typeof FINDING_COLUMNS)[number], string | number | null> & { position: number }>(
+      `SELECT f.document_id, ? AS file, f.position, f.rule, f.severity, f.message, f."table" AS "table", f."row" AS "row", f.col,
+              f.actual, f.expected, f.page, f.line, f.char_offset
+       FROM findings f WHERE f.document_id = ? ORDER BY f.position`,
+      [d.file_name, d.id],
+    );
+    for (const f of findings) csv.findings.writeRow(FINDING_COLUMNS.map((c) => (c === 'resolved' ? String(review?.findings[f.position]?.resolved ?? false) : f[c])));
+    if (review && review.added.length > 0) added.push({ documentId: d.id, file: d.file_name, findings: review.added });
   }
-}
-
-/**
- * findings.csv: every finding, `resolved` when the document's corrections resolve it (re-checked with the
- * corrected figures); then the findings the corrected figures raise that the extracted ones did not.
- */
-function writeFindings(db: Db, csv: CsvFile): void {
-  const reviews = new Map<string, Review>();
-  for (const { document_id } of db.prepare<[], { document_id: string }>(`SELECT DISTINCT document_id FROM current_corrections`).all()) {
-    const doc = loadStoredDocument(db, document_id);
-    if (doc) reviews.set(document_id, reviewDocument(doc, doc.corrections, OGI_ANNUAL_REPORT));
-  }
-  const rows = db.prepare<[], Record<(typeof FINDING_COLUMNS)[number], string | number | null> & { position: number }>(
-    `SELECT f.document_id, d.file_name AS file, f.position, f.rule, f.severity, f.message, f."table" AS "table", f."row" AS "row", f.col,
-            f.actual, f.expected, f.page, f.line, f.char_offset
-     FROM findings f JOIN documents d ON d.id = f.document_id ORDER BY d.path, f.position`,
-  );
-  for (const f of rows.iterate()) {
-    const resolved = reviews.get(String(f.document_id))?.findings[f.position]?.resolved ?? false;
-    csv.writeRow(FINDING_COLUMNS.map((c) => (c === 'resolved' ? String(resolved) : f[c])));
-  }
-  for (const [documentId, review] of reviews) {
-    const file = db.prepare<[string], { file_name: string }>('SELECT file_name FROM documents WHERE id = ?').get(documentId)?.file_name ?? null;
-    for (const a of review.added) {
+  for (const { documentId, file, findings } of added) {
+    for (const a of findings) {
       const row: Record<string, string | number | null> = { document_id: documentId, file, rule: a.rule, severity: a.severity, message: `after corrections: ${a.message}`,
         table: a.table ?? null, row: a.row ?? null, col: a.col ?? null, actual: a.actual ?? null, expected: a.expected ?? null, page: a.page ?? null, line: a.line ?? null, char_offset: a.offset ?? null, resolved: 'false' };
-      csv.writeRow(FINDING_COLUMNS.map((c) => row[c] ?? null));
+      csv.findings.writeRow(FINDING_COLUMNS.map((c) => row[c] ?? null));
     }
   }
 }
 
 /** corrections.csv: every correction, stale ones included, with the extracted cell it was made on. */
-function writeCorrections(db: Db, csv: CsvFile): void {
-  const rows = db.prepare<[], Record<(typeof CORRECTION_COLUMNS)[number], string | number | null>>(
+async function writeCorrections(sql: SqlClient, csv: CsvFile): Promise<void> {
+  const rows = await sql.all<Record<(typeof CORRECTION_COLUMNS)[number], string | number | null>>(
     `SELECT k.id, k.document_id, d.file_name AS file, k."table" AS "table", k."row" AS "row", k.col, k.action, k.value, k.extracted_value,
             k.extracted_raw, k.extracted_method, k.reason, k.reviewer, k.created_at, k.status
-     FROM corrections k JOIN documents d ON d.id = k.document_id ORDER BY d.path, k.id`,
+     FROM corrections k JOIN documents d ON d.id = k.document_id ORDER BY ${byPath(sql)}, k.id`,
   );
-  for (const r of rows.iterate()) csv.writeRow(CORRECTION_COLUMNS.map((c) => r[c]));
+  for (const r of rows) csv.writeRow(CORRECTION_COLUMNS.map((c) => r[c]));
 }

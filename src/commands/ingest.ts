@@ -4,13 +4,13 @@
  */
 import { statSync, writeFileSync } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { resolve } from 'node:path';
 import { PIPELINE_VERSION } from '../pipeline.js';
-import { openDatabase, withDbErrors } from '../store/sqlite/db.js';
-import { finishRun, startRun } from '../store/sqlite/runs.js';
-import { Batch } from '../run/batch.js';
+import { Batch, batchTarget } from '../run/batch.js';
 import type { Limits } from '../run/batch.js';
-import type { SeenPath } from '../store/sqlite/write-document.js';
+import type { SeenPath } from '../store/document-rows.js';
+import { withStoreErrors } from '../store/errors.js';
+import { openStore } from '../store/open.js';
+import { displayDb } from '../store/sql.js';
 import { createProgress } from './progress.js';
 import { formatSummary, timingsReport } from './summary.js';
 import type { BatchSummary } from './summary.js';
@@ -37,11 +37,11 @@ export interface BatchResult {
 }
 
 export async function ingest(options: IngestOptions): Promise<BatchResult> {
-  const db = openDatabase(options.db, { lockTimeoutS: options.lockTimeoutS });
+  const store = await openStore(options.db, { lockTimeoutS: options.lockTimeoutS });
   try {
-    const runId = withDbErrors(db, () => startRun(db, 'ingest', { inputs: options.inputs, force: options.force, limits: options.limits }));
+    const runId = await withStoreErrors(store.sql, options.lockTimeoutS, () => store.startRun('ingest', { inputs: options.inputs, force: options.force, limits: options.limits }));
     const progress = createProgress(options.stderr ?? process.stderr, options.progress);
-    const batch = new Batch({ db, runId, concurrency: options.concurrency, force: options.force, limits: options.limits, progress });
+    const batch = new Batch({ target: batchTarget(store), runId, concurrency: options.concurrency, force: options.force, limits: options.limits, progress });
     const summary = batch.summary;
     try {
       // The whole walk first (20,000 files take well under a second), so that the bar shows a true total.
@@ -56,7 +56,7 @@ export async function ingest(options: IngestOptions): Promise<BatchResult> {
           const info = statOrNull(entry.path);
           const seen = { path: entry.path, sizeBytes: info?.size ?? null, mtimeMs: info ? Math.trunc(info.mtimeMs) : null };
           if (!options.force && info) {
-            const known = batch.writer.knownPath(entry.path);
+            const known = await withStoreErrors(store.sql, options.lockTimeoutS, () => store.knownPath(entry.path));
             if (known && known.pipelineVersion === PIPELINE_VERSION && known.sizeBytes === seen.sizeBytes && known.mtimeMs === seen.mtimeMs) {
               summary.skipped++;
               if (known.status === 'failed') summary.skippedFailed++;
@@ -76,18 +76,18 @@ export async function ingest(options: IngestOptions): Promise<BatchResult> {
     }
     const status = summary.fatal ? 'failed' : summary.interrupted ? 'interrupted' : 'completed';
     try {
-      finishRun(db, runId, status, { ok: summary.ok, findings: summary.withFindings, failed: summary.failed.length, skipped: summary.skipped });
+      await store.finishRun(runId, status, { ok: summary.ok, findings: summary.withFindings, failed: summary.failed.length, skipped: summary.skipped });
     } catch (e) {
       // After a database failure the run row may not be writable: it stays 'running' and the next run marks it abandoned.
       if (!summary.fatal) throw e;
     }
     if (options.timingsJson) writeFileSync(options.timingsJson, JSON.stringify(timingsReport(summary), null, 2) + '\n');
     (options.stdout ?? process.stdout).write(
-      formatSummary(summary, { verb: 'Ingested', dbPath: resolve(options.db), runId, pipelineVersion: PIPELINE_VERSION, timings: options.timings }),
+      formatSummary(summary, { verb: 'Ingested', dbPath: displayDb(options.db), runId, pipelineVersion: PIPELINE_VERSION, timings: options.timings }),
     );
     return { summary, exitCode: summary.exitCode() };
   } finally {
-    db.close();
+    await store.close();
   }
 }
 

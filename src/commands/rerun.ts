@@ -7,10 +7,11 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../findings.js';
 import { PIPELINE_VERSION } from '../pipeline.js';
-import { openDatabase, withDbErrors } from '../store/sqlite/db.js';
-import { finishRun, startRun } from '../store/sqlite/runs.js';
+import { withStoreErrors } from '../store/errors.js';
+import { openStore } from '../store/open.js';
+import { displayDb } from '../store/sql.js';
 import type { ProcessedDocument } from '../types.js';
-import { Batch } from '../run/batch.js';
+import { Batch, batchTarget } from '../run/batch.js';
 import type { Limits } from '../run/batch.js';
 import type { BatchResult } from './ingest.js';
 import { createProgress } from './progress.js';
@@ -34,39 +35,37 @@ export interface RerunOptions {
 export async function rerun(options: RerunOptions): Promise<BatchResult> {
   if (!options.failed && options.targets.length === 0) throw new UsageError('Expected a document id or path, or --failed');
   const out = options.stdout ?? process.stdout;
-  const db = openDatabase(options.db, { lockTimeoutS: options.lockTimeoutS });
+  const store = await openStore(options.db, { lockTimeoutS: options.lockTimeoutS });
+  const sql = store.sql;
   try {
     const refs: StoredDocumentRef[] = [];
     const problems: string[] = [];
     if (options.failed) {
-      for (const row of db.prepare<[], { id: string }>(`SELECT id FROM documents WHERE status = 'failed' ORDER BY path`).all()) refs.push(loadRef(db, row.id));
+      for (const row of await sql.all<{ id: string }>(`SELECT id FROM documents WHERE status = 'failed' ORDER BY path`)) refs.push(await loadRef(sql, row.id));
     }
     for (const target of options.targets) {
-      const r = resolveDocument(db, target);
+      const r = await resolveDocument(sql, target);
       if (r.ok) refs.push(r.doc);
       else problems.push(r.reason);
     }
     for (const p of problems) out.write(`Not found: ${p}\n`);
-    const runId = withDbErrors(db, () => startRun(db, 'rerun', { targets: options.targets, failed: options.failed, limits: options.limits }));
+    const runId = await withStoreErrors(sql, options.lockTimeoutS, () => store.startRun('rerun', { targets: options.targets, failed: options.failed, limits: options.limits }));
     const progress = createProgress(options.stderr ?? process.stderr, options.progress);
     // Reviewers' corrections (ogi serve) are kept across a re-extraction; those whose cell changed turn stale.
-    const correctionCounts = db.prepare<[string], { active: number | null; stale: number | null }>(
-      `SELECT SUM(status = 'active') AS active, SUM(status = 'stale') AS stale FROM corrections WHERE document_id = ?`,
-    );
     const corrections = { kept: 0, stale: 0 };
     const batch = new Batch({
-      db,
+      target: batchTarget(store),
       runId,
       concurrency: options.concurrency,
       force: true,
       limits: options.limits,
       progress,
-      onStored: (doc) => {
+      onStored: async (doc) => {
+        const c = await store.correctionCounts(doc.id);
         out.write(describeFindings(doc));
-        const c = correctionCounts.get(doc.id)!;
-        corrections.kept += c.active ?? 0;
-        corrections.stale += c.stale ?? 0;
-        if (c.active || c.stale) out.write(`  corrections: ${c.active ?? 0} still apply, ${c.stale ?? 0} stale (the re-extracted cell no longer holds the value they replaced)\n`);
+        corrections.kept += c.active;
+        corrections.stale += c.stale;
+        if (c.active || c.stale) out.write(`  corrections: ${c.active} still apply, ${c.stale} stale (the re-extracted cell no longer holds the value they replaced)\n`);
       },
     });
     const seenIds = new Set<string>();
@@ -89,16 +88,16 @@ export async function rerun(options: RerunOptions): Promise<BatchResult> {
     }
     const s = batch.summary;
     try {
-      finishRun(db, runId, s.fatal ? 'failed' : s.interrupted ? 'interrupted' : 'completed', { ok: s.ok, findings: s.withFindings, failed: s.failed.length, skipped: 0 });
+      await store.finishRun(runId, s.fatal ? 'failed' : s.interrupted ? 'interrupted' : 'completed', { ok: s.ok, findings: s.withFindings, failed: s.failed.length, skipped: 0 });
     } catch (e) {
       if (!s.fatal) throw e;
     }
-    out.write(formatSummary(s, { verb: 'Re-ran', dbPath: resolve(options.db), runId, pipelineVersion: PIPELINE_VERSION, timings: options.timings }));
+    out.write(formatSummary(s, { verb: 'Re-ran', dbPath: displayDb(options.db), runId, pipelineVersion: PIPELINE_VERSION, timings: options.timings }));
     if (corrections.kept + corrections.stale > 0) out.write(`Corrections: ${corrections.kept} still apply, ${corrections.stale} stale — see them with \`ogi serve\`\n`);
     const exitCode = problems.length > 0 && s.exitCode() === 0 ? 1 : s.exitCode();
     return { summary: s, exitCode };
   } finally {
-    db.close();
+    await store.close();
   }
 }
 

@@ -7,7 +7,7 @@ import { userInfo } from 'node:os';
 import { OGI_ANNUAL_REPORT } from '../../pipelines/ogi-annual-report/index.js';
 import { UsageError } from '../findings.js';
 import { createReviewServer } from '../serve/server.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { openStore } from '../store/open.js';
 
 export interface ServeCommandOptions {
   db: string;
@@ -23,7 +23,7 @@ export const DEFAULT_PORT = 8377;
 
 /** Starts the server; resolves once it listens, with a function that stops it. */
 export async function serve(options: ServeCommandOptions): Promise<{ url: string; close: () => Promise<void> }> {
-  const store = new SqliteStore(options.db, { lockTimeoutS: options.lockTimeoutS });
+  const store = await openStore(options.db, { lockTimeoutS: options.lockTimeoutS, mustExist: true });
   const server = createReviewServer({ store, kind: OGI_ANNUAL_REPORT, reviewer: options.reviewer ?? defaultReviewer() });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {

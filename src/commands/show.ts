@@ -8,8 +8,8 @@ import { UsageError } from '../findings.js';
 import type { ReportKind } from '../kind.js';
 import { KindLabels, shown } from './display-labels.js';
 import type { LabelMode } from './display-labels.js';
-import { openDatabase } from '../store/sqlite/db.js';
-import type { Db } from '../store/sqlite/db.js';
+import { openStore } from '../store/open.js';
+import type { SqlClient } from '../store/sql.js';
 import { formatNumber } from './csv.js';
 import { sourceLines } from '../review/source-lines.js';
 import { resolveDocument } from './resolve-documents.js';
@@ -55,32 +55,32 @@ interface ShownFinding {
 }
 
 export async function show(options: ShowOptions): Promise<number> {
-  const db = openDatabase(options.db, { lockTimeoutS: options.lockTimeoutS, mustExist: true });
+  const store = await openStore(options.db, { lockTimeoutS: options.lockTimeoutS, mustExist: true });
   try {
-    const r = resolveDocument(db, options.target);
+    const r = await resolveDocument(store.sql, options.target);
     if (!r.ok) throw new UsageError(r.reason);
-    const text = await renderDocument(db, r.doc, OGI_ANNUAL_REPORT, options.labels ?? 'keys');
+    const text = await renderDocument(store.sql, r.doc, OGI_ANNUAL_REPORT, options.labels ?? 'keys');
     (options.stdout ?? process.stdout).write(text);
     return 0;
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
-export async function renderDocument(db: Db, ref: StoredDocumentRef, kind: ReportKind, mode: LabelMode = 'keys'): Promise<string> {
+export async function renderDocument(sql: SqlClient, ref: StoredDocumentRef, kind: ReportKind, mode: LabelMode = 'keys'): Promise<string> {
   const names = new KindLabels(kind);
-  const d = db
-    .prepare<[string], Record<string, string | number | null>>(
-      `SELECT d.*, r.agency, r.year, r.layout, r.published_date, r.title, r.body_id, b.name AS body_name,
-              b.region_code, b.region_level, b.province, b.city, b.county, b.township
-       FROM documents d LEFT JOIN reports r ON r.document_id = d.id LEFT JOIN bodies b ON b.id = r.body_id WHERE d.id = ?`,
-    )
-    .get(ref.id)!;
-  const cells = db.prepare<[string], ShownCell>(`SELECT "table" AS "table", "row" AS "row", col, value, raw, note, unit, method, line, page FROM cells WHERE document_id = ?`).all(ref.id);
-  const findings = db
-    .prepare<[string], ShownFinding>(`SELECT rule, severity, message, "table" AS "table", "row" AS "row", col, actual, expected, page, line, char_offset FROM findings WHERE document_id = ? ORDER BY position`)
-    .all(ref.id);
-  const tables = db.prepare<[string], { table: string; layout: string; line: number | null; page: number | null }>(`SELECT "table" AS "table", layout, line, page FROM report_tables WHERE document_id = ?`).all(ref.id);
+  const d = (await sql.get<Record<string, string | number | null>>(
+    `SELECT d.*, r.agency, r.year, r.layout, r.published_date, r.title, r.body_id, b.name AS body_name,
+            b.region_code, b.region_level, b.province, b.city, b.county, b.township
+     FROM documents d LEFT JOIN reports r ON r.document_id = d.id LEFT JOIN bodies b ON b.id = r.body_id WHERE d.id = ?`,
+    [ref.id],
+  ))!;
+  const cells = await sql.all<ShownCell>(`SELECT "table" AS "table", "row" AS "row", col, value, raw, note, unit, method, line, page FROM cells WHERE document_id = ?`, [ref.id]);
+  const findings = await sql.all<ShownFinding>(
+    `SELECT rule, severity, message, "table" AS "table", "row" AS "row", col, actual, expected, page, line, char_offset FROM findings WHERE document_id = ? ORDER BY position`,
+    [ref.id],
+  );
+  const tables = await sql.all<{ table: string; layout: string; line: number | null; page: number | null }>(`SELECT "table" AS "table", layout, line, page FROM report_tables WHERE document_id = ?`, [ref.id]);
 
   const out: string[] = [];
   out.push(String(d.title ?? d.file_name));
@@ -92,7 +92,7 @@ export async function renderDocument(db: Db, ref: StoredDocumentRef, kind: Repor
   out.push(`  status    ${d.status}${findings.length ? ` (${counts.error} errors, ${counts.warning} warnings, ${counts.info} info)` : ''}`);
   if (d.status === 'failed') out.push(`  error     [${d.failed_stage}] ${d.error}`);
   out.push(`  agency    ${d.agency ?? '?'}   year ${d.year ?? '?'}   layout ${d.layout ?? '?'}   format ${d.format ?? '?'}   pipeline ${d.pipeline_version}`);
-  out.push(...renderBody(db, ref.id, d));
+  out.push(...(await renderBody(sql, ref.id, d)));
 
   const tableOrder = new Map(kind.tables.map((t, i) => [t.key, i]));
   tables.sort((a, b) => (tableOrder.get(a.table) ?? 99) - (tableOrder.get(b.table) ?? 99));
@@ -192,19 +192,18 @@ function padStart(s: string, width: number): string {
  * The report's division and body, and the body's other years: the same body under another printed name
  * (`洪泽区人民政府` one year, `淮安市洪泽区人民政府` the next) is listed too.
  */
-function renderBody(db: Db, id: string, d: Record<string, string | number | null>): string[] {
+async function renderBody(sql: SqlClient, id: string, d: Record<string, string | number | null>): Promise<string[]> {
   if (d.body_id === null || d.body_id === undefined) return [];
   const names = [d.province, d.city, d.county, d.township].filter((n) => n !== null).join(' / ');
   const out = [
     `  region    ${d.region_code !== null ? `${d.region_code} ${d.region_level}   ${names}` : '(none: see the meta/ findings)'}`,
     `  body      ${d.body_id}   ${d.body_name}`,
   ];
-  const others = db
-    .prepare<[string, string], { document_id: string; year: number | null; agency: string | null; file_name: string }>(
-      `SELECT r.document_id, r.year, r.agency, d.file_name FROM reports r JOIN documents d ON d.id = r.document_id
-       WHERE r.body_id = ? AND r.document_id <> ? ORDER BY r.year, d.path`,
-    )
-    .all(String(d.body_id), id);
+  const others = await sql.all<{ document_id: string; year: number | null; agency: string | null; file_name: string }>(
+    `SELECT r.document_id, r.year, r.agency, d.file_name FROM reports r JOIN documents d ON d.id = r.document_id
+     WHERE r.body_id = ? AND r.document_id <> ? ORDER BY r.year, d.path`,
+    [String(d.body_id), id],
+  );
   if (others.length === 0) out.push('  other years: none stored');
   for (const o of others) out.push(`  other year ${o.year ?? '?'}  ${o.document_id.slice(0, 12)}  ${o.file_name}${o.agency !== d.agency ? `  (printed ${o.agency ?? '?'})` : ''}`);
   return out;

@@ -1,24 +1,21 @@
 /**
- * A batch of documents going through the worker pool and into the database — shared by `ingest`
- * and `rerun`. The main thread alone writes, as results come back: each document all or nothing (its own
- * savepoint), committed in groups when results wait (see openGroup).
+ * A batch of documents going through the worker pool and into the store — shared by `ingest`, `rerun` and
+ * the queue mode's workers. The main thread alone writes, as results come back (see batch-writer.ts): into
+ * SQLite by group commit, or into PostgreSQL a transaction per document.
  * Ctrl-C (SIGINT/SIGTERM) once: take no new documents, let those in flight finish; twice: abandon them.
  */
-import { DocumentError } from '../findings.js';
-import { failedDocument } from '../pipeline.js';
 import type { ProcessOptions } from '../pipeline.js';
-import { asDatabaseError, isFatalDatabaseError } from '../store/sqlite/db.js';
+import type { SeenPath } from '../store/document-rows.js';
+import type { SqlStore } from '../store/sql-store.js';
 import type { Db } from '../store/sqlite/db.js';
-import { DocumentWriter } from '../store/sqlite/write-document.js';
-import type { SeenPath, StoreOutcome } from '../store/sqlite/write-document.js';
-import type { Statement } from 'better-sqlite3';
 import type { ProcessedDocument } from '../types.js';
 import type { Progress } from '../commands/progress.js';
 import { BatchSummary } from '../commands/summary.js';
+import type { BatchWriter } from './batch-writer.js';
 import { DocumentPool } from './pool.js';
-
-/** A commit at least every this many documents, however far behind the main thread is. */
-const MAX_DOCUMENTS_PER_COMMIT = 64;
+import { SqliteBatchWriter } from './sqlite-writer.js';
+import { StoreBatchWriter } from './store-writer.js';
+import { SqliteClient } from '../store/sqlite/sqlite-client.js';
 
 export interface Limits {
   maxFileSizeBytes: number;
@@ -30,7 +27,8 @@ export interface Limits {
 }
 
 export interface BatchOptions {
-  db: Db;
+  /** Where results go: a SQLite database (group commit), or a store (one transaction per document). */
+  target: { db: Db } | { store: SqlStore };
   runId: number;
   concurrency: number;
   force: boolean;
@@ -39,23 +37,41 @@ export interface BatchOptions {
   /** Extra pipeline options (OCR on/off …), passed to every document. */
   processOptions?: ProcessOptions;
   /** Called with each stored document (rerun prints its findings). */
-  onStored?: (doc: ProcessedDocument) => void;
+  onStored?: (doc: ProcessedDocument) => void | Promise<void>;
+  /** Signals are left to the caller (a queue worker handles its own). */
+  handleSignals?: boolean;
+}
+
+/** Where a batch over this store writes: SQLite's own database (group commit), or the store itself. */
+export function batchTarget(store: SqlStore): BatchOptions['target'] {
+  return store.sql instanceof SqliteClient ? { db: store.sql.db } : { store };
 }
 
 export class Batch {
   readonly summary = new BatchSummary();
-  readonly writer: DocumentWriter;
+  private readonly writer: BatchWriter;
   private readonly pool: DocumentPool;
   private readonly inFlight = new Set<Promise<void>>();
   private stopRequested = false;
-  /** Documents written in the open transaction, not committed yet. */
-  private readonly uncommitted: { doc: ProcessedDocument; seen: SeenPath; outcome: StoreOutcome }[] = [];
-  private readonly statements: { begin: Statement; commit: Statement };
   private readonly onSignal = () => this.interrupt();
 
   constructor(private readonly options: BatchOptions) {
-    this.writer = new DocumentWriter(options.db);
-    this.statements = { begin: options.db.prepare('BEGIN IMMEDIATE'), commit: options.db.prepare('COMMIT') };
+    const events = {
+      stored: (doc: ProcessedDocument, seen: SeenPath, outcome: 'stored' | 'duplicate') => {
+        this.summary.record(doc, outcome);
+        this.options.progress.done(doc, seen.path, outcome === 'duplicate' ? 'duplicate' : undefined);
+        if (outcome === 'stored') void this.options.onStored?.(doc);
+      },
+      fatal: (message: string, abandoned: string[]) => {
+        this.summary.fatal ??= message;
+        this.summary.abandoned.push(...abandoned);
+        this.stopRequested = true;
+        void this.pool.abort();
+      },
+      time: (ms: number) => this.summary.addTime('store', ms),
+    };
+    const storeOptions = { runId: options.runId, force: options.force };
+    this.writer = 'db' in options.target ? new SqliteBatchWriter(options.target.db, storeOptions, events) : new StoreBatchWriter(options.target.store, storeOptions, events);
     this.pool = new DocumentPool({
       size: options.concurrency,
       timeoutS: options.limits.timeoutS,
@@ -63,8 +79,10 @@ export class Batch {
       processOptions: { ...options.processOptions, maxBytes: options.limits.maxFileSizeBytes, maxPages: options.limits.maxPages, maxTableCells: options.limits.maxTableCells },
       onProgress: (path, done, total) => options.progress.working(path, done, total),
     });
-    process.on('SIGINT', this.onSignal);
-    process.on('SIGTERM', this.onSignal);
+    if (options.handleSignals !== false) {
+      process.on('SIGINT', this.onSignal);
+      process.on('SIGTERM', this.onSignal);
+    }
   }
 
   /** False once Ctrl-C was pressed or the database failed: the caller stops feeding documents. */
@@ -89,7 +107,7 @@ export class Batch {
   /** Waits for the documents in flight, stops the workers and detaches the signal handlers. */
   async finish(): Promise<BatchSummary> {
     while (this.inFlight.size > 0) await Promise.race(this.inFlight);
-    this.commitGroupOrFail();
+    this.writer.flush();
     await this.pool.close();
     process.off('SIGINT', this.onSignal);
     process.off('SIGTERM', this.onSignal);
@@ -112,7 +130,7 @@ export class Batch {
     void this.pool.abort();
   }
 
-  private handle(doc: ProcessedDocument | null, seen: SeenPath): void {
+  private handle(doc: ProcessedDocument | null, seen: SeenPath): void | Promise<void> {
     if (doc === null) {
       this.summary.abandoned.push(seen.path);
       this.options.progress.done(null, seen.path);
@@ -124,84 +142,6 @@ export class Batch {
       this.summary.abandoned.push(seen.path);
       return;
     }
-    const t0 = performance.now();
-    try {
-      this.openGroup();
-      const outcome = this.store(doc, seen);
-      this.uncommitted.push({ doc, seen, outcome });
-      if (this.uncommitted.length >= MAX_DOCUMENTS_PER_COMMIT) this.commitGroup();
-    } catch (e) {
-      this.failDatabase(e, seen.path);
-    } finally {
-      this.summary.addTime('store', performance.now() - t0);
-    }
-  }
-
-  /**
-   * Group commit. Each document is written in its own savepoint — all of it or none — inside a
-   * transaction that is committed once the results already waiting have been stored: right away when the
-   * main thread keeps up, every few documents when it is the bottleneck (a commit costs as much as
-   * storing ~30 cells). A document counts as stored, in the summary and the progress, once committed.
-   */
-  private openGroup(): void {
-    if (this.options.db.inTransaction) return;
-    // IMMEDIATE: take the write lock up front, so two processes never deadlock upgrading read locks.
-    this.statements.begin.run();
-    setImmediate(() => this.commitGroupOrFail());
-  }
-
-  private commitGroup(): void {
-    if (!this.options.db.inTransaction) return;
-    this.statements.commit.run();
-    for (const { doc, seen, outcome } of this.uncommitted.splice(0)) {
-      this.summary.record(doc, outcome);
-      this.options.progress.done(doc, seen.path, outcome === 'duplicate' ? 'duplicate' : undefined);
-      if (outcome === 'stored') this.options.onStored?.(doc);
-    }
-  }
-
-  /** Commits outside handle() (which times its own commits as store time): once the waiting results are stored, and at the end. */
-  private commitGroupOrFail(): void {
-    const t0 = performance.now();
-    try {
-      this.commitGroup();
-    } catch (e) {
-      this.failDatabase(e, null);
-    } finally {
-      this.summary.addTime('store', performance.now() - t0);
-    }
-  }
-
-  /** The database itself failed (lock not obtained, disk full…): nothing more can be stored, and what the open group held is not. */
-  private failDatabase(e: unknown, path: string | null): void {
-    const db = this.options.db;
-    this.summary.fatal = asDatabaseError(e, db.name, db.pragma('busy_timeout', { simple: true }) as number).message;
-    if (db.inTransaction) {
-      try {
-        db.exec('ROLLBACK');
-      } catch {
-        // The transaction may already be gone with the failure; either way nothing of it is kept.
-      }
-    }
-    for (const { seen } of this.uncommitted.splice(0)) this.summary.abandoned.push(seen.path);
-    if (path !== null) this.summary.abandoned.push(path);
-    this.stopRequested = true;
-    void this.pool.abort();
-  }
-
-  /** Stores a document; if its rows cannot be written (a bug in a stage), stores it as failed instead. */
-  private store(doc: ProcessedDocument, seen: SeenPath) {
-    const storeOptions = { runId: this.options.runId, force: this.options.force };
-    try {
-      return this.writer.store(doc, seen, storeOptions);
-    } catch (e) {
-      if (isFatalDatabaseError(e)) throw e;
-      const failed = failedDocument(seen.path, null, new DocumentError('store', `its data could not be stored (${(e as Error).message}); please report this`), 'store', doc.timings);
-      failed.id = doc.id;
-      failed.format = doc.format;
-      failed.sizeBytes = doc.sizeBytes;
-      Object.assign(doc, failed);
-      return this.writer.store(failed, seen, storeOptions);
-    }
+    return this.writer.write(doc, seen);
   }
 }

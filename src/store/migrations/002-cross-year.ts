@@ -5,10 +5,8 @@
  */
 import type { Migration } from './index.js';
 
-export const crossYear: Migration = {
-  version: 2,
-  name: 'cross-year checks',
-  sql: `
+/** The view, the same SQL in both dialects (migration 3 recreates it in PostgreSQL). */
+export const CROSS_YEAR_VIEW = `
 CREATE VIEW cross_year_checks AS
 WITH totals AS (
   SELECT r.document_id, r.agency, r.year, c."table", c."row", c.col, c.value
@@ -36,5 +34,11 @@ JOIN totals repealed ON repealed.document_id = cur.document_id AND repealed."tab
 WHERE cur."table" = 'sec2_art20_1' AND cur.col = 'in_force'
   AND cur.value IS NOT NULL AND prev.value IS NOT NULL AND issued.value IS NOT NULL AND repealed.value IS NOT NULL
   AND cur.value <> prev.value + issued.value - repealed.value;
-`,
+`;
+
+export const crossYear: Migration = {
+  version: 2,
+  name: 'cross-year checks',
+  sql: CROSS_YEAR_VIEW,
+  postgres: CROSS_YEAR_VIEW,
 };

@@ -21,4 +21,15 @@ CREATE VIEW cells AS
 SELECT d.id AS document_id, ${CELL_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}
 FROM cell_values c JOIN documents d ON d.key = c.document_key;
 `,
+  // PostgreSQL adds a column to a view by replacing it (the new column last).
+  postgres: `
+ALTER TABLE cell_values ADD COLUMN char_offset BIGINT;
+ALTER TABLE findings ADD COLUMN char_offset BIGINT;
+ALTER TABLE reports ADD COLUMN publisher TEXT;
+ALTER TABLE reports ADD COLUMN source_url TEXT;
+
+CREATE OR REPLACE VIEW cells AS
+SELECT d.id AS document_id, ${CELL_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}
+FROM cell_values c JOIN documents d ON d.key = c.document_key;
+`,
 };

@@ -5,12 +5,10 @@
  * re-extraction (`ogi rerun`) can tell whether the correction still applies: when the re-extracted cell
  * holds another value, the correction is marked stale (kept, shown, not applied).
  */
+import { toPostgres } from './001-init.js';
 import type { Migration } from './index.js';
 
-export const corrections: Migration = {
-  version: 5,
-  name: 'corrections by reviewers',
-  sql: `
+const SQL = `
 CREATE TABLE corrections (
   id INTEGER PRIMARY KEY,
   document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -48,5 +46,11 @@ SELECT x.document_id, x."table", x."row", x.col,
        k.id AS correction_id
 FROM cells x
 LEFT JOIN current_corrections k ON k.document_id = x.document_id AND k."table" = x."table" AND k."row" = x."row" AND k.col = x.col;
-`,
+`;
+
+export const corrections: Migration = {
+  version: 5,
+  name: 'corrections by reviewers',
+  sql: SQL,
+  postgres: toPostgres(SQL),
 };

@@ -6,12 +6,11 @@
  * `淮安市洪泽区人民政府` (2024) are compared. Reports stored before get a body by their printed name until
  * they are ingested again. `reports_by_region` is the analysts' view: one row per report with its place.
  */
+import { toPostgres } from './001-init.js';
 import type { Migration } from './index.js';
 
-export const regions: Migration = {
-  version: 6,
-  name: 'bodies and their administrative divisions',
-  sql: `
+/** Plain SQL that both engines read alike (PostgreSQL drops STRICT and widens the types: toPostgres). */
+const SQL = `
 CREATE TABLE bodies (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
@@ -69,5 +68,11 @@ SELECT b.region_code, b.region_level, b.province, b.city, b.county, b.township,
 FROM reports r
 JOIN documents d ON d.id = r.document_id
 LEFT JOIN bodies b ON b.id = r.body_id;
-`,
+`;
+
+export const regions: Migration = {
+  version: 6,
+  name: 'bodies and their administrative divisions',
+  sql: SQL,
+  postgres: toPostgres(SQL),
 };

@@ -13,7 +13,10 @@ export interface Migration {
   /** Equals its position in MIGRATIONS, 1-based; stored in PRAGMA user_version once applied. */
   version: number;
   name: string;
+  /** SQLite's statements. */
   sql: string;
+  /** The same change in PostgreSQL (the one list of migrations serves both dialects). */
+  postgres: string;
 }
 
 export const MIGRATIONS: readonly Migration[] = [init, crossYear, cellKeys, streamProvenance, corrections, regions];

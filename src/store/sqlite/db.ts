@@ -114,13 +114,6 @@ export function asDatabaseError(e: unknown, file: string, timeoutMs: number): Er
 }
 
 /** Runs `fn`, turning a lock timeout or other SQLite failure into a DatabaseError with a clear message. */
-export function withDbErrors<T>(db: Db, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    throw asDatabaseError(e, db.name, db.pragma('busy_timeout', { simple: true }) as number);
-  }
-}
 
 /** True for SQLite errors that concern the database as a whole (not one document's data). */
 export function isFatalDatabaseError(e: unknown): boolean {

@@ -1,0 +1,111 @@
+/**
+ * SQLite's batch writer: group commit. Each document is written in its own savepoint — all of it or none —
+ * inside a transaction that is committed once the results already waiting have been stored: right away when
+ * the main thread keeps up, every few documents when it is the bottleneck (a commit costs as much as storing
+ * ~30 cells). A document counts as stored, in the summary and the progress, once committed.
+ */
+import type { Statement } from 'better-sqlite3';
+import { DocumentError } from '../findings.js';
+import { failedDocument } from '../pipeline.js';
+import type { SeenPath, StoreOutcome } from '../store/document-rows.js';
+import { asDatabaseError, isFatalDatabaseError } from '../store/sqlite/db.js';
+import type { Db } from '../store/sqlite/db.js';
+import { DocumentWriter } from '../store/sqlite/write-document.js';
+import type { ProcessedDocument } from '../types.js';
+import type { BatchWriter, WriterEvents } from './batch-writer.js';
+
+/** A commit at least every this many documents, however far behind the main thread is. */
+const MAX_DOCUMENTS_PER_COMMIT = 64;
+
+export class SqliteBatchWriter implements BatchWriter {
+  readonly writer: DocumentWriter;
+  /** Documents written in the open transaction, not committed yet. */
+  private readonly uncommitted: { doc: ProcessedDocument; seen: SeenPath; outcome: StoreOutcome }[] = [];
+  private readonly statements: { begin: Statement; commit: Statement };
+  private failed = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: { runId: number; force: boolean },
+    private readonly events: WriterEvents,
+  ) {
+    this.writer = new DocumentWriter(db);
+    this.statements = { begin: db.prepare('BEGIN IMMEDIATE'), commit: db.prepare('COMMIT') };
+  }
+
+  write(doc: ProcessedDocument, seen: SeenPath): void {
+    if (this.failed) return;
+    const t0 = performance.now();
+    try {
+      this.openGroup();
+      const outcome = this.store(doc, seen);
+      this.uncommitted.push({ doc, seen, outcome });
+      if (this.uncommitted.length >= MAX_DOCUMENTS_PER_COMMIT) this.commitGroup();
+    } catch (e) {
+      this.fail(e, seen.path);
+    } finally {
+      this.events.time(performance.now() - t0);
+    }
+  }
+
+  /** Commits outside write() (which times its own commits as store time): once the waiting results are stored, and at the end. */
+  flush(): void {
+    const t0 = performance.now();
+    try {
+      this.commitGroup();
+    } catch (e) {
+      this.fail(e, null);
+    } finally {
+      this.events.time(performance.now() - t0);
+    }
+  }
+
+  private openGroup(): void {
+    if (this.db.inTransaction) return;
+    // IMMEDIATE: take the write lock up front, so two processes never deadlock upgrading read locks.
+    this.statements.begin.run();
+    setImmediate(() => this.flush());
+  }
+
+  private commitGroup(): void {
+    if (!this.db.inTransaction) return;
+    this.statements.commit.run();
+    for (const { doc, seen, outcome } of this.uncommitted.splice(0)) this.events.stored(doc, seen, outcome);
+  }
+
+  /** The database itself failed (lock not obtained, disk full…): nothing more can be stored, and what the open group held is not. */
+  private fail(e: unknown, path: string | null): void {
+    this.failed = true;
+    const message = asDatabaseError(e, this.db.name, this.db.pragma('busy_timeout', { simple: true }) as number).message;
+    if (this.db.inTransaction) {
+      try {
+        this.db.exec('ROLLBACK');
+      } catch {
+        // The transaction may already be gone with the failure; either way nothing of it is kept.
+      }
+    }
+    const abandoned = this.uncommitted.splice(0).map((u) => u.seen.path);
+    if (path !== null) abandoned.push(path);
+    this.events.fatal(message, abandoned);
+  }
+
+  /** Stores a document; if its rows cannot be written (a bug in a stage), stores it as failed instead. */
+  private store(doc: ProcessedDocument, seen: SeenPath): StoreOutcome {
+    const storeOptions = { runId: this.options.runId, force: this.options.force };
+    try {
+      return this.writer.store(doc, seen, storeOptions);
+    } catch (e) {
+      if (isFatalDatabaseError(e)) throw e;
+      return this.writer.store(asUnstorable(doc, seen, e), seen, storeOptions);
+    }
+  }
+}
+
+/** A document whose rows could not be written (a bug in a stage), to be stored as failed in their place. */
+export function asUnstorable(doc: ProcessedDocument, seen: SeenPath, e: unknown): ProcessedDocument {
+  const failed = failedDocument(seen.path, null, new DocumentError('store', `its data could not be stored (${(e as Error).message}); please report this`), 'store', doc.timings);
+  failed.id = doc.id;
+  failed.format = doc.format;
+  failed.sizeBytes = doc.sizeBytes;
+  return Object.assign(doc, failed);
+}
