@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { configPath, resolveLabelMode } from './commands/display-labels.js';
 import { exportCsv } from './commands/export.js';
+import { ingestThroughQueue, queueClear, runWorker } from './commands/queue.js';
 import { DEFAULT_PORT, serve } from './commands/serve.js';
 import { byteSize, seconds, wholeNumber } from './commands/flags.js';
 import { ingest } from './commands/ingest.js';
@@ -92,7 +93,9 @@ function buildProgram(setExit: (code: number) => void): Command {
       .description('Extract every report in the given files and folders (walked recursively) into the database')
       .argument('<file|folder...>', 'report files, or folders to walk')
       .option('--force', 're-extract documents already ingested by this pipeline version')
-      .option('--timings-json <file>', 'write the timings (per stage, wall time, peak memory) as JSON to this file'),
+      .option('--timings-json <file>', 'write the timings (per stage, wall time, peak memory) as JSON to this file')
+      .option('--queue <redis-url>', 'do not process here: put one job per document on this Redis queue for `ogi worker`s (needs --db postgres://…)')
+      .option('--inline-max <size>', 'with --queue: files up to this size travel inside their job; larger ones as their path (shared storage)', '16MB'),
   )
     .addHelpText(
       'after',
@@ -106,11 +109,17 @@ Examples:
   $ ogi ingest downloads/2023 more/report.pdf --db out/2023.sqlite --concurrency 4 --timeout 300
 ${EXIT_STATUS}`,
     )
-    .action(async (inputs: string[], flags: BatchFlags & { force?: boolean; timingsJson?: string }) => {
+    .action(async (inputs: string[], flags: BatchFlags & { force?: boolean; timingsJson?: string; queue?: string; inlineMax: string }) => {
       const concurrency = wholeNumber('--concurrency', flags.concurrency);
       const limits = limitsOf(flags);
       const lockTimeoutS = seconds('--lock-timeout', flags.lockTimeout);
+      const inlineBytes = byteSize('--inline-max', flags.inlineMax);
       for (const input of inputs) if (!existsSync(input)) throw new UsageError(`No such file or folder: ${input}`);
+      if (flags.queue) {
+        const queued = await ingestThroughQueue({ inputs, queue: flags.queue, db: flags.db, force: flags.force === true, inlineBytes, lockTimeoutS });
+        setExit(queued.exitCode);
+        return;
+      }
       const result = await ingest({ inputs, db: flags.db, concurrency, force: flags.force === true, timings: flags.timings === true, ...(flags.timingsJson ? { timingsJson: flags.timingsJson } : {}), limits, lockTimeoutS });
       setExit(result.exitCode);
     });
@@ -174,6 +183,35 @@ Example:
     .action(async (flags: { db: string; out: string; lockTimeout: string; labels?: string }) => {
       await exportCsv({ db: flags.db, out: flags.out, lockTimeoutS: seconds('--lock-timeout', flags.lockTimeout), labels: resolveLabelMode(flags.labels) });
       setExit(0);
+    });
+
+  addBatchOptions(
+    program
+      .command('worker')
+      .description('Take document jobs from a Redis queue (put there by `ogi ingest --queue`), process them here, store them in PostgreSQL')
+      .requiredOption('--queue <redis-url>', 'the queue: redis://host:port')
+      .option('--inline-max <size>', 'the producer\'s inline limit, named in the message of a file too large to travel inline', '16MB'),
+  )
+    .addHelpText('after', '\nExample:\n  $ ogi worker --queue redis://10.0.0.5:6379 --db postgres://ogi@10.0.0.5:5432/ogi --concurrency 8\n\nRuns until Ctrl-C: the jobs it holds are finished and stored first.')
+    .action(async (flags: BatchFlags & { queue: string; inlineMax: string }) => {
+      setExit(
+        await runWorker({
+          queue: flags.queue,
+          db: flags.db,
+          concurrency: wholeNumber('--concurrency', flags.concurrency),
+          limits: limitsOf(flags),
+          inlineBytes: byteSize('--inline-max', flags.inlineMax),
+          lockTimeoutS: seconds('--lock-timeout', flags.lockTimeout),
+        }),
+      );
+    });
+
+  program
+    .command('queue-clear')
+    .description('Drop every job left in the queue (after an interrupted `ogi ingest --queue`, instead of letting the workers do them)')
+    .requiredOption('--queue <redis-url>', 'the queue: redis://host:port')
+    .action(async (flags: { queue: string }) => {
+      setExit(await queueClear({ queue: flags.queue }));
     });
 
   addDbOption(

@@ -12,6 +12,8 @@ import { withStoreErrors } from '../store/errors.js';
 import { openStore } from '../store/open.js';
 import { displayDb } from '../store/sql.js';
 import { createProgress } from './progress.js';
+import type { Progress } from './progress.js';
+import type { SqlStore } from '../store/sql-store.js';
 import { formatSummary, timingsReport } from './summary.js';
 import type { BatchSummary } from './summary.js';
 import { walkInputs } from '../run/walk.js';
@@ -44,28 +46,7 @@ export async function ingest(options: IngestOptions): Promise<BatchResult> {
     const batch = new Batch({ target: batchTarget(store), runId, concurrency: options.concurrency, force: options.force, limits: options.limits, progress });
     const summary = batch.summary;
     try {
-      // The whole walk first (20,000 files take well under a second), so that the bar shows a true total.
-      const todo: SeenPath[] = [];
-      let found = 0;
-      for await (const entry of walkInputs(options.inputs)) {
-        if (!batch.accepting) break;
-        progress.scanning(++found);
-        if (entry.kind === 'ignored') summary.ignored++;
-        else if (entry.kind === 'unreadable-folder') summary.unreadableFolders.push({ path: entry.path, stage: null, reason: `cannot list the folder (${entry.reason}): its files were not ingested; give the user running ogi permission to read it` });
-        else {
-          const info = statOrNull(entry.path);
-          const seen = { path: entry.path, sizeBytes: info?.size ?? null, mtimeMs: info ? Math.trunc(info.mtimeMs) : null };
-          if (!options.force && info) {
-            const known = await withStoreErrors(store.sql, options.lockTimeoutS, () => store.knownPath(entry.path));
-            if (known && known.pipelineVersion === PIPELINE_VERSION && known.sizeBytes === seen.sizeBytes && known.mtimeMs === seen.mtimeMs) {
-              summary.skipped++;
-              if (known.status === 'failed') summary.skippedFailed++;
-              continue;
-            }
-          }
-          todo.push(seen);
-        }
-      }
+      const todo = await scanInputs(options.inputs, store, { force: options.force, lockTimeoutS: options.lockTimeoutS }, summary, progress, () => batch.accepting);
       progress.start(todo.length);
       for (const seen of todo) {
         if (!batch.accepting) break;
@@ -89,6 +70,42 @@ export async function ingest(options: IngestOptions): Promise<BatchResult> {
   } finally {
     await store.close();
   }
+}
+
+/**
+ * The inputs to process: the whole walk first (20,000 files take well under a second), so that the bar shows
+ * a true total; files already ingested by this pipeline version (same path, size and time) are skipped.
+ */
+export async function scanInputs(
+  inputs: readonly string[],
+  store: SqlStore,
+  options: { force: boolean; lockTimeoutS: number },
+  summary: BatchSummary,
+  progress: Progress,
+  accepting: () => boolean,
+): Promise<SeenPath[]> {
+  const todo: SeenPath[] = [];
+  let found = 0;
+  for await (const entry of walkInputs(inputs)) {
+    if (!accepting()) break;
+    progress.scanning(++found);
+    if (entry.kind === 'ignored') summary.ignored++;
+    else if (entry.kind === 'unreadable-folder') summary.unreadableFolders.push({ path: entry.path, stage: null, reason: `cannot list the folder (${entry.reason}): its files were not ingested; give the user running ogi permission to read it` });
+    else {
+      const info = statOrNull(entry.path);
+      const seen = { path: entry.path, sizeBytes: info?.size ?? null, mtimeMs: info ? Math.trunc(info.mtimeMs) : null };
+      if (!options.force && info) {
+        const known = await withStoreErrors(store.sql, options.lockTimeoutS, () => store.knownPath(entry.path));
+        if (known && known.pipelineVersion === PIPELINE_VERSION && known.sizeBytes === seen.sizeBytes && known.mtimeMs === seen.mtimeMs) {
+          summary.skipped++;
+          if (known.status === 'failed') summary.skippedFailed++;
+          continue;
+        }
+      }
+      todo.push(seen);
+    }
+  }
+  return todo;
 }
 
 /**

@@ -5,9 +5,8 @@
  * of scans never looks frozen. Elsewhere (logs, CI, pipes): one plain line per document, `[n/total]`.
  */
 import cliProgress from 'cli-progress';
-import { countBySeverity } from '../findings.js';
-import type { ProcessedDocument } from '../types.js';
 import { displayPath } from './summary.js';
+import type { DocumentOutcome } from './summary.js';
 
 export interface Progress {
   /** The inputs are being scanned: `files` found so far (the total is not known yet). */
@@ -16,7 +15,7 @@ export interface Progress {
   start(total: number): void;
   /** A long document is being read: `done` of its `total` pages (OCR). */
   working(path: string, done: number, total: number): void;
-  done(doc: ProcessedDocument | null, path: string, note?: string): void;
+  done(doc: DocumentOutcome | null, path: string, note?: string): void;
   message(text: string): void;
   stop(): void;
 }
@@ -38,7 +37,7 @@ export class LineProgress implements Progress {
     this.total = total;
   }
   working(): void {}
-  done(doc: ProcessedDocument | null, path: string, note?: string): void {
+  done(doc: DocumentOutcome | null, path: string, note?: string): void {
     this.count++;
     this.stream.write(`[${this.count}/${Math.max(this.total, this.count)}] ${describe(doc, note).padEnd(13)} ${displayPath(path)}\n`);
   }
@@ -90,10 +89,9 @@ class BarProgress implements Progress {
     this.bar?.update(this.count, this.payload(`reading page ${done}/${total} of ${shortPath(path, 50)}`));
   }
 
-  done(doc: ProcessedDocument | null, path: string): void {
+  done(doc: DocumentOutcome | null, path: string): void {
     this.count++;
-    const pages = doc?.extractMeta.pages;
-    if (typeof pages === 'number') this.pages += pages;
+    this.pages += doc?.pages ?? 0;
     this.lastFile = shortPath(path, 60);
     this.bar?.update(this.count, this.payload(this.lastFile));
   }
@@ -139,12 +137,8 @@ function shortPath(path: string, max: number): string {
   return `…${cut >= 0 && cut < max - 10 ? tail.slice(cut) : tail}`;
 }
 
-function describe(doc: ProcessedDocument | null, note?: string): string {
+function describe(doc: DocumentOutcome | null, note?: string): string {
   if (note) return note;
   if (!doc) return 'abandoned';
-  if (doc.status === 'findings') {
-    const c = countBySeverity(doc.findings);
-    return `findings ${c.error}e/${c.warning}w`;
-  }
-  return doc.status;
+  return doc.status === 'findings' ? `findings ${doc.errors}e/${doc.warnings}w` : doc.status;
 }

@@ -4,8 +4,39 @@
  */
 import { relative, isAbsolute } from 'node:path';
 import { countBySeverity } from '../findings.js';
+import { isPostgresUrl } from '../store/sql.js';
 import type { ProcessedDocument } from '../types.js';
-import type { StoreOutcome } from '../store/sqlite/write-document.js';
+import type { StoreOutcome } from '../store/document-rows.js';
+
+/** What a batch's tally needs of a processed document. */
+export interface DocumentOutcome {
+  path: string;
+  format: string | null;
+  status: ProcessedDocument['status'];
+  failedStage: string | null;
+  error: string | null;
+  errors: number;
+  warnings: number;
+  timings: Record<string, number>;
+  /** Pages of a paged document (PDF), for pages/s. */
+  pages: number | null;
+}
+
+export function documentOutcome(doc: ProcessedDocument): DocumentOutcome {
+  const counts = countBySeverity(doc.findings);
+  const pages = doc.extractMeta.pages;
+  return {
+    path: doc.path,
+    format: doc.format,
+    status: doc.status,
+    failedStage: doc.failedStage,
+    error: doc.error,
+    errors: counts.error,
+    warnings: counts.warning,
+    timings: doc.timings,
+    pages: typeof pages === 'number' ? pages : null,
+  };
+}
 
 export interface FailedEntry {
   path: string;
@@ -42,6 +73,11 @@ export class BatchSummary {
   readonly marks: { documents: number; elapsedMs: number; storeMs: number }[] = [];
 
   record(doc: ProcessedDocument, outcome: StoreOutcome): void {
+    this.recordOutcome(documentOutcome(doc), outcome);
+  }
+
+  /** The tally of one document from its outcome alone (a queue's producer learns no more of a worker's document). */
+  recordOutcome(doc: DocumentOutcome, outcome: StoreOutcome): void {
     const format = doc.format ?? 'unknown';
     this.byFormat.set(format, (this.byFormat.get(format) ?? 0) + 1);
     for (const [stage, ms] of Object.entries(doc.timings)) this.addTime(stage, ms);
@@ -54,9 +90,8 @@ export class BatchSummary {
       this.failed.push({ path: doc.path, stage: doc.failedStage, reason: doc.error ?? 'unknown reason' });
     } else if (doc.status === 'findings') {
       this.withFindings++;
-      const counts = countBySeverity(doc.findings);
-      this.errors += counts.error;
-      this.warnings += counts.warning;
+      this.errors += doc.errors;
+      this.warnings += doc.warnings;
     } else {
       this.ok++;
     }
@@ -97,7 +132,7 @@ export function formatSummary(s: BatchSummary, ctx: SummaryContext): string {
   const seconds = (Date.now() - s.startedAt) / 1000;
   if (s.interrupted) lines.push(`Interrupted — summary so far:`);
   lines.push(
-    `${ctx.verb} ${s.processed} document${s.processed === 1 ? '' : 's'} into ${displayPath(ctx.dbPath)} in ${seconds.toFixed(1)} s` +
+    `${ctx.verb} ${s.processed} document${s.processed === 1 ? '' : 's'} into ${isPostgresUrl(ctx.dbPath) ? ctx.dbPath : displayPath(ctx.dbPath)} in ${seconds.toFixed(1)} s` +
       ` (run ${ctx.runId ?? '-'}, pipeline ${ctx.pipelineVersion})`,
   );
   lines.push(`  ok              ${s.ok}`);

@@ -10,7 +10,7 @@ import type { SqlStore } from '../store/sql-store.js';
 import type { Db } from '../store/sqlite/db.js';
 import type { ProcessedDocument } from '../types.js';
 import type { Progress } from '../commands/progress.js';
-import { BatchSummary } from '../commands/summary.js';
+import { BatchSummary, documentOutcome } from '../commands/summary.js';
 import type { BatchWriter } from './batch-writer.js';
 import { DocumentPool } from './pool.js';
 import { SqliteBatchWriter } from './sqlite-writer.js';
@@ -58,8 +58,9 @@ export class Batch {
   constructor(private readonly options: BatchOptions) {
     const events = {
       stored: (doc: ProcessedDocument, seen: SeenPath, outcome: 'stored' | 'duplicate') => {
-        this.summary.record(doc, outcome);
-        this.options.progress.done(doc, seen.path, outcome === 'duplicate' ? 'duplicate' : undefined);
+        const o = documentOutcome(doc);
+        this.summary.recordOutcome(o, outcome);
+        this.options.progress.done(o, seen.path, outcome === 'duplicate' ? 'duplicate' : undefined);
         if (outcome === 'stored') void this.options.onStored?.(doc);
       },
       fatal: (message: string, abandoned: string[]) => {

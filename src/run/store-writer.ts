@@ -3,7 +3,7 @@
  * of its own, several at once (the store's connection pool), durable when its transaction commits.
  */
 import { DatabaseError } from '../findings.js';
-import type { SeenPath } from '../store/document-rows.js';
+import type { SeenPath, StoreOptions, StoreOutcome } from '../store/document-rows.js';
 import type { SqlStore } from '../store/sql-store.js';
 import type { ProcessedDocument } from '../types.js';
 import type { BatchWriter, WriterEvents } from './batch-writer.js';
@@ -22,27 +22,26 @@ export class StoreBatchWriter implements BatchWriter {
     if (this.failed) return;
     const t0 = performance.now();
     try {
-      const outcome = await this.storeOrFail(doc, seen);
+      const outcome = await storeOrFail(this.store, doc, seen, this.options);
       this.events.stored(doc, seen, outcome);
     } catch (e) {
-      if (!this.failed) {
-        this.failed = true;
-        this.events.fatal((e as Error).message, [seen.path]);
-      } else this.events.fatal('', [seen.path]);
+      // The first failure says why; the documents in flight with it are given back as well.
+      this.failed = true;
+      this.events.fatal((e as Error).message, [seen.path]);
     } finally {
       this.events.time(performance.now() - t0);
     }
   }
 
   flush(): void {}
+}
 
-  /** Stores a document; if its rows cannot be written (a bug in a stage), stores it as failed; a store that fails is fatal. */
-  private async storeOrFail(doc: ProcessedDocument, seen: SeenPath) {
-    try {
-      return await this.store.storeDocument(doc, seen, this.options);
-    } catch (e) {
-      if (e instanceof DatabaseError) throw e;
-      return this.store.storeDocument(asUnstorable(doc, seen, e), seen, this.options);
-    }
+/** Stores a document; if its rows cannot be written (a bug in a stage), stores it as failed; a store that fails throws. */
+export async function storeOrFail(store: SqlStore, doc: ProcessedDocument, seen: SeenPath, options: StoreOptions): Promise<StoreOutcome> {
+  try {
+    return await store.storeDocument(doc, seen, options);
+  } catch (e) {
+    if (e instanceof DatabaseError) throw e;
+    return store.storeDocument(asUnstorable(doc, seen, e), seen, options);
   }
 }
