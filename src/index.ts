@@ -17,4 +17,8 @@ export { rerun } from './commands/rerun.js';
 export { show } from './commands/show.js';
 export { exportCsv } from './commands/export.js';
 export { DocumentPool } from './run/pool.js';
+export { linkRegion } from './stages/region.js';
+export type { RegionInput, RegionResult } from './stages/region.js';
+export { divisionIndex, parseDivisions, DivisionIndex } from './region/divisions.js';
+export type { Division, DivisionLevel } from './region/divisions.js';
 export { OGI_ANNUAL_REPORT } from '../pipelines/ogi-annual-report/index.js';

@@ -15,12 +15,18 @@ import { loadFile } from './stages/load.js';
 import type { LoadedFile } from './stages/load.js';
 import { crossCheck } from './stages/crosscheck.js';
 import { readMeta } from './stages/meta.js';
-import { segment, sectionTexts } from './stages/segment.js';
+import { linkRegion } from './stages/region.js';
+import { divisionIndex, divisionSource } from './region/divisions.js';
+import { blockText, segment, sectionTexts } from './stages/segment.js';
 import { extractTables } from './stages/tables.js';
 import { validate } from './stages/validate.js';
 import type { ProcessedDocument, SourceDocument } from './types.js';
 
-export const PIPELINE_VERSION = `${OGI_ANNUAL_REPORT.name}@${OGI_ANNUAL_REPORT.version}`;
+/**
+ * What produced a stored document: the report kind's version and the division dataset's (a newer dataset
+ * changes the regions, so `ogi ingest` redoes documents linked with an older one).
+ */
+export const PIPELINE_VERSION = `${OGI_ANNUAL_REPORT.name}@${OGI_ANNUAL_REPORT.version}+${divisionSource().replace(' ', '@')}`;
 
 export interface ProcessOptions extends ExtractOptions {
   maxBytes?: number;
@@ -65,6 +71,11 @@ export function analyse(loaded: LoadedFile, extracted: SourceDocument, kind: Rep
   const source = seg.doc;
   findings.push(...seg.findings);
   const meta = readMeta(source, seg.sections);
+  const region = timedSync(timings, 'region', () =>
+    linkRegion({ agency: meta.agency, title: meta.title, publisher: meta.publisher, text: () => source.blocks.map(blockText).join('\n') }, divisionIndex()),
+  );
+  meta.region = region.region;
+  findings.push(...region.findings);
   const tables = timedSync(timings, 'tables', () => extractTables(source, seg.sections, kind, meta.year));
   findings.push(...tables.findings);
   const texts = sectionTexts(source, seg.sections);
@@ -122,7 +133,7 @@ export function failedDocument(
     status: 'failed',
     error: reason,
     failedStage: err?.stage ?? stage,
-    meta: { agency: null, year: null, layout: null, publishedDate: null, title: null, publisher: null, sourceUrl: null },
+    meta: { agency: null, year: null, layout: null, publishedDate: null, title: null, publisher: null, sourceUrl: null, region: null },
     sections: [],
     tables: [],
     findings: [],

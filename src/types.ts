@@ -174,6 +174,27 @@ export interface ReportMeta {
   publisher: string | null;
   /** Where the copy was taken from, as a crawler's header says (`原文链接:`). */
   sourceUrl: string | null;
+  /** The reporting body and its administrative division (stages/region.ts); null when no agency was found. */
+  region: RegionLink | null;
+}
+
+/** A report's body and the division it belongs to. Names and code are null when the evidence could not decide. */
+export interface RegionLink {
+  /** GB/T 2260: 6 digits down to a county (`640521`; `640000` a province, `640500` a city), 9 for a township (`640521205`). */
+  code: string | null;
+  level: 'province' | 'city' | 'county' | 'township' | null;
+  province: string | null;
+  city: string | null;
+  county: string | null;
+  township: string | null;
+  /**
+   * The body's stable key: the division's code for its government (`320813` for both `淮安市洪泽区人民政府` and
+   * `洪泽区人民政府`), the code and the department for a department (`320813:教育局`), or `name:` and the
+   * printed name (spaces removed) when no division was found.
+   */
+  bodyId: string;
+  /** The body's name in full (`江苏省淮安市洪泽区人民政府`), or as printed when no division was found. */
+  bodyName: string;
 }
 
 export type DocumentStatus = 'ok' | 'findings' | 'failed';

@@ -13,6 +13,8 @@ import { SCHEMA_VERSION } from '../src/store/migrations/index.js';
 import { openStore } from '../src/store/open.js';
 import type { SqlStore } from '../src/store/sql-store.js';
 import { UnknownCellError } from '../src/store/store.js';
+import { divisionIndex } from '../src/region/divisions.js';
+import { linkRegion } from '../src/stages/region.js';
 import { cell, makeDocument } from './helpers/documents.js';
 import { servicesAvailable, startPostgres } from './helpers/services.js';
 import type { Service } from './helpers/services.js';
@@ -51,7 +53,7 @@ describe.each(engines)('store contract: $name', ({ fresh, skip }) => {
     const version =
       s.sql.dialect === 'postgres' ? (await s.sql.get<{ version: number }>('SELECT version FROM ogi_schema'))!.version : ((await s.sql.get<{ user_version: number }>('PRAGMA user_version'))!.user_version);
     expect(version).toBe(SCHEMA_VERSION);
-    for (const view of ['cells', 'report_summary', 'document_findings', 'report_cells', 'inferred_cells', 'doubtful_cells', 'failed_documents', 'cross_year_checks', 'current_corrections', 'corrected_cells']) {
+    for (const view of ['cells', 'report_summary', 'document_findings', 'report_cells', 'inferred_cells', 'doubtful_cells', 'failed_documents', 'cross_year_checks', 'current_corrections', 'corrected_cells', 'reports_by_region']) {
       expect(await s.sql.all(`SELECT * FROM ${view} LIMIT 1`)).toEqual([]);
     }
     if (s.sql.dialect === 'postgres') await s.sql.run('UPDATE ogi_schema SET version = ?', [SCHEMA_VERSION + 1]);
@@ -147,6 +149,30 @@ describe.each(engines)('store contract: $name', ({ fresh, skip }) => {
     expect(summary.documents).toBe(3);
     expect(summary.facets.years).toEqual([2020, 2021, 2022]);
     expect((await s.bodyYears('q县人民政府')).map((y) => y.document.year)).toEqual([2021]);
+    await s.close();
+  });
+
+  it.skipIf(skip)('keeps one body across years under two printed names: bodies, reports_by_region, cross_year_checks, years compared', async () => {
+    const s = await open();
+    const report = (seed: string, agency: string, year: number, carriedOver: number, carriedForward: number) => {
+      const region = linkRegion({ agency, title: null, publisher: null, text: () => '' }, divisionIndex()).region;
+      return makeDocument(seed, {
+        meta: { agency, year, layout: '2021', publishedDate: null, title: null, publisher: null, sourceUrl: null, region },
+        tables: [{ table: 'sec3', layout: '2021', prov: {}, cells: [cell('sec3', 'carried_over', 'total', carriedOver), cell('sec3', 'carried_forward', 'total', carriedForward)] }],
+      });
+    };
+    for (const d of [report('h22', '洪泽区人民政府', 2022, 0, 3), report('h23', '淮安市洪泽区人民政府', 2023, 2, 0)]) await s.storeDocument(d, seen(d.path), { runId: null });
+    expect(await s.sql.all('SELECT id, name, region_code, region_level, province, city, county, township FROM bodies')).toEqual([
+      { id: '320813', name: '江苏省淮安市洪泽区人民政府', region_code: '320813', region_level: 'county', province: '江苏省', city: '淮安市', county: '洪泽区', township: null },
+    ]);
+    expect(await s.sql.all('SELECT agency, year, body_id, region_code FROM reports_by_region ORDER BY year')).toEqual([
+      { agency: '洪泽区人民政府', year: 2022, body_id: '320813', region_code: '320813' },
+      { agency: '淮安市洪泽区人民政府', year: 2023, body_id: '320813', region_code: '320813' },
+    ]);
+    expect(await s.sql.all('SELECT rule, agency, previous_agency, year, body_id, previous_value, value FROM cross_year_checks')).toEqual([
+      { rule: 'carry-over', agency: '淮安市洪泽区人民政府', previous_agency: '洪泽区人民政府', year: 2023, body_id: '320813', previous_value: 3, value: 2 },
+    ]);
+    expect((await s.bodyYears('洪泽区人民政府')).map((y) => y.document.year)).toEqual([2022, 2023]);
     await s.close();
   });
 });

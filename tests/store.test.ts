@@ -37,7 +37,7 @@ describe('openDatabase', () => {
     expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
     MIGRATIONS.forEach((m, i) => expect(m.version).toBe(i + 1));
     const strict = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%STRICT%'`).all() as { name: string }[];
-    expect(strict.map((t) => t.name).sort()).toEqual(['cell_values', 'corrections', 'document_paths', 'documents', 'findings', 'report_tables', 'reports', 'runs', 'sections']);
+    expect(strict.map((t) => t.name).sort()).toEqual(['bodies', 'cell_values', 'corrections', 'document_paths', 'documents', 'findings', 'report_tables', 'reports', 'runs', 'sections']);
   });
 
   it('refuses a database written by a newer ogi, with a message saying what to do', () => {

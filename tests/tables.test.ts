@@ -8,7 +8,7 @@ describe('tables: a sound report', () => {
   it('reads every table of the 2021 layout with direct placement and no findings', async () => {
     const doc = await analyseText(reportText());
     expect(doc.status).toBe('ok');
-    expect(doc.meta).toMatchObject({ agency: '测试县人民政府', year: 2021, layout: '2021' });
+    expect(doc.meta).toMatchObject({ agency: '南乐县人民政府', year: 2021, layout: '2021' });
     expect(rowValues(doc, 'sec3', 'new_received')).toEqual([4, 0, 0, 0, 0, 0, 4]);
     expect(rowValues(doc, 'sec2_art20_1', 'normative')).toEqual([5, 1, 20]);
     expect(cell(doc, 'sec2_art20_8', 'fees', 'amount')).toMatchObject({ value: 24252.311082, unit: '万元', raw: '24252.311082' });

@@ -16,6 +16,9 @@ export interface GeneratedReport {
   text: string;
   bytes: Buffer;
   agency: string;
+  /** The places the agency's name is made of: a real county's name, and a township's name put under it (real there or not). */
+  county: string;
+  town: string | null;
   year: number;
   layout: '2019' | '2021';
   tables: GoldTables;
@@ -275,7 +278,9 @@ export function generateReport(seed: number): GeneratedReport {
   const year = int(r, 2019, 2024);
   const sec2Layout: '2019' | '2021' = year >= 2021 ? '2021' : '2019';
   const town = chance(r, 0.5);
-  const place = pick(r, PLACES) + (town ? pick(r, TOWNS) : '');
+  const county = pick(r, PLACES);
+  const townName = town ? pick(r, TOWNS) : null;
+  const place = county + (townName ?? '');
   const agency = place + (town ? '人民政府' : pick(r, ORGANS));
   const mess = chooseMess(r);
   if (year < 2023) mess.singleSix = false;
@@ -377,5 +382,5 @@ export function generateReport(seed: number): GeneratedReport {
   let text = lines.join(mess.crlf ? '\r\n' : '\n');
   if (mess.fullWidth) text = FW(text);
   const bytes = mess.gb18030 ? iconv.encode(text, 'gb18030') : Buffer.from(text, 'utf8');
-  return { name: `gen_${String(seed).padStart(6, '0')}.txt`, text, bytes, agency, year, layout, tables: gold, features, damaged };
+  return { name: `gen_${String(seed).padStart(6, '0')}.txt`, text, bytes, agency, county, town: townName, year, layout, tables: gold, features, damaged };
 }

@@ -31,9 +31,11 @@ export interface ExportResult {
   files: { file: string; rows: number }[];
 }
 
+/** The report's division and body (stages/region.ts), on every row of cells.csv and reports.csv. */
+export const REGION_COLUMNS = ['region_code', 'region_level', 'province', 'city', 'county', 'township', 'body_id'] as const;
 export const CELL_COLUMNS = [
   'document_id', 'path', 'file', 'agency', 'year', 'layout', 'table', 'row', 'col', 'value', 'raw', 'unit', 'note',
-  'page', 'line', 'box', 'method', 'table_index', 'grid_row', 'grid_col', 'confidence', 'char_offset', 'extracted_value',
+  'page', 'line', 'box', 'method', 'table_index', 'grid_row', 'grid_col', 'confidence', 'char_offset', 'extracted_value', ...REGION_COLUMNS,
 ] as const;
 export const FINDING_COLUMNS = ['document_id', 'file', 'rule', 'severity', 'message', 'table', 'row', 'col', 'actual', 'expected', 'page', 'line', 'char_offset', 'resolved'] as const;
 export const CORRECTION_COLUMNS = [
@@ -41,6 +43,7 @@ export const CORRECTION_COLUMNS = [
 ] as const;
 export const REPORT_COLUMNS = [
   'document_id', 'path', 'file', 'format', 'agency', 'year', 'layout', 'published_date', 'title', 'publisher', 'source_url', 'status', 'failed_stage', 'error', 'errors', 'warnings', 'infos',
+  ...REGION_COLUMNS,
 ] as const;
 
 export async function exportCsv(options: ExportOptions): Promise<ExportResult> {
@@ -134,6 +137,13 @@ interface DocumentRow {
   title: string | null;
   publisher: string | null;
   source_url: string | null;
+  region_code: string | null;
+  region_level: string | null;
+  province: string | null;
+  city: string | null;
+  county: string | null;
+  township: string | null;
+  body_id: string | null;
   errors: number;
   warnings: number;
   infos: number;
@@ -182,14 +192,17 @@ const byPath = (sql: SqlClient): string => (sql.dialect === 'postgres' ? 'd.path
 async function writeDocuments(sql: SqlClient, order: Map<string, number>, csv: { cells: CsvFile; reports: CsvFile; findings: CsvFile }, labelled: CellLabeller): Promise<void> {
   const documents = await sql.all<DocumentRow>(
     `SELECT d.id, d.path, d.file_name, d.format, d.status, d.failed_stage, d.error,
-            r.agency, r.year, r.layout, r.published_date, r.title, r.publisher, r.source_url, f.errors, f.warnings, f.infos
+            r.agency, r.year, r.layout, r.published_date, r.title, r.publisher, r.source_url, f.errors, f.warnings, f.infos,
+            b.region_code, b.region_level, b.province, b.city, b.county, b.township, r.body_id
      FROM documents d LEFT JOIN reports r ON r.document_id = d.id JOIN document_findings f ON f.document_id = d.id
+     LEFT JOIN bodies b ON b.id = r.body_id
      ORDER BY ${byPath(sql)}`,
   );
   const reviewed = new Set((await sql.all<{ document_id: string }>(`SELECT DISTINCT document_id FROM current_corrections`)).map((r) => r.document_id));
   const added: { documentId: string; file: string; findings: Finding[] }[] = [];
   const width = order.size;
   for (const d of documents) {
+    const region = [d.region_code, d.region_level, d.province, d.city, d.county, d.township, d.body_id];
     const cells = await sql.all<CorrectedCellRow>(
       `SELECT "table" AS "table", "row" AS "row", col, value, raw, unit, note, page, line, box, method, table_index, grid_row, grid_col, confidence, char_offset,
               CASE WHEN method = 'corrected' THEN extracted_value END AS extracted_value
@@ -205,14 +218,14 @@ async function writeDocuments(sql: SqlClient, order: Map<string, number>, csv: {
       const { keys, extra } = labelled(c, d.layout);
       csv.cells.writeRow([
         d.id, d.path, d.file_name, d.agency, d.year, d.layout, ...keys, c.value, c.raw, c.unit, c.note,
-        c.page, c.line, c.box, c.method, c.table_index, c.grid_row, c.grid_col, c.confidence, c.char_offset, c.extracted_value, ...extra,
+        c.page, c.line, c.box, c.method, c.table_index, c.grid_row, c.grid_col, c.confidence, c.char_offset, c.extracted_value, ...region, ...extra,
       ]);
       const i = position(c);
       if (i < width) wide[i] = c.value;
     }
     csv.reports.writeRow([
       d.id, d.path, d.file_name, d.format, d.agency, d.year, d.layout, d.published_date, d.title, d.publisher, d.source_url, d.status, d.failed_stage, d.error,
-      d.errors, d.warnings, d.infos, ...wide,
+      d.errors, d.warnings, d.infos, ...region, ...wide,
     ]);
     const doc = reviewed.has(d.id) ? await loadStoredDocument(sql, d.id) : null;
     const review = doc ? reviewDocument(doc, doc.corrections, OGI_ANNUAL_REPORT) : null;

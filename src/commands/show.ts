@@ -70,7 +70,9 @@ export async function show(options: ShowOptions): Promise<number> {
 export async function renderDocument(sql: SqlClient, ref: StoredDocumentRef, kind: ReportKind, mode: LabelMode = 'keys'): Promise<string> {
   const names = new KindLabels(kind);
   const d = (await sql.get<Record<string, string | number | null>>(
-    `SELECT d.*, r.agency, r.year, r.layout, r.published_date, r.title FROM documents d LEFT JOIN reports r ON r.document_id = d.id WHERE d.id = ?`,
+    `SELECT d.*, r.agency, r.year, r.layout, r.published_date, r.title, r.body_id, b.name AS body_name,
+            b.region_code, b.region_level, b.province, b.city, b.county, b.township
+     FROM documents d LEFT JOIN reports r ON r.document_id = d.id LEFT JOIN bodies b ON b.id = r.body_id WHERE d.id = ?`,
     [ref.id],
   ))!;
   const cells = await sql.all<ShownCell>(`SELECT "table" AS "table", "row" AS "row", col, value, raw, note, unit, method, line, page FROM cells WHERE document_id = ?`, [ref.id]);
@@ -90,6 +92,7 @@ export async function renderDocument(sql: SqlClient, ref: StoredDocumentRef, kin
   out.push(`  status    ${d.status}${findings.length ? ` (${counts.error} errors, ${counts.warning} warnings, ${counts.info} info)` : ''}`);
   if (d.status === 'failed') out.push(`  error     [${d.failed_stage}] ${d.error}`);
   out.push(`  agency    ${d.agency ?? '?'}   year ${d.year ?? '?'}   layout ${d.layout ?? '?'}   format ${d.format ?? '?'}   pipeline ${d.pipeline_version}`);
+  out.push(...(await renderBody(sql, ref.id, d)));
 
   const tableOrder = new Map(kind.tables.map((t, i) => [t.key, i]));
   tables.sort((a, b) => (tableOrder.get(a.table) ?? 99) - (tableOrder.get(b.table) ?? 99));
@@ -183,4 +186,25 @@ function padEnd(s: string, width: number): string {
 
 function padStart(s: string, width: number): string {
   return ' '.repeat(Math.max(0, width - displayWidth(s))) + s;
+}
+
+/**
+ * The report's division and body, and the body's other years: the same body under another printed name
+ * (`洪泽区人民政府` one year, `淮安市洪泽区人民政府` the next) is listed too.
+ */
+async function renderBody(sql: SqlClient, id: string, d: Record<string, string | number | null>): Promise<string[]> {
+  if (d.body_id === null || d.body_id === undefined) return [];
+  const names = [d.province, d.city, d.county, d.township].filter((n) => n !== null).join(' / ');
+  const out = [
+    `  region    ${d.region_code !== null ? `${d.region_code} ${d.region_level}   ${names}` : '(none: see the meta/ findings)'}`,
+    `  body      ${d.body_id}   ${d.body_name}`,
+  ];
+  const others = await sql.all<{ document_id: string; year: number | null; agency: string | null; file_name: string }>(
+    `SELECT r.document_id, r.year, r.agency, d.file_name FROM reports r JOIN documents d ON d.id = r.document_id
+     WHERE r.body_id = ? AND r.document_id <> ? ORDER BY r.year, d.path`,
+    [String(d.body_id), id],
+  );
+  if (others.length === 0) out.push('  other years: none stored');
+  for (const o of others) out.push(`  other year ${o.year ?? '?'}  ${o.document_id.slice(0, 12)}  ${o.file_name}${o.agency !== d.agency ? `  (printed ${o.agency ?? '?'})` : ''}`);
+  return out;
 }

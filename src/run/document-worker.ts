@@ -9,6 +9,7 @@
 import { parentPort } from 'node:worker_threads';
 import { processFile } from '../pipeline.js';
 import { onProgress } from '../progress.js';
+import { divisionIndex } from '../region/divisions.js';
 import type { ProcessOptions } from '../pipeline.js';
 import { packDocument } from './wire.js';
 import type { WireDocument } from './wire.js';
@@ -74,5 +75,12 @@ function reply(message: WorkerReply): void {
   port!.postMessage(message);
 }
 
+// The division index (~0.1 s to read) is part of loading the pipeline, not of the first document's time. If it
+// cannot be read, each document fails with the reason instead.
+try {
+  divisionIndex();
+} catch {
+  // reported per document by the pipeline
+}
 // Signals that the pipeline modules are loaded: a document's time limit starts only now, not during start-up.
 reply({ ready: true });

@@ -33,6 +33,8 @@ export function readMeta(doc: SourceDocument, sections: Section[]): ReportMeta {
     title,
     publisher,
     sourceUrl: header('url'),
+    // Linked by the region stage, which needs the agency found here.
+    region: null,
   };
 }
 

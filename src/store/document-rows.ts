@@ -4,7 +4,8 @@
  * path of an embedded batch) and the generic one (sql-store.ts, PostgreSQL) write the same rows the same way.
  */
 import { basename } from 'node:path';
-import type { Cell, ProcessedDocument } from '../types.js';
+import { unlinkedBody } from '../stages/region.js';
+import type { Cell, ProcessedDocument, RegionLink } from '../types.js';
 import type { Dialect, SqlValue } from './sql.js';
 
 /** The path a document was read from, with what `stat` said then (used to skip unchanged files). */
@@ -63,7 +64,11 @@ export function writeStatements(dialect: Dialect) {
         pipeline_version = excluded.pipeline_version, run_id = excluded.run_id, ingested_at = excluded.ingested_at,
         extract_meta = excluded.extract_meta, timings = excluded.timings
       RETURNING key`,
-    insertReport: 'INSERT INTO reports (document_id, agency, year, layout, published_date, title, publisher, source_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    insertReport: 'INSERT INTO reports (document_id, agency, year, layout, published_date, title, publisher, source_url, body_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    /** A body's row follows the latest report linked to it (a newer dataset may rename its places). */
+    upsertBody: `INSERT INTO bodies (id, name, region_code, region_level, province, city, county, township) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET name = excluded.name, region_code = excluded.region_code, region_level = excluded.region_level,
+        province = excluded.province, city = excluded.city, county = excluded.county, township = excluded.township`,
     pathOwner: 'SELECT document_id FROM document_paths WHERE path = ?',
     upsertPath: `INSERT INTO document_paths (path, document_id, file_name, size_bytes, mtime_ms, seen_at) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (path) DO UPDATE SET document_id = excluded.document_id, file_name = excluded.file_name,
@@ -100,11 +105,19 @@ export function pathRow(documentId: string, seen: SeenPath): SqlValue[] {
   return [seen.path, documentId, basename(seen.path), seen.sizeBytes, seen.mtimeMs === null ? null : Math.trunc(seen.mtimeMs), new Date().toISOString()];
 }
 
-/** A report row is written unless the document failed before anything was learnt of it. */
-export function reportRow(doc: ProcessedDocument): SqlValue[] | null {
+/**
+ * A report row is written unless the document failed before anything was learnt of it; with it, the row of its
+ * body (upsertBody's order), written first.
+ */
+export function reportRow(doc: ProcessedDocument): { body: SqlValue[] | null; report: SqlValue[] } | null {
   const m = doc.meta;
   if (doc.status === 'failed' && m.agency === null && m.year === null) return null;
-  return [doc.id, m.agency, m.year, m.layout, m.publishedDate, m.title, m.publisher ?? null, m.sourceUrl ?? null];
+  // A document made elsewhere than the pipeline (a test, an older worker) may carry no link: its body is its printed name.
+  const b: RegionLink | null = m.region ?? (m.agency ? unlinkedBody(m.agency) : null);
+  return {
+    body: b ? [b.bodyId, b.bodyName, b.code, b.level, b.province, b.city, b.county, b.township] : null,
+    report: [doc.id, m.agency, m.year, m.layout, m.publishedDate, m.title, m.publisher ?? null, m.sourceUrl ?? null, b?.bodyId ?? null],
+  };
 }
 
 /** The child rows of a document, each table's as one flat array of values (row after row). */

@@ -168,7 +168,9 @@ export class SqlStore implements Store {
 
   async bodyYears(agency: string): Promise<BodyYear[]> {
     const out: BodyYear[] = [];
-    for (const document of await this.listRows('WHERE r.agency = ?', [agency], 'r.year, d.path', MAX_PAGE_SIZE, 0)) {
+    // The body, not the printed name: `洪泽区人民政府` and `淮安市洪泽区人民政府` are one body's years.
+    const where = 'WHERE r.body_id IN (SELECT body_id FROM reports WHERE agency = ?) OR (r.body_id IS NULL AND r.agency = ?)';
+    for (const document of await this.listRows(where, [agency, agency], 'r.year, d.path', MAX_PAGE_SIZE, 0)) {
       const doc = await this.getDocument(document.id);
       if (doc) out.push({ document, tables: doc.tables });
     }
@@ -209,7 +211,8 @@ export class SqlStore implements Store {
       }
       const { key } = (await tx.get<{ key: number }>(sql.upsertDocument, documentRow(doc, seen, version, options.runId)))!;
       const report = reportRow(doc);
-      if (report) await tx.run(sql.insertReport, report);
+      if (report?.body) await tx.run(sql.upsertBody, report.body);
+      if (report) await tx.run(sql.insertReport, report.report);
       const rows = childRows(doc, key);
       await insertRows(tx, 'sections', SECTION_COLUMNS, rows.sections);
       await insertRows(tx, 'report_tables', TABLE_COLUMNS, rows.tables);

@@ -11,6 +11,8 @@ export interface Gold {
   agency: string;
   year: number;
   layout: '2019' | '2021';
+  /** The body's administrative division (GB/T 2260 code, 9 digits for a township), checked by hand against the dataset. */
+  region?: { code: string; level: string; province: string; city: string | null; county: string | null; township: string | null };
   tables: Record<string, Record<string, Record<string, number | null>>>;
 }
 
@@ -29,6 +31,12 @@ export function diffAgainstGold(doc: ProcessedDocument, gold: Gold): string[] {
   if (doc.meta.agency !== gold.agency) diffs.push(`agency: got ${doc.meta.agency}, gold ${gold.agency}`);
   if (doc.meta.year !== gold.year) diffs.push(`year: got ${doc.meta.year}, gold ${gold.year}`);
   if (doc.meta.layout !== gold.layout) diffs.push(`layout: got ${doc.meta.layout}, gold ${gold.layout}`);
+  if (gold.region) {
+    const r = doc.meta.region;
+    for (const k of ['code', 'level', 'province', 'city', 'county', 'township'] as const) {
+      if ((r?.[k] ?? null) !== gold.region[k]) diffs.push(`region.${k}: got ${r?.[k] ?? null}, gold ${gold.region[k]}`);
+    }
+  }
   const got = new Map<string, number | null>();
   for (const t of doc.tables) for (const c of t.cells) got.set(`${c.table}.${c.row}.${c.col}`, c.value);
   const expected = new Set<string>();

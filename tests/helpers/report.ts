@@ -84,6 +84,7 @@ export const SEC4_HEADER = [
   '\t\t\t\t\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计',
 ].join('\n');
 
+/** A sound report of a real county (南乐县, as sample 004), so that it links to its division without a finding. */
 export function reportText(parts: ReportParts = {}): string {
   const omit = new Set(parts.omit ?? []);
   const sec3 = parts.sec3 ?? defaultSec3();
@@ -96,7 +97,7 @@ export function reportText(parts: ReportParts = {}): string {
       // A label alone on its line spans the two label columns (an empty field follows it), as in real copies.
       ...SEC3_LABELS_2021.map(([key, label]) => `${label}\t${label.includes('\t') ? '' : '\t'}${sec3.get(key) ?? ''}`),
     ];
-  const out: string[] = [parts.title ?? '测试县人民政府2021年政府信息公开工作年度报告', ''];
+  const out: string[] = [parts.title ?? '南乐县人民政府2021年政府信息公开工作年度报告', ''];
   if (!omit.has('overview')) out.push('一、总体情况', '', parts.overview ?? '2021年，本县认真贯彻落实《条例》。', '');
   if (!omit.has('proactive')) out.push('二、主动公开政府信息情况', '', parts.sec2 ?? DEFAULT_SEC2, '');
   if (!omit.has('requests')) out.push('三、收到和处理政府信息公开申请情况', '', ...sec3Lines, '');

@@ -7,6 +7,7 @@ import { crossYear } from './002-cross-year.js';
 import { cellKeys } from './003-cell-keys.js';
 import { streamProvenance } from './004-stream-provenance.js';
 import { corrections } from './005-corrections.js';
+import { regions } from './006-regions.js';
 
 export interface Migration {
   /** Equals its position in MIGRATIONS, 1-based; stored in PRAGMA user_version once applied. */
@@ -18,6 +19,6 @@ export interface Migration {
   postgres: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [init, crossYear, cellKeys, streamProvenance, corrections];
+export const MIGRATIONS: readonly Migration[] = [init, crossYear, cellKeys, streamProvenance, corrections, regions];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -73,6 +73,7 @@ export class DocumentWriter {
       deleteChildren: sql.deleteChildren.map((d) => db.prepare(d)),
       upsertDocument: db.prepare(sql.upsertDocument),
       insertReport: db.prepare(sql.insertReport),
+      upsertBody: db.prepare(sql.upsertBody),
       pathOwner: db.prepare<[string], { document_id: string }>(sql.pathOwner),
       upsertPath: db.prepare(sql.upsertPath),
       moveCorrectionsIfPathless: db.prepare(sql.moveCorrectionsIfPathless),
@@ -120,7 +121,8 @@ export class DocumentWriter {
     const s = this.stmt;
     const { key } = s.upsertDocument.get(...documentRow(doc, seen, version, runId)) as { key: number };
     const report = reportRow(doc);
-    if (report) s.insertReport.run(...report);
+    if (report?.body) s.upsertBody.run(...report.body);
+    if (report) s.insertReport.run(...report.report);
     const rows = childRows(doc, key);
     this.insert.sections.run(rows.sections);
     this.insert.tables.run(rows.tables);
