@@ -95,7 +95,8 @@ function buildProgram(setExit: (code: number) => void): Command {
       .option('--force', 're-extract documents already ingested by this pipeline version')
       .option('--timings-json <file>', 'write the timings (per stage, wall time, peak memory) as JSON to this file')
       .option('--queue <redis-url>', 'do not process here: put one job per document on this Redis queue for `ogi worker`s (needs --db postgres://…)')
-      .option('--inline-max <size>', 'with --queue: files up to this size travel inside their job; larger ones as their path (shared storage)', '16MB'),
+      .option('--inline-max <size>', 'with --queue: files up to this size travel inside their job; larger ones as their path (shared storage)', '16MB')
+      .option('--queue-memory <size>', 'with --queue: most file bytes in jobs not yet done (held by Redis); beyond it the producer waits for the workers', '512MB'),
   )
     .addHelpText(
       'after',
@@ -109,14 +110,15 @@ Examples:
   $ ogi ingest downloads/2023 more/report.pdf --db out/2023.sqlite --concurrency 4 --timeout 300
 ${EXIT_STATUS}`,
     )
-    .action(async (inputs: string[], flags: BatchFlags & { force?: boolean; timingsJson?: string; queue?: string; inlineMax: string }) => {
+    .action(async (inputs: string[], flags: BatchFlags & { force?: boolean; timingsJson?: string; queue?: string; inlineMax: string; queueMemory: string }) => {
       const concurrency = wholeNumber('--concurrency', flags.concurrency);
       const limits = limitsOf(flags);
       const lockTimeoutS = seconds('--lock-timeout', flags.lockTimeout);
       const inlineBytes = byteSize('--inline-max', flags.inlineMax);
       for (const input of inputs) if (!existsSync(input)) throw new UsageError(`No such file or folder: ${input}`);
       if (flags.queue) {
-        const queued = await ingestThroughQueue({ inputs, queue: flags.queue, db: flags.db, force: flags.force === true, inlineBytes, lockTimeoutS });
+        const backlogBytes = byteSize('--queue-memory', flags.queueMemory);
+        const queued = await ingestThroughQueue({ inputs, queue: flags.queue, db: flags.db, force: flags.force === true, inlineBytes, backlogBytes, lockTimeoutS });
         setExit(queued.exitCode);
         return;
       }

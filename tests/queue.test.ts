@@ -9,11 +9,13 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportAsHtml } from '../scripts/bench/bench.js';
 import { generateReport } from '../scripts/generate/corpus.js';
 import { renderReportPdf } from '../scripts/generate/pdf-corpus.js';
+import { queueName } from '../src/run/queue.js';
 import { assertBuilt, CLI, runCli } from './helpers/cli.js';
 import { servicesAvailable, startPostgres, startRedis } from './helpers/services.js';
 import type { Service } from './helpers/services.js';
@@ -60,9 +62,9 @@ async function stopWorkers(): Promise<void> {
   );
 }
 
-function ingestThroughQueue(folder: string, db: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function ingestThroughQueue(folder: string, db: string, ...flags: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'ingest', folder, '--queue', redis.url, '--db', db], { env: ENV });
+    const child = spawn(process.execPath, [CLI, 'ingest', folder, '--queue', redis.url, '--db', db, ...flags], { env: ENV });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -77,6 +79,16 @@ function exported(db: string, name: string): Record<string, string> {
   const r = runCli(['export', '--db', db, '--out', out]);
   if (r.code !== 0) throw new Error(r.stderr);
   return Object.fromEntries(['cells.csv', 'reports.csv', 'findings.csv'].map((f) => [f, readFileSync(join(out, f), 'utf8')]));
+}
+
+async function pgText(db: string, sql: string): Promise<string> {
+  const client = new pg.Client({ connectionString: db });
+  await client.connect();
+  try {
+    return String((await client.query(sql)).rows[0]?.v ?? '');
+  } finally {
+    await client.end();
+  }
 }
 
 async function pgCount(db: string, sql: string): Promise<number> {
@@ -164,6 +176,40 @@ describe.skipIf(!servicesAvailable)('queue mode', () => {
     expect(r.stdout).toMatch(/ok\s+\d/);
     expect(r.stdout).toMatch(/poison\.txt — \[queue\] the job failed on all 3 attempts: .*refused/);
     expect(await pgCount(db, 'SELECT COUNT(*) AS n FROM documents')).toBe(3);
+    await stopWorkers();
+  }, 120_000);
+
+  it('feeds the queue no faster than the workers take it: file bytes waiting in Redis stay within --queue-memory', async () => {
+    const folder = join(dir, 'backlog');
+    mkdirSync(folder);
+    const sizes: number[] = [];
+    for (let seed = 1; seed <= 12; seed++) {
+      const r = generateReport(100 + seed);
+      writeFileSync(join(folder, r.name), r.bytes);
+      sizes.push(r.bytes.length);
+    }
+    const db = postgres.createDatabase('backlog');
+    // Room for about two files: with no worker running, the producer must stop after two jobs and wait.
+    const budget = Math.max(...sizes) * 2 + 10;
+    const producer = ingestThroughQueue(folder, db, '--queue-memory', `${budget}B`);
+    // The producer creates the schema, and with it the store's identity that names its queue.
+    let storeId = '';
+    for (let i = 0; i < 100 && !storeId; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      storeId = await pgText(db, 'SELECT store_id AS v FROM ogi_schema').catch(() => '');
+    }
+    const queue = new Queue(queueName(storeId), { connection: { url: redis.url } });
+    await new Promise((r) => setTimeout(r, 1500));
+    const waiting = await queue.getWaitingCount();
+    expect(waiting).toBeGreaterThanOrEqual(1);
+    expect(waiting).toBeLessThanOrEqual(2);
+    // A worker starts taking jobs: the producer feeds it the rest, and the batch completes.
+    startWorker(db, 'a');
+    const r = await producer;
+    await queue.close();
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Ingested 12 documents/);
+    expect(await pgCount(db, 'SELECT COUNT(*) AS n FROM documents')).toBe(12);
     await stopWorkers();
   }, 120_000);
 

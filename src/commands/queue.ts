@@ -23,6 +23,8 @@ export interface QueueIngestOptions {
   db: string;
   force: boolean;
   inlineBytes: number;
+  /** Most file bytes carried by jobs not yet finished: the producer waits for the workers beyond it (Redis holds them in memory). */
+  backlogBytes: number;
   lockTimeoutS: number;
   progress?: 'auto' | 'lines' | 'none';
   stdout?: NodeJS.WritableStream;
@@ -41,14 +43,21 @@ export async function ingestThroughQueue(options: QueueIngestOptions): Promise<B
   const progress = createProgress(options.stderr ?? process.stderr, options.progress);
   const summary = new BatchSummary();
   const pending = new Map<string, SeenPath>();
+  const inlineOf = (seen: SeenPath): number => (seen.sizeBytes !== null && seen.sizeBytes <= options.inlineBytes ? seen.sizeBytes : 0);
+  let pendingBytes = 0;
   let stopRequested = false;
   let wake: (() => void) | null = null;
   const settle = (jobId: string, record: (seen: SeenPath) => void): void => {
     const seen = pending.get(jobId);
     if (!seen) return; // another producer's job
     pending.delete(jobId);
+    pendingBytes -= inlineOf(seen);
     record(seen);
-    if (pending.size === 0) wake?.();
+    wake?.();
+  };
+  /** Until `done()` holds (checked at each job's end) or Ctrl-C. */
+  const waitUntil = async (done: () => boolean): Promise<void> => {
+    while (!done() && !stopRequested) await new Promise<void>((resolve) => (wake = resolve));
   };
   let producer: QueueProducer | null = null;
   const onSignal = () => {
@@ -78,13 +87,16 @@ export async function ingestThroughQueue(options: QueueIngestOptions): Promise<B
     progress.start(todo.length);
     let n = 0;
     for (const seen of todo) {
+      // Redis holds the bytes of the jobs not yet done: a collection of scans is fed as the workers take it.
+      await waitUntil(() => pending.size === 0 || pendingBytes + inlineOf(seen) <= options.backlogBytes);
       if (stopRequested) break;
       const jobId = `${runId}-${++n}`;
       pending.set(jobId, seen);
+      pendingBytes += inlineOf(seen);
       await producer.add(jobId, seen, { runId, force: options.force, inlineBytes: options.inlineBytes });
     }
     // Until every job has ended (or Ctrl-C): workers may be on other machines, and slow (scans).
-    if (pending.size > 0 && !stopRequested) await new Promise<void>((resolve) => (wake = resolve));
+    await waitUntil(() => pending.size === 0);
     progress.stop();
     const status = summary.interrupted ? 'interrupted' : 'completed';
     await store.finishRun(runId, status, { ok: summary.ok, findings: summary.withFindings, failed: summary.failed.length, skipped: summary.skipped });
