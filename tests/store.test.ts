@@ -14,6 +14,7 @@ import { SqlStore } from '../src/store/sql-store.js';
 import { SqliteClient } from '../src/store/sqlite/sqlite-client.js';
 import { DocumentWriter } from '../src/store/sqlite/write-document.js';
 import { cell, makeDocument, manyCells } from './helpers/documents.js';
+import type { ProcessedDocument } from '../src/types.js';
 
 let dir: string;
 let db: Db;
@@ -37,7 +38,7 @@ describe('openDatabase', () => {
     expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
     MIGRATIONS.forEach((m, i) => expect(m.version).toBe(i + 1));
     const strict = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%STRICT%'`).all() as { name: string }[];
-    expect(strict.map((t) => t.name).sort()).toEqual(['bodies', 'cell_values', 'corrections', 'document_paths', 'documents', 'findings', 'report_tables', 'reports', 'runs', 'sections']);
+    expect(strict.map((t) => t.name).sort()).toEqual(['bodies', 'cell_slots', 'cell_values', 'corrections', 'document_paths', 'documents', 'findings', 'report_tables', 'reports', 'runs', 'sections']);
   });
 
   it('refuses a database written by a newer ogi, with a message saying what to do', () => {
@@ -101,6 +102,38 @@ describe('openDatabase', () => {
     }
   });
 
+  it('migration 7 gives cells integer slots: the cells view reads what it read before, and a deleted document takes its cells along', () => {
+    const path = join(dir, 'v6.sqlite');
+    const old = new Database(path);
+    for (const m of MIGRATIONS.slice(0, 6)) old.exec(m.sql);
+    old.pragma('user_version = 6');
+    const ids = ['a', 'b'].map((seed) => makeDocument(seed).id);
+    ids.forEach((id, k) => {
+      old.prepare(`INSERT INTO documents (id, key, path, file_name, size_bytes, status, pipeline_version, ingested_at) VALUES (?, ?, ?, 'x.pdf', 1, 'ok', 'v', 'now')`).run(id, k + 1, `/r/${id}`);
+      const insert = old.prepare(
+        `INSERT INTO cell_values (document_key, "table", "row", col, value, raw, unit, note, method, page, line, table_index, grid_row, grid_col, box, confidence, char_offset)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      insert.run(k + 1, 'sec3', 'new_received', 'total', 12 + k, '12', null, null, 'position', 2, 7, 1, 3, 8, '[1,2,3,4]', 0.91, null);
+      insert.run(k + 1, 'sec3', 'granted', 'natural', null, null, null, 'note', 'blank', null, 8, null, null, null, null, null, 40);
+      insert.run(k + 1, 'sec2_art20_8', 'fees', 'amount', 1.5, '1.5', '万元', null, 'position', null, 30, null, null, null, null, null, null);
+    });
+    const before = old.prepare('SELECT * FROM cells ORDER BY document_id, "table", "row", col').all();
+    old.close();
+    const migrated = openDatabase(path);
+    try {
+      expect(migrated.prepare('SELECT * FROM cells ORDER BY document_id, "table", "row", col').all()).toEqual(before);
+      expect(migrated.prepare('SELECT COUNT(*) AS n FROM cell_slots').get()).toEqual({ n: 3 });
+      expect(migrated.prepare(`SELECT COUNT(*) AS n FROM sqlite_schema WHERE name = 'cell_values_6'`).get()).toEqual({ n: 0 });
+      expect(migrated.prepare('SELECT sec3_new_received AS v FROM report_summary WHERE document_id = ?').get(ids[1])).toEqual({ v: 13 });
+      migrated.prepare('DELETE FROM documents WHERE id = ?').run(ids[0]);
+      expect(migrated.prepare('SELECT COUNT(*) AS n FROM cell_values').get()).toEqual({ n: 3 });
+      expect(migrated.prepare('SELECT COUNT(*) AS n FROM cells WHERE document_id = ?').get(ids[1])).toEqual({ n: 3 });
+    } finally {
+      migrated.close();
+    }
+  });
+
   it('an existing up-to-date database is opened without migrating again', () => {
     db.close();
     const again = openDatabase(join(dir, 'sub', 'ogi.sqlite'));
@@ -126,6 +159,35 @@ describe('DocumentWriter', () => {
     expect(fee).toEqual({ value: 168.102, raw: '168.102', unit: '万元', method: 'position', line: 60 });
     expect(db.prepare(`SELECT value, method FROM cells WHERE "row" = 'new_received' AND col = 'legal'`).get()).toEqual({ value: null, method: 'blank' });
     expect(db.prepare('SELECT file_name, status, pipeline_version, run_id FROM documents').get()).toMatchObject({ file_name: 'a.txt', status: 'findings', run_id: runId });
+  });
+
+  it('a document that fails to store takes the slots it added with it: the next document with the same new places stores its cells', () => {
+    const w = new DocumentWriter(db);
+    const newPlace = (seed: string, findings: ProcessedDocument['findings']) =>
+      makeDocument(seed, { findings, tables: [{ table: 'sec3', layout: '2021', prov: {}, cells: [cell('sec3', 'brand_new_row', 'brand_new_col', 7)] }] });
+    // Inside a caller's transaction (ingest's group commit): the failing document is rolled back to its savepoint.
+    db.exec('BEGIN IMMEDIATE');
+    const refused = newPlace('x', [{ rule: 'r', severity: 'bogus' as 'error', message: 'a severity the schema refuses' }]);
+    expect(() => w.store(refused, seen('/r/x.txt'), { runId: null })).toThrow();
+    expect(count('cell_slots', `"row" = 'brand_new_row'`)).toBe(0);
+    const ok = newPlace('y', []);
+    expect(w.store(ok, seen('/r/y.txt'), { runId: null })).toBe('stored');
+    db.exec('COMMIT');
+    expect(db.prepare(`SELECT value FROM cells WHERE document_id = ? AND "row" = 'brand_new_row'`).get(ok.id)).toEqual({ value: 7 });
+  });
+
+  it('stores cells from text (line only) and cells with a page, box and confidence alike', () => {
+    const w = new DocumentWriter(db);
+    const pdf = makeDocument('pdf', {
+      format: 'pdf',
+      tables: [{ table: 'sec3', layout: '2021', prov: { page: 2 }, cells: [cell('sec3', 'new_received', 'total', 9, { note: 'n', prov: { page: 2, line: 4, box: { x0: 1, y0: 2, x1: 3, y1: 4 }, confidence: 0.5, tableIndex: 0, gridRow: 3, gridCol: 7 } })] }],
+    });
+    const text = makeDocument('text', { tables: [{ table: 'sec3', layout: '2021', prov: {}, cells: [cell('sec3', 'new_received', 'total', 5, { prov: { line: 9, offset: 120 } })] }] });
+    w.store(pdf, seen('/r/p.pdf'), { runId: null });
+    w.store(text, seen('/r/t.txt'), { runId: null });
+    const read = db.prepare(`SELECT value, note, page, line, table_index, grid_row, grid_col, box, confidence, char_offset FROM cells WHERE document_id = ?`);
+    expect(read.get(pdf.id)).toEqual({ value: 9, note: 'n', page: 2, line: 4, table_index: 0, grid_row: 3, grid_col: 7, box: '[1,2,3,4]', confidence: 0.5, char_offset: null });
+    expect(read.get(text.id)).toEqual({ value: 5, note: null, page: null, line: 9, table_index: null, grid_row: null, grid_col: null, box: null, confidence: null, char_offset: 120 });
   });
 
   it('writes many cells through the batched insert', () => {

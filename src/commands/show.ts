@@ -75,7 +75,7 @@ export async function renderDocument(sql: SqlClient, ref: StoredDocumentRef, kin
      FROM documents d LEFT JOIN reports r ON r.document_id = d.id LEFT JOIN bodies b ON b.id = r.body_id WHERE d.id = ?`,
     [ref.id],
   ))!;
-  const cells = await sql.all<ShownCell>(`SELECT "table" AS "table", "row" AS "row", col, value, raw, note, unit, method, line, page FROM cells WHERE document_id = ?`, [ref.id]);
+  const cells = await sql.all<ShownCell>(`SELECT "table" AS "table", "row" AS "row", col, value, raw, note, unit, method, line, page FROM cells WHERE document_id = ? ORDER BY "table", "row", col`, [ref.id]);
   const findings = await sql.all<ShownFinding>(
     `SELECT rule, severity, message, "table" AS "table", "row" AS "row", col, actual, expected, page, line, char_offset FROM findings WHERE document_id = ? ORDER BY position`,
     [ref.id],

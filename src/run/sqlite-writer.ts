@@ -83,6 +83,7 @@ export class SqliteBatchWriter implements BatchWriter {
       } catch {
         // The transaction may already be gone with the failure; either way nothing of it is kept.
       }
+      this.writer.reloadSlots();
     }
     const abandoned = this.uncommitted.splice(0).map((u) => u.seen.path);
     if (path !== null) abandoned.push(path);

@@ -33,7 +33,13 @@ export interface KnownPath {
   status: string;
 }
 
-export const CELL_COLUMNS = ['document_key', '"table"', '"row"', 'col', 'value', 'raw', 'unit', 'note', 'method', 'page', 'line', 'table_index', 'grid_row', 'grid_col', 'box', 'confidence', 'char_offset'];
+export const CELL_COLUMNS = ['document_key', 'slot', 'value', 'raw', 'unit', 'note', 'method', 'page', 'line', 'table_index', 'grid_row', 'grid_col', 'box', 'confidence', 'char_offset'];
+/**
+ * The columns a cell read from text carries (no page, box, grid position, confidence or note): such a
+ * document's cells are inserted naming only these, the others left NULL — a bound value costs as much as a
+ * quarter of a row's insert.
+ */
+export const TEXT_CELL_COLUMNS = ['document_key', 'slot', 'value', 'raw', 'unit', 'method', 'line', 'char_offset'];
 export const SECTION_COLUMNS = ['document_id', 'position', 'key', 'heading', 'text', 'line', 'page'];
 export const TABLE_COLUMNS = ['document_id', '"table"', 'layout', 'page', 'line'];
 export const FINDING_COLUMNS = ['document_id', 'position', 'rule', 'severity', 'message', '"table"', '"row"', 'col', 'actual', 'expected', 'page', 'line', 'char_offset'];
@@ -49,8 +55,12 @@ export function writeStatements(dialect: Dialect) {
     /** Parameters: the document's key, its id. */
     markStale: `UPDATE corrections SET status = 'stale'
       WHERE document_id = ? AND status = 'active' AND NOT EXISTS (
-        SELECT 1 FROM cell_values c WHERE c.document_key = ? AND c."table" = corrections."table" AND c."row" = corrections."row"
-          AND c.col = corrections.col AND c.value IS NOT DISTINCT FROM corrections.extracted_value)`,
+        SELECT 1 FROM cell_values c JOIN cell_slots s ON s.slot = c.slot
+        WHERE c.document_key = ? AND s."table" = corrections."table" AND s."row" = corrections."row"
+          AND s.col = corrections.col AND c.value IS NOT DISTINCT FROM corrections.extracted_value)`,
+    allSlots: 'SELECT slot, "table" AS "table", "row" AS "row", col FROM cell_slots',
+    addSlot: 'INSERT INTO cell_slots ("table", "row", col) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    slot: 'SELECT slot FROM cell_slots WHERE "table" = ? AND "row" = ? AND col = ?',
     upsertDocument: `INSERT INTO documents (id, key, path, file_name, format, size_bytes, status, error, failed_stage, pipeline_version, run_id, ingested_at, extract_meta, timings)
       VALUES (?, ${nextKey}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET
@@ -120,31 +130,107 @@ export function reportRow(doc: ProcessedDocument): { body: SqlValue[] | null; re
   };
 }
 
-/** The child rows of a document, each table's as one flat array of values (row after row). */
-export function childRows(doc: ProcessedDocument, key: number): { sections: SqlValue[]; tables: SqlValue[]; cells: SqlValue[]; findings: SqlValue[] } {
+/** A row of `cell_slots`: the integer a place (table, row, column) is stored as. */
+export interface SlotRow {
+  slot: number;
+  table: string;
+  row: string;
+  col: string;
+}
+
+/** Thrown when a cell's place has no slot yet: a writer must add the document's new places first (`CellSlots.slotsOf`). */
+export class UnknownSlotError extends Error {
+  constructor(place: string) {
+    super(`no cell slot for ${place}: add the document's new places to cell_slots before its cells`);
+    this.name = 'UnknownSlotError';
+  }
+}
+
+/**
+ * The slots a writer knows, by place. A place seen for the first time gets a row in `cell_slots` before the
+ * cells that use it; a writer whose transaction rolls back reloads what the database holds (`load`), so a
+ * slot it added and lost is never used.
+ */
+export class CellSlots {
+  /** table → row → column → slot: three lookups and no key string built per cell (a report has ~200 cells). */
+  private readonly byPlace = new Map<string, Map<string, Map<string, number>>>();
+
+  load(rows: readonly SlotRow[]): void {
+    this.byPlace.clear();
+    // PostgreSQL gives its BIGINTs as strings.
+    for (const r of rows) this.add({ table: r.table, row: r.row, col: r.col, slot: Number(r.slot) });
+  }
+
+  add(r: SlotRow): void {
+    let rows = this.byPlace.get(r.table);
+    if (!rows) this.byPlace.set(r.table, (rows = new Map()));
+    let cols = rows.get(r.row);
+    if (!cols) rows.set(r.row, (cols = new Map()));
+    cols.set(r.col, r.slot);
+  }
+
+  /** The slots of a document's cells, table after table, cell after cell; or the places that have none yet (usually none: a kind has a few hundred). */
+  slotsOf(doc: ProcessedDocument): { slots: number[]; missing: { table: string; row: string; col: string }[] } {
+    const slots: number[] = [];
+    const missing: { table: string; row: string; col: string }[] = [];
+    for (const t of doc.tables) {
+      for (const c of t.cells) {
+        const slot = this.byPlace.get(c.table)?.get(c.row)?.get(c.col);
+        if (slot !== undefined) slots.push(slot);
+        else if (!missing.some((m) => m.table === c.table && m.row === c.row && m.col === c.col)) missing.push({ table: c.table, row: c.row, col: c.col });
+      }
+    }
+    return { slots, missing };
+  }
+}
+
+/**
+ * The child rows of a document, each table's as one flat array of values (row after row). `cellColumns`:
+ * the cells' columns — the short list when no cell carries more than a text source gives.
+ */
+export function childRows(
+  doc: ProcessedDocument,
+  key: number,
+  slots: readonly number[],
+): { sections: SqlValue[]; tables: SqlValue[]; cells: SqlValue[]; cellColumns: readonly string[]; findings: SqlValue[] } {
   const id = doc.id;
   const sections: SqlValue[] = [];
   doc.sections.forEach((sec, i) => sections.push(id, i, sec.key, sec.heading, sec.text, sec.line, sec.page));
   const tables: SqlValue[] = [];
   const cells: SqlValue[] = [];
+  const textOnly = doc.tables.every((t) => t.cells.every(isTextCell));
+  let n = 0;
   for (const table of doc.tables) {
     tables.push(id, table.table, table.layout, table.prov.page ?? null, table.prov.line ?? null);
-    for (const c of table.cells) pushCell(cells, key, c);
+    for (const c of table.cells) {
+      const slot = slots[n++];
+      if (slot === undefined) throw new UnknownSlotError(`${c.table}.${c.row}.${c.col}`);
+      if (textOnly) pushTextCell(cells, key, slot, c);
+      else pushCell(cells, key, slot, c);
+    }
   }
   const findings: SqlValue[] = [];
   doc.findings.forEach((f, i) =>
     findings.push(id, i, f.rule, f.severity, f.message, f.table ?? null, f.row ?? null, f.col ?? null, f.actual ?? null, f.expected ?? null, f.page ?? null, f.line ?? null, f.offset ?? null),
   );
-  return { sections, tables, cells, findings };
+  return { sections, tables, cells, cellColumns: textOnly ? TEXT_CELL_COLUMNS : CELL_COLUMNS, findings };
 }
 
-function pushCell(out: SqlValue[], documentKey: number, c: Cell): void {
+/** A cell with nothing beyond TEXT_CELL_COLUMNS. */
+function isTextCell(c: Cell): boolean {
+  const p = c.prov;
+  return c.note == null && p.page == null && p.tableIndex == null && p.gridRow == null && p.gridCol == null && p.box == null && p.confidence == null;
+}
+
+function pushTextCell(out: SqlValue[], documentKey: number, slot: number, c: Cell): void {
+  out.push(documentKey, slot, c.value, c.raw, c.unit, c.method, c.prov.line ?? null, c.prov.offset ?? null);
+}
+
+function pushCell(out: SqlValue[], documentKey: number, slot: number, c: Cell): void {
   const p = c.prov;
   out.push(
     documentKey,
-    c.table,
-    c.row,
-    c.col,
+    slot,
     c.value,
     c.raw,
     c.unit,

@@ -9,8 +9,8 @@ import { PIPELINE_VERSION } from '../pipeline.js';
 import type { Correction } from '../review/corrections.js';
 import type { Finding, Severity } from '../findings.js';
 import type { Cell, DocumentStatus, ExtractedTable, InputFormat, Layout, PlacementMethod, ProcessedDocument, Provenance } from '../types.js';
-import { CELL_COLUMNS, childRows, documentRow, FINDING_COLUMNS, insertSql, pathRow, reportRow, SECTION_COLUMNS, TABLE_COLUMNS, writeStatements } from './document-rows.js';
-import type { KnownPath, SeenPath, StoreOptions, StoreOutcome } from './document-rows.js';
+import { CellSlots, childRows, documentRow, FINDING_COLUMNS, insertSql, pathRow, reportRow, SECTION_COLUMNS, TABLE_COLUMNS, writeStatements } from './document-rows.js';
+import type { KnownPath, SeenPath, SlotRow, StoreOptions, StoreOutcome } from './document-rows.js';
 import type { SqlClient, SqlValue } from './sql.js';
 import { PgClient } from './postgres/pg-client.js';
 import { UnknownCellError } from './store.js';
@@ -82,6 +82,9 @@ export type RunStatus = 'completed' | 'interrupted' | 'failed';
 const MAX_ROWS_PER_INSERT = 128;
 
 export class SqlStore implements Store {
+  private readonly slots = new CellSlots();
+  private slotsLoaded = false;
+
   constructor(readonly sql: SqlClient) {}
 
   async listDocuments(query: DocumentQuery): Promise<{ total: number; documents: DocumentListItem[] }> {
@@ -194,6 +197,7 @@ export class SqlStore implements Store {
    */
   async storeDocument(doc: ProcessedDocument, seen: SeenPath, options: StoreOptions): Promise<StoreOutcome> {
     const sql = writeStatements(this.sql.dialect);
+    const slots = await this.slotsOf(doc);
     return this.sql.transaction(async (tx) => {
       // Two workers storing the same content at once wait for each other (SQLite's write lock does this there).
       if (tx.dialect === 'postgres') await tx.get('SELECT pg_advisory_xact_lock(hashtext(?))', [doc.id]);
@@ -213,15 +217,36 @@ export class SqlStore implements Store {
       const report = reportRow(doc);
       if (report?.body) await tx.run(sql.upsertBody, report.body);
       if (report) await tx.run(sql.insertReport, report.report);
-      const rows = childRows(doc, key);
+      const rows = childRows(doc, key, slots);
       await insertRows(tx, 'sections', SECTION_COLUMNS, rows.sections);
       await insertRows(tx, 'report_tables', TABLE_COLUMNS, rows.tables);
-      await insertRows(tx, 'cell_values', CELL_COLUMNS, rows.cells);
+      await insertRows(tx, 'cell_values', rows.cellColumns, rows.cells);
       await insertRows(tx, 'findings', FINDING_COLUMNS, rows.findings);
       if (existing) await tx.run(sql.markStale, [doc.id, key]);
       await recordPath(tx, sql, doc.id, seen);
       return 'stored';
     });
+  }
+
+  /**
+   * Gives the document's new places (table, row, column) their slots before its transaction, each in a
+   * statement of its own: a slot, once committed, is never lost with a document that fails to store, so
+   * the slots known here are always in the database (several workers may add the same place at once).
+   */
+  private async slotsOf(doc: ProcessedDocument): Promise<number[]> {
+    const sql = writeStatements(this.sql.dialect);
+    if (!this.slotsLoaded) {
+      this.slots.load(await this.sql.all<SlotRow>(sql.allSlots));
+      this.slotsLoaded = true;
+    }
+    const placed = this.slots.slotsOf(doc);
+    if (placed.missing.length === 0) return placed.slots;
+    for (const place of placed.missing) {
+      await this.sql.run(sql.addSlot, [place.table, place.row, place.col]);
+      const row = await this.sql.get<{ slot: number | string }>(sql.slot, [place.table, place.row, place.col]);
+      this.slots.add({ ...place, slot: Number(row!.slot) });
+    }
+    return this.slots.slotsOf(doc).slots;
   }
 
   /** The reviewers' corrections of a document: still applying, and stale. */
@@ -304,7 +329,7 @@ export async function loadStoredDocument(sql: SqlClient, id: string): Promise<St
   const paths = (await sql.all<{ path: string }>('SELECT path FROM document_paths WHERE document_id = ? ORDER BY path', [id])).map((p) => p.path);
   const cells = await sql.all<CellRow>(
     `SELECT "table" AS "table", "row" AS "row", col, value, raw, unit, note, method, page, line, table_index, grid_row, grid_col, box, confidence, char_offset
-     FROM cells WHERE document_id = ?`,
+     FROM cells WHERE document_id = ? ORDER BY "table", "row", col`,
     [id],
   );
   const tables = (await sql.all<{ table: string; layout: Layout; page: number | null; line: number | null }>(`SELECT "table" AS "table", layout, page, line FROM report_tables WHERE document_id = ?`, [id])).map(

@@ -8,6 +8,7 @@ import { cellKeys } from './003-cell-keys.js';
 import { streamProvenance } from './004-stream-provenance.js';
 import { corrections } from './005-corrections.js';
 import { regions } from './006-regions.js';
+import { cellSlots } from './007-cell-slots.js';
 
 export interface Migration {
   /** Equals its position in MIGRATIONS, 1-based; stored in PRAGMA user_version once applied. */
@@ -19,6 +20,6 @@ export interface Migration {
   postgres: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [init, crossYear, cellKeys, streamProvenance, corrections, regions];
+export const MIGRATIONS: readonly Migration[] = [init, crossYear, cellKeys, streamProvenance, corrections, regions, cellSlots];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

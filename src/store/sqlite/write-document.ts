@@ -6,8 +6,8 @@
 import { PIPELINE_VERSION } from '../../pipeline.js';
 import type { ProcessedDocument } from '../../types.js';
 import type Database from 'better-sqlite3';
-import { CELL_COLUMNS, childRows, documentRow, FINDING_COLUMNS, insertSql, pathRow, reportRow, SECTION_COLUMNS, TABLE_COLUMNS, writeStatements } from '../document-rows.js';
-import type { KnownPath, SeenPath, StoreOptions, StoreOutcome } from '../document-rows.js';
+import { CELL_COLUMNS, CellSlots, childRows, documentRow, TEXT_CELL_COLUMNS, FINDING_COLUMNS, insertSql, pathRow, reportRow, SECTION_COLUMNS, TABLE_COLUMNS, writeStatements } from '../document-rows.js';
+import type { KnownPath, SeenPath, SlotRow, StoreOptions, StoreOutcome } from '../document-rows.js';
 import type { Db } from './db.js';
 
 export type { KnownPath, SeenPath, StoreOptions, StoreOutcome } from '../document-rows.js';
@@ -57,10 +57,12 @@ export class DocumentWriter {
   private readonly stmt;
   private readonly insert;
   private readonly storeTx;
+  private readonly slots = new CellSlots();
 
   constructor(db: Db) {
     this.insert = {
       cells: new BatchedInsert(db, 'cell_values', CELL_COLUMNS),
+      textCells: new BatchedInsert(db, 'cell_values', TEXT_CELL_COLUMNS),
       sections: new BatchedInsert(db, 'sections', SECTION_COLUMNS),
       tables: new BatchedInsert(db, 'report_tables', TABLE_COLUMNS),
       findings: new BatchedInsert(db, 'findings', FINDING_COLUMNS),
@@ -79,7 +81,11 @@ export class DocumentWriter {
       moveCorrectionsIfPathless: db.prepare(sql.moveCorrectionsIfPathless),
       deleteIfPathless: db.prepare(sql.deleteIfPathless),
       knownPath: db.prepare<[string], { document_id: string; size_bytes: number | null; mtime_ms: number | null; pipeline_version: string; status: string }>(sql.knownPath),
+      allSlots: db.prepare<[], SlotRow>(sql.allSlots),
+      addSlot: db.prepare(sql.addSlot),
+      slot: db.prepare<[string, string, string], { slot: number }>(sql.slot),
     };
+    this.reloadSlots();
     this.storeTx = db.transaction((doc: ProcessedDocument, seen: SeenPath, options: StoreOptions): StoreOutcome => {
       const version = options.pipelineVersion ?? PIPELINE_VERSION;
       const existing = this.stmt.existing.get(doc.id);
@@ -106,8 +112,19 @@ export class DocumentWriter {
    * savepoint of the caller's open transaction: a write that fails leaves nothing of the document.
    */
   store(doc: ProcessedDocument, seen: SeenPath, options: StoreOptions): StoreOutcome {
-    // IMMEDIATE: take the write lock up front, so two processes never deadlock upgrading read locks.
-    return this.storeTx.immediate(doc, seen, options);
+    try {
+      // IMMEDIATE: take the write lock up front, so two processes never deadlock upgrading read locks.
+      return this.storeTx.immediate(doc, seen, options);
+    } catch (e) {
+      // The slots this document added are gone with its rows.
+      this.reloadSlots();
+      throw e;
+    }
+  }
+
+  /** Forgets the slots added in a transaction that was rolled back: what the database holds now. */
+  reloadSlots(): void {
+    this.slots.load(this.stmt.allSlots.all());
   }
 
   /** What the database knows about a path: lets ingest skip unchanged files without reading them. */
@@ -123,10 +140,18 @@ export class DocumentWriter {
     const report = reportRow(doc);
     if (report?.body) s.upsertBody.run(...report.body);
     if (report) s.insertReport.run(...report.report);
-    const rows = childRows(doc, key);
+    let placed = this.slots.slotsOf(doc);
+    if (placed.missing.length > 0) {
+      for (const place of placed.missing) {
+        s.addSlot.run(place.table, place.row, place.col);
+        this.slots.add({ ...place, slot: s.slot.get(place.table, place.row, place.col)!.slot });
+      }
+      placed = this.slots.slotsOf(doc);
+    }
+    const rows = childRows(doc, key, placed.slots);
     this.insert.sections.run(rows.sections);
     this.insert.tables.run(rows.tables);
-    this.insert.cells.run(rows.cells);
+    (rows.cellColumns === TEXT_CELL_COLUMNS ? this.insert.textCells : this.insert.cells).run(rows.cells);
     this.insert.findings.run(rows.findings);
   }
 
