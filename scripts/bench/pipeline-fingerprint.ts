@@ -5,7 +5,9 @@
  * of them. Each document's digest is written to a list, so two runs can be diffed to name the first
  * document that differs.
  *
- *   npm run build && node dist/scripts/bench/pipeline-fingerprint.js [--text N] [--html N] [--ocr] [--out FILE]
+ *   npm run build && node dist/scripts/bench/pipeline-fingerprint.js [--text N] [--html N] [--stream N] [--ocr] [--out FILE]
+ *
+ * --stream adds N of the generated reports as a crawler saves them (one paragraph: stream-corpus.ts).
  *
  * --ocr adds the scanned PDF fixtures (OCR: slow, seconds per page).
  */
@@ -17,11 +19,13 @@ import { loadFile, sniffFormat } from '../../src/stages/load.js';
 import type { LoadedFile } from '../../src/stages/load.js';
 import type { ProcessedDocument } from '../../src/types.js';
 import { reportAsHtml } from './bench.js';
+import { streamCopy } from './stream-corpus.js';
 import { generateReport } from '../generate/corpus.js';
 
 interface FingerprintOptions {
   text: number;
   html: number;
+  stream: number;
   ocr: boolean;
   out: string | null;
 }
@@ -34,6 +38,7 @@ function parseArgs(argv: string[]): FingerprintOptions {
   return {
     text: Number(value('--text') ?? 3000),
     html: Number(value('--html') ?? 500),
+    stream: Number(value('--stream') ?? 0),
     ocr: argv.includes('--ocr'),
     out: value('--out') ?? null,
   };
@@ -43,22 +48,27 @@ function loadedFromBytes(name: string, bytes: Buffer): LoadedFile {
   return { path: name, bytes, sha256: createHash('sha256').update(bytes).digest('hex'), format: sniffFormat(bytes, name), sizeBytes: bytes.length };
 }
 
-/** Generated reports: `text` of them as text, and the HTML form of the first `html` that have one. */
-function* generatedInputs(text: number, html: number): Generator<LoadedFile> {
+/** Generated reports: `text` of them as text, the HTML form of the first `html` that have one, and the one-paragraph form of the first `stream` that have one. */
+function* generatedInputs(text: number, html: number, stream: number): Generator<LoadedFile> {
   let htmlCount = 0;
-  for (let seed = 1; seed <= text || htmlCount < html; seed++) {
+  let streamCount = 0;
+  for (let seed = 1; seed <= text || htmlCount < html || streamCount < stream; seed++) {
     const report = generateReport(seed);
     if (seed <= text) yield loadedFromBytes(`text/${seed}/${report.name}`, report.bytes);
     if (htmlCount < html) {
       const bytes = reportAsHtml(report, htmlCount);
       if (bytes) yield loadedFromBytes(`html/${htmlCount++}/${report.name}`, bytes);
     }
+    if (streamCount < stream) {
+      const copy = streamCopy(report, seed);
+      if (copy) yield loadedFromBytes(`stream/${streamCount++}/${report.name}`, copy.bytes);
+    }
   }
 }
 
 /** Real files: the samples and the tests' input fixtures (scanned PDFs only with --ocr). */
 function fixturePaths(ocr: boolean): string[] {
-  const dirs = ['samples', 'tests/fixtures/doc', 'tests/fixtures/pdf', 'tests/fixtures/pdf/gen'];
+  const dirs = ['samples', 'tests/fixtures/doc', 'tests/fixtures/pdf', 'tests/fixtures/pdf/gen', 'tests/fixtures/real'];
   const paths: string[] = [];
   for (const dir of dirs) {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -94,7 +104,7 @@ async function main(argv: string[]): Promise<void> {
     all.update(`${name}\t${digest}\n`);
   };
   const t0 = Date.now();
-  for (const loaded of generatedInputs(o.text, o.html)) record(loaded.path, await processLoaded(loaded));
+  for (const loaded of generatedInputs(o.text, o.html, o.stream)) record(loaded.path, await processLoaded(loaded));
   for (const path of fixturePaths(o.ocr)) record(path, await processLoaded(await loadFile(path)));
   if (o.out) writeFileSync(o.out, lines.join('\n') + '\n');
   console.log(`${lines.length} documents in ${((Date.now() - t0) / 1000).toFixed(1)} s; fingerprint ${all.digest('hex')}`);

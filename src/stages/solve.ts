@@ -57,7 +57,7 @@ export interface Solved {
  * Places every row's figures. `quotes` are figures the report's prose quotes, by cell index: evidence used
  * only for a row the identities leave ambiguous (section 二's glued digits), to choose among its cuts.
  */
-export function solveTable(table: string, space: TableSpace, pending: PendingRow[], quotes: ReadonlyMap<number, Quote[]> = new Map()): Solved {
+export function solveTable(table: string, space: TableSpace, pending: PendingRow[], quotes: () => ReadonlyMap<number, Quote[]> = () => new Map()): Solved {
   const eqs = space.equations;
   const grid = new Float64Array(space.rows.length * space.cols.length).fill(NaN);
   const cells: (PlacedCell | undefined)[] = [];
@@ -112,7 +112,7 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
       continue;
     }
     const readings = viableReadings(p, grid, eqs);
-    const quoted = settleByQuotes(p, readings, quotes);
+    const quoted = settleByQuotes(p, readings, quotes());
     if (quoted) commit(p, { agreeing: quoted.readings, uncertain: [] }, true, quoted.quotes);
     else {
       // Only cuts of plain glued digits keep their agreeing cells: a row that lost cells, or a signed figure

@@ -150,7 +150,9 @@ export function extractTables(doc: SourceDocument, sections: Section[], kind: Re
   }
 
   const tables: ExtractedTable[] = [];
-  const quotes = findQuotes(doc, kind);
+  // The prose is searched for quoted figures only when a table has a row the identities leave open (rare).
+  let found: Quote[] | null = null;
+  const quotes = (): readonly Quote[] => (found ??= findQuotes(doc, kind));
   const sec3Layout = decideSec3Layout(gathered, year);
   for (const t of index) {
     const g = gathered.get(t.def.key);
@@ -643,7 +645,7 @@ function layoutPlan(t: TableIndex, variant: TableVariant, kind: ReportKind): Lay
   return plan;
 }
 
-function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: ReportKind, quotes: readonly Quote[]): { table: ExtractedTable; findings: Finding[] } {
+function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: ReportKind, quotes: () => readonly Quote[]): { table: ExtractedTable; findings: Finding[] } {
   const findings: Finding[] = [];
   const plan = layoutPlan(t, variant, kind);
   const { rows, cols, checkable } = plan;
@@ -661,7 +663,8 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
       pending.push({ label: r, view: v, targets, indexes, candidates: rowCandidates(v, cols.length, ctx) });
     }
   }
-  const solved = solveTable(t.def.key, plan.space, pending, quotedCells(quotes, t.def.key, rows, cols));
+  let quoted: Map<number, Quote[]> | null = null;
+  const solved = solveTable(t.def.key, plan.space, pending, () => (quoted ??= quotedCells(quotes(), t.def.key, rows, cols)));
   findings.push(...solved.findings);
   const cells: Cell[] = [];
   for (const [ri, r] of rows.entries()) {
