@@ -4,7 +4,7 @@
  * labels only help as much as real batches let them), and each stage's best pass is reported (the one
  * least disturbed by other processes; the first pass also pays for JIT warm-up).
  *
- *   npm run build && node dist/scripts/bench/time-stages.js [--docs N] [--passes P] [--format text|html]
+ *   npm run build && node dist/scripts/bench/time-stages.js [--docs N] [--passes P] [--format text|html|stream]
  */
 import { createHash } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -13,6 +13,7 @@ import { processLoaded } from '../../src/pipeline.js';
 import { sniffFormat } from '../../src/stages/load.js';
 import type { LoadedFile } from '../../src/stages/load.js';
 import { reportAsHtml } from './bench.js';
+import { streamCopy } from './stream-corpus.js';
 import { generateReport } from '../generate/corpus.js';
 
 function option(argv: string[], flag: string, fallback: string): string {
@@ -24,7 +25,7 @@ function inputs(n: number, format: string, firstSeed: number): LoadedFile[] {
   const out: LoadedFile[] = [];
   for (let seed = firstSeed; out.length < n; seed++) {
     const r = generateReport(seed);
-    const bytes = format === 'html' ? reportAsHtml(r, out.length) : r.bytes;
+    const bytes = format === 'html' ? reportAsHtml(r, out.length) : format === 'stream' ? (streamCopy(r, seed)?.bytes ?? null) : r.bytes;
     if (!bytes) continue;
     out.push({ path: r.name, bytes, sha256: createHash('sha256').update(bytes).digest('hex'), format: sniffFormat(bytes, r.name), sizeBytes: bytes.length });
   }
