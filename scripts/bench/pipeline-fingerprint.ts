@@ -5,12 +5,15 @@
  * of them. Each document's digest is written to a list, so two runs can be diffed to name the first
  * document that differs.
  *
- *   npm run build && node dist/scripts/bench/pipeline-fingerprint.js [--text N] [--html N] [--ocr] [--out FILE]
+ *   npm run build && node dist/scripts/bench/pipeline-fingerprint.js [--text N] [--html N] [--ocr] [--pdf] [--out FILE]
  *
  * --ocr adds the scanned PDF fixtures (OCR: slow, seconds per page).
+ * --pdf fingerprints the PDFs alone (a few seconds): the text-layer PDFs of samples/, of the tests' fixtures
+ * (tests/fixtures/pdf, its gen/ folder) and of the shared fixtures the bench copies (/work/shared/fixtures/pdf,
+ * when present); with --ocr, the scanned ones too. No generated text or HTML reports.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { processLoaded } from '../../src/pipeline.js';
 import { loadFile, sniffFormat } from '../../src/stages/load.js';
@@ -23,6 +26,7 @@ interface FingerprintOptions {
   text: number;
   html: number;
   ocr: boolean;
+  pdf: boolean;
   out: string | null;
 }
 
@@ -31,10 +35,12 @@ function parseArgs(argv: string[]): FingerprintOptions {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : undefined;
   };
+  const pdf = argv.includes('--pdf');
   return {
-    text: Number(value('--text') ?? 3000),
-    html: Number(value('--html') ?? 500),
+    text: Number(value('--text') ?? (pdf ? 0 : 3000)),
+    html: Number(value('--html') ?? (pdf ? 0 : 500)),
     ocr: argv.includes('--ocr'),
+    pdf,
     out: value('--out') ?? null,
   };
 }
@@ -56,14 +62,19 @@ function* generatedInputs(text: number, html: number): Generator<LoadedFile> {
   }
 }
 
-/** Real files: the samples and the tests' input fixtures (scanned PDFs only with --ocr). */
-function fixturePaths(ocr: boolean): string[] {
+/** The PDFs the bench copies (scripts/bench/bench.ts), when this machine has them. */
+const SHARED_PDF_FIXTURES = '/work/shared/fixtures/pdf';
+
+/** Real files: the samples and the tests' input fixtures (scanned PDFs only with --ocr; PDFs only with --pdf). */
+function fixturePaths(ocr: boolean, pdfOnly: boolean): string[] {
   const dirs = ['samples', 'tests/fixtures/doc', 'tests/fixtures/pdf', 'tests/fixtures/pdf/gen'];
+  if (pdfOnly && existsSync(SHARED_PDF_FIXTURES)) dirs.push(SHARED_PDF_FIXTURES);
   const paths: string[] = [];
   for (const dir of dirs) {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       if (!entry.isFile() || entry.name.endsWith('.json')) continue;
       if (!ocr && entry.name.endsWith('.scan.pdf')) continue;
+      if (pdfOnly && !entry.name.endsWith('.pdf')) continue;
       paths.push(join(dir, entry.name));
     }
   }
@@ -95,7 +106,7 @@ async function main(argv: string[]): Promise<void> {
   };
   const t0 = Date.now();
   for (const loaded of generatedInputs(o.text, o.html)) record(loaded.path, await processLoaded(loaded));
-  for (const path of fixturePaths(o.ocr)) record(path, await processLoaded(await loadFile(path)));
+  for (const path of fixturePaths(o.ocr, o.pdf)) record(path, await processLoaded(await loadFile(path)));
   if (o.out) writeFileSync(o.out, lines.join('\n') + '\n');
   console.log(`${lines.length} documents in ${((Date.now() - t0) / 1000).toFixed(1)} s; fingerprint ${all.digest('hex')}`);
 }
