@@ -31,8 +31,36 @@ type PdfPage = Awaited<ReturnType<PdfDocument['getPage']>>;
 let pdfjsModule: Promise<PdfJs> | null = null;
 /** Loaded on first use: pdf.js is large and most inputs are not PDFs. */
 export function loadPdfJs(): Promise<PdfJs> {
-  pdfjsModule ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  pdfjsModule ??= importPdfJsKeepingNatives();
   return pdfjsModule;
+}
+
+/**
+ * pdf.js's legacy build (the one that runs on Node 20) carries core-js, which on Node 20 replaces some
+ * built-ins that V8 already has with JavaScript versions, for edge cases pdf.js never meets: Array.prototype.push
+ * (an error on arrays whose length is read-only), JSON.stringify (boxed symbols) and JSON.parse (a reviver
+ * reading the source text). The replacements are global to the thread and slow: the JavaScript push alone took
+ * a quarter of the CPU time of reading a text-layer PDF (pdf.js builds its font files byte by byte with push).
+ * These three are put back once pdf.js and its worker module have loaded; what core-js adds (functions Node 20
+ * lacks, such as Promise.withResolvers) stays.
+ */
+/** A variable, not a literal: the worker module ships no type declarations, and nothing of it is used here. */
+const PDFJS_WORKER_MODULE = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
+
+async function importPdfJsKeepingNatives(): Promise<PdfJs> {
+  const natives = { push: Array.prototype.push, stringify: JSON.stringify, parse: JSON.parse };
+  try {
+    const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    // The worker's code runs in this thread (pdf.js's "fake worker" in Node). Imported now, so that its own
+    // copy of core-js runs before the built-ins are put back rather than at the first document; pdf.js's
+    // fake worker imports this same module (./pdf.worker.mjs next to pdf.mjs) and finds it already loaded.
+    await import(PDFJS_WORKER_MODULE);
+    return pdfjs;
+  } finally {
+    Array.prototype.push = natives.push;
+    JSON.stringify = natives.stringify;
+    JSON.parse = natives.parse;
+  }
 }
 
 /** Filesystem folders of pdf.js's cMaps and standard fonts; pdf.js wants them ending in '/'. */
