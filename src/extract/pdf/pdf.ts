@@ -10,6 +10,7 @@
  *
  *   extractPdf(file, options, (file, pages) => ocrPages(file, pages))   // PageWords[] for the pages asked
  */
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DocumentError, finding } from '../../findings.js';
@@ -68,6 +69,40 @@ function pdfjsAssets(): { cMapUrl: string; standardFontDataUrl: string } {
   const require = createRequire(import.meta.url);
   const root = dirname(require.resolve('pdfjs-dist/package.json'));
   return { cMapUrl: join(root, 'cmaps') + '/', standardFontDataUrl: join(root, 'standard_fonts') + '/' };
+}
+
+type AssetKind = 'cMapUrl' | 'standardFontDataUrl' | 'wasmUrl';
+
+/** The cMaps and standard fonts read so far in this thread, by path. */
+const assetBytes = new Map<string, Promise<Uint8Array>>();
+
+/**
+ * pdf.js's `BinaryDataFactory`, reading each cMap and standard font from disk once per thread rather than once
+ * per document: a PDF whose Chinese fonts are not embedded (SimSun and the like, through UniGB-UCS2-H) asks
+ * for the same two cMaps and a standard font in every document. pdf.js constructs it with the folders given
+ * to getDocument and calls `fetch`; an error makes pdf.js carry on without the file, as with its own factory.
+ */
+class CachedAssetFactory {
+  private readonly folders: Partial<Record<AssetKind, string | null>>;
+
+  constructor(folders: Partial<Record<AssetKind, string | null>>) {
+    this.folders = folders;
+  }
+
+  async fetch({ kind, filename }: { kind: AssetKind; filename: string }): Promise<Uint8Array> {
+    const folder = this.folders[kind];
+    if (!folder) throw new Error(`pdf.js asked for ${filename}, but no ${kind} was given`);
+    const path = folder + filename;
+    let bytes = assetBytes.get(path);
+    if (!bytes) {
+      bytes = readFile(path).then((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+      // A failed read is not kept: the next document tries again.
+      bytes.catch(() => assetBytes.delete(path));
+      assetBytes.set(path, bytes);
+    }
+    // Each document gets its own copy: pdf.js may transfer (detach) what it is given.
+    return (await bytes).slice();
+  }
 }
 
 export interface PdfPages {
@@ -156,6 +191,7 @@ export async function openPdf(pdfjs: PdfJs, file: LoadedFile, options: OpenPdfOp
   const task = pdfjs.getDocument({
     data,
     ...pdfjsAssets(),
+    BinaryDataFactory: CachedAssetFactory,
     cMapPacked: true,
     disableFontFace: true,
     isEvalSupported: false,
