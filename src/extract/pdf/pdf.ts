@@ -64,11 +64,15 @@ async function importPdfJsKeepingNatives(): Promise<PdfJs> {
   }
 }
 
-/** Filesystem folders of pdf.js's cMaps and standard fonts; pdf.js wants them ending in '/'. */
+let assetFolders: { cMapUrl: string; standardFontDataUrl: string } | null = null;
+/** Filesystem folders of pdf.js's cMaps and standard fonts; pdf.js wants them ending in '/'. Resolved once. */
 function pdfjsAssets(): { cMapUrl: string; standardFontDataUrl: string } {
-  const require = createRequire(import.meta.url);
-  const root = dirname(require.resolve('pdfjs-dist/package.json'));
-  return { cMapUrl: join(root, 'cmaps') + '/', standardFontDataUrl: join(root, 'standard_fonts') + '/' };
+  if (!assetFolders) {
+    const require = createRequire(import.meta.url);
+    const root = dirname(require.resolve('pdfjs-dist/package.json'));
+    assetFolders = { cMapUrl: join(root, 'cmaps') + '/', standardFontDataUrl: join(root, 'standard_fonts') + '/' };
+  }
+  return assetFolders;
 }
 
 type AssetKind = 'cMapUrl' | 'standardFontDataUrl' | 'wasmUrl';
