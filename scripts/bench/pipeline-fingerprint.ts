@@ -5,12 +5,14 @@
  * of them. Each document's digest is written to a list, so two runs can be diffed to name the first
  * document that differs.
  *
- *   npm run build && node dist/scripts/bench/pipeline-fingerprint.js [--text N] [--html N] [--ocr] [--pdf] [--out FILE]
+ *   npm run build && node dist/scripts/bench/pipeline-fingerprint.js [--text N] [--html N] [--ocr] [--pdf [--pdf-generated N]] [--out FILE]
  *
  * --ocr adds the scanned PDF fixtures (OCR: slow, seconds per page).
  * --pdf fingerprints the PDFs alone (a few seconds): the text-layer PDFs of samples/, of the tests' fixtures
  * (tests/fixtures/pdf, its gen/ folder) and of the shared fixtures the bench copies (/work/shared/fixtures/pdf,
- * when present); with --ocr, the scanned ones too. No generated text or HTML reports.
+ * when present); with --ocr, the scanned ones too; and --pdf-generated N (default 100) generated reports rendered
+ * as text-layer PDFs (scripts/generate/pdf-corpus.ts: ruled or borderless tables, page breaks, wrapped and spaced
+ * labels, seeds from 1001 as tests/pdf-corpus.test.ts). No generated text or HTML reports.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
@@ -21,12 +23,14 @@ import type { LoadedFile } from '../../src/stages/load.js';
 import type { ProcessedDocument } from '../../src/types.js';
 import { reportAsHtml } from './bench.js';
 import { generateReport } from '../generate/corpus.js';
+import { renderReportPdf } from '../generate/pdf-corpus.js';
 
 interface FingerprintOptions {
   text: number;
   html: number;
   ocr: boolean;
   pdf: boolean;
+  pdfGenerated: number;
   out: string | null;
 }
 
@@ -41,6 +45,7 @@ function parseArgs(argv: string[]): FingerprintOptions {
     html: Number(value('--html') ?? (pdf ? 0 : 500)),
     ocr: argv.includes('--ocr'),
     pdf,
+    pdfGenerated: pdf ? Number(value('--pdf-generated') ?? 100) : 0,
     out: value('--out') ?? null,
   };
 }
@@ -59,6 +64,14 @@ function* generatedInputs(text: number, html: number): Generator<LoadedFile> {
       const bytes = reportAsHtml(report, htmlCount);
       if (bytes) yield loadedFromBytes(`html/${htmlCount++}/${report.name}`, bytes);
     }
+  }
+}
+
+/** Generated reports rendered as text-layer PDFs, from seed 1001 (tests/pdf-corpus.test.ts reads the same). */
+function* generatedPdfs(count: number): Generator<LoadedFile> {
+  for (let seed = 1001; seed < 1001 + count; seed++) {
+    const report = generateReport(seed);
+    yield loadedFromBytes(`pdf/${seed}/${report.name.replace(/\.txt$/, '.pdf')}`, renderReportPdf(report, seed).bytes);
   }
 }
 
@@ -106,6 +119,7 @@ async function main(argv: string[]): Promise<void> {
   };
   const t0 = Date.now();
   for (const loaded of generatedInputs(o.text, o.html)) record(loaded.path, await processLoaded(loaded));
+  for (const loaded of generatedPdfs(o.pdfGenerated)) record(loaded.path, await processLoaded(loaded));
   for (const path of fixturePaths(o.ocr, o.pdf)) record(path, await processLoaded(await loadFile(path)));
   if (o.out) writeFileSync(o.out, lines.join('\n') + '\n');
   console.log(`${lines.length} documents in ${((Date.now() - t0) / 1000).toFixed(1)} s; fingerprint ${all.digest('hex')}`);
