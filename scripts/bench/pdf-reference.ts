@@ -3,22 +3,25 @@
  * work on issue 13, measured on this machine with the same command, and pdfplumber's, quoted from the issue.
  */
 
-/** ogi's pages/s before issue 13, measured on this machine by one bench run of main's code. */
+/** ogi's pages/s before issue 13, measured on this machine by bench runs of main's code. */
 export interface PdfBefore {
   pagesPerS: number;
   /** Copies of the sample PDFs ingested (the figure includes the worker's warm-up, so it depends on it). */
   copies: number;
-  /** When, and the load average (1 min) before the run: the machine is shared. */
+  /** When, how many runs, and the load average (1 min) before them: the machine is shared. */
   measured: string;
 }
 
 /**
  * Before issue 13, by worker count: main at commit 8409703, built in a worktree of its own and run with
- * `node dist/scripts/bench/bench.js --formats pdf --concurrency C --pdf-copies 32` on this machine.
+ * `node dist/scripts/bench/bench.js --formats pdf --concurrency C --pdf-copies 32`, alternating with runs of
+ * the new code (BENCHMARKS.md, "Text-layer PDF speed (issue 13)"). One worker: the median of six runs (12.6–15.9;
+ * a first run on a quieter machine gave 14.0, issue 13 quotes 13.6). Two workers: the best of four runs
+ * (11.8–19.2), as another process held about one of the two cores throughout.
  */
 export const PDF_BEFORE_ISSUE_13: Readonly<Record<number, PdfBefore>> = {
-  1: { pagesPerS: 14.0, copies: 32, measured: '2026-12-04 00:56 UTC, load 1.6' },
-  2: { pagesPerS: 14.3, copies: 32, measured: '2026-12-04 01:24 UTC, load 5.6' },
+  1: { pagesPerS: 14.6, copies: 32, measured: '2026-12-04 01:38–01:46 UTC, median of 6 runs, load 1.8–4.4' },
+  2: { pagesPerS: 19.2, copies: 32, measured: '2026-12-04 01:24–01:41 UTC, best of 4 runs, load 2.8–5.6' },
 };
 
 /** pdfplumber (pure Python) on the same PDFs, one process, every page's tables and text: quoted from issue 13. */
