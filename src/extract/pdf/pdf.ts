@@ -36,6 +36,9 @@ export function loadPdfJs(): Promise<PdfJs> {
   return pdfjsModule;
 }
 
+/** A variable, not a literal: the worker module ships no type declarations, and nothing of it is used here. */
+const PDFJS_WORKER_MODULE = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
+
 /**
  * pdf.js's legacy build (the one that runs on Node 20) carries core-js, which on Node 20 replaces some
  * built-ins that V8 already has with JavaScript versions, for edge cases pdf.js never meets: Array.prototype.push
@@ -45,9 +48,6 @@ export function loadPdfJs(): Promise<PdfJs> {
  * These three are put back once pdf.js and its worker module have loaded; what core-js adds (functions Node 20
  * lacks, such as Promise.withResolvers) stays.
  */
-/** A variable, not a literal: the worker module ships no type declarations, and nothing of it is used here. */
-const PDFJS_WORKER_MODULE = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
-
 async function importPdfJsKeepingNatives(): Promise<PdfJs> {
   const natives = { push: Array.prototype.push, stringify: JSON.stringify, parse: JSON.parse };
   try {
