@@ -2,12 +2,13 @@
  * Benchmark: generates a corpus per format in a temp folder, ingests it with the built CLI
  * (`ogi ingest --timings-json`), and prints per format: documents/s (pages/s for PDF), the share of
  * each stage, peak RSS and database size, with the load average (the machine may be shared).
- * Writes the figures to out/bench-<timestamp>.json and out/bench-latest.json.
+ * Writes the figures to out/bench-<timestamp>.json and out/bench-latest.json. The PDF figure is printed next to
+ * ogi's before issue 13 and pdfplumber's, quoted from the issue, with the ratios (scripts/bench/pdf-reference.ts).
  *
  *   npm run bench -- [--docs N] [--formats text,html,pdf,ocr] [--concurrency C] [--pdf-copies N]
  *                    [--ocr-docs N] [--timeout S] [--out DIR] [--keep]
  *
- * Defaults: --docs 5000 (text and HTML), --formats text,html,pdf, --concurrency = cores, --pdf-copies 20,
+ * Defaults: --docs 5000 (text and HTML), --formats text,html,pdf, --concurrency = cores, --pdf-copies 32 (issue 13's set),
  * --ocr-docs 2.
  *
  * Corpora:
@@ -28,6 +29,8 @@ import { generateReport } from '../generate/corpus.js';
 import type { GeneratedReport } from '../generate/corpus.js';
 import { STYLES, buildModel, encodeHtml, renderHtml } from '../generate/make-html-docx-samples.js';
 import type { TimingsReport } from '../../src/commands/summary.js';
+import { comparePdf, describePdfComparison } from './pdf-reference.js';
+import type { PdfComparison } from './pdf-reference.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');
@@ -85,12 +88,14 @@ export interface BenchReport {
   machine: { cpus: number; cpuModel: string; memGb: number; node: string; loadavg: number[] };
   options: Omit<BenchOptions, 'outDir' | 'keep'>;
   results: FormatResult[];
+  /** The text-layer PDF figure against ogi's before issue 13 and pdfplumber's (scripts/bench/pdf-reference.ts). */
+  pdfComparison?: PdfComparison;
 }
 
 export function parseArgs(argv: string[]): BenchOptions {
   // 5,000 by default: the first ~500 documents of a run are the workers' JIT warm-up (~1 s), which a
   // 1,000-document run averages in at a third; the figures per 1,000 documents show both.
-  const o: BenchOptions = { docs: 5000, formats: ['text', 'html', 'pdf'], concurrency: Math.max(1, cpus().length), pdfCopies: 20, ocrDocs: 2, timeoutS: 1800, outDir: join(ROOT, 'out'), keep: false };
+  const o: BenchOptions = { docs: 5000, formats: ['text', 'html', 'pdf'], concurrency: Math.max(1, cpus().length), pdfCopies: 32, ocrDocs: 2, timeoutS: 1800, outDir: join(ROOT, 'out'), keep: false };
   const num = (flag: string, v: string | undefined): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1) throw new Error(`Expected ${flag} to be a whole number from 1 up, got '${v ?? ''}'`);
@@ -334,6 +339,10 @@ export function runBench(o: BenchOptions, log: (line: string) => void = console.
         const result = runIngest(format, input, work, c, bytes, o.timeoutS);
         report.results.push(result);
         log(describe(result));
+        if (format === 'pdf' && result.pagesPerS !== null) {
+          report.pdfComparison = comparePdf(result.pagesPerS, c, o.pdfCopies);
+          for (const line of describePdfComparison(report.pdfComparison)) log(line);
+        }
       }
     }
   } finally {

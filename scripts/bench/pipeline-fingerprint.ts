@@ -5,14 +5,19 @@
  * of them. Each document's digest is written to a list, so two runs can be diffed to name the first
  * document that differs.
  *
- *   npm run build && node dist/scripts/bench/pipeline-fingerprint.js [--text N] [--html N] [--stream N] [--ocr] [--out FILE]
+ *   npm run build && node dist/scripts/bench/pipeline-fingerprint.js [--text N] [--html N] [--stream N] [--ocr] [--pdf [--pdf-generated N]] [--out FILE]
  *
  * --stream adds N of the generated reports as a crawler saves them (one paragraph: stream-corpus.ts).
  *
  * --ocr adds the scanned PDF fixtures (OCR: slow, seconds per page).
+ * --pdf fingerprints the PDFs alone (a few seconds): the text-layer PDFs of samples/, of the tests' fixtures
+ * (tests/fixtures/pdf, its gen/ folder) and of the shared fixtures the bench copies (/work/shared/fixtures/pdf,
+ * when present); with --ocr, the scanned ones too; and --pdf-generated N (default 100) generated reports rendered
+ * as text-layer PDFs (scripts/generate/pdf-corpus.ts: ruled or borderless tables, page breaks, wrapped and spaced
+ * labels, seeds from 1001 as tests/pdf-corpus.test.ts). No generated text or HTML reports.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { processLoaded } from '../../src/pipeline.js';
 import { loadFile, sniffFormat } from '../../src/stages/load.js';
@@ -21,12 +26,15 @@ import type { ProcessedDocument } from '../../src/types.js';
 import { reportAsHtml } from './bench.js';
 import { streamCopy } from './stream-corpus.js';
 import { generateReport } from '../generate/corpus.js';
+import { renderReportPdf } from '../generate/pdf-corpus.js';
 
 interface FingerprintOptions {
   text: number;
   html: number;
   stream: number;
   ocr: boolean;
+  pdf: boolean;
+  pdfGenerated: number;
   out: string | null;
 }
 
@@ -35,11 +43,14 @@ function parseArgs(argv: string[]): FingerprintOptions {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : undefined;
   };
+  const pdf = argv.includes('--pdf');
   return {
-    text: Number(value('--text') ?? 3000),
-    html: Number(value('--html') ?? 500),
+    text: Number(value('--text') ?? (pdf ? 0 : 3000)),
+    html: Number(value('--html') ?? (pdf ? 0 : 500)),
     stream: Number(value('--stream') ?? 0),
     ocr: argv.includes('--ocr'),
+    pdf,
+    pdfGenerated: pdf ? Number(value('--pdf-generated') ?? 100) : 0,
     out: value('--out') ?? null,
   };
 }
@@ -66,14 +77,27 @@ function* generatedInputs(text: number, html: number, stream: number): Generator
   }
 }
 
-/** Real files: the samples and the tests' input fixtures (scanned PDFs only with --ocr). */
-function fixturePaths(ocr: boolean): string[] {
+/** Generated reports rendered as text-layer PDFs, from seed 1001 (tests/pdf-corpus.test.ts reads the same). */
+function* generatedPdfs(count: number): Generator<LoadedFile> {
+  for (let seed = 1001; seed < 1001 + count; seed++) {
+    const report = generateReport(seed);
+    yield loadedFromBytes(`pdf/${seed}/${report.name.replace(/\.txt$/, '.pdf')}`, renderReportPdf(report, seed).bytes);
+  }
+}
+
+/** The PDFs the bench copies (scripts/bench/bench.ts), when this machine has them. */
+const SHARED_PDF_FIXTURES = '/work/shared/fixtures/pdf';
+
+/** Real files: the samples and the tests' input fixtures (scanned PDFs only with --ocr; PDFs only with --pdf). */
+function fixturePaths(ocr: boolean, pdfOnly: boolean): string[] {
   const dirs = ['samples', 'tests/fixtures/doc', 'tests/fixtures/pdf', 'tests/fixtures/pdf/gen', 'tests/fixtures/real'];
+  if (pdfOnly && existsSync(SHARED_PDF_FIXTURES)) dirs.push(SHARED_PDF_FIXTURES);
   const paths: string[] = [];
   for (const dir of dirs) {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       if (!entry.isFile() || entry.name.endsWith('.json')) continue;
       if (!ocr && entry.name.endsWith('.scan.pdf')) continue;
+      if (pdfOnly && !entry.name.endsWith('.pdf')) continue;
       paths.push(join(dir, entry.name));
     }
   }
@@ -105,7 +129,8 @@ async function main(argv: string[]): Promise<void> {
   };
   const t0 = Date.now();
   for (const loaded of generatedInputs(o.text, o.html, o.stream)) record(loaded.path, await processLoaded(loaded));
-  for (const path of fixturePaths(o.ocr)) record(path, await processLoaded(await loadFile(path)));
+  for (const loaded of generatedPdfs(o.pdfGenerated)) record(loaded.path, await processLoaded(loaded));
+  for (const path of fixturePaths(o.ocr, o.pdf)) record(path, await processLoaded(await loadFile(path)));
   if (o.out) writeFileSync(o.out, lines.join('\n') + '\n');
   console.log(`${lines.length} documents in ${((Date.now() - t0) / 1000).toFixed(1)} s; fingerprint ${all.digest('hex')}`);
 }

@@ -310,7 +310,9 @@ function ruledFragments(grid: RuledGrid, words: Word[], page: number): TableFrag
     const r = findIndex(ys, midY(w.box));
     if (c < 0 || r < 0) continue;
     const key = uf.find(id(r, c));
-    atomWords.set(key, [...(atomWords.get(key) ?? []), w]);
+    const cellWords = atomWords.get(key);
+    if (cellWords) cellWords.push(w);
+    else atomWords.set(key, [w]);
   }
   return bands
     .filter(([a, b]) => b > a)

@@ -10,6 +10,7 @@
  *
  *   extractPdf(file, options, (file, pages) => ocrPages(file, pages))   // PageWords[] for the pages asked
  */
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DocumentError, finding } from '../../findings.js';
@@ -31,15 +32,81 @@ type PdfPage = Awaited<ReturnType<PdfDocument['getPage']>>;
 let pdfjsModule: Promise<PdfJs> | null = null;
 /** Loaded on first use: pdf.js is large and most inputs are not PDFs. */
 export function loadPdfJs(): Promise<PdfJs> {
-  pdfjsModule ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  pdfjsModule ??= importPdfJsKeepingNatives();
   return pdfjsModule;
 }
 
-/** Filesystem folders of pdf.js's cMaps and standard fonts; pdf.js wants them ending in '/'. */
+/** A variable, not a literal: the worker module ships no type declarations, and nothing of it is used here. */
+const PDFJS_WORKER_MODULE = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
+
+/**
+ * pdf.js's legacy build (the one that runs on Node 20) carries core-js, which on Node 20 replaces some
+ * built-ins that V8 already has with JavaScript versions, for edge cases pdf.js never meets: Array.prototype.push
+ * (an error on arrays whose length is read-only), JSON.stringify (boxed symbols) and JSON.parse (a reviver
+ * reading the source text). The replacements are global to the thread and slow: the JavaScript push alone took
+ * a quarter of the CPU time of reading a text-layer PDF (pdf.js builds its font files byte by byte with push).
+ * These three are put back once pdf.js and its worker module have loaded; what core-js adds (functions Node 20
+ * lacks, such as Promise.withResolvers) stays.
+ */
+async function importPdfJsKeepingNatives(): Promise<PdfJs> {
+  const natives = { push: Array.prototype.push, stringify: JSON.stringify, parse: JSON.parse };
+  try {
+    const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    // The worker's code runs in this thread (pdf.js's "fake worker" in Node). Imported now, so that its own
+    // copy of core-js runs before the built-ins are put back rather than at the first document; pdf.js's
+    // fake worker imports this same module (./pdf.worker.mjs next to pdf.mjs) and finds it already loaded.
+    await import(PDFJS_WORKER_MODULE);
+    return pdfjs;
+  } finally {
+    Array.prototype.push = natives.push;
+    JSON.stringify = natives.stringify;
+    JSON.parse = natives.parse;
+  }
+}
+
+let assetFolders: { cMapUrl: string; standardFontDataUrl: string } | null = null;
+/** Filesystem folders of pdf.js's cMaps and standard fonts; pdf.js wants them ending in '/'. Resolved once. */
 function pdfjsAssets(): { cMapUrl: string; standardFontDataUrl: string } {
-  const require = createRequire(import.meta.url);
-  const root = dirname(require.resolve('pdfjs-dist/package.json'));
-  return { cMapUrl: join(root, 'cmaps') + '/', standardFontDataUrl: join(root, 'standard_fonts') + '/' };
+  if (!assetFolders) {
+    const require = createRequire(import.meta.url);
+    const root = dirname(require.resolve('pdfjs-dist/package.json'));
+    assetFolders = { cMapUrl: join(root, 'cmaps') + '/', standardFontDataUrl: join(root, 'standard_fonts') + '/' };
+  }
+  return assetFolders;
+}
+
+type AssetKind = 'cMapUrl' | 'standardFontDataUrl' | 'wasmUrl';
+
+/** The cMaps and standard fonts read so far in this thread, by path. */
+const assetBytes = new Map<string, Promise<Uint8Array>>();
+
+/**
+ * pdf.js's `BinaryDataFactory`, reading each cMap and standard font from disk once per thread rather than once
+ * per document: a PDF whose Chinese fonts are not embedded (SimSun and the like, through UniGB-UCS2-H) asks
+ * for the same two cMaps and a standard font in every document. pdf.js constructs it with the folders given
+ * to getDocument and calls `fetch`; an error makes pdf.js carry on without the file, as with its own factory.
+ */
+class CachedAssetFactory {
+  private readonly folders: Partial<Record<AssetKind, string | null>>;
+
+  constructor(folders: Partial<Record<AssetKind, string | null>>) {
+    this.folders = folders;
+  }
+
+  async fetch({ kind, filename }: { kind: AssetKind; filename: string }): Promise<Uint8Array> {
+    const folder = this.folders[kind];
+    if (!folder) throw new Error(`pdf.js asked for ${filename}, but no ${kind} was given`);
+    const path = folder + filename;
+    let bytes = assetBytes.get(path);
+    if (!bytes) {
+      bytes = readFile(path).then((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+      // A failed read is not kept: the next document tries again.
+      bytes.catch(() => assetBytes.delete(path));
+      assetBytes.set(path, bytes);
+    }
+    // Each document gets its own copy: pdf.js may transfer (detach) what it is given.
+    return (await bytes).slice();
+  }
 }
 
 export interface PdfPages {
@@ -53,7 +120,7 @@ export interface PdfPages {
 /** Reads every page's words and ruling lines from the text layer; throws DocumentError when it cannot. */
 export async function readPdfPages(file: LoadedFile, options: ExtractOptions = {}): Promise<PdfPages> {
   const pdfjs = await loadPdfJs();
-  const doc = await openPdf(pdfjs, file);
+  const doc = await openPdf(pdfjs, file, { textOnly: true });
   try {
     if (options.maxPages !== undefined && doc.numPages > options.maxPages) {
       throw new DocumentError(
@@ -112,8 +179,14 @@ function hasEndMarker(bytes: Buffer): boolean {
   return bytes.lastIndexOf('%%EOF', undefined, 'latin1') !== -1;
 }
 
+/** What a document is opened for: its text and drawings (the extractor), or rendering its pages. */
+export interface OpenPdfOptions {
+  /** Only text and operator lists will be read, nothing rendered (default: false). */
+  textOnly?: boolean;
+}
+
 /** Opens a PDF with pdf.js (also used by the review server to render pages). */
-export async function openPdf(pdfjs: PdfJs, file: LoadedFile): Promise<PdfDocument> {
+export async function openPdf(pdfjs: PdfJs, file: LoadedFile, options: OpenPdfOptions = {}): Promise<PdfDocument> {
   if (!hasEndMarker(file.bytes)) {
     throw new DocumentError('extract', 'the PDF is truncated (no %%EOF end marker): the download was probably cut short; download it again');
   }
@@ -122,6 +195,7 @@ export async function openPdf(pdfjs: PdfJs, file: LoadedFile): Promise<PdfDocume
   const task = pdfjs.getDocument({
     data,
     ...pdfjsAssets(),
+    BinaryDataFactory: CachedAssetFactory,
     cMapPacked: true,
     disableFontFace: true,
     isEvalSupported: false,
@@ -129,6 +203,7 @@ export async function openPdf(pdfjs: PdfJs, file: LoadedFile): Promise<PdfDocume
     useWorkerFetch: false,
     stopAtErrors: false,
     verbosity: 0,
+    ...(options.textOnly ? { disableFontFace: false, ownerDocument: fontDiscardingDocument() } : {}),
   });
   try {
     return await task.promise;
@@ -136,6 +211,23 @@ export async function openPdf(pdfjs: PdfJs, file: LoadedFile): Promise<PdfDocume
     await task.destroy().catch(() => undefined);
     throw explainOpenError(e);
   }
+}
+
+/**
+ * For reading text only. With `disableFontFace` (pdf.js's default in Node, right for rendering on a canvas),
+ * pdf.js turns every glyph a page draws into a path while it builds the operator list, for a canvas this
+ * extractor never uses: 7% of the CPU of a text-layer PDF. With font faces enabled instead, pdf.js hands
+ * each embedded font to its font loader as a CSS @font-face rule in `ownerDocument` (Node has no document
+ * of its own); this stand-in document drops the rules. The text content and the operators are the same
+ * either way: only what the canvas would draw glyphs with differs.
+ */
+function fontDiscardingDocument(): object {
+  const sheet = { cssRules: [] as string[], insertRule: (_rule: string, index: number): number => index };
+  const style = { sheet, remove: (): void => undefined };
+  return {
+    createElement: () => style,
+    documentElement: { getElementsByTagName: () => [{ append: (): void => undefined }] },
+  };
 }
 
 function explainOpenError(e: unknown): DocumentError {

@@ -1,0 +1,20 @@
+/**
+ * Loading pdf.js (its legacy build, with core-js) must leave the thread's built-ins as V8 made them: core-js
+ * replaces Array.prototype.push, JSON.stringify and JSON.parse on Node 20 with slow JavaScript versions,
+ * which src/extract/pdf/pdf.ts puts back. What core-js adds and pdf.js needs stays.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadPdfJs } from '../src/extract/pdf/pdf.js';
+
+// Taken when this file loads, before anything here has imported pdf.js.
+const before = { push: Array.prototype.push, stringify: JSON.stringify, parse: JSON.parse };
+
+describe('loadPdfJs', () => {
+  it('keeps the native push, JSON.stringify and JSON.parse, and the additions pdf.js needs', async () => {
+    await loadPdfJs();
+    expect(Array.prototype.push).toBe(before.push);
+    expect(JSON.stringify).toBe(before.stringify);
+    expect(JSON.parse).toBe(before.parse);
+    expect(typeof (Promise as unknown as { withResolvers?: unknown }).withResolvers).toBe('function');
+  });
+});
