@@ -482,8 +482,9 @@ describe('worker pool', () => {
   it('Ctrl-C (dropQueued) takes back the jobs a worker holds but has not started; running ones finish', async () => {
     const pool = await warmPool(30);
     try {
-      const jobs = ['/x/sleep-300', '/x/sleep-310', '/x/sleep-5', '/x/sleep-6'].map((p) => pool.process(p));
-      await new Promise((r) => setTimeout(r, 50));
+      const jobs = ['/x/sleep-1200', '/x/sleep-1210', '/x/sleep-5', '/x/sleep-6'].map((p) => pool.process(p));
+      // Long enough for both workers to have started their first job on a busy machine, well before either ends.
+      await new Promise((r) => setTimeout(r, 400));
       pool.dropQueued();
       expect(pool.pending).toBe(2); // what the Ctrl-C message says is being finished
       const [a, b, c, d] = await Promise.all(jobs);
