@@ -31,6 +31,8 @@ import { STYLES, buildModel, encodeHtml, renderHtml } from '../generate/make-htm
 import type { TimingsReport } from '../../src/commands/summary.js';
 import { comparePdf, describePdfComparison } from './pdf-reference.js';
 import type { PdfComparison } from './pdf-reference.js';
+import { compareText, describeTextComparison } from './text-reference.js';
+import type { TextComparison } from './text-reference.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');
@@ -90,6 +92,8 @@ export interface BenchReport {
   results: FormatResult[];
   /** The text-layer PDF figure against ogi's before issue 13 and pdfplumber's (scripts/bench/pdf-reference.ts). */
   pdfComparison?: PdfComparison;
+  /** The text figure against ogi's before issue 13 and the issue's targets (scripts/bench/text-reference.ts). */
+  textComparison?: TextComparison;
 }
 
 export function parseArgs(argv: string[]): BenchOptions {
@@ -342,6 +346,10 @@ export function runBench(o: BenchOptions, log: (line: string) => void = console.
         if (format === 'pdf' && result.pagesPerS !== null) {
           report.pdfComparison = comparePdf(result.pagesPerS, c, o.pdfCopies);
           for (const line of describePdfComparison(report.pdfComparison)) log(line);
+        }
+        if (format === 'text') {
+          report.textComparison = compareText(result.documentsPerS, result.cpuMsPerDocument, Math.round((result.stageMs.store ?? 0) / result.documents * 1000) / 1000);
+          for (const line of describeTextComparison(report.textComparison)) log(line);
         }
       }
     }

@@ -1,0 +1,48 @@
+/**
+ * What the text figure of `npm run bench` is compared with (issue 13): ogi's own figure before the work on
+ * issue 13, measured on this machine with the same command, and the issue's targets.
+ */
+
+/** ogi on generated text reports before issue 13: main at 8409703 (the store of migration 6). */
+export const TEXT_BEFORE_ISSUE_13 = {
+  documentsPerS: 469,
+  /** CPU of all threads per document: the steadier figure on a shared machine. */
+  cpuMsPerDocument: 3.89,
+  documents: 3000,
+  concurrency: 2,
+  measured: '2026-12-04 00:54 UTC, `--formats text --docs 3000`, load 0.28',
+} as const;
+/** Issue 13: at least this many documents/s on text, and the store's cost per document at most this. */
+export const TEXT_TARGET_DOCUMENTS_PER_S = 1000;
+export const TEXT_TARGET_STORE_MS = 0.6;
+
+export interface TextComparison {
+  documentsPerS: number;
+  cpuMsPerDocument: number;
+  /** The main thread's store time per document in this run (wall time: it includes waiting for a core). */
+  storeMsPerDocument: number;
+  timesBefore: number;
+  cpuTimesBefore: number;
+}
+
+const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
+
+export function compareText(documentsPerS: number, cpuMsPerDocument: number, storeMsPerDocument: number): TextComparison {
+  return {
+    documentsPerS,
+    cpuMsPerDocument,
+    storeMsPerDocument,
+    timesBefore: ratio(documentsPerS, TEXT_BEFORE_ISSUE_13.documentsPerS),
+    cpuTimesBefore: ratio(cpuMsPerDocument, TEXT_BEFORE_ISSUE_13.cpuMsPerDocument),
+  };
+}
+
+/** The comparison as the bench prints it, under the text figure. */
+export function describeTextComparison(c: TextComparison): string[] {
+  const b = TEXT_BEFORE_ISSUE_13;
+  return [
+    `  text: ${c.documentsPerS} documents/s, CPU ${c.cpuMsPerDocument} ms/document`,
+    `    before issue 13: ${b.documentsPerS} documents/s, CPU ${b.cpuMsPerDocument} ms/document (main's code, ${b.documents} reports, ${b.concurrency} workers, measured here ${b.measured}) → ${c.timesBefore}×, CPU ${c.cpuTimesBefore}×`,
+    `    target: ≥ ${TEXT_TARGET_DOCUMENTS_PER_S} documents/s: ${c.documentsPerS >= TEXT_TARGET_DOCUMENTS_PER_S ? 'met' : 'not met'}; store ${c.storeMsPerDocument} ms/document on the main thread (target ≤ ${TEXT_TARGET_STORE_MS}; in-process: node dist/scripts/debug/store-profile.js)`,
+  ];
+}
