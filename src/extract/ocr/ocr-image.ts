@@ -56,6 +56,16 @@ export function deskew(canvas: Canvas, skewDegrees: number): Canvas {
   return out;
 }
 
+/** The canvas scaled by `zoom` (the canvas resamples). */
+export function scaledCanvas(canvas: Canvas, zoom: number): Canvas {
+  const out = createCanvas(Math.max(1, Math.round(canvas.width * zoom)), Math.max(1, Math.round(canvas.height * zoom)));
+  const ctx = out.getContext('2d');
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, out.width, out.height);
+  ctx.drawImage(canvas, 0, 0, canvas.width, canvas.height, 0, 0, out.width, out.height);
+  return out;
+}
+
 /** Paints ruling lines white (with a margin for blur), so OCR reads the text between them, not the lines as "|" or "一". */
 export function eraseRulings(canvas: Canvas, rulings: PixelRuling[], margin: number): void {
   const ctx = canvas.getContext('2d');

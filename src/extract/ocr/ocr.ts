@@ -37,7 +37,7 @@ import type { LoadedFile } from '../../stages/load.js';
 import type { Box } from '../../types.js';
 import type { PageWords, PositionedWord, RulingLine } from '../pdf/geometry-types.js';
 import { unionBox } from '../pdf/pdf-geometry.js';
-import { cropGrey, cropZoomedGrey, deskew, eraseRulings, greyOf, inkBounds, inkIn, pgmOf, renderPage } from './ocr-image.js';
+import { cropGrey, cropZoomedGrey, deskew, eraseRulings, greyOf, inkBounds, inkIn, pgmOf, renderPage, scaledCanvas } from './ocr-image.js';
 import { chunkByHeight, slotOf, stackImages } from './ocr-mosaic.js';
 import {
   binarize,
@@ -55,6 +55,8 @@ export type OcrModel = 'best_int' | 'standard';
 export interface OcrOptions {
   /** Rendering resolution; the scans carry 150–200 dpi images, rendering above that upsamples them for tesseract. */
   dpi?: number;
+  /** Resolution of the whole-page pass (the page is scaled down from `dpi` when lower; cells are read at `dpi`). */
+  pageDpi?: number;
   /** Number of tesseract workers per pass; default one per core (one inside a document worker thread). */
   workers?: number;
   /** Time limit for one page, in milliseconds. */
@@ -75,6 +77,7 @@ export interface OcrOptions {
 
 export const OCR_DEFAULTS = {
   dpi: 300,
+  pageDpi: 300,
   pageTimeoutMs: 180_000,
   model: 'best_int' as OcrModel,
   // Measured on the scanned fixtures (scripts/bench/ocr-accuracy.ts): the full 4.0.0 model with PSM 6 reads
@@ -128,7 +131,7 @@ export class OcrEngine {
     const passes: Record<Pass, { model: OcrModel; params: Record<string, string> }> = {
       page: {
         model: options.model ?? OCR_DEFAULTS.model,
-        params: { tessedit_pageseg_mode: options.pagePsm ?? OCR_DEFAULTS.pagePsm, preserve_interword_spaces: '1', user_defined_dpi: dpi },
+        params: { tessedit_pageseg_mode: options.pagePsm ?? OCR_DEFAULTS.pagePsm, preserve_interword_spaces: '1', user_defined_dpi: String(pageDpiOf(options)) },
       },
       label: {
         model: options.labelModel ?? OCR_DEFAULTS.labelModel,
@@ -302,8 +305,10 @@ export async function readPdfPage(pdf: PDFDocumentProxy, pageNumber: number, ocr
   const inkMask = binarize(grey);
 
   const s = rendered.scale;
-  const pageResult = await ocr.read('page', pgmOf(grey));
-  let words = tesseractWords(pageResult, 0, 0, s);
+  const pageZoom = pageDpiOf(options) / dpi;
+  const pageImage = pageZoom < 1 ? greyOf(scaledCanvas(upright, pageZoom)) : grey;
+  const pageResult = await ocr.read('page', pgmOf(pageImage));
+  let words = tesseractWords(pageResult, 0, 0, s * pageZoom);
 
   let digitCells = 0;
   if (options.digitPass ?? OCR_DEFAULTS.digitPass) {
@@ -329,6 +334,12 @@ export async function readPdfPage(pdf: PDFDocumentProxy, pageNumber: number, ocr
     cells: cells.length,
     digitCells,
   };
+}
+
+/** The whole-page pass's resolution: never above the rendering's. */
+function pageDpiOf(options: OcrOptions): number {
+  const dpi = options.dpi ?? OCR_DEFAULTS.dpi;
+  return Math.min(dpi, options.pageDpi ?? (options.dpi !== undefined ? dpi : OCR_DEFAULTS.pageDpi));
 }
 
 /** What readCells needs of a page: its cells, the page pass's words, and the erased page's images. */
