@@ -401,7 +401,9 @@ async function readCells(p: PageForCells): Promise<CellReading[]> {
 
   // 1. A label the page pass was unsure of (or a figure it misread as Chinese): read the cell alone.
   const labelFirst = work.filter((w) => cjkCount(w.inside) >= 2);
-  const sureLabel = (words: ImageWord[], i: number) => isLabel(placed(labelFirst[i]!.cell, [words], 0), SURE_LABEL);
+  // A label in the mosaic is taken as read (the decision below only asks whether it is one); measured:
+  // the same cells right and flagged as with every unsure label read again alone, in fewer calls.
+  const sureLabel = (words: ImageWord[], i: number) => isLabel(placed(labelFirst[i]!.cell, [words], 0), LABEL);
   const labels = await readSurely(ocr, 'label', labelFirst.map((w) => w.image), pad, sureLabel);
   labelFirst.forEach((w, i) => {
     w.label = placed(w.cell, labels, i);
