@@ -31,6 +31,9 @@ export interface PlainOcrReference {
   medianS: number;
   /** pages × median: what the issue's target allows one worker for this document. */
   referenceS: number;
+  /** The same in CPU seconds (every thread of the process): less sensitive to other load on the machine. */
+  cpuSecondsPerPage: number[];
+  referenceCpuS: number;
 }
 
 export function median(xs: number[]): number {
@@ -54,6 +57,7 @@ export async function plainOcrReference(files: string[], dpi = OCR_DEFAULTS.dpi,
     for (const file of files) {
       const pdf = await openPdf(file);
       const seconds: number[] = [];
+      const cpu: number[] = [];
       try {
         for (let n = 1; n <= pdf.numPages; n++) {
           const page = await pdf.getPage(n);
@@ -65,15 +69,28 @@ export async function plainOcrReference(files: string[], dpi = OCR_DEFAULTS.dpi,
             warm = true;
           }
           const t0 = performance.now();
+          const c0 = process.cpuUsage();
           await worker.recognize(png);
           seconds.push((performance.now() - t0) / 1000);
+          const c = process.cpuUsage(c0);
+          cpu.push((c.user + c.system) / 1e6);
           log(`${basename(file)} page ${n}: ${seconds.at(-1)!.toFixed(2)} s`);
         }
       } finally {
         await pdf.destroy();
       }
       const m = median(seconds);
-      out.push({ file, pages: seconds.length, dpi, secondsPerPage: seconds.map((s) => Math.round(s * 100) / 100), medianS: Math.round(m * 100) / 100, referenceS: Math.round(seconds.length * m * 100) / 100 });
+      const r2 = (x: number) => Math.round(x * 100) / 100;
+      out.push({
+        file,
+        pages: seconds.length,
+        dpi,
+        secondsPerPage: seconds.map(r2),
+        medianS: r2(m),
+        referenceS: r2(seconds.length * m),
+        cpuSecondsPerPage: cpu.map(r2),
+        referenceCpuS: r2(cpu.length * median(cpu)),
+      });
     }
   } finally {
     await worker.terminate();

@@ -341,7 +341,10 @@ export function runOcrReference(files: string[], log: (line: string) => void): P
   );
   const refs = files.map((f) => byFile.get(f)!);
   for (const ref of [...byFile.values()]) {
-    log(`ocr reference: ${ref.file.split('/').pop()}, ${ref.pages} pages at ${ref.dpi} dpi: plain tesseract.js ${ref.secondsPerPage.join(' ')} s/page, median ${ref.medianS} → ${ref.referenceS} s`);
+    log(
+      `ocr reference: ${ref.file.split('/').pop()}, ${ref.pages} pages at ${ref.dpi} dpi: plain tesseract.js ${ref.secondsPerPage.join(' ')} s/page, median ${ref.medianS} → ${ref.referenceS} s` +
+        ` (CPU ${ref.referenceCpuS} s)`,
+    );
   }
   log(`ocr reference measured in ${((performance.now() - t0) / 1000).toFixed(0)} s; load average now ${loads().join(' ')}`);
   return refs;
@@ -358,6 +361,11 @@ export function compareOcr(report: BenchReport): string[] {
   for (const r of ocr) {
     const perDoc = r.wallS / Math.max(1, r.documents);
     lines.push(`  ${r.concurrency} worker${r.concurrency > 1 ? 's' : ''}: ${round(r.wallS, 1)} s = ${round(perDoc, 1)} s/document; ${round(r.wallS / referenceS, 2)}× the reference${r.concurrency > 1 ? '' : ' (target ≤ 1)'}`);
+  }
+  // CPU seconds of every thread, per document: robust to what else runs on a shared machine.
+  const referenceCpuS = refs.reduce((s, r) => s + r.referenceCpuS, 0);
+  for (const r of ocr) {
+    lines.push(`  ${r.concurrency} worker${r.concurrency > 1 ? 's' : ''}, CPU: ${round(r.cpuMsPerDocument / 1000, 1)} s/document against ${round(referenceCpuS / refs.length, 1)} s/document for the plain recognition (Σ pages × median CPU): ${round((r.cpuMsPerDocument / 1000) * refs.length / referenceCpuS, 2)}×`);
   }
   const [one, two] = [ocr.find((r) => r.concurrency === 1), ocr.find((r) => r.concurrency === 2)];
   if (one && two) lines.push(`  2 workers vs 1: speed-up ${(one.wallS / two.wallS).toFixed(2)}× (target ≈ 2)`);
