@@ -9,8 +9,9 @@ import { createCanvas } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
 import { OGI_ANNUAL_REPORT } from '../pipelines/ogi-annual-report/index.js';
 import { checkOcrCells } from '../src/extract/ocr/ocr-check.js';
-import { deskew, greyOf } from '../src/extract/ocr/ocr-image.js';
-import { binarize, cellsFromRulings, estimateSkew, findRulings } from '../src/extract/ocr/ocr-rulings.js';
+import { cropGrey, deskew, greyOf, pgmOf } from '../src/extract/ocr/ocr-image.js';
+import { chunkByHeight, slotOf, stackImages } from '../src/extract/ocr/ocr-mosaic.js';
+import { binarize, cellsFromRulings, directionalMask, estimateSkew, findRulings, type GreyImage } from '../src/extract/ocr/ocr-rulings.js';
 import { chiSimLangPath, isLabel, ocrPdfFile } from '../src/extract/ocr/ocr.js';
 import { buildBlocks } from '../src/extract/pdf/pdf-geometry.js';
 import { extractDocument } from '../src/extract/index.js';
@@ -73,6 +74,65 @@ describe('rulings on a scanned page', () => {
     expect(cells).toHaveLength(4 + 3 + 3);
     const wide = cells.filter((c) => c.x1 - c.x0 > 450);
     expect(wide).toHaveLength(2);
+  });
+});
+
+/** The image turned a quarter: rows become columns. */
+function transpose(img: GreyImage): GreyImage {
+  const data = new Uint8Array(img.data.length);
+  for (let y = 0; y < img.height; y++) for (let x = 0; x < img.width; x++) data[x * img.height + y] = img.data[y * img.width + x]!;
+  return { width: img.height, height: img.width, data };
+}
+
+function transposeMask(mask: Uint8Array, width: number, height: number): Uint8Array {
+  return transpose({ width, height, data: mask }).data;
+}
+
+describe('page images for tesseract', () => {
+  it('averages along columns exactly as along the rows of the turned image', () => {
+    const grey = greyOf(ruledPage(0.4));
+    for (const reach of [1, 3]) {
+      const vertical = directionalMask(grey, 'v', 180, reach);
+      const viaRows = transposeMask(directionalMask(transpose(grey), 'h', 180, reach), grey.height, grey.width);
+      expect(Buffer.compare(Buffer.from(vertical), Buffer.from(viaRows))).toBe(0);
+    }
+  });
+
+  it('cuts a cell out of the grey page with a white border, pixel for pixel as a canvas draws it', () => {
+    const canvas = ruledPage(0);
+    const grey = greyOf(canvas);
+    const crop = cropGrey(grey, 120.4, 310.6, 330, 372, 5);
+    const drawn = createCanvas(crop.width, crop.height);
+    const ctx = drawn.getContext('2d');
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, drawn.width, drawn.height);
+    ctx.drawImage(canvas, 120, 311, 210, 61, 5, 5, 210, 61);
+    expect(Buffer.compare(Buffer.from(crop.data), Buffer.from(greyOf(drawn).data))).toBe(0);
+    const pgm = pgmOf(crop);
+    const header = `P5\n${crop.width} ${crop.height}\n255\n`;
+    expect(pgm.subarray(0, header.length).toString('latin1')).toBe(header);
+    expect(pgm.length).toBe(header.length + crop.width * crop.height);
+  });
+
+  it('stacks cell images into one mosaic and gives each word back to its image', () => {
+    const img = (width: number, height: number, value: number): GreyImage => ({ width, height, data: new Uint8Array(width * height).fill(value) });
+    const mosaic = stackImages([img(30, 10, 0), img(50, 20, 100), img(10, 5, 200)], 8);
+    expect(mosaic.image.width).toBe(50);
+    expect(mosaic.image.height).toBe(8 + 10 + 8 + 20 + 8 + 5 + 8);
+    expect(mosaic.slots).toEqual([
+      { top: 8, height: 10 },
+      { top: 26, height: 20 },
+      { top: 54, height: 5 },
+    ]);
+    // Left-aligned on white: the first image's row ends at its width.
+    expect(mosaic.image.data[9 * 50 + 29]).toBe(0);
+    expect(mosaic.image.data[9 * 50 + 30]).toBe(255);
+    expect(mosaic.image.data[30 * 50 + 49]).toBe(100);
+    expect(slotOf(mosaic.slots, 27, 40)).toBe(1);
+    // A box across a gap goes to the slot nearest its centre.
+    expect(slotOf(mosaic.slots, 44, 52)).toBe(1);
+    expect(slotOf(mosaic.slots, 50, 60)).toBe(2);
+    expect(chunkByHeight([img(1, 10, 0), img(1, 10, 0), img(1, 30, 0), img(1, 10, 0)], 40, 5)).toEqual([[0, 1], [2], [3]]);
   });
 });
 

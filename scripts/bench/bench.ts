@@ -9,7 +9,7 @@
  *                    [--ocr-docs N] [--timeout S] [--out DIR] [--keep]
  *
  * Defaults: --docs 5000 (text and HTML), --formats text,html,pdf, --concurrency = cores, --pdf-copies 32 (issue 13's set),
- * --ocr-docs 2.
+ * --ocr-docs 4 (21 pages: enough documents for two workers to share evenly).
  *
  * Corpora:
  * - text: generateReport(seed) (scripts/generate/corpus.ts): both layouts, identity-consistent figures, messy flattenings.
@@ -17,7 +17,9 @@
  *   site chrome, three site styles, UTF-8 and GBK) by scripts/generate/make-html-docx-samples.ts.
  * - pdf: copies of the text-layer sample PDFs (/work/shared/fixtures/pdf/*.text.pdf), each made distinct by
  *   a trailing comment so none is a duplicate.
- * - ocr: the scanned sample PDFs, ingested with 1 and then 2 workers: seconds per page.
+ * - ocr: the scanned sample PDFs, ingested with 1 and then 2 workers: seconds per page and per document, and
+ *   the reference of issue 13 measured in the same run on the same pages (bench-ocr.ts --reference): pages ×
+ *   the median seconds of a plain full-page tesseract.js recognition at the product's resolution.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -33,6 +35,7 @@ import { comparePdf, describePdfComparison } from './pdf-reference.js';
 import type { PdfComparison } from './pdf-reference.js';
 import { compareText, describeTextComparison } from './text-reference.js';
 import type { TextComparison } from './text-reference.js';
+import type { PlainOcrReference } from './bench-ocr.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');
@@ -94,12 +97,14 @@ export interface BenchReport {
   pdfComparison?: PdfComparison;
   /** The text figure against ogi's before issue 13 and the issue's targets (scripts/bench/text-reference.ts). */
   textComparison?: TextComparison;
+  /** The plain full-page recognition of each scanned document ingested (format ocr). */
+  ocrReference?: PlainOcrReference[];
 }
 
 export function parseArgs(argv: string[]): BenchOptions {
   // 5,000 by default: the first ~500 documents of a run are the workers' JIT warm-up (~1 s), which a
   // 1,000-document run averages in at a third; the figures per 1,000 documents show both.
-  const o: BenchOptions = { docs: 5000, formats: ['text', 'html', 'pdf'], concurrency: Math.max(1, cpus().length), pdfCopies: 32, ocrDocs: 2, timeoutS: 1800, outDir: join(ROOT, 'out'), keep: false };
+  const o: BenchOptions = { docs: 5000, formats: ['text', 'html', 'pdf'], concurrency: Math.max(1, cpus().length), pdfCopies: 32, ocrDocs: 4, timeoutS: 1800, outDir: join(ROOT, 'out'), keep: false };
   const num = (flag: string, v: string | undefined): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1) throw new Error(`Expected ${flag} to be a whole number from 1 up, got '${v ?? ''}'`);
@@ -319,6 +324,63 @@ function describe(r: FormatResult): string {
   return lines.join('\n');
 }
 
+// ───────────────────────────── OCR against its reference ─────────────────────────────
+
+/** The scanned PDF each OCR copy was made from (writePdfCopies cycles through the sources). */
+function ocrSources(n: number): string[] {
+  const sources = pdfFixtures('.scan.pdf');
+  return Array.from({ length: n }, (_, i) => sources[i % sources.length]!);
+}
+
+/**
+ * The plain full-page recognition of the distinct sources, in a child process (its tesseract worker and
+ * memory gone before anything else runs); a copy's reference is its source's.
+ */
+export function runOcrReference(files: string[], log: (line: string) => void): PlainOcrReference[] {
+  const distinct = [...new Set(files)];
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'scripts', 'bench', 'bench-ocr.js'), '--reference', ...distinct], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`the OCR reference failed (exit ${r.status}):\n${r.stderr.slice(-2000)}`);
+  const byFile = new Map(
+    r.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as PlainOcrReference)
+      .map((ref): [string, PlainOcrReference] => [ref.file, ref]),
+  );
+  const refs = files.map((f) => byFile.get(f)!);
+  for (const ref of [...byFile.values()]) {
+    log(
+      `ocr reference: ${ref.file.split('/').pop()}, ${ref.pages} pages at ${ref.dpi} dpi: plain tesseract.js ${ref.secondsPerPage.join(' ')} s/page, median ${ref.medianS} → ${ref.referenceS} s` +
+        ` (CPU ${ref.referenceCpuS} s)`,
+    );
+  }
+  log(`ocr reference measured in ${((performance.now() - t0) / 1000).toFixed(0)} s; load average now ${loads().join(' ')}`);
+  return refs;
+}
+
+/** Seconds per document with 1 and 2 workers, against Σ pages × median plain recognition (issue 13's target: ratio ≤ 1). */
+export function compareOcr(report: BenchReport): string[] {
+  const ocr = report.results.filter((r) => r.format === 'ocr');
+  const refs = report.ocrReference ?? [];
+  if (ocr.length === 0 || refs.length === 0) return [];
+  const referenceS = refs.reduce((s, r) => s + r.referenceS, 0);
+  const pages = refs.reduce((s, r) => s + r.pages, 0);
+  const lines = [`ocr vs plain tesseract.js (${refs.length} documents, ${pages} pages, reference Σ pages × median = ${round(referenceS, 1)} s = ${round(referenceS / refs.length, 1)} s/document):`];
+  for (const r of ocr) {
+    const perDoc = r.wallS / Math.max(1, r.documents);
+    lines.push(`  ${r.concurrency} worker${r.concurrency > 1 ? 's' : ''}: ${round(r.wallS, 1)} s = ${round(perDoc, 1)} s/document; ${round(r.wallS / referenceS, 2)}× the reference${r.concurrency > 1 ? '' : ' (target ≤ 1)'}`);
+  }
+  // CPU seconds of every thread, per document: robust to what else runs on a shared machine.
+  const referenceCpuS = refs.reduce((s, r) => s + r.referenceCpuS, 0);
+  for (const r of ocr) {
+    lines.push(`  ${r.concurrency} worker${r.concurrency > 1 ? 's' : ''}, CPU: ${round(r.cpuMsPerDocument / 1000, 1)} s/document against ${round(referenceCpuS / refs.length, 1)} s/document for the plain recognition (Σ pages × median CPU): ${round((r.cpuMsPerDocument / 1000) * refs.length / referenceCpuS, 2)}×`);
+  }
+  const [one, two] = [ocr.find((r) => r.concurrency === 1), ocr.find((r) => r.concurrency === 2)];
+  if (one && two) lines.push(`  2 workers vs 1: speed-up ${(one.wallS / two.wallS).toFixed(2)}× (target ≈ 2)`);
+  return lines;
+}
+
 export function runBench(o: BenchOptions, log: (line: string) => void = console.log): BenchReport {
   const report: BenchReport = {
     startedAt: new Date().toISOString(),
@@ -352,13 +414,13 @@ export function runBench(o: BenchOptions, log: (line: string) => void = console.
           for (const line of describeTextComparison(report.textComparison)) log(line);
         }
       }
+      if (format === 'ocr') report.ocrReference = runOcrReference(ocrSources(o.ocrDocs), log);
     }
   } finally {
     if (o.keep) log(`corpus and databases kept in ${work}`);
     else rmSync(work, { recursive: true, force: true });
   }
-  const ocr = report.results.filter((r) => r.format === 'ocr' && r.secondsPerPage);
-  if (ocr.length === 2) log(`ocr: ${ocr[0]!.secondsPerPage} s/page with 1 worker, ${ocr[1]!.secondsPerPage} s/page with 2 (speed-up ${(ocr[0]!.secondsPerPage! / ocr[1]!.secondsPerPage!).toFixed(2)}×)`);
+  for (const line of compareOcr(report)) log(line);
   mkdirSync(o.outDir, { recursive: true });
   const stamp = report.startedAt.replace(/[:.]/g, '-');
   const text = JSON.stringify(report, null, 2) + '\n';

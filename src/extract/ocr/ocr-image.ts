@@ -28,9 +28,14 @@ export async function renderPage(page: PDFPageProxy, dpi: number): Promise<Rende
   return { canvas, grey: greyOf(canvas), scale };
 }
 
+/**
+ * The canvas's grey levels. Read from the canvas's own pixel memory (`data()`, RGBA premultiplied by
+ * alpha): our canvases are painted white first, so every pixel is opaque and premultiplied = plain
+ * RGBA; `getImageData` would copy and unpremultiply 35 MB per 300 dpi page first.
+ */
 export function greyOf(canvas: Canvas): GreyImage {
   const { width, height } = canvas;
-  const rgba = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+  const rgba = canvas.data();
   const data = new Uint8Array(width * height);
   for (let i = 0, j = 0; i < data.length; i++, j += 4) {
     data[i] = (rgba[j]! * 299 + rgba[j + 1]! * 587 + rgba[j + 2]! * 114) / 1000;
@@ -51,6 +56,16 @@ export function deskew(canvas: Canvas, skewDegrees: number): Canvas {
   return out;
 }
 
+/** The canvas scaled by `zoom` (the canvas resamples). */
+export function scaledCanvas(canvas: Canvas, zoom: number): Canvas {
+  const out = createCanvas(Math.max(1, Math.round(canvas.width * zoom)), Math.max(1, Math.round(canvas.height * zoom)));
+  const ctx = out.getContext('2d');
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, out.width, out.height);
+  ctx.drawImage(canvas, 0, 0, canvas.width, canvas.height, 0, 0, out.width, out.height);
+  return out;
+}
+
 /** Paints ruling lines white (with a margin for blur), so OCR reads the text between them, not the lines as "|" or "一". */
 export function eraseRulings(canvas: Canvas, rulings: PixelRuling[], margin: number): void {
   const ctx = canvas.getContext('2d');
@@ -62,8 +77,43 @@ export function eraseRulings(canvas: Canvas, rulings: PixelRuling[], margin: num
   }
 }
 
-/** A grey-level PNG of a rectangle of the canvas, with a white border (tesseract reads poorly at the edge). */
-export function cropPng(canvas: Canvas, x0: number, y0: number, x1: number, y1: number, pad: number, threshold?: number, zoom = 1): Buffer {
+/**
+ * A grey image as a binary PGM (P5): what tesseract reads with no decoding cost. A PNG of a 300 dpi
+ * page takes ~1 s to encode here and again a good part of a second to decode inside tesseract; a PGM
+ * is its pixels behind a header, and tesseract's reading of it is the same as of the PNG.
+ */
+export function pgmOf(grey: GreyImage): Buffer {
+  const header = Buffer.from(`P5\n${grey.width} ${grey.height}\n255\n`, 'latin1');
+  return Buffer.concat([header, grey.data]);
+}
+
+/**
+ * A rectangle of a grey image with a white border of `pad` pixels (tesseract reads poorly at the edge):
+ * the pixels `cropPng` draws at zoom 1 (the same rounding), without a canvas.
+ */
+export function cropGrey(grey: GreyImage, x0: number, y0: number, x1: number, y1: number, pad: number): GreyImage {
+  const w = Math.max(1, Math.round(x1 - x0));
+  const h = Math.max(1, Math.round(y1 - y0));
+  const left = Math.round(x0);
+  const top = Math.round(y0);
+  const out: GreyImage = { width: w + 2 * pad, height: h + 2 * pad, data: new Uint8Array((w + 2 * pad) * (h + 2 * pad)).fill(255) };
+  for (let y = 0; y < h; y++) {
+    const sy = top + y;
+    if (sy < 0 || sy >= grey.height) continue;
+    const from = Math.max(0, left);
+    const to = Math.min(grey.width, left + w);
+    if (to <= from) continue;
+    out.data.set(grey.data.subarray(sy * grey.width + from, sy * grey.width + to), (pad + y) * out.width + pad + (from - left));
+  }
+  return out;
+}
+
+/** A rectangle of the canvas scaled by `zoom` (the canvas resamples), with a white border, as a grey image. */
+export function cropZoomedGrey(canvas: Canvas, x0: number, y0: number, x1: number, y1: number, pad: number, zoom: number): GreyImage {
+  return greyOf(cropCanvas(canvas, x0, y0, x1, y1, pad, zoom));
+}
+
+function cropCanvas(canvas: Canvas, x0: number, y0: number, x1: number, y1: number, pad: number, zoom: number): Canvas {
   const w = Math.max(1, Math.round(x1 - x0));
   const h = Math.max(1, Math.round(y1 - y0));
   const out = createCanvas(Math.round(w * zoom) + 2 * pad, Math.round(h * zoom) + 2 * pad);
@@ -71,6 +121,13 @@ export function cropPng(canvas: Canvas, x0: number, y0: number, x1: number, y1: 
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, out.width, out.height);
   ctx.drawImage(canvas, Math.round(x0), Math.round(y0), w, h, pad, pad, Math.round(w * zoom), Math.round(h * zoom));
+  return out;
+}
+
+/** A grey-level PNG of a rectangle of the canvas, with a white border (tesseract reads poorly at the edge). */
+export function cropPng(canvas: Canvas, x0: number, y0: number, x1: number, y1: number, pad: number, threshold?: number, zoom = 1): Buffer {
+  const out = cropCanvas(canvas, x0, y0, x1, y1, pad, zoom);
+  const ctx = out.getContext('2d');
   if (threshold !== undefined) {
     // Black on white: scan noise and grey paper otherwise make tesseract's own binarisation drop thin digits.
     const img = ctx.getImageData(0, 0, out.width, out.height);

@@ -93,22 +93,56 @@ function medianGrey(img: GreyImage): number {
  * short strokes of text.
  */
 export function directionalMask(img: GreyImage, dir: 'h' | 'v', threshold: number, reach: number): Uint8Array {
-  const { width, height, data } = img;
+  if (dir === 'h') return horizontalMask(img, threshold, reach);
+  // Back from the column-major layout that findRulings uses.
+  const { width, height } = img;
+  const columns = verticalMaskByColumn(img, threshold, reach);
+  const mask = new Uint8Array(width * height);
+  for (let x = 0; x < width; x++) for (let y = 0; y < height; y++) if (columns[x * height + y] === 1) mask[y * width + x] = 1;
+  return mask;
+}
+
+/** directionalMask along rows: a running sum per row, with the row's ends padded by paper (255). */
+function horizontalMask({ width, height, data }: GreyImage, threshold: number, reach: number): Uint8Array {
   const mask = new Uint8Array(data.length);
-  const lines = dir === 'h' ? height : width;
-  const length = dir === 'h' ? width : height;
-  const index = dir === 'h' ? (line: number, i: number) => line * width + i : (line: number, i: number) => i * width + line;
   const limit = threshold * (2 * reach + 1);
-  for (let line = 0; line < lines; line++) {
-    // Running sum over the window, with the edges padded by paper (255).
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
     let sum = 255 * (reach + 1);
-    for (let i = 0; i < reach && i < length; i++) sum += data[index(line, i)]!;
-    for (let i = length; i < reach; i++) sum += 255;
-    for (let i = 0; i < length; i++) {
-      const enter = i + reach < length ? data[index(line, i + reach)]! : 255;
-      const leave = i - reach - 1 >= 0 ? data[index(line, i - reach - 1)]! : 255;
+    for (let i = 0; i < reach && i < width; i++) sum += data[row + i]!;
+    for (let i = width; i < reach; i++) sum += 255;
+    for (let i = 0; i < width; i++) {
+      const enter = i + reach < width ? data[row + i + reach]! : 255;
+      const leave = i - reach - 1 >= 0 ? data[row + i - reach - 1]! : 255;
       sum += enter - leave;
-      if (sum <= limit) mask[index(line, i)] = 1;
+      if (sum <= limit) mask[row + i] = 1;
+    }
+  }
+  return mask;
+}
+
+/**
+ * directionalMask along columns, stored column-major (pixel (x, y) at x·height + y), so that the runs
+ * along columns are collected as runs along rows. The running sums are kept for every column at once
+ * and advanced a row at a time, so the image is read in memory order (a column walk strides the whole
+ * width per pixel and took most of the rulings' time); the mask's few inked pixels are written across.
+ */
+function verticalMaskByColumn({ width, height, data }: GreyImage, threshold: number, reach: number): Uint8Array {
+  const mask = new Uint8Array(data.length);
+  const limit = threshold * (2 * reach + 1);
+  const sums = new Int32Array(width).fill(255 * (reach + 1));
+  for (let i = 0; i < reach; i++) {
+    if (i < height) for (let x = 0; x < width; x++) sums[x]! += data[i * width + x]!;
+    else for (let x = 0; x < width; x++) sums[x]! += 255;
+  }
+  for (let i = 0; i < height; i++) {
+    const enterRow = i + reach < height ? (i + reach) * width : -1;
+    const leaveRow = i - reach - 1 >= 0 ? (i - reach - 1) * width : -1;
+    for (let x = 0; x < width; x++) {
+      const enter = enterRow >= 0 ? data[enterRow + x]! : 255;
+      const leave = leaveRow >= 0 ? data[leaveRow + x]! : 255;
+      const sum = (sums[x] = sums[x]! + enter - leave);
+      if (sum <= limit) mask[x * height + i] = 1;
     }
   }
   return mask;
@@ -204,15 +238,16 @@ export function findRulings(img: GreyImage, options: RulingOptions = {}): { hori
   const reach = Math.max(1, Math.round(width / 1200));
   const threshold = rulingThreshold(img);
   const hMask = directionalMask(img, 'h', threshold, reach);
-  const vMask = directionalMask(img, 'v', threshold, reach);
-  const horizontal = mergeRuns(collectRuns(hMask, width, height, 'h', minLength, maxGap), maxThickness, maxGap).map((r) => ({
+  const vMask = verticalMaskByColumn(img, threshold, reach);
+  const horizontal = mergeRuns(collectRuns(hMask, width, height, minLength, maxGap), maxThickness, maxGap).map((r) => ({
     x0: r.from,
     x1: r.to,
     y0: r.mid,
     y1: r.mid,
     width: r.thickness,
   }));
-  const vertical = mergeRuns(collectRuns(vMask, width, height, 'v', minLength, maxGap), maxThickness, maxGap).map((r) => ({
+  // Column-major: the runs along columns are read as rows of the turned mask, in memory order.
+  const vertical = mergeRuns(collectRuns(vMask, height, width, minLength, maxGap), maxThickness, maxGap).map((r) => ({
     x0: r.mid,
     x1: r.mid,
     y0: r.from,
@@ -292,23 +327,22 @@ interface Run {
   to: number;
 }
 
-function collectRuns(mask: Uint8Array, width: number, height: number, dir: 'h' | 'v', minLength: number, maxGap: number): Run[] {
-  const lines = dir === 'h' ? height : width;
-  const length = dir === 'h' ? width : height;
-  const at = dir === 'h' ? (line: number, i: number) => mask[line * width + i] : (line: number, i: number) => mask[i * width + line];
+/**
+ * Runs of ink along the rows of a row-major mask (`width` × `height`), gaps of up to `maxGap` bridged.
+ * The mask is mostly empty: the next inked pixel is found with the typed array's native search.
+ */
+function collectRuns(mask: Uint8Array, width: number, height: number, minLength: number, maxGap: number): Run[] {
   const runs: Run[] = [];
-  for (let line = 0; line < lines; line++) {
+  for (let line = 0; line < height; line++) {
+    const row = mask.subarray(line * width, (line + 1) * width);
     let start = -1;
     let lastInk = -1;
-    for (let i = 0; i <= length; i++) {
-      const ink = i < length && at(line, i) === 1;
-      if (ink) {
-        if (start < 0 || i - lastInk - 1 > maxGap) {
-          if (start >= 0 && lastInk - start + 1 >= minLength) runs.push({ line, from: start, to: lastInk });
-          start = i;
-        }
-        lastInk = i;
+    for (let i = row.indexOf(1); i >= 0; i = row.indexOf(1, i + 1)) {
+      if (start < 0 || i - lastInk - 1 > maxGap) {
+        if (start >= 0 && lastInk - start + 1 >= minLength) runs.push({ line, from: start, to: lastInk });
+        start = i;
       }
+      lastInk = i;
     }
     if (start >= 0 && lastInk - start + 1 >= minLength) runs.push({ line, from: start, to: lastInk });
   }

@@ -16,6 +16,10 @@
  *    150 dpi scan are read best;
  * 3. label: a cell the page pass read as Chinese with low confidence, or whose figure reading is doubtful
  *    or covers only part of its ink, is read alone as a block of Chinese (best_int).
+ * "Alone" means on its own lines, apart from its neighbours: the cells a pass reads on a page are stacked
+ * into a mosaic (ocr-mosaic.ts) and read in a few calls, each word given back to its cell by its box.
+ * Images go to tesseract as PGM (no PNG encoding or decoding); a worker thread keeps its engine from one
+ * document to the next.
  * Inside a cell, the words of one tesseract line are joined, so wrapped labels keep their order.
  * Measured with scripts/bench/ocr-accuracy.ts on the five scanned samples (see the issue note).
  */
@@ -23,7 +27,8 @@ import { availableParallelism } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { createScheduler, createWorker, type Page, type Scheduler, type Word } from 'tesseract.js';
+import type { Canvas } from '@napi-rs/canvas';
+import { createScheduler, createWorker, type Page, type Scheduler } from 'tesseract.js';
 import PQueue from 'p-queue';
 import type { PDFDocumentProxy } from 'pdfjs-dist/types/src/display/api.js';
 import { finding, type Finding } from '../../findings.js';
@@ -32,12 +37,14 @@ import type { LoadedFile } from '../../stages/load.js';
 import type { Box } from '../../types.js';
 import type { PageWords, PositionedWord, RulingLine } from '../pdf/geometry-types.js';
 import { unionBox } from '../pdf/pdf-geometry.js';
-import { cropPng, deskew, eraseRulings, greyOf, inkBounds, inkIn, renderPage } from './ocr-image.js';
+import { cropGrey, cropZoomedGrey, deskew, eraseRulings, greyOf, inkBounds, inkIn, pgmOf, renderPage, scaledCanvas } from './ocr-image.js';
+import { chunkByHeight, slotOf, stackImages } from './ocr-mosaic.js';
 import {
   binarize,
   cellsFromRulings,
   estimateSkew,
   findRulings,
+  type GreyImage,
   type PixelCell,
   type PixelRuling,
 } from './ocr-rulings.js';
@@ -48,6 +55,8 @@ export type OcrModel = 'best_int' | 'standard';
 export interface OcrOptions {
   /** Rendering resolution; the scans carry 150–200 dpi images, rendering above that upsamples them for tesseract. */
   dpi?: number;
+  /** Resolution of the whole-page pass (the page is scaled down from `dpi` when lower; cells are read at `dpi`). */
+  pageDpi?: number;
   /** Number of tesseract workers per pass; default one per core (one inside a document worker thread). */
   workers?: number;
   /** Time limit for one page, in milliseconds. */
@@ -68,6 +77,7 @@ export interface OcrOptions {
 
 export const OCR_DEFAULTS = {
   dpi: 300,
+  pageDpi: 300,
   pageTimeoutMs: 180_000,
   model: 'best_int' as OcrModel,
   // Measured on the scanned fixtures (scripts/bench/ocr-accuracy.ts): the full 4.0.0 model with PSM 6 reads
@@ -121,7 +131,7 @@ export class OcrEngine {
     const passes: Record<Pass, { model: OcrModel; params: Record<string, string> }> = {
       page: {
         model: options.model ?? OCR_DEFAULTS.model,
-        params: { tessedit_pageseg_mode: options.pagePsm ?? OCR_DEFAULTS.pagePsm, preserve_interword_spaces: '1', user_defined_dpi: dpi },
+        params: { tessedit_pageseg_mode: options.pagePsm ?? OCR_DEFAULTS.pagePsm, preserve_interword_spaces: '1', user_defined_dpi: String(pageDpiOf(options)) },
       },
       label: {
         model: options.labelModel ?? OCR_DEFAULTS.labelModel,
@@ -135,20 +145,21 @@ export class OcrEngine {
     const schedulers: Record<Pass, Scheduler> = { page: createScheduler(), label: createScheduler(), figure: createScheduler() };
     const engine = new OcrEngine(schedulers, workers);
     try {
-      for (const pass of Object.keys(passes) as Pass[]) {
-        const { model, params } = passes[pass];
-        const made = await Promise.all(
-          Array.from({ length: workers }, () =>
+      // The passes' workers start together, each loading its model on its own thread (start-up 1.8 → 1.4 s
+      // here on an idle machine). Each joins its scheduler as soon as it exists, so that close() ends it if
+      // another fails to start.
+      await Promise.all(
+        (Object.keys(passes) as Pass[]).flatMap((pass) =>
+          Array.from({ length: workers }, async () => {
+            const { model, params } = passes[pass];
             // gzip: the package ships chi_sim.traineddata.gz; cacheMethod 'none': nothing written to the working folder.
-            createWorker('chi_sim', 1, { langPath: chiSimLangPath(model), gzip: true, cacheMethod: 'none' }),
-          ),
-        );
-        for (const worker of made) {
-          schedulers[pass].addWorker(worker);
-          // The typings want the PSM enum; tesseract takes the same digits as a string.
-          await worker.setParameters(params as Parameters<typeof worker.setParameters>[0]);
-        }
-      }
+            const worker = await createWorker('chi_sim', 1, { langPath: chiSimLangPath(model), gzip: true, cacheMethod: 'none' });
+            schedulers[pass].addWorker(worker);
+            // The typings want the PSM enum; tesseract takes the same digits as a string.
+            await worker.setParameters(params as Parameters<typeof worker.setParameters>[0]);
+          }),
+        ),
+      );
     } catch (e) {
       await engine.close();
       throw e;
@@ -182,10 +193,43 @@ export async function ocrPdfFile(file: LoadedFile, pages: number[], options: Ocr
   });
   const pdf = await task.promise;
   try {
-    return await ocrPdfPages(pdf, pages, options);
+    return await ocrPdfPages(pdf, pages, options, isMainThread ? undefined : await threadEngine(options));
   } finally {
     await pdf.destroy();
   }
+}
+
+/**
+ * In a document worker thread (ogi ingest), one engine reads every scanned document the thread is given:
+ * starting one (three tesseract workers, their models unpacked) takes ~3 s and its first page ~2 s more,
+ * as much as reading a page or two. The thread's end terminates its tesseract workers with it. In the main
+ * thread each document starts and closes its own engine, so that a one-off command exits when done.
+ */
+let shared: { key: string; engine: Promise<OcrEngine> } | undefined;
+
+function threadEngine(options: OcrOptions): Promise<OcrEngine> {
+  const key = JSON.stringify(options, Object.keys(options).sort());
+  if (shared?.key !== key) {
+    const previous = shared;
+    shared = { key, engine: OcrEngine.start(options) };
+    // Options differ (not the case within one ingest): the old engine is of no more use.
+    if (previous) void previous.engine.then((e) => e.close(), () => undefined);
+    // An engine that failed to start is not kept: the next document tries again.
+    const mine = shared;
+    mine.engine.catch(() => {
+      if (shared === mine) shared = undefined;
+    });
+  }
+  return shared.engine;
+}
+
+/** Stops the thread's engine if it is this one (a page ran out of time and may still hold its workers). */
+async function retireThreadEngine(engine: OcrEngine): Promise<void> {
+  if (!shared) return;
+  const current = await shared.engine.catch(() => undefined);
+  if (current !== engine) return;
+  shared = undefined;
+  await engine.close();
 }
 
 /**
@@ -206,6 +250,7 @@ export async function ocrPdfPages(
   // them busy without holding every rendered page in memory.
   const queue = new PQueue({ concurrency: ocr.workers });
   let read = 0;
+  let timedOut = false;
   try {
     const results = await Promise.all(
       pageNumbers.map((n) =>
@@ -215,6 +260,7 @@ export async function ocrPdfPages(
             reportProgress({ done: ++read, total: pageNumbers.length });
             return page;
           } catch (e) {
+            if (e instanceof OcrTimeoutError) timedOut = true;
             const why = e instanceof Error ? e.message : String(e);
             findings.push(finding('ocr/page-unread', 'error', `page ${n} could not be read by OCR: ${why}`, { prov: { page: n } }));
             return null;
@@ -225,6 +271,8 @@ export async function ocrPdfPages(
     return { pages: results.filter((p): p is OcrPage => p !== null && p !== undefined), findings };
   } finally {
     if (own) await ocr.close();
+    // A page out of time goes on in tesseract: a shared engine would make the next document wait for it.
+    else if (timedOut) await retireThreadEngine(ocr);
   }
 }
 
@@ -247,71 +295,26 @@ export async function readPdfPage(pdf: PDFDocumentProxy, pageNumber: number, ocr
   page.cleanup();
 
   const skew = estimateSkew(rendered.grey, binarize(rendered.grey));
-  const upright = Math.abs(skew) >= 0.01 ? deskew(rendered.canvas, skew) : rendered.canvas;
-  const grey = greyOf(upright);
-  const { horizontal, vertical } = findRulings(grey);
+  const skewed = Math.abs(skew) >= 0.01;
+  const upright = skewed ? deskew(rendered.canvas, skew) : rendered.canvas;
+  const { horizontal, vertical } = findRulings(skewed ? greyOf(upright) : rendered.grey);
   const cells = cellsFromRulings(horizontal, vertical);
   const rulings = [...horizontal, ...vertical];
   eraseRulings(upright, rulings, Math.max(1, Math.round(dpi / 150)));
-  const inkMask = binarize(greyOf(upright));
+  // The page as tesseract reads it, rulings erased: its ink mask, and the page and cell images cut from it.
+  const grey = greyOf(upright);
+  const inkMask = binarize(grey);
 
   const s = rendered.scale;
-  const pageResult = await ocr.read('page', upright.toBuffer('image/png'));
-  let words = tesseractWords(pageResult, 0, 0, s);
+  const pageZoom = pageDpiOf(options) / dpi;
+  const pageImage = pageZoom < 1 ? greyOf(scaledCanvas(upright, pageZoom)) : grey;
+  const pageResult = await ocr.read('page', pgmOf(pageImage));
+  let words = tesseractWords(pageResult, 0, 0, s * pageZoom);
 
   let digitCells = 0;
   if (options.digitPass ?? OCR_DEFAULTS.digitPass) {
-    const inset = Math.max(2, Math.round(dpi / 100));
-    const pad = Math.round(dpi / 15);
-    const reads = await Promise.all(
-      cells.map(async (cell) => {
-        const inside = words.filter((w) => centreInside(w, cell, s));
-        const ink = inkIn(inkMask, grey.width, cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset);
-        if (ink < minFigureInk(dpi) || isLabel(inside, SURE_LABEL)) return null;
-        const png = cropPng(upright, cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset, pad);
-        const at = (page: Page) => tesseractWords(page, cell.x0 + inset - pad, cell.y0 + inset - pad, s);
-        if (cjkCount(inside) >= 2) {
-          // A label the page pass was unsure of (or a figure it misread as Chinese): read the cell alone.
-          const label = at(await ocr.read('label', png));
-          if (isLabel(label, LABEL)) return meanConfidence(label) > meanConfidence(inside) ? { inside, replacement: label } : null;
-          if (isLabel(inside, LABEL)) return null;
-        }
-        let figure = mergeFigureWords(at(await ocr.read('figure', png)));
-        if ((figure[0]?.confidence ?? 0) < RETRY_FIGURE_BELOW) {
-          // Read again smaller: on a scan rendered above its own resolution, a lone blurred digit ("4")
-          // is often read only at about 180 dpi. The surer of the two readings is kept.
-          const zoom = FIGURE_RETRY_DPI / dpi;
-          const small = cropPng(upright, cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset, pad, undefined, zoom);
-          const again = mergeFigureWords(tesseractWords(await ocr.read('figure', small), 0, 0, 1)).map((w) => ({
-            ...w,
-            box: {
-              x0: (cell.x0 + inset + (w.box.x0 - pad) / zoom) / s,
-              y0: (cell.y0 + inset + (w.box.y0 - pad) / zoom) / s,
-              x1: (cell.x0 + inset + (w.box.x1 - pad) / zoom) / s,
-              y1: (cell.y0 + inset + (w.box.y1 - pad) / zoom) / s,
-            },
-          }));
-          if ((again[0]?.confidence ?? -1) > (figure[0]?.confidence ?? -1)) figure = again;
-        }
-        // A figure read that covers only part of the cell's ink ("5." of a label whose Chinese the page
-        // pass lost), a very doubtful one, or none at all: the cell may be a label; read it as one.
-        const bounds = inkBounds(inkMask, grey.width, cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset);
-        const figureWidth = figure[0] ? (figure[0].box.x1 - figure[0].box.x0) * s : 0;
-        if (bounds && (figureWidth < 0.5 * (bounds.x1 - bounds.x0) || (figure[0]?.confidence ?? 0) < LABEL)) {
-          const label = at(await ocr.read('label', png));
-          if (isLabel(label, LABEL)) return { inside, replacement: label };
-        }
-        // Any figure read wins over a page pass that is not a label (a lone 生 or 四 for a "4"): if it is
-        // doubtful, its confidence says so and the OCR checks report it.
-        if (figure.length > 0) return { inside, replacement: figure };
-        if (inside.length > 0) return null;
-        // Ink that neither pass could read: say so in the cell rather than leave it silently blank.
-        const box = { x0: cell.x0 / s, y0: cell.y0 / s, x1: cell.x1 / s, y1: cell.y1 / s };
-        return { inside, replacement: [{ text: UNREAD, box: shrink(box, inset / s), confidence: 0 }] };
-      }),
-    );
+    const reads = await readCells({ ocr, cells, words, grey, inkMask, upright, dpi, scale: s });
     for (const r of reads) {
-      if (!r) continue;
       digitCells += 1;
       // The cell's own reading replaces what the page pass read there, even if it is empty:
       // a cell the figure pass cannot read must not keep a page-pass guess.
@@ -334,6 +337,218 @@ export async function readPdfPage(pdf: PDFDocumentProxy, pageNumber: number, ocr
   };
 }
 
+/** The whole-page pass's resolution: never above the rendering's. */
+function pageDpiOf(options: OcrOptions): number {
+  const dpi = options.dpi ?? OCR_DEFAULTS.dpi;
+  return Math.min(dpi, options.pageDpi ?? (options.dpi !== undefined ? dpi : OCR_DEFAULTS.pageDpi));
+}
+
+/** What readCells needs of a page: its cells, the page pass's words, and the erased page's images. */
+interface PageForCells {
+  ocr: OcrEngine;
+  cells: PixelCell[];
+  words: OcrWord[];
+  /** The upright page with rulings erased, grey, its ink mask, and its canvas (for resampled crops). */
+  grey: GreyImage;
+  inkMask: Uint8Array;
+  upright: Canvas;
+  dpi: number;
+  /** Pixels per page point. */
+  scale: number;
+}
+
+/** A cell read alone: the page-pass words it replaces, and its own reading. */
+interface CellReading {
+  inside: OcrWord[];
+  replacement: OcrWord[];
+}
+
+/** A cell on its way through the label and figure passes. */
+interface CellWork {
+  cell: PixelCell;
+  inside: OcrWord[];
+  /** The cell's image: the cell inside its rulings (inset), with a white border. */
+  image: GreyImage;
+  label?: OcrWord[];
+  figure?: OcrWord[];
+  /** Decided: undefined while open, null to keep the page pass's reading. */
+  outcome?: CellReading | null;
+}
+
+/**
+ * Reads again, alone, every ruled cell with ink that the page pass did not read as a sure label:
+ * 1. a cell the page pass read as Chinese is read as a label; a label read surely is kept;
+ * 2. the others are read as figures (digits whitelist); a doubtful figure is read again at 180 dpi, where
+ *    the lone blurred digits of a 150 dpi scan are read best, and the surer reading is kept;
+ * 3. a figure that covers only part of the cell's ink, or is very doubtful, may be a label: read as one.
+ * Each step reads all its cells of the page in a few tesseract calls (a mosaic of the cell images), not
+ * one call per cell. Returns the cells whose reading replaces the page pass's, in cell order.
+ */
+async function readCells(p: PageForCells): Promise<CellReading[]> {
+  const { ocr, grey, inkMask, dpi, scale: s } = p;
+  const inset = Math.max(2, Math.round(dpi / 100));
+  const pad = Math.round(dpi / 15);
+  const inner = (c: PixelCell) => [c.x0 + inset, c.y0 + inset, c.x1 - inset, c.y1 - inset] as const;
+  // Words read in a cell image, placed on the page: the image's origin is the cell's inset corner less the border.
+  const placed = (c: PixelCell, words: ImageWord[][], i: number) => placeWords(words[i]!, c.x0 + inset - pad, c.y0 + inset - pad, 1, s);
+
+  const work: CellWork[] = [];
+  for (const cell of p.cells) {
+    const inside = p.words.filter((w) => centreInside(w, cell, s));
+    const ink = inkIn(inkMask, grey.width, ...inner(cell));
+    if (ink < minFigureInk(dpi) || isLabel(inside, SURE_LABEL)) continue;
+    work.push({ cell, inside, image: cropGrey(grey, ...inner(cell), pad) });
+  }
+
+  // 1. A label the page pass was unsure of (or a figure it misread as Chinese): read the cell alone.
+  const labelFirst = work.filter((w) => cjkCount(w.inside) >= 2);
+  // A label in the mosaic is taken as read (the decision below only asks whether it is one); measured:
+  // the same cells right and flagged as with every unsure label read again alone, in fewer calls.
+  const sureLabel = (words: ImageWord[], i: number) => isLabel(placed(labelFirst[i]!.cell, [words], 0), LABEL);
+  const labels = await readSurely(ocr, 'label', labelFirst.map((w) => w.image), pad, sureLabel);
+  labelFirst.forEach((w, i) => {
+    w.label = placed(w.cell, labels, i);
+    if (isLabel(w.label, LABEL)) w.outcome = meanConfidence(w.label) > meanConfidence(w.inside) ? { inside: w.inside, replacement: w.label } : null;
+    else if (isLabel(w.inside, LABEL)) w.outcome = null;
+  });
+
+  // 2. Figures, and a second reading of the doubtful ones at FIGURE_RETRY_DPI.
+  const open = work.filter((w) => w.outcome === undefined);
+  const inkWidth = (c: PixelCell) => {
+    const bounds = inkBounds(inkMask, grey.width, ...inner(c));
+    return bounds ? bounds.x1 - bounds.x0 : 0;
+  };
+  // Sure: read with confidence and across the cell's ink; anything less takes the slow path below.
+  const sureFigure = (words: ImageWord[], i: number) => {
+    const figure = mergeFigureWords(placed(open[i]!.cell, [words], 0))[0];
+    return figure !== undefined && (figure.confidence ?? 0) >= RETRY_FIGURE_BELOW && (figure.box.x1 - figure.box.x0) * s >= 0.5 * inkWidth(open[i]!.cell);
+  };
+  const figures = await readSurely(ocr, 'figure', open.map((w) => w.image), pad, sureFigure);
+  open.forEach((w, i) => (w.figure = mergeFigureWords(placed(w.cell, figures, i))));
+  const doubtful = open.filter((w) => (w.figure![0]?.confidence ?? 0) < RETRY_FIGURE_BELOW);
+  const zoom = FIGURE_RETRY_DPI / dpi;
+  // Each alone, as the doubtful figures were: a lone blurred digit, resampled, is read with less confidence among others.
+  const smaller = await readImages(ocr, 'figure', doubtful.map((w) => cropZoomedGrey(p.upright, ...inner(w.cell), pad, zoom)), pad, 0);
+  doubtful.forEach((w, i) => {
+    // The smaller image's origin: the cell's inset corner less the border, which is not scaled.
+    const again = mergeFigureWords(placeWords(smaller[i]!, w.cell.x0 + inset - pad / zoom, w.cell.y0 + inset - pad / zoom, zoom, s));
+    if ((again[0]?.confidence ?? -1) > (w.figure![0]?.confidence ?? -1)) w.figure = again;
+  });
+
+  // 3. A figure read that covers only part of the cell's ink ("5." of a label whose Chinese the page
+  // pass lost), a very doubtful one, or none at all: the cell may be a label; read it as one.
+  const maybeLabels = open.filter((w) => {
+    const bounds = inkBounds(inkMask, grey.width, ...inner(w.cell));
+    const figure = w.figure![0];
+    const figureWidth = figure ? (figure.box.x1 - figure.box.x0) * s : 0;
+    return bounds !== null && (figureWidth < 0.5 * (bounds.x1 - bounds.x0) || (figure?.confidence ?? 0) < LABEL);
+  });
+  // A cell read as a label in step 1 is not read again: the same image gives the same reading.
+  const unread = maybeLabels.filter((w) => w.label === undefined);
+  const lateLabels = await readImages(ocr, 'label', unread.map((w) => w.image), pad);
+  unread.forEach((w, i) => (w.label = placed(w.cell, lateLabels, i)));
+  for (const w of maybeLabels) if (isLabel(w.label!, LABEL)) w.outcome = { inside: w.inside, replacement: w.label! };
+
+  for (const w of open) {
+    if (w.outcome !== undefined) continue;
+    const figure = w.figure!;
+    // Any figure read wins over a page pass that is not a label (a lone 生 or 四 for a "4"): if it is
+    // doubtful, its confidence says so and the OCR checks report it.
+    if (figure.length > 0) w.outcome = { inside: w.inside, replacement: figure };
+    else if (w.inside.length > 0) w.outcome = null;
+    else {
+      // Ink that neither pass could read: say so in the cell rather than leave it silently blank.
+      const c = w.cell;
+      const box = { x0: c.x0 / s, y0: c.y0 / s, x1: c.x1 / s, y1: c.y1 / s };
+      w.outcome = { inside: w.inside, replacement: [{ text: UNREAD, box: shrink(box, inset / s), confidence: 0 }] };
+    }
+  }
+  return work.map((w) => w.outcome).filter((o): o is CellReading => o !== undefined && o !== null);
+}
+
+/**
+ * Reads the images in mosaics, then reads alone each image whose mosaic reading is not sure. In a mosaic
+ * tesseract thresholds and sizes the lines of a whole block, so a hard image (a lone blurred digit, a
+ * faint label) may be read otherwise than alone — measured on the scanned samples: two right "4"s fell
+ * under LOW_CONFIDENCE and one "1115" became "115". Sure readings agree; doubtful ones get the reading
+ * that the checks and thresholds of this module were measured with.
+ */
+async function readSurely(ocr: OcrEngine, pass: Pass, images: GreyImage[], gap: number, isSure: (words: ImageWord[], i: number) => boolean): Promise<ImageWord[][]> {
+  const read = await readImages(ocr, pass, images, gap);
+  const unsure = read.flatMap((words, i) => (isSure(words, i) ? [] : [i]));
+  const alone = await readImages(ocr, pass, unsure.map((i) => images[i]!), gap, 0);
+  unsure.forEach((i, k) => (read[i] = alone[k]!));
+  return read;
+}
+
+/** A word as tesseract read it in one image: its box in that image's pixels, and its tesseract line. */
+interface ImageWord {
+  text: string;
+  confidence: number;
+  bbox: { x0: number; y0: number; x1: number; y1: number };
+  line: number;
+}
+
+/** Tallest mosaic of cell images given to tesseract in one call, in pixels (a few dozen cells). */
+const MOSAIC_MAX_HEIGHT = 8000;
+
+/**
+ * Reads the images with one pass's workers, in as few calls as the mosaics allow (see ocr-mosaic.ts):
+ * the words of each image, in its own pixels. `gap` white rows keep the images' lines apart; a
+ * `maxHeight` of 0 reads each image alone.
+ */
+async function readImages(ocr: OcrEngine, pass: Pass, images: GreyImage[], gap: number, maxHeight = MOSAIC_MAX_HEIGHT): Promise<ImageWord[][]> {
+  const out: ImageWord[][] = images.map(() => []);
+  // The chunks go to the scheduler together, so that the pass's workers share them.
+  await Promise.all(
+    chunkByHeight(images, maxHeight, gap).map(async (chunk) => {
+      const mosaic = stackImages(chunk.map((i) => images[i]!), gap);
+      const page = await ocr.read(pass, pgmOf(mosaic.image));
+      for (const word of imageWords(page)) {
+        const at = slotOf(mosaic.slots, word.bbox.y0, word.bbox.y1);
+        const top = mosaic.slots[at]!.top;
+        out[chunk[at]!]!.push({ ...word, bbox: { ...word.bbox, y0: word.bbox.y0 - top, y1: word.bbox.y1 - top } });
+      }
+    }),
+  );
+  return out;
+}
+
+/** The words of a tesseract result, trimmed and NFKC-normalised, with a line number unique across results. */
+function imageWords(page: Page): ImageWord[] {
+  const out: ImageWord[] = [];
+  for (const block of page.blocks ?? []) {
+    for (const para of block.paragraphs) {
+      for (const line of para.lines) {
+        const id = ++lineCounter;
+        for (const word of line.words) {
+          const text = word.text.normalize('NFKC').trim();
+          if (text !== '') out.push({ text, confidence: word.confidence, bbox: word.bbox, line: id });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Words of an image whose pixel (0, 0) lies at (originX, originY) on the page image and that is scaled
+ * by `zoom` from it, in page points (`scale` pixels per point).
+ */
+function placeWords(words: ImageWord[], originX: number, originY: number, zoom: number, scale: number): OcrWord[] {
+  return words.map((w) => ({
+    text: w.text,
+    box: {
+      x0: (originX + w.bbox.x0 / zoom) / scale,
+      y0: (originY + w.bbox.y0 / zoom) / scale,
+      x1: (originX + w.bbox.x1 / zoom) / scale,
+      y1: (originY + w.bbox.y1 / zoom) / scale,
+    },
+    confidence: Math.round(w.confidence * 10) / 10,
+    line: w.line,
+  }));
+}
+
 /** A word of a tesseract result, with the tesseract line it belongs to. */
 interface OcrWord extends PositionedWord {
   line?: number;
@@ -344,20 +559,7 @@ let lineCounter = 0;
 
 /** Words of a tesseract result, moved by (dx, dy) pixels and scaled to page points. */
 export function tesseractWords(page: Page, dx: number, dy: number, scale: number): OcrWord[] {
-  const out: OcrWord[] = [];
-  for (const block of page.blocks ?? []) {
-    for (const para of block.paragraphs) {
-      for (const line of para.lines) {
-        const id = ++lineCounter;
-        for (const word of line.words) {
-          const text = word.text.normalize('NFKC').trim();
-          if (text === '') continue;
-          out.push({ ...positioned(word, text, dx, dy, scale), line: id });
-        }
-      }
-    }
-  }
-  return out;
+  return placeWords(imageWords(page), dx, dy, 1, scale);
 }
 
 /**
@@ -402,15 +604,6 @@ function joinWords(words: OcrWord[]): PositionedWord {
     text,
     box: unionBox(words.map((w) => w.box)),
     confidence: Math.round(meanConfidence(words) * 10) / 10,
-  };
-}
-
-function positioned(word: Word, text: string, dx: number, dy: number, scale: number): PositionedWord {
-  const b = word.bbox;
-  return {
-    text,
-    box: { x0: (b.x0 + dx) / scale, y0: (b.y0 + dy) / scale, x1: (b.x1 + dx) / scale, y1: (b.y1 + dy) / scale },
-    confidence: Math.round(word.confidence * 10) / 10,
   };
 }
 
