@@ -24,6 +24,8 @@ let redis: Service;
 let postgres: Service & { createDatabase(name: string): string };
 const dir = mkdtempSync(join(tmpdir(), 'ogi-queue-'));
 const workers: ChildProcess[] = [];
+/** Producers still waiting when a test fails are stopped at the end (they would wait for their jobs forever). */
+const producers: ChildProcess[] = [];
 const ENV = { ...process.env, OGI_QUEUE_LOCK_MS: '3000' };
 
 /** A corpus of text, HTML and text-layer PDF reports, all distinct. */
@@ -65,6 +67,7 @@ async function stopWorkers(): Promise<void> {
 function ingestThroughQueue(folder: string, db: string, ...flags: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, 'ingest', folder, '--queue', redis.url, '--db', db, ...flags], { env: ENV });
+    producers.push(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -108,6 +111,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  for (const p of producers) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
   await stopWorkers();
   await Promise.all([redis?.stop(), postgres?.stop()]);
 });
