@@ -6,7 +6,7 @@
 import { UsageError } from '../findings.js';
 import { PIPELINE_VERSION } from '../pipeline.js';
 import type { Limits } from '../run/batch.js';
-import { clearQueue, JOB_ATTEMPTS, QueueProducer, QueueWorker } from '../run/queue.js';
+import { clearQueue, JOB_ATTEMPTS, QueueProducer, QueueWorker, travelsInline } from '../run/queue.js';
 import type { JobResult } from '../run/queue.js';
 import type { SeenPath } from '../store/document-rows.js';
 import { withStoreErrors } from '../store/errors.js';
@@ -43,7 +43,7 @@ export async function ingestThroughQueue(options: QueueIngestOptions): Promise<B
   const progress = createProgress(options.stderr ?? process.stderr, options.progress);
   const summary = new BatchSummary();
   const pending = new Map<string, SeenPath>();
-  const inlineOf = (seen: SeenPath): number => (seen.sizeBytes !== null && seen.sizeBytes <= options.inlineBytes ? seen.sizeBytes : 0);
+  const inlineOf = (seen: SeenPath): number => (travelsInline(seen, options.inlineBytes) ? seen.sizeBytes : 0);
   let pendingBytes = 0;
   let stopRequested = false;
   let wake: (() => void) | null = null;

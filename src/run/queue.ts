@@ -38,6 +38,10 @@ export function queueName(storeId: string): string {
 }
 /** Files up to this size travel inside their job; larger ones as a path the worker reads (shared storage). */
 export const DEFAULT_INLINE_BYTES = 16 * 1024 * 1024;
+/** Whether a file's job carries its bytes (not over the limit), or only its path. */
+export function travelsInline(seen: SeenPath, inlineBytes: number): seen is SeenPath & { sizeBytes: number } {
+  return seen.sizeBytes !== null && seen.sizeBytes <= inlineBytes;
+}
 /** Attempts before a job ends failed (a job fails only when the store or the worker itself fails). */
 export const JOB_ATTEMPTS = 3;
 /**
@@ -112,7 +116,7 @@ export class QueueProducer {
   /** Adds a document's job; its bytes go inline up to `inlineBytes`. Returns the job id. */
   async add(jobId: string, seen: SeenPath, options: { runId: number; force: boolean; inlineBytes: number }): Promise<string> {
     const data: DocumentJob = { path: seen.path, sizeBytes: seen.sizeBytes, mtimeMs: seen.mtimeMs, runId: options.runId, force: options.force };
-    if (seen.sizeBytes !== null && seen.sizeBytes <= options.inlineBytes) {
+    if (travelsInline(seen, options.inlineBytes)) {
       try {
         data.bytes = (await readFile(seen.path)).toString('base64');
       } catch {

@@ -21,7 +21,7 @@ const MAX_DOCUMENTS_PER_COMMIT = 64;
  * the WAL) — as much as storing a report: committing whenever the main thread caught up meant a commit per
  * document once the store got fast. What a SIGKILL can lose is this much work, which the next ingest redoes.
  */
-const COMMIT_INTERVAL_MS = Number(process.env.OGI_COMMIT_MS ?? 20);
+const COMMIT_INTERVAL_MS = 20;
 
 export class SqliteBatchWriter implements BatchWriter {
   readonly writer: DocumentWriter;

@@ -4,7 +4,7 @@
  * else. One interface, so that the SQLite file of today and a shared database tomorrow serve the same
  * pages. Asynchronous, because a networked database is.
  */
-import type { Correction, CorrectionAction } from '../review/corrections.js';
+import type { Correction } from '../review/corrections.js';
 import type { Finding } from '../findings.js';
 import type { DocumentStatus, ExtractedTable, InputFormat, ProcessedDocument } from '../types.js';
 
@@ -75,17 +75,8 @@ export interface StoredDocument {
   corrections: Correction[];
 }
 
-export interface NewCorrection {
-  documentId: string;
-  table: string;
-  row: string;
-  col: string;
-  action: CorrectionAction;
-  /** For `set`: the value (null: blank). Ignored for `confirm`. */
-  value: number | null;
-  reason: string;
-  reviewer: string;
-}
+/** A correction as a reviewer makes it; the store adds the rest. `value`: for `set`, the value (null: blank); ignored for `confirm`. */
+export type NewCorrection = Pick<Correction, 'documentId' | 'table' | 'row' | 'col' | 'action' | 'value' | 'reason' | 'reviewer'>;
 
 /** One body's reports, year by year (for comparing years). */
 export interface BodyYear {
