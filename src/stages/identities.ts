@@ -108,39 +108,67 @@ export function propagate(state: Float64Array, equations: readonly Equation[]): 
   return { state, violated, impossible };
 }
 
-const byCellCache = new WeakMap<readonly Equation[], Map<number, Equation[]>>();
+/**
+ * For propagating from a few cells: the equations each cell is in (by index into the list), and scratch
+ * space reused from one propagation to the next (one thread propagates one trial at a time). Memoised per
+ * equation list: a layout's equations never change.
+ */
+interface EquationIndex {
+  eqsOf: Int32Array[];
+  /** stamp[e] === generation: equation e was queued in the current propagation. */
+  stamp: Uint32Array;
+  generation: number;
+  queue: number[];
+  visited: number[];
+}
 
-/** The equations each cell is in (memoised per equation list: a layout's equations never change). */
-function equationsByCell(equations: readonly Equation[]): Map<number, Equation[]> {
-  let byCell = byCellCache.get(equations);
-  if (!byCell) {
-    byCell = new Map();
-    for (const eq of equations) for (const c of eq.cells) byCell.set(c, [...(byCell.get(c) ?? []), eq]);
-    byCellCache.set(equations, byCell);
+const NO_EQUATIONS = new Int32Array(0);
+const indexCache = new WeakMap<readonly Equation[], EquationIndex>();
+
+function equationIndex(equations: readonly Equation[]): EquationIndex {
+  let index = indexCache.get(equations);
+  if (!index) {
+    const lists: number[][] = [];
+    equations.forEach((eq, e) => {
+      for (const c of eq.cells) (lists[c] ??= []).push(e);
+    });
+    const eqsOf = Array.from({ length: lists.length }, (_, c) => (lists[c] ? Int32Array.from(lists[c]) : NO_EQUATIONS));
+    index = { eqsOf, stamp: new Uint32Array(equations.length), generation: 0, queue: [], visited: [] };
+    indexCache.set(equations, index);
   }
-  return byCell;
+  return index;
 }
 
 /**
  * Propagation from a few changed cells: only the equations those cells are in, then the equations of
  * the cells that solves, and so on — what a full `propagate` would change, when the rest of the state
  * was already settled, at the cost of the few equations concerned. Violated equations are those visited.
+ * (The solver evaluates every candidate cut of every glued row with it: typed arrays and stamps instead
+ * of sets keep it from allocating.)
  */
 export function propagateFrom(state: Float64Array, equations: readonly Equation[], changed: ArrayLike<number>): Propagation {
-  const byCell = equationsByCell(equations);
-  const queue: Equation[] = [];
-  const queued = new Set<Equation>();
-  const enqueue = (cell: number): void => {
-    for (const eq of byCell.get(cell) ?? []) {
-      if (queued.has(eq)) continue;
-      queued.add(eq);
-      queue.push(eq);
+  const index = equationIndex(equations);
+  const { eqsOf, stamp, queue, visited } = index;
+  if (++index.generation === 0xffffffff) {
+    stamp.fill(0);
+    index.generation = 1;
+  }
+  const generation = index.generation;
+  queue.length = 0;
+  visited.length = 0;
+  for (let i = 0; i < changed.length; i++) {
+    const list = eqsOf[changed[i]!] ?? NO_EQUATIONS;
+    for (let k = 0; k < list.length; k++) {
+      const e = list[k]!;
+      if (stamp[e] === generation) continue;
+      stamp[e] = generation;
+      visited.push(e);
+      queue.push(e);
     }
-  };
-  for (let i = 0; i < changed.length; i++) enqueue(changed[i]!);
+  }
   let impossible = false;
   for (let q = 0; q < queue.length; q++) {
-    const eq = queue[q]!;
+    const eq = equations[queue[q]!]!;
     let sum = 0;
     let unknownAt = -1;
     let unknowns = 0;
@@ -157,19 +185,32 @@ export function propagateFrom(state: Float64Array, equations: readonly Equation[
     const cell = eq.cells[unknownAt]!;
     state[cell] = value;
     // Every equation of the solved cell may now have one unknown, or be complete: look at them (again).
-    for (const other of byCell.get(cell) ?? []) {
-      queued.delete(other);
+    const list = eqsOf[cell] ?? NO_EQUATIONS;
+    for (let k = 0; k < list.length; k++) {
+      const e = list[k]!;
+      if (stamp[e] !== generation) {
+        stamp[e] = generation;
+        visited.push(e);
+      }
+      queue.push(e);
     }
-    enqueue(cell);
   }
-  const violated = [...queued].filter((eq) => isBroken(eq, state));
+  const violated: Equation[] = [];
+  for (const e of visited) if (isBroken(equations[e]!, state)) violated.push(equations[e]!);
   return { state, violated, impossible };
 }
 
 /** The equation's cells are all known and its sides differ. */
 function isBroken(eq: Equation, state: Float64Array): boolean {
-  const s = sides(eq, state);
-  return s !== null && s[0] !== s[1];
+  let lhs = 0;
+  let rhs = 0;
+  for (let i = 0; i < eq.cells.length; i++) {
+    const v = state[eq.cells[i]!]!;
+    if (Number.isNaN(v)) return false;
+    if (eq.coefs[i] === 1) lhs += v;
+    else rhs += v;
+  }
+  return round(lhs) !== round(rhs);
 }
 
 /** The two sides of an equation as they stand: [lhs, rhs]; null while a cell is unknown. */

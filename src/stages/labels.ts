@@ -65,34 +65,68 @@ export interface FoldedText {
  * label found in the folded text can be cut out of the original.
  */
 export function foldWithOffsets(text: string): FoldedText {
-  const parts: string[] = [];
   // NFKC seldom lengthens a character by more than a few units: grown on demand when it does.
+  let units = new Uint16Array(text.length + 1);
   let at = new Int32Array(text.length + 1);
   let n = 0;
   const put = (c: string, i: number): void => {
     if (n + c.length >= at.length) {
-      const bigger = new Int32Array(at.length * 2 + c.length);
-      bigger.set(at);
-      at = bigger;
+      const size = at.length * 2 + c.length;
+      at = grown(at, new Int32Array(size));
+      units = grown(units, new Uint16Array(size));
     }
-    parts.push(c);
-    for (let k = 0; k < c.length; k++) at[n++] = i; // one entry per UTF-16 unit of the folded text
+    for (let k = 0; k < c.length; k++) {
+      units[n] = c.charCodeAt(k);
+      at[n++] = i; // one entry per UTF-16 unit of the folded text
+    }
   };
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    // CJK ideographs (most of the text) are their own NFKC form and never folded away.
-    if (code >= 0x4e00 && code <= 0x9fff) {
-      put(text[i]!, i);
+    // CJK ideographs (most of the text) are their own NFKC form and never folded away; nor is plain ASCII
+    // other than what folding removes. Both are copied without building a string.
+    if ((code >= 0x4e00 && code <= 0x9fff) || (code < 0x80 && !ASCII_FOLDED_AWAY[code])) {
+      if (n + 1 >= at.length) put(text[i]!, i);
+      else {
+        units[n] = code;
+        at[n++] = i;
+      }
       continue;
     }
+    if (code < 0x80) continue;
     const point = text.codePointAt(i)!;
-    const ch = String.fromCodePoint(point);
-    const norm = point < 0x80 ? ch : ch.normalize('NFKC');
-    for (const c of norm) if (!FOLDED_AWAY.test(c)) put(c, i);
+    put(foldedChar(point), i);
     if (point > 0xffff) i++;
   }
   at[n] = text.length;
-  return { folded: parts.join(''), at: at.subarray(0, n + 1) };
+  return { folded: fromUnits(units, n), at: at.subarray(0, n + 1) };
+}
+
+/** ASCII characters that folding removes (whitespace, brackets, punctuation). */
+const ASCII_FOLDED_AWAY = Uint8Array.from({ length: 0x80 }, (_, c) => (FOLDED_AWAY.test(String.fromCharCode(c)) ? 1 : 0));
+
+const foldedChars = new Map<number, string>();
+
+/** A non-ASCII, non-ideograph character folded: its NFKC form without what folding removes (memoised). */
+function foldedChar(point: number): string {
+  let folded = foldedChars.get(point);
+  if (folded === undefined) {
+    folded = '';
+    for (const c of String.fromCodePoint(point).normalize('NFKC')) if (!FOLDED_AWAY.test(c)) folded += c;
+    if (foldedChars.size < 10_000) foldedChars.set(point, folded);
+  }
+  return folded;
+}
+
+function grown<T extends Int32Array | Uint16Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+const UTF16 = new TextDecoder('utf-16le');
+
+/** The first n UTF-16 units as a string (natively: a lone surrogate, which no label has, becomes U+FFFD, one unit as well). */
+function fromUnits(units: Uint16Array, n: number): string {
+  return UTF16.decode(units.subarray(0, n));
 }
 
 /** Dice coefficient on character bigrams of two folded keys (1 = same). */

@@ -373,18 +373,24 @@ function evaluate(grid: Float64Array, p: PendingRow, candidate: Candidate, eqs: 
   const trial = scratch;
   trial.set(grid);
   const indexes = p.indexes;
-  candidate.slots.forEach((slot, i) => {
+  const slots = candidate.slots;
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i]!;
     trial[indexes[i]!] = slot.kind === 'read' ? (slot.token.value ?? 0) : slot.kind === 'blank' ? 0 : NaN;
-  });
+  }
   // Only this row's cells changed: propagate from them (the rest of the grid is as the fixed rows left it).
   const result = propagateFrom(trial, eqs, indexes);
-  const values: CellState[] = candidate.slots.map((slot, i) => {
-    if (slot.kind !== 'unknown') return slotValue(slot);
-    const v = result.state[indexes[i]!]!;
-    return Number.isNaN(v) ? undefined : v;
-  });
-  const own = new Set(indexes);
-  const violations = result.violated.filter((eq) => eq.cells.some((c) => own.has(c))).length;
+  const values: CellState[] = new Array<CellState>(slots.length);
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i]!;
+    if (slot.kind !== 'unknown') values[i] = slotValue(slot);
+    else {
+      const v = result.state[indexes[i]!]!;
+      values[i] = Number.isNaN(v) ? undefined : v;
+    }
+  }
+  let violations = 0;
+  for (const eq of result.violated) if (eq.cells.some((c) => indexes.includes(c))) violations++;
   return { candidate, values, violations, impossible: result.impossible };
 }
 
