@@ -161,6 +161,12 @@ describe('DocumentWriter', () => {
     expect(db.prepare('SELECT file_name, status, pipeline_version, run_id FROM documents').get()).toMatchObject({ file_name: 'a.txt', status: 'findings', run_id: runId });
   });
 
+  it('keeps its savepoint journals in memory (on disk they were two write calls per page a document touched); readers keep the default', () => {
+    expect(db.pragma('temp_store', { simple: true })).toBe(0);
+    new DocumentWriter(db);
+    expect(db.pragma('temp_store', { simple: true })).toBe(2);
+  });
+
   it('a document that fails to store takes the slots it added with it: the next document with the same new places stores its cells', () => {
     const w = new DocumentWriter(db);
     const newPlace = (seed: string, findings: ProcessedDocument['findings']) =>

@@ -60,6 +60,12 @@ export class DocumentWriter {
   private readonly slots = new CellSlots();
 
   constructor(db: Db) {
+    // Each document is written inside a savepoint of the group's transaction (a document that fails to
+    // store leaves nothing behind), and SQLite journals the old content of every page a savepoint touches:
+    // ~35 pages a report, spilled to a temporary file past 64 KB — two write calls a page, 200,000 for
+    // 3,000 reports. In memory a savepoint's journal is a few hundred KB. Only on the writing connection:
+    // readers keep large sorts (an export's ORDER BY) on disk.
+    db.pragma('temp_store = MEMORY');
     this.insert = {
       cells: new BatchedInsert(db, 'cell_values', CELL_COLUMNS),
       textCells: new BatchedInsert(db, 'cell_values', TEXT_CELL_COLUMNS),
