@@ -202,6 +202,19 @@ export function propagateFrom(state: Float64Array, equations: readonly Equation[
 
 /** The equation's cells are all known and its sides differ. */
 function isBroken(eq: Equation, state: Float64Array): boolean {
+  return sumSides(eq, state) && round(SIDES[0]!) !== round(SIDES[1]!);
+}
+
+/** The two sides of an equation as they stand: [lhs, rhs]; null while a cell is unknown. */
+export function sides(eq: Equation, state: Float64Array): [number, number] | null {
+  return sumSides(eq, state) ? [round(SIDES[0]!), round(SIDES[1]!)] : null;
+}
+
+/** Where sumSides leaves the two sides (propagation checks equations by the thousand: no tuple each). */
+const SIDES = new Float64Array(2);
+
+/** Sums the equation's two sides into SIDES; false while a cell is unknown. */
+function sumSides(eq: Equation, state: Float64Array): boolean {
   let lhs = 0;
   let rhs = 0;
   for (let i = 0; i < eq.cells.length; i++) {
@@ -210,20 +223,9 @@ function isBroken(eq: Equation, state: Float64Array): boolean {
     if (eq.coefs[i] === 1) lhs += v;
     else rhs += v;
   }
-  return round(lhs) !== round(rhs);
-}
-
-/** The two sides of an equation as they stand: [lhs, rhs]; null while a cell is unknown. */
-export function sides(eq: Equation, state: Float64Array): [number, number] | null {
-  let lhs = 0;
-  let rhs = 0;
-  for (let i = 0; i < eq.cells.length; i++) {
-    const v = state[eq.cells[i]!]!;
-    if (Number.isNaN(v)) return null;
-    if (eq.coefs[i] === 1) lhs += v;
-    else rhs += v;
-  }
-  return [round(lhs), round(rhs)];
+  SIDES[0] = lhs;
+  SIDES[1] = rhs;
+  return true;
 }
 
 function round(x: number): number {
