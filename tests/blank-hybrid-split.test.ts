@@ -3,6 +3,7 @@
  * 2021 "hybrid" layout of 2023/2024 reports, and a group label cut by a page break into a blank marker —
  * each in the input formats where it occurs.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateReport } from '../scripts/generate/corpus.js';
 import { makeDocx, renderTableDocx, renderTableHtml } from '../scripts/generate/make-html-docx-samples.js';
@@ -10,6 +11,10 @@ import type { GenTable } from '../scripts/generate/make-html-docx-samples.js';
 import { renderReportPdf } from '../scripts/generate/pdf-corpus.js';
 import type { ProcessedDocument } from '../src/types.js';
 import { analyseBytes, analyseText, defaultSec3, reportText, rowValues, SEC3_LABELS_2021 } from './helpers/report.js';
+import { scanOfPage } from './helpers/scan.js';
+import { loadFile } from '../src/stages/load.js';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures', 'pdf');
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -99,6 +104,20 @@ describe('a table printed with every figure blank', () => {
     expect(rules(doc)).not.toContain('table/missing');
     expect(rules(doc)).toContain('table/blank');
   });
+
+  it('comes out as a table of blank cells in a scanned PDF (OCR)', async () => {
+    // 004's fifth page (the tail of sec3, then sec4 under its heading) scanned at 150 dpi with every figure
+    // printed blank: the scan has the sec4 grid and its headers, and no figure in it.
+    const text = await loadFile(join(FIXTURES, '004_3f2d163066b69b0a.text.pdf'));
+    const scan = await scanOfPage(text, 5, 150, (s) => /^\s*\d+\s*$/.test(s));
+    const doc = await analyseBytes(scan, 'blank.scan.pdf');
+    expect(doc.extractMeta).toMatchObject({ ocrUsed: true });
+    const sec4 = doc.tables.find((t) => t.table === 'sec4');
+    expect(sec4?.cells).toHaveLength(15);
+    expect(sec4!.cells.every((c) => c.value === null && c.method === 'blank')).toBe(true);
+    const aboutSec4 = doc.findings.filter((f) => f.table === 'sec4');
+    expect(aboutSec4.map((f) => `${f.severity} ${f.rule}`)).toEqual(['info table/blank']);
+  }, 180_000);
 });
 
 describe('the 2021 hybrid layout (section 二 of 2021, a single （六） row in section 三)', () => {
