@@ -5,7 +5,7 @@
  * copy of the worker). What core-js adds and pdf.js needs stays.
  */
 import { describe, expect, it } from 'vitest';
-import { loadPdfJs } from '../src/extract/pdf/pdf.js';
+import { loadPdfJs, loadPdfJsForRendering } from '../src/extract/pdf/pdf.js';
 import { textWorker } from '../src/extract/pdf/pdf-text-worker.js';
 
 // Taken when this file loads, before anything here has imported pdf.js.
@@ -20,7 +20,8 @@ describe('loadPdfJs', () => {
     expect(typeof (Promise as unknown as { withResolvers?: unknown }).withResolvers).toBe('function');
   });
 
-  it('keeps them after the text-only worker module (a second copy of core-js) has loaded too', async () => {
+  it('keeps them after the worker modules (pdf.js own, for rendering, and the text-only copy) have loaded too', async () => {
+    await loadPdfJsForRendering();
     await textWorker(await loadPdfJs());
     expect(Array.prototype.push).toBe(before.push);
     expect(JSON.stringify).toBe(before.stringify);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { patchWorkerSource, WORKER_PATCHES } from '../scripts/generate/pdfjs-text-worker.js';
 import { renderPage } from '../src/extract/ocr/ocr-image.js';
-import { loadPdfJs, openPdf } from '../src/extract/pdf/pdf.js';
+import { loadPdfJs, loadPdfJsForRendering, openPdf } from '../src/extract/pdf/pdf.js';
 import { LoopbackPort, textWorker } from '../src/extract/pdf/pdf-text-worker.js';
 import { loadFile } from '../src/stages/load.js';
 
@@ -74,7 +74,7 @@ async function readAll(doc: PdfDocument): Promise<unknown[]> {
 
 describe('the text-only pdf.js worker', () => {
   it('builds no CFF program for embedded Type1 fonts, where pdf.js unchanged builds the full one', async () => {
-    const pdfjs = await loadPdfJs();
+    const pdfjs = await loadPdfJsForRendering();
     const bytes = (await loadFile(TYPE1_SAMPLE)).bytes;
     for (const worker of [await textWorker(pdfjs), null]) {
       // fontExtraProperties keeps each font's file on the main side (pdf.js drops it once loaded otherwise).

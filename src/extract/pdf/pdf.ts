@@ -32,25 +32,31 @@ type PdfDocument = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
 type PdfPage = Awaited<ReturnType<PdfDocument['getPage']>>;
 
 let pdfjsModule: Promise<PdfJs> | null = null;
-/** Loaded on first use: pdf.js is large and most inputs are not PDFs. */
+/**
+ * pdf.js, loaded on first use (it is large and most inputs are not PDFs), keeping the thread's native
+ * built-ins (pdfjs-natives.ts). Enough for documents opened for text, which run on their own worker
+ * (pdf-text-worker.ts); rendering needs `loadPdfJsForRendering`.
+ */
 export function loadPdfJs(): Promise<PdfJs> {
-  pdfjsModule ??= importPdfJsKeepingNatives();
+  pdfjsModule ??= importKeepingNatives(() => import('pdfjs-dist/legacy/build/pdf.mjs'));
   return pdfjsModule;
 }
 
 /** A variable, not a literal: the worker module ships no type declarations, and nothing of it is used here. */
 const PDFJS_WORKER_MODULE = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
 
+let renderingWorker: Promise<unknown> | null = null;
 /**
- * pdf.js and its worker module, each imported keeping the thread's native built-ins (pdfjs-natives.ts). The
- * worker's code runs in this thread (pdf.js's "fake worker" in Node) for every document not opened for text;
- * it is imported now, so that its own copy of core-js runs before the built-ins are put back rather than at
- * the first such document; pdf.js's fake worker imports this same module (./pdf.worker.mjs next to pdf.mjs)
- * and finds it already loaded.
+ * pdf.js with its own worker module loaded, for every document not opened for text (rendering: OCR, page
+ * images). The worker's code runs in this thread (pdf.js's "fake worker" in Node); pdf.js would import the
+ * module at the first such document, and its copy of core-js would then replace the built-ins for good. It
+ * is imported here instead, keeping them, and pdf.js's fake worker finds it registered. A thread that only
+ * reads text never loads it (~10 MB).
  */
-async function importPdfJsKeepingNatives(): Promise<PdfJs> {
-  const pdfjs = await importKeepingNatives(() => import('pdfjs-dist/legacy/build/pdf.mjs'));
-  await importKeepingNatives(() => import(PDFJS_WORKER_MODULE));
+export async function loadPdfJsForRendering(): Promise<PdfJs> {
+  const pdfjs = await loadPdfJs();
+  renderingWorker ??= importKeepingNatives(() => import(PDFJS_WORKER_MODULE));
+  await renderingWorker;
   return pdfjs;
 }
 
@@ -184,6 +190,10 @@ export async function openPdf(pdfjs: PdfJs, file: LoadedFile, options: OpenPdfOp
   if (!hasEndMarker(file.bytes)) {
     throw new DocumentError('extract', 'the PDF is truncated (no %%EOF end marker): the download was probably cut short; download it again');
   }
+  // Text: the text-only worker; anything else pdf.js's own worker, which must be loaded first.
+  let worker: Awaited<ReturnType<typeof textWorker>> | undefined;
+  if (options.textOnly) worker = await textWorker(pdfjs);
+  else await loadPdfJsForRendering();
   // pdf.js takes a Uint8Array (a Buffer throws) and detaches it: give it a copy.
   const data = new Uint8Array(file.bytes);
   const task = pdfjs.getDocument({
@@ -197,7 +207,7 @@ export async function openPdf(pdfjs: PdfJs, file: LoadedFile, options: OpenPdfOp
     useWorkerFetch: false,
     stopAtErrors: false,
     verbosity: 0,
-    ...(options.textOnly ? { disableFontFace: false, ownerDocument: fontDiscardingDocument(), worker: await textWorker(pdfjs) } : {}),
+    ...(worker ? { disableFontFace: false, ownerDocument: fontDiscardingDocument(), worker } : {}),
   });
   try {
     return await task.promise;
