@@ -25,6 +25,8 @@ const GENERATED = readdirSync(join(PDF_DIR, 'gen'))
   .filter((f) => f.endsWith('.pdf') && !/encrypted|truncated/.test(f))
   .sort()
   .map((f) => join(PDF_DIR, 'gen', f));
+/** PDFs of font kinds the samples lack (see the folder's README): an embedded CFF font (Type1C). */
+const TYPE1C = join(import.meta.dirname, 'fixtures', 'pdf-fonts', 'type1c-cmr10.pdf');
 const TYPE1_SAMPLE = SAMPLES[0]!;
 
 type PdfJs = Awaited<ReturnType<typeof loadPdfJs>>;
@@ -73,9 +75,12 @@ async function readAll(doc: PdfDocument): Promise<unknown[]> {
 }
 
 describe('the text-only pdf.js worker', () => {
-  it('builds no CFF program for embedded Type1 fonts, where pdf.js unchanged builds the full one', async () => {
+  it.each([
+    ['Type1', TYPE1_SAMPLE],
+    ['CFF (Type1C)', TYPE1C],
+  ])('builds no CFF program for embedded %s fonts, where pdf.js unchanged builds the full one', async (_kind, path) => {
     const pdfjs = await loadPdfJsForRendering();
-    const bytes = (await loadFile(TYPE1_SAMPLE)).bytes;
+    const bytes = (await loadFile(path)).bytes;
     for (const worker of [await textWorker(pdfjs), null]) {
       // fontExtraProperties keeps each font's file on the main side (pdf.js drops it once loaded otherwise).
       const params = { data: new Uint8Array(bytes), fontExtraProperties: true, isEvalSupported: false, verbosity: 0 };
@@ -111,7 +116,7 @@ describe('the text-only pdf.js worker', () => {
   });
 
   it('reads the same text content and operator lists as pdf.js unchanged', async () => {
-    for (const path of [...SAMPLES, ...GENERATED]) {
+    for (const path of [...SAMPLES, ...GENERATED, TYPE1C]) {
       const textDoc = await open(path, true);
       const renderDoc = await open(path, false);
       try {
