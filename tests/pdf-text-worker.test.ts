@@ -15,7 +15,7 @@ import { LoopbackPort, textWorker } from '../src/extract/pdf/pdf-text-worker.js'
 import { loadFile } from '../src/stages/load.js';
 
 const PDF_DIR = join(import.meta.dirname, 'fixtures', 'pdf');
-/** The text-layer samples: four embed Type1 fonts, one TrueType fonts. */
+/** The text-layer samples: four embed Type1 fonts, one TrueType (not patched: read as pdf.js reads them). */
 const SAMPLES = readdirSync(PDF_DIR)
   .filter((f) => f.endsWith('.text.pdf'))
   .sort()
