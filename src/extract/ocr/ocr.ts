@@ -37,6 +37,7 @@ import type { LoadedFile } from '../../stages/load.js';
 import type { Box } from '../../types.js';
 import type { PageWords, PositionedWord, RulingLine } from '../pdf/geometry-types.js';
 import { unionBox } from '../pdf/pdf-geometry.js';
+import { loadPdfJsForRendering } from '../pdf/pdf.js';
 import { cropGrey, cropZoomedGrey, deskew, eraseRulings, greyOf, inkBounds, inkIn, pgmOf, renderPage, scaledCanvas } from './ocr-image.js';
 import { chunkByHeight, slotOf, stackImages } from './ocr-mosaic.js';
 import {
@@ -179,7 +180,8 @@ export class OcrEngine {
 
 /** Opens a PDF file's bytes and OCRs the listed pages. */
 export async function ocrPdfFile(file: LoadedFile, pages: number[], options: OcrOptions = {}): Promise<{ pages: OcrPage[]; findings: Finding[] }> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  // pdf.js with its own worker, loaded keeping the thread's built-ins (src/extract/pdf/pdfjs-natives.ts).
+  const pdfjs = await loadPdfJsForRendering();
   // pdf.js detaches the array it is given: give it a copy.
   // cMaps and standard fonts from the package, so pages whose text is drawn (not scanned) render right.
   const root = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));

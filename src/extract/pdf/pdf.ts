@@ -21,6 +21,8 @@ import type { ExtractOptions } from '../index.js';
 import { buildBlocks } from './pdf-geometry.js';
 import { readPageGraphics } from './pdf-rulings.js';
 import type { Matrix, PathOps } from './pdf-rulings.js';
+import { textWorker } from './pdf-text-worker.js';
+import { importKeepingNatives } from './pdfjs-natives.js';
 
 /** Reads the listed pages (1-based) of a PDF by OCR; returns their words in page points, origin top-left. */
 export type PdfOcr = (file: LoadedFile, pages: number[]) => Promise<PageWords[]>;
@@ -30,38 +32,32 @@ type PdfDocument = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
 type PdfPage = Awaited<ReturnType<PdfDocument['getPage']>>;
 
 let pdfjsModule: Promise<PdfJs> | null = null;
-/** Loaded on first use: pdf.js is large and most inputs are not PDFs. */
+/**
+ * pdf.js, loaded on first use (it is large and most inputs are not PDFs), keeping the thread's native
+ * built-ins (pdfjs-natives.ts). Enough for documents opened for text, which run on their own worker
+ * (pdf-text-worker.ts); rendering needs `loadPdfJsForRendering`.
+ */
 export function loadPdfJs(): Promise<PdfJs> {
-  pdfjsModule ??= importPdfJsKeepingNatives();
+  pdfjsModule ??= importKeepingNatives(() => import('pdfjs-dist/legacy/build/pdf.mjs'));
   return pdfjsModule;
 }
 
 /** A variable, not a literal: the worker module ships no type declarations, and nothing of it is used here. */
 const PDFJS_WORKER_MODULE = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
 
+let renderingWorker: Promise<unknown> | null = null;
 /**
- * pdf.js's legacy build (the one that runs on Node 20) carries core-js, which on Node 20 replaces some
- * built-ins that V8 already has with JavaScript versions, for edge cases pdf.js never meets: Array.prototype.push
- * (an error on arrays whose length is read-only), JSON.stringify (boxed symbols) and JSON.parse (a reviver
- * reading the source text). The replacements are global to the thread and slow: the JavaScript push alone took
- * a quarter of the CPU time of reading a text-layer PDF (pdf.js builds its font files byte by byte with push).
- * These three are put back once pdf.js and its worker module have loaded; what core-js adds (functions Node 20
- * lacks, such as Promise.withResolvers) stays.
+ * pdf.js with its own worker module loaded, for every document not opened for text (rendering: OCR, page
+ * images). The worker's code runs in this thread (pdf.js's "fake worker" in Node); pdf.js would import the
+ * module at the first such document, and its copy of core-js would then replace the built-ins for good. It
+ * is imported here instead, keeping them, and pdf.js's fake worker finds it registered. A thread that only
+ * reads text never loads it (~10 MB).
  */
-async function importPdfJsKeepingNatives(): Promise<PdfJs> {
-  const natives = { push: Array.prototype.push, stringify: JSON.stringify, parse: JSON.parse };
-  try {
-    const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-    // The worker's code runs in this thread (pdf.js's "fake worker" in Node). Imported now, so that its own
-    // copy of core-js runs before the built-ins are put back rather than at the first document; pdf.js's
-    // fake worker imports this same module (./pdf.worker.mjs next to pdf.mjs) and finds it already loaded.
-    await import(PDFJS_WORKER_MODULE);
-    return pdfjs;
-  } finally {
-    Array.prototype.push = natives.push;
-    JSON.stringify = natives.stringify;
-    JSON.parse = natives.parse;
-  }
+export async function loadPdfJsForRendering(): Promise<PdfJs> {
+  const pdfjs = await loadPdfJs();
+  renderingWorker ??= importKeepingNatives(() => import(PDFJS_WORKER_MODULE));
+  await renderingWorker;
+  return pdfjs;
 }
 
 let assetFolders: { cMapUrl: string; standardFontDataUrl: string } | null = null;
@@ -181,7 +177,11 @@ function hasEndMarker(bytes: Buffer): boolean {
 
 /** What a document is opened for: its text and drawings (the extractor), or rendering its pages. */
 export interface OpenPdfOptions {
-  /** Only text and operator lists will be read, nothing rendered (default: false). */
+  /**
+   * Only text and operator lists will be read, nothing rendered (default: false): the document runs on the
+   * text-only worker (pdf-text-worker.ts: embedded fonts are parsed but not compiled into font files) and
+   * builds no glyph paths.
+   */
   textOnly?: boolean;
 }
 
@@ -190,6 +190,10 @@ export async function openPdf(pdfjs: PdfJs, file: LoadedFile, options: OpenPdfOp
   if (!hasEndMarker(file.bytes)) {
     throw new DocumentError('extract', 'the PDF is truncated (no %%EOF end marker): the download was probably cut short; download it again');
   }
+  // Text: the text-only worker; anything else pdf.js's own worker, which must be loaded first.
+  let worker: Awaited<ReturnType<typeof textWorker>> | undefined;
+  if (options.textOnly) worker = await textWorker(pdfjs);
+  else await loadPdfJsForRendering();
   // pdf.js takes a Uint8Array (a Buffer throws) and detaches it: give it a copy.
   const data = new Uint8Array(file.bytes);
   const task = pdfjs.getDocument({
@@ -203,7 +207,7 @@ export async function openPdf(pdfjs: PdfJs, file: LoadedFile, options: OpenPdfOp
     useWorkerFetch: false,
     stopAtErrors: false,
     verbosity: 0,
-    ...(options.textOnly ? { disableFontFace: false, ownerDocument: fontDiscardingDocument() } : {}),
+    ...(worker ? { disableFontFace: false, ownerDocument: fontDiscardingDocument(), worker } : {}),
   });
   try {
     return await task.promise;

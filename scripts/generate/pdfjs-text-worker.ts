@@ -1,0 +1,112 @@
+/**
+ * Build step: a copy of pdf.js's worker module for reading text only, `dist/pdfjs-text-worker.mjs`.
+ *
+ * Reading a text-layer PDF never renders a glyph, yet pdf.js converts every embedded Type1 and CFF font into
+ * an OpenType file for a browser's font loader (`Type1Font` → `wrap` → `CFFCompiler.compile`): ~40% of the
+ * CPU of extracting the sample PDFs. The copy made here leaves out that compilation — the font program is
+ * still parsed, so glyph names, encodings, widths and accents (seac) are read as before — and copies the text
+ * state without prototype chains (faster, same fields); the text content and operator lists are the same
+ * (tests/pdf-text-worker.test.ts). Text extraction opens documents
+ * with this copy (src/extract/pdf/pdf.ts, `openPdf(…, { textOnly: true })`); rendering (OCR, the review
+ * server) keeps the unchanged module from node_modules.
+ *
+ * Each change is an exact string that must occur exactly once in the module of the installed pdfjs-dist;
+ * otherwise the build fails, naming the version, rather than write a copy that silently builds fonts again.
+ * A pdfjs-dist update that moves these lines needs this file looked at again.
+ *
+ *   node dist/scripts/generate/pdfjs-text-worker.js [--out FILE]
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** One exact replacement in the worker module, and why it is safe for text extraction. */
+export interface WorkerPatch {
+  name: string;
+  find: string;
+  replace: string;
+}
+
+/** Marks every replaced spot in the copy, so a reader of the generated file sees what differs. */
+const MARK = '/* ogi text-only copy: see scripts/generate/pdfjs-text-worker.ts */';
+
+export const WORKER_PATCHES: readonly WorkerPatch[] = [
+  {
+    // The CFF program a Type1 font is rebuilt into is only ever read by a renderer (the font face, or the
+    // glyph paths built from it). `Font.convert` still wraps this empty program in an OpenType file, and
+    // every other field — charstrings, glyph names, seacs, widths — is set as before.
+    name: 'Type1 fonts: no CFF program compiled',
+    find: '    this.data = this.wrap(name, type2Charstrings, this.charstrings, subrs, properties);\n',
+    replace: `    this.data = []; ${MARK}\n`,
+  },
+  {
+    // The same for embedded CFF fonts (Type1C, CIDFontType0C, OpenType with a CFF table): the parsed font
+    // (`this.cff`) stays, only its re-serialisation for a renderer is left out. The compiler also rewrites
+    // parts of the top dict while serialising (charset offset, FontMatrix moved into the FDArray), which
+    // nothing reads afterwards: the font matrix was already taken into `properties` by the parser.
+    name: 'CFF fonts: no CFF program compiled',
+    find: '      this.data = compiler.compile();\n',
+    replace: `      this.data = []; ${MARK}\n`,
+  },
+  {
+    // Saving the text state (each `q` while reading a page's text) copied the state into a new object whose
+    // prototype was the old state: every copy became a prototype, with a shape of its own, so V8 could not
+    // keep the text layer's many reads of the state fast. The copy now has the class's prototype. Same
+    // fields: all of TextState's are class fields, so every one is an own property, copied as before.
+    name: 'text state copies without prototype chains',
+    find: '    const clone = Object.assign(Object.create(this), this);\n',
+    replace: `    const clone = Object.assign(Object.create(Object.getPrototypeOf(this)), this); ${MARK}\n`,
+  },
+  {
+    // The module registers itself as the thread's worker; pdf.js's fake worker, used by every document not
+    // opened for text (OCR, page images), takes whatever module is registered there. It must stay the
+    // unchanged one.
+    name: 'not registered as the thread worker (globalThis.pdfjsWorker)',
+    find: 'globalThis.pdfjsWorker = {\n  WorkerMessageHandler: WorkerMessageHandler\n};\n',
+    replace: `${MARK}\n`,
+  },
+];
+
+/** Applies every patch to the module's source; throws, naming the version, if one does not match exactly once. */
+export function patchWorkerSource(source: string, pdfjsVersion: string, patches: readonly WorkerPatch[] = WORKER_PATCHES): string {
+  let out = source;
+  for (const patch of patches) {
+    const count = out.split(patch.find).length - 1;
+    if (count !== 1) {
+      throw new Error(
+        `pdfjs-dist ${pdfjsVersion}: the text-only worker patch "${patch.name}" expects its line exactly once in ` +
+          `legacy/build/pdf.worker.mjs, found ${count}. pdf.js changed: update scripts/generate/pdfjs-text-worker.ts ` +
+          `(or install the pdfjs-dist version it was written for).`,
+      );
+    }
+    out = out.replace(patch.find, () => patch.replace);
+  }
+  // The module's source map describes the original file, next to which it is not: dropped, as a tool would fail to read it.
+  out = out.replace(/^\/\/# sourceMappingURL=.*$/m, '');
+  // Read by src/extract/pdf/pdf-text-worker.ts: the copy is only used with the pdf.js it was made from.
+  return `// Generated by scripts/generate/pdfjs-text-worker.ts from pdfjs-dist ${pdfjsVersion}; do not edit.\n${out}\nexport const ogiPdfjsVersion = ${JSON.stringify(pdfjsVersion)};\n`;
+}
+
+export const DEFAULT_TEXT_WORKER_FILE = fileURLToPath(new URL('../../pdfjs-text-worker.mjs', import.meta.url));
+
+function main(argv: string[]): void {
+  const i = argv.indexOf('--out');
+  const out = i >= 0 && argv[i + 1] ? resolve(argv[i + 1]!) : DEFAULT_TEXT_WORKER_FILE;
+  const packageJson = createRequire(import.meta.url).resolve('pdfjs-dist/package.json');
+  const { version } = JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string };
+  const source = readFileSync(join(dirname(packageJson), 'legacy', 'build', 'pdf.worker.mjs'), 'utf8');
+  const text = patchWorkerSource(source, version);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, text);
+  process.stdout.write(`wrote ${out} (pdf.js worker for text only, pdfjs-dist ${version}, ${WORKER_PATCHES.length} patches)\n`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    main(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  }
+}

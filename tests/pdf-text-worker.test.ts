@@ -1,0 +1,183 @@
+/**
+ * Documents opened for text run on the build's copy of pdf.js's worker (dist/pdfjs-text-worker.mjs), which
+ * parses embedded fonts but does not compile them into font files; rendering keeps pdf.js unchanged.
+ * These tests fail if the copy builds font files again (a patch no longer applied), if the build would write a
+ * copy without a patch, if the text path reads anything different from pdf.js unchanged, or if rendering lost
+ * its glyphs.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { patchWorkerSource, WORKER_PATCHES } from '../scripts/generate/pdfjs-text-worker.js';
+import { renderPage } from '../src/extract/ocr/ocr-image.js';
+import { loadPdfJs, loadPdfJsForRendering, openPdf } from '../src/extract/pdf/pdf.js';
+import { LoopbackPort, textWorker } from '../src/extract/pdf/pdf-text-worker.js';
+import { loadFile } from '../src/stages/load.js';
+
+const PDF_DIR = join(import.meta.dirname, 'fixtures', 'pdf');
+/** The text-layer samples: four embed Type1 fonts, one TrueType (not patched: read as pdf.js reads them). */
+const SAMPLES = readdirSync(PDF_DIR)
+  .filter((f) => f.endsWith('.text.pdf'))
+  .sort()
+  .map((f) => join(PDF_DIR, f));
+/** Edge-case PDFs with non-embedded fonts (cMaps, standard fonts); the encrypted and truncated ones do not open. */
+const GENERATED = readdirSync(join(PDF_DIR, 'gen'))
+  .filter((f) => f.endsWith('.pdf') && !/encrypted|truncated/.test(f))
+  .sort()
+  .map((f) => join(PDF_DIR, 'gen', f));
+/** PDFs of font kinds the samples lack (see the folder's README): an embedded CFF font (Type1C). */
+const TYPE1C = join(import.meta.dirname, 'fixtures', 'pdf-fonts', 'type1c-cmr10.pdf');
+const TYPE1_SAMPLE = SAMPLES[0]!;
+
+type PdfJs = Awaited<ReturnType<typeof loadPdfJs>>;
+type PdfDocument = Awaited<ReturnType<typeof openPdf>>;
+type PdfPage = Awaited<ReturnType<PdfDocument['getPage']>>;
+
+async function open(path: string, textOnly: boolean): Promise<PdfDocument> {
+  return openPdf(await loadPdfJs(), await loadFile(path), { textOnly });
+}
+
+/** The length of a table in an OpenType/TrueType file (the font file pdf.js hands to a renderer), or null. */
+function tableLength(font: Uint8Array, tag: string): number | null {
+  const view = new DataView(font.buffer, font.byteOffset, font.byteLength);
+  const tables = view.getUint16(4);
+  for (let i = 0, p = 12; i < tables; i++, p += 16) {
+    if (String.fromCharCode(...font.subarray(p, p + 4)) === tag) return view.getUint32(p + 12);
+  }
+  return null;
+}
+
+/** The font files pdf.js made for the fonts a page uses, by name; read after its operator list. */
+async function pageFonts(pdfjs: PdfJs, page: PdfPage): Promise<Map<string, Uint8Array>> {
+  const ops = await page.getOperatorList();
+  const fonts = new Map<string, Uint8Array>();
+  for (let i = 0; i < ops.fnArray.length; i++) {
+    if (ops.fnArray[i] !== pdfjs.OPS.setFont) continue;
+    const id = (ops.argsArray[i] as [string])[0];
+    const font = page.commonObjs.get(id) as { name: string; data?: Uint8Array };
+    if (font.data) fonts.set(font.name, font.data);
+  }
+  return fonts;
+}
+
+/** What the extractor reads of each page: its text content and its operator list. */
+async function readAll(doc: PdfDocument): Promise<unknown[]> {
+  const pages: unknown[] = [];
+  for (let n = 1; n <= doc.numPages; n++) {
+    const page = await doc.getPage(n);
+    const content = await page.getTextContent();
+    const ops = await page.getOperatorList();
+    pages.push({ items: content.items, styles: content.styles, fnArray: [...ops.fnArray], argsArray: ops.argsArray });
+    page.cleanup();
+  }
+  // Font names carry the document's number (g_d3_f1): the same font in two documents has two names.
+  return JSON.parse(JSON.stringify(pages).replace(/"g_d\d+_/g, '"g_d_')) as unknown[];
+}
+
+describe('the text-only pdf.js worker', () => {
+  it.each([
+    ['Type1', TYPE1_SAMPLE],
+    ['CFF (Type1C)', TYPE1C],
+  ])('builds no CFF program for embedded %s fonts, where pdf.js unchanged builds the full one', async (_kind, path) => {
+    const pdfjs = await loadPdfJsForRendering();
+    const bytes = (await loadFile(path)).bytes;
+    for (const worker of [await textWorker(pdfjs), null]) {
+      // fontExtraProperties keeps each font's file on the main side (pdf.js drops it once loaded otherwise).
+      const params = { data: new Uint8Array(bytes), fontExtraProperties: true, isEvalSupported: false, verbosity: 0 };
+      const doc = await pdfjs.getDocument(worker ? { ...params, worker } : params).promise;
+      try {
+        const fonts = await pageFonts(pdfjs, await doc.getPage(1));
+        expect(fonts.size).toBeGreaterThan(0);
+        for (const [name, data] of fonts) {
+          const cff = tableLength(data, 'CFF ');
+          if (worker) expect(cff, `${name}, text-only worker`).toBe(0);
+          else expect(cff, `${name}, pdf.js unchanged`).toBeGreaterThan(1000);
+        }
+      } finally {
+        await doc.destroy();
+      }
+    }
+  });
+
+  it('is the worker of documents opened for text, and of no other', async () => {
+    const posted = vi.spyOn(LoopbackPort.prototype, 'postMessage');
+    try {
+      for (const textOnly of [false, true]) {
+        posted.mockClear();
+        const doc = await open(TYPE1_SAMPLE, textOnly);
+        await (await doc.getPage(1)).getTextContent();
+        await doc.destroy();
+        if (textOnly) expect(posted).toHaveBeenCalled();
+        else expect(posted).not.toHaveBeenCalled();
+      }
+    } finally {
+      posted.mockRestore();
+    }
+  });
+
+  it('reads the same text content and operator lists as pdf.js unchanged', async () => {
+    for (const path of [...SAMPLES, ...GENERATED, TYPE1C]) {
+      const textDoc = await open(path, true);
+      const renderDoc = await open(path, false);
+      try {
+        expect(await readAll(textDoc), path).toEqual(await readAll(renderDoc));
+      } finally {
+        await textDoc.destroy();
+        await renderDoc.destroy();
+      }
+    }
+  });
+
+  it('leaves rendering its glyphs: ink where the text layer puts the first line of a text PDF', async () => {
+    // After a document was read for text in this thread (the copy is loaded), so this also fails if the copy
+    // had taken the place of pdf.js's own worker.
+    const textDoc = await open(TYPE1_SAMPLE, true);
+    await readAll(textDoc);
+    await textDoc.destroy();
+    const doc = await open(TYPE1_SAMPLE, false);
+    try {
+      const page = await doc.getPage(1);
+      const item = (await page.getTextContent()).items.find((i) => 'str' in i && i.str.trim().length >= 4) as
+        | { str: string; transform: number[]; width: number; height: number }
+        | undefined;
+      expect(item).toBeDefined();
+      const dpi = 72;
+      const { grey } = await renderPage(page, dpi);
+      // The item's box in page pixels (72 dpi: one pixel per point; the viewport flips y).
+      const [, , , , x, y] = item!.transform as [number, number, number, number, number, number];
+      const top = Math.round(grey.height - y - item!.height);
+      let ink = 0;
+      let pixels = 0;
+      for (let py = Math.max(0, top); py < Math.min(grey.height, top + Math.ceil(item!.height)); py++) {
+        for (let px = Math.max(0, Math.round(x)); px < Math.min(grey.width, Math.round(x + item!.width)); px++) {
+          pixels++;
+          if (grey.data[py * grey.width + px]! < 128) ink++;
+        }
+      }
+      expect(pixels).toBeGreaterThan(100);
+      // The title's glyphs cover 28% of its box; drawn with the text-only worker's fonts, 0%.
+      expect(ink / pixels).toBeGreaterThan(0.1);
+    } finally {
+      await doc.destroy();
+    }
+  });
+});
+
+describe('patchWorkerSource', () => {
+  const source = WORKER_PATCHES.map((p) => `before\n${p.find}after\n`).join('');
+
+  it('replaces each patched line', () => {
+    const out = patchWorkerSource(source, '9.9.9');
+    for (const p of WORKER_PATCHES) {
+      expect(out).not.toContain(p.find);
+      expect(out).toContain(p.replace);
+    }
+    expect(out).toContain('export const ogiPdfjsVersion = "9.9.9";');
+  });
+
+  it('fails, naming the version, when a line is missing or found twice', () => {
+    const first = WORKER_PATCHES[0]!;
+    expect(() => patchWorkerSource(source.replace(first.find, ''), '9.9.9')).toThrow(/pdfjs-dist 9\.9\.9.*found 0/s);
+    expect(() => patchWorkerSource(source + first.find, '9.9.9')).toThrow(/pdfjs-dist 9\.9\.9.*found 2/s);
+  });
+});
