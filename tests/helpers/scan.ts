@@ -3,7 +3,7 @@
  * rendered by the product's renderer, with chosen text items painted over in white (figures printed blank),
  * and wrapped as the only content of a one-page image PDF (a JPEG, as scanners write them).
  */
-import { loadPdfJs, openPdf } from '../../src/extract/pdf/pdf.js';
+import { loadPdfJsForRendering, openPdf } from '../../src/extract/pdf/pdf.js';
 import { renderPage } from '../../src/extract/ocr/ocr-image.js';
 import type { LoadedFile } from '../../src/stages/load.js';
 
@@ -11,7 +11,7 @@ import type { LoadedFile } from '../../src/stages/load.js';
 const ERASE_MARGIN = 2;
 
 export async function scanOfPage(file: LoadedFile, pageNumber: number, dpi: number, erase: (text: string) => boolean): Promise<Buffer> {
-  const pdf = await openPdf(await loadPdfJs(), file);
+  const pdf = await openPdf(await loadPdfJsForRendering(), file);
   try {
     const page = await pdf.getPage(pageNumber);
     const { canvas, scale } = await renderPage(page, dpi);
