@@ -12,7 +12,7 @@ import { checkOcrCells } from '../src/extract/ocr/ocr-check.js';
 import { cropGrey, deskew, greyOf, pgmOf } from '../src/extract/ocr/ocr-image.js';
 import { chunkByHeight, slotOf, stackImages } from '../src/extract/ocr/ocr-mosaic.js';
 import { binarize, cellsFromRulings, directionalMask, estimateSkew, findRulings, type GreyImage } from '../src/extract/ocr/ocr-rulings.js';
-import { chiSimLangPath, isLabel, ocrPdfFile } from '../src/extract/ocr/ocr.js';
+import { chiSimLangPath, isLabel, ocrPdfFile, passSettings } from '../src/extract/ocr/ocr.js';
 import { buildBlocks } from '../src/extract/pdf/pdf-geometry.js';
 import { extractDocument } from '../src/extract/index.js';
 import { loadFile } from '../src/stages/load.js';
@@ -87,6 +87,13 @@ function transpose(img: GreyImage): GreyImage {
 function transposeMask(mask: Uint8Array, width: number, height: number): Uint8Array {
   return transpose({ width, height, data: mask }).data;
 }
+
+describe('tesseract parameters', () => {
+  it('turns off the inverted second reading of doubtful lines in every pass, unless asked', () => {
+    for (const { params } of Object.values(passSettings())) expect(params.tessedit_do_invert).toBe('0');
+    for (const { params } of Object.values(passSettings({ invert: true }))) expect(params.tessedit_do_invert).toBe('1');
+  });
+});
 
 describe('page images for tesseract', () => {
   it('averages along columns exactly as along the rows of the turned image', () => {
