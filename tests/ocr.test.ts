@@ -9,7 +9,7 @@ import { createCanvas } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
 import { OGI_ANNUAL_REPORT } from '../pipelines/ogi-annual-report/index.js';
 import { checkOcrCells } from '../src/extract/ocr/ocr-check.js';
-import { cropGrey, deskew, greyOf, pgmOf } from '../src/extract/ocr/ocr-image.js';
+import { cropGrey, deskew, eraseRulings, greyOf, pgmOf } from '../src/extract/ocr/ocr-image.js';
 import { chunkByHeight, slotOf, stackImages } from '../src/extract/ocr/ocr-mosaic.js';
 import { binarize, cellsFromRulings, directionalMask, estimateSkew, findRulings, type GreyImage } from '../src/extract/ocr/ocr-rulings.js';
 import { chiSimLangPath, isLabel, ocrPdfFile, passSettings } from '../src/extract/ocr/ocr.js';
@@ -119,6 +119,16 @@ describe('page images for tesseract', () => {
     const header = `P5\n${crop.width} ${crop.height}\n255\n`;
     expect(pgm.subarray(0, header.length).toString('latin1')).toBe(header);
     expect(pgm.length).toBe(header.length + crop.width * crop.height);
+  });
+
+  it('erases rulings and updates the grey page in place, pixel for pixel as converting the whole canvas again', () => {
+    const canvas = deskew(ruledPage(0.3), 0.3);
+    const grey = greyOf(canvas);
+    const { horizontal, vertical } = findRulings(grey);
+    // Odd widths give half-pixel edges, which the canvas blends: those pixels must be converted again too.
+    const rulings = [...horizontal, ...vertical, { x0: 20, y0: 33, x1: 80, y1: 33, width: 3 }];
+    eraseRulings(canvas, rulings, 2, grey);
+    expect(Buffer.compare(Buffer.from(grey.data), Buffer.from(greyOf(canvas).data))).toBe(0);
   });
 
   it('stacks cell images into one mosaic and gives each word back to its image', () => {

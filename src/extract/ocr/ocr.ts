@@ -311,12 +311,13 @@ export async function readPdfPage(pdf: PDFDocumentProxy, pageNumber: number, ocr
   const skew = estimateSkew(rendered.grey, binarize(rendered.grey));
   const skewed = Math.abs(skew) >= 0.01;
   const upright = skewed ? deskew(rendered.canvas, skew) : rendered.canvas;
-  const { horizontal, vertical } = findRulings(skewed ? greyOf(upright) : rendered.grey);
+  // The upright page's grey levels: the rendering's own when it was not turned.
+  const grey = skewed ? greyOf(upright) : rendered.grey;
+  const { horizontal, vertical } = findRulings(grey);
   const cells = cellsFromRulings(horizontal, vertical);
   const rulings = [...horizontal, ...vertical];
-  eraseRulings(upright, rulings, Math.max(1, Math.round(dpi / 150)));
-  // The page as tesseract reads it, rulings erased: its ink mask, and the page and cell images cut from it.
-  const grey = greyOf(upright);
+  // From here `grey` is the page as tesseract reads it, rulings erased; its ink mask, and the page and cell images cut from it.
+  eraseRulings(upright, rulings, Math.max(1, Math.round(dpi / 150)), grey);
   const inkMask = binarize(grey);
 
   const s = rendered.scale;
