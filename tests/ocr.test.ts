@@ -12,7 +12,7 @@ import { checkOcrCells } from '../src/extract/ocr/ocr-check.js';
 import { cropGrey, deskew, eraseRulings, greyOf, pgmOf } from '../src/extract/ocr/ocr-image.js';
 import { chunkByHeight, slotOf, stackImages } from '../src/extract/ocr/ocr-mosaic.js';
 import { binarize, cellsFromRulings, directionalMask, estimateSkew, findRulings, type GreyImage } from '../src/extract/ocr/ocr-rulings.js';
-import { chiSimLangPath, isLabel, ocrPdfFile, passSettings } from '../src/extract/ocr/ocr.js';
+import { chiSimLangPath, isLabel, isSurePageFigure, ocrPdfFile, passSettings } from '../src/extract/ocr/ocr.js';
 import { buildBlocks } from '../src/extract/pdf/pdf-geometry.js';
 import { extractDocument } from '../src/extract/index.js';
 import { loadFile } from '../src/stages/load.js';
@@ -217,6 +217,17 @@ describe('OCR reading', () => {
     expect(isLabel([word('行政许可', 92)], 50)).toBe(true);
     expect(isLabel([word('人', 70)], 50)).toBe(false);
     expect(isLabel([word('汪汪', 3)], 50)).toBe(false);
+  });
+
+  it('keeps a figure the page pass read surely — one word of digits, confident, across the ink — and no other', () => {
+    // Box in points; at scale 2 a box 0..20 spans 40 pixels.
+    const word = (text: string, confidence: number, x1 = 20) => ({ text, confidence, box: { x0: 0, y0: 0, x1, y1: 10 } });
+    expect(isSurePageFigure([word('1115', 95)], 40, 2)).toBe(true);
+    expect(isSurePageFigure([word('115', 95, 15)], 40, 2)).toBe(false); // a digit lost: ink left unread
+    expect(isSurePageFigure([word('4', 85)], 40, 2)).toBe(false);
+    expect(isSurePageFigure([word('4', 95), word('0', 95)], 40, 2)).toBe(false);
+    expect(isSurePageFigure([word('4人', 95)], 40, 2)).toBe(false);
+    expect(isSurePageFigure([], 40, 2)).toBe(false);
   });
 
   it('uses the chi_sim data shipped in node_modules (no download)', () => {
