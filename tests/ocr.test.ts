@@ -12,7 +12,7 @@ import { checkOcrCells } from '../src/extract/ocr/ocr-check.js';
 import { cropGrey, deskew, eraseRulings, greyOf, pgmOf } from '../src/extract/ocr/ocr-image.js';
 import { chunkByHeight, slotOf, stackImages } from '../src/extract/ocr/ocr-mosaic.js';
 import { binarize, cellsFromRulings, directionalMask, estimateSkew, findRulings, type GreyImage } from '../src/extract/ocr/ocr-rulings.js';
-import { chiSimLangPath, isLabel, isSurePageFigure, ocrPdfFile, passSettings } from '../src/extract/ocr/ocr.js';
+import { chiSimLangPath, isLabel, isSurePageFigure, ocrPdfFile, ocrPdfPages, passSettings, type OcrEngine } from '../src/extract/ocr/ocr.js';
 import { buildBlocks } from '../src/extract/pdf/pdf-geometry.js';
 import { extractDocument } from '../src/extract/index.js';
 import { loadFile } from '../src/stages/load.js';
@@ -229,6 +229,35 @@ describe('OCR reading', () => {
     expect(isSurePageFigure([word('4人', 95)], 40, 2)).toBe(false);
     expect(isSurePageFigure([], 40, 2)).toBe(false);
   });
+
+  it('prepares the next page while tesseract reads this one only with the overlap option', async () => {
+    const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    const bytes = new Uint8Array(readFileSync(join(FIXTURES, '000_e7764d80f1cd94c2.scan.pdf')));
+    const maxInFlight = async (overlap: boolean) => {
+      const pdf = await pdfjs.getDocument({ data: bytes.slice(), isEvalSupported: false, verbosity: 0 }).promise;
+      let inFlight = 0;
+      let max = 0;
+      // A stand-in engine with one worker: each reading takes a while and reads nothing.
+      const engine = {
+        workers: 1,
+        read: async () => {
+          max = Math.max(max, ++inFlight);
+          await new Promise((r) => setTimeout(r, 1000));
+          inFlight -= 1;
+          return { blocks: [] };
+        },
+      } as unknown as OcrEngine; // only `workers` and `read` are used by ocrPdfPages
+      try {
+        const read = await ocrPdfPages(pdf, [1, 2, 3], { overlap }, engine);
+        expect(read.pages).toHaveLength(3);
+      } finally {
+        await pdf.destroy();
+      }
+      return max;
+    };
+    expect(await maxInFlight(false)).toBe(1);
+    expect(await maxInFlight(true)).toBe(2);
+  }, 60_000);
 
   it('uses the chi_sim data shipped in node_modules (no download)', () => {
     for (const model of ['best_int', 'standard'] as const) {

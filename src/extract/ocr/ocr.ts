@@ -78,6 +78,12 @@ export interface OcrOptions {
    * (its `tessedit_do_invert`, on by default in tesseract). Off by default: these scans are black on white.
    */
   invert?: boolean;
+  /**
+   * Render and prepare the next page while tesseract reads this one (one page more in flight than there are
+   * workers). Its JavaScript (~1 s a page: render, deskew, rulings) and a page's cell passes then run beside
+   * the next page pass, on another core: worth it only when the machine has a core to spare.
+   */
+  overlap?: boolean;
   /** Keep a figure the page pass read surely (isSurePageFigure) rather than read its cell again in the figure pass. */
   trustPageFigures?: boolean;
 }
@@ -264,8 +270,8 @@ export async function ocrPdfPages(
   const findings: Finding[] = [];
   const timeout = options.pageTimeoutMs ?? OCR_DEFAULTS.pageTimeoutMs;
   // Rendering runs on this thread and the reading in the workers: a page per worker in flight keeps
-  // them busy without holding every rendered page in memory.
-  const queue = new PQueue({ concurrency: ocr.workers });
+  // them busy without holding every rendered page in memory; with `overlap`, one more is being prepared.
+  const queue = new PQueue({ concurrency: ocr.workers + (options.overlap ? 1 : 0) });
   let read = 0;
   let timedOut = false;
   try {
