@@ -9,10 +9,10 @@ import { createCanvas } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
 import { OGI_ANNUAL_REPORT } from '../pipelines/ogi-annual-report/index.js';
 import { checkOcrCells } from '../src/extract/ocr/ocr-check.js';
-import { cropGrey, deskew, greyOf, pgmOf } from '../src/extract/ocr/ocr-image.js';
+import { cropGrey, deskew, eraseRulings, greyOf, pgmOf } from '../src/extract/ocr/ocr-image.js';
 import { chunkByHeight, slotOf, stackImages } from '../src/extract/ocr/ocr-mosaic.js';
 import { binarize, cellsFromRulings, directionalMask, estimateSkew, findRulings, type GreyImage } from '../src/extract/ocr/ocr-rulings.js';
-import { chiSimLangPath, isLabel, ocrPdfFile } from '../src/extract/ocr/ocr.js';
+import { chiSimLangPath, isLabel, isSurePageFigure, ocrPdfFile, ocrPdfPages, passSettings, type OcrEngine } from '../src/extract/ocr/ocr.js';
 import { buildBlocks } from '../src/extract/pdf/pdf-geometry.js';
 import { extractDocument } from '../src/extract/index.js';
 import { loadFile } from '../src/stages/load.js';
@@ -88,6 +88,13 @@ function transposeMask(mask: Uint8Array, width: number, height: number): Uint8Ar
   return transpose({ width, height, data: mask }).data;
 }
 
+describe('tesseract parameters', () => {
+  it('turns off the inverted second reading of doubtful lines in every pass, unless asked', () => {
+    for (const { params } of Object.values(passSettings())) expect(params.tessedit_do_invert).toBe('0');
+    for (const { params } of Object.values(passSettings({ invert: true }))) expect(params.tessedit_do_invert).toBe('1');
+  });
+});
+
 describe('page images for tesseract', () => {
   it('averages along columns exactly as along the rows of the turned image', () => {
     const grey = greyOf(ruledPage(0.4));
@@ -112,6 +119,16 @@ describe('page images for tesseract', () => {
     const header = `P5\n${crop.width} ${crop.height}\n255\n`;
     expect(pgm.subarray(0, header.length).toString('latin1')).toBe(header);
     expect(pgm.length).toBe(header.length + crop.width * crop.height);
+  });
+
+  it('erases rulings and updates the grey page in place, pixel for pixel as converting the whole canvas again', () => {
+    const canvas = deskew(ruledPage(0.3), 0.3);
+    const grey = greyOf(canvas);
+    const { horizontal, vertical } = findRulings(grey);
+    // Odd widths give half-pixel edges, which the canvas blends: those pixels must be converted again too.
+    const rulings = [...horizontal, ...vertical, { x0: 20, y0: 33, x1: 80, y1: 33, width: 3 }];
+    eraseRulings(canvas, rulings, 2, grey);
+    expect(Buffer.compare(Buffer.from(grey.data), Buffer.from(greyOf(canvas).data))).toBe(0);
   });
 
   it('stacks cell images into one mosaic and gives each word back to its image', () => {
@@ -201,6 +218,46 @@ describe('OCR reading', () => {
     expect(isLabel([word('人', 70)], 50)).toBe(false);
     expect(isLabel([word('汪汪', 3)], 50)).toBe(false);
   });
+
+  it('keeps a figure the page pass read surely — one word of digits, confident, across the ink — and no other', () => {
+    // Box in points; at scale 2 a box 0..20 spans 40 pixels.
+    const word = (text: string, confidence: number, x1 = 20) => ({ text, confidence, box: { x0: 0, y0: 0, x1, y1: 10 } });
+    expect(isSurePageFigure([word('1115', 95)], 40, 2)).toBe(true);
+    expect(isSurePageFigure([word('115', 95, 15)], 40, 2)).toBe(false); // a digit lost: ink left unread
+    expect(isSurePageFigure([word('4', 85)], 40, 2)).toBe(false);
+    expect(isSurePageFigure([word('4', 95), word('0', 95)], 40, 2)).toBe(false);
+    expect(isSurePageFigure([word('4人', 95)], 40, 2)).toBe(false);
+    expect(isSurePageFigure([], 40, 2)).toBe(false);
+  });
+
+  it('prepares the next page while tesseract reads this one only with the overlap option', async () => {
+    const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    const bytes = new Uint8Array(readFileSync(join(FIXTURES, '000_e7764d80f1cd94c2.scan.pdf')));
+    const maxInFlight = async (overlap: boolean) => {
+      const pdf = await pdfjs.getDocument({ data: bytes.slice(), isEvalSupported: false, verbosity: 0 }).promise;
+      let inFlight = 0;
+      let max = 0;
+      // A stand-in engine with one worker: each reading takes a while and reads nothing.
+      const engine = {
+        workers: 1,
+        read: async () => {
+          max = Math.max(max, ++inFlight);
+          await new Promise((r) => setTimeout(r, 1000));
+          inFlight -= 1;
+          return { blocks: [] };
+        },
+      } as unknown as OcrEngine; // only `workers` and `read` are used by ocrPdfPages
+      try {
+        const read = await ocrPdfPages(pdf, [1, 2, 3], { overlap }, engine);
+        expect(read.pages).toHaveLength(3);
+      } finally {
+        await pdf.destroy();
+      }
+      return max;
+    };
+    expect(await maxInFlight(false)).toBe(1);
+    expect(await maxInFlight(true)).toBe(2);
+  }, 60_000);
 
   it('uses the chi_sim data shipped in node_modules (no download)', () => {
     for (const model of ['best_int', 'standard'] as const) {

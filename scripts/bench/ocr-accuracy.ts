@@ -6,7 +6,7 @@
  *
  *   npm run build && node dist/scripts/bench/ocr-accuracy.js [--dir tests/fixtures/pdf] [--model best_int|standard] [--figure-model standard|best_int] [--label-model standard|best_int]
  *        [--psm 3] [--figure-psm 6]
- *        [--dpi 300] [--page-dpi 300] [--workers N] [--only 000,003] [--verbose]
+ *        [--dpi 300] [--page-dpi 300] [--workers N] [--invert] [--only 000,003] [--verbose]
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,6 +30,7 @@ const { values } = parseArgs({
     dpi: { type: 'string' },
     'page-dpi': { type: 'string' },
     workers: { type: 'string' },
+    invert: { type: 'boolean' },
     only: { type: 'string' },
     verbose: { type: 'boolean', default: false },
   },
@@ -44,6 +45,7 @@ if (values['figure-psm']) ocrOptions.figurePsm = values['figure-psm'];
 if (values.dpi) ocrOptions.dpi = Number(values.dpi);
 if (values['page-dpi']) ocrOptions.pageDpi = Number(values['page-dpi']);
 if (values.workers) ocrOptions.workers = Number(values.workers);
+if (values.invert !== undefined) ocrOptions.invert = values.invert;
 
 interface CellOutcome {
   key: string;

@@ -15,6 +15,11 @@ export interface ExtractOptions {
   ocr?: boolean;
   /** Maximum number of table cells (<td>/<th>) in an HTML page; a bigger page fails before its tree is built. */
   maxTableCells?: number;
+  /**
+   * OCR: prepare a scanned page while tesseract reads the previous one (`OcrOptions.overlap`). Set by the
+   * document pool when it runs fewer workers than there are cores, so that a worker may use a spare one.
+   */
+  ocrOverlap?: boolean;
 }
 
 export type Extractor = (file: LoadedFile, options: ExtractOptions) => Promise<SourceDocument> | SourceDocument;

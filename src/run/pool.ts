@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { DocumentError } from '../findings.js';
 import { failedDocument } from '../pipeline.js';
@@ -67,7 +68,14 @@ export class DocumentPool {
   private startupFailure: string | null = null;
   private rebalanceTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly options: PoolOptions) {}
+  /** What each document is processed with: the pool's options, and whether OCR may use a spare core. */
+  private readonly processOptions: ProcessOptions;
+
+  constructor(private readonly options: PoolOptions) {
+    // Fewer workers than cores: an OCR worker prepares its next page on a free core while tesseract reads
+    // (measured in BENCHMARKS.md, "OCR speed (issue 13)"); with a worker per core it would only compete.
+    this.processOptions = { ocrOverlap: options.size < availableParallelism(), ...options.processOptions };
+  }
 
   /** Processes one file; resolves to its document (failed ones included), or null if abandoned by abort(). */
   process(path: string): Promise<ProcessedDocument | null> {
@@ -192,7 +200,7 @@ export class DocumentPool {
   private send(slot: Slot, job: Job): void {
     slot.jobs.push(job);
     if (slot.jobs.length === 1) this.arm(slot);
-    const message: WorkerJob = { jobId: job.jobId, path: job.path, options: this.options.processOptions };
+    const message: WorkerJob = { jobId: job.jobId, path: job.path, options: this.processOptions };
     slot.worker.postMessage(message);
   }
 

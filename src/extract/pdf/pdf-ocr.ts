@@ -14,9 +14,10 @@ import { extractPdf } from './pdf.js';
 export async function extractPdfWithOcr(file: LoadedFile, options: ExtractOptions = {}, ocrOptions: OcrOptions = {}): Promise<SourceDocument> {
   if (options.ocr === false) return extractPdf(file, options);
   const ocrFindings: Finding[] = [];
+  const ocr: OcrOptions = options.ocrOverlap !== undefined && ocrOptions.overlap === undefined ? { ...ocrOptions, overlap: options.ocrOverlap } : ocrOptions;
   const doc = await extractPdf(file, options, async (f, pages) => {
     const { ocrPdfFile } = await import('../ocr/ocr.js');
-    const read = await ocrPdfFile(f, pages, ocrOptions);
+    const read = await ocrPdfFile(f, pages, ocr);
     ocrFindings.push(...read.findings);
     return read.pages;
   });
