@@ -15,13 +15,13 @@ export interface PdfBefore {
 /**
  * Before issue 13, by worker count: main at commit 8409703, built in a worktree of its own and run with
  * `node dist/scripts/bench/bench.js --formats pdf --concurrency C --pdf-copies 32`, alternating with runs of
- * the new code (BENCHMARKS.md, "Text-layer PDF speed (issue 13)"). One worker: the median of nine runs (12.6–21.7;
- * a first run on a quieter machine gave 14.0, issue 13 quotes 13.6). Two workers: the median of four
- * runs (13.9–19.2); another process held about one of the two cores through most of them.
+ * the new code (BENCHMARKS.md, "Text-layer PDF speed (issue 13)"). Re-measured when the machine moved to
+ * another host (AMD EPYC; on the earlier Intel Xeon host: 14.6 with one worker, median of nine runs, and 15.5
+ * with two; issue 13 quotes 13.6).
  */
 export const PDF_BEFORE_ISSUE_13: Readonly<Record<number, PdfBefore>> = {
-  1: { pagesPerS: 14.6, copies: 32, measured: '2026-12-04 01:38–01:48 UTC, median of 9 runs, load 1.7–4.4' },
-  2: { pagesPerS: 15.5, copies: 32, measured: '2026-12-04 01:40–01:50 UTC, median of 4 runs, load 2.4–3.6' },
+  1: { pagesPerS: 16.0, copies: 32, measured: '2026-12-04 04:22 UTC on the AMD EPYC host, 2 runs (15.5, 16.5), load 2.3–2.6' },
+  2: { pagesPerS: 22.9, copies: 32, measured: '2026-12-04 04:23–04:24 UTC on the AMD EPYC host, 2 runs (22.3, 23.5), load 2.6–2.9' },
 };
 
 /** pdfplumber (pure Python) on the same PDFs, one process, every page's tables and text: quoted from issue 13. */
