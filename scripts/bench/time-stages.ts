@@ -4,6 +4,8 @@
  * labels only help as much as real batches let them), and each stage's best pass is reported (the one
  * least disturbed by other processes; the first pass also pays for JIT warm-up).
  *
+ * `cpu` is the process's CPU time over the pass (all threads), the steadier figure on a shared machine.
+ *
  *   npm run build && node dist/scripts/bench/time-stages.js [--docs N] [--passes P] [--format text|html|stream]
  */
 import { createHash } from 'node:crypto';
@@ -36,12 +38,16 @@ function inputs(n: number, format: string, firstSeed: number): LoadedFile[] {
 async function pass(docs: LoadedFile[]): Promise<Record<string, number>> {
   const totals: Record<string, number> = {};
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   for (const loaded of docs) {
     const t: Record<string, number> = {};
     await processLoaded(loaded, {}, t);
     for (const [k, v] of Object.entries(t)) totals[k] = (totals[k] ?? 0) + v;
   }
   totals.pipeline = performance.now() - t0;
+  // CPU of the whole process (V8's background compiler and collector included): steadier than wall time on a shared machine.
+  const cpu = process.cpuUsage(cpu0);
+  totals.cpu = (cpu.user + cpu.system) / 1000;
   return totals;
 }
 
