@@ -258,6 +258,74 @@ export function tableAcrossPages(): Buffer {
   return writePdf([p1, p2]);
 }
 
+/**
+ * The group label "(四)无法提供" cut by a page break after its first line, "(四)无" — which alone reads like
+ * the blank marker 无 — with "法提供" at the top of the next page (made for tests, not written to gen/).
+ */
+export function markerLabelAcrossPages(): Buffer {
+  // The official seven columns: 自然人, the five under 法人或其他组织, 总计.
+  const xs = [30, 90, 135, 278, 315, 352, 389, 426, 463, 500, 540];
+  const header = (top: number): [number[], RuledCell[]] => [
+    [top, top + 20, top + 50],
+    [
+      { r: 0, c: 0, rs: 2, cs: 3, lines: ['(本列数据的勾稽关系)'] },
+      { r: 0, c: 3, cs: 7, lines: ['申请人情况'] },
+      { r: 1, c: 3, lines: ['自然人'] },
+      { r: 1, c: 4, lines: ['商业', '企业'] },
+      { r: 1, c: 5, lines: ['科研', '机构'] },
+      { r: 1, c: 6, lines: ['社会公', '益组织'] },
+      { r: 1, c: 7, lines: ['法律服', '务机构'] },
+      { r: 1, c: 8, lines: ['其他'] },
+      { r: 1, c: 9, lines: ['总计'] },
+    ],
+  ];
+  const row = (r: number, natural: number, commercial: number): RuledCell[] => figures(r, [natural, commercial, 0, 0, 0, 0, natural + commercial]);
+  const p1 = new PageBuilder();
+  paragraph(p1, 80, '某某镇人民政府2022年政府信息公开工作年度报告');
+  paragraph(p1, 110, '三、收到和处理政府信息公开申请情况');
+  const [hy1, hc1] = header(630);
+  ruledTable(
+    p1,
+    xs,
+    [...hy1, 700, 720, 740, 760],
+    [
+      ...hc1,
+      { r: 2, c: 0, cs: 3, lines: ['一、本年新收政府信息公开申请数量'] },
+      ...row(2, 3, 2),
+      { r: 3, c: 0, rs: 2, lines: ['三、本年度', '办理结果'] },
+      { r: 3, c: 1, cs: 2, lines: ['(一)予以公开'] },
+      ...row(3, 2, 0),
+      { r: 4, c: 1, lines: ['(四)无'] },
+      { r: 4, c: 2, lines: ['1.本机关不掌握相关政府信息'] },
+      ...row(4, 1, 0),
+    ],
+  );
+  footer(p1, 1);
+  const p2 = new PageBuilder();
+  const [hy2, hc2] = header(60);
+  ruledTable(
+    p2,
+    xs,
+    [...hy2, 130, 150, 170, 190, 210],
+    [
+      ...hc2,
+      { r: 2, c: 0, rs: 3, lines: [] },
+      { r: 2, c: 1, rs: 2, lines: ['法提供'] },
+      { r: 2, c: 2, lines: ['2.没有现成信息需要另行制作'] },
+      ...row(2, 0, 0),
+      { r: 3, c: 2, lines: ['3.补正后申请内容仍不明确'] },
+      ...row(3, 0, 2),
+      { r: 4, c: 1, cs: 2, lines: ['(七)总计'] },
+      ...row(4, 3, 2),
+      { r: 5, c: 0, cs: 3, lines: ['四、结转下年度继续办理'] },
+      ...row(5, 0, 0),
+    ],
+  );
+  paragraph(p2, 260, '四、政府信息公开行政复议、行政诉讼情况');
+  footer(p2, 2);
+  return writePdf([p1, p2]);
+}
+
 function figures(r: number, values: (number | string)[], c0 = 3): RuledCell[] {
   return values.map((v, i) => ({ r, c: c0 + i, lines: v === '' ? [] : [String(v)] }));
 }
