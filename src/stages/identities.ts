@@ -86,22 +86,10 @@ export function propagate(state: Float64Array, equations: readonly Equation[]): 
   while (changed) {
     changed = false;
     for (const eq of equations) {
-      let sum = 0;
-      let unknownAt = -1;
-      let unknowns = 0;
-      for (let i = 0; i < eq.cells.length; i++) {
-        const v = state[eq.cells[i]!]!;
-        if (Number.isNaN(v)) {
-          unknowns++;
-          unknownAt = i;
-        } else sum += eq.coefs[i]! * v;
-      }
-      if (unknowns === 1) {
-        const value = round(-sum / eq.coefs[unknownAt]!);
-        if (value < 0 || !Number.isInteger(value)) impossible = true;
-        state[eq.cells[unknownAt]!] = value;
-        changed = true;
-      }
+      const cell = solveSingleUnknown(eq, state);
+      if (cell < 0) continue;
+      if (isImpossible(state[cell]!)) impossible = true;
+      changed = true;
     }
   }
   const violated = equations.filter((eq) => isBroken(eq, state));
@@ -168,22 +156,9 @@ export function propagateFrom(state: Float64Array, equations: readonly Equation[
   }
   let impossible = false;
   for (let q = 0; q < queue.length; q++) {
-    const eq = equations[queue[q]!]!;
-    let sum = 0;
-    let unknownAt = -1;
-    let unknowns = 0;
-    for (let i = 0; i < eq.cells.length; i++) {
-      const v = state[eq.cells[i]!]!;
-      if (Number.isNaN(v)) {
-        unknowns++;
-        unknownAt = i;
-      } else sum += eq.coefs[i]! * v;
-    }
-    if (unknowns !== 1) continue;
-    const value = round(-sum / eq.coefs[unknownAt]!);
-    if (value < 0 || !Number.isInteger(value)) impossible = true;
-    const cell = eq.cells[unknownAt]!;
-    state[cell] = value;
+    const cell = solveSingleUnknown(equations[queue[q]!]!, state);
+    if (cell < 0) continue;
+    if (isImpossible(state[cell]!)) impossible = true;
     // Every equation of the solved cell may now have one unknown, or be complete: look at them (again).
     const list = eqsOf[cell] ?? NO_EQUATIONS;
     for (let k = 0; k < list.length; k++) {
@@ -198,6 +173,32 @@ export function propagateFrom(state: Float64Array, equations: readonly Equation[
   const violated: Equation[] = [];
   for (const e of visited) if (isBroken(equations[e]!, state)) violated.push(equations[e]!);
   return { state, violated, impossible };
+}
+
+/**
+ * When exactly one of the equation's cells is unknown, sets it to what the equation requires and returns its
+ * index; otherwise -1 (nothing to solve, or not yet).
+ */
+function solveSingleUnknown(eq: Equation, state: Float64Array): number {
+  let sum = 0;
+  let unknownAt = -1;
+  let unknowns = 0;
+  for (let i = 0; i < eq.cells.length; i++) {
+    const v = state[eq.cells[i]!]!;
+    if (Number.isNaN(v)) {
+      unknowns++;
+      unknownAt = i;
+    } else sum += eq.coefs[i]! * v;
+  }
+  if (unknowns !== 1) return -1;
+  const cell = eq.cells[unknownAt]!;
+  state[cell] = round(-sum / eq.coefs[unknownAt]!);
+  return cell;
+}
+
+/** A count can be neither negative nor fractional: a placement that needs one is impossible. */
+function isImpossible(value: number): boolean {
+  return value < 0 || !Number.isInteger(value);
 }
 
 /** The equation's cells are all known and its sides differ. */
