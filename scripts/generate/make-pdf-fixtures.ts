@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const PAGE_W = 595;
-const PAGE_H = 842;
+export const PAGE_W = 595;
+export const PAGE_H = 842;
 
 // ───────────────────────── a tiny PDF writer ─────────────────────────
 
@@ -79,6 +79,8 @@ const fmt = (v: number) => (Math.round(v * 100) / 100).toString();
 interface WriteOptions {
   /** Protect with this user password (RC4 40-bit, standard security handler revision 2). */
   userPassword?: string;
+  /** The picture that `image()` draws, a JPEG as scanners write (default: a small grey pattern). */
+  jpeg?: { bytes: Buffer; width: number; height: number };
 }
 
 export function writePdf(pages: PageBuilder[], options: WriteOptions = {}): Buffer {
@@ -90,8 +92,13 @@ export function writePdf(pages: PageBuilder[], options: WriteOptions = {}): Buff
   const descriptor = add('<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>');
   const cidFont = add(`<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /FontDescriptor ${descriptor} 0 R /DW 1000 >>`);
   const song = add(`<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [${cidFont} 0 R] >>`);
+  const jpeg = options.jpeg;
   const pixels = Buffer.from(Array.from({ length: 16 * 16 }, (_, i) => ((i * 37) % 97) + 120));
-  const image = add(`<< /Type /XObject /Subtype /Image /Width 16 /Height 16 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length ${pixels.length} >>\nstream\n${pixels.toString('latin1')}\nendstream`);
+  const image = add(
+    jpeg
+      ? `<< /Type /XObject /Subtype /Image /Width ${jpeg.width} /Height ${jpeg.height} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode /Length ${jpeg.bytes.length} >>\nstream\n${jpeg.bytes.toString('latin1')}\nendstream`
+      : `<< /Type /XObject /Subtype /Image /Width 16 /Height 16 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length ${pixels.length} >>\nstream\n${pixels.toString('latin1')}\nendstream`,
+  );
   // Type 3 glyphs: filled boxes, named g1–g3, with no Unicode anywhere.
   const glyph = (w: number) => `${w} 0 0 0 ${w} 700 d1 0 0 ${w} 700 re f`;
   const procs = [1, 2, 3].map((k) => add(`<< /Length ${glyph(500 + k * 50).length} >>\nstream\n${glyph(500 + k * 50)}\nendstream`));

@@ -1,8 +1,10 @@
 /**
  * Scanned copies made from text-layer PDFs, for OCR tests of cases no scan in the fixtures shows: one page
  * rendered by the product's renderer, with chosen text items painted over in white (figures printed blank),
- * and wrapped as the only content of a one-page image PDF (a JPEG, as scanners write them).
+ * and written as the only content of a one-page image PDF (a JPEG, as scanners write them) by the fixtures'
+ * PDF writer.
  */
+import { PAGE_H, PAGE_W, PageBuilder, writePdf } from '../../scripts/generate/make-pdf-fixtures.js';
 import { loadPdfJsForRendering, openPdf } from '../../src/extract/pdf/pdf.js';
 import { renderPage } from '../../src/extract/ocr/ocr-image.js';
 import type { LoadedFile } from '../../src/stages/load.js';
@@ -28,37 +30,10 @@ export async function scanOfPage(file: LoadedFile, pageNumber: number, dpi: numb
       const top = Math.min(y0!, y1!) - ERASE_MARGIN;
       context.fillRect(left, top, Math.abs(x1! - x0!) + 2 * ERASE_MARGIN, Math.abs(y1! - y0!) + 2 * ERASE_MARGIN);
     }
-    const size = page.getViewport({ scale: 1 });
-    return imagePdf(canvas.toBuffer('image/jpeg', 90), canvas.width, canvas.height, size.width, size.height);
+    // An A4 page (the samples' size) covered by the picture: no text layer.
+    const scan = new PageBuilder().image(0, 0, PAGE_W, PAGE_H);
+    return writePdf([scan], { jpeg: { bytes: canvas.toBuffer('image/jpeg', 90), width: canvas.width, height: canvas.height } });
   } finally {
     await pdf.destroy();
   }
-}
-
-/** A one-page PDF whose page (width × height points) is the JPEG, nothing else: no text layer. */
-function imagePdf(jpeg: Buffer, pixelsWide: number, pixelsHigh: number, width: number, height: number): Buffer {
-  const content = `q ${width.toFixed(2)} 0 0 ${height.toFixed(2)} 0 0 cm /Im1 Do Q`;
-  const objects: Buffer[] = [
-    Buffer.from('<< /Type /Catalog /Pages 2 0 R >>'),
-    Buffer.from('<< /Type /Pages /Kids [3 0 R] /Count 1 >>'),
-    Buffer.from(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${width.toFixed(2)} ${height.toFixed(2)}] /Resources << /XObject << /Im1 4 0 R >> >> /Contents 5 0 R >>`),
-    Buffer.concat([
-      Buffer.from(`<< /Type /XObject /Subtype /Image /Width ${pixelsWide} /Height ${pixelsHigh} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode /Length ${jpeg.length} >>\nstream\n`),
-      jpeg,
-      Buffer.from('\nendstream'),
-    ]),
-    Buffer.from(`<< /Length ${content.length} >>\nstream\n${content}\nendstream`),
-  ];
-  const parts: Buffer[] = [Buffer.from('%PDF-1.4\n')];
-  const offsets: number[] = [];
-  let at = parts[0]!.length;
-  objects.forEach((body, i) => {
-    offsets.push(at);
-    const object = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), body, Buffer.from('\nendobj\n')]);
-    parts.push(object);
-    at += object.length;
-  });
-  const xref = offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
-  parts.push(Buffer.from(`xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${xref}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${at}\n%%EOF\n`));
-  return Buffer.concat(parts);
 }
