@@ -20,6 +20,13 @@ let dir: string;
 let db: Db;
 const seen = (path: string) => ({ path, sizeBytes: 1234, mtimeMs: 1_700_000_000_000 });
 const count = (table: string, where = '1') => (db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`).get() as { n: number }).n;
+/** A database as an older ogi left it: the first `version` migrations applied, nothing after. */
+function databaseAtSchema(path: string, version: number): Database.Database {
+  const old = new Database(path);
+  for (const m of MIGRATIONS.slice(0, version)) old.exec(m.sql);
+  old.pragma(`user_version = ${version}`);
+  return old;
+}
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'ogi-store-'));
@@ -71,9 +78,7 @@ describe('openDatabase', () => {
   it('migration 3 moves the cells of an existing database to integer document keys, readable through the cells view', () => {
     // A database as ogi wrote it before migration 3: schema 2, cells keyed by the content hash.
     const path = join(dir, 'v2.sqlite');
-    const old = new Database(path);
-    for (const m of MIGRATIONS.slice(0, 2)) old.exec(m.sql);
-    old.pragma('user_version = 2');
+    const old = databaseAtSchema(path, 2);
     const ids = ['a', 'b'].map((seed) => makeDocument(seed).id);
     for (const id of ids) {
       old.prepare(`INSERT INTO documents (id, path, file_name, size_bytes, status, pipeline_version, ingested_at) VALUES (?, ?, 'x.txt', 1, 'ok', 'v', 'now')`).run(id, `/r/${id}`);
@@ -104,9 +109,7 @@ describe('openDatabase', () => {
 
   it('migration 7 gives cells integer slots: the cells view reads what it read before, and a deleted document takes its cells along', () => {
     const path = join(dir, 'v6.sqlite');
-    const old = new Database(path);
-    for (const m of MIGRATIONS.slice(0, 6)) old.exec(m.sql);
-    old.pragma('user_version = 6');
+    const old = databaseAtSchema(path, 6);
     const ids = ['a', 'b'].map((seed) => makeDocument(seed).id);
     ids.forEach((id, k) => {
       old.prepare(`INSERT INTO documents (id, key, path, file_name, size_bytes, status, pipeline_version, ingested_at) VALUES (?, ?, ?, 'x.pdf', 1, 'ok', 'v', 'now')`).run(id, k + 1, `/r/${id}`);
