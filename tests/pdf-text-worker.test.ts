@@ -7,12 +7,13 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
 import { patchWorkerSource, WORKER_PATCHES } from '../scripts/generate/pdfjs-text-worker.js';
 import { renderPage } from '../src/extract/ocr/ocr-image.js';
 import { loadPdfJs, loadPdfJsForRendering, openPdf } from '../src/extract/pdf/pdf.js';
 import { LoopbackPort, textWorker } from '../src/extract/pdf/pdf-text-worker.js';
-import { loadFile } from '../src/stages/load.js';
+import { loadFile, type LoadedFile } from '../src/stages/load.js';
 
 const PDF_DIR = join(import.meta.dirname, 'fixtures', 'pdf');
 /** The text-layer samples: four embed Type1 fonts, one TrueType (not patched: read as pdf.js reads them). */
@@ -58,6 +59,53 @@ async function pageFonts(pdfjs: PdfJs, page: PdfPage): Promise<Map<string, Uint8
     if (font.data) fonts.set(font.name, font.data);
   }
   return fonts;
+}
+
+/** Opens a PDF given as bytes, for text or for rendering. */
+async function openBytes(bytes: Buffer, textOnly: boolean): Promise<PdfDocument> {
+  const file: LoadedFile = { path: 'deflated.pdf', bytes, sha256: '', format: 'pdf', sizeBytes: bytes.length };
+  return openPdf(await loadPdfJs(), file, { textOnly });
+}
+
+/**
+ * A one-page PDF whose content stream is deflated (FlateDecode), as most real PDFs store theirs, and optionally
+ * damaged: bytes after the zlib stream, its last bytes cut, or its checksum wrong.
+ */
+function deflatedPdf(damage: 'none' | 'trailing bytes' | 'truncated' | 'wrong checksum'): Buffer {
+  const lines = Array.from({ length: 40 }, (_, i) => `BT /F1 11 Tf 72 ${760 - i * 16} Td (${i === 0 ? 'Deflated 2023' : `line ${i} figures ${i * 7}`}) Tj ET`);
+  let z = deflateSync(Buffer.from(lines.join('\n'), 'latin1'));
+  if (damage === 'trailing bytes') z = Buffer.concat([z, Buffer.from('\r\n\r\n')]);
+  if (damage === 'truncated') z = z.subarray(0, z.length - 40);
+  if (damage === 'wrong checksum') z = Buffer.concat([z.subarray(0, z.length - 1), Buffer.from([z[z.length - 1]! ^ 0xff])]);
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>',
+    `<< /Length ${z.length} /Filter /FlateDecode >>\nstream\n${z.toString('latin1')}\nendstream`,
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets = objects.map((body, i) => {
+    const at = Buffer.byteLength(out, 'latin1');
+    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+    return at;
+  });
+  const xref = Buffer.byteLength(out, 'latin1');
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+/** What a document's pages read, or the error that stopped the reading. */
+async function outcome(bytes: Buffer, textOnly: boolean): Promise<{ pages: unknown[] } | { error: string }> {
+  const doc = await openBytes(bytes, textOnly);
+  try {
+    return { pages: await readAll(doc) };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  } finally {
+    await doc.destroy();
+  }
 }
 
 /** What the extractor reads of each page: its text content and its operator list. */
@@ -125,6 +173,35 @@ describe('the text-only pdf.js worker', () => {
         await textDoc.destroy();
         await renderDoc.destroy();
       }
+    }
+  });
+
+  it('inflates deflated streams in the thread, with what pdf.js unchanged reads, damaged streams included', async () => {
+    const made: string[] = [];
+    const Original = globalThis.DecompressionStream;
+    // Counts the web streams pdf.js asks for; the text-only copy inflates "deflate" with zlib instead.
+    globalThis.DecompressionStream = class extends Original {
+      constructor(format: CompressionFormat) {
+        super(format);
+        made.push(format);
+      }
+    };
+    const outcomes: string[] = [];
+    try {
+      for (const damage of ['none', 'trailing bytes', 'truncated', 'wrong checksum'] as const) {
+        const file = deflatedPdf(damage);
+        made.length = 0;
+        const text = await outcome(file, true);
+        expect(made, damage).toEqual([]);
+        const rendered = await outcome(file, false);
+        expect(made.length, damage).toBeGreaterThan(0);
+        expect(text, damage).toEqual(rendered);
+        outcomes.push(`${damage}: ${'error' in text ? text.error : JSON.stringify(text.pages).includes('Deflated 2023') ? 'read' : 'not read'}`);
+      }
+      // zlib takes the whole streams; it refuses the damaged ones, which pdf.js's own decoder reads as far as it can.
+      expect(outcomes).toEqual(['none: read', 'trailing bytes: read', 'truncated: Bad encoding in flate stream', 'wrong checksum: read']);
+    } finally {
+      globalThis.DecompressionStream = Original;
     }
   });
 
