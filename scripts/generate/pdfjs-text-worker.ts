@@ -5,9 +5,11 @@
  * an OpenType file for a browser's font loader (`Type1Font` → `wrap` → `CFFCompiler.compile`): ~40% of the
  * CPU of extracting the sample PDFs. The copy made here leaves out that compilation — the font program is
  * still parsed, so glyph names, encodings, widths and accents (seac) are read as before —, copies the text
- * state without prototype chains (faster, same fields), and inflates deflated streams with zlib in the thread
- * rather than through a web DecompressionStream. The text content and operator lists are the same
- * (tests/pdf-text-worker.test.ts). Text extraction opens documents with this copy (src/extract/pdf/pdf.ts, `openPdf(…, { textOnly: true })`); rendering (OCR, the review
+ * state without prototype chains (faster, same fields), leaves the glyphs out of operator lists (only a
+ * renderer reads them), and inflates deflated streams with zlib in the thread rather than through a web
+ * DecompressionStream. The text content is the same, and so are the operator lists but for those glyphs
+ * (tests/pdf-text-worker.test.ts). Text extraction opens documents with this copy (src/extract/pdf/pdf.ts,
+ * `openPdf(…, { textOnly: true })`); rendering (OCR, the review
  * server) keeps the unchanged module from node_modules.
  *
  * Each change is an exact string that must occur exactly once in the module of the installed pdfjs-dist;
@@ -60,6 +62,17 @@ export const WORKER_PATCHES: readonly WorkerPatch[] = [
     name: 'text state copies without prototype chains',
     find: '    const clone = Object.assign(Object.create(this), this);\n',
     replace: `    const clone = Object.assign(Object.create(Object.getPrototypeOf(this)), this); ${MARK}\n`,
+  },
+  {
+    // An operator list carries, for every text-showing operator, the glyphs it draws: an object per character
+    // (its font character, Unicode, width, …), made from the font and cloned across the loopback port — a
+    // third of the port's cost. Only a renderer reads them. Reading text takes its characters from the text
+    // content, which makes its own glyphs, and from the operator list only the operators (which ones, how
+    // many) and the arguments of paths, transforms and pictures. So the text-showing operators stay in the
+    // list, with an empty list of glyphs (a TJ's spacing numbers are kept).
+    name: 'operator lists: no glyphs for text-showing operators',
+    find: '  handleText(chars, state) {\n    const font = state.font;\n',
+    replace: `  handleText(chars, state) {\n    return []; ${MARK}\n    const font = state.font;\n`,
   },
   {
     // Content streams and font files are inflated through a web DecompressionStream: zlib on libuv's thread
