@@ -12,7 +12,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { patchWorkerSource, WORKER_PATCHES } from '../scripts/generate/pdfjs-text-worker.js';
 import { renderPage } from '../src/extract/ocr/ocr-image.js';
 import { loadPdfJs, loadPdfJsForRendering, openPdf } from '../src/extract/pdf/pdf.js';
-import { LoopbackPort, textWorker } from '../src/extract/pdf/pdf-text-worker.js';
+import { copyForDelivery, LoopbackPort, textWorker } from '../src/extract/pdf/pdf-text-worker.js';
 import { loadFile, type LoadedFile } from '../src/stages/load.js';
 
 const PDF_DIR = join(import.meta.dirname, 'fixtures', 'pdf');
@@ -200,7 +200,7 @@ describe('the text-only pdf.js worker', () => {
     const Original = globalThis.DecompressionStream;
     // Counts the web streams pdf.js asks for; the text-only copy inflates "deflate" with zlib instead.
     globalThis.DecompressionStream = class extends Original {
-      constructor(format: CompressionFormat) {
+      constructor(format: ConstructorParameters<typeof Original>[0]) {
         super(format);
         made.push(format);
       }
@@ -275,5 +275,67 @@ describe('patchWorkerSource', () => {
     const first = WORKER_PATCHES[0]!;
     expect(() => patchWorkerSource(source.replace(first.find, ''), '9.9.9')).toThrow(/pdfjs-dist 9\.9\.9.*found 0/s);
     expect(() => patchWorkerSource(source + first.find, '9.9.9')).toThrow(/pdfjs-dist 9\.9\.9.*found 2/s);
+  });
+});
+
+describe('LoopbackPort', () => {
+  /** Posts a message and returns what a listener receives once pdf.js's sender has done `after`. */
+  async function deliver(message: unknown, after: () => void, transfer?: ArrayBuffer[]): Promise<unknown> {
+    const port = new LoopbackPort();
+    const received = new Promise<unknown>((resolve) => port.addEventListener('message', (event) => resolve(event.data)));
+    port.postMessage(message, transfer);
+    after();
+    return received;
+  }
+
+  it('delivers a text-content chunk whole though pdf.js gives its object new items and styles right after posting', async () => {
+    const textContent = { items: [{ str: '一、总体情况', transform: [1, 0, 0, 1, 72, 700] }], styles: Object.create(null) as Record<string, unknown>, lang: null };
+    textContent.styles.f1 = { fontFamily: 'serif' };
+    const message = { sourceName: 'worker', targetName: 'main', stream: 4, streamId: 1, chunk: textContent };
+    const got = (await deliver(message, () => {
+      textContent.items = [];
+      textContent.styles = Object.create(null) as Record<string, unknown>;
+    })) as typeof message;
+    expect(got.chunk).not.toBe(textContent);
+    expect(got.chunk.items).toEqual([{ str: '一、总体情况', transform: [1, 0, 0, 1, 72, 700] }]);
+    expect(got.chunk.styles.f1).toEqual({ fontFamily: 'serif' });
+  });
+
+  it('delivers an operator-list chunk whole though pdf.js empties its arrays right after posting', async () => {
+    const fnArray = [10, 91, 11];
+    const argsArray: unknown[] = [null, [22, [new Float32Array([0, 1, 2, 3, 4])], new Float32Array([1, 2, 3, 4])], null];
+    const message = { sourceName: 'worker', targetName: 'main', stream: 4, streamId: 2, chunk: { fnArray, argsArray, lastChunk: false, separateAnnots: null, length: 3 } };
+    const got = (await deliver(message, () => {
+      fnArray.length = 0;
+      argsArray.length = 0;
+    })) as typeof message;
+    expect(got.chunk.fnArray).toEqual([10, 91, 11]);
+    expect(got.chunk.argsArray).toHaveLength(3);
+    expect((got.chunk.argsArray[1] as unknown[])[0]).toBe(22);
+  });
+
+  it('copies a message of plain values, and clones any other, transfers included', async () => {
+    const pull = { sourceName: 'main', targetName: 'worker', stream: 6, streamId: 3, desiredSize: 1 };
+    const got = await deliver(pull, () => undefined);
+    expect(got).toEqual(pull);
+    expect(got).not.toBe(pull);
+
+    const data = { action: 'GetDoc', data: { numPages: 3, fingerprints: ['a', null] } };
+    const cloned = (await deliver(data, () => (data.data.numPages = 99))) as typeof data;
+    expect(cloned.data.numPages).toBe(3);
+
+    const buffer = new Uint8Array([1, 2, 3]).buffer;
+    const withTransfer = { action: 'DataLoaded', data: { bytes: buffer } };
+    const moved = (await deliver(withTransfer, () => undefined, [buffer])) as typeof withTransfer;
+    expect(new Uint8Array(moved.data.bytes)).toEqual(new Uint8Array([1, 2, 3]));
+    expect(buffer.byteLength).toBe(0);
+  });
+
+  it('clones a chunk of any other kind', () => {
+    const chunk = { annotations: [{ id: '1R' }] };
+    const message = { stream: 4, streamId: 5, chunk };
+    const copy = copyForDelivery(message) as typeof message;
+    expect(copy.chunk.annotations).toEqual(chunk.annotations);
+    expect(copy.chunk.annotations).not.toBe(chunk.annotations);
   });
 });

@@ -34,16 +34,14 @@ type PdfJsPort = NonNullable<Parameters<PdfJs['PDFWorker']['create']>[0]['port']
 /**
  * Both sides of the in-thread worker on one object, as pdf.js's own LoopbackPort (which it does not export):
  * a message posted by either side reaches every listener — each side's message handler keeps those addressed
- * to it — on a later microtask, as a structured clone. The clone is kept: pdf.js reuses what it has sent
- * (an operator list chunk's arrays are emptied right after they are posted) and transfers buffers, so the
- * receiver must not share the sender's objects.
+ * to it — on a later microtask, as a copy (copyForDelivery).
  */
 export class LoopbackPort {
   readonly #listeners = new Map<MessageListener, (() => void) | null>();
   readonly #delivered = Promise.resolve();
 
   postMessage(message: unknown, transfer?: Transfer): void {
-    const event = { data: structuredClone(message, transfer ? { transfer } : undefined) };
+    const event = { data: copyForDelivery(message, transfer) };
     void this.#delivered.then(() => {
       // As pdf.js's port: a listener added while this message is delivered receives it too.
       for (const listener of this.#listeners.keys()) listener.call(this, event);
@@ -72,6 +70,43 @@ export class LoopbackPort {
     for (const stopWatching of this.#listeners.values()) stopWatching?.();
     this.#listeners.clear();
   }
+}
+
+/**
+ * What the receiver of a message gets. pdf.js's own port gives it a structured clone, as a real worker would:
+ * pdf.js reuses some of what it has posted — an operator list's arrays are emptied right after a chunk is
+ * posted, a page's text content gets new `items` and `styles` — so the receiver must not share the sender's
+ * objects. A structured clone of everything, though, was ~7% of reading a PDF's text, nearly all of it in the
+ * two kinds of chunk that carry a page's content, whose parts pdf.js never touches again once posted
+ * (scripts/generate/pdfjs-text-worker.ts leaves the glyphs out of the operator lists). So:
+ * - a message of plain values only (the streams' pull and progress messages) is copied as it is;
+ * - a text-content chunk gets an object of its own, holding the posted items and styles;
+ * - an operator-list chunk gets its own copies of the two arrays pdf.js empties, holding the posted arguments;
+ * - anything else is cloned, as pdf.js does.
+ */
+export function copyForDelivery(message: unknown, transfer?: Transfer): unknown {
+  if (isRecord(message)) {
+    if (Object.values(message).every(isPlainValue)) return { ...message };
+    const chunk = message.stream === STREAM_ENQUEUE ? message.chunk : undefined;
+    if (isRecord(chunk)) {
+      if (Array.isArray(chunk.items) && typeof chunk.styles === 'object' && chunk.styles !== null) return { ...message, chunk: { ...chunk } };
+      if (Array.isArray(chunk.fnArray) && Array.isArray(chunk.argsArray)) {
+        return { ...message, chunk: { ...chunk, fnArray: chunk.fnArray.slice(), argsArray: chunk.argsArray.slice() } };
+      }
+    }
+  }
+  return structuredClone(message, transfer ? { transfer } : undefined);
+}
+
+/** pdf.js's `StreamKind.ENQUEUE`: a chunk of a stream (a page's text content, its operator list). */
+const STREAM_ENQUEUE = 4;
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && Object.getPrototypeOf(x) === Object.prototype;
+}
+
+function isPlainValue(x: unknown): boolean {
+  return x === null || (typeof x !== 'object' && typeof x !== 'function' && typeof x !== 'symbol');
 }
 
 /** Where the build writes the copy: dist/, seen from dist/src/extract/pdf/ or from src/extract/pdf/ (tests run the sources). */
