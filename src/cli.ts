@@ -8,8 +8,6 @@ import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { configPath, resolveLabelMode } from './commands/display-labels.js';
 import { exportCsv } from './commands/export.js';
-import { ingestThroughQueue, queueClear, runWorker } from './commands/queue.js';
-import { DEFAULT_PORT, serve } from './commands/serve.js';
 import { byteSize, seconds, wholeNumber } from './commands/flags.js';
 import { ingest } from './commands/ingest.js';
 import { rerun } from './commands/rerun.js';
@@ -18,6 +16,17 @@ import type { Limits } from './run/batch.js';
 import { DatabaseError, OgiError, UsageError } from './findings.js';
 import { PIPELINE_VERSION } from './pipeline.js';
 import { DEFAULT_DB_PATH, DEFAULT_LOCK_TIMEOUT_S } from './store/sqlite/db.js';
+
+/** The review server's port when --port is not given. */
+const DEFAULT_SERVE_PORT = 8377;
+
+/**
+ * The queue mode's commands (BullMQ, ioredis, the PostgreSQL driver) and `serve` (the review server, canvas
+ * for page images) are loaded when run: loading them up front took ~0.3 s of every command's start.
+ */
+function queueCommands(): Promise<typeof import('./commands/queue.js')> {
+  return import('./commands/queue.js');
+}
 
 const DEFAULTS = {
   maxFileSize: '100MB',
@@ -118,6 +127,7 @@ ${EXIT_STATUS}`,
       for (const input of inputs) if (!existsSync(input)) throw new UsageError(`No such file or folder: ${input}`);
       if (flags.queue) {
         const backlogBytes = byteSize('--queue-memory', flags.queueMemory);
+        const { ingestThroughQueue } = await queueCommands();
         const queued = await ingestThroughQueue({ inputs, queue: flags.queue, db: flags.db, force: flags.force === true, inlineBytes, backlogBytes, lockTimeoutS });
         setExit(queued.exitCode);
         return;
@@ -196,6 +206,7 @@ Example:
   )
     .addHelpText('after', '\nExample:\n  $ ogi worker --queue redis://10.0.0.5:6379 --db postgres://ogi@10.0.0.5:5432/ogi --concurrency 8\n\nRuns until Ctrl-C: the jobs it holds are finished and stored first.')
     .action(async (flags: BatchFlags & { queue: string; inlineMax: string }) => {
+      const { runWorker } = await queueCommands();
       setExit(
         await runWorker({
           queue: flags.queue,
@@ -214,6 +225,7 @@ Example:
       .description("Drop every job left in a store's queue (after an interrupted `ogi ingest --queue`, instead of letting the workers do them)")
       .requiredOption('--queue <redis-url>', 'the queue: redis://host:port'),
   ).action(async (flags: { queue: string; db: string; lockTimeout: string }) => {
+    const { queueClear } = await queueCommands();
     setExit(await queueClear({ queue: flags.queue, db: flags.db, lockTimeoutS: seconds('--lock-timeout', flags.lockTimeout) }));
   });
 
@@ -222,7 +234,7 @@ Example:
       .command('serve')
       .description('Review and correct in the browser: the collection, each document beside its source, corrections, years compared')
       .option('--host <host>', 'address to listen on (another than 127.0.0.1 makes the review reachable from the network)', '127.0.0.1')
-      .option('--port <n>', 'port to listen on (0: any free port)', String(DEFAULT_PORT))
+      .option('--port <n>', 'port to listen on (0: any free port)', String(DEFAULT_SERVE_PORT))
       .option('--open', 'open the review in the desktop browser')
       .option('--reviewer <name>', 'the name corrections are recorded under (default: the OS user; the page can change it)'),
   )
@@ -230,6 +242,7 @@ Example:
     .action(async (flags: { db: string; lockTimeout: string; host: string; port: string; open?: boolean; reviewer?: string }) => {
       const port = flags.port === '0' ? 0 : wholeNumber('--port', flags.port);
       if (port > 65535) throw new UsageError(`Expected --port to be a port number from 0 to 65535, got '${flags.port}'`);
+      const { serve } = await import('./commands/serve.js');
       const server = await serve({ db: flags.db, host: flags.host, port, open: flags.open === true, ...(flags.reviewer ? { reviewer: flags.reviewer } : {}), lockTimeoutS: seconds('--lock-timeout', flags.lockTimeout) });
       // Runs until Ctrl-C (or SIGTERM), then closes the server and the database.
       await new Promise<void>((resolve) => {

@@ -23,6 +23,17 @@ describe('the ogi bin', () => {
     expect(code).toBe(0);
   });
 
+  it('loads the queue mode and the review server only for their commands (each adds to every command\'s start)', () => {
+    // A resolve hook that names every package the CLI imports, on stderr.
+    const hooks = `export async function resolve(specifier, context, next) { if (!/^[./]|^node:|^file:/.test(specifier)) process.stderr.write('imports ' + specifier + '\\n'); return next(specifier, context); }`;
+    const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`;
+    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, cli, 'ingest', '--help'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const imported = [...r.stderr.matchAll(/^imports (.+)$/gm)].map((m) => m[1]);
+    expect(imported).toContain('commander');
+    for (const heavy of ['bullmq', 'ioredis', 'pg', '@napi-rs/canvas', 'pdfjs-dist/legacy/build/pdf.mjs', 'tesseract.js']) expect(imported).not.toContain(heavy);
+  });
+
   it('`npx ogi --help` prints the help and nothing else: no npm warning before it (project config npm knows)', () => {
     const r = spawnSync('npx', ['ogi', '--help'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(r.stderr).toBe('');

@@ -19,8 +19,6 @@ export interface ServeCommandOptions {
   stdout?: NodeJS.WritableStream;
 }
 
-export const DEFAULT_PORT = 8377;
-
 /** Starts the server; resolves once it listens, with a function that stops it. */
 export async function serve(options: ServeCommandOptions): Promise<{ url: string; close: () => Promise<void> }> {
   const store = await openStore(options.db, { lockTimeoutS: options.lockTimeoutS, mustExist: true });

@@ -3,7 +3,6 @@
  * (`postgres://user@host:port/dbname`) shared by many machines. Both are migrated to the current schema on
  * open, and a newer schema is refused.
  */
-import { PgClient } from './postgres/pg-client.js';
 import { SqlStore } from './sql-store.js';
 import { isPostgresUrl } from './sql.js';
 import { openDatabase } from './sqlite/db.js';
@@ -16,7 +15,11 @@ export interface OpenStoreOptions {
 }
 
 export async function openStore(db: string, options: OpenStoreOptions = {}): Promise<SqlStore> {
-  if (isPostgresUrl(db)) return new SqlStore(await PgClient.open(db));
+  if (isPostgresUrl(db)) {
+    // Loaded only for a PostgreSQL store: every command but the queue's works on SQLite, and the driver is large.
+    const { PgClient } = await import('./postgres/pg-client.js');
+    return new SqlStore(await PgClient.open(db));
+  }
   const sqlite = openDatabase(db, { ...(options.lockTimeoutS !== undefined ? { lockTimeoutS: options.lockTimeoutS } : {}), mustExist: options.mustExist === true });
   return new SqlStore(new SqliteClient(sqlite));
 }

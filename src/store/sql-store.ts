@@ -12,7 +12,6 @@ import type { Cell, DocumentStatus, ExtractedTable, InputFormat, Layout, Placeme
 import { CellSlots, childRows, documentRow, FINDING_COLUMNS, insertSql, pathRow, reportRow, SECTION_COLUMNS, TABLE_COLUMNS, writeStatements } from './document-rows.js';
 import type { KnownPath, SeenPath, SlotRow, StoreOptions, StoreOutcome } from './document-rows.js';
 import type { SqlClient, SqlValue } from './sql.js';
-import { PgClient } from './postgres/pg-client.js';
 import { UnknownCellError } from './store.js';
 import type { BodyYear, CollectionSummary, DocumentListItem, DocumentQuery, NewCorrection, SortKey, Store, StoredDocument } from './store.js';
 
@@ -280,7 +279,7 @@ export class SqlStore implements Store {
 
   /** An identity of the store shared by every machine that opens it (PostgreSQL); null for a local SQLite file. */
   get storeId(): string | null {
-    return this.sql instanceof PgClient ? this.sql.storeId : null;
+    return this.sql.storeId ?? null;
   }
 
   async close(): Promise<void> {

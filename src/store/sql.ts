@@ -12,6 +12,8 @@ export interface SqlClient {
   readonly dialect: Dialect;
   /** Where the database is (a file, or a URL without its password), for messages. */
   readonly location: string;
+  /** An identity of the store shared by every machine that opens it (PostgreSQL); absent for a local file. */
+  readonly storeId?: string;
   all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
   run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
