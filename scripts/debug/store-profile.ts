@@ -4,10 +4,13 @@
  * per transaction (as ingest commits when the main thread is behind) and one transaction per document, with
  * the database's size per report. CPU time is printed too: on a busy machine it says more than the wall time. In-process, one thread: run it before and after a change to the store.
  *
- *   npm run build && node dist/scripts/debug/store-profile.js [--docs N]
+ *   npm run build && node dist/scripts/debug/store-profile.js [--docs N] [--samples]
+ *
+ * `--samples`: copies of the five sample reports (samples/*.txt, ~11 KB each, each copy made distinct by
+ * trailing blank lines) instead of generated ones — the corpus issue 13 measured text on.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -22,14 +25,22 @@ import { generateReport } from '../generate/corpus.js';
 
 const GROUP = 32;
 
-async function reports(n: number): Promise<ProcessedDocument[]> {
+async function reports(n: number, samples: boolean): Promise<ProcessedDocument[]> {
   const docs: ProcessedDocument[] = [];
+  const sampleDir = join(import.meta.dirname, '..', '..', '..', 'samples');
+  const texts = samples ? readdirSync(sampleDir).filter((f) => f.endsWith('.txt')).sort().map((f) => ({ name: f, bytes: readFileSync(join(sampleDir, f)) })) : [];
   for (let seed = 1; docs.length < n; seed++) {
-    const r = generateReport(seed);
+    const r = samples ? sampleCopy(texts, seed) : generateReport(seed);
     const loaded = { path: r.name, bytes: r.bytes, sha256: createHash('sha256').update(r.bytes).digest('hex'), format: sniffFormat(r.bytes, r.name), sizeBytes: r.bytes.length };
     docs.push(await processLoaded(loaded, {}, {}));
   }
   return docs;
+}
+
+/** The n-th copy of one of the samples, made distinct by trailing blank lines and spaces (which change no figure). */
+function sampleCopy(texts: { name: string; bytes: Buffer }[], n: number): { name: string; bytes: Buffer } {
+  const t = texts[n % texts.length]!;
+  return { name: `${n}-${t.name}`, bytes: Buffer.concat([t.bytes, Buffer.from('\n'.repeat(1 + (n % 60)) + ' '.repeat(Math.floor(n / 60)))]) };
 }
 
 /** Stores the documents, `group` per transaction (each in its savepoint, as ingest does); ms per document and bytes per document. */
@@ -55,10 +66,10 @@ function storeAll(dir: string, name: string, docs: ProcessedDocument[], group: n
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { docs: { type: 'string', default: '2000' } } });
-  const docs = await reports(Number(values.docs));
+  const { values } = parseArgs({ options: { docs: { type: 'string', default: '2000' }, samples: { type: 'boolean', default: false } } });
+  const docs = await reports(Number(values.docs), values.samples);
   const per = (f: (d: ProcessedDocument) => number) => (docs.reduce((s, d) => s + f(d), 0) / docs.length).toFixed(1);
-  console.log(`${docs.length} generated text reports: per report ${per((d) => d.tables.reduce((s, t) => s + t.cells.length, 0))} cells, ${per((d) => d.sections.length)} sections, ${per((d) => d.findings.length)} findings`);
+  console.log(`${docs.length} ${values.samples ? 'copies of the samples' : 'generated text reports'}: per report ${per((d) => d.tables.reduce((s, t) => s + t.cells.length, 0))} cells, ${per((d) => d.sections.length)} sections, ${per((d) => d.findings.length)} findings`);
   const noCells = docs.map((d) => ({ ...d, tables: d.tables.map((t) => ({ ...t, cells: [] })) }));
   const noSections = docs.map((d) => ({ ...d, sections: [] }));
   const bare = docs.map((d) => ({ ...d, tables: [], sections: [], findings: [] }));
