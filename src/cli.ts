@@ -21,8 +21,9 @@ import { DEFAULT_DB_PATH, DEFAULT_LOCK_TIMEOUT_S } from './store/sqlite/db.js';
 const DEFAULT_SERVE_PORT = 8377;
 
 /**
- * The queue mode's commands (BullMQ, ioredis, the PostgreSQL driver) and `serve` (the review server, canvas
- * for page images) are loaded when run: loading them up front took ~0.3 s of every command's start.
+ * The queue mode's commands (BullMQ, ioredis, the PostgreSQL driver) are loaded when one of them runs, as is
+ * `serve` (the review server, canvas for page images): loading them up front took ~0.3 s of every command's
+ * start (tests/bin.test.ts checks what `ingest` loads).
  */
 function queueCommands(): Promise<typeof import('./commands/queue.js')> {
   return import('./commands/queue.js');

@@ -9,8 +9,8 @@
  * renderer reads them), and inflates deflated streams with zlib in the thread rather than through a web
  * DecompressionStream. The text content is the same, and so are the operator lists but for those glyphs
  * (tests/pdf-text-worker.test.ts). Text extraction opens documents with this copy (src/extract/pdf/pdf.ts,
- * `openPdf(…, { textOnly: true })`); rendering (OCR, the review
- * server) keeps the unchanged module from node_modules.
+ * `openPdf(…, { textOnly: true })`); rendering (OCR, the review server) keeps the unchanged module from
+ * node_modules.
  *
  * Each change is an exact string that must occur exactly once in the module of the installed pdfjs-dist;
  * otherwise the build fails, naming the version, rather than write a copy that silently builds fonts again.
