@@ -8,7 +8,7 @@ import type { PlacementMethod } from '../types.js';
 import type { RowView, ValueToken } from './rows.js';
 
 /** A slot of a candidate: a figure read (token), a blank, or a cell the source lost (unknown). */
-export type Slot = { kind: 'read'; token: ValueToken; method: PlacementMethod } | { kind: 'blank'; token: ValueToken | null } | { kind: 'unknown' };
+export type Slot = { kind: 'read'; token: ValueToken; method: PlacementMethod } | { kind: 'blank'; token: ValueToken | null; method: null } | { kind: 'unknown'; token: null; method: null };
 
 export interface Candidate {
   slots: Slot[];
@@ -19,12 +19,38 @@ export interface Candidate {
    * A positional reading whose first cell is blank only because an empty field follows the label —
    * which may be the label's merged second column rather than a blank cell. Not decisive on its own.
    */
-  doubtful?: boolean;
+  doubtful: boolean;
   /**
    * Other readings of the same row, made only if the identities reject this one (most rows are sound,
    * and generating every alternative for them was most of the table stage's time).
    */
-  alternatives?: () => Candidate[];
+  alternatives: (() => Candidate[]) | undefined;
+}
+
+// Slots and candidates are made by the functions below only: every slot with the same three properties and
+// every candidate with the same five, in the same order. Objects of one shape keep V8's optimised code for
+// them; a slot or candidate of a shape not seen before (a property added later, or left out) made the table
+// stage's largest functions be compiled again, several times per worker thread in a batch.
+
+export function readSlot(token: ValueToken, method: PlacementMethod): Slot {
+  return { kind: 'read', token, method };
+}
+
+export function blankSlot(token: ValueToken | null): Slot {
+  return { kind: 'blank', token, method: null };
+}
+
+export function unknownSlot(): Slot {
+  return { kind: 'unknown', token: null, method: null };
+}
+
+/** A slot for a figure: read, or blank when it is a placeholder ("/", "—", "无"). */
+function figureSlot(token: ValueToken, method: PlacementMethod): Slot {
+  return token.value === null ? blankSlot(token) : readSlot(token, method);
+}
+
+export function candidate(method: PlacementMethod, prior: number, slots: Slot[]): Candidate {
+  return { slots, method, prior, doubtful: false, alternatives: undefined };
 }
 
 const MAX_CANDIDATES = 6000;
@@ -92,18 +118,18 @@ function positionalCandidate(row: RowView, ncols: number): Candidate | null {
   }
   if (fields.length !== ncols) return null;
   const method: PlacementMethod = row.positions === 'grid' ? 'grid' : 'position';
-  return {
+  return candidate(
     method,
-    prior: 0,
-    slots: fields.map((f) => (f === null || f.value === null ? { kind: 'blank', token: f } : { kind: 'read', token: f, method })),
-  };
+    0,
+    fields.map((f) => (f === null ? blankSlot(null) : figureSlot(f, method))),
+  );
 }
 
 /** Candidates from figures in order, for rows without trustworthy positions or with lost cells. */
 export function sequenceCandidates(values: readonly ValueToken[], ncols: number, ctx: PlacementContext): Candidate[] {
   const k = values.length;
   if (k === ncols) return [inOrder(values, 'sequence', 0)];
-  if (k === 0) return [{ method: 'blank', prior: 0, slots: Array.from({ length: ncols }, () => ({ kind: 'blank' as const, token: null })) }];
+  if (k === 0) return [candidate('blank', 0, Array.from({ length: ncols }, () => blankSlot(null)))];
   const out: Candidate[] = [];
   if (k < ncols) {
     const glued = gluedSplits(values, ncols, ctx.rowChecks ?? []);
@@ -139,13 +165,13 @@ function isGluedZeros(v: ValueToken): boolean {
 }
 
 function inOrder(values: readonly ValueToken[], method: PlacementMethod, prior: number): Candidate {
-  return { method, prior, slots: values.map((v) => (v.value === null ? { kind: 'blank', token: v } : { kind: 'read', token: v, method })) };
+  return candidate(method, prior, values.map((v) => figureSlot(v, method)));
 }
 
 function loneTotal(value: ValueToken, ncols: number, totalIndex: number): Candidate {
-  const slots: Slot[] = Array.from({ length: ncols }, () => ({ kind: 'blank' as const, token: null }));
-  slots[totalIndex] = value.value === null ? { kind: 'blank', token: value } : { kind: 'read', token: value, method: 'lone-total' };
-  return { method: 'lone-total', prior: 1, slots };
+  const slots: Slot[] = Array.from({ length: ncols }, () => blankSlot(null));
+  slots[totalIndex] = figureSlot(value, 'lone-total');
+  return candidate('lone-total', 1, slots);
 }
 
 /** Every way to put k figures, in order, into ncols columns; the other cells are unknown. */
@@ -153,12 +179,12 @@ function lostCellPlacements(values: readonly ValueToken[], ncols: number): Candi
   const out: Candidate[] = [];
   for (const positions of combinations(ncols, values.length)) {
     if (out.length >= MAX_CANDIDATES) break;
-    const slots: Slot[] = Array.from({ length: ncols }, () => ({ kind: 'unknown' as const }));
+    const slots: Slot[] = Array.from({ length: ncols }, () => unknownSlot());
     positions.forEach((p, i) => {
       const v = values[i]!;
-      slots[p] = v.value === null ? { kind: 'blank', token: v } : { kind: 'read', token: v, method: 'identity-placed' };
+      slots[p] = figureSlot(v, 'identity-placed');
     });
-    out.push({ method: 'identity-placed', prior: 2, slots });
+    out.push(candidate('identity-placed', 2, slots));
   }
   return out;
 }
@@ -238,14 +264,14 @@ function gluedSplits(values: readonly ValueToken[], ncols: number, checks: SlotC
   };
   const slotAt = (k: number): Slot => {
     const v = values[from[k]!]!;
-    if (lengths[k] === -1) return { kind: 'read', token: v, method: 'sequence' };
+    if (lengths[k] === -1) return readSlot(v, 'sequence');
     return cutSlot(v, v.digits!.slice(at[k]!, at[k]! + lengths[k]!), at[k]!);
   };
   /** Figures still to place from token i on (offset into its digits), with `extra` cuts left to make. */
   const walk = (i: number, offset: number, extra: number): void => {
     if (out.length >= MAX_CANDIDATES || ++steps > MAX_CUT_STEPS) return;
     if (i === values.length) {
-      if (extra === 0 && numbers.length === ncols) out.push({ method: 'glued-split', prior: 2, slots: numbers.map((_, k) => slotAt(k)) });
+      if (extra === 0 && numbers.length === ncols) out.push(candidate('glued-split', 2, numbers.map((_, k) => slotAt(k))));
       return;
     }
     const v = values[i]!;
@@ -280,7 +306,7 @@ function gluedSplits(values: readonly ValueToken[], ncols: number, checks: SlotC
 
 /** A figure cut out of a token's digits at `at` (its place in the line is worked out once it is chosen: tokenProv). */
 function cutSlot(v: ValueToken, digits: string, at: number): Slot {
-  return { kind: 'read', token: { raw: digits, value: Number(digits), digits, unit: null, note: null, prov: v.prov, cutAt: at }, method: 'glued-split' };
+  return readSlot({ raw: digits, value: Number(digits), digits, unit: null, note: null, prov: v.prov, cutAt: at }, 'glued-split');
 }
 
 /** A number split over two fields ("1","0" for 10): join adjacent digit runs until the row fits. */
@@ -309,11 +335,7 @@ function joinedNumbers(values: readonly ValueToken[], ncols: number): Candidate[
       } else merged.push({ token: v, joined: false });
     }
     if (!ok || merged.length !== ncols) continue;
-    out.push({
-      method: 'joined',
-      prior: 2,
-      slots: merged.map((m) => (m.token.value === null ? { kind: 'blank', token: m.token } : { kind: 'read', token: m.token, method: m.joined ? 'joined' : 'sequence' })),
-    });
+    out.push(candidate('joined', 2, merged.map((m) => figureSlot(m.token, m.joined ? 'joined' : 'sequence'))));
     if (out.length >= MAX_CANDIDATES) break;
   }
   return out;

@@ -15,8 +15,11 @@ export interface ValueToken {
   unit: string | null;
   note: string | null;
   prov: Provenance;
-  /** For a figure cut out of glued digits: where its digits start in the printed token (see tokenProv). */
-  cutAt?: number;
+  /**
+   * For a figure cut out of glued digits: where its digits start in the printed token (see tokenProv); 0 for
+   * a figure as printed. Always set, so that every token has one shape (see the slots in placement.ts).
+   */
+  cutAt: number;
 }
 
 /** Where a figure is in the source: a cut piece of glued digits points at its own first digit. */
@@ -61,11 +64,11 @@ const FIGURE_START = /^[+-]?\d/;
 /** Parses one token as a figure, or returns null when it is text. */
 export function parseValue(token: string, prov: Provenance): ValueToken | null {
   // The common case first: a plain count.
-  if (PLAIN_DIGITS.test(token)) return { raw: token, value: Number(token), digits: token, unit: null, note: null, prov };
+  if (PLAIN_DIGITS.test(token)) return { raw: token, value: Number(token), digits: token, unit: null, note: null, prov, cutAt: 0 };
   // Without a digit a token is a placeholder ("/", "—", "无") or text: labels, most fields, stop here.
   if (!ANY_DIGIT.test(token)) {
     const raw = token.trim();
-    return PLACEHOLDER.test(raw) ? { raw, value: null, digits: null, unit: null, note: null, prov } : null;
+    return PLACEHOLDER.test(raw) ? { raw, value: null, digits: null, unit: null, note: null, prov, cutAt: 0 } : null;
   }
   let t = token.trim().replace(/,(?=\d{3}(?:\D|$))/g, '');
   // Cutting a note or a unit off leaves a prefix of the token, and a figure starts with a digit or a
@@ -88,7 +91,7 @@ export function parseValue(token: string, prov: Provenance): ValueToken | null {
   const value = Number(`${m[1]}${m[2]}`);
   if (!Number.isFinite(value)) return null;
   const digits = m[1] === '' && !m[2]!.includes('.') ? m[2]! : null;
-  return { raw: token.trim(), value, digits, unit: unit === '件' || unit === '个' || unit === '项' || unit === '条' || unit === '次' || unit === '宗' || unit === '人次' ? null : unit, note, prov };
+  return { raw: token.trim(), value, digits, unit: unit === '件' || unit === '个' || unit === '项' || unit === '条' || unit === '次' || unit === '宗' || unit === '人次' ? null : unit, note, prov, cutAt: 0 };
 }
 
 interface FieldParse {
