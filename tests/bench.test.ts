@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadSampleTexts, sampleCopy } from '../scripts/bench/sample-copies.js';
 
 const BENCH = new URL('../dist/scripts/bench/bench.js', import.meta.url).pathname;
 const out = mkdtempSync(join(tmpdir(), 'ogi-bench-test-'));
@@ -29,4 +30,33 @@ describe('npm run bench', () => {
     expect(text.stageMs.store).toBeGreaterThan(0);
     expect(text.dbBytes).toBeGreaterThan(0);
   }, 60_000);
+
+  it('measures text on copies of the samples with --text-corpus samples, each copy a distinct document', () => {
+    const r = spawnSync(process.execPath, [BENCH, '--docs', '10', '--formats', 'text', '--text-corpus', 'samples', '--concurrency', '1', '--out', out], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/corpus generated in [\d.]+ s \(copies of the five samples\)/);
+    expect(r.stdout).toMatch(/text \(copies of the samples\): [\d.]+ documents\/s/);
+    const report = JSON.parse(readFileSync(join(out, 'bench-latest.json'), 'utf8'));
+    expect(report.options.textCorpus).toBe('samples');
+    expect(report.results[0]).toMatchObject({ format: 'text', documents: 10, failed: 0 });
+    expect(report.textComparison.corpus).toBe('samples');
+  }, 60_000);
+
+  it('refuses an unknown text corpus', () => {
+    const r = spawnSync(process.execPath, [BENCH, '--text-corpus', 'pdfs'], { encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/Expected --text-corpus to be generated or samples, got 'pdfs'/);
+  });
+
+  it('makes each copy of a sample a distinct document holding the sample text', () => {
+    const samples = loadSampleTexts();
+    expect(samples.map((s) => s.name)).toHaveLength(5);
+    const copies = Array.from({ length: 300 }, (_, n) => sampleCopy(samples, n));
+    expect(new Set(copies.map((c) => c.bytes.toString('latin1'))).size).toBe(300);
+    copies.forEach((c, n) => {
+      const sample = samples[n % 5]!;
+      expect(c.bytes.subarray(0, sample.bytes.length).equals(sample.bytes)).toBe(true);
+      expect(c.bytes.subarray(sample.bytes.length).toString()).toMatch(/^\n+ *$/);
+    });
+  });
 });

@@ -5,14 +5,16 @@
  * Writes the figures to out/bench-<timestamp>.json and out/bench-latest.json. The PDF figure is printed next to
  * ogi's before issue 13 and pdfplumber's, quoted from the issue, with the ratios (scripts/bench/pdf-reference.ts).
  *
- *   npm run bench -- [--docs N] [--formats text,html,pdf,ocr] [--concurrency C] [--pdf-copies N]
+ *   npm run bench -- [--docs N] [--formats text,html,pdf,ocr] [--text-corpus generated|samples] [--concurrency C] [--pdf-copies N]
  *                    [--ocr-docs N] [--timeout S] [--out DIR] [--keep]
  *
  * Defaults: --docs 5000 (text and HTML), --formats text,html,pdf, --concurrency = cores, --pdf-copies 32 (issue 13's set),
  * --ocr-docs 4 (21 pages: enough documents for two workers to share evenly).
  *
  * Corpora:
- * - text: generateReport(seed) (scripts/generate/corpus.ts): both layouts, identity-consistent figures, messy flattenings.
+ * - text: generateReport(seed) (scripts/generate/corpus.ts): both layouts, identity-consistent figures, messy flattenings;
+ *   with `--text-corpus samples`, copies of the five sample reports (~11 KB each, scripts/bench/sample-copies.ts),
+ *   the corpus issue 13 measured text on.
  * - html: the same generated reports rendered as web pages in the official table layout (rowspan/colspan,
  *   site chrome, three site styles, UTF-8 and GBK) by scripts/generate/make-html-docx-samples.ts.
  * - pdf: copies of the text-layer sample PDFs (/work/shared/fixtures/pdf/*.text.pdf), each made distinct by
@@ -28,6 +30,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { generateReport } from '../generate/corpus.js';
+import { loadSampleTexts, sampleCopy } from './sample-copies.js';
 import type { GeneratedReport } from '../generate/corpus.js';
 import { STYLES, buildModel, encodeHtml, renderHtml } from '../generate/make-html-docx-samples.js';
 import type { TimingsReport } from '../../src/commands/summary.js';
@@ -44,9 +47,13 @@ const STAGES = ['load', 'extract', 'segment', 'tables', 'validate', 'store'] as 
 const FORMATS = ['text', 'html', 'pdf', 'ocr'] as const;
 type Format = (typeof FORMATS)[number];
 
+/** What the text figure is measured on: generated reports, or copies of the five samples (issue 13's corpus). */
+export type TextCorpus = 'generated' | 'samples';
+
 export interface BenchOptions {
   docs: number;
   formats: Format[];
+  textCorpus: TextCorpus;
   concurrency: number;
   pdfCopies: number;
   ocrDocs: number;
@@ -104,7 +111,7 @@ export interface BenchReport {
 export function parseArgs(argv: string[]): BenchOptions {
   // 5,000 by default: the first ~500 documents of a run are the workers' JIT warm-up (~1 s), which a
   // 1,000-document run averages in at a third; the figures per 1,000 documents show both.
-  const o: BenchOptions = { docs: 5000, formats: ['text', 'html', 'pdf'], concurrency: Math.max(1, cpus().length), pdfCopies: 32, ocrDocs: 4, timeoutS: 1800, outDir: join(ROOT, 'out'), keep: false };
+  const o: BenchOptions = { docs: 5000, formats: ['text', 'html', 'pdf'], textCorpus: 'generated', concurrency: Math.max(1, cpus().length), pdfCopies: 32, ocrDocs: 4, timeoutS: 1800, outDir: join(ROOT, 'out'), keep: false };
   const num = (flag: string, v: string | undefined): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1) throw new Error(`Expected ${flag} to be a whole number from 1 up, got '${v ?? ''}'`);
@@ -120,6 +127,11 @@ export function parseArgs(argv: string[]): BenchOptions {
     else if (a === '--timeout') o.timeoutS = num(a, argv[++i]);
     else if (a === '--out') o.outDir = argv[++i] ?? o.outDir;
     else if (a === '--keep') o.keep = true;
+    else if (a === '--text-corpus') {
+      const v = argv[++i];
+      if (v !== 'generated' && v !== 'samples') throw new Error(`Expected --text-corpus to be generated or samples, got '${v ?? ''}'`);
+      o.textCorpus = v;
+    }
     else if (a === '--formats') {
       const list = (argv[++i] ?? '').split(',').filter(Boolean);
       for (const f of list) if (!(FORMATS as readonly string[]).includes(f)) throw new Error(`Unknown format '${f}': expected some of ${FORMATS.join(',')}`);
@@ -140,6 +152,20 @@ export function writeTextCorpus(dir: string, n: number, firstSeed = 1): number {
     if (i % 500 === 0) mkdirSync(sub, { recursive: true });
     writeFileSync(join(sub, report.name), report.bytes);
     bytes += report.bytes.length;
+  }
+  return bytes;
+}
+
+/** Writes `n` copies of the five sample reports, each distinct (sample-copies.ts), 500 per sub-folder. */
+export function writeSampleCopies(dir: string, n: number): number {
+  const samples = loadSampleTexts();
+  let bytes = 0;
+  for (let i = 0; i < n; i++) {
+    const copy = sampleCopy(samples, i);
+    const sub = join(dir, `part-${String(Math.floor(i / 500)).padStart(3, '0')}`);
+    if (i % 500 === 0) mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, copy.name), copy.bytes);
+    bytes += copy.bytes.length;
   }
   return bytes;
 }
@@ -385,7 +411,7 @@ export function runBench(o: BenchOptions, log: (line: string) => void = console.
   const report: BenchReport = {
     startedAt: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memGb: round(totalmem() / 1024 ** 3, 1), node: process.version, loadavg: loads() },
-    options: { docs: o.docs, formats: o.formats, concurrency: o.concurrency, pdfCopies: o.pdfCopies, ocrDocs: o.ocrDocs, timeoutS: o.timeoutS },
+    options: { docs: o.docs, formats: o.formats, textCorpus: o.textCorpus, concurrency: o.concurrency, pdfCopies: o.pdfCopies, ocrDocs: o.ocrDocs, timeoutS: o.timeoutS },
     results: [],
   };
   log(`machine: ${report.machine.cpus} CPUs (${report.machine.cpuModel}), ${report.machine.memGb} GB, node ${report.machine.node}; load average ${report.machine.loadavg.join(' ')}`);
@@ -395,11 +421,12 @@ export function runBench(o: BenchOptions, log: (line: string) => void = console.
       const input = join(work, `in-${format}`);
       const t0 = performance.now();
       let bytes: number;
-      if (format === 'text') bytes = writeTextCorpus(input, o.docs);
+      if (format === 'text') bytes = o.textCorpus === 'samples' ? writeSampleCopies(input, o.docs) : writeTextCorpus(input, o.docs);
       else if (format === 'html') bytes = writeHtmlCorpus(input, o.docs);
       else if (format === 'pdf') bytes = writePdfCopies(input, pdfFixtures('.text.pdf'), o.pdfCopies);
       else bytes = writePdfCopies(input, pdfFixtures('.scan.pdf'), o.ocrDocs);
-      log(`${format}: corpus generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      const what = format === 'text' && o.textCorpus === 'samples' ? ' (copies of the five samples)' : '';
+      log(`${format}: corpus generated in ${((performance.now() - t0) / 1000).toFixed(1)} s${what}`);
       const levels = format === 'ocr' ? [1, 2] : [o.concurrency];
       for (const c of levels) {
         const result = runIngest(format, input, work, c, bytes, o.timeoutS);
@@ -410,7 +437,7 @@ export function runBench(o: BenchOptions, log: (line: string) => void = console.
           for (const line of describePdfComparison(report.pdfComparison)) log(line);
         }
         if (format === 'text') {
-          report.textComparison = compareText(result.documentsPerS, result.cpuMsPerDocument, Math.round((result.stageMs.store ?? 0) / result.documents * 1000) / 1000);
+          report.textComparison = compareText(result.documentsPerS, result.cpuMsPerDocument, Math.round((result.stageMs.store ?? 0) / result.documents * 1000) / 1000, o.textCorpus);
           for (const line of describeTextComparison(report.textComparison)) log(line);
         }
       }

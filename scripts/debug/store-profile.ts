@@ -6,11 +6,11 @@
  *
  *   npm run build && node dist/scripts/debug/store-profile.js [--docs N] [--samples]
  *
- * `--samples`: copies of the five sample reports (samples/*.txt, ~11 KB each, each copy made distinct by
- * trailing blank lines) instead of generated ones — the corpus issue 13 measured text on.
+ * `--samples`: copies of the five sample reports (scripts/bench/sample-copies.ts) instead of generated ones —
+ * the corpus issue 13 measured text on.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -21,26 +21,20 @@ import { openDatabase } from '../../src/store/sqlite/db.js';
 import type { Db } from '../../src/store/sqlite/db.js';
 import { DocumentWriter } from '../../src/store/sqlite/write-document.js';
 import type { ProcessedDocument } from '../../src/types.js';
+import { loadSampleTexts, sampleCopy } from '../bench/sample-copies.js';
 import { generateReport } from '../generate/corpus.js';
 
 const GROUP = 32;
 
 async function reports(n: number, samples: boolean): Promise<ProcessedDocument[]> {
   const docs: ProcessedDocument[] = [];
-  const sampleDir = join(import.meta.dirname, '..', '..', '..', 'samples');
-  const texts = samples ? readdirSync(sampleDir).filter((f) => f.endsWith('.txt')).sort().map((f) => ({ name: f, bytes: readFileSync(join(sampleDir, f)) })) : [];
+  const texts = samples ? loadSampleTexts() : [];
   for (let seed = 1; docs.length < n; seed++) {
     const r = samples ? sampleCopy(texts, seed) : generateReport(seed);
     const loaded = { path: r.name, bytes: r.bytes, sha256: createHash('sha256').update(r.bytes).digest('hex'), format: sniffFormat(r.bytes, r.name), sizeBytes: r.bytes.length };
     docs.push(await processLoaded(loaded, {}, {}));
   }
   return docs;
-}
-
-/** The n-th copy of one of the samples, made distinct by trailing blank lines and spaces (which change no figure). */
-function sampleCopy(texts: { name: string; bytes: Buffer }[], n: number): { name: string; bytes: Buffer } {
-  const t = texts[n % texts.length]!;
-  return { name: `${n}-${t.name}`, bytes: Buffer.concat([t.bytes, Buffer.from('\n'.repeat(1 + (n % 60)) + ' '.repeat(Math.floor(n / 60)))]) };
 }
 
 /** Stores the documents, `group` per transaction (each in its savepoint, as ingest does); ms per document and bytes per document. */
