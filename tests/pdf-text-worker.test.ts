@@ -224,6 +224,28 @@ describe('the text-only pdf.js worker', () => {
     }
   });
 
+  it('does not decode the pictures a page paints: a scan is read for its text layer without decoding its image', async () => {
+    const scan = join(PDF_DIR, readdirSync(PDF_DIR).filter((f) => f.endsWith('.scan.pdf')).sort()[0]!);
+    const posted = vi.spyOn(LoopbackPort.prototype, 'postMessage');
+    try {
+      const doc = await open(scan, true);
+      const page = await doc.getPage(1);
+      const { OPS } = await loadPdfJs();
+      const ops = await page.getOperatorList();
+      // The picture is still painted, where it was: what needs-OCR and picture coverage read.
+      expect(ops.fnArray).toContain(OPS.paintImageXObject);
+      await doc.destroy();
+      // The pictures sent to the main side: [id, page, "Image", data] or [id, "Image", data] — all without pixels.
+      const images = posted.mock.calls
+        .map(([message]) => message as { action?: string; data?: unknown[] })
+        .filter((m) => (m.action === 'obj' || m.action === 'commonobj') && m.data?.includes('Image'));
+      expect(images.length).toBeGreaterThan(0);
+      for (const m of images) expect(m.data!.at(-1)).toBeNull();
+    } finally {
+      posted.mockRestore();
+    }
+  });
+
   it('leaves rendering its glyphs: ink where the text layer puts the first line of a text PDF', async () => {
     // After a document was read for text in this thread (the copy is loaded), so this also fails if the copy
     // had taken the place of pdf.js's own worker.

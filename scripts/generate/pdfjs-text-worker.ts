@@ -5,12 +5,12 @@
  * an OpenType file for a browser's font loader (`Type1Font` → `wrap` → `CFFCompiler.compile`): ~40% of the
  * CPU of extracting the sample PDFs. The copy made here leaves out that compilation — the font program is
  * still parsed, so glyph names, encodings, widths and accents (seac) are read as before —, copies the text
- * state without prototype chains (faster, same fields), leaves the glyphs out of operator lists (only a
- * renderer reads them), and inflates deflated streams with zlib in the thread rather than through a web
- * DecompressionStream. The text content is the same, and so are the operator lists but for those glyphs
- * (tests/pdf-text-worker.test.ts). Text extraction opens documents with this copy (src/extract/pdf/pdf.ts,
- * `openPdf(…, { textOnly: true })`); rendering (OCR, the review server) keeps the unchanged module from
- * node_modules.
+ * state without prototype chains (faster, same fields), leaves the glyphs out of operator lists and does not
+ * decode pictures (only a renderer reads either), and inflates deflated streams with zlib in the thread
+ * rather than through a web DecompressionStream. The text content is the same, and so are the operator lists
+ * but for those glyphs (tests/pdf-text-worker.test.ts). Text extraction opens documents with this copy
+ * (src/extract/pdf/pdf.ts, `openPdf(…, { textOnly: true })`); rendering (OCR, the review server) keeps the
+ * unchanged module from node_modules.
  *
  * Each change is an exact string that must occur exactly once in the module of the installed pdfjs-dist;
  * otherwise the build fails, naming the version, rather than write a copy that silently builds fonts again.
@@ -73,6 +73,17 @@ export const WORKER_PATCHES: readonly WorkerPatch[] = [
     name: 'operator lists: no glyphs for text-showing operators',
     find: '  handleText(chars, state) {\n    const font = state.font;\n',
     replace: `  handleText(chars, state) {\n    return []; ${MARK}\n    const font = state.font;\n`,
+  },
+  {
+    // Building an operator list decodes each picture it paints (a scanned page's JPEG: ~80 ms a page here)
+    // and posts the pixels to the main side, for a renderer. Reading text takes from a picture only that it is
+    // painted, and where (the operator and the transform before it: needs-OCR and picture coverage): the
+    // operators and their arguments stay as they are, and the main side is told the picture could not be
+    // decoded, as pdf.js does when decoding fails. Scans (their text pass) and PDFs whose text lies over a
+    // scan are read without decoding a picture. Image masks and small inline pictures are left as they were.
+    name: 'pictures not decoded for text',
+    find: '    PDFImage.buildImage({\n      xref: this.xref,\n',
+    replace: `    this._sendImgData(objId, null, cacheGlobally); ${MARK}\n    if (false) PDFImage.buildImage({\n      xref: this.xref,\n`,
   },
   {
     // Content streams and font files are inflated through a web DecompressionStream: zlib on libuv's thread
