@@ -224,6 +224,29 @@ describe('the text-only pdf.js worker', () => {
     }
   });
 
+  it('builds the ToUnicode map of a predefined CMap once per thread: a second document does not parse its collection again', async () => {
+    const [first, second] = GENERATED.filter((f) => /table-across-pages|wrapped-labels/.test(f));
+    const posted = vi.spyOn(LoopbackPort.prototype, 'postMessage');
+    try {
+      const fetched = (): string[] =>
+        posted.mock.calls
+          .map(([message]) => message as { action?: string; data?: { filename?: string } })
+          .filter((m) => m.action === 'FetchBinaryData')
+          .map((m) => m.data?.filename ?? '');
+      for (const path of [first!, second!]) {
+        posted.mockClear();
+        const doc = await open(path, true);
+        await (await doc.getPage(1)).getTextContent();
+        await doc.destroy();
+        // Each document parses the font's own CMap; the collection's (Adobe-GB1-UCS2) only serves to build the map.
+        if (path === second) expect(fetched()).not.toContain('Adobe-GB1-UCS2.bcmap');
+        expect(fetched()).toContain('UniGB-UCS2-H.bcmap');
+      }
+    } finally {
+      posted.mockRestore();
+    }
+  });
+
   it('does not decode the pictures a page paints: a scan is read for its text layer without decoding its image', async () => {
     const scan = join(PDF_DIR, readdirSync(PDF_DIR).filter((f) => f.endsWith('.scan.pdf')).sort()[0]!);
     const posted = vi.spyOn(LoopbackPort.prototype, 'postMessage');

@@ -6,7 +6,8 @@
  * CPU of extracting the sample PDFs. The copy made here leaves out that compilation — the font program is
  * still parsed, so glyph names, encodings, widths and accents (seac) are read as before —, copies the text
  * state without prototype chains (faster, same fields), leaves the glyphs out of operator lists and does not
- * decode pictures (only a renderer reads either), and inflates deflated streams with zlib in the thread
+ * decode pictures (only a renderer reads either), builds no system-font map for fonts not embedded and the
+ * ToUnicode map of a predefined CMap once per thread, and inflates deflated streams with zlib in the thread
  * rather than through a web DecompressionStream. The text content is the same, and so are the operator lists
  * but for those glyphs (tests/pdf-text-worker.test.ts). Text extraction opens documents with this copy
  * (src/extract/pdf/pdf.ts, `openPdf(…, { textOnly: true })`); rendering (OCR, the review server) keeps the
@@ -34,7 +35,9 @@ export interface WorkerPatch {
 const MARK = '/* ogi text-only copy: see scripts/generate/pdfjs-text-worker.ts */';
 
 /** What the patches use that the module does not import itself. */
-const PRELUDE = 'import { inflateSync as ogiInflateSync } from "node:zlib";\n';
+const PRELUDE =
+  'import { inflateSync as ogiInflateSync } from "node:zlib";\n' +
+  '/* ToUnicode maps of predefined CMaps, by CMap name and collection (see the patches). */\nconst ogiToUnicodeMaps = new Map();\n';
 
 export const WORKER_PATCHES: readonly WorkerPatch[] = [
   {
@@ -84,6 +87,41 @@ export const WORKER_PATCHES: readonly WorkerPatch[] = [
     name: 'pictures not decoded for text',
     find: '    PDFImage.buildImage({\n      xref: this.xref,\n',
     replace: `    this._sendImgData(objId, null, cacheGlobally); ${MARK}\n    if (false) PDFImage.buildImage({\n      xref: this.xref,\n`,
+  },
+  {
+    // A font whose program is not embedded (a Chinese font named only, STSong-Light and the like) gets a map
+    // from character codes to the characters of a system font standing in for it, built over every code of
+    // its ToUnicode map (~18 ms a document for a CJK font). Only a renderer reads it: it gives a glyph its
+    // `fontChar` and `isInFont`, which the text content never looks at (its characters come from the
+    // ToUnicode map). The map stays empty, as a new font's is.
+    name: 'no system-font character map for fonts not embedded',
+    find: '    } else {\n      const glyphsUnicodeMap = getGlyphsUnicode();\n      const map = [];\n      this.toUnicode.forEach((charCode, unicodeCharCode) => {\n',
+    replace: `    } else if (false) { ${MARK}\n      const glyphsUnicodeMap = getGlyphsUnicode();\n      const map = [];\n      this.toUnicode.forEach((charCode, unicodeCharCode) => {\n`,
+  },
+  {
+    // A composite font with a predefined CMap (UniGB-UCS2-H and the like: Chinese fonts not embedded) gets its
+    // ToUnicode map built from that CMap and its collection's UCS2 CMap (Adobe-GB1-UCS2): two CMaps parsed and
+    // every code mapped, ~40 ms a document, the same result for every font of the same CMap and collection.
+    // The thread keeps the map it built, by the CMap's name and the collection, and gives each later font a
+    // copy of its own (a font's map may be amended afterwards: amendFallbackToUnicode). Only predefined
+    // CMaps, which are files of the pdfjs-dist package, are kept: a CMap embedded in a document never is.
+    name: 'ToUnicode maps of predefined CMaps built once per thread (lookup)',
+    find: '      const ucs2CMapName = Name.get(`${registry}-${ordering}-UCS2`);\n      const ucs2CMap = await CMapFactory.create({\n',
+    replace:
+      '      const ucs2CMapName = Name.get(`${registry}-${ordering}-UCS2`);\n' +
+      `      const ogiEncoding = properties.cMap.builtInCMap ? (typeof properties.cidEncoding === "string" ? properties.cidEncoding : properties.cidEncoding?.name) : undefined; ${MARK}\n` +
+      '      const ogiKey = ogiEncoding ? `${ogiEncoding}|${registry}-${ordering}` : null;\n' +
+      '      const ogiKept = ogiKey === null ? undefined : ogiToUnicodeMaps.get(ogiKey);\n' +
+      '      if (ogiKept) {\n        return new ToUnicodeMap(ogiKept.slice());\n      }\n' +
+      '      const ucs2CMap = await CMapFactory.create({\n',
+  },
+  {
+    name: 'ToUnicode maps of predefined CMaps built once per thread (keep)',
+    find: '          toUnicode[charcode] = String.fromCharCode(...buf);\n        }\n      });\n      return new ToUnicodeMap(toUnicode);\n',
+    replace:
+      '          toUnicode[charcode] = String.fromCharCode(...buf);\n        }\n      });\n' +
+      `      if (ogiKey !== null) ogiToUnicodeMaps.set(ogiKey, toUnicode.slice()); ${MARK}\n` +
+      '      return new ToUnicodeMap(toUnicode);\n',
   },
   {
     // Content streams and font files are inflated through a web DecompressionStream: zlib on libuv's thread
