@@ -6,8 +6,8 @@
  * CPU of extracting the sample PDFs. The copy made here leaves out that compilation — the font program is
  * still parsed, so glyph names, encodings, widths and accents (seac) are read as before —, copies the text
  * state without prototype chains (faster, same fields), leaves the glyphs out of operator lists and does not
- * decode pictures (only a renderer reads either), builds no system-font map for fonts not embedded and the
- * ToUnicode map of a predefined CMap once per thread, and inflates deflated streams with zlib in the thread
+ * decode pictures (only a renderer reads either), builds no system-font map for fonts not embedded, parses
+ * each predefined CMap and builds the ToUnicode map of one once per thread, and inflates deflated streams with zlib in the thread
  * rather than through a web DecompressionStream. The text content is the same, and so are the operator lists
  * but for those glyphs (tests/pdf-text-worker.test.ts). Text extraction opens documents with this copy
  * (src/extract/pdf/pdf.ts, `openPdf(…, { textOnly: true })`); rendering (OCR, the review server) keeps the
@@ -37,7 +37,8 @@ const MARK = '/* ogi text-only copy: see scripts/generate/pdfjs-text-worker.ts *
 /** What the patches use that the module does not import itself. */
 const PRELUDE =
   'import { inflateSync as ogiInflateSync } from "node:zlib";\n' +
-  '/* ToUnicode maps of predefined CMaps, by CMap name and collection (see the patches). */\nconst ogiToUnicodeMaps = new Map();\n';
+  '/* ToUnicode maps of predefined CMaps, by CMap name and collection, and the predefined CMaps parsed, by name (see the patches). */\n' +
+  'const ogiToUnicodeMaps = new Map();\nconst ogiBuiltInCMaps = new Map();\n';
 
 export const WORKER_PATCHES: readonly WorkerPatch[] = [
   {
@@ -122,6 +123,31 @@ export const WORKER_PATCHES: readonly WorkerPatch[] = [
       '          toUnicode[charcode] = String.fromCharCode(...buf);\n        }\n      });\n' +
       `      if (ogiKey !== null) ogiToUnicodeMaps.set(ogiKey, toUnicode.slice()); ${MARK}\n` +
       '      return new ToUnicodeMap(toUnicode);\n',
+  },
+  {
+    // Every document parses the predefined CMaps its fonts name (UniGB-UCS2-H: ~20 ms a document, half the
+    // time of a short PDF whose Chinese fonts are not embedded). The thread keeps each predefined CMap it has
+    // parsed, by name: they are files of the pdfjs-dist package, the same for every document. A CMap is only
+    // written while it is parsed; the one place that handed out a CMap's own array, a /ToUnicode naming a
+    // predefined CMap (which amendFallbackToUnicode may amend), gets a copy (next patch).
+    name: 'predefined CMaps parsed once per thread',
+    find: 'async function createBuiltInCMap(name, fetchBuiltInCMap) {\n',
+    replace:
+      `async function createBuiltInCMap(name, fetchBuiltInCMap) { ${MARK}\n` +
+      '  let kept = ogiBuiltInCMaps.get(name);\n' +
+      '  if (!kept) {\n' +
+      '    kept = ogiParseBuiltInCMap(name, fetchBuiltInCMap);\n' +
+      '    ogiBuiltInCMaps.set(name, kept);\n' +
+      '    kept.catch(() => ogiBuiltInCMaps.delete(name));\n' +
+      '  }\n' +
+      '  return kept;\n' +
+      '}\n' +
+      'async function ogiParseBuiltInCMap(name, fetchBuiltInCMap) {\n',
+  },
+  {
+    name: 'a /ToUnicode naming a predefined CMap gets a copy of its map',
+    find: '      return new ToUnicodeMap(cmap.getMap());\n',
+    replace: `      return new ToUnicodeMap(cmap.getMap().slice()); ${MARK}\n`,
   },
   {
     // Content streams and font files are inflated through a web DecompressionStream: zlib on libuv's thread
