@@ -6,8 +6,9 @@
  * CPU of extracting the sample PDFs. The copy made here leaves out that compilation — the font program is
  * still parsed, so glyph names, encodings, widths and accents (seac) are read as before —, copies the text
  * state without prototype chains (faster, same fields), leaves the glyphs out of operator lists and does not
- * decode pictures (only a renderer reads either), builds no system-font map for fonts not embedded, parses
- * each predefined CMap and builds the ToUnicode map of one once per thread, and inflates deflated streams with zlib in the thread
+ * decode pictures (only a renderer reads either), sends no font file to the main side, builds no system-font
+ * map for fonts not embedded, parses each predefined CMap and builds the ToUnicode map of one once per
+ * thread, and inflates deflated streams with zlib in the thread
  * rather than through a web DecompressionStream. The text content is the same, and so are the operator lists
  * but for those glyphs (tests/pdf-text-worker.test.ts). Text extraction opens documents with this copy
  * (src/extract/pdf/pdf.ts, `openPdf(…, { textOnly: true })`); rendering (OCR, the review server) keeps the
@@ -77,6 +78,16 @@ export const WORKER_PATCHES: readonly WorkerPatch[] = [
     name: 'operator lists: no glyphs for text-showing operators',
     find: '  handleText(chars, state) {\n    const font = state.font;\n',
     replace: `  handleText(chars, state) {\n    return []; ${MARK}\n    const font = state.font;\n`,
+  },
+  {
+    // Every font with a program is sent to the main side as a font file for a renderer: for TrueType and
+    // OpenType fonts (CIDFontType2: the Chinese fonts Word embeds) the repaired file, whole. The main side then
+    // writes it into a @font-face rule, base64 — ~7% of reading the TrueType sample — for a stand-in document
+    // that drops the rule (src/extract/pdf/pdf.ts). Text needs none of it: the font is parsed and repaired as
+    // before (its cmap, widths and ToUnicode come from that), and the file stays in the thread, unsent.
+    name: 'no font file sent to the main side',
+    find: '    amendFallbackToUnicode(properties);\n    this.data = data;\n',
+    replace: `    amendFallbackToUnicode(properties);\n    this.data = []; ${MARK}\n`,
   },
   {
     // Building an operator list decodes each picture it paints (a scanned page's JPEG: ~80 ms a page here)
