@@ -36,7 +36,7 @@ import { STYLES, buildModel, encodeHtml, renderHtml } from '../generate/make-htm
 import type { TimingsReport } from '../../src/commands/summary.js';
 import { comparePdf, describePdfComparison } from './pdf-reference.js';
 import type { PdfComparison } from './pdf-reference.js';
-import { compareText, describeTextComparison } from './text-reference.js';
+import { compareText, describeTextComparison, type TextCorpus } from './text-reference.js';
 import type { TextComparison } from './text-reference.js';
 import type { PlainOcrReference } from './bench-ocr.js';
 
@@ -46,9 +46,6 @@ const PDF_FIXTURES = ['/work/shared/fixtures/pdf', join(ROOT, 'tests', 'fixtures
 const STAGES = ['load', 'extract', 'segment', 'tables', 'validate', 'store'] as const;
 const FORMATS = ['text', 'html', 'pdf', 'ocr'] as const;
 type Format = (typeof FORMATS)[number];
-
-/** What the text figure is measured on: generated reports, or copies of the five samples (issue 13's corpus). */
-export type TextCorpus = 'generated' | 'samples';
 
 export interface BenchOptions {
   docs: number;
@@ -148,12 +145,17 @@ export function writeTextCorpus(dir: string, n: number, firstSeed = 1): number {
   let bytes = 0;
   for (let i = 0; i < n; i++) {
     const report = generateReport(firstSeed + i);
-    const sub = join(dir, `part-${String(Math.floor(i / 500)).padStart(3, '0')}`);
-    if (i % 500 === 0) mkdirSync(sub, { recursive: true });
-    writeFileSync(join(sub, report.name), report.bytes);
-    bytes += report.bytes.length;
+    bytes += writeCorpusFile(dir, i, report.name, report.bytes);
   }
   return bytes;
+}
+
+/** Writes the i-th file of a corpus, 500 files per sub-folder; returns its size. */
+function writeCorpusFile(dir: string, i: number, name: string, bytes: Buffer): number {
+  const sub = join(dir, `part-${String(Math.floor(i / 500)).padStart(3, '0')}`);
+  if (i % 500 === 0) mkdirSync(sub, { recursive: true });
+  writeFileSync(join(sub, name), bytes);
+  return bytes.length;
 }
 
 /** Writes `n` copies of the five sample reports, each distinct (sample-copies.ts), 500 per sub-folder. */
@@ -162,10 +164,7 @@ export function writeSampleCopies(dir: string, n: number): number {
   let bytes = 0;
   for (let i = 0; i < n; i++) {
     const copy = sampleCopy(samples, i);
-    const sub = join(dir, `part-${String(Math.floor(i / 500)).padStart(3, '0')}`);
-    if (i % 500 === 0) mkdirSync(sub, { recursive: true });
-    writeFileSync(join(sub, copy.name), copy.bytes);
-    bytes += copy.bytes.length;
+    bytes += writeCorpusFile(dir, i, copy.name, copy.bytes);
   }
   return bytes;
 }
@@ -200,10 +199,7 @@ export function writeHtmlCorpus(dir: string, n: number): number {
   for (let seed = 1_000_001; written < n; seed++) {
     const html = reportAsHtml(generateReport(seed), written);
     if (!html) continue;
-    const sub = join(dir, `part-${String(Math.floor(written / 500)).padStart(3, '0')}`);
-    if (written % 500 === 0) mkdirSync(sub, { recursive: true });
-    writeFileSync(join(sub, `gen_${seed}.html`), html);
-    bytes += html.length;
+    bytes += writeCorpusFile(dir, written, `gen_${seed}.html`, html);
     written++;
   }
   return bytes;

@@ -34,9 +34,12 @@ export const TEXT_SAMPLES_BEFORE_ISSUE_13 = {
 export const TEXT_TARGET_DOCUMENTS_PER_S = 1000;
 export const TEXT_TARGET_STORE_MS = 0.6;
 
+/** What the text figure is measured on: generated reports, or copies of the five samples (issue 13's corpus). */
+export type TextCorpus = 'generated' | 'samples';
+
 export interface TextComparison {
-  /** What the figure was measured on: generated reports or copies of the samples, each with its own reference. */
-  corpus: 'generated' | 'samples';
+  /** What the figure was measured on; each corpus has its own reference. */
+  corpus: TextCorpus;
   documentsPerS: number;
   cpuMsPerDocument: number;
   /** The main thread's store time per document in this run (wall time: it includes waiting for a core). */
@@ -48,11 +51,11 @@ export interface TextComparison {
 const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
 
 /** The figure before issue 13 that a run on this corpus is compared with. */
-function referenceFor(corpus: TextComparison['corpus']): typeof TEXT_BEFORE_ISSUE_13 | typeof TEXT_SAMPLES_BEFORE_ISSUE_13 {
+function referenceFor(corpus: TextCorpus): typeof TEXT_BEFORE_ISSUE_13 | typeof TEXT_SAMPLES_BEFORE_ISSUE_13 {
   return corpus === 'samples' ? TEXT_SAMPLES_BEFORE_ISSUE_13 : TEXT_BEFORE_ISSUE_13;
 }
 
-export function compareText(documentsPerS: number, cpuMsPerDocument: number, storeMsPerDocument: number, corpus: TextComparison['corpus'] = 'generated'): TextComparison {
+export function compareText(documentsPerS: number, cpuMsPerDocument: number, storeMsPerDocument: number, corpus: TextCorpus = 'generated'): TextComparison {
   const before = referenceFor(corpus);
   return {
     corpus,
