@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { createWorker } from 'tesseract.js';
 import { renderPage } from '../../src/extract/ocr/ocr-image.js';
 import { OCR_DEFAULTS, OcrEngine, chiSimLangPath, ocrPdfPages } from '../../src/extract/ocr/ocr.js';
+import { cpuMsSince } from './cpu-time.js';
 
 /** The plain recognition of one scanned document: seconds per page and their median. */
 export interface PlainOcrReference {
@@ -72,8 +73,7 @@ export async function plainOcrReference(files: string[], dpi = OCR_DEFAULTS.dpi,
           const c0 = process.cpuUsage();
           await worker.recognize(png);
           seconds.push((performance.now() - t0) / 1000);
-          const c = process.cpuUsage(c0);
-          cpu.push((c.user + c.system) / 1e6);
+          cpu.push(cpuMsSince(c0) / 1000);
           log(`${basename(file)} page ${n}: ${seconds.at(-1)!.toFixed(2)} s`);
         }
       } finally {

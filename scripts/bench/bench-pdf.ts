@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { extractPdf } from '../../src/extract/pdf/pdf.js';
 import { processFile } from '../../src/pipeline.js';
 import { loadFile } from '../../src/stages/load.js';
+import { cpuMsSince } from './cpu-time.js';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -50,12 +51,6 @@ async function main(): Promise<void> {
   console.log(
     `whole pipeline (processFile):  ${rate(pipelinePages, pipelineMs)} pages/s (${perPage(pipelineMs, pipelinePages)} ms/page; CPU ${perPage(pipelineCpuMs, pipelinePages)} ms/page)`,
   );
-}
-
-/** User and system CPU time of this process since `start`, in ms. */
-function cpuMsSince(start: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000;
 }
 
 main().catch((e: unknown) => {

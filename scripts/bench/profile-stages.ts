@@ -21,6 +21,7 @@ import { generateReport } from '../generate/corpus.js';
 import { reportAsHtml } from './bench.js';
 import { streamCopy } from './stream-corpus.js';
 import { packDocument, unpackDocument } from '../../src/run/wire.js';
+import { cpuMsSince } from './cpu-time.js';
 
 async function main(argv: string[]): Promise<void> {
   const di = argv.indexOf('--docs');
@@ -44,12 +45,12 @@ async function main(argv: string[]): Promise<void> {
     for (const [k, v] of Object.entries(t)) timings[k] = (timings[k] ?? 0) + v;
   }
   const pipelineMs = performance.now() - t0;
-  const pipelineCpu = process.cpuUsage(c0);
+  const pipelineCpu = cpuMsSince(c0);
   const t1 = performance.now();
   const c1 = process.cpuUsage();
   for (const d of docs) unpackDocument(structuredClone(packDocument(d)));
   const cloneMs = performance.now() - t1;
-  const cloneCpu = process.cpuUsage(c1);
+  const cloneCpu = cpuMsSince(c1);
   const dir = mkdtempSync(join(tmpdir(), 'ogi-prof-'));
   try {
     const db = openDatabase(join(dir, 'p.sqlite'));
@@ -58,10 +59,10 @@ async function main(argv: string[]): Promise<void> {
     const c2 = process.cpuUsage();
     docs.forEach((d, i) => writer.store(d, { path: `/x/${i}`, sizeBytes: d.sizeBytes, mtimeMs: 0 }, { runId: null }));
     const storeMs = performance.now() - t2;
-    const storeCpu = process.cpuUsage(c2);
+    const storeCpu = cpuMsSince(c2);
     db.close();
     const per = (ms: number) => `${(ms / n).toFixed(3)} ms/doc`;
-    const cpu = (u: NodeJS.CpuUsage) => `, CPU ${((u.user + u.system) / 1000 / n).toFixed(3)} ms/doc`;
+    const cpu = (ms: number) => `, CPU ${(ms / n).toFixed(3)} ms/doc`;
     console.log(`${n} ${format} documents, one thread`);
     for (const [k, v] of Object.entries(timings)) console.log(`  ${k.padEnd(9)} ${per(v)}`);
     console.log(`  pipeline  ${per(pipelineMs)}${cpu(pipelineCpu)}`);

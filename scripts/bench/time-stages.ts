@@ -17,6 +17,7 @@ import type { LoadedFile } from '../../src/stages/load.js';
 import { reportAsHtml } from './bench.js';
 import { streamCopy } from './stream-corpus.js';
 import { generateReport } from '../generate/corpus.js';
+import { cpuMsSince } from './cpu-time.js';
 
 function option(argv: string[], flag: string, fallback: string): string {
   const i = argv.indexOf(flag);
@@ -46,8 +47,7 @@ async function pass(docs: LoadedFile[]): Promise<Record<string, number>> {
   }
   totals.pipeline = performance.now() - t0;
   // CPU of the whole process (V8's background compiler and collector included): steadier than wall time on a shared machine.
-  const cpu = process.cpuUsage(cpu0);
-  totals.cpu = (cpu.user + cpu.system) / 1000;
+  totals.cpu = cpuMsSince(cpu0);
   return totals;
 }
 

@@ -21,6 +21,7 @@ import { openDatabase } from '../../src/store/sqlite/db.js';
 import type { Db } from '../../src/store/sqlite/db.js';
 import { DocumentWriter } from '../../src/store/sqlite/write-document.js';
 import type { ProcessedDocument } from '../../src/types.js';
+import { cpuMsSince } from '../bench/cpu-time.js';
 import { loadSampleTexts, sampleCopy } from '../bench/sample-copies.js';
 import { generateReport } from '../generate/corpus.js';
 
@@ -50,8 +51,7 @@ function storeAll(dir: string, name: string, docs: ProcessedDocument[], group: n
     if (group > 1) db.exec('COMMIT');
   }
   const ms = (performance.now() - t0) / docs.length;
-  const c = process.cpuUsage(c0);
-  const cpu = (c.user + c.system) / 1000 / docs.length;
+  const cpu = cpuMsSince(c0) / docs.length;
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   const wal = `${path}-wal`;
