@@ -9,6 +9,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
+import { pdfFile } from '../scripts/generate/make-pdf-fixtures.js';
 import { patchWorkerSource, WORKER_PATCHES } from '../scripts/generate/pdfjs-text-worker.js';
 import { renderPage } from '../src/extract/ocr/ocr-image.js';
 import { loadPdfJs, loadPdfJsForRendering, openPdf } from '../src/extract/pdf/pdf.js';
@@ -69,20 +70,6 @@ async function openBytes(bytes: Buffer, textOnly: boolean): Promise<PdfDocument>
   return openPdf(await loadPdfJs(), file, { textOnly });
 }
 
-/** A PDF of the given objects (numbered from 1, the first the catalog), with its cross-reference table. */
-function pdfOf(objects: string[]): Buffer {
-  let out = '%PDF-1.4\n';
-  const offsets = objects.map((body, i) => {
-    const at = Buffer.byteLength(out, 'latin1');
-    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
-    return at;
-  });
-  const xref = Buffer.byteLength(out, 'latin1');
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
-}
-
 /**
  * A one-page PDF whose content stream is deflated (FlateDecode), as most real PDFs store theirs, and optionally
  * damaged: bytes after the zlib stream, its last bytes cut, or its checksum wrong.
@@ -100,7 +87,7 @@ function deflatedPdf(damage: 'none' | 'trailing bytes' | 'truncated' | 'wrong ch
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>',
     `<< /Length ${z.length} /Filter /FlateDecode >>\nstream\n${z.toString('latin1')}\nendstream`,
   ];
-  return pdfOf(objects);
+  return pdfFile(objects, '/Root 1 0 R');
 }
 
 /**
@@ -122,7 +109,7 @@ function sharedCMapPdf(): Buffer {
     '<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>',
     `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
   ];
-  return pdfOf(objects);
+  return pdfFile(objects, '/Root 1 0 R');
 }
 
 /** What a document's pages read, or the error that stopped the reading. */

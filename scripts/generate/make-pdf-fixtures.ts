@@ -121,6 +121,15 @@ export function writePdf(pages: PageBuilder[], options: WriteOptions = {}): Buff
     const enc = add(standardSecurity(options.userPassword, 'owner', id));
     encryptRef = ` /Encrypt ${enc} 0 R`;
   }
+  const hexId = id.toString('hex');
+  return pdfFile(objects, `/Root ${catalog} 0 R /ID [<${hexId}> <${hexId}>]${encryptRef}`);
+}
+
+/**
+ * A PDF file of the given objects (object i + 1 is objects[i]) with its cross-reference table; `trailer` is
+ * the rest of the trailer dictionary after its /Size (at least the /Root).
+ */
+export function pdfFile(objects: readonly string[], trailer: string): Buffer {
   let out = '%PDF-1.4\n%\xe2\xe3\xcf\xd3\n';
   const offsets: number[] = [];
   objects.forEach((body, i) => {
@@ -130,8 +139,7 @@ export function writePdf(pages: PageBuilder[], options: WriteOptions = {}): Buff
   const xref = Buffer.byteLength(out, 'latin1');
   out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
   for (const o of offsets) out += `${o.toString().padStart(10, '0')} 00000 n \n`;
-  const hexId = id.toString('hex');
-  out += `trailer\n<< /Size ${objects.length + 1} /Root ${catalog} 0 R /ID [<${hexId}> <${hexId}>]${encryptRef} >>\nstartxref\n${xref}\n%%EOF\n`;
+  out += `trailer\n<< /Size ${objects.length + 1} ${trailer} >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(out, 'latin1');
 }
 
