@@ -37,10 +37,15 @@ export function greyOf(canvas: Canvas): GreyImage {
   const { width, height } = canvas;
   const rgba = canvas.data();
   const data = new Uint8Array(width * height);
-  for (let i = 0, j = 0; i < data.length; i++, j += 4) {
-    data[i] = (rgba[j]! * 299 + rgba[j + 1]! * 587 + rgba[j + 2]! * 114) / 1000;
-  }
+  convertToGrey(rgba, data, 0, data.length);
   return { width, height, data };
+}
+
+/** The grey levels of pixels start … end − 1 of opaque RGBA pixel memory, written at the same indices of `grey`. */
+function convertToGrey(rgba: Uint8Array, grey: Uint8Array, start: number, end: number): void {
+  for (let i = start, j = 4 * start; i < end; i++, j += 4) {
+    grey[i] = (rgba[j]! * 299 + rgba[j + 1]! * 587 + rgba[j + 2]! * 114) / 1000;
+  }
 }
 
 /** Rotates the canvas by −skew around its centre (white corners), so horizontal lines become horizontal. */
@@ -94,11 +99,7 @@ function refreshGrey(canvas: Canvas, grey: GreyImage, [x, y, w, h]: [number, num
   const xb = Math.min(width, Math.ceil(x + w));
   const ya = Math.max(0, Math.floor(y));
   const yb = Math.min(height, Math.ceil(y + h));
-  for (let row = ya; row < yb; row++) {
-    for (let i = row * width + xa, j = 4 * i; i < row * width + xb; i++, j += 4) {
-      grey.data[i] = (rgba[j]! * 299 + rgba[j + 1]! * 587 + rgba[j + 2]! * 114) / 1000;
-    }
-  }
+  for (let row = ya; row < yb; row++) convertToGrey(rgba, grey.data, row * width + xa, row * width + xb);
 }
 
 /**
