@@ -1,7 +1,7 @@
 /**
  * The pdf.js worker that documents opened for text run on: the copy of pdf.js's worker module that the build
- * writes (`dist/pdfjs-text-worker.mjs`, scripts/generate/pdfjs-text-worker.ts), which does not compile the
- * embedded Type1 and CFF fonts into font files for a renderer — ~40% of the CPU of reading a text-layer PDF.
+ * writes (`dist/pdfjs-text-worker.mjs`, scripts/generate/pdfjs-text-worker.ts, which lists its patches), which
+ * leaves out what only a renderer needs — compiled font files, glyphs, decoded pictures.
  * Rendering (OCR, the review server's page images) never comes here: it keeps pdf.js's own in-thread worker
  * with the unchanged module.
  *

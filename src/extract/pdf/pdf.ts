@@ -179,8 +179,7 @@ function hasEndMarker(bytes: Buffer): boolean {
 export interface OpenPdfOptions {
   /**
    * Only text and operator lists will be read, nothing rendered (default: false): the document runs on the
-   * text-only worker (pdf-text-worker.ts: embedded fonts are parsed but not compiled into font files) and
-   * builds no glyph paths.
+   * text-only worker (pdf-text-worker.ts: what only a renderer needs is left out) and builds no glyph paths.
    */
   textOnly?: boolean;
 }
