@@ -68,10 +68,23 @@ export interface PlacementContext {
   checkable: boolean;
   /** Identities that lie within the row itself (row sums): they prune glued-digit cuts as they are made. */
   rowChecks?: SlotCheck[];
+  /** The table's columns as its printed header names them: where a grid row narrower than the template puts its figures. */
+  header?: HeaderColumns | null;
+}
+
+/**
+ * The template columns a table's header names, by source-grid column: a header that prints fewer columns
+ * than the template (自然人 | 法人或其他组织 | 总计 for seven) says which figure is which.
+ */
+export interface HeaderColumns {
+  /** Source-grid column → template column index, for columns whose header is a template column's label. */
+  columnAt: ReadonlyMap<number, number>;
+  /** Source-grid columns under a group label only (法人或其他组织 printed as one column): a sum with no cell of its own. */
+  groupCols: ReadonlySet<number>;
 }
 
 export function rowCandidates(row: RowView, ncols: number, ctx: PlacementContext): Candidate[] {
-  const positional = positionalCandidate(row, ncols);
+  const positional = positionalCandidate(row, ncols, ctx.header ?? null);
   if (!positional) return sequenceCandidates(row.values, ncols, ctx);
   // Tab positions are only a hint: a blank they imply may be a shifted field. Let the identities
   // weigh the positional reading against the figures taken in order (the positional one wins ties).
@@ -95,6 +108,42 @@ export function rowCandidates(row: RowView, ncols: number, ctx: PlacementContext
   return [positional];
 }
 
+/**
+ * A grid row with fewer data fields than the template has columns, and a figure among them (where blanks
+ * stand does not matter: every cell of an all-blank row is blank).
+ */
+export function isNarrowGridRow(row: RowView, ncols: number): boolean {
+  const fields = row.dataFields;
+  return row.positions === 'grid' && fields !== null && fields.length > 0 && fields.length < ncols && fields.some((f) => f !== null && f.value !== null);
+}
+
+/**
+ * The slots of a narrow grid row placed by the header: each field in the template column its header
+ * names; a figure under a group label only is that group's sum and fills no cell; a template column the
+ * header does not print is unknown (never blank: nothing was printed there, not an empty cell). Null
+ * when a figure stands in a column the header does not name, or two fields claim one column.
+ */
+export function slotsByHeader(row: RowView, ncols: number, header: HeaderColumns): Slot[] | null {
+  const fields = row.dataFields;
+  const cols = row.dataCols;
+  if (!fields || !cols || cols.length !== fields.length) return null;
+  const slots: (Slot | undefined)[] = Array.from({ length: ncols }, () => undefined);
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    const at = header.columnAt.get(cols[i]!);
+    if (at !== undefined && (at >= ncols || slots[at] !== undefined)) return null;
+    // A blank stands where it stands: under a column of the header it is that cell, elsewhere (an empty
+    // label column) it is nothing.
+    if (f === null || f.value === null) {
+      if (at !== undefined) slots[at] = blankSlot(f);
+      continue;
+    }
+    if (at !== undefined) slots[at] = readSlot(f, 'grid');
+    else if (!header.groupCols.has(cols[i]!)) return null;
+  }
+  return slots.map((s) => s ?? unknownSlot());
+}
+
 function sameSlots(a: Candidate, b: Candidate): boolean {
   return a.slots.every((s, i) => {
     const t = b.slots[i]!;
@@ -104,7 +153,7 @@ function sameSlots(a: Candidate, b: Candidate): boolean {
 }
 
 /** Rows whose field positions can be trusted and fit the columns exactly (blanks included). */
-function positionalCandidate(row: RowView, ncols: number): Candidate | null {
+function positionalCandidate(row: RowView, ncols: number, header: HeaderColumns | null): Candidate | null {
   if (!row.dataFields || row.positions === 'none') return null;
   let fields = row.dataFields;
   if (fields.length > ncols) {
@@ -113,7 +162,10 @@ function positionalCandidate(row: RowView, ncols: number): Candidate | null {
     else if (fields.slice(ncols).every((f) => f === null)) fields = fields.slice(0, ncols);
   }
   if (row.positions === 'grid' && fields.length < ncols && fields.length > 0) {
-    // A grid row narrower than the template: its label spans into the data columns, figures are right-aligned.
+    // A grid row narrower than the template: placed by the columns its header names; failing that, its label
+    // is taken to span into the data columns and its figures right-aligned (the table stage says so).
+    const byHeader = header && isNarrowGridRow(row, ncols) ? slotsByHeader(row, ncols, header) : null;
+    if (byHeader) return candidate('grid', 0, byHeader);
     fields = [...Array<null>(ncols - fields.length).fill(null), ...fields];
   }
   if (fields.length !== ncols) return null;

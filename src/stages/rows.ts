@@ -46,6 +46,11 @@ export interface RowView {
    * layout, not blanks). For grid rows this is the fields after the label columns.
    */
   dataFields: (ValueToken | null)[] | null;
+  /**
+   * For grid rows with dataFields: the source-grid column of each data field (its `prov.gridCol`), where the
+   * table's header says which column it is. Null otherwise.
+   */
+  dataCols: number[] | null;
   gridWidth: number | null;
   /** The whole row as text, for messages. */
   text: string;
@@ -190,8 +195,10 @@ export function rowView(block: Block, blockIndex: number): RowView {
     values.push(...p.values);
   });
   let dataFields: (ValueToken | null)[] | null = null;
+  let dataCols: number[] | null = null;
   if (!multiValueField) {
     let fields = parsed.slice(lastLabelField + 1).map((p) => p.values[0] ?? null);
+    if (block.positions === 'grid') dataCols = block.fields.slice(lastLabelField + 1).map((f) => f.prov.gridCol ?? f.col ?? -1);
     if (block.positions === 'tab') {
       let end = fields.length;
       while (end > 0 && fields[end - 1] === null) end--;
@@ -207,6 +214,7 @@ export function rowView(block: Block, blockIndex: number): RowView {
     labels,
     values,
     dataFields,
+    dataCols,
     gridWidth: block.gridWidth ?? null,
     text,
   };
@@ -222,6 +230,7 @@ function paragraphRow(text: string, prov: Provenance, blockIndex: number): RowVi
     labels: p.labels.map((t) => ({ text: t, prov })),
     values: p.values,
     dataFields: null,
+    dataCols: null,
     gridWidth: null,
     text,
   };

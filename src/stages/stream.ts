@@ -227,7 +227,7 @@ function rowsOf(text: string, segments: Segment[], blockIndex: number, prov: Pro
       labels.push({ text: text.slice(from, to).trim(), prov: rowProv });
     }
     const values = figures ? parseFigureRun(text.slice(figures.start, figures.end), { ...prov, offset: base + figures.start }) : [];
-    rows.push({ blockIndex, prov: rowProv, positions: 'none', labels, values, dataFields: null, gridWidth: null, text: text.slice(start, end).trim() });
+    rows.push({ blockIndex, prov: rowProv, positions: 'none', labels, values, dataFields: null, dataCols: null, gridWidth: null, text: text.slice(start, end).trim() });
   };
   /** Pending labels, each with the item number printed before it, as rows without figures. */
   const flushLabels = (pieces: Segment[]): void => {

@@ -8,8 +8,8 @@ import type { Finding } from '../findings.js';
 import type { ReportKind, TableDef, TableVariant } from '../kind.js';
 import type { Cell, ExtractedTable, Layout, PlacementMethod, Provenance, Section, SectionKey, SourceDocument } from '../types.js';
 import { labelKey, labelScore, leadingNumbering } from './labels.js';
-import { rowCandidates } from './placement.js';
-import type { PlacementContext, SlotCheck } from './placement.js';
+import { isNarrowGridRow, rowCandidates, slotsByHeader } from './placement.js';
+import type { HeaderColumns, PlacementContext, SlotCheck } from './placement.js';
 import { tableSpace } from './identities.js';
 import type { Equation, TableSpace } from './identities.js';
 import { rowLabel, rowView } from './rows.js';
@@ -220,21 +220,28 @@ function withLabelStart(v: RowView, vocab: StreamVocabulary): RowView {
   if (!first || !last || first.value !== null || !LABEL_START_PLACEHOLDER.test(first.raw)) return v;
   if (!startsLabel(vocab, labelKey(last.text + first.raw))) return v;
   const labels = [...v.labels.slice(0, -1), { text: last.text + first.raw, prov: last.prov }];
-  const dataFields = v.dataFields && v.dataFields[0] === first ? v.dataFields.slice(1) : v.dataFields;
-  return { ...v, labels, values: v.values.slice(1), dataFields };
+  const dropFirst = v.dataFields !== null && v.dataFields[0] === first;
+  const dataFields = dropFirst ? v.dataFields!.slice(1) : v.dataFields;
+  const dataCols = dropFirst && v.dataCols ? v.dataCols.slice(1) : v.dataCols;
+  return { ...v, labels, values: v.values.slice(1), dataFields, dataCols };
 }
 
 interface Gathered {
   rows: Map<string, RowView>;
   /** Header fields seen in the table's region (rows without figures), folded. */
   headerKeys: string[];
+  /**
+   * The header of the table's grid: the label fields of the grid rows without figures printed above its
+   * first row (after any other table's rows in the same source table), folded, with their source-grid column.
+   */
+  gridHeads: { key: string; col: number }[];
   /** For flat tables: the figures' row(s). */
   flat: RowView | null;
   prov: Provenance | null;
 }
 
 function emptyGathered(): Gathered {
-  return { rows: new Map(), headerKeys: [], flat: null, prov: null };
+  return { rows: new Map(), headerKeys: [], gridHeads: [], flat: null, prov: null };
 }
 
 /** Walks a section's rows, assigning each row with figures to a template row of one of the tables. */
@@ -249,8 +256,12 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
   // Template rows printed without a figure (a row, or a whole table, left empty), and where every row was seen.
   const printedEmpty: { table: TableIndex; row: string; order: number; at: number; view: RowView }[] = [];
   const seenAt = new Map<string, number>();
+  // Grid rows without figures (headers), and where each grid row with figures was placed: for reading each table's header.
+  const gridHeaders: { at: number; v: RowView }[] = [];
+  const gridData: { at: number; tableIndex: number | undefined }[] = [];
   let wrappedFrom = '';
   for (const [at, v] of rows.entries()) {
+    if (v.positions === 'grid') (v.values.length === 0 ? gridHeaders.push({ at, v }) : gridData.push({ at, tableIndex: v.prov.tableIndex }));
     if (v.values.length > 0 || v.labels.length === 0) wrappedFrom = '';
     if (open && v.values.length > 0 && v.labels.length === 0 && open.view.values.length + v.values.length <= open.max) {
       open.view = mergeVertical(open.view, v);
@@ -305,6 +316,28 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
     if (v.values.length < max) open = { g, row: match.row, view: v, max };
   }
   keepEmptyRows(tables, printedEmpty, seenAt, gathered);
+  for (const t of tables) collectGridHeads(t, gathered.get(t.def.key)!, seenAt, gridHeaders, gridData);
+}
+
+/** The grid header above a table's first row (see Gathered.gridHeads). */
+function collectGridHeads(
+  t: TableIndex,
+  g: Gathered,
+  seenAt: Map<string, number>,
+  gridHeaders: { at: number; v: RowView }[],
+  gridData: { at: number; tableIndex: number | undefined }[],
+): void {
+  let first = Infinity;
+  for (const r of t.rows) first = Math.min(first, seenAt.get(`${t.def.key}|${r.key}`) ?? Infinity);
+  const tableIndex = g.rows.get([...g.rows.keys()][0] ?? '')?.prov.tableIndex;
+  if (first === Infinity || tableIndex === undefined) return;
+  // Rows of another table printed in the same source table above this one end the header search there.
+  let from = -1;
+  for (const d of gridData) if (d.tableIndex === tableIndex && d.at < first) from = Math.max(from, d.at);
+  for (const h of gridHeaders) {
+    if (h.at <= from || h.at >= first || h.v.prov.tableIndex !== tableIndex) continue;
+    for (const l of h.v.labels) if (l.prov.gridCol !== undefined) g.gridHeads.push({ key: labelKey(l.text), col: l.prov.gridCol });
+  }
 }
 
 /**
@@ -350,6 +383,7 @@ function mergeVertical(a: RowView, b: RowView): RowView {
     labels: a.labels,
     values: a.values.concat(b.values),
     dataFields: null,
+    dataCols: null,
     gridWidth: a.gridWidth,
     text: `${a.text} / ${b.text}`,
   };
@@ -465,7 +499,7 @@ function gatherFlat(t: TableIndex, rows: readonly RowView[]): Gathered {
     g.prov = g.flat.prov;
   } else if (g.rows.size === 0 && headerRow && printsItsHeader(t, g.headerKeys)) {
     // The table's header is there and not a figure under it: a table printed with every cell empty.
-    g.flat = { ...headerRow, labels: [], values: [], dataFields: null, positions: 'none' };
+    g.flat = { ...headerRow, labels: [], values: [], dataFields: null, dataCols: null, positions: 'none' };
     g.prov = headerRow.prov;
   }
   return g;
@@ -555,6 +589,7 @@ function concatRows(rows: RowView[]): RowView {
     labels: [],
     values: rows.flatMap((r) => r.values),
     dataFields: allFields ? rows.flatMap((r) => r.dataFields!) : null,
+    dataCols: null,
     gridWidth: null,
     text: rows.map((r) => r.text).join(' / '),
   };
@@ -650,6 +685,9 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
   const plan = layoutPlan(t, variant, kind);
   const { rows, cols, checkable } = plan;
   const pending: PendingRow[] = [];
+  // A table printing fewer columns than the template: its header says where its figures go.
+  const narrowTable = g.flat === null && allRowsNarrow(g, cols.length);
+  const header = narrowTable ? headerColumns(t, variant, g) : null;
   if (g.flat) {
     const { targets, indexes, rowChecks } = plan.allTargets;
     const ctx: PlacementContext = { totalIndex: null, checkable, rowChecks };
@@ -659,13 +697,13 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
       const v = g.rows.get(r);
       if (!v) continue;
       const { targets, indexes, rowChecks } = plan.rowTargets.get(r)!;
-      const ctx: PlacementContext = { totalIndex: plan.totalIndex, checkable, rowChecks };
+      const ctx: PlacementContext = { totalIndex: plan.totalIndex, checkable, rowChecks, header };
       pending.push({ label: r, view: v, targets, indexes, candidates: rowCandidates(v, cols.length, ctx) });
     }
   }
   let quoted: Map<number, Quote[]> | null = null;
   const solved = solveTable(t.def.key, plan.space, pending, () => (quoted ??= quotedCells(quotes(), t.def.key, rows, cols)));
-  findings.push(...solved.findings);
+  findings.push(...(narrowTable ? narrowTableFindings(t, variant, header, pending, solved.findings) : solved.findings));
   const cells: Cell[] = [];
   for (const [ri, r] of rows.entries()) {
     const present = g.flat !== null || g.rows.has(r);
@@ -685,6 +723,86 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
     }
   }
   return { table: { table: t.def.key, layout: variant.layout, cells, prov: g.prov ?? {} }, findings };
+}
+
+/**
+ * Every row of the table with a figure is a grid row narrower than the template: the table itself prints
+ * fewer columns (a header 自然人 | 法人或其他组织 | 总计), rather than a band of a wider grid that lost its
+ * empty columns (a borderless table continued on the next page), whose figures stand right-aligned.
+ */
+function allRowsNarrow(g: Gathered, ncols: number): boolean {
+  let narrow = 0;
+  for (const v of g.rows.values()) {
+    if (!v.values.some((x) => x.value !== null)) continue;
+    if (!isNarrowGridRow(v, ncols)) return false;
+    narrow++;
+  }
+  return narrow > 0;
+}
+
+/**
+ * The template columns the table's grid header names (see HeaderColumns), or null when the header names
+ * none. A source column whose header names two template columns names neither.
+ */
+function headerColumns(t: TableIndex, variant: TableVariant, g: Gathered): HeaderColumns | null {
+  if (g.gridHeads.length === 0) return null;
+  const columnKeys = variant.columns.map((c) => c.labels.map(labelKey));
+  const named = new Map<number, Set<number>>();
+  const grouped = new Set<number>();
+  for (const h of g.gridHeads) {
+    const c = columnKeys.findIndex((keys) => keys.includes(h.key));
+    if (c >= 0) named.set(h.col, (named.get(h.col) ?? new Set()).add(c));
+    else if (t.groupKeys.includes(h.key)) grouped.add(h.col);
+  }
+  const columnAt = new Map<number, number>();
+  for (const [col, cs] of named) if (cs.size === 1) columnAt.set(col, [...cs][0]!);
+  for (const col of columnAt.keys()) grouped.delete(col);
+  return columnAt.size > 0 ? { columnAt, groupCols: grouped } : null;
+}
+
+/**
+ * The findings of a table whose rows are all narrower than the template (see allRowsNarrow), given the
+ * solver's. Placed by a header that does not print every template column: one error naming the columns
+ * not printed (their cells are empty), instead of an "unresolved" error per cell. Placed right-aligned
+ * because no header names their columns: one warning — the figures may stand in other columns.
+ */
+function narrowTableFindings(t: TableIndex, variant: TableVariant, header: HeaderColumns | null, pending: PendingRow[], solved: Finding[]): Finding[] {
+  const ncols = variant.columns.length;
+  const narrow = pending.filter((p) => isNarrowGridRow(p.view, ncols));
+  const byHeader = header ? narrow.filter((p) => slotsByHeader(p.view, ncols, header) !== null) : [];
+  const assumed = narrow.filter((p) => !byHeader.includes(p));
+  let out = solved;
+  const prov = narrow[0]!.view.prov;
+  if (byHeader.length > 0 && header) {
+    const printed = new Set(header.columnAt.values());
+    const missing = variant.columns.filter((_, i) => !printed.has(i));
+    if (missing.length > 0) {
+      const missingKeys = new Set(missing.map((c) => c.key));
+      const shown = variant.columns.filter((_, i) => printed.has(i)).map((c) => c.labels[0]);
+      const sums = byHeader.some((p) => p.view.dataFields!.some((f, i) => f !== null && f.value !== null && header.groupCols.has(p.view.dataCols![i]!)));
+      out = solved.filter((f) => !(f.rule === 'table/unresolved-cell' && f.table === t.def.key && f.col !== undefined && missingKeys.has(f.col)));
+      out.push(
+        finding(
+          'table/columns-not-printed',
+          'error',
+          `${t.def.key}: the table's header prints ${shown.length} of its ${ncols} columns (${shown.join('、')})${sums ? ', and group sums that belong to no single cell' : ''}; ${missing.map((c) => c.labels[0]).join('、')} ${missing.length === 1 ? 'is' : 'are'} not printed, so ${missing.length === 1 ? 'its cells are' : 'their cells are'} empty unless the identities imply them`,
+          { table: t.def.key, actual: shown.join(' | '), expected: variant.columns.map((c) => c.labels[0]).join(' | '), prov },
+        ),
+      );
+    }
+  }
+  if (assumed.length > 0) {
+    out = [...out];
+    out.push(
+      finding(
+        'table/columns-assumed',
+        'warning',
+        `${t.def.key}: ${assumed.length} ${assumed.length === 1 ? 'row prints' : 'rows print'} fewer figures than the table's ${ncols} columns and no header names their columns; the figures were placed in the last columns (${assumed.map((p) => p.label).join(', ')}) — they may belong to others`,
+        { table: t.def.key, ...(assumed.length === 1 ? { row: assumed[0]!.label } : {}), prov: assumed[0]!.view.prov },
+      ),
+    );
+  }
+  return out;
 }
 
 /** The quotes of one table's figures, by cell index (row-major over the layout's rows and columns). */

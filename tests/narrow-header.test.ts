@@ -1,0 +1,92 @@
+/**
+ * A table printed with fewer columns than the template (section 三 as 自然人 | 法人或其他组织 | 总计, or
+ * with some of the five 法人 columns left out). Its grid rows are narrower than the template; the figures
+ * were right-aligned, which put the 自然人 count under 法律服务机构 without a word, since the row sums still
+ * held. The header says which column is which: the figures go where it says, the columns it does not
+ * print stay empty, and one error says so.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadFile } from '../src/stages/load.js';
+import { processLoaded } from '../src/pipeline.js';
+import type { ProcessedDocument } from '../src/types.js';
+import { analyseBytes, cell, reportText, SEC3_LABELS_2021 } from './helpers/report.js';
+import { asDocx, asHtml } from './helpers/report-forms.js';
+
+/** Each row's label over three label columns (every row of the grid has the same label width). */
+function labelFields(label: string): string {
+  const parts = label.split('\t');
+  while (parts.length < 3) parts.push('');
+  return parts.join('\t');
+}
+
+/** Section 三 printed with the given header columns and, per row, one figure per header column. */
+function narrowSec3(header: string[] | null, figures: (key: string) => number[]): string[] {
+  const head = header ? ['(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和)\t\t\t' + header.join('\t')] : [];
+  return [...head, ...SEC3_LABELS_2021.map(([key, label]) => `${labelFields(label)}\t${figures(key).join('\t')}`)];
+}
+
+/** A consistent table: 14 requests from natural persons and 3 from organisations, all granted. */
+const BY_ROW: Record<string, [number, number]> = { new_received: [14, 3], granted: [14, 3], total: [14, 3] };
+const personsOrgsTotal = (key: string): number[] => {
+  const [n, o] = BY_ROW[key] ?? [0, 0];
+  return [n, o, n + o];
+};
+
+const FORMATS: [string, (text: string) => Promise<ProcessedDocument>][] = [
+  ['HTML', (t) => analyseBytes(asHtml(t), 'test.html')],
+  ['DOCX', (t) => analyseBytes(asDocx(t), 'test.docx')],
+];
+
+const LEGAL_PERSONS = ['commercial', 'research', 'social', 'legal', 'other'];
+
+describe('a table whose header prints fewer columns than the template', () => {
+  for (const [format, analyse] of FORMATS) {
+    it(`places each figure under its header and leaves the columns not printed empty, with one error (${format})`, async () => {
+      const doc = await analyse(reportText({ sec3Lines: narrowSec3(['自然人', '法人或其他组织', '总计'], personsOrgsTotal) }));
+      for (const row of ['new_received', 'granted', 'total']) {
+        expect(cell(doc, 'sec3', row, 'natural')).toMatchObject({ value: 14, method: 'grid' });
+        expect(cell(doc, 'sec3', row, 'total')).toMatchObject({ value: 17, method: 'grid' });
+        // The 法人或其他组织 sum belongs to no single cell: the five columns under it were not printed.
+        for (const col of LEGAL_PERSONS) expect(cell(doc, 'sec3', row, col)).toMatchObject({ value: null, method: 'unresolved' });
+      }
+      const errors = doc.findings.filter((f) => f.severity === 'error');
+      expect(errors.map((f) => f.rule)).toEqual(['table/columns-not-printed']);
+      expect(errors[0]!.message).toContain('商业企业、科研机构、社会公益组织、法律服务机构、其他');
+      expect(doc.status).toBe('findings');
+    });
+
+    it(`places the columns a partial header names, and only those (${format})`, async () => {
+      const doc = await analyse(
+        reportText({ sec3Lines: narrowSec3(['自然人', '法律服务机构', '其他', '总计'], (key) => (key === 'granted' || key === 'new_received' || key === 'total' ? [5, 0, 1, 6] : [0, 0, 0, 0])) }),
+      );
+      expect(['natural', 'legal', 'other', 'total'].map((col) => cell(doc, 'sec3', 'granted', col)?.value)).toEqual([5, 0, 1, 6]);
+      for (const col of ['commercial', 'research', 'social']) expect(cell(doc, 'sec3', 'granted', col)).toMatchObject({ value: null, method: 'unresolved' });
+      expect(doc.findings.filter((f) => f.severity === 'error').map((f) => f.rule)).toEqual(['table/columns-not-printed']);
+    });
+
+    it(`says so when no header names the columns of rows narrower than the template (${format})`, async () => {
+      const doc = await analyse(reportText({ sec3Lines: narrowSec3(null, personsOrgsTotal) }));
+      const warning = doc.findings.find((f) => f.rule === 'table/columns-assumed');
+      expect(warning).toMatchObject({ severity: 'warning', table: 'sec3' });
+      expect(warning!.message).toContain('may belong to others');
+    });
+  }
+
+  it('reads the header of a ruled PDF table the same way (text layer)', async () => {
+    const read = async (name: string) => processLoaded(await loadFile(join(import.meta.dirname, 'fixtures', 'pdf', 'gen', `${name}.pdf`)));
+    // Header 项目 | 自然人 | 法律服务机构 | 其他 | 总计.
+    const wrapped = await read('wrapped-labels');
+    expect(['natural', 'legal', 'other', 'total'].map((col) => cell(wrapped, 'sec3', 'granted', col)?.value)).toEqual([5, 0, 1, 6]);
+    expect(cell(wrapped, 'sec3', 'granted', 'social')).toMatchObject({ value: null, method: 'unresolved' });
+    // Header 自然人 | 商业企业 | 总计, over two pages.
+    const across = await read('table-across-pages');
+    expect(['natural', 'commercial', 'total'].map((col) => cell(across, 'sec3', 'new_received', col)?.value)).toEqual([3, 1, 4]);
+    expect(['natural', 'commercial', 'total'].map((col) => cell(across, 'sec3', 'denied_three_safety', col)?.value)).toEqual([0, 12, 12]);
+    for (const doc of [wrapped, across]) expect(doc.findings.map((f) => f.rule)).toContain('table/columns-not-printed');
+  });
+});
+
+// Rows narrower than the template in a table whose other rows fill every column (a borderless table's band
+// that lost its empty columns on the next page) stay right-aligned without a finding: gold-pdf.test.ts, the
+// borderless reading of 002, checks it.
