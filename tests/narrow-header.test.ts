@@ -1,9 +1,9 @@
 /**
- * A table printed with fewer columns than the template (section 三 as 自然人 | 法人或其他组织 | 总计, or
- * with some of the five 法人 columns left out). Its grid rows are narrower than the template; the figures
- * were right-aligned, which put the 自然人 count under 法律服务机构 without a word, since the row sums still
- * held. The header says which column is which: the figures go where it says, the columns it does not
- * print stay empty, and one error says so.
+ * A table printed with other columns than the template: fewer (section 三 as 自然人 | 法人或其他组织 | 总计,
+ * or with some of the five 法人 columns left out) or more (a 小计 column). Narrower grid rows were
+ * right-aligned, which put the 自然人 count under 法律服务机构 without a word, since the row sums still held;
+ * wider ones lost every figure. The header says which column is which: the figures go where it says, the
+ * columns it does not print stay empty, and one finding says so.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,6 +63,16 @@ describe('a table whose header prints fewer columns than the template', () => {
       expect(['natural', 'legal', 'other', 'total'].map((col) => cell(doc, 'sec3', 'granted', col)?.value)).toEqual([5, 0, 1, 6]);
       for (const col of ['commercial', 'research', 'social']) expect(cell(doc, 'sec3', 'granted', col)).toMatchObject({ value: null, method: 'unresolved' });
       expect(doc.findings.filter((f) => f.severity === 'error').map((f) => f.rule)).toEqual(['table/columns-not-printed']);
+    });
+
+    it(`reads a table with a column the template does not have by its header, and says the column's figures are not stored (${format})`, async () => {
+      const seven = ['自然人', '商业企业', '科研机构', '社会公益组织', '法律服务机构', '其他'];
+      const doc = await analyse(
+        reportText({ sec3Lines: narrowSec3([...seven, '小计', '总计'], (key) => (key === 'granted' || key === 'new_received' || key === 'total' ? [5, 1, 0, 0, 0, 2, 3, 8] : [0, 0, 0, 0, 0, 0, 0, 0])) }),
+      );
+      expect(['natural', ...LEGAL_PERSONS, 'total'].map((col) => cell(doc, 'sec3', 'granted', col)?.value)).toEqual([5, 1, 0, 0, 0, 2, 8]);
+      expect(doc.findings.filter((f) => f.severity === 'error')).toEqual([]);
+      expect(doc.findings.find((f) => f.rule === 'table/extra-columns')).toMatchObject({ severity: 'warning', table: 'sec3', actual: '小计' });
     });
 
     it(`says so when no header names the columns of rows narrower than the template (${format})`, async () => {

@@ -81,6 +81,8 @@ export interface HeaderColumns {
   columnAt: ReadonlyMap<number, number>;
   /** Source-grid columns under a group label only (法人或其他组织 printed as one column): a sum with no cell of its own. */
   groupCols: ReadonlySet<number>;
+  /** Source-grid columns whose header is no label of the template (小计, 备注) → that header: not a cell of the table. */
+  otherCols: ReadonlyMap<number, string>;
 }
 
 export function rowCandidates(row: RowView, ncols: number, ctx: PlacementContext): Candidate[] {
@@ -109,19 +111,22 @@ export function rowCandidates(row: RowView, ncols: number, ctx: PlacementContext
 }
 
 /**
- * A grid row with fewer data fields than the template has columns, and a figure among them (where blanks
- * stand does not matter: every cell of an all-blank row is blank).
+ * A grid row whose data fields do not fit the template's columns — fewer (a table printing 自然人 | 法人或其他组织 |
+ * 总计 for seven columns), or more with figures in them (a 小计 or 备注 column the template does not have) —
+ * and a figure among them (where blanks stand does not matter: every cell of an all-blank row is blank).
  */
-export function isNarrowGridRow(row: RowView, ncols: number): boolean {
+export function isMisfitGridRow(row: RowView, ncols: number): boolean {
   const fields = row.dataFields;
-  return row.positions === 'grid' && fields !== null && fields.length > 0 && fields.length < ncols && fields.some((f) => f !== null && f.value !== null);
+  if (row.positions !== 'grid' || fields === null || !fields.some((f) => f !== null && f.value !== null)) return false;
+  return fittedFields(fields, ncols).length !== ncols;
 }
 
 /**
- * The slots of a narrow grid row placed by the header: each field in the template column its header
- * names; a figure under a group label only is that group's sum and fills no cell; a template column the
- * header does not print is unknown (never blank: nothing was printed there, not an empty cell). Null
- * when a figure stands in a column the header does not name, or two fields claim one column.
+ * The slots of a misfit grid row placed by the header: each field in the template column its header
+ * names; a figure under a group label only (法人或其他组织 as one column) is that group's sum, and a figure
+ * under a column the template does not have (小计, 备注) is none of its cells: neither fills a cell; a template
+ * column the header does not print is unknown (never blank: nothing was printed there, not an empty cell).
+ * Null when a figure stands in a column the header does not name, or two fields claim one column.
  */
 export function slotsByHeader(row: RowView, ncols: number, header: HeaderColumns): Slot[] | null {
   const fields = row.dataFields;
@@ -139,7 +144,7 @@ export function slotsByHeader(row: RowView, ncols: number, header: HeaderColumns
       continue;
     }
     if (at !== undefined) slots[at] = readSlot(f, 'grid');
-    else if (!header.groupCols.has(cols[i]!)) return null;
+    else if (!header.groupCols.has(cols[i]!) && !header.otherCols.has(cols[i]!)) return null;
   }
   return slots.map((s) => s ?? unknownSlot());
 }
@@ -155,17 +160,13 @@ function sameSlots(a: Candidate, b: Candidate): boolean {
 /** Rows whose field positions can be trusted and fit the columns exactly (blanks included). */
 function positionalCandidate(row: RowView, ncols: number, header: HeaderColumns | null): Candidate | null {
   if (!row.dataFields || row.positions === 'none') return null;
-  let fields = row.dataFields;
-  if (fields.length > ncols) {
-    const extra = fields.length - ncols;
-    if (fields.slice(0, extra).every((f) => f === null)) fields = fields.slice(extra);
-    else if (fields.slice(ncols).every((f) => f === null)) fields = fields.slice(0, ncols);
-  }
+  // A grid row that does not fit the template: placed by the columns its header names, when it names them.
+  const byHeader = header && isMisfitGridRow(row, ncols) ? slotsByHeader(row, ncols, header) : null;
+  if (byHeader) return candidate('grid', 0, byHeader);
+  let fields = fittedFields(row.dataFields, ncols);
   if (row.positions === 'grid' && fields.length < ncols && fields.length > 0) {
-    // A grid row narrower than the template: placed by the columns its header names; failing that, its label
-    // is taken to span into the data columns and its figures right-aligned (the table stage says so).
-    const byHeader = header && isNarrowGridRow(row, ncols) ? slotsByHeader(row, ncols, header) : null;
-    if (byHeader) return candidate('grid', 0, byHeader);
+    // A grid row narrower than the template, with no header to say otherwise: its label is taken to span into
+    // the data columns and its figures right-aligned (the table stage says so when no row fits).
     fields = [...Array<null>(ncols - fields.length).fill(null), ...fields];
   }
   if (fields.length !== ncols) return null;
@@ -175,6 +176,15 @@ function positionalCandidate(row: RowView, ncols: number, header: HeaderColumns 
     0,
     fields.map((f) => (f === null ? blankSlot(null) : figureSlot(f, method))),
   );
+}
+
+/** A row's data fields less the empty fields beyond the template's width, at either end, when they are all empty. */
+function fittedFields(fields: (ValueToken | null)[], ncols: number): (ValueToken | null)[] {
+  if (fields.length <= ncols) return fields;
+  const extra = fields.length - ncols;
+  if (fields.slice(0, extra).every((f) => f === null)) return fields.slice(extra);
+  if (fields.slice(ncols).every((f) => f === null)) return fields.slice(0, ncols);
+  return fields;
 }
 
 /** Candidates from figures in order, for rows without trustworthy positions or with lost cells. */

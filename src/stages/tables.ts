@@ -8,7 +8,7 @@ import type { Finding } from '../findings.js';
 import type { ReportKind, TableDef, TableVariant } from '../kind.js';
 import type { Cell, ExtractedTable, Layout, PlacementMethod, Provenance, Section, SectionKey, SourceDocument } from '../types.js';
 import { labelKey, labelScore, leadingNumbering } from './labels.js';
-import { isNarrowGridRow, rowCandidates, slotsByHeader } from './placement.js';
+import { isMisfitGridRow, rowCandidates, slotsByHeader } from './placement.js';
 import type { HeaderColumns, PlacementContext, SlotCheck } from './placement.js';
 import { tableSpace } from './identities.js';
 import type { Equation, TableSpace } from './identities.js';
@@ -232,9 +232,10 @@ interface Gathered {
   headerKeys: string[];
   /**
    * The header of the table's grid: the label fields of the grid rows without figures printed above its
-   * first row (after any other table's rows in the same source table), folded, with their source-grid column.
+   * first row (after any other table's rows in the same source table), as printed and folded, with their
+   * source-grid column.
    */
-  gridHeads: { key: string; col: number }[];
+  gridHeads: { key: string; text: string; col: number }[];
   /** For flat tables: the figures' row(s). */
   flat: RowView | null;
   prov: Provenance | null;
@@ -336,7 +337,7 @@ function collectGridHeads(
   for (const d of gridData) if (d.tableIndex === tableIndex && d.at < first) from = Math.max(from, d.at);
   for (const h of gridHeaders) {
     if (h.at <= from || h.at >= first || h.v.prov.tableIndex !== tableIndex) continue;
-    for (const l of h.v.labels) if (l.prov.gridCol !== undefined) g.gridHeads.push({ key: labelKey(l.text), col: l.prov.gridCol });
+    for (const l of h.v.labels) if (l.prov.gridCol !== undefined) g.gridHeads.push({ key: labelKey(l.text), text: l.text, col: l.prov.gridCol });
   }
 }
 
@@ -685,9 +686,9 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
   const plan = layoutPlan(t, variant, kind);
   const { rows, cols, checkable } = plan;
   const pending: PendingRow[] = [];
-  // A table printing fewer columns than the template: its header says where its figures go.
-  const narrowTable = g.flat === null && allRowsNarrow(g, cols.length);
-  const header = narrowTable ? headerColumns(t, variant, g) : null;
+  // A table printing other columns than the template: its header says where its figures go.
+  const misfitTable = g.flat === null && allRowsMisfit(g, cols.length);
+  const header = misfitTable ? headerColumns(t, variant, g) : null;
   if (g.flat) {
     const { targets, indexes, rowChecks } = plan.allTargets;
     const ctx: PlacementContext = { totalIndex: null, checkable, rowChecks };
@@ -703,7 +704,7 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
   }
   let quoted: Map<number, Quote[]> | null = null;
   const solved = solveTable(t.def.key, plan.space, pending, () => (quoted ??= quotedCells(quotes(), t.def.key, rows, cols)));
-  findings.push(...(narrowTable ? narrowTableFindings(t, variant, header, pending, solved.findings) : solved.findings));
+  findings.push(...(misfitTable ? misfitTableFindings(t, variant, header, pending, solved.findings) : solved.findings));
   const cells: Cell[] = [];
   for (const [ri, r] of rows.entries()) {
     const present = g.flat !== null || g.rows.has(r);
@@ -726,18 +727,19 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
 }
 
 /**
- * Every row of the table with a figure is a grid row narrower than the template: the table itself prints
- * fewer columns (a header 自然人 | 法人或其他组织 | 总计), rather than a band of a wider grid that lost its
- * empty columns (a borderless table continued on the next page), whose figures stand right-aligned.
+ * Every row of the table with a figure is a grid row that does not fit the template (isMisfitGridRow): the
+ * table itself prints other columns (a header 自然人 | 法人或其他组织 | 总计, or one with a 小计 column) —
+ * rather than a band of a wider grid that lost its empty columns (a borderless table continued on a page
+ * where they are gone), whose figures stand right-aligned among rows that fit.
  */
-function allRowsNarrow(g: Gathered, ncols: number): boolean {
-  let narrow = 0;
+function allRowsMisfit(g: Gathered, ncols: number): boolean {
+  let misfit = 0;
   for (const v of g.rows.values()) {
     if (!v.values.some((x) => x.value !== null)) continue;
-    if (!isNarrowGridRow(v, ncols)) return false;
-    narrow++;
+    if (!isMisfitGridRow(v, ncols)) return false;
+    misfit++;
   }
-  return narrow > 0;
+  return misfit > 0;
 }
 
 /**
@@ -757,42 +759,61 @@ function headerColumns(t: TableIndex, variant: TableVariant, g: Gathered): Heade
   const columnAt = new Map<number, number>();
   for (const [col, cs] of named) if (cs.size === 1) columnAt.set(col, [...cs][0]!);
   for (const col of columnAt.keys()) grouped.delete(col);
-  return columnAt.size > 0 ? { columnAt, groupCols: grouped } : null;
+  const otherCols = new Map<number, string>();
+  for (const h of g.gridHeads) if (h.key !== '' && !named.has(h.col) && !grouped.has(h.col)) otherCols.set(h.col, h.text);
+  return columnAt.size > 0 ? { columnAt, groupCols: grouped, otherCols } : null;
 }
 
 /**
- * The findings of a table whose rows are all narrower than the template (see allRowsNarrow), given the
- * solver's. Placed by a header that does not print every template column: one error naming the columns
- * not printed (their cells are empty), instead of an "unresolved" error per cell. Placed right-aligned
- * because no header names their columns: one warning — the figures may stand in other columns.
+ * The findings of a table whose rows all misfit the template (see allRowsMisfit), given the solver's.
+ * Placed by a header that leaves template columns out: one error naming them (their cells are empty),
+ * instead of an "unresolved" error per cell. Figures under columns the template does not have: one
+ * warning naming those columns, whose figures are not stored. Rows no header places: narrower ones were
+ * right-aligned (one warning: the figures may stand in other columns), wider ones are unplaceable (the
+ * solver says so).
  */
-function narrowTableFindings(t: TableIndex, variant: TableVariant, header: HeaderColumns | null, pending: PendingRow[], solved: Finding[]): Finding[] {
+function misfitTableFindings(t: TableIndex, variant: TableVariant, header: HeaderColumns | null, pending: PendingRow[], solved: Finding[]): Finding[] {
   const ncols = variant.columns.length;
-  const narrow = pending.filter((p) => isNarrowGridRow(p.view, ncols));
-  const byHeader = header ? narrow.filter((p) => slotsByHeader(p.view, ncols, header) !== null) : [];
-  const assumed = narrow.filter((p) => !byHeader.includes(p));
-  let out = solved;
-  const prov = narrow[0]!.view.prov;
-  if (byHeader.length > 0 && header) {
+  const misfit = pending.filter((p) => isMisfitGridRow(p.view, ncols));
+  const byHeader = header ? misfit.filter((p) => slotsByHeader(p.view, ncols, header) !== null) : [];
+  const out: Finding[] = [...solved];
+  const prov = misfit[0]!.view.prov;
+  if (header && byHeader.length > 0) {
+    /** Whether a figure of a row placed by the header stands in one of these source columns. */
+    const figureUnder = (cols: { has(col: number): boolean }): boolean =>
+      byHeader.some((p) => p.view.dataFields!.some((f, i) => f !== null && f.value !== null && cols.has(p.view.dataCols![i]!)));
     const printed = new Set(header.columnAt.values());
     const missing = variant.columns.filter((_, i) => !printed.has(i));
     if (missing.length > 0) {
       const missingKeys = new Set(missing.map((c) => c.key));
       const shown = variant.columns.filter((_, i) => printed.has(i)).map((c) => c.labels[0]);
-      const sums = byHeader.some((p) => p.view.dataFields!.some((f, i) => f !== null && f.value !== null && header.groupCols.has(p.view.dataCols![i]!)));
-      out = solved.filter((f) => !(f.rule === 'table/unresolved-cell' && f.table === t.def.key && f.col !== undefined && missingKeys.has(f.col)));
+      const sums = figureUnder(header.groupCols) ? ', and group sums that belong to no single cell' : '';
+      const kept = out.filter((f) => !(f.rule === 'table/unresolved-cell' && f.table === t.def.key && f.col !== undefined && missingKeys.has(f.col)));
+      out.length = 0;
+      out.push(...kept);
       out.push(
         finding(
           'table/columns-not-printed',
           'error',
-          `${t.def.key}: the table's header prints ${shown.length} of its ${ncols} columns (${shown.join('、')})${sums ? ', and group sums that belong to no single cell' : ''}; ${missing.map((c) => c.labels[0]).join('、')} ${missing.length === 1 ? 'is' : 'are'} not printed, so ${missing.length === 1 ? 'its cells are' : 'their cells are'} empty unless the identities imply them`,
+          `${t.def.key}: the table's header prints ${shown.length} of its ${ncols} columns (${shown.join('、')})${sums}; ${missing.map((c) => c.labels[0]).join('、')} ${missing.length === 1 ? 'is' : 'are'} not printed, so ${missing.length === 1 ? 'its cells are' : 'their cells are'} empty unless the identities imply them`,
           { table: t.def.key, actual: shown.join(' | '), expected: variant.columns.map((c) => c.labels[0]).join(' | '), prov },
         ),
       );
     }
+    const extra = [...header.otherCols].filter(([col]) => figureUnder(new Set([col]))).map(([, text]) => text);
+    if (extra.length > 0) {
+      out.push(
+        finding(
+          'table/extra-columns',
+          'warning',
+          `${t.def.key}: the table prints ${extra.length === 1 ? 'a column' : 'columns'} the template does not have (${extra.join('、')}); ${extra.length === 1 ? 'its figures are' : 'their figures are'} not stored, the other columns are read by their headers`,
+          { table: t.def.key, actual: extra.join(' | '), prov },
+        ),
+      );
+    }
   }
+  const assumed = misfit.filter((p) => !byHeader.includes(p) && p.view.dataFields!.length < ncols);
   if (assumed.length > 0) {
-    out = [...out];
     out.push(
       finding(
         'table/columns-assumed',
