@@ -83,6 +83,16 @@ describe('a table whose header prints fewer columns than the template', () => {
     });
   }
 
+  it('reads a Word table whose merged header cell was printed over two lines (法人或其他组织 / 商业企业), .doc and .docx', async () => {
+    for (const name of ['hard-table.docx', 'hard-table.doc']) {
+      const doc = await processLoaded(await loadFile(join(import.meta.dirname, 'fixtures', 'doc', name)));
+      expect(['natural', 'commercial', 'total'].map((col) => cell(doc, 'sec3', 'granted', col)?.value), name).toEqual([3, 1, 4]);
+      expect(cell(doc, 'sec3', 'partial', 'commercial'), name).toMatchObject({ value: null, method: 'blank' });
+      expect(cell(doc, 'sec3', 'granted', 'legal'), name).toMatchObject({ value: null, method: 'unresolved' });
+      expect(doc.findings.find((f) => f.rule === 'table/columns-not-printed')?.message, name).toContain('科研机构、社会公益组织、法律服务机构、其他');
+    }
+  });
+
   it('reads the header of a ruled PDF table the same way (text layer)', async () => {
     const read = async (name: string) => processLoaded(await loadFile(join(import.meta.dirname, 'fixtures', 'pdf', 'gen', `${name}.pdf`)));
     // Header 项目 | 自然人 | 法律服务机构 | 其他 | 总计.

@@ -751,8 +751,15 @@ function headerColumns(t: TableIndex, variant: TableVariant, g: Gathered): Heade
   const columnKeys = variant.columns.map((c) => c.labels.map(labelKey));
   const named = new Map<number, Set<number>>();
   const grouped = new Set<number>();
+  const columnOf = (key: string): number => {
+    const c = columnKeys.findIndex((keys) => keys.includes(key));
+    if (c >= 0) return c;
+    // A merged header cell printed over two lines and read as one: "法人或其他组织" + "商业企业".
+    const group = t.groupKeys.find((gk) => gk !== '' && key.startsWith(gk) && key.length > gk.length);
+    return group ? columnKeys.findIndex((keys) => keys.includes(key.slice(group.length))) : -1;
+  };
   for (const h of g.gridHeads) {
-    const c = columnKeys.findIndex((keys) => keys.includes(h.key));
+    const c = columnOf(h.key);
     if (c >= 0) named.set(h.col, (named.get(h.col) ?? new Set()).add(c));
     else if (t.groupKeys.includes(h.key)) grouped.add(h.col);
   }
