@@ -766,8 +766,11 @@ function headerColumns(t: TableIndex, variant: TableVariant, g: Gathered): Heade
   const columnAt = new Map<number, number>();
   for (const [col, cs] of named) if (cs.size === 1) columnAt.set(col, [...cs][0]!);
   for (const col of columnAt.keys()) grouped.delete(col);
+  // Columns the template does not have stand among or after its own: a header over the label columns (项目,
+  // the note on the identities) is no such column.
+  const firstNamed = Math.min(...columnAt.keys());
   const otherCols = new Map<number, string>();
-  for (const h of g.gridHeads) if (h.key !== '' && !named.has(h.col) && !grouped.has(h.col)) otherCols.set(h.col, h.text);
+  for (const h of g.gridHeads) if (h.key !== '' && h.col > firstNamed && !named.has(h.col) && !grouped.has(h.col)) otherCols.set(h.col, h.text);
   return columnAt.size > 0 ? { columnAt, groupCols: grouped, otherCols } : null;
 }
 
