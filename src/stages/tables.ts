@@ -317,7 +317,7 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
     if (v.values.length < max) open = { g, row: match.row, view: v, max };
   }
   keepEmptyRows(tables, printedEmpty, seenAt, gathered);
-  for (const t of tables) collectGridHeads(t, gathered.get(t.def.key)!, seenAt, gridHeaders, gridData);
+  if (gridHeaders.length > 0) for (const t of tables) collectGridHeads(t, gathered.get(t.def.key)!, seenAt, gridHeaders, gridData);
 }
 
 /** The grid header above a table's first row (see Gathered.gridHeads). */
