@@ -10,7 +10,7 @@ import { renderReportPdf } from '../scripts/generate/pdf-corpus.js';
 import { markerLabelAcrossPages } from '../scripts/generate/make-pdf-fixtures.js';
 import type { ProcessedDocument } from '../src/types.js';
 import { analyseBytes, analyseText, defaultSec3, reportText, rowValues, SEC3_LABELS_2021 } from './helpers/report.js';
-import { asDocx, asHtml } from './helpers/report-forms.js';
+import { asDocx, asHtml } from '../scripts/generate/tab-forms.js';
 import { scanOfPage } from './helpers/scan.js';
 import { loadFile } from '../src/stages/load.js';
 

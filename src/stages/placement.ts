@@ -83,6 +83,13 @@ export interface HeaderColumns {
   groupCols: ReadonlySet<number>;
   /** Source-grid columns whose header is no label of the template (小计, 备注) → that header: not a cell of the table. */
   otherCols: ReadonlyMap<number, string>;
+  /**
+   * The width of the header's grid: only rows of a grid as wide are placed by it (a table continued on the next
+   * page may be a grid of its own, whose columns are not the header's).
+   */
+  gridWidth: number | null;
+  /** The header names every template column: it then places any misfit row, not only one whose positions say nothing. */
+  complete: boolean;
 }
 
 export function rowCandidates(row: RowView, ncols: number, ctx: PlacementContext): Candidate[] {
@@ -111,14 +118,43 @@ export function rowCandidates(row: RowView, ncols: number, ctx: PlacementContext
 }
 
 /**
- * A grid row whose data fields do not fit the template's columns — fewer (a table printing 自然人 | 法人或其他组织 |
- * 总计 for seven columns), or more with figures in them (a 小计 or 备注 column the template does not have) —
- * and a figure among them (where blanks stand does not matter: every cell of an all-blank row is blank).
+ * A grid row whose data fields are not exactly the template's columns — fewer (a table printing 自然人 |
+ * 法人或其他组织 | 总计 for seven columns) or more (a 小计 or 备注 column the template does not have) — with a
+ * figure among them (where blanks stand does not matter: every cell of an all-blank row is blank).
  */
 export function isMisfitGridRow(row: RowView, ncols: number): boolean {
   const fields = row.dataFields;
-  if (row.positions !== 'grid' || fields === null || !fields.some((f) => f !== null && f.value !== null)) return false;
-  return fittedFields(fields, ncols).length !== ncols;
+  return row.positions === 'grid' && fields !== null && fields.length !== ncols && fields.some((f) => f !== null && f.value !== null);
+}
+
+/**
+ * A misfit grid row whose positions alone do not say which fields are the template's columns: narrower, or
+ * wider unless exactly one way of dropping blank fields at its two ends leaves the template's width (figures
+ * at both ends; or a blank label column before and a blank 备注 column after a row whose only figure is its
+ * 总计 — dropping both leading fields would shift that 0 into 其他).
+ */
+function needsHeader(row: RowView, ncols: number): boolean {
+  if (!isMisfitGridRow(row, ncols)) return false;
+  const fields = row.dataFields!;
+  if (fields.length < ncols) return true;
+  const extra = fields.length - ncols;
+  let ways = 0;
+  for (let lead = 0; lead <= extra; lead++) {
+    const dropped = [...fields.slice(0, lead), ...fields.slice(lead + ncols)];
+    if (dropped.every((f) => f === null)) ways++;
+  }
+  return ways !== 1;
+}
+
+/**
+ * A grid row the header places: a misfit row when the header names every template column (a 小计 among them
+ * is then no guess), else one whose positions say nothing (see needsHeader) — a header that names only some
+ * columns may be a garbled one. Same grid, every figure under a column it names. Its slots, else null.
+ */
+export function placedByHeader(row: RowView, ncols: number, header: HeaderColumns | null): Slot[] | null {
+  if (!header || (header.gridWidth !== null && row.gridWidth !== header.gridWidth)) return null;
+  if (!(header.complete ? isMisfitGridRow(row, ncols) : needsHeader(row, ncols))) return null;
+  return slotsByHeader(row, ncols, header);
 }
 
 /**
@@ -161,7 +197,7 @@ function sameSlots(a: Candidate, b: Candidate): boolean {
 function positionalCandidate(row: RowView, ncols: number, header: HeaderColumns | null): Candidate | null {
   if (!row.dataFields || row.positions === 'none') return null;
   // A grid row that does not fit the template: placed by the columns its header names, when it names them.
-  const byHeader = header && isMisfitGridRow(row, ncols) ? slotsByHeader(row, ncols, header) : null;
+  const byHeader = placedByHeader(row, ncols, header);
   if (byHeader) return candidate('grid', 0, byHeader);
   let fields = fittedFields(row.dataFields, ncols);
   if (row.positions === 'grid' && fields.length < ncols && fields.length > 0) {

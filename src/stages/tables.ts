@@ -8,7 +8,7 @@ import type { Finding } from '../findings.js';
 import type { ReportKind, TableDef, TableVariant } from '../kind.js';
 import type { Cell, ExtractedTable, Layout, PlacementMethod, Provenance, Section, SectionKey, SourceDocument } from '../types.js';
 import { labelKey, labelScore, leadingNumbering } from './labels.js';
-import { isMisfitGridRow, rowCandidates, slotsByHeader } from './placement.js';
+import { placedByHeader, rowCandidates } from './placement.js';
 import type { HeaderColumns, PlacementContext, SlotCheck } from './placement.js';
 import { tableSpace } from './identities.js';
 import type { Equation, TableSpace } from './identities.js';
@@ -235,7 +235,7 @@ interface Gathered {
    * first row (after any other table's rows in the same source table), as printed and folded, with their
    * source-grid column.
    */
-  gridHeads: { key: string; text: string; col: number }[];
+  gridHeads: { key: string; text: string; col: number; width: number | null }[];
   /** For flat tables: the figures' row(s). */
   flat: RowView | null;
   prov: Provenance | null;
@@ -337,7 +337,7 @@ function collectGridHeads(
   for (const d of gridData) if (d.tableIndex === tableIndex && d.at < first) from = Math.max(from, d.at);
   for (const h of gridHeaders) {
     if (h.at <= from || h.at >= first || h.v.prov.tableIndex !== tableIndex) continue;
-    for (const l of h.v.labels) if (l.prov.gridCol !== undefined) g.gridHeads.push({ key: labelKey(l.text), text: l.text, col: l.prov.gridCol });
+    for (const l of h.v.labels) if (l.prov.gridCol !== undefined) g.gridHeads.push({ key: labelKey(l.text), text: l.text, col: l.prov.gridCol, width: h.v.gridWidth });
   }
 }
 
@@ -686,9 +686,8 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
   const plan = layoutPlan(t, variant, kind);
   const { rows, cols, checkable } = plan;
   const pending: PendingRow[] = [];
-  // A table printing other columns than the template: its header says where its figures go.
-  const misfitTable = g.flat === null && allRowsMisfit(g, cols.length);
-  const header = misfitTable ? headerColumns(t, variant, g) : null;
+  // A row printing other columns than the template: the table's header says where its figures go.
+  const header = g.flat === null ? headerColumns(t, variant, g) : null;
   if (g.flat) {
     const { targets, indexes, rowChecks } = plan.allTargets;
     const ctx: PlacementContext = { totalIndex: null, checkable, rowChecks };
@@ -704,7 +703,7 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
   }
   let quoted: Map<number, Quote[]> | null = null;
   const solved = solveTable(t.def.key, plan.space, pending, () => (quoted ??= quotedCells(quotes(), t.def.key, rows, cols)));
-  findings.push(...(misfitTable ? misfitTableFindings(t, variant, header, pending, solved.findings) : solved.findings));
+  findings.push(...misfitRowFindings(t, variant, header, pending, solved.findings));
   const cells: Cell[] = [];
   for (const [ri, r] of rows.entries()) {
     const present = g.flat !== null || g.rows.has(r);
@@ -727,27 +726,14 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
 }
 
 /**
- * Every row of the table with a figure is a grid row that does not fit the template (isMisfitGridRow): the
- * table itself prints other columns (a header 自然人 | 法人或其他组织 | 总计, or one with a 小计 column) —
- * rather than a band of a wider grid that lost its empty columns (a borderless table continued on a page
- * where they are gone), whose figures stand right-aligned among rows that fit.
- */
-function allRowsMisfit(g: Gathered, ncols: number): boolean {
-  let misfit = 0;
-  for (const v of g.rows.values()) {
-    if (!v.values.some((x) => x.value !== null)) continue;
-    if (!isMisfitGridRow(v, ncols)) return false;
-    misfit++;
-  }
-  return misfit > 0;
-}
-
-/**
  * The template columns the table's grid header names (see HeaderColumns), or null when the header names
  * none. A source column whose header names two template columns names neither.
  */
 function headerColumns(t: TableIndex, variant: TableVariant, g: Gathered): HeaderColumns | null {
   if (g.gridHeads.length === 0) return null;
+  // The header rows of the grid nearest the table (as wide as the last of them).
+  const gridWidth = g.gridHeads[g.gridHeads.length - 1]!.width;
+  const heads = g.gridHeads.filter((h) => h.width === gridWidth);
   const columnKeys = variant.columns.map((c) => c.labels.map(labelKey));
   const named = new Map<number, Set<number>>();
   const grouped = new Set<number>();
@@ -758,7 +744,7 @@ function headerColumns(t: TableIndex, variant: TableVariant, g: Gathered): Heade
     const group = t.groupKeys.find((gk) => gk !== '' && key.startsWith(gk) && key.length > gk.length);
     return group ? columnKeys.findIndex((keys) => keys.includes(key.slice(group.length))) : -1;
   };
-  for (const h of g.gridHeads) {
+  for (const h of heads) {
     const c = columnOf(h.key);
     if (c >= 0) named.set(h.col, (named.get(h.col) ?? new Set()).add(c));
     else if (t.groupKeys.includes(h.key)) grouped.add(h.col);
@@ -770,25 +756,28 @@ function headerColumns(t: TableIndex, variant: TableVariant, g: Gathered): Heade
   // the note on the identities) is no such column.
   const firstNamed = Math.min(...columnAt.keys());
   const otherCols = new Map<number, string>();
-  for (const h of g.gridHeads) if (h.key !== '' && h.col > firstNamed && !named.has(h.col) && !grouped.has(h.col)) otherCols.set(h.col, h.text);
-  return columnAt.size > 0 ? { columnAt, groupCols: grouped, otherCols } : null;
+  for (const h of heads) if (h.key !== '' && h.col > firstNamed && !named.has(h.col) && !grouped.has(h.col)) otherCols.set(h.col, h.text);
+  const complete = new Set(columnAt.values()).size === variant.columns.length;
+  return columnAt.size > 0 ? { columnAt, groupCols: grouped, otherCols, gridWidth, complete } : null;
 }
 
 /**
- * The findings of a table whose rows all misfit the template (see allRowsMisfit), given the solver's.
- * Placed by a header that leaves template columns out: one error naming them (their cells are empty),
- * instead of an "unresolved" error per cell. Figures under columns the template does not have: one
- * warning naming those columns, whose figures are not stored. Rows no header places: narrower ones were
- * right-aligned (one warning: the figures may stand in other columns), wider ones are unplaceable (the
- * solver says so).
+ * What the rows that misfit the template add to the solver's findings. Placed by a header that leaves
+ * template columns out: one error naming them (their cells are empty), instead of an "unresolved" error per
+ * cell. Figures under columns the template does not have: one warning naming those columns, whose figures
+ * are not stored. A table whose every row is narrower than the template and that no header places: its
+ * figures were right-aligned, one warning says they may stand in other columns.
  */
-function misfitTableFindings(t: TableIndex, variant: TableVariant, header: HeaderColumns | null, pending: PendingRow[], solved: Finding[]): Finding[] {
+function misfitRowFindings(t: TableIndex, variant: TableVariant, header: HeaderColumns | null, pending: PendingRow[], solved: Finding[]): Finding[] {
   const ncols = variant.columns.length;
-  const misfit = pending.filter((p) => isMisfitGridRow(p.view, ncols));
-  const byHeader = header ? misfit.filter((p) => slotsByHeader(p.view, ncols, header) !== null) : [];
+  const byHeader = header ? pending.filter((p) => placedByHeader(p.view, ncols, header) !== null) : [];
+  const withFigures = pending.filter((p) => p.view.values.some((v) => v.value !== null));
+  const narrow = withFigures.filter((p) => p.view.positions === 'grid' && p.view.dataFields !== null && p.view.dataFields.length < ncols);
+  const assumed = narrow.length === withFigures.length ? narrow.filter((p) => !byHeader.includes(p)) : [];
+  if (byHeader.length === 0 && assumed.length === 0) return solved;
   const out: Finding[] = [...solved];
-  const prov = misfit[0]!.view.prov;
   if (header && byHeader.length > 0) {
+    const prov = byHeader[0]!.view.prov;
     /** Whether a figure of a row placed by the header stands in one of these source columns. */
     const figureUnder = (cols: { has(col: number): boolean }): boolean =>
       byHeader.some((p) => p.view.dataFields!.some((f, i) => f !== null && f.value !== null && cols.has(p.view.dataCols![i]!)));
@@ -822,7 +811,6 @@ function misfitTableFindings(t: TableIndex, variant: TableVariant, header: Heade
       );
     }
   }
-  const assumed = misfit.filter((p) => !byHeader.includes(p) && p.view.dataFields!.length < ncols);
   if (assumed.length > 0) {
     out.push(
       finding(

@@ -1,9 +1,10 @@
 /**
- * A flattened-text report (tests/helpers/report.ts) in the other forms it circulates in: its runs of
+ * A flattened-text report (tab-separated table lines) in the other forms it circulates in: its runs of
  * tab-separated lines as HTML or DOCX tables (one cell per field, no spans), its other lines as paragraphs.
+ * Used by tests (tests/helpers/report.ts reports) and by scripts/bench/header-corpus.ts.
  */
-import { makeDocx, renderTableDocx, renderTableHtml } from '../../scripts/generate/make-html-docx-samples.js';
-import type { GenTable } from '../../scripts/generate/make-html-docx-samples.js';
+import { makeDocx, renderTableDocx, renderTableHtml } from './make-html-docx-samples.js';
+import type { GenTable } from './make-html-docx-samples.js';
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
