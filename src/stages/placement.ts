@@ -122,7 +122,7 @@ export function rowCandidates(row: RowView, ncols: number, ctx: PlacementContext
  * 法人或其他组织 | 总计 for seven columns) or more (a 小计 or 备注 column the template does not have) — with a
  * figure among them (where blanks stand does not matter: every cell of an all-blank row is blank).
  */
-export function isMisfitGridRow(row: RowView, ncols: number): boolean {
+function isMisfitGridRow(row: RowView, ncols: number): boolean {
   const fields = row.dataFields;
   return row.positions === 'grid' && fields !== null && fields.length !== ncols && fields.some((f) => f !== null && f.value !== null);
 }
@@ -164,7 +164,7 @@ export function placedByHeader(row: RowView, ncols: number, header: HeaderColumn
  * column the header does not print is unknown (never blank: nothing was printed there, not an empty cell).
  * Null when a figure stands in a column the header does not name, or two fields claim one column.
  */
-export function slotsByHeader(row: RowView, ncols: number, header: HeaderColumns): Slot[] | null {
+function slotsByHeader(row: RowView, ncols: number, header: HeaderColumns): Slot[] | null {
   const fields = row.dataFields;
   const cols = row.dataCols;
   if (!fields || !cols || cols.length !== fields.length) return null;
