@@ -89,7 +89,7 @@ export async function renderDocument(sql: SqlClient, ref: StoredDocumentRef, kin
   for (const p of ref.paths.slice(1)) out.push(`  also at   ${p}`);
   const counts = { error: 0, warning: 0, info: 0 } as Record<string, number>;
   for (const f of findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1;
-  out.push(`  status    ${d.status}${findings.length ? ` (${counts.error} errors, ${counts.warning} warnings, ${counts.info} info)` : ''}`);
+  out.push(`  status    ${d.status}${findings.length ? ` (${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.info} info)` : ''}`);
   if (d.status === 'failed') out.push(`  error     [${d.failed_stage}] ${d.error}`);
   out.push(`  agency    ${d.agency ?? '?'}   year ${d.year ?? '?'}   layout ${d.layout ?? '?'}   format ${d.format ?? '?'}   pipeline ${d.pipeline_version}`);
   out.push(...(await renderBody(sql, ref.id, d)));
