@@ -219,26 +219,36 @@ const PARENTS: [string, string, string[]][] = [
   ['（六）其他处理', 'other', ['other_no_supplement', 'other_no_fee', 'other_other']],
 ];
 
-function sec3Model(report: GeneratedReport, r: Rand): TModel {
+/** A column section 三 prints in place of the template's seven (scripts/bench/header-corpus.ts): its header, and its figure in a row. */
+export interface PrintedColumn {
+  header: string;
+  value: (row: Record<string, number | null>) => number | null;
+}
+
+function sec3Model(report: GeneratedReport, r: Rand, printed?: readonly PrintedColumn[]): TModel {
   const truth = report.tables.sec3!;
   const def = OGI_ANNUAL_REPORT.tables.find((t) => t.key === 'sec3')!;
   const labelOf = (key: string) => def.variants.flatMap((v) => v.rows).find((x) => x.key === key)!.labels[0]!;
   const widths = [int(r, 40, 55), int(r, 45, 60), int(r, 120, 170)];
   const x2 = LEFT + widths[0]! + widths[1]!;
   const x3 = x2 + widths[2]!;
-  const dataW = (RIGHT - x3) / 7;
-  const xs = [LEFT, LEFT + widths[0]!, x2, x3, ...Array.from({ length: 7 }, (_, i) => x3 + dataW * (i + 1))];
-  const cells: TCell[] = [
-    { r: 0, c: 0, rs: 3, cs: 3, text: '（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）' },
-    { r: 0, c: 3, cs: 7, text: '申请人情况' },
-    { r: 1, c: 3, rs: 2, text: '自然人' },
-    { r: 1, c: 4, cs: 5, text: '法人或其他组织' },
-    { r: 1, c: 9, rs: 2, text: '总计' },
-    ...['商业企业', '科研机构', pick(r, ['社会公益组织', '社会组织']), '法律服务机构', '其他'].map((t, i) => ({ r: 2, c: 4 + i, text: t })),
-  ];
+  const ncols = printed ? printed.length : 7;
+  const dataW = (RIGHT - x3) / ncols;
+  const xs = [LEFT, LEFT + widths[0]!, x2, x3, ...Array.from({ length: ncols }, (_, i) => x3 + dataW * (i + 1))];
+  const headerRows = printed ? 1 : 3;
+  const cells: TCell[] = printed
+    ? [{ r: 0, c: 0, cs: 3, text: '（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）' }, ...printed.map((p, i) => ({ r: 0, c: 3 + i, text: p.header }))]
+    : [
+        { r: 0, c: 0, rs: 3, cs: 3, text: '（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）' },
+        { r: 0, c: 3, cs: 7, text: '申请人情况' },
+        { r: 1, c: 3, rs: 2, text: '自然人' },
+        { r: 1, c: 4, cs: 5, text: '法人或其他组织' },
+        { r: 1, c: 9, rs: 2, text: '总计' },
+        ...['商业企业', '科研机构', pick(r, ['社会公益组织', '社会组织']), '法律服务机构', '其他'].map((t, i) => ({ r: 2, c: 4 + i, text: t })),
+      ];
   const keys = Object.keys(truth);
   const order = ['new_received', 'carried_over', 'granted', 'partial', ...PARENTS.slice(1, 4).flatMap((p) => p[2]), ...(keys.includes('other') ? ['other'] : PARENTS[4]![2]), 'total', 'carried_forward'];
-  let row = 3;
+  let row = headerRows;
   const rowOf = new Map<string, number>();
   for (const key of order) rowOf.set(key, row++);
   const group = (label: string, members: string[], c: number) => {
@@ -252,9 +262,10 @@ function sec3Model(report: GeneratedReport, r: Rand): TModel {
     const parented = PARENTS.slice(1).some(([, , m]) => m.includes(key));
     const top = ['new_received', 'carried_over', 'carried_forward'].includes(key);
     cells.push({ r: rr, c: top ? 0 : parented ? 2 : 1, cs: top ? 3 : parented ? 1 : 2, text: key === 'other' ? '（六）其他处理' : labelOf(key), label: true });
-    SEC3_COLS.forEach((col, i) => cells.push({ r: rr, c: 3 + i, text: fmt(truth[key]![col], r) }));
+    if (printed) printed.forEach((p, i) => cells.push({ r: rr, c: 3 + i, text: fmt(p.value(truth[key]!), r) }));
+    else SEC3_COLS.forEach((col, i) => cells.push({ r: rr, c: 3 + i, text: fmt(truth[key]![col], r) }));
   }
-  return { xs, cells, rows: row, headerRows: 3 };
+  return { xs, cells, rows: row, headerRows };
 }
 
 function sec4Model(report: GeneratedReport, r: Rand): TModel {
@@ -285,7 +296,8 @@ const FILLER = [
   '围绕中心工作，及时公开重大决策、重要政策落实情况，回应社会关切。',
 ];
 
-export function renderReportPdf(report: GeneratedReport, seed: number): { bytes: Buffer; features: string[] } {
+/** `sec3Columns`: section 三 printed with these columns instead of the template's (the same random choices otherwise). */
+export function renderReportPdf(report: GeneratedReport, seed: number, sec3Columns?: readonly PrintedColumn[]): { bytes: Buffer; features: string[] } {
   const r = rng(seed * 7919 + 13);
   const style: Style = {
     ruled: chance(r, 0.75),
@@ -321,7 +333,7 @@ export function renderReportPdf(report: GeneratedReport, seed: number): { bytes:
   flow.y += 12;
   filler(style.fillerBefore[1]!);
   flow.para('三、收到和处理政府信息公开申请情况', 12, 24);
-  renderTable(flow, sec3Model(report, r), style);
+  renderTable(flow, sec3Model(report, r, sec3Columns), style);
   flow.y += 12;
   flow.para('四、政府信息公开行政复议、行政诉讼情况', 12, 24);
   renderTable(flow, sec4Model(report, r), style);

@@ -8,7 +8,7 @@ import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
 import type { TableVariant } from '../kind.js';
 import { labelKey } from './labels.js';
-import { placedByHeader } from './placement.js';
+import { headerOf, placedByHeader } from './placement.js';
 import type { HeaderColumns } from './placement.js';
 import type { PendingRow } from './solve.js';
 
@@ -18,6 +18,21 @@ export interface GridHead {
   text: string;
   col: number;
   width: number | null;
+  /** The source table (prov.tableIndex) of the header row. */
+  table: number;
+}
+
+export const NO_HEADERS: ReadonlyMap<number, HeaderColumns> = new Map();
+
+/** The header of each source table a table's rows stand in (see headerColumns), by its index. */
+export function headersByGrid(gridHeads: readonly GridHead[], variant: TableVariant, groupKeys: readonly string[]): ReadonlyMap<number, HeaderColumns> {
+  if (gridHeads.length === 0) return NO_HEADERS;
+  const out = new Map<number, HeaderColumns>();
+  for (const table of new Set(gridHeads.map((h) => h.table))) {
+    const header = headerColumns(gridHeads.filter((h) => h.table === table), variant, groupKeys);
+    if (header) out.set(table, header);
+  }
+  return out;
 }
 
 /**
@@ -44,6 +59,14 @@ export function headerColumns(gridHeads: readonly GridHead[], variant: TableVari
     if (c >= 0) named.set(h.col, (named.get(h.col) ?? new Set()).add(c));
     else if (groupKeys.includes(h.key)) grouped.add(h.col);
   }
+  // A header cell wrapped over two lines that were read as two header rows ("社会公益" over "组织"): the
+  // fragments of a column no whole piece names, joined top to bottom.
+  const fragments = new Map<number, string[]>();
+  for (const h of heads) if (h.key !== '' && !named.has(h.col) && !groupKeys.includes(h.key)) fragments.set(h.col, [...(fragments.get(h.col) ?? []), h.key]);
+  for (const [col, keys] of fragments) {
+    const c = keys.length > 1 ? columnOf(keys.join('')) : -1;
+    if (c >= 0) named.set(col, new Set([c]));
+  }
   const columnAt = new Map<number, number>();
   for (const [col, cs] of named) if (cs.size === 1) columnAt.set(col, [...cs][0]!);
   for (const col of columnAt.keys()) grouped.delete(col);
@@ -57,31 +80,36 @@ export function headerColumns(gridHeads: readonly GridHead[], variant: TableVari
 }
 
 /**
- * What the rows that misfit the template add to the solver's findings. Placed by a header that leaves
+ * What the rows that misfit the template add to the solver's findings (`headers`: each grid's, by source table). Placed by a header that leaves
  * template columns out: one error naming them (their cells are empty), instead of an "unresolved" error per
  * cell. Figures under columns the template does not have: one warning naming those columns, whose figures
  * are not stored. A table whose every row is narrower than the template and that no header places: its
  * figures were right-aligned, one warning says they may stand in other columns.
  */
-export function misfitRowFindings(table: string, variant: TableVariant, header: HeaderColumns | null, pending: readonly PendingRow[], solved: Finding[]): Finding[] {
+export function misfitRowFindings(table: string, variant: TableVariant, headers: ReadonlyMap<number, HeaderColumns>, pending: readonly PendingRow[], solved: Finding[]): Finding[] {
   const ncols = variant.columns.length;
-  const byHeader = header ? pending.filter((p) => placedByHeader(p.view, ncols, header) !== null) : [];
+  const placed = pending.flatMap((p) => {
+    const header = headerOf(p.view, headers);
+    return header && placedByHeader(p.view, ncols, header) !== null ? [{ p, header }] : [];
+  });
+  const byHeader = placed.map((x) => x.p);
   const withFigures = pending.filter((p) => p.view.values.some((v) => v.value !== null));
   const narrow = withFigures.filter((p) => p.view.positions === 'grid' && p.view.dataFields !== null && p.view.dataFields.length < ncols);
-  const assumed = narrow.length === withFigures.length ? narrow.filter((p) => !byHeader.includes(p)) : [];
+  // Right-aligned rows are a guess when no row fits the template, or when a header showed the table does not.
+  const assumed = narrow.length === withFigures.length || byHeader.length > 0 ? narrow.filter((p) => !byHeader.includes(p)) : [];
   if (byHeader.length === 0 && assumed.length === 0) return solved;
   const out: Finding[] = [...solved];
-  if (header && byHeader.length > 0) {
+  if (placed.length > 0) {
     const prov = byHeader[0]!.view.prov;
-    /** Whether a figure of a row placed by the header stands in one of these source columns. */
-    const figureUnder = (cols: { has(col: number): boolean }): boolean =>
-      byHeader.some((p) => p.view.dataFields!.some((f, i) => f !== null && f.value !== null && cols.has(p.view.dataCols![i]!)));
-    const printed = new Set(header.columnAt.values());
+    /** Whether a figure of a row placed by its header stands in a column that `under` picks out of that header. */
+    const figureUnder = (under: (h: HeaderColumns) => { has(col: number): boolean }): boolean =>
+      placed.some(({ p, header }) => p.view.dataFields!.some((f, i) => f !== null && f.value !== null && under(header).has(p.view.dataCols![i]!)));
+    const printed = new Set(placed.flatMap(({ header }) => [...header.columnAt.values()]));
     const missing = variant.columns.filter((_, i) => !printed.has(i));
     if (missing.length > 0) {
       const missingKeys = new Set(missing.map((c) => c.key));
       const shown = variant.columns.filter((_, i) => printed.has(i)).map((c) => c.labels[0]);
-      const sums = figureUnder(header.groupCols) ? ', and group sums that belong to no single cell' : '';
+      const sums = figureUnder((h) => h.groupCols) ? ', and group sums that belong to no single cell' : '';
       const kept = out.filter((f) => !(f.rule === 'table/unresolved-cell' && f.table === table && f.col !== undefined && missingKeys.has(f.col)));
       out.length = 0;
       out.push(...kept);
@@ -90,18 +118,18 @@ export function misfitRowFindings(table: string, variant: TableVariant, header: 
           'table/columns-not-printed',
           'error',
           `${table}: the table's header prints ${shown.length} of its ${ncols} columns (${shown.join('、')})${sums}; ${missing.map((c) => c.labels[0]).join('、')} ${missing.length === 1 ? 'is' : 'are'} not printed, so ${missing.length === 1 ? 'its cells are' : 'their cells are'} empty unless the identities imply them`,
-          { table: table, actual: shown.join(' | '), expected: variant.columns.map((c) => c.labels[0]).join(' | '), prov },
+          { table, actual: shown.join(' | '), expected: variant.columns.map((c) => c.labels[0]).join(' | '), prov },
         ),
       );
     }
-    const extra = [...header.otherCols].filter(([col]) => figureUnder(new Set([col]))).map(([, text]) => text);
+    const extra = [...new Set(placed.flatMap(({ header }) => [...header.otherCols].filter(([col]) => figureUnder((h) => (h === header ? new Set([col]) : new Set<number>()))).map(([, text]) => text)))];
     if (extra.length > 0) {
       out.push(
         finding(
           'table/extra-columns',
           'warning',
           `${table}: the table prints ${extra.length === 1 ? 'a column' : 'columns'} the template does not have (${extra.join('、')}); ${extra.length === 1 ? 'its figures are' : 'their figures are'} not stored, the other columns are read by their headers`,
-          { table: table, actual: extra.join(' | '), prov },
+          { table, actual: extra.join(' | '), prov },
         ),
       );
     }

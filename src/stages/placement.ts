@@ -68,8 +68,8 @@ export interface PlacementContext {
   checkable: boolean;
   /** Identities that lie within the row itself (row sums): they prune glued-digit cuts as they are made. */
   rowChecks?: SlotCheck[];
-  /** The table's columns as its printed header names them: where a grid row narrower than the template puts its figures. */
-  header?: HeaderColumns | null;
+  /** The table's columns as the header of each of its grids (by source table) names them: where a misfit grid row puts its figures. */
+  headers?: ReadonlyMap<number, HeaderColumns>;
 }
 
 /**
@@ -93,7 +93,7 @@ export interface HeaderColumns {
 }
 
 export function rowCandidates(row: RowView, ncols: number, ctx: PlacementContext): Candidate[] {
-  const positional = positionalCandidate(row, ncols, ctx.header ?? null);
+  const positional = positionalCandidate(row, ncols, headerOf(row, ctx.headers));
   if (!positional) return sequenceCandidates(row.values, ncols, ctx);
   // Tab positions are only a hint: a blank they imply may be a shifted field. Let the identities
   // weigh the positional reading against the figures taken in order (the positional one wins ties).
@@ -115,6 +115,12 @@ export function rowCandidates(row: RowView, ncols: number, ctx: PlacementContext
     return [positional];
   }
   return [positional];
+}
+
+/** The header of the grid a row stands in, if the table has one there. */
+export function headerOf(row: RowView, headers: ReadonlyMap<number, HeaderColumns> | undefined): HeaderColumns | null {
+  const table = row.prov.tableIndex;
+  return table === undefined ? null : (headers?.get(table) ?? null);
 }
 
 /**
@@ -153,8 +159,24 @@ function needsHeader(row: RowView, ncols: number): boolean {
  */
 export function placedByHeader(row: RowView, ncols: number, header: HeaderColumns | null): Slot[] | null {
   if (!header || (header.gridWidth !== null && row.gridWidth !== header.gridWidth)) return null;
-  if (!(header.complete ? isMisfitGridRow(row, ncols) : needsHeader(row, ncols))) return null;
-  return slotsByHeader(row, ncols, header);
+  const view = fromFirstColumn(row, header);
+  if (!(header.complete ? isMisfitGridRow(view, ncols) : needsHeader(view, ncols))) return null;
+  return slotsByHeader(view, ncols, header);
+}
+
+/**
+ * The row without the blank fields before the header's first column: empty label columns of a row whose
+ * label stands in the first one, which would otherwise count as data fields (and may make a row of five
+ * figures look seven wide).
+ */
+function fromFirstColumn(row: RowView, header: HeaderColumns): RowView {
+  const { dataFields, dataCols } = row;
+  if (!dataFields || !dataCols) return row;
+  let first = Infinity;
+  for (const col of header.columnAt.keys()) first = Math.min(first, col);
+  let k = 0;
+  while (k < dataCols.length && dataCols[k]! < first && dataFields[k] === null) k++;
+  return k === 0 ? row : { ...row, dataFields: dataFields.slice(k), dataCols: dataCols.slice(k) };
 }
 
 /**

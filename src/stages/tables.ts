@@ -10,7 +10,7 @@ import type { Cell, ExtractedTable, Layout, PlacementMethod, Provenance, Section
 import { labelKey, labelScore, leadingNumbering } from './labels.js';
 import { rowCandidates } from './placement.js';
 import type { PlacementContext, SlotCheck } from './placement.js';
-import { headerColumns, misfitRowFindings } from './columns.js';
+import { headersByGrid, misfitRowFindings, NO_HEADERS } from './columns.js';
 import type { GridHead } from './columns.js';
 import { tableSpace } from './identities.js';
 import type { Equation, TableSpace } from './identities.js';
@@ -233,9 +233,9 @@ interface Gathered {
   /** Header fields seen in the table's region (rows without figures), folded. */
   headerKeys: string[];
   /**
-   * The header of the table's grid: the label fields of the grid rows without figures printed above its
-   * first row (after any other table's rows in the same source table), as printed and folded, with their
-   * source-grid column.
+   * The headers of the table's grids: the label fields of the grid rows without figures printed above its
+   * first row in each source table (after any other table's rows there), as printed and folded, with their
+   * source table and grid column.
    */
   gridHeads: GridHead[];
   /** For flat tables: the figures' row(s). */
@@ -322,7 +322,10 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
   if (gridHeaders.length > 0) for (const t of tables) collectGridHeads(t, gathered.get(t.def.key)!, seenAt, gridHeaders, gridData);
 }
 
-/** The grid header above a table's first row (see Gathered.gridHeads). */
+/**
+ * The grid headers of a table (see Gathered.gridHeads): for each source table its rows stand in (a table
+ * printed over two pages may be two grids, each with its header), the header rows above its first row there.
+ */
 function collectGridHeads(
   t: TableIndex,
   g: Gathered,
@@ -330,16 +333,21 @@ function collectGridHeads(
   gridHeaders: { at: number; v: RowView }[],
   gridData: { at: number; tableIndex: number | undefined }[],
 ): void {
-  let first = Infinity;
-  for (const r of t.rows) first = Math.min(first, seenAt.get(`${t.def.key}|${r.key}`) ?? Infinity);
-  const tableIndex = g.rows.get([...g.rows.keys()][0] ?? '')?.prov.tableIndex;
-  if (first === Infinity || tableIndex === undefined) return;
-  // Rows of another table printed in the same source table above this one end the header search there.
-  let from = -1;
-  for (const d of gridData) if (d.tableIndex === tableIndex && d.at < first) from = Math.max(from, d.at);
-  for (const h of gridHeaders) {
-    if (h.at <= from || h.at >= first || h.v.prov.tableIndex !== tableIndex) continue;
-    for (const l of h.v.labels) if (l.prov.gridCol !== undefined) g.gridHeads.push({ key: labelKey(l.text), text: l.text, col: l.prov.gridCol, width: h.v.gridWidth });
+  const firstAt = new Map<number, number>();
+  for (const r of t.rows) {
+    const at = seenAt.get(`${t.def.key}|${r.key}`);
+    const tableIndex = g.rows.get(r.key)?.prov.tableIndex;
+    if (at === undefined || tableIndex === undefined) continue;
+    firstAt.set(tableIndex, Math.min(firstAt.get(tableIndex) ?? Infinity, at));
+  }
+  for (const [tableIndex, first] of firstAt) {
+    // Rows of another table printed in the same source table above this one end the header search there.
+    let from = -1;
+    for (const d of gridData) if (d.tableIndex === tableIndex && d.at < first) from = Math.max(from, d.at);
+    for (const h of gridHeaders) {
+      if (h.at <= from || h.at >= first || h.v.prov.tableIndex !== tableIndex) continue;
+      for (const l of h.v.labels) if (l.prov.gridCol !== undefined) g.gridHeads.push({ key: labelKey(l.text), text: l.text, col: l.prov.gridCol, width: h.v.gridWidth, table: tableIndex });
+    }
   }
 }
 
@@ -689,7 +697,7 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
   const { rows, cols, checkable } = plan;
   const pending: PendingRow[] = [];
   // A row printing other columns than the template: the table's header says where its figures go.
-  const header = g.flat === null ? headerColumns(g.gridHeads, variant, t.groupKeys) : null;
+  const headers = g.flat === null ? headersByGrid(g.gridHeads, variant, t.groupKeys) : NO_HEADERS;
   if (g.flat) {
     const { targets, indexes, rowChecks } = plan.allTargets;
     const ctx: PlacementContext = { totalIndex: null, checkable, rowChecks };
@@ -699,13 +707,13 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
       const v = g.rows.get(r);
       if (!v) continue;
       const { targets, indexes, rowChecks } = plan.rowTargets.get(r)!;
-      const ctx: PlacementContext = { totalIndex: plan.totalIndex, checkable, rowChecks, header };
+      const ctx: PlacementContext = { totalIndex: plan.totalIndex, checkable, rowChecks, headers };
       pending.push({ label: r, view: v, targets, indexes, candidates: rowCandidates(v, cols.length, ctx) });
     }
   }
   let quoted: Map<number, Quote[]> | null = null;
   const solved = solveTable(t.def.key, plan.space, pending, () => (quoted ??= quotedCells(quotes(), t.def.key, rows, cols)));
-  findings.push(...misfitRowFindings(t.def.key, variant, header, pending, solved.findings));
+  findings.push(...misfitRowFindings(t.def.key, variant, headers, pending, solved.findings));
   const cells: Cell[] = [];
   for (const [ri, r] of rows.entries()) {
     const present = g.flat !== null || g.rows.has(r);
