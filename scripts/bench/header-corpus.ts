@@ -102,6 +102,9 @@ function tallySec3(doc: ProcessedDocument, report: GeneratedReport, columns: Pri
   const cells = new Map((doc.tables.find((x) => x.table === 'sec3')?.cells ?? []).map((c) => [`${c.row}.${c.col}`, c]));
   const tableError = doc.findings.some((f) => f.rule === 'table/columns-not-printed' && f.table === 'sec3');
   const assumed = doc.findings.some((f) => f.rule === 'table/columns-assumed' && f.table === 'sec3');
+  // The columns the pipeline says the header prints: a cell of another column left empty is reported, not silent.
+  const readAsPrinted = doc.findings.find((f) => f.rule === 'table/columns-not-printed' && f.table === 'sec3')?.actual?.split(' | ') ?? null;
+  const reportedMissing = (col: string): boolean => readAsPrinted !== null && !readAsPrinted.includes(LABELS[COLS.indexOf(col as (typeof COLS)[number])]!);
   for (const [row, cols] of Object.entries(truth)) {
     for (const [col, want] of Object.entries(cols)) {
       const got = cells.get(`${row}.${col}`);
@@ -110,7 +113,7 @@ function tallySec3(doc: ProcessedDocument, report: GeneratedReport, columns: Pri
       if (printed.has(col)) {
         t.printedCells++;
         if (got?.value === want) t.printedExact++;
-        else if (cellFlagged) t.printedWrongFlagged++;
+        else if (cellFlagged || ((got?.value ?? null) === null && reportedMissing(col))) t.printedWrongFlagged++;
         else t.silent.push(`${report.name} sec3.${row}.${col}: got ${got?.value}, want ${want}`);
         continue;
       }
