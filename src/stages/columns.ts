@@ -87,6 +87,8 @@ export function headerColumns(gridHeads: readonly GridHead[], variant: TableVari
  * figures were right-aligned, one warning says they may stand in other columns.
  */
 export function misfitRowFindings(table: string, variant: TableVariant, headers: ReadonlyMap<number, HeaderColumns>, pending: readonly PendingRow[], solved: Finding[]): Finding[] {
+  // Text copies have no grid rows: nothing to say (and this runs for every table of every report).
+  if (headers.size === 0 && !pending.some((p) => p.view.positions === 'grid')) return solved;
   const ncols = variant.columns.length;
   const placed = pending.flatMap((p) => {
     const header = headerOf(p.view, headers);
