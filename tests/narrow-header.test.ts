@@ -12,6 +12,9 @@ import { processLoaded } from '../src/pipeline.js';
 import type { ProcessedDocument } from '../src/types.js';
 import { analyseBytes, cell, reportText, SEC3_LABELS_2021 } from './helpers/report.js';
 import { asDocx, asHtml } from '../scripts/generate/tab-forms.js';
+import { generateReport } from '../scripts/generate/corpus.js';
+import { renderReportPdf } from '../scripts/generate/pdf-corpus.js';
+import type { PrintedColumn } from '../scripts/generate/pdf-corpus.js';
 
 /** Each row's label over three label columns (every row of the grid has the same label width). */
 function labelFields(label: string): string {
@@ -39,6 +42,8 @@ const FORMATS: [string, (text: string) => Promise<ProcessedDocument>][] = [
 ];
 
 const LEGAL_PERSONS = ['commercial', 'research', 'social', 'legal', 'other'];
+const SEVEN = ['自然人', '商业企业', '科研机构', '社会公益组织', '法律服务机构', '其他', '总计'];
+const SEVEN_KEYS = ['natural', ...LEGAL_PERSONS, 'total'];
 
 describe('a table whose header prints fewer columns than the template', () => {
   for (const [format, analyse] of FORMATS) {
@@ -107,6 +112,26 @@ describe('a table whose header prints fewer columns than the template', () => {
     expect(['natural', 'commercial', 'total'].map((col) => cell(across, 'sec3', 'new_received', col)?.value)).toEqual([3, 1, 4]);
     expect(['natural', 'commercial', 'total'].map((col) => cell(across, 'sec3', 'denied_three_safety', col)?.value)).toEqual([0, 12, 12]);
     for (const doc of [wrapped, across]) expect(doc.findings.map((f) => f.rule)).toContain('table/columns-not-printed');
+  });
+});
+
+describe('a table with a 小计 column printed over two pages, the second without its header (text-layer PDF)', () => {
+  it('reads the first page by its header, and says the wider rows of the second were fitted by guess', async () => {
+    // scripts/generate/pdf-corpus.ts, seed 449: ruled, the table breaks after 二、上年结转 and page 2 repeats no header.
+    const seed = 449;
+    const report = generateReport(seed);
+    const own = (i: number): PrintedColumn => ({ header: SEVEN[i]!, value: (row) => row[SEVEN_KEYS[i]!] ?? null });
+    const sum = (row: Record<string, number | null>): number => LEGAL_PERSONS.reduce((s, k) => s + (row[k] ?? 0), 0);
+    const bytes = renderReportPdf(report, seed, [...[0, 1, 2, 3, 4, 5].map(own), { header: '小计', value: sum }, own(6)]).bytes;
+    const doc = await processLoaded({ path: 'subtotal.pdf', bytes, sha256: 'subtotal', format: 'pdf', sizeBytes: bytes.length });
+    const truth = report.tables.sec3!;
+    // The first page: every cell as printed, 小计 not stored.
+    for (const col of SEVEN_KEYS) expect(cell(doc, 'sec3', 'new_received', col)?.value, col).toBe(truth.new_received![col]);
+    expect(doc.findings.find((f) => f.rule === 'table/extra-columns')).toMatchObject({ table: 'sec3', actual: '小计' });
+    // The second page: wider rows fitted by dropping a blank — which may have been the 小计 — are reported.
+    const warning = doc.findings.find((f) => f.rule === 'table/columns-assumed');
+    expect(warning?.message).toMatch(/more fields than the table's 7 columns .*dropping blank fields/);
+    expect(warning?.message).toContain('denied_state_secret');
   });
 });
 

@@ -99,6 +99,10 @@ export function misfitRowFindings(table: string, variant: TableVariant, headers:
   const narrow = withFigures.filter((p) => p.view.positions === 'grid' && p.view.dataFields !== null && p.view.dataFields.length < ncols);
   // Right-aligned rows are a guess when no row fits the template, or when a header showed the table does not.
   const assumed = narrow.length === withFigures.length || byHeader.length > 0 ? narrow.filter((p) => !byHeader.includes(p)) : [];
+  // So are wider rows fitted by dropping blank fields at one end, in a table whose header (one that placed rows)
+  // shows a column the template does not have: a blank 小计 or 备注 may be one of the fields dropped.
+  const extraColumns = placed.some(({ header }) => header.otherCols.size > 0);
+  const trimmed = extraColumns ? withFigures.filter((p) => p.view.positions === 'grid' && p.view.dataFields !== null && p.view.dataFields.length > ncols && !byHeader.includes(p)) : [];
   if (byHeader.length === 0 && assumed.length === 0) return solved;
   const out: Finding[] = [...solved];
   if (placed.length > 0) {
@@ -143,6 +147,16 @@ export function misfitRowFindings(table: string, variant: TableVariant, headers:
         'warning',
         `${table}: ${assumed.length} ${assumed.length === 1 ? 'row prints' : 'rows print'} fewer figures than the table's ${ncols} columns and no header names their columns; the figures were placed in the last columns (${assumed.map((p) => p.label).join(', ')}) — they may belong to others`,
         { table: table, ...(assumed.length === 1 ? { row: assumed[0]!.label } : {}), prov: assumed[0]!.view.prov },
+      ),
+    );
+  }
+  if (trimmed.length > 0) {
+    out.push(
+      finding(
+        'table/columns-assumed',
+        'warning',
+        `${table}: ${trimmed.length} ${trimmed.length === 1 ? 'row prints' : 'rows print'} more fields than the table's ${ncols} columns where no header names them (${trimmed.map((p) => p.label).join(', ')}); they were fitted by dropping blank fields at one end, but the table has columns the template does not have, which may be among them — the figures may belong to other columns`,
+        { table, ...(trimmed.length === 1 ? { row: trimmed[0]!.label } : {}), prov: trimmed[0]!.view.prov },
       ),
     );
   }
