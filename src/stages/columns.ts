@@ -72,11 +72,12 @@ export function headerColumns(gridHeads: readonly GridHead[], variant: TableVari
   for (const col of columnAt.keys()) grouped.delete(col);
   // Columns the template does not have stand among or after its own: a header over the label columns (项目,
   // the note on the identities) is no such column.
-  const firstNamed = Math.min(...columnAt.keys());
+  if (columnAt.size === 0) return null;
+  const firstCol = Math.min(...columnAt.keys());
   const otherCols = new Map<number, string>();
-  for (const h of heads) if (h.key !== '' && h.col > firstNamed && !named.has(h.col) && !grouped.has(h.col)) otherCols.set(h.col, h.text);
+  for (const h of heads) if (h.key !== '' && h.col > firstCol && !named.has(h.col) && !grouped.has(h.col)) otherCols.set(h.col, h.text);
   const complete = new Set(columnAt.values()).size === variant.columns.length;
-  return columnAt.size > 0 ? { columnAt, groupCols: grouped, otherCols, gridWidth, complete } : null;
+  return { columnAt, firstCol, groupCols: grouped, otherCols, gridWidth, complete };
 }
 
 /**
@@ -104,21 +105,27 @@ export function misfitRowFindings(table: string, variant: TableVariant, headers:
   const extraColumns = placed.some(({ header }) => header.otherCols.size > 0);
   const trimmed = extraColumns ? withFigures.filter((p) => p.view.positions === 'grid' && p.view.dataFields !== null && p.view.dataFields.length > ncols && !byHeader.includes(p)) : [];
   if (byHeader.length === 0 && assumed.length === 0) return solved;
-  const out: Finding[] = [...solved];
+  let out: Finding[] = [...solved];
   if (placed.length > 0) {
     const prov = byHeader[0]!.view.prov;
-    /** Whether a figure of a row placed by its header stands in a column that `under` picks out of that header. */
-    const figureUnder = (under: (h: HeaderColumns) => { has(col: number): boolean }): boolean =>
-      placed.some(({ p, header }) => p.view.dataFields!.some((f, i) => f !== null && f.value !== null && under(header).has(p.view.dataCols![i]!)));
+    // Where the placed rows' figures stand: under a group label only, or under columns the template does not have (per header).
+    let groupSums = false;
+    const extraFigures = new Map<HeaderColumns, Set<number>>();
+    for (const { p, header } of placed) {
+      p.view.dataFields!.forEach((f, i) => {
+        if (f === null || f.value === null) return;
+        const col = p.view.dataCols![i]!;
+        if (header.groupCols.has(col)) groupSums = true;
+        if (header.otherCols.has(col)) extraFigures.set(header, (extraFigures.get(header) ?? new Set()).add(col));
+      });
+    }
     const printed = new Set(placed.flatMap(({ header }) => [...header.columnAt.values()]));
     const missing = variant.columns.filter((_, i) => !printed.has(i));
     if (missing.length > 0) {
       const missingKeys = new Set(missing.map((c) => c.key));
       const shown = variant.columns.filter((_, i) => printed.has(i)).map((c) => c.labels[0]);
-      const sums = figureUnder((h) => h.groupCols) ? ', and group sums that belong to no single cell' : '';
-      const kept = out.filter((f) => !(f.rule === 'table/unresolved-cell' && f.table === table && f.col !== undefined && missingKeys.has(f.col)));
-      out.length = 0;
-      out.push(...kept);
+      const sums = groupSums ? ', and group sums that belong to no single cell' : '';
+      out = out.filter((f) => !(f.rule === 'table/unresolved-cell' && f.table === table && f.col !== undefined && missingKeys.has(f.col)));
       out.push(
         finding(
           'table/columns-not-printed',
@@ -128,7 +135,8 @@ export function misfitRowFindings(table: string, variant: TableVariant, headers:
         ),
       );
     }
-    const extra = [...new Set(placed.flatMap(({ header }) => [...header.otherCols].filter(([col]) => figureUnder((h) => (h === header ? new Set([col]) : new Set<number>()))).map(([, text]) => text)))];
+    // In each header's column order, as it prints them.
+    const extra = [...new Set([...extraFigures].flatMap(([header, cols]) => [...header.otherCols].filter(([col]) => cols.has(col)).map(([, text]) => text)))];
     if (extra.length > 0) {
       out.push(
         finding(
@@ -146,7 +154,7 @@ export function misfitRowFindings(table: string, variant: TableVariant, headers:
         'table/columns-assumed',
         'warning',
         `${table}: ${assumed.length} ${assumed.length === 1 ? 'row prints' : 'rows print'} fewer figures than the table's ${ncols} columns and no header names their columns; the figures were placed in the last columns (${assumed.map((p) => p.label).join(', ')}) — they may belong to others`,
-        { table: table, ...(assumed.length === 1 ? { row: assumed[0]!.label } : {}), prov: assumed[0]!.view.prov },
+        { table, ...(assumed.length === 1 ? { row: assumed[0]!.label } : {}), prov: assumed[0]!.view.prov },
       ),
     );
   }

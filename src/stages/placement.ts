@@ -79,6 +79,8 @@ export interface PlacementContext {
 export interface HeaderColumns {
   /** Source-grid column → template column index, for columns whose header is a template column's label. */
   columnAt: ReadonlyMap<number, number>;
+  /** The first (leftmost) of those source-grid columns: where the table's data start. */
+  firstCol: number;
   /** Source-grid columns under a group label only (法人或其他组织 printed as one column): a sum with no cell of its own. */
   groupCols: ReadonlySet<number>;
   /** Source-grid columns whose header is no label of the template (小计, 备注) → that header: not a cell of the table. */
@@ -172,10 +174,8 @@ export function placedByHeader(row: RowView, ncols: number, header: HeaderColumn
 function fromFirstColumn(row: RowView, header: HeaderColumns): RowView {
   const { dataFields, dataCols } = row;
   if (!dataFields || !dataCols) return row;
-  let first = Infinity;
-  for (const col of header.columnAt.keys()) first = Math.min(first, col);
   let k = 0;
-  while (k < dataCols.length && dataCols[k]! < first && dataFields[k] === null) k++;
+  while (k < dataCols.length && dataCols[k]! < header.firstCol && dataFields[k] === null) k++;
   return k === 0 ? row : { ...row, dataFields: dataFields.slice(k), dataCols: dataCols.slice(k) };
 }
 
