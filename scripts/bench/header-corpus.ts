@@ -13,7 +13,9 @@
  * --pdf prints the reports as text-layer PDFs instead (scripts/generate/pdf-corpus.ts: ruled or borderless
  * tables, page breaks; section 三 with a one-row header of these columns).
  *
- *   npm run build && node dist/scripts/bench/header-corpus.js [count] [--docx | --pdf]
+ * It lists the first 20 cells wrong or empty without a finding, or all of them with --all.
+ *
+ *   npm run build && node dist/scripts/bench/header-corpus.js [count] [--docx | --pdf] [--all]
  */
 import { createHash } from 'node:crypto';
 import { OGI_ANNUAL_REPORT } from '../../pipelines/ogi-annual-report/index.js';
@@ -24,6 +26,7 @@ import { generateReport } from '../generate/corpus.js';
 import type { GeneratedReport } from '../generate/corpus.js';
 import { asDocx, asHtml } from '../generate/tab-forms.js';
 import { renderReportPdf } from '../generate/pdf-corpus.js';
+import type { PrintedColumn } from '../generate/pdf-corpus.js';
 import { compareWithTruth } from './robustness.js';
 
 const COLS = ['natural', 'commercial', 'research', 'social', 'legal', 'other', 'total'] as const;
@@ -33,31 +36,30 @@ const LEGAL = [1, 2, 3, 4, 5];
 type Variant = 'collapsed' | 'partial' | 'subtotal' | 'remarks';
 const VARIANTS: Variant[] = ['collapsed', 'partial', 'subtotal', 'remarks'];
 
-/** A printed column: its header, and the figure of a row (its truth), or null where the template has no such cell. */
-interface PrintedColumn {
-  header: string;
-  /** Template column index, or null for a column the template does not have. */
+/**
+ * A printed column (pdf-corpus.ts's PrintedColumn, which the PDF form is rendered with): its header, its figure in
+ * a row (the truth), and which template column it is — null for a column the template does not have.
+ */
+interface Column extends PrintedColumn {
   col: number | null;
-  figure: (row: Record<string, number | null>) => string;
 }
 
 const cellText = (v: number | null | undefined): string => (v === null || v === undefined ? '' : String(v));
-const figureValue = (text: string): number | null => (text === '' ? null : Number(text));
-const legalSum = (row: Record<string, number | null>): string => String(LEGAL.reduce((s, i) => s + (row[COLS[i]!] ?? 0), 0));
+const legalSum = (row: Record<string, number | null>): number => LEGAL.reduce((s, i) => s + (row[COLS[i]!] ?? 0), 0);
 
-function columnsOf(variant: Variant, seed: number): PrintedColumn[] {
-  const own = (i: number): PrintedColumn => ({ header: LABELS[i]!, col: i, figure: (row) => cellText(row[COLS[i]!]) });
+function columnsOf(variant: Variant, seed: number): Column[] {
+  const own = (i: number): Column => ({ header: LABELS[i]!, col: i, value: (row) => row[COLS[i]!] ?? null });
   switch (variant) {
     case 'collapsed':
-      return [own(0), { header: '法人或其他组织', col: null, figure: legalSum }, own(6)];
+      return [own(0), { header: '法人或其他组织', col: null, value: legalSum }, own(6)];
     case 'partial': {
       const kept = LEGAL.filter((_, k) => (seed >> k) % 2 === 1 || k === seed % 5).slice(0, 3);
       return [own(0), ...kept.map(own), own(6)];
     }
     case 'subtotal':
-      return [...[0, 1, 2, 3, 4, 5].map(own), { header: '小计', col: null, figure: legalSum }, own(6)];
+      return [...[0, 1, 2, 3, 4, 5].map(own), { header: '小计', col: null, value: legalSum }, own(6)];
     case 'remarks':
-      return [...[0, 1, 2, 3, 4, 5, 6].map(own), { header: '备注', col: null, figure: () => '' }];
+      return [...[0, 1, 2, 3, 4, 5, 6].map(own), { header: '备注', col: null, value: () => null }];
   }
 }
 
@@ -69,7 +71,7 @@ function templateRows(layout: '2019' | '2021'): { key: string; label: string; gr
 }
 
 /** The report's text with section 三's table printed with these columns (two label columns, then the figures). */
-function withSec3(report: GeneratedReport, columns: PrintedColumn[]): string {
+function withSec3(report: GeneratedReport, columns: Column[]): string {
   const lines = report.text.split('\n');
   const start = lines.findIndex((l) => l.includes('收到和处理政府信息公开申请情况'));
   const end = lines.findIndex((l, i) => i > start && l.includes('政府信息公开行政复议、行政诉讼情况'));
@@ -77,7 +79,7 @@ function withSec3(report: GeneratedReport, columns: PrintedColumn[]): string {
   const truth = report.tables.sec3!;
   const table = [
     ['(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和)', '', ...columns.map((c) => c.header)].join('\t'),
-    ...templateRows(report.layout).map((r) => [r.group || r.label, r.group ? r.label : '', ...columns.map((c) => c.figure(truth[r.key] ?? {}))].join('\t')),
+    ...templateRows(report.layout).map((r) => [r.group || r.label, r.group ? r.label : '', ...columns.map((c) => cellText(c.value(truth[r.key] ?? {})))].join('\t')),
   ];
   return [...lines.slice(0, start + 1), '', ...table, '', ...lines.slice(end)].join('\n');
 }
@@ -96,7 +98,7 @@ interface Tally {
   otherSilent: number;
 }
 
-function tallySec3(doc: ProcessedDocument, report: GeneratedReport, columns: PrintedColumn[], t: Tally): void {
+function tallySec3(doc: ProcessedDocument, report: GeneratedReport, columns: Column[], t: Tally): void {
   const truth = report.tables.sec3!;
   const printed = new Set<string>(columns.flatMap((c) => (c.col === null ? [] : [COLS[c.col]!])));
   const cells = new Map((doc.tables.find((x) => x.table === 'sec3')?.cells ?? []).map((c) => [`${c.row}.${c.col}`, c]));
@@ -139,14 +141,17 @@ async function main(argv: string[]): Promise<void> {
     if (report.damaged.some((d) => d.startsWith('sec3.')) || !report.features.includes('style:tabs')) continue;
     const variant = VARIANTS[t.documents % VARIANTS.length]!;
     const columns = columnsOf(variant, seed);
-    const bytes = form === 'PDF' ? renderReportPdf(report, seed, columns.map((c) => ({ header: c.header, value: (row) => figureValue(c.figure(row)) }))).bytes : (form === 'DOCX' ? asDocx : asHtml)(withSec3(report, columns));
+    const pdf = form === 'PDF' ? renderReportPdf(report, seed, columns) : null;
+    const bytes = pdf ? pdf.bytes : (form === 'DOCX' ? asDocx : asHtml)(withSec3(report, columns));
+    // Each silent cell says which header, and for a PDF which table style (ruled or borderless).
+    const tag = `[${variant}${pdf ? ` ${pdf.features[0]}` : ''}]`;
     const name = report.name.replace(/\.txt$/, `.${form.toLowerCase()}`);
     const doc = await processLoaded({ path: name, bytes, sha256: createHash('sha256').update(bytes).digest('hex'), format: sniffFormat(bytes, name), sizeBytes: bytes.length });
     t.documents++;
     byVariant.set(variant, (byVariant.get(variant) ?? 0) + 1);
     const before = t.silent.length;
     tallySec3(doc, report, columns, t);
-    for (let i = before; i < t.silent.length; i++) t.silent[i] = `[${variant}${form === 'PDF' ? ` ${renderReportPdf(report, seed).features[0]}` : ''}] ${t.silent[i]}`;
+    for (let i = before; i < t.silent.length; i++) t.silent[i] = `${tag} ${t.silent[i]}`;
     const others = compareWithTruth(doc, { ...report, tables: Object.fromEntries(Object.entries(report.tables).filter(([k]) => k !== 'sec3')) });
     t.otherCells += others.cells;
     t.otherExact += others.exact;
@@ -158,8 +163,8 @@ async function main(argv: string[]): Promise<void> {
   console.log(`section 三, columns not printed: ${t.notPrintedCells} cells, ${t.notPrintedEmptyFlagged} empty with table/columns-not-printed, ${t.notPrintedInferredRight} implied right by the identities`);
   console.log(`other tables: ${t.otherExact}/${t.otherCells} exact (${pct(t.otherExact, t.otherCells)}), ${t.otherSilent} wrong without a finding`);
   console.log(`wrong or empty without a finding in section 三: ${t.silent.length}`);
-  for (const s of t.silent.slice(0, 20)) console.log(`  ${s}`);
-  if (process.env.OGI_SILENT_ALL) for (const s of t.silent) console.error(s);
+  const listed = argv.includes('--all') ? t.silent : t.silent.slice(0, 20);
+  for (const s of listed) console.log(`  ${s}`);
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
