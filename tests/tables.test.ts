@@ -110,6 +110,15 @@ describe('tables: hard cases of flattened copies', () => {
     expect(rulesOf(doc)).toContain('table/split-number');
   });
 
+  it('does not join two cells into a figure the row sum rejects ("4 0 0 0 0 0 0 4" is no 40 with a total of 4)', async () => {
+    const sec3 = defaultSec3();
+    sec3.set('granted', '4\t0\t0\t0\t0\t0\t0\t4');
+    const doc = await analyseText(reportText({ sec3 }));
+    expect(rowValues(doc, 'sec3', 'granted')).toEqual([null, null, null, null, null, null, null]);
+    expect(doc.findings.find((f) => f.rule === 'table/unplaceable-row')).toMatchObject({ severity: 'error', table: 'sec3', row: 'granted' });
+    expect(rulesOf(doc)).not.toContain('table/split-number');
+  });
+
   it('matches a label split over two lines and a parent label split by a page break with a footer', async () => {
     const text = reportText()
       .replace('\t（二）部分公开（区分处理的，只计这一情形，不计其他情形）\t', '\t（二）部分公开（区分处理的，只计这一情形，\n不计其他情形）\t')

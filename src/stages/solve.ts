@@ -72,8 +72,10 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
       continue;
     }
     const only = p.candidates.length === 1 ? p.candidates[0]! : null;
-    // Every figure of a single sound candidate is read or blank: the identities have nothing to solve.
-    if (only && !only.alternatives && only.slots.every((s) => s.kind !== 'unknown')) commit(p, { agreeing: [{ candidate: only, values: only.slots.map(slotValue) }], uncertain: [] }, false);
+    // Every figure of a single sound candidate is read or blank: the identities have nothing to solve. A figure
+    // joined from two cells is a guess that the row's identities must allow.
+    const sound = only !== null && (only.method !== 'joined' || isCredible(evaluate(grid, p, only, eqs)));
+    if (only && sound && !only.alternatives && only.slots.every((s) => s.kind !== 'unknown')) commit(p, { agreeing: [{ candidate: only, values: only.slots.map(slotValue) }], uncertain: [] }, false);
     else open.add(p);
   }
 
@@ -112,6 +114,10 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
       continue;
     }
     const readings = viableReadings(p, grid, eqs);
+    if (readings.length === 0) {
+      findings.push(unplaceable(table, p));
+      continue;
+    }
     const quoted = settleByQuotes(p, readings, quotes());
     if (quoted) commit(p, { agreeing: quoted.readings, uncertain: [] }, true, quoted.quotes);
     else {
@@ -229,7 +235,7 @@ function chooseCandidates(p: PendingRow, grid: Float64Array, eqs: Equation[], fi
     p.candidates = [...p.candidates, ...first.alternatives()];
     first.alternatives = undefined;
   }
-  let evals = p.candidates.map((c) => evaluate(grid, p, c, eqs)).filter((e) => !e.impossible);
+  let evals = p.candidates.map((c) => evaluate(grid, p, c, eqs)).filter(isCredible);
   if (evals.length === 0) return null;
   const minViolations = Math.min(...evals.map((e) => e.violations));
   evals = evals.filter((e) => e.violations === minViolations);
@@ -251,6 +257,15 @@ function chooseCandidates(p: PendingRow, grid: Float64Array, eqs: Equation[], fi
     .map((v, index) => ({ index, alternatives: [...new Set(others.map((o) => o.values[index]).filter((x) => x !== v))] }))
     .filter((u) => u.alternatives.length > 0);
   return { agreeing: best, uncertain };
+}
+
+/**
+ * A reading the row may have: possible, and not a figure joined from two cells that breaks an identity (a
+ * source may contradict itself, but a join is only a guess at what the cells were, and nothing confirms it:
+ * "4 0 … 0 4" is eight columns, not 40 and a total of 4).
+ */
+function isCredible(e: Evaluation): boolean {
+  return !e.impossible && (e.candidate.method !== 'joined' || e.violations === 0);
 }
 
 /** Most search steps for settling rows jointly; beyond it the search is abandoned (nothing settled by it). */
@@ -515,7 +530,7 @@ function readingText(r: Reading): string {
  * pass does — those that break the fewest identities and determine the most cells.
  */
 function viableReadings(p: PendingRow, grid: Float64Array, eqs: Equation[]): Reading[] {
-  let evals = p.candidates.map((c) => evaluate(grid, p, c, eqs)).filter((e) => !e.impossible);
+  let evals = p.candidates.map((c) => evaluate(grid, p, c, eqs)).filter(isCredible);
   if (evals.length === 0) return [];
   const minViolations = Math.min(...evals.map((e) => e.violations));
   evals = evals.filter((e) => e.violations === minViolations);
