@@ -89,6 +89,40 @@ describe('a table whose header prints fewer columns than the template', () => {
       expect(warning).toMatchObject({ severity: 'warning', table: 'sec3' });
       expect(warning!.message).toContain('may belong to others');
     });
+
+    // Five figure columns under three label columns: a row whose label stands in the first label column has two
+    // empty label fields before its figures, and looks as wide as the template. Read by their positions, every
+    // figure moves two columns right (自然人 under 科研机构) and the row sums still hold.
+    const fiveColumns = (key: string): number[] => (key === 'granted' || key === 'new_received' || key === 'total' ? [14, 1, 2, 0, 17] : [0, 0, 0, 0, 0]);
+
+    it(`reports figures read in other columns than the header names, when the header cannot place them (${format})`, async () => {
+      // A garbled header (two labels in one cell, one column without a label) places no row.
+      const doc = await analyse(reportText({ sec3Lines: narrowSec3(['自然人', '', '商业企业科研机构', '社会公益组织', '总计'], fiveColumns) }));
+      const error = doc.findings.find((f) => f.rule === 'table/header-contradicts');
+      expect(error).toMatchObject({ severity: 'error', table: 'sec3', actual: '科研机构', expected: '自然人' });
+      expect(error!.message).toContain('new_received');
+      expect(doc.status).toBe('findings');
+    });
+
+    it(`says the columns are a guess when a grid's figures stand in fewer columns than the template, though some rows look as wide (${format})`, async () => {
+      const doc = await analyse(reportText({ sec3Lines: narrowSec3(null, fiveColumns) }));
+      const warning = doc.findings.find((f) => f.rule === 'table/columns-assumed');
+      expect(warning).toMatchObject({ severity: 'warning', table: 'sec3' });
+      expect(warning!.message).toContain('new_received');
+    });
+
+    it(`says the columns are a guess when rows are fitted by dropping blank fields in a grid wider than the template, without a header (${format})`, async () => {
+      // Eight figure columns (a 小计 before 总计) and no header: a row of blank zeros and a 小计 and 总计 of 0
+      // fits seven columns by dropping a blank, and puts 小计's 0 under 其他.
+      const eight = (key: string): (number | string)[] => (key === 'granted' || key === 'new_received' || key === 'total' ? [5, 1, 0, 0, 0, 2, 3, 8] : ['', '', '', '', '', '', 0, 0]);
+      const doc = await analyse(reportText({ sec3Lines: narrowSec3(null, eight) }));
+      const warning = doc.findings.find((f) => f.rule === 'table/columns-assumed' && /more fields/.test(f.message));
+      expect(warning).toMatchObject({ severity: 'warning', table: 'sec3' });
+      expect(warning!.message).toContain('denied_state_secret');
+      // The rows of eight figures are not made seven by joining two of them: "5 1 0 …" is no 51.
+      expect(cell(doc, 'sec3', 'granted', 'natural')?.value).toBeNull();
+      expect(doc.findings.map((f) => f.rule)).not.toContain('table/split-number');
+    });
   }
 
   it('reads a Word table whose merged header cell was printed over two lines (法人或其他组织 / 商业企业), .doc and .docx', async () => {

@@ -13,11 +13,14 @@
  * --pdf prints the reports as text-layer PDFs instead (scripts/generate/pdf-corpus.ts: ruled or borderless
  * tables, page breaks; section 三 with a one-row header of these columns).
  *
- * It lists the first 20 cells wrong or empty without a finding, or all of them with --all.
+ * It lists the first 20 cells wrong or empty without a finding, or all of them with --all; --keep DIR writes the
+ * documents with such cells there, to be read with `ogi show`.
  *
- *   npm run build && node dist/scripts/bench/header-corpus.js [count] [--docx | --pdf] [--all]
+ *   npm run build && node dist/scripts/bench/header-corpus.js [count] [--docx | --pdf] [--all] [--keep DIR]
  */
 import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { OGI_ANNUAL_REPORT } from '../../pipelines/ogi-annual-report/index.js';
 import { processLoaded } from '../../src/pipeline.js';
 import { sniffFormat } from '../../src/stages/load.js';
@@ -103,7 +106,8 @@ function tallySec3(doc: ProcessedDocument, report: GeneratedReport, columns: Col
   const printed = new Set<string>(columns.flatMap((c) => (c.col === null ? [] : [COLS[c.col]!])));
   const cells = new Map((doc.tables.find((x) => x.table === 'sec3')?.cells ?? []).map((c) => [`${c.row}.${c.col}`, c]));
   const tableError = doc.findings.some((f) => f.rule === 'table/columns-not-printed' && f.table === 'sec3');
-  const assumed = doc.findings.some((f) => f.rule === 'table/columns-assumed' && f.table === 'sec3');
+  // Table-wide warnings that the figures' columns are a guess, or that the header puts them elsewhere.
+  const assumed = doc.findings.some((f) => (f.rule === 'table/columns-assumed' || f.rule === 'table/header-contradicts') && f.table === 'sec3');
   // The columns the pipeline says the header prints: a cell of another column left empty is reported, not silent.
   const readAsPrinted = doc.findings.find((f) => f.rule === 'table/columns-not-printed' && f.table === 'sec3')?.actual?.split(' | ') ?? null;
   const reportedMissing = (col: string): boolean => readAsPrinted !== null && !readAsPrinted.includes(LABELS[COLS.indexOf(col as (typeof COLS)[number])]!);
@@ -135,6 +139,9 @@ async function main(argv: string[]): Promise<void> {
   const form = argv.includes('--pdf') ? 'PDF' : argv.includes('--docx') ? 'DOCX' : 'HTML';
   const t: Tally = { documents: 0, printedCells: 0, printedExact: 0, printedWrongFlagged: 0, notPrintedCells: 0, notPrintedEmptyFlagged: 0, notPrintedInferredRight: 0, silent: [], otherCells: 0, otherExact: 0, otherSilent: 0 };
   const byVariant = new Map<Variant, number>();
+  const keepAt = argv.indexOf('--keep');
+  const keepDir = keepAt >= 0 ? argv[keepAt + 1] : undefined;
+  if (keepDir) mkdirSync(keepDir, { recursive: true });
   for (let seed = 1; t.documents < count; seed++) {
     const report = generateReport(seed);
     // Copies whose section 三 was damaged in other ways (lost or glued cells) are robustness.ts's matter.
@@ -152,6 +159,7 @@ async function main(argv: string[]): Promise<void> {
     const before = t.silent.length;
     tallySec3(doc, report, columns, t);
     for (let i = before; i < t.silent.length; i++) t.silent[i] = `${tag} ${t.silent[i]}`;
+    if (keepDir && t.silent.length > before) writeFileSync(join(keepDir, name), bytes);
     const others = compareWithTruth(doc, { ...report, tables: Object.fromEntries(Object.entries(report.tables).filter(([k]) => k !== 'sec3')) });
     t.otherCells += others.cells;
     t.otherExact += others.exact;

@@ -8,9 +8,10 @@ import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
 import type { TableVariant } from '../kind.js';
 import { labelKey } from './labels.js';
-import { headerOf, placedByHeader } from './placement.js';
+import { fittedFields, headerOf, placedByHeader } from './placement.js';
 import type { HeaderColumns } from './placement.js';
-import type { PendingRow } from './solve.js';
+import type { ValueToken } from './rows.js';
+import type { PendingRow, Solved } from './solve.js';
 
 /** A label field of a header row above a table's grid: as printed, folded, its source-grid column, and its grid's width. */
 export interface GridHead {
@@ -84,28 +85,26 @@ export function headerColumns(gridHeads: readonly GridHead[], variant: TableVari
  * What the rows that misfit the template add to the solver's findings (`headers`: each grid's, by source table). Placed by a header that leaves
  * template columns out: one error naming them (their cells are empty), instead of an "unresolved" error per
  * cell. Figures under columns the template does not have: one warning naming those columns, whose figures
- * are not stored. A table whose every row is narrower than the template and that no header places: its
- * figures were right-aligned, one warning says they may stand in other columns.
+ * are not stored. Rows placed by their positions where the positions are a guess (see guessedRows): one
+ * warning says their figures may stand in other columns. Figures a header puts in another column than the
+ * one they were placed in: one error (see contradictedRows).
  */
-export function misfitRowFindings(table: string, variant: TableVariant, headers: ReadonlyMap<number, HeaderColumns>, pending: readonly PendingRow[], solved: Finding[]): Finding[] {
+export function misfitRowFindings(table: string, variant: TableVariant, headers: ReadonlyMap<number, HeaderColumns>, pending: readonly PendingRow[], solved: Solved): Finding[] {
   // Text copies have no grid rows: nothing to say (and this runs for every table of every report).
-  if (headers.size === 0 && !pending.some((p) => p.view.positions === 'grid')) return solved;
+  if (headers.size === 0 && !pending.some((p) => p.view.positions === 'grid')) return solved.findings;
   const ncols = variant.columns.length;
   const placed = pending.flatMap((p) => {
     const header = headerOf(p.view, headers);
     return header && placedByHeader(p.view, ncols, header) !== null ? [{ p, header }] : [];
   });
   const byHeader = placed.map((x) => x.p);
-  const withFigures = pending.filter((p) => p.view.values.some((v) => v.value !== null));
-  const narrow = withFigures.filter((p) => p.view.positions === 'grid' && p.view.dataFields !== null && p.view.dataFields.length < ncols);
-  // Right-aligned rows are a guess when no row fits the template, or when a header showed the table does not.
-  const assumed = narrow.length === withFigures.length || byHeader.length > 0 ? narrow.filter((p) => !byHeader.includes(p)) : [];
-  // So are wider rows fitted by dropping blank fields at one end, in a table whose header (one that placed rows)
-  // shows a column the template does not have: a blank 小计 or 备注 may be one of the fields dropped.
-  const extraColumns = placed.some(({ header }) => header.otherCols.size > 0);
-  const trimmed = extraColumns ? withFigures.filter((p) => p.view.positions === 'grid' && p.view.dataFields !== null && p.view.dataFields.length > ncols && !byHeader.includes(p)) : [];
-  if (byHeader.length === 0 && assumed.length === 0) return solved;
-  let out: Finding[] = [...solved];
+  const contradicted = contradictedRows(pending, variant, headers, byHeader, solved);
+  // A row the header contradicts has its error: the warning that its positions are a guess would say less.
+  const guessed = guessedRows(pending, ncols, placed);
+  const assumed = guessed.assumed.filter((p) => !contradicted.some((c) => c.p === p));
+  const trimmed = guessed.trimmed.filter((p) => !contradicted.some((c) => c.p === p));
+  if (byHeader.length === 0 && assumed.length === 0 && trimmed.length === 0 && contradicted.length === 0) return solved.findings;
+  let out: Finding[] = [...solved.findings];
   if (placed.length > 0) {
     const prov = byHeader[0]!.view.prov;
     // Where the placed rows' figures stand: under a group label only, or under columns the template does not have (per header).
@@ -153,7 +152,7 @@ export function misfitRowFindings(table: string, variant: TableVariant, headers:
       finding(
         'table/columns-assumed',
         'warning',
-        `${table}: ${assumed.length} ${assumed.length === 1 ? 'row prints' : 'rows print'} fewer figures than the table's ${ncols} columns and no header names their columns; the figures were placed in the last columns (${assumed.map((p) => p.label).join(', ')}) — they may belong to others`,
+        `${table}: ${assumed.length} ${assumed.length === 1 ? 'row prints' : 'rows print'} figures in fewer columns than the table's ${ncols} and no header names their columns; the figures were placed in the last columns (${assumed.map((p) => p.label).join(', ')}) — they may belong to others`,
         { table, ...(assumed.length === 1 ? { row: assumed[0]!.label } : {}), prov: assumed[0]!.view.prov },
       ),
     );
@@ -167,6 +166,112 @@ export function misfitRowFindings(table: string, variant: TableVariant, headers:
         { table, ...(trimmed.length === 1 ? { row: trimmed[0]!.label } : {}), prov: trimmed[0]!.view.prov },
       ),
     );
+  }
+  if (contradicted.length > 0) {
+    const first = contradicted[0]!;
+    out.push(
+      finding(
+        'table/header-contradicts',
+        'error',
+        `${table}: ${contradicted.length} ${contradicted.length === 1 ? 'row was' : 'rows were'} read by ${contradicted.length === 1 ? 'its' : 'their'} positions, but the table's header puts ${contradicted.length === 1 ? 'its' : 'their'} figures in other columns (${contradicted.map((c) => c.p.label).join(', ')}; ${first.p.label}: ${first.figure} was read as ${first.readAs}, the header prints ${first.header} above it) — the figures of ${contradicted.length === 1 ? 'this row' : 'these rows'} may stand in the wrong columns`,
+        { table, ...(contradicted.length === 1 ? { row: first.p.label } : {}), actual: first.readAs, expected: first.header, prov: first.p.view.prov },
+      ),
+    );
+  }
+  return out;
+}
+
+/** A grid of the source: its source table and width (a table's rows on the next page may be a grid of another width). */
+function gridOf(p: PendingRow): string {
+  return `${p.view.prov.tableIndex ?? ''}/${p.view.gridWidth ?? ''}`;
+}
+
+/** Where a grid's figures stand: the first and last source-grid columns holding a figure, by grid (gridOf). */
+function figureSpans(pending: readonly PendingRow[]): Map<string, { first: number; last: number }> {
+  const spans = new Map<string, { first: number; last: number }>();
+  for (const p of pending) {
+    const { dataFields, dataCols } = p.view;
+    if (p.view.positions !== 'grid' || !dataFields || !dataCols || p.view.prov.tableIndex === undefined) continue;
+    const grid = gridOf(p);
+    for (let i = 0; i < dataFields.length; i++) {
+      if (dataFields[i] === null || dataFields[i]!.value === null) continue;
+      const span = spans.get(grid);
+      if (span) {
+        span.first = Math.min(span.first, dataCols[i]!);
+        span.last = Math.max(span.last, dataCols[i]!);
+      } else spans.set(grid, { first: dataCols[i]!, last: dataCols[i]! });
+    }
+  }
+  return spans;
+}
+
+/**
+ * Rows placed by their positions where those are a guess (rows a header placed are not):
+ *  - `assumed`: narrower rows right-aligned, when no row fits the template, when a header showed the table does
+ *    not fit it, or when the grid's figures stand in fewer columns than the template has (rows of such a grid
+ *    that look as wide as the template do so by counting empty label columns as data);
+ *  - `trimmed`: wider rows fitted by dropping blank fields at one end, in a table that has a column the template
+ *    does not have — shown by a header that placed rows, or by a grid whose figures stand in more columns than
+ *    the template has: a blank 小计 or 备注 may be one of the fields dropped.
+ */
+function guessedRows(pending: readonly PendingRow[], ncols: number, placed: readonly { p: PendingRow; header: HeaderColumns }[]): { assumed: PendingRow[]; trimmed: PendingRow[] } {
+  const byHeader = new Set(placed.map((x) => x.p));
+  const withFigures = pending.filter((p) => p.view.values.some((v) => v.value !== null));
+  const inGrid = withFigures.filter((p) => p.view.positions === 'grid' && p.view.dataFields !== null && !byHeader.has(p));
+  const narrow = inGrid.filter((p) => p.view.dataFields!.length < ncols);
+  const spans = figureSpans(pending);
+  const spanOf = (p: PendingRow): number => {
+    const span = spans.get(gridOf(p));
+    return span ? span.last - span.first + 1 : 0;
+  };
+  // Rows of one grid that disagree about its width, whose figures stand in fewer columns than the template: the
+  // wide ones count empty label columns as data (a band of narrow rows alone, a table's tail on the next page
+  // that lost its empty columns, is right-aligned without a word, as any narrow rows beside full ones).
+  const looksWide = (p: PendingRow): boolean => p.view.dataFields!.length >= ncols;
+  const narrowGrid = (p: PendingRow): boolean =>
+    spanOf(p) < ncols && narrow.some((n) => gridOf(n) === gridOf(p)) && inGrid.some((w) => gridOf(w) === gridOf(p) && looksWide(w));
+  const assumed =
+    narrow.length === withFigures.length || byHeader.size > 0 ? inGrid.filter((p) => p.view.dataFields!.length < ncols || narrowGrid(p)) : inGrid.filter(narrowGrid);
+  const extraColumns = placed.some(({ header }) => header.otherCols.size > 0);
+  const trimmed = inGrid.filter((p) => p.view.dataFields!.length > ncols && fittedFields(p.view.dataFields!, ncols).length === ncols && (extraColumns || spanOf(p) > ncols));
+  return { assumed, trimmed };
+}
+
+/**
+ * Rows placed by their positions whose figures the grid's header names as other template columns: a figure
+ * read as 科研机构 under the header 自然人 (a table printing five columns, its empty label columns counted as
+ * data). Each with its first such figure, the column it was read as and the header above it.
+ */
+function contradictedRows(
+  pending: readonly PendingRow[],
+  variant: TableVariant,
+  headers: ReadonlyMap<number, HeaderColumns>,
+  byHeader: readonly PendingRow[],
+  solved: Solved,
+): { p: PendingRow; figure: string; readAs: string; header: string }[] {
+  const out: { p: PendingRow; figure: string; readAs: string; header: string }[] = [];
+  if (headers.size === 0) return out;
+  const label = (c: number): string => variant.columns[c]!.labels[0]!;
+  for (const p of pending) {
+    const header = headerOf(p.view, headers);
+    const { dataFields, dataCols } = p.view;
+    if (!header || !dataFields || !dataCols || byHeader.includes(p) || (header.gridWidth !== null && p.view.gridWidth !== header.gridWidth)) continue;
+    const colOf = new Map<ValueToken, number>();
+    dataFields.forEach((f, i) => f !== null && colOf.set(f, dataCols[i]!));
+    // A row with figures beyond the header's last column is not aligned with it (its cells shifted by a label
+    // printed over more columns): the header says nothing about it.
+    const headerLast = Math.max(...header.columnAt.keys(), ...header.otherCols.keys(), ...header.groupCols);
+    if (dataFields.some((f, i) => f !== null && f.value !== null && dataCols[i]! > headerLast)) continue;
+    for (let k = 0; k < p.indexes.length && k < variant.columns.length; k++) {
+      const token = solved.cells[p.indexes[k]!]?.token;
+      const col = token && token.value !== null ? colOf.get(token) : undefined;
+      if (col === undefined) continue;
+      // Only a header naming a template column counts: other header text may be a fragment of a wrapped label.
+      const named = header.columnAt.get(col);
+      if (named === undefined || named === k) continue;
+      out.push({ p, figure: token!.raw, readAs: label(k), header: label(named) });
+      break;
+    }
   }
   return out;
 }

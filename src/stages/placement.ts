@@ -237,7 +237,7 @@ function positionalCandidate(row: RowView, ncols: number, header: HeaderColumns 
 }
 
 /** A row's data fields less the empty fields beyond the template's width, at either end, when they are all empty. */
-function fittedFields(fields: (ValueToken | null)[], ncols: number): (ValueToken | null)[] {
+export function fittedFields(fields: (ValueToken | null)[], ncols: number): (ValueToken | null)[] {
   if (fields.length <= ncols) return fields;
   const extra = fields.length - ncols;
   if (fields.slice(0, extra).every((f) => f === null)) return fields.slice(extra);

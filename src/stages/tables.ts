@@ -713,7 +713,7 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
   }
   let quoted: Map<number, Quote[]> | null = null;
   const solved = solveTable(t.def.key, plan.space, pending, () => (quoted ??= quotedCells(quotes(), t.def.key, rows, cols)));
-  findings.push(...misfitRowFindings(t.def.key, variant, headers, pending, solved.findings));
+  findings.push(...misfitRowFindings(t.def.key, variant, headers, pending, solved));
   const cells: Cell[] = [];
   for (const [ri, r] of rows.entries()) {
     const present = g.flat !== null || g.rows.has(r);
