@@ -98,9 +98,10 @@ export function misfitRowFindings(table: string, variant: TableVariant, headers:
     return header && placedByHeader(p.view, ncols, header) !== null ? [{ p, header }] : [];
   });
   const byHeader = placed.map((x) => x.p);
-  const contradicted = contradictedRows(pending, variant, headers, byHeader, solved);
+  const placedRows = new Set(byHeader);
+  const contradicted = contradictedRows(pending, variant, headers, placedRows, solved);
   // A row the header contradicts has its error: the warning that its positions are a guess would say less.
-  const guessed = guessedRows(pending, ncols, placed);
+  const guessed = guessedRows(pending, ncols, placedRows, placed);
   const assumed = guessed.assumed.filter((p) => !contradicted.some((c) => c.p === p));
   const trimmed = guessed.trimmed.filter((p) => !contradicted.some((c) => c.p === p));
   if (byHeader.length === 0 && assumed.length === 0 && trimmed.length === 0 && contradicted.length === 0) return solved.findings;
@@ -214,8 +215,12 @@ function figureSpans(pending: readonly PendingRow[]): Map<string, { first: numbe
  *    does not have — shown by a header that placed rows, or by a grid whose figures stand in more columns than
  *    the template has: a blank 小计 or 备注 may be one of the fields dropped.
  */
-function guessedRows(pending: readonly PendingRow[], ncols: number, placed: readonly { p: PendingRow; header: HeaderColumns }[]): { assumed: PendingRow[]; trimmed: PendingRow[] } {
-  const byHeader = new Set(placed.map((x) => x.p));
+function guessedRows(
+  pending: readonly PendingRow[],
+  ncols: number,
+  byHeader: ReadonlySet<PendingRow>,
+  placed: readonly { p: PendingRow; header: HeaderColumns }[],
+): { assumed: PendingRow[]; trimmed: PendingRow[] } {
   const withFigures = pending.filter((p) => p.view.values.some((v) => v.value !== null));
   const inGrid = withFigures.filter((p) => p.view.positions === 'grid' && p.view.dataFields !== null && !byHeader.has(p));
   const narrow = inGrid.filter((p) => p.view.dataFields!.length < ncols);
@@ -227,9 +232,9 @@ function guessedRows(pending: readonly PendingRow[], ncols: number, placed: read
   // Rows of one grid that disagree about its width, whose figures stand in fewer columns than the template: the
   // wide ones count empty label columns as data (a band of narrow rows alone, a table's tail on the next page
   // that lost its empty columns, is right-aligned without a word, as any narrow rows beside full ones).
-  const looksWide = (p: PendingRow): boolean => p.view.dataFields!.length >= ncols;
-  const narrowGrid = (p: PendingRow): boolean =>
-    spanOf(p) < ncols && narrow.some((n) => gridOf(n) === gridOf(p)) && inGrid.some((w) => gridOf(w) === gridOf(p) && looksWide(w));
+  const withNarrowRows = new Set(narrow.map(gridOf));
+  const withWideRows = new Set(inGrid.filter((p) => p.view.dataFields!.length >= ncols).map(gridOf));
+  const narrowGrid = (p: PendingRow): boolean => spanOf(p) < ncols && withNarrowRows.has(gridOf(p)) && withWideRows.has(gridOf(p));
   const assumed =
     narrow.length === withFigures.length || byHeader.size > 0 ? inGrid.filter((p) => p.view.dataFields!.length < ncols || narrowGrid(p)) : inGrid.filter(narrowGrid);
   const extraColumns = placed.some(({ header }) => header.otherCols.size > 0);
@@ -246,7 +251,7 @@ function contradictedRows(
   pending: readonly PendingRow[],
   variant: TableVariant,
   headers: ReadonlyMap<number, HeaderColumns>,
-  byHeader: readonly PendingRow[],
+  byHeader: ReadonlySet<PendingRow>,
   solved: Solved,
 ): { p: PendingRow; figure: string; readAs: string; header: string }[] {
   const out: { p: PendingRow; figure: string; readAs: string; header: string }[] = [];
@@ -255,7 +260,7 @@ function contradictedRows(
   for (const p of pending) {
     const header = headerOf(p.view, headers);
     const { dataFields, dataCols } = p.view;
-    if (!header || !dataFields || !dataCols || byHeader.includes(p) || (header.gridWidth !== null && p.view.gridWidth !== header.gridWidth)) continue;
+    if (!header || !dataFields || !dataCols || byHeader.has(p) || (header.gridWidth !== null && p.view.gridWidth !== header.gridWidth)) continue;
     const colOf = new Map<ValueToken, number>();
     dataFields.forEach((f, i) => f !== null && colOf.set(f, dataCols[i]!));
     // A row with figures beyond the header's last column is not aligned with it (its cells shifted by a label
