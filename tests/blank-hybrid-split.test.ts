@@ -158,3 +158,61 @@ describe('a group label cut by a page break into a blank marker', () => {
     expect(doc.tables.find((t) => t.table === 'sec2_art20_5')!.cells[0]).toMatchObject({ value: null, raw: '无', method: 'blank' });
   });
 });
+
+describe('a header repeated inside the table, as a table over two pages prints it', () => {
+  // A 2019 table (a single （六）其他处理 row) whose header is printed again before its last rows: the header's
+  // "其他" (the column) is no row 3.其他 printed empty, which would make the table 2021 and lose （六）'s figures.
+  const withRepeatedHeader = (): string => {
+    const lines = reportText().split('\n');
+    const start = lines.findIndex((l) => l.includes('（六）其他处理'));
+    lines.splice(start, 3, '\t（六）其他处理\t\t1\t0\t0\t0\t0\t0\t1');
+    const header = reportText()
+      .split('\n')
+      .filter((l) => l.includes('申请人情况') || l.includes('法人或其他组织') || l.includes('商业企业'));
+    lines.splice(start, 0, ...header);
+    return lines.join('\n').replace('2021年政府信息公开', '2019年政府信息公开');
+  };
+  for (const [format, analyse] of FORMATS) {
+    it(`reads the single （六） row of the 2019 layout (${format})`, async () => {
+      const doc = await analyse(withRepeatedHeader());
+      expect(doc.tables.find((t) => t.table === 'sec3')?.layout).toBe('2019');
+      expect(rowValues(doc, 'sec3', 'other')).toEqual([1, 0, 0, 0, 0, 0, 1]);
+      expect(rules(doc)).not.toContain('table/missing-row');
+    });
+  }
+
+  it('reads the single （六） row of the 2019 layout after a header repeated on the next page (borderless PDF)', async () => {
+    // scripts/generate/pdf-corpus.ts, seed 50076: borderless, the 2019 layout, the table breaks before （六）其他处理
+    // and page 3 repeats the header (its wrapped fragments 人 | 公益 | 服务 | 其他 on one line).
+    const seed = 50076;
+    const report = generateReport(seed);
+    const { bytes, features } = renderReportPdf(report, seed);
+    expect(features).toContain('repeat-header');
+    const doc = await analyseBytes(bytes, 'repeated-header.pdf');
+    expect(doc.tables.find((t) => t.table === 'sec3')?.layout).toBe('2019');
+    const truth = report.tables.sec3!.other!;
+    expect(rowValues(doc, 'sec3', 'other')).toEqual(['natural', 'commercial', 'research', 'social', 'legal', 'other', 'total'].map((c) => truth[c]));
+    expect(doc.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+});
+
+describe('a header repeated inside a grid is no row printed empty', () => {
+  // A 2021 table whose row 3.其他 was lost, with the header printed again where that row stood: the header's
+  // 其他 stands in the figure columns — it is the column, so the row is reported missing, not read as blank.
+  const lostRowUnderHeader = (): string => {
+    const header = reportText()
+      .split('\n')
+      .filter((l) => l.includes('申请人情况') || l.includes('法人或其他组织') || l.includes('商业企业'));
+    return reportText()
+      .split('\n')
+      .flatMap((l) => (l.includes('\t3.其他\t') ? header : [l]))
+      .join('\n');
+  };
+  for (const [format, analyse] of FORMATS.filter(([f]) => f === 'HTML' || f === 'DOCX')) {
+    it(`reports the lost row 3.其他 missing (${format})`, async () => {
+      const doc = await analyse(lostRowUnderHeader());
+      expect(doc.tables.find((t) => t.table === 'sec3')?.layout).toBe('2021');
+      expect(doc.findings.find((f) => f.rule === 'table/missing-row')).toMatchObject({ table: 'sec3', row: 'other_other' });
+    });
+  }
+});

@@ -263,6 +263,7 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
   const gridHeaders: { at: number; v: RowView }[] = [];
   const gridData: { at: number; tableIndex: number | undefined }[] = [];
   let wrappedFrom = '';
+  const figuresFrom = firstFigureColumns(rows);
   for (const [at, v] of rows.entries()) {
     if (v.positions === 'grid') (v.values.length === 0 ? gridHeaders.push({ at, v }) : gridData.push({ at, tableIndex: v.prov.tableIndex }));
     if (v.values.length > 0 || v.labels.length === 0) wrappedFrom = '';
@@ -285,7 +286,7 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
     if (v.values.length === 0) {
       const fields = pieceKeys.filter(Boolean);
       const leaf = fields[fields.length - 1];
-      if (leaf) printedEmpty.push(...emptyRowLabels(tables, v, leaf, wrappedFrom, at));
+      if (leaf && !inFigureColumns(v, figuresFrom)) printedEmpty.push(...emptyRowLabels(tables, v, leaf, wrappedFrom, at));
       wrappedFrom = fields.length === 1 ? leaf! : '';
       if (current) gathered.get(current.def.key)!.headerKeys.push(...fields);
       // "其他" and "总计" are column headers and row labels alike ("3.其他", "（七）总计"): a line that is
@@ -320,6 +321,31 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
   }
   keepEmptyRows(tables, printedEmpty, seenAt, gathered);
   if (gridHeaders.length > 0) for (const t of tables) collectGridHeads(t, gathered.get(t.def.key)!, seenAt, gridHeaders, gridData);
+}
+
+/** Where each source grid's figures start: the leftmost source-grid column holding a figure, by source table. */
+function firstFigureColumns(rows: readonly RowView[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const v of rows) {
+    const { dataFields, dataCols } = v;
+    const table = v.prov.tableIndex;
+    if (v.positions !== 'grid' || !dataFields || !dataCols || table === undefined) continue;
+    const k = dataFields.findIndex((f) => f !== null && f.value !== null);
+    if (k >= 0) out.set(table, Math.min(out.get(table) ?? Infinity, dataCols[k]!));
+  }
+  return out;
+}
+
+/**
+ * A grid row without figures whose last label stands in the columns where the grid's figures stand: a header
+ * (a repeated one on the next page: 人 | 公益 | 服务 | 其他), not a row label printed with empty cells — "其他"
+ * there is the column, not the row 3.其他.
+ */
+function inFigureColumns(v: RowView, figuresFrom: ReadonlyMap<number, number>): boolean {
+  const table = v.prov.tableIndex;
+  const from = table === undefined || v.positions !== 'grid' ? undefined : figuresFrom.get(table);
+  const last = v.labels.findLast((l) => l.text.trim() !== '');
+  return from !== undefined && last?.prov.gridCol !== undefined && last.prov.gridCol >= from;
 }
 
 /**
@@ -608,10 +634,17 @@ function concatRows(rows: RowView[]): RowView {
 
 const SEC3_2021_ONLY = ['other_no_supplement', 'other_no_fee', 'other_other'];
 
-/** The sec3 layout from what the table holds: the three （六） rows of 2021, or the single row of 2019. */
+/**
+ * The sec3 layout from what the table holds: the three （六） rows of 2021, or the single row of 2019 — rows
+ * printing figures first: a label without figures may be a header word ("其他" of a header repeated on the
+ * next page, taken for the row 3.其他).
+ */
 function decideSec3Layout(gathered: Map<string, Gathered>, year: number | null): Layout | null {
   const g = gathered.get('sec3');
   if (!g || g.rows.size === 0) return null;
+  const printsFigures = (key: string): boolean => (g.rows.get(key)?.values.length ?? 0) > 0;
+  if (SEC3_2021_ONLY.some(printsFigures)) return '2021';
+  if (printsFigures('other')) return '2019';
   if (SEC3_2021_ONLY.some((k) => g.rows.has(k))) return '2021';
   if (g.rows.has('other')) return '2019';
   return year !== null && year >= 2021 ? '2021' : '2019';
