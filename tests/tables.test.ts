@@ -222,6 +222,17 @@ describe('validate: identities as printed', () => {
 });
 
 describe('load and segment', () => {
+  it('reads a title whose last words a PDF text put on a line of their own ("…工作年度" / "报告")', async () => {
+    for (const [first, rest] of [
+      ['  中宁县徐套乡人民政府 2021 年政府信息公开工作年度', '                         报告'],
+      ['   睢县白楼乡人民政府 2021 年政府信息公开工作年度报', '                         告'],
+    ]) {
+      const text = reportText({ title: `${first}\n\n${rest}` }).replace('2021年，本县', '本县');
+      const doc = await analyseText(text);
+      expect(doc.meta, first).toMatchObject({ agency: first.trim().split(' ')[0], year: 2021 });
+    }
+  });
+
   it('decodes GB18030 text and gives the same figures as UTF-8', async () => {
     const text = reportText();
     const utf8 = await analyseText(text);
@@ -298,6 +309,32 @@ describe('tables: one cell per line (tables copied from web pages)', () => {
     expect(rowValues(doc, 'sec3', 'new_received')).toEqual([4, 0, 0, 0, 0, 0, 4]);
     expect(rowValues(doc, 'sec2_art20_8', 'fees')).toEqual([24252.311082]);
     expect(doc.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+});
+
+describe('tables: figures printed before their label (a PDF text in reading order, as pdftotext gives it)', () => {
+  const fees = (lines: string[]): string =>
+    reportText({ sec2: DEFAULT_SEC2.replace(/第二十条第（八）项[\s\S]*$/, ['第二十条第（八）项', '信息内容', '上一年项目数量', '本年增/减', ...lines].join('\n')) }).replace(
+      '2021年政府信息公开',
+      '2020年政府信息公开',
+    );
+
+  it("reads figure lines no row took as the next label's row, with a warning", async () => {
+    const doc = await analyseText(fees(['2', '', '-1', '', '行政事业性收费']));
+    expect(rowValues(doc, 'sec2_art20_8', 'fees')).toEqual([2, -1]);
+    expect(doc.findings.find((f) => f.rule === 'table/figures-before-label')).toMatchObject({ severity: 'warning', table: 'sec2_art20_8', row: 'fees', actual: '2 -1' });
+  });
+
+  it('leaves them when the label has figures of its own after it', async () => {
+    const doc = await analyseText(fees(['2', '行政事业性收费', '3', '-1']));
+    expect(rowValues(doc, 'sec2_art20_8', 'fees')).toEqual([3, -1]);
+    expect(doc.findings.map((f) => f.rule)).not.toContain('table/figures-before-label');
+  });
+
+  it('leaves them when they are not as many as the table has columns (a page number)', async () => {
+    const doc = await analyseText(fees(['5', '行政事业性收费']));
+    expect(rowValues(doc, 'sec2_art20_8', 'fees')).toEqual([null, null]);
+    expect(doc.findings.map((f) => f.rule)).not.toContain('table/figures-before-label');
   });
 });
 

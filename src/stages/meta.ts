@@ -44,13 +44,20 @@ function headerDate(text: string | null): string | null {
   return m ? `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}` : null;
 }
 
-/** The title: the first lines up to and including the one that says 年度报告 (titles wrap over lines). */
+/**
+ * The title: the first lines up to and including the one that says 年度报告 (titles wrap over lines, and a
+ * PDF's text may cut the last words off onto a line of their own: "…工作年度" / "报告").
+ */
 function findTitle(head: string[]): string | null {
+  const isShort = (line: string | undefined): boolean => line !== undefined && line.trim().length <= 30 && !/[。，；]/.test(line);
   for (let i = 0; i < head.length; i++) {
-    if (TITLE_WORDS.test(head[i]!.replace(/\s+/g, ''))) {
-      const parts = [head[i]!];
+    const line = head[i]!.replace(/\s+/g, '');
+    const rest = head[i + 1];
+    const cut = !TITLE_WORDS.test(line) && rest !== undefined && rest.trim().length <= 6 && isShort(rest) && TITLE_WORDS.test(line + rest.replace(/\s+/g, ''));
+    if (cut || TITLE_WORDS.test(line)) {
+      const parts = cut ? [head[i]!, rest] : [head[i]!];
       // A short line just before ("兴庆区通贵乡" / "2020 年政府信息公开工作年度报告") belongs to the title.
-      if (i > 0 && head[i - 1]!.trim().length <= 30 && !/[。，；]/.test(head[i - 1]!)) parts.unshift(head[i - 1]!);
+      if (i > 0 && isShort(head[i - 1])) parts.unshift(head[i - 1]!);
       return parts.map((p) => p.trim()).join('');
     }
   }

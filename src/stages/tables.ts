@@ -264,7 +264,34 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
   const gridData: { at: number; tableIndex: number | undefined }[] = [];
   let wrappedFrom = '';
   const figuresFrom = firstFigureColumns(rows);
-  for (const [at, v] of rows.entries()) {
+  // Lines of figures alone that no row took: a PDF's text in reading order may print a row's figures before its
+  // label ("0 / 0 / 行政事业性收费").
+  let orphans: RowView[] = [];
+  /**
+   * A label line without figures, after figure lines no row took and not followed by figures of its own: when
+   * it is a row of the current table not yet read, and the figures are as many as a layout of that table has
+   * columns, they are that row's figures, printed before it. The row, with a warning that says so.
+   */
+  const figuresBeforeLabel = (v: RowView, pieceKeys: string[], before: RowView[], next: RowView | undefined): { view: RowView; finding: Finding } | null => {
+    if (!current || (next && next.labels.length === 0 && next.values.length > 0)) return null;
+    const match = matchRow(v, pieceKeys, null, tables, groupKeys, current, lastOrder);
+    const count = before.reduce((n, o) => n + o.values.length, 0);
+    const g = gathered.get(current.def.key)!;
+    if (!match || match.table !== current || g.rows.has(match.row) || !layoutsByHeader(current, g.headerKeys).some((x) => x.columns.length === count)) return null;
+    const view: RowView = { ...v, positions: 'none', values: before.flatMap((o) => o.values), dataFields: null, dataCols: null, text: [...before.map((o) => o.text), v.text].join(' / ') };
+    const figures = view.values.map((x) => x.raw).join(' ');
+    return {
+      view,
+      finding: finding('table/figures-before-label', 'warning', `${current.def.key}.${match.row}: the figures ${figures} are printed before the row's label "${rowLabel(v)}" (the text's reading order); they were read as its row`, {
+        table: current.def.key,
+        row: match.row,
+        actual: figures,
+        prov: before[0]!.prov,
+      }),
+    };
+  };
+  for (const [at, row] of rows.entries()) {
+    let v = row;
     if (v.positions === 'grid') (v.values.length === 0 ? gridHeaders.push({ at, v }) : gridData.push({ at, tableIndex: v.prov.tableIndex }));
     if (v.values.length > 0 || v.labels.length === 0) wrappedFrom = '';
     if (open && v.values.length > 0 && v.labels.length === 0 && open.view.values.length + v.values.length <= open.max) {
@@ -281,7 +308,16 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
     if (marker && v.values.length === 0) {
       current = marker;
       pending = null;
+      orphans = [];
       continue;
+    }
+    if (v.values.length === 0 && orphans.length > 0) {
+      const taken = figuresBeforeLabel(v, pieceKeys, orphans, rows[at + 1]);
+      orphans = [];
+      if (taken) {
+        findings.push(taken.finding);
+        v = taken.view;
+      }
     }
     if (v.values.length === 0) {
       const fields = pieceKeys.filter(Boolean);
@@ -299,7 +335,11 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
     if (v.positions === 'none' && key.length > MAX_LABEL_CHARS) continue;
     const match = matchRow(v, pieceKeys, pending, tables, groupKeys, current, lastOrder);
     pending = null;
-    if (!match) continue;
+    if (!match) {
+      if (v.labels.length === 0 && v.positions !== 'grid' && current) orphans.push(v);
+      continue;
+    }
+    orphans = [];
     const g = gathered.get(match.table.def.key)!;
     current = match.table;
     if (g.rows.has(match.row)) {
@@ -663,7 +703,13 @@ function chooseVariant(t: TableIndex, g: Gathered, year: number | null, sec3Layo
   return variants.find((v) => v.layout === byYear) ?? variants[0]!;
 }
 
-function headerScore(t: TableIndex, layout: Layout, headerKeys: string[]): number {
+/** The table's layouts whose column labels its header prints, or all of them when it prints none. */
+function layoutsByHeader(t: TableIndex, headerKeys: readonly string[]): TableVariant[] {
+  const headed = t.def.variants.filter((v) => headerScore(t, v.layout, headerKeys) > 0);
+  return headed.length > 0 ? headed : t.def.variants;
+}
+
+function headerScore(t: TableIndex, layout: Layout, headerKeys: readonly string[]): number {
   const cols = t.columnKeys.get(layout) ?? [];
   let score = 0;
   for (const labels of cols) if (labels.some((l) => headerKeys.includes(l))) score += 1;
