@@ -269,7 +269,7 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
   let orphans: RowView[] = [];
   /**
    * A label line without figures, after figure lines no row took and not followed by figures of its own: when
-   * it is a row of the current table not yet read, and the figures are as many as a layout of that table has
+   * it is the first row of the current table, and the figures are as many as a layout of that table has
    * columns, they are that row's figures, printed before it. The row, with a warning that says so.
    */
   const figuresBeforeLabel = (v: RowView, pieceKeys: string[], before: RowView[], next: RowView | undefined): { view: RowView; finding: Finding } | null => {
@@ -277,7 +277,9 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
     const match = matchRow(v, pieceKeys, null, tables, groupKeys, current, lastOrder);
     const count = before.reduce((n, o) => n + o.values.length, 0);
     const g = gathered.get(current.def.key)!;
-    if (!match || match.table !== current || g.rows.has(match.row) || !layoutsByHeader(current, g.headerKeys).some((x) => x.columns.length === count)) return null;
+    // Only before the table's first row: further down, figures no row took more likely belong to a label above
+    // them that was not recognised (wrapped over lines) than to the next one.
+    if (!match || match.table !== current || g.rows.size > 0 || !layoutsByHeader(current, g.headerKeys).some((x) => x.columns.length === count)) return null;
     const view: RowView = { ...v, positions: 'none', values: before.flatMap((o) => o.values), dataFields: null, dataCols: null, text: [...before.map((o) => o.text), v.text].join(' / ') };
     const figures = view.values.map((x) => x.raw).join(' ');
     return {
