@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { processFile } from '../src/pipeline.js';
 import type { ProcessedDocument } from '../src/types.js';
 import { loadGold } from './helpers/gold.js';
+import { analyseText, DEFAULT_SEC2, defaultSec3, reportText, rowValues } from './helpers/report.js';
 
 const COPIES = join(import.meta.dirname, 'fixtures', 'pdftotext');
 
@@ -49,4 +50,73 @@ describe('pdftotext copies of the samples', () => {
       expect(compare(doc, gold.tables).silent).toEqual([]);
     });
   }
+});
+
+describe('what pdftotext does to a report, case by case', () => {
+  it('drops bare page numbers that count the pages up before each form feed: no figure of a table', async () => {
+    // A 2021 section 二 whose one-column 收费 row is the last of its page: the page number under it ("1") would
+    // be its second figure, and the table read as the 2019 layout.
+    const text = reportText()
+      .replace('行政事业性收费\t24252.311082', '行政事业性收费\t24252.311082\n\n                            1\n\f')
+      .replace('五、存在的主要问题及改进情况', '                               2\n\f五、存在的主要问题及改进情况');
+    const doc = await analyseText(text);
+    expect(doc.tables.find((t) => t.table === 'sec2_art20_8')).toMatchObject({ layout: '2021' });
+    expect(rowValues(doc, 'sec2_art20_8', 'fees')).toEqual([24252.311082]);
+  });
+
+  it('reports figures a table prints apart from their labels (two labels, then both rows\' figures)', async () => {
+    const sec3 = defaultSec3();
+    sec3.set('denied_state_secret', '2\t0\t0\t0\t0\t0\t2');
+    sec3.set('total', '5\t0\t0\t0\t0\t0\t5');
+    const text = reportText({ sec3 })
+      .split('\n')
+      .flatMap((l) => {
+        if (l.includes('1.属于国家秘密')) return ['\t（三）不予公开\t1.属于国家秘密'];
+        if (l.includes('2.其他法律行政法规禁止公开')) return ['\t\t2.其他法律行政法规禁止公开', ...'2 0 0 0 0 0 2 0 0 0 0 0 0 0'.split(' ')];
+        return [l];
+      })
+      .join('\n');
+    const doc = await analyseText(text);
+    const error = doc.findings.find((f) => f.rule === 'table/unread-figures');
+    expect(error).toMatchObject({ severity: 'error', table: 'sec3' });
+    expect(error!.row).toBeUndefined();
+  });
+
+  it('warns that a row printed without figures may own figures its section left unread', async () => {
+    // Section 二 of 2019: 行政处罚's figures printed under the table before it.
+    const sec2 = [
+      '第二十条第（五）项',
+      '信息内容\t上一年项目数量\t本年增/减\t处理决定数量',
+      '行政许可\t5\t1\t20',
+      '108',
+      '+5',
+      '97',
+      '第二十条第（六）项',
+      '信息内容\t上一年项目数量\t本年增/减\t处理决定数量',
+      '行政处罚',
+      '行政强制\t2\t0\t2',
+    ].join('\n');
+    const doc = await analyseText(reportText({ sec2 }).replace('2021年政府信息公开', '2020年政府信息公开'));
+    expect(doc.findings.find((f) => f.rule === 'table/unread-figures' && f.severity === 'error')).toMatchObject({ table: 'sec2_art20_5', actual: '108 +5 97' });
+    expect(doc.findings.find((f) => f.rule === 'table/unread-figures' && f.severity === 'warning')).toMatchObject({ table: 'sec2_art20_6', row: 'penalty' });
+  });
+
+  it('does not join figures into one where no identity checks the join (section 二: "74 8 87" under one column)', async () => {
+    const sec2 = DEFAULT_SEC2.replace('行政强制\t2', '行政强制\t74\t8\t87');
+    const doc = await analyseText(reportText({ sec2 }));
+    expect(rowValues(doc, 'sec2_art20_6', 'coercion')).toEqual([null]);
+    expect(doc.findings.map((f) => f.rule)).not.toContain('table/split-number');
+    expect(doc.findings.find((f) => f.rule === 'table/unplaceable-row')).toMatchObject({ table: 'sec2_art20_6', row: 'coercion' });
+  });
+
+  it('keeps the 2019 layout when figures follow a lone header word 其他 after the single （六） row', async () => {
+    const lines = reportText().split('\n');
+    const start = lines.findIndex((l) => l.includes('（六）其他处理'));
+    lines.splice(start, 3, '\t（六）其他处理\t\t1\t0\t0\t0\t0\t0\t1');
+    const end = lines.findIndex((l) => l.startsWith('四、结转下年度继续办理'));
+    lines.splice(end + 1, 0, '其他', '0\t0\t0\t0\t0\t0');
+    const doc = await analyseText(lines.join('\n').replace('2021年政府信息公开', '2019年政府信息公开'));
+    expect(doc.tables.find((t) => t.table === 'sec3')?.layout).toBe('2019');
+    expect(rowValues(doc, 'sec3', 'other')).toEqual([1, 0, 0, 0, 0, 0, 1]);
+  });
 });

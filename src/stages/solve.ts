@@ -74,7 +74,7 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
     const only = p.candidates.length === 1 ? p.candidates[0]! : null;
     // Every figure of a single sound candidate is read or blank: the identities have nothing to solve. A figure
     // joined from two cells is a guess that the row's identities must allow.
-    const sound = only !== null && (only.method !== 'joined' || isCredible(evaluate(grid, p, only, eqs)));
+    const sound = only !== null && (only.method !== 'joined' || isCredible(evaluate(grid, p, only, eqs), p, eqs));
     if (only && sound && !only.alternatives && only.slots.every((s) => s.kind !== 'unknown')) commit(p, { agreeing: [{ candidate: only, values: only.slots.map(slotValue) }], uncertain: [] }, false);
     else open.add(p);
   }
@@ -235,7 +235,7 @@ function chooseCandidates(p: PendingRow, grid: Float64Array, eqs: Equation[], fi
     p.candidates = [...p.candidates, ...first.alternatives()];
     first.alternatives = undefined;
   }
-  let evals = p.candidates.map((c) => evaluate(grid, p, c, eqs)).filter(isCredible);
+  let evals = p.candidates.map((c) => evaluate(grid, p, c, eqs)).filter((e) => isCredible(e, p, eqs));
   if (evals.length === 0) return null;
   const minViolations = Math.min(...evals.map((e) => e.violations));
   evals = evals.filter((e) => e.violations === minViolations);
@@ -260,12 +260,15 @@ function chooseCandidates(p: PendingRow, grid: Float64Array, eqs: Equation[], fi
 }
 
 /**
- * A reading the row may have: possible, and not a figure joined from two cells that breaks an identity (a
- * source may contradict itself, but a join is only a guess at what the cells were, and nothing confirms it:
- * "4 0 … 0 4" is eight columns, not 40 and a total of 4).
+ * A reading the row may have: possible, and not a figure joined from two cells that no identity confirms — a
+ * source may contradict itself, but a join is only a guess at what the cells were: it must stand in a cell an
+ * identity checks, and break none ("4 0 … 0 4" is eight columns, not 40 and a total of 4; section 二's
+ * "74 8 87" under one column is no 74887).
  */
-function isCredible(e: Evaluation): boolean {
-  return !e.impossible && (e.candidate.method !== 'joined' || e.violations === 0);
+function isCredible(e: Evaluation, p: PendingRow, eqs: readonly Equation[]): boolean {
+  if (e.impossible) return false;
+  if (e.candidate.method !== 'joined') return true;
+  return e.violations === 0 && e.candidate.slots.every((s, i) => s.kind !== 'read' || s.method !== 'joined' || eqs.some((eq) => eq.cells.includes(p.indexes[i]!)));
 }
 
 /** Most search steps for settling rows jointly; beyond it the search is abandoned (nothing settled by it). */
@@ -530,7 +533,7 @@ function readingText(r: Reading): string {
  * pass does — those that break the fewest identities and determine the most cells.
  */
 function viableReadings(p: PendingRow, grid: Float64Array, eqs: Equation[]): Reading[] {
-  let evals = p.candidates.map((c) => evaluate(grid, p, c, eqs)).filter(isCredible);
+  let evals = p.candidates.map((c) => evaluate(grid, p, c, eqs)).filter((e) => isCredible(e, p, eqs));
   if (evals.length === 0) return [];
   const minViolations = Math.min(...evals.map((e) => e.violations));
   evals = evals.filter((e) => e.violations === minViolations);

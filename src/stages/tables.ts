@@ -267,6 +267,12 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
   // Lines of figures alone that no row took: a PDF's text in reading order may print a row's figures before its
   // label ("0 / 0 / 行政事业性收费").
   let orphans: RowView[] = [];
+  // Runs of such lines no row took in the end, by table: figures dropped (see unreadFigures).
+  const unread = new Map<TableIndex, RowView[][]>();
+  const dropOrphans = (): void => {
+    if (current && orphans.reduce((n, o) => n + o.values.length, 0) >= 2) unread.set(current, [...(unread.get(current) ?? []), orphans]);
+    orphans = [];
+  };
   /**
    * A label line without figures, after figure lines no row took and not followed by figures of its own: when
    * it is the first row of the current table, and the figures are as many as a layout of that table has
@@ -308,18 +314,18 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
     const key = pieceKeys.length === 1 ? pieceKeys[0]! : labelKey(labelText);
     const marker = tables.find((t) => t.markerKeys.some((m) => m.length > 0 && key.includes(m)));
     if (marker && v.values.length === 0) {
+      dropOrphans();
       current = marker;
       pending = null;
-      orphans = [];
       continue;
     }
     if (v.values.length === 0 && orphans.length > 0) {
       const taken = figuresBeforeLabel(v, pieceKeys, orphans, rows[at + 1]);
-      orphans = [];
       if (taken) {
         findings.push(taken.finding);
         v = taken.view;
-      }
+        orphans = [];
+      } else dropOrphans();
     }
     if (v.values.length === 0) {
       const fields = pieceKeys.filter(Boolean);
@@ -341,7 +347,7 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
       if (v.labels.length === 0 && v.positions !== 'grid' && current) orphans.push(v);
       continue;
     }
-    orphans = [];
+    dropOrphans();
     const g = gathered.get(match.table.def.key)!;
     current = match.table;
     if (g.rows.has(match.row)) {
@@ -361,8 +367,52 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
     const max = match.table.maxColumns;
     if (v.values.length < max) open = { g, row: match.row, view: v, max };
   }
+  dropOrphans();
+  for (const [t, runs] of unread) findings.push(unreadFigures(t, runs));
   keepEmptyRows(tables, printedEmpty, seenAt, gathered);
+  if (unread.size > 0) findings.push(...emptyRowsBesideUnread(tables, gathered, unread));
   if (gridHeaders.length > 0) for (const t of tables) collectGridHeads(t, gathered.get(t.def.key)!, seenAt, gridHeaders, gridData);
+}
+
+/**
+ * Figures inside a table that no row took (lines of figures alone, two figures or more: not a page number):
+ * the text's order moved them away from their label — a PDF's text in reading order prints some rows' labels
+ * and figures apart — so the rows read may hold other rows' figures, and the identities cannot tell (the
+ * outcome rows' figures moved one row down still add up). One error on the whole table.
+ */
+function unreadFigures(t: TableIndex, runs: RowView[][]): Finding {
+  const figures = runs.reduce((n, run) => n + run.reduce((m, o) => m + o.values.length, 0), 0);
+  const shown = runs.map((run) => run.flatMap((o) => o.values.map((x) => x.raw)).join(' ')).join('; ');
+  const lines = runs.map((run) => run[0]!.prov.line).filter((l) => l !== undefined);
+  return finding(
+    'table/unread-figures',
+    'error',
+    `${t.def.key}: ${figures} figures in the table belong to no row read (${shown}${lines.length > 0 ? `; from line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}` : ''}): the text's order separated them from their labels, so the rows read may hold other rows' figures`,
+    { table: t.def.key, actual: shown, prov: runs[0]![0]!.prov },
+  );
+}
+
+/**
+ * Rows kept as printed empty (a label without figures) in a section where figures went unread: those figures
+ * may be theirs (a PDF's reading order can print a table's figures under the table before it). One warning
+ * per such row: its blank cells may not be blank.
+ */
+function emptyRowsBesideUnread(tables: TableIndex[], gathered: Map<string, Gathered>, unread: Map<TableIndex, RowView[][]>): Finding[] {
+  const shown = [...unread.values()].flatMap((runs) => runs.map((run) => run.flatMap((o) => o.values.map((x) => x.raw)).join(' '))).join('; ');
+  const out: Finding[] = [];
+  for (const t of tables) {
+    for (const [row, view] of gathered.get(t.def.key)!.rows) {
+      if (view.values.length > 0) continue;
+      out.push(
+        finding('table/unread-figures', 'warning', `${t.def.key}.${row} is printed without figures, but figures in this section belong to no row read (${shown}): they may be this row's`, {
+          table: t.def.key,
+          row,
+          prov: view.prov,
+        }),
+      );
+    }
+  }
+  return out;
 }
 
 /** Where each source grid's figures start: the leftmost source-grid column holding a figure, by source table. */
@@ -685,8 +735,10 @@ function decideSec3Layout(gathered: Map<string, Gathered>, year: number | null):
   const g = gathered.get('sec3');
   if (!g || g.rows.size === 0) return null;
   const printsFigures = (key: string): boolean => (g.rows.get(key)?.values.length ?? 0) > 0;
-  if (SEC3_2021_ONLY.some(printsFigures)) return '2021';
+  // 3.其他 is the weakest of them: "其他" alone is a column header too, and figures after it may be another row's.
+  if (SEC3_2021_ONLY.filter((k) => k !== 'other_other').some(printsFigures)) return '2021';
   if (printsFigures('other')) return '2019';
+  if (printsFigures('other_other')) return '2021';
   if (SEC3_2021_ONLY.some((k) => g.rows.has(k))) return '2021';
   if (g.rows.has('other')) return '2019';
   return year !== null && year >= 2021 ? '2021' : '2019';

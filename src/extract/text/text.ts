@@ -43,11 +43,44 @@ export function textToDocument(text: string): SourceDocument {
   const lines = normalizeText(text).split('\n');
   const header = readCrawlHeader(lines);
   const blocks: Block[] = [];
+  const pageNumbers = text.includes('\f') ? pageNumberLines(lines) : NONE;
   for (let i = header?.lines ?? 0; i < lines.length; i++) {
+    if (pageNumbers.has(i)) continue;
     const block = lineToBlock(lines[i]!, i + 1);
     if (block) blocks.push(block);
   }
   return { format: 'text', blocks, findings: [], meta: header ? headerMeta(header) : {} };
+}
+
+const NONE: ReadonlySet<number> = new Set();
+
+/**
+ * Bare page numbers ("1", "2", … alone on a page's last line) in text whose pages end with a form feed, as
+ * pdftotext writes them: a lone figure inside a table otherwise, joined to the row above it. Only numbers that
+ * count the pages up (each one more than the page before's) are taken: a page's last line may also be a
+ * table's last figure.
+ */
+function pageNumberLines(lines: readonly string[]): ReadonlySet<number> {
+  const lastLines: { line: number; value: number | null }[] = [];
+  let last = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.includes('\f')) {
+      const before = line.slice(0, line.indexOf('\f')).trim();
+      const at = before !== '' ? i : last;
+      const bare = at >= 0 ? /^\s*(\d{1,4})\s*(?:\f|$)/.exec(at === i ? before : lines[at]!) : null;
+      lastLines.push({ line: at, value: bare ? Number(bare[1]) : null });
+    }
+    if (line.replace('\f', '').trim() !== '') last = i;
+  }
+  const out = new Set<number>();
+  lastLines.forEach((p, k) => {
+    if (p.value === null) return;
+    const prev = lastLines[k - 1];
+    const next = lastLines[k + 1];
+    if ((prev?.value !== null && prev?.value === p.value - 1) || (next?.value !== null && next?.value === p.value + 1)) out.add(p.line);
+  });
+  return out;
 }
 
 function lineToBlock(rawLine: string, line: number): Block | null {

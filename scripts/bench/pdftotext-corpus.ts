@@ -1,0 +1,64 @@
+/**
+ * Generated reports (scripts/generate/corpus.ts) rendered as text-layer PDFs (scripts/generate/pdf-corpus.ts),
+ * then turned into text by poppler's pdftotext — the copies a user holds after converting PDFs with the most
+ * common tool — and read as text: cells exact, wrong but flagged, wrong without a finding, metadata.
+ *
+ * Needs `pdftotext` on the PATH (Debian: apt-get install poppler-utils); ogi itself does not.
+ *
+ *   npm run build && node dist/scripts/bench/pdftotext-corpus.js [count] [firstSeed] [--raw]
+ *
+ * --raw runs pdftotext without -layout (the text in reading order, one cell per line).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { processLoaded } from '../../src/pipeline.js';
+import { generateReport } from '../generate/corpus.js';
+import { renderReportPdf } from '../generate/pdf-corpus.js';
+import { compareWithTruth } from './robustness.js';
+
+async function main(argv: string[]): Promise<void> {
+  const [count, first] = argv.filter((a) => /^\d+$/.test(a)).map(Number);
+  const raw = argv.includes('--raw');
+  try {
+    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
+  } catch {
+    console.error('pdftotext is not installed (Debian: apt-get install poppler-utils)');
+    process.exit(2);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'ogi-pdftotext-'));
+  const t = { documents: 0, cells: 0, exact: 0, flagged: 0, silent: [] as string[], metaWrong: [] as string[] };
+  try {
+    for (let seed = first ?? 1001; seed < (first ?? 1001) + (count ?? 200); seed++) {
+      const report = generateReport(seed);
+      const pdf = renderReportPdf(report, seed);
+      writeFileSync(join(dir, 'report.pdf'), pdf.bytes);
+      execFileSync('pdftotext', [...(raw ? [] : ['-layout']), join(dir, 'report.pdf'), join(dir, 'report.txt')]);
+      const bytes = readFileSync(join(dir, 'report.txt'));
+      const name = report.name;
+      const doc = await processLoaded({ path: name, bytes, sha256: name, format: 'text', sizeBytes: bytes.length });
+      t.documents++;
+      if (doc.meta.agency !== report.agency || doc.meta.year !== report.year) t.metaWrong.push(`${name}: ${doc.meta.agency} ${doc.meta.year}`);
+      // The PDF prints the truth: the text copy's damage is pdftotext's, not the generator's.
+      const c = compareWithTruth(doc, { ...report, damaged: [] });
+      t.cells += c.cells;
+      t.exact += c.exact;
+      for (const w of c.wrong) {
+        if (w.flagged) t.flagged++;
+        else t.silent.push(`${name} (${pdf.features.join(',')}) ${w.cell}: got ${w.got}, want ${w.want}`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const pct = ((100 * t.exact) / Math.max(1, t.cells)).toFixed(2);
+  console.log(`${t.documents} generated PDFs through pdftotext${raw ? '' : ' -layout'}: ${t.cells} cells, ${t.exact} exact (${pct}%), ${t.flagged} wrong but flagged, ${t.silent.length} wrong without a finding; metadata wrong ${t.metaWrong.length}`);
+  for (const s of t.silent.slice(0, 20)) console.log(`  ${s}`);
+  for (const m of t.metaWrong.slice(0, 10)) console.log(`  meta ${m}`);
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
