@@ -109,6 +109,27 @@ describe('what pdftotext does to a report, case by case', () => {
     expect(doc.findings.find((f) => f.rule === 'table/unplaceable-row')).toMatchObject({ table: 'sec2_art20_6', row: 'coercion' });
   });
 
+  it('reads the layout from a header printed as one line with single spaces (pdftotext -raw)', async () => {
+    // A 2021 report (by its year) whose section 二 prints the 2019 columns: the header says so.
+    const sec2 = DEFAULT_SEC2.replace('信息内容\t本年制发件数\t本年废止件数\t现行有效件数', '信息内容 本年新制作数量 本年新公开数量 对外公开总数量')
+      .replace('规章\t0\t0\t0', '规 章 0 0 0')
+      .replace('行政规范性文件\t5\t1\t20', '规 范 性 文 件 7 1 60');
+    const doc = await analyseText(reportText({ sec2 }));
+    expect(doc.tables.find((t) => t.table === 'sec2_art20_1')?.layout).toBe('2019');
+    expect(rowValues(doc, 'sec2_art20_1', 'normative')).toEqual([7, 1, 60]);
+  });
+
+  it('reports the figures of a row taken for another already read (a wrapped label\'s last line matching the wrong row)', async () => {
+    // "府信息公开申请", the last line of 1.申请人无正当理由逾期不补正…申请, also ends 一、本年新收政府信息公开申请数量.
+    const sec3 = defaultSec3();
+    const text = reportText({ sec3 })
+      .split('\n')
+      .flatMap((l) => (l.includes('1.申请人无正当理由逾期不补正') ? ['\t（六）其他处理\t1.申请人无正当理由逾期不补正、行政机关不再处理其政', '府信息公开申请', '19 0 0 0 0 0 19'] : [l]))
+      .join('\n');
+    const doc = await analyseText(text);
+    expect(doc.findings.find((f) => f.rule === 'table/unread-figures' && f.severity === 'error')).toMatchObject({ table: 'sec3', actual: '19 0 0 0 0 0 19' });
+  });
+
   it('keeps the 2019 layout when figures follow a lone header word 其他 after the single （六） row', async () => {
     const lines = reportText().split('\n');
     const start = lines.findIndex((l) => l.includes('（六）其他处理'));

@@ -5,9 +5,11 @@
  *
  * Needs `pdftotext` on the PATH (Debian: apt-get install poppler-utils); ogi itself does not.
  *
- *   npm run build && node dist/scripts/bench/pdftotext-corpus.js [count] [firstSeed] [--raw]
+ *   npm run build && node dist/scripts/bench/pdftotext-corpus.js [count] [firstSeed] [--mode layout|reading|raw]
  *
- * --raw runs pdftotext without -layout (the text in reading order, one cell per line).
+ * --mode: `layout` (default) runs `pdftotext -layout` (columns kept by spaces); `reading` plain `pdftotext` (the text
+ * in reading order, one cell per line); `raw` `pdftotext -raw` (the content stream's order, cells of a row on
+ * one line with single spaces).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +22,11 @@ import { compareWithTruth } from './robustness.js';
 
 async function main(argv: string[]): Promise<void> {
   const [count, first] = argv.filter((a) => /^\d+$/.test(a)).map(Number);
-  const raw = argv.includes('--raw');
+  const at = argv.indexOf('--mode');
+  const mode = at >= 0 ? argv[at + 1] : 'layout';
+  const FLAGS: Record<string, string[]> = { layout: ['-layout'], reading: [], raw: ['-raw'] };
+  const modeFlags = mode !== undefined ? FLAGS[mode] : undefined;
+  if (!modeFlags) throw new Error(`--mode ${mode}: use layout, reading or raw`);
   try {
     execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
   } catch {
@@ -34,7 +40,7 @@ async function main(argv: string[]): Promise<void> {
       const report = generateReport(seed);
       const pdf = renderReportPdf(report, seed);
       writeFileSync(join(dir, 'report.pdf'), pdf.bytes);
-      execFileSync('pdftotext', [...(raw ? [] : ['-layout']), join(dir, 'report.pdf'), join(dir, 'report.txt')]);
+      execFileSync('pdftotext', [...modeFlags, join(dir, 'report.pdf'), join(dir, 'report.txt')]);
       const bytes = readFileSync(join(dir, 'report.txt'));
       const name = report.name;
       const doc = await processLoaded({ path: name, bytes, sha256: name, format: 'text', sizeBytes: bytes.length });
@@ -53,7 +59,7 @@ async function main(argv: string[]): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   const pct = ((100 * t.exact) / Math.max(1, t.cells)).toFixed(2);
-  console.log(`${t.documents} generated PDFs through pdftotext${raw ? '' : ' -layout'}: ${t.cells} cells, ${t.exact} exact (${pct}%), ${t.flagged} wrong but flagged, ${t.silent.length} wrong without a finding; metadata wrong ${t.metaWrong.length}`);
+  console.log(`${t.documents} generated PDFs through \`${['pdftotext', ...modeFlags].join(' ')}\`: ${t.cells} cells, ${t.exact} exact (${pct}%), ${t.flagged} wrong but flagged, ${t.silent.length} wrong without a finding; metadata wrong ${t.metaWrong.length}`);
   for (const s of t.silent.slice(0, 20)) console.log(`  ${s}`);
   for (const m of t.metaWrong.slice(0, 10)) console.log(`  meta ${m}`);
 }

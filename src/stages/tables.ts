@@ -332,7 +332,7 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
       const leaf = fields[fields.length - 1];
       if (leaf && !inFigureColumns(v, figuresFrom)) printedEmpty.push(...emptyRowLabels(tables, v, leaf, wrappedFrom, at));
       wrappedFrom = fields.length === 1 ? leaf! : '';
-      if (current) gathered.get(current.def.key)!.headerKeys.push(...fields);
+      if (current) gathered.get(current.def.key)!.headerKeys.push(...fields, ...headerWords(v));
       // "其他" and "总计" are column headers and row labels alike ("3.其他", "（七）总计"): a line that is
       // exactly a row's label stays a candidate label for the figures on the next lines.
       const isRowLabel = tables.some((t) => t.rowKeySet.has(key));
@@ -358,6 +358,9 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
           prov: v.prov,
         }),
       );
+      // Other figures than the first row's are stored nowhere: another row's, taken for this one.
+      const figures = (x: RowView): string => x.values.map((t) => t.raw).join(' ');
+      if (v.values.length >= 2 && figures(v) !== figures(g.rows.get(match.row)!)) unread.set(match.table, [...(unread.get(match.table) ?? []), [v]]);
       continue;
     }
     g.rows.set(match.row, v);
@@ -413,6 +416,16 @@ function emptyRowsBesideUnread(tables: TableIndex[], gathered: Map<string, Gathe
     }
   }
   return out;
+}
+
+/**
+ * The words of a header printed as one line of prose ("信息内容 本年新制作数量 本年新公开数量 对外公开总数量": a
+ * PDF's text with single spaces between cells), folded: each may be a column's label.
+ */
+function headerWords(v: RowView): string[] {
+  if (v.positions !== 'none' || v.labels.length !== 1) return [];
+  const words = v.labels[0]!.text.trim().split(/\s+/);
+  return words.length > 1 ? words.map(labelKey).filter(Boolean) : [];
 }
 
 /** Where each source grid's figures start: the leftmost source-grid column holding a figure, by source table. */
