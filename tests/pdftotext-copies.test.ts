@@ -7,30 +7,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processFile } from '../src/pipeline.js';
-import type { ProcessedDocument } from '../src/types.js';
-import { loadGold } from './helpers/gold.js';
+import { goldMisses as compare, loadGold } from './helpers/gold.js';
 import { analyseText, DEFAULT_SEC2, defaultSec3, reportText, rowValues } from './helpers/report.js';
 
 const COPIES = join(import.meta.dirname, 'fixtures', 'pdftotext');
-
-/** The gold cells the document does not reproduce, and which of them no finding names (table, row, cell). */
-function compare(doc: ProcessedDocument, tables: Record<string, Record<string, Record<string, number | null>>>): { wrong: string[]; silent: string[] } {
-  const got = new Map(doc.tables.flatMap((t) => t.cells.map((c) => [`${c.table}.${c.row}.${c.col}`, c.value] as const)));
-  const wrong: string[] = [];
-  const silent: string[] = [];
-  for (const [table, rows] of Object.entries(tables)) {
-    for (const [row, cols] of Object.entries(rows)) {
-      for (const [col, want] of Object.entries(cols)) {
-        const key = `${table}.${row}.${col}`;
-        if (got.get(key) === want) continue;
-        wrong.push(key);
-        const named = doc.findings.some((f) => f.severity !== 'info' && f.table === table && (f.row === undefined || f.row === row) && (f.col === undefined || f.col === col));
-        if (!named) silent.push(`${key}: got ${got.get(key)}, gold ${want}`);
-      }
-    }
-  }
-  return { wrong, silent };
-}
 
 describe('pdftotext copies of the samples', () => {
   for (const { base, gold } of loadGold()) {

@@ -27,8 +27,21 @@ export type Extractor = (file: LoadedFile, options: ExtractOptions) => Promise<S
 /** Loads a format's extractor module and returns its entry point. */
 type ExtractorLoader = () => Promise<Extractor>;
 
+/** An HTML table tag in a text file's bytes (ASCII in UTF-8 and GBK alike; textToDocument checks the tag's end). */
+function hasHtmlTable(bytes: Buffer): boolean {
+  return bytes.indexOf('<table') !== -1 || bytes.indexOf('<TABLE') !== -1;
+}
+
 export const EXTRACTORS: Record<InputFormat, ExtractorLoader> = {
-  text: async () => (await import('./text/text.js')).extractText,
+  text: async () => {
+    const { extractText } = await import('./text/text.js');
+    return async (file) => {
+      // Markdown that keeps its tables as HTML (pandoc's gfm): the HTML reader reads them, loaded only then.
+      if (!hasHtmlTable(file.bytes)) return extractText(file);
+      const { htmlToDocument } = await import('./html/html.js');
+      return extractText(file, (html) => htmlToDocument(html, { findArticle: false }));
+    };
+  },
   html: async () => {
     const { extractHtml } = await import('./html/html.js');
     return (file, options) => extractHtml(file, options.maxTableCells !== undefined ? { maxTableCells: options.maxTableCells } : {});

@@ -9,12 +9,16 @@ const TITLE_WORDS = /(政府信息公开|政务公开|信息公开)[\s\S]{0,12}�
 const ORGAN_SUFFIX = /(人民政府|政府|委员会|办公室|办公厅|管理局|局|厅|委|院|部|署|中心|所|处|站|队|会|室|馆|社|公司|集团|街道办事处|办事处|法院|检察院)$/;
 const PLACE_SUFFIX = /(省|市|自治区|州|盟|地区|县|区|旗|乡|镇|街道)$/;
 
+/** How many blocks before the first section the title is looked for in. */
+const HEAD_BLOCKS = 30;
+
 /** Organs that govern a place ("平潭综合实验区" → "平潭综合实验区管委会"), in order of preference. */
 const GOVERNING_ORGANS = ['人民政府', '管理委员会', '管委会', '行政公署', '街道办事处', '办事处'];
 
 export function readMeta(doc: SourceDocument, sections: Section[]): ReportMeta {
   const firstSection = sections[0]?.start ?? doc.blocks.length;
-  const headTexts = doc.blocks.slice(0, Math.min(firstSection, 12)).map(blockText).filter((t) => t.trim() !== '');
+  // A web page's text (a page saved or converted as text) has its site's lines before the title: a few dozen.
+  const headTexts = doc.blocks.slice(0, Math.min(firstSection, HEAD_BLOCKS)).map(blockText).filter((t) => t.trim() !== '');
   const allText = doc.blocks.map(blockText).join('\n');
   // A crawler's header (extract/crawl-header) names the page's title, publisher and date outright.
   const header = (field: string): string | null => {
@@ -50,6 +54,9 @@ function headerDate(text: string | null): string | null {
  */
 function findTitle(head: string[]): string | null {
   const isShort = (line: string | undefined): boolean => line !== undefined && line.trim().length <= 30 && !/[。，；]/.test(line);
+  // A line before the title that is a page's breadcrumb or a labelled field ("您现在的位置：首页>>政务公开",
+  // "承办单位：…") is no part of it.
+  const joinsTitle = (line: string | undefined): boolean => isShort(line) && !/[:：>》|]/.test(line!);
   for (let i = 0; i < head.length; i++) {
     const line = head[i]!.replace(/\s+/g, '');
     const rest = head[i + 1];
@@ -57,11 +64,17 @@ function findTitle(head: string[]): string | null {
     if (cut || TITLE_WORDS.test(line)) {
       const parts = cut ? [head[i]!, rest] : [head[i]!];
       // A short line just before ("兴庆区通贵乡" / "2020 年政府信息公开工作年度报告") belongs to the title.
-      if (i > 0 && isShort(head[i - 1])) parts.unshift(head[i - 1]!);
+      if (i > 0 && !namesItsBody(line) && joinsTitle(head[i - 1])) parts.unshift(head[i - 1]!);
       return parts.map((p) => p.trim()).join('');
     }
   }
   return null;
+}
+
+/** A title line that starts with its body's name ("中宁县徐套乡人民政府 2021 年…"): nothing before it belongs to it. */
+function namesItsBody(line: string): boolean {
+  const lead = /^(.*?)(?:19|20)\d{2}\s*年/.exec(line)?.[1]?.replace(/[\s《“"]/g, '') ?? '';
+  return lead.length >= 2 && (ORGAN_SUFFIX.test(lead) || PLACE_SUFFIX.test(lead));
 }
 
 function findYear(title: string | null, text: string): number | null {
@@ -110,7 +123,8 @@ function findSignature(text: string): string | null {
   const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
   for (let i = lines.length - 1; i >= Math.max(0, lines.length - 8); i--) {
     const l = lines[i]!;
-    if (l.length <= 30 && ORGAN_SUFFIX.test(l) && !/[。，]/.test(l)) return l;
+    // A labelled field ("承办单位：…信息中心") is no signature.
+    if (l.length <= 30 && ORGAN_SUFFIX.test(l) && !/[。，:：]/.test(l)) return l;
   }
   return null;
 }

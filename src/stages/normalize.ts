@@ -45,8 +45,11 @@ export function stripMarkdown(line: string): string {
 
 /** A line that only separates (markdown table rule, dashes): carries nothing. */
 export function isRuleLine(line: string): boolean {
-  return /^[\s|:=\-—_+]*$/.test(line) && /[-—=_]{3,}/.test(line);
+  return (/^[\s|:=\-—_+]*$/.test(line) && /[-—=_]{3,}/.test(line)) || PANDOC_FENCE.test(line);
 }
+
+/** A pandoc fenced div's opening or closing line (":::", "::: {#top}", "::: logo"): markup, not text. */
+const PANDOC_FENCE = /^\s*:{3,}\s*(?:\{[^}]*\}|[\w-]+)?\s*$/;
 
 const FOOTER_START = /^[-—–－~第共\d]/;
 

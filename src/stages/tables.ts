@@ -298,7 +298,10 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
       }),
     };
   };
+  // A label line taken as the rest of the row above (see labelBelow).
+  let taken = -1;
   for (const [at, row] of rows.entries()) {
+    if (at === taken) continue;
     let v = row;
     if (v.positions === 'grid') (v.values.length === 0 ? gridHeaders.push({ at, v }) : gridData.push({ at, tableIndex: v.prov.tableIndex }));
     if (v.values.length > 0 || v.labels.length === 0) wrappedFrom = '';
@@ -341,7 +344,15 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
       continue;
     }
     if (v.positions === 'none' && key.length > MAX_LABEL_CHARS) continue;
-    const match = matchRow(v, pieceKeys, pending, tables, groupKeys, current, lastOrder);
+    let match = matchRow(v, pieceKeys, pending, tables, groupKeys, current, lastOrder);
+    const below = match ? null : labelBelow(v, rows[at + 1]);
+    if (below) {
+      match = matchRow(below, below.labels.map((l) => labelKey(l.text)), null, tables, groupKeys, current, lastOrder);
+      if (match) {
+        v = below;
+        taken = at + 1;
+      }
+    }
     pending = null;
     if (!match) {
       if (v.labels.length === 0 && v.positions !== 'grid' && current) orphans.push(v);
@@ -426,6 +437,19 @@ function headerWords(v: RowView): string[] {
   if (v.positions !== 'none' || v.labels.length !== 1) return [];
   const words = v.labels[0]!.text.trim().split(/\s+/);
   return words.length > 1 ? words.map(labelKey).filter(Boolean) : [];
+}
+
+const BARE_NUMBERING = /^[（(]\s*[一二三四五六七八九十]{1,3}\s*[)）]$/;
+
+/**
+ * A row whose label is only its numbering ("(二)" and the figures), with the rest of its label on the next
+ * line alone ("部分公开（区分处理的，…）") — a label wrapped in a table printed with spaces (pandoc's and
+ * pdftotext's text): the row with both label pieces, or null.
+ */
+function labelBelow(v: RowView, next: RowView | undefined): RowView | null {
+  if (v.values.length === 0 || v.labels.length === 0 || !next || next.values.length > 0 || next.labels.length === 0) return null;
+  if (!BARE_NUMBERING.test(v.labels[v.labels.length - 1]!.text.trim())) return null;
+  return { ...v, labels: [...v.labels, ...next.labels], text: `${v.text} / ${next.text}` };
 }
 
 /** Where each source grid's figures start: the leftmost source-grid column holding a figure, by source table. */

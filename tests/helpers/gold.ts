@@ -53,3 +53,26 @@ export function diffAgainstGold(doc: ProcessedDocument, gold: Gold): string[] {
   for (const key of got.keys()) if (!expected.has(key)) diffs.push(`${key}: extracted but not in gold`);
   return diffs;
 }
+
+/**
+ * The gold cells a document does not reproduce (`wrong`), and those of them that no warning or error names —
+ * by its table, and its row and column when it gives them (`silent`): for copies that cannot reproduce every
+ * cell, but must never be wrong without a finding.
+ */
+export function goldMisses(doc: ProcessedDocument, tables: Gold['tables']): { wrong: string[]; silent: string[] } {
+  const got = new Map(doc.tables.flatMap((t) => t.cells.map((c) => [`${c.table}.${c.row}.${c.col}`, c.value] as const)));
+  const wrong: string[] = [];
+  const silent: string[] = [];
+  for (const [table, rows] of Object.entries(tables)) {
+    for (const [row, cols] of Object.entries(rows)) {
+      for (const [col, want] of Object.entries(cols)) {
+        const key = `${table}.${row}.${col}`;
+        if (got.get(key) === want) continue;
+        wrong.push(key);
+        const named = doc.findings.some((f) => f.severity !== 'info' && f.table === table && (f.row === undefined || f.row === row) && (f.col === undefined || f.col === col));
+        if (!named) silent.push(`${key}: got ${got.get(key)}, gold ${want}`);
+      }
+    }
+  }
+  return { wrong, silent };
+}

@@ -7,9 +7,15 @@ import { headerMeta, readCrawlHeader } from './crawl-header.js';
 import { decodeText } from '../../stages/load.js';
 import type { LoadedFile } from '../../stages/load.js';
 import { isPageFooter, isRuleLine, normalizeText, stripMarkdown } from '../../stages/normalize.js';
-import type { Block, SourceDocument } from '../../types.js';
+import type { Block, Provenance, SourceDocument } from '../../types.js';
 
-export function extractText(file: LoadedFile): SourceDocument {
+/**
+ * Reads an HTML fragment as the HTML reader does (extract/html's htmlToDocument, without looking for an article):
+ * given by the caller, so that the HTML reader loads only for text that holds an HTML table.
+ */
+export type HtmlTableReader = (html: string) => SourceDocument;
+
+export function extractText(file: LoadedFile, readHtmlTable?: HtmlTableReader): SourceDocument {
   const { text, encoding } = decodeText(file.bytes);
   const binary = controlCharacterShare(text);
   if (binary > 0.02) {
@@ -18,7 +24,7 @@ export function extractText(file: LoadedFile): SourceDocument {
       `binary data, not text (${Math.round(binary * 100)}% control characters in its first 8,000 characters): not a report; remove it or give the real file`,
     );
   }
-  const doc = textToDocument(text);
+  const doc = textToDocument(text, readHtmlTable);
   doc.meta.encoding = encoding;
   return doc;
 }
@@ -39,13 +45,25 @@ function controlCharacterShare(text: string): number {
  * Turns decoded text into blocks; also used by other formats that produce text. A crawler's header
  * (`标题:` `发布机构:` … lines at the top) is metadata: it goes into the meta, not into the blocks.
  */
-export function textToDocument(text: string): SourceDocument {
+export function textToDocument(text: string, readHtmlTable?: HtmlTableReader): SourceDocument {
   const lines = normalizeText(text).split('\n');
   const header = readCrawlHeader(lines);
   const blocks: Block[] = [];
   const pageNumbers = text.includes('\f') ? pageNumberLines(lines) : NONE;
+  const htmlTables = readHtmlTable !== undefined && TABLE_TAG.test(text);
+  let tableIndex = 0;
   for (let i = header?.lines ?? 0; i < lines.length; i++) {
     if (pageNumbers.has(i)) continue;
+    if (htmlTables && TABLE_TAG.test(lines[i]!)) {
+      const end = tableEnd(lines, i);
+      if (end >= 0) {
+        const table = htmlTableBlocks(readHtmlTable!(lines.slice(i, end + 1).join('\n')), i, tableIndex);
+        blocks.push(...table.blocks);
+        tableIndex += table.tables;
+        i = end;
+        continue;
+      }
+    }
     const block = lineToBlock(lines[i]!, i + 1);
     if (block) blocks.push(block);
   }
@@ -53,6 +71,35 @@ export function textToDocument(text: string): SourceDocument {
 }
 
 const NONE: ReadonlySet<number> = new Set();
+
+const TABLE_TAG = /<table[\s>]/i;
+
+/** The line that closes the HTML table opened on line `start` (nested tables counted), or -1. */
+function tableEnd(lines: readonly string[], start: number): number {
+  let depth = 0;
+  for (let i = start; i < lines.length; i++) {
+    depth += (lines[i]!.match(/<table[\s>]/gi) ?? []).length - (lines[i]!.match(/<\/table\s*>/gi) ?? []).length;
+    if (depth <= 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * An HTML table inside text — markdown that keeps a table too complex for its own syntax as HTML, as pandoc
+ * writes merged cells: read as the HTML reader reads it (a grid with its spans), not as lines of tags. Its
+ * blocks point at the text's lines (the table's first line, plus the row's line in the table) and continue
+ * the text's count of tables.
+ */
+function htmlTableBlocks(doc: SourceDocument, firstLine: number, tableIndex: number): { blocks: Block[]; tables: number } {
+  const shift = (prov: Provenance): Provenance => ({
+    ...prov,
+    ...(prov.line !== undefined ? { line: firstLine + prov.line } : {}),
+    ...(prov.tableIndex !== undefined ? { tableIndex: tableIndex + prov.tableIndex } : {}),
+  });
+  const blocks = doc.blocks.map((b): Block => (b.kind === 'paragraph' ? { ...b, prov: shift(b.prov) } : { ...b, prov: shift(b.prov), fields: b.fields.map((f) => ({ ...f, prov: shift(f.prov) })) }));
+  const tables = typeof doc.meta.tableCount === 'number' ? doc.meta.tableCount : 0;
+  return { blocks, tables };
+}
 
 /**
  * Bare page numbers ("1", "2", … alone on a page's last line) in text whose pages end with a form feed, as
