@@ -270,7 +270,7 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
   // Runs of such lines no row took in the end, by table: figures dropped (see unreadFigures).
   const unread = new Map<TableIndex, RowView[][]>();
   const dropOrphans = (): void => {
-    if (current && orphans.reduce((n, o) => n + o.values.length, 0) >= 2) unread.set(current, [...(unread.get(current) ?? []), orphans]);
+    if (current && figureCount(orphans) >= 2) unread.set(current, [...(unread.get(current) ?? []), orphans]);
     orphans = [];
   };
   /**
@@ -281,13 +281,13 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
   const figuresBeforeLabel = (v: RowView, pieceKeys: string[], before: RowView[], next: RowView | undefined): { view: RowView; finding: Finding } | null => {
     if (!current || (next && next.labels.length === 0 && next.values.length > 0)) return null;
     const match = matchRow(v, pieceKeys, null, tables, groupKeys, current, lastOrder);
-    const count = before.reduce((n, o) => n + o.values.length, 0);
+    const count = figureCount(before);
     const g = gathered.get(current.def.key)!;
     // Only before the table's first row: further down, figures no row took more likely belong to a label above
     // them that was not recognised (wrapped over lines) than to the next one.
     if (!match || match.table !== current || g.rows.size > 0 || !layoutsByHeader(current, g.headerKeys).some((x) => x.columns.length === count)) return null;
     const view: RowView = { ...v, positions: 'none', values: before.flatMap((o) => o.values), dataFields: null, dataCols: null, text: [...before.map((o) => o.text), v.text].join(' / ') };
-    const figures = view.values.map((x) => x.raw).join(' ');
+    const figures = figuresText(before);
     return {
       view,
       finding: finding('table/figures-before-label', 'warning', `${current.def.key}.${match.row}: the figures ${figures} are printed before the row's label "${rowLabel(v)}" (the text's reading order); they were read as its row`, {
@@ -299,9 +299,9 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
     };
   };
   // A label line taken as the rest of the row above (see labelBelow).
-  let taken = -1;
+  let labelTaken = -1;
   for (const [at, row] of rows.entries()) {
-    if (at === taken) continue;
+    if (at === labelTaken) continue;
     let v = row;
     if (v.positions === 'grid') (v.values.length === 0 ? gridHeaders.push({ at, v }) : gridData.push({ at, tableIndex: v.prov.tableIndex }));
     if (v.values.length > 0 || v.labels.length === 0) wrappedFrom = '';
@@ -350,7 +350,7 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
       match = matchRow(below, below.labels.map((l) => labelKey(l.text)), null, tables, groupKeys, current, lastOrder);
       if (match) {
         v = below;
-        taken = at + 1;
+        labelTaken = at + 1;
       }
     }
     pending = null;
@@ -370,8 +370,7 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
         }),
       );
       // Other figures than the first row's are stored nowhere: another row's, taken for this one.
-      const figures = (x: RowView): string => x.values.map((t) => t.raw).join(' ');
-      if (v.values.length >= 2 && figures(v) !== figures(g.rows.get(match.row)!)) unread.set(match.table, [...(unread.get(match.table) ?? []), [v]]);
+      if (v.values.length >= 2 && figuresText([v]) !== figuresText([g.rows.get(match.row)!])) unread.set(match.table, [...(unread.get(match.table) ?? []), [v]]);
       continue;
     }
     g.rows.set(match.row, v);
@@ -388,6 +387,15 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
   if (gridHeaders.length > 0) for (const t of tables) collectGridHeads(t, gathered.get(t.def.key)!, seenAt, gridHeaders, gridData);
 }
 
+/** How many figures some lines print, and the figures as printed, in order. */
+function figureCount(lines: readonly RowView[]): number {
+  return lines.reduce((n, o) => n + o.values.length, 0);
+}
+
+function figuresText(lines: readonly RowView[]): string {
+  return lines.flatMap((o) => o.values.map((x) => x.raw)).join(' ');
+}
+
 /**
  * Figures inside a table that no row took (lines of figures alone, two figures or more: not a page number):
  * the text's order moved them away from their label — a PDF's text in reading order prints some rows' labels
@@ -395,8 +403,8 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
  * outcome rows' figures moved one row down still add up). One error on the whole table.
  */
 function unreadFigures(t: TableIndex, runs: RowView[][]): Finding {
-  const figures = runs.reduce((n, run) => n + run.reduce((m, o) => m + o.values.length, 0), 0);
-  const shown = runs.map((run) => run.flatMap((o) => o.values.map((x) => x.raw)).join(' ')).join('; ');
+  const figures = figureCount(runs.flat());
+  const shown = runs.map(figuresText).join('; ');
   const lines = runs.map((run) => run[0]!.prov.line).filter((l) => l !== undefined);
   return finding(
     'table/unread-figures',
@@ -412,7 +420,7 @@ function unreadFigures(t: TableIndex, runs: RowView[][]): Finding {
  * per such row: its blank cells may not be blank.
  */
 function emptyRowsBesideUnread(tables: TableIndex[], gathered: Map<string, Gathered>, unread: Map<TableIndex, RowView[][]>): Finding[] {
-  const shown = [...unread.values()].flatMap((runs) => runs.map((run) => run.flatMap((o) => o.values.map((x) => x.raw)).join(' '))).join('; ');
+  const shown = [...unread.values()].flatMap((runs) => runs.map(figuresText)).join('; ');
   const out: Finding[] = [];
   for (const t of tables) {
     for (const [row, view] of gathered.get(t.def.key)!.rows) {
