@@ -114,7 +114,9 @@ function pageNumberLines(lines: readonly string[]): ReadonlySet<number> {
     const line = lines[i]!;
     if (line.includes('\f')) {
       const before = line.slice(0, line.indexOf('\f')).trim();
-      const at = before !== '' ? i : last;
+      const after = line.slice(line.indexOf('\f') + 1).trim();
+      // "3\f" alone on its line may be dropped; "3\f next page's text" may not (the line holds more).
+      const at = before === '' ? last : after === '' ? i : -1;
       const bare = at >= 0 ? /^\s*(\d{1,4})\s*(?:\f|$)/.exec(at === i ? before : lines[at]!) : null;
       lastLines.push({ line: at, value: bare ? Number(bare[1]) : null });
     }
