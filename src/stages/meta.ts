@@ -52,7 +52,8 @@ function headerDate(text: string | null): string | null {
  * The title: the first lines up to and including the one that says 年度报告 (titles wrap over lines, and a
  * PDF's text may cut the last words off onto a line of their own: "…工作年度" / "报告").
  */
-function findTitle(head: string[]): string | null {
+function findTitle(lines: string[]): string | null {
+  const head = lines.map(titleColumn);
   const isShort = (line: string | undefined): boolean => line !== undefined && line.trim().length <= 30 && !/[。，；]/.test(line);
   // A line before the title that is a page's breadcrumb or a labelled field ("您现在的位置：首页>>政务公开",
   // "承办单位：…") is no part of it.
@@ -69,6 +70,20 @@ function findTitle(head: string[]): string | null {
     }
   }
   return null;
+}
+
+/**
+ * A head line of a page laid out in columns, flattened to text (a menu beside the title: "信息公开制度      2020 年
+ * 政府信息公开工作年度报告"): the column with the title words, with an agency's name just left of it; else the
+ * last column (the line above the title: "信息公开指南      兴庆区通贵乡"). Lines without wide gaps as they are.
+ */
+function titleColumn(line: string): string {
+  const parts = line.split(/\s{3,}/).map((p) => p.trim()).filter(Boolean);
+  if (parts.length < 2) return line;
+  const k = parts.findIndex((p) => TITLE_WORDS.test(p.replace(/\s+/g, '')));
+  if (k < 0) return parts[parts.length - 1]!;
+  const left = parts[k - 1]?.replace(/\s+/g, '');
+  return left && !namesItsBody(parts[k]!.replace(/\s+/g, '')) && (ORGAN_SUFFIX.test(left) || PLACE_SUFFIX.test(left)) ? `${parts[k - 1]} ${parts[k]}` : parts[k]!;
 }
 
 /** A title line that starts with its body's name ("中宁县徐套乡人民政府 2021 年…"): nothing before it belongs to it. */

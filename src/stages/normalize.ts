@@ -8,6 +8,8 @@ const FULLWIDTH_NUMERIC = /[\uFF10-\uFF19\uFF0B\uFF0D\uFF0E\uFF05]/g;
 const KANGXI_AND_COMPAT = /[\u2E80-\u2FDF\uF900-\uFAFF]/g;
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
 const ODD_SPACES = /[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g;
+/** A table drawn with box-drawing characters (w3m's dump of a page, some converters): its column rules are pipes. */
+const BOX_VERTICAL = /[│┃║]/g;
 
 /** Line-level normalisation of any extracted text. Tabs are kept: they carry table structure. */
 export function normalizeText(text: string): string {
@@ -15,6 +17,7 @@ export function normalizeText(text: string): string {
     .replace(/\r\n?/g, '\n')
     .replace(INVISIBLE, '')
     .replace(ODD_SPACES, ' ')
+    .replace(BOX_VERTICAL, '|')
     .replace(FULLWIDTH_NUMERIC, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .replace(KANGXI_AND_COMPAT, (c) => c.normalize('NFKC'))
     .replace(/[−–—‒﹣－](?=\d)/g, (m, offset: number, s: string) => (isSignPosition(s, offset) ? '-' : m));
@@ -45,8 +48,11 @@ export function stripMarkdown(line: string): string {
 
 /** A line that only separates (markdown table rule, dashes): carries nothing. */
 export function isRuleLine(line: string): boolean {
-  return (/^[\s|:=\-—_+]*$/.test(line) && /[-—=_]{3,}/.test(line)) || PANDOC_FENCE.test(line);
+  return (/^[\s|:=\-—_+]*$/.test(line) && /[-—=_]{3,}/.test(line)) || PANDOC_FENCE.test(line) || BOX_RULE.test(line);
 }
+
+/** A rule of a table drawn with box-drawing characters ("├──────┼───┤"). */
+const BOX_RULE = /^[\s|\u2500-\u257f]*[\u2500-\u257f]{3,}[\s|\u2500-\u257f]*$/;
 
 /** A pandoc fenced div's opening or closing line (":::", "::: {#top}", "::: logo"): markup, not text. */
 const PANDOC_FENCE = /^\s*:{3,}\s*(?:\{[^}]*\}|[\w-]+)?\s*$/;
