@@ -10,7 +10,8 @@ import type { TableVariant } from '../kind.js';
 import { labelKey } from './labels.js';
 import { fittedFields, headerOf, placedByHeader } from './placement.js';
 import type { HeaderColumns } from './placement.js';
-import type { ValueToken } from './rows.js';
+import { figureColumnSpans } from './rows.js';
+import type { RowView, ValueToken } from './rows.js';
 import type { PendingRow, Solved } from './solve.js';
 
 /** A label field of a header row above a table's grid: as printed, folded, its source-grid column, and its grid's width. */
@@ -78,7 +79,8 @@ export function headerColumns(gridHeads: readonly GridHead[], variant: TableVari
   const otherCols = new Map<number, string>();
   for (const h of heads) if (h.key !== '' && h.col > firstCol && !named.has(h.col) && !grouped.has(h.col)) otherCols.set(h.col, h.text);
   const complete = new Set(columnAt.values()).size === variant.columns.length;
-  return { columnAt, firstCol, groupCols: grouped, otherCols, gridWidth, complete };
+  const lastCol = Math.max(...columnAt.keys(), ...otherCols.keys(), ...grouped);
+  return { columnAt, firstCol, lastCol, groupCols: grouped, otherCols, gridWidth, complete };
 }
 
 /**
@@ -102,8 +104,9 @@ export function misfitRowFindings(table: string, variant: TableVariant, headers:
   const contradicted = contradictedRows(pending, variant, headers, placedRows, solved);
   // A row the header contradicts has its error: the warning that its positions are a guess would say less.
   const guessed = guessedRows(pending, ncols, placedRows, placed);
-  const assumed = guessed.assumed.filter((p) => !contradicted.some((c) => c.p === p));
-  const trimmed = guessed.trimmed.filter((p) => !contradicted.some((c) => c.p === p));
+  const contradictedRowSet = new Set(contradicted.map((c) => c.p));
+  const assumed = guessed.assumed.filter((p) => !contradictedRowSet.has(p));
+  const trimmed = guessed.trimmed.filter((p) => !contradictedRowSet.has(p));
   if (byHeader.length === 0 && assumed.length === 0 && trimmed.length === 0 && contradicted.length === 0) return solved.findings;
   let out: Finding[] = [...solved.findings];
   if (placed.length > 0) {
@@ -183,27 +186,8 @@ export function misfitRowFindings(table: string, variant: TableVariant, headers:
 }
 
 /** A grid of the source: its source table and width (a table's rows on the next page may be a grid of another width). */
-function gridOf(p: PendingRow): string {
-  return `${p.view.prov.tableIndex ?? ''}/${p.view.gridWidth ?? ''}`;
-}
-
-/** Where a grid's figures stand: the first and last source-grid columns holding a figure, by grid (gridOf). */
-function figureSpans(pending: readonly PendingRow[]): Map<string, { first: number; last: number }> {
-  const spans = new Map<string, { first: number; last: number }>();
-  for (const p of pending) {
-    const { dataFields, dataCols } = p.view;
-    if (p.view.positions !== 'grid' || !dataFields || !dataCols || p.view.prov.tableIndex === undefined) continue;
-    const grid = gridOf(p);
-    for (let i = 0; i < dataFields.length; i++) {
-      if (dataFields[i] === null || dataFields[i]!.value === null) continue;
-      const span = spans.get(grid);
-      if (span) {
-        span.first = Math.min(span.first, dataCols[i]!);
-        span.last = Math.max(span.last, dataCols[i]!);
-      } else spans.set(grid, { first: dataCols[i]!, last: dataCols[i]! });
-    }
-  }
-  return spans;
+function gridOf(v: RowView): string | undefined {
+  return v.prov.tableIndex === undefined ? undefined : `${v.prov.tableIndex}/${v.gridWidth ?? ''}`;
 }
 
 /**
@@ -224,17 +208,18 @@ function guessedRows(
   const withFigures = pending.filter((p) => p.view.values.some((v) => v.value !== null));
   const inGrid = withFigures.filter((p) => p.view.positions === 'grid' && p.view.dataFields !== null && !byHeader.has(p));
   const narrow = inGrid.filter((p) => p.view.dataFields!.length < ncols);
-  const spans = figureSpans(pending);
+  const spans = figureColumnSpans(pending.map((p) => p.view), gridOf);
   const spanOf = (p: PendingRow): number => {
-    const span = spans.get(gridOf(p));
+    const grid = gridOf(p.view);
+    const span = grid === undefined ? undefined : spans.get(grid);
     return span ? span.last - span.first + 1 : 0;
   };
   // Rows of one grid that disagree about its width, whose figures stand in fewer columns than the template: the
   // wide ones count empty label columns as data (a band of narrow rows alone, a table's tail on the next page
   // that lost its empty columns, is right-aligned without a word, as any narrow rows beside full ones).
-  const withNarrowRows = new Set(narrow.map(gridOf));
-  const withWideRows = new Set(inGrid.filter((p) => p.view.dataFields!.length >= ncols).map(gridOf));
-  const narrowGrid = (p: PendingRow): boolean => spanOf(p) < ncols && withNarrowRows.has(gridOf(p)) && withWideRows.has(gridOf(p));
+  const withNarrowRows = new Set(narrow.map((p) => gridOf(p.view)));
+  const withWideRows = new Set(inGrid.filter((p) => p.view.dataFields!.length >= ncols).map((p) => gridOf(p.view)));
+  const narrowGrid = (p: PendingRow): boolean => spanOf(p) < ncols && withNarrowRows.has(gridOf(p.view)) && withWideRows.has(gridOf(p.view));
   const assumed =
     narrow.length === withFigures.length || byHeader.size > 0 ? inGrid.filter((p) => p.view.dataFields!.length < ncols || narrowGrid(p)) : inGrid.filter(narrowGrid);
   const extraColumns = placed.some(({ header }) => header.otherCols.size > 0);
@@ -265,8 +250,7 @@ function contradictedRows(
     dataFields.forEach((f, i) => f !== null && colOf.set(f, dataCols[i]!));
     // A row with figures beyond the header's last column is not aligned with it (its cells shifted by a label
     // printed over more columns): the header says nothing about it.
-    const headerLast = Math.max(...header.columnAt.keys(), ...header.otherCols.keys(), ...header.groupCols);
-    if (dataFields.some((f, i) => f !== null && f.value !== null && dataCols[i]! > headerLast)) continue;
+    if (dataFields.some((f, i) => f !== null && f.value !== null && dataCols[i]! > header.lastCol)) continue;
     for (let k = 0; k < p.indexes.length && k < variant.columns.length; k++) {
       const token = solved.cells[p.indexes[k]!]?.token;
       const col = token && token.value !== null ? colOf.get(token) : undefined;

@@ -81,6 +81,8 @@ export interface HeaderColumns {
   columnAt: ReadonlyMap<number, number>;
   /** The first (leftmost) of those source-grid columns: where the table's data start. */
   firstCol: number;
+  /** The last source-grid column the header prints over (a template column, a group or another column). */
+  lastCol: number;
   /** Source-grid columns under a group label only (法人或其他组织 printed as one column): a sum with no cell of its own. */
   groupCols: ReadonlySet<number>;
   /** Source-grid columns whose header is no label of the template (小计, 备注) → that header: not a cell of the table. */

@@ -237,6 +237,29 @@ function paragraphRow(text: string, prov: Provenance, blockIndex: number): RowVi
 }
 
 /** The label of a row: its pieces joined (used for messages and fallback matching). */
+/**
+ * Where the figures of grid rows stand: the first and last source-grid columns holding a figure, per grid as
+ * `gridOf` names it (rows it gives no grid are left out).
+ */
+export function figureColumnSpans<K>(views: Iterable<RowView>, gridOf: (v: RowView) => K | undefined): Map<K, { first: number; last: number }> {
+  const spans = new Map<K, { first: number; last: number }>();
+  for (const v of views) {
+    const { dataFields, dataCols } = v;
+    if (v.positions !== 'grid' || !dataFields || !dataCols) continue;
+    const grid = gridOf(v);
+    if (grid === undefined) continue;
+    for (let i = 0; i < dataFields.length; i++) {
+      if (dataFields[i] === null || dataFields[i]!.value === null) continue;
+      const span = spans.get(grid);
+      if (span) {
+        span.first = Math.min(span.first, dataCols[i]!);
+        span.last = Math.max(span.last, dataCols[i]!);
+      } else spans.set(grid, { first: dataCols[i]!, last: dataCols[i]! });
+    }
+  }
+  return spans;
+}
+
 export function rowLabel(row: RowView): string {
   return row.labels.map((l) => l.text).join(' ');
 }

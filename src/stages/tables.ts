@@ -14,7 +14,7 @@ import { headersByGrid, misfitRowFindings, NO_HEADERS } from './columns.js';
 import type { GridHead } from './columns.js';
 import { tableSpace } from './identities.js';
 import type { Equation, TableSpace } from './identities.js';
-import { rowLabel, rowView } from './rows.js';
+import { figureColumnSpans, rowLabel, rowView } from './rows.js';
 import type { LabelPiece, RowView, ValueToken } from './rows.js';
 import { solveTable } from './solve.js';
 import { findQuotes } from './quotes.js';
@@ -263,7 +263,8 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
   const gridHeaders: { at: number; v: RowView }[] = [];
   const gridData: { at: number; tableIndex: number | undefined }[] = [];
   let wrappedFrom = '';
-  const figuresFrom = firstFigureColumns(rows);
+  // Where each source grid's figures start, by source table.
+  const figuresFrom = figureColumnSpans(rows, (v) => v.prov.tableIndex);
   // Lines of figures alone that no row took: a PDF's text in reading order may print a row's figures before its
   // label ("0 / 0 / 行政事业性收费").
   let orphans: RowView[] = [];
@@ -460,27 +461,14 @@ function labelBelow(v: RowView, next: RowView | undefined): RowView | null {
   return { ...v, labels: [...v.labels, ...next.labels], text: `${v.text} / ${next.text}` };
 }
 
-/** Where each source grid's figures start: the leftmost source-grid column holding a figure, by source table. */
-function firstFigureColumns(rows: readonly RowView[]): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const v of rows) {
-    const { dataFields, dataCols } = v;
-    const table = v.prov.tableIndex;
-    if (v.positions !== 'grid' || !dataFields || !dataCols || table === undefined) continue;
-    const k = dataFields.findIndex((f) => f !== null && f.value !== null);
-    if (k >= 0) out.set(table, Math.min(out.get(table) ?? Infinity, dataCols[k]!));
-  }
-  return out;
-}
-
 /**
  * A grid row without figures whose last label stands in the columns where the grid's figures stand: a header
  * (a repeated one on the next page: 人 | 公益 | 服务 | 其他), not a row label printed with empty cells — "其他"
  * there is the column, not the row 3.其他.
  */
-function inFigureColumns(v: RowView, figuresFrom: ReadonlyMap<number, number>): boolean {
+function inFigureColumns(v: RowView, figuresFrom: ReadonlyMap<number, { first: number }>): boolean {
   const table = v.prov.tableIndex;
-  const from = table === undefined || v.positions !== 'grid' ? undefined : figuresFrom.get(table);
+  const from = table === undefined || v.positions !== 'grid' ? undefined : figuresFrom.get(table)?.first;
   const last = v.labels.findLast((l) => l.text.trim() !== '');
   return from !== undefined && last?.prov.gridCol !== undefined && last.prov.gridCol >= from;
 }
