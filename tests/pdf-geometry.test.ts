@@ -53,6 +53,19 @@ describe('lines', () => {
     expect(paragraphs(buildBlocks([page(1, [w('⼀、收到申请１２件', 72, 100)])]))).toEqual(['一、收到申请12件']);
   });
 
+  it('reads radicals of the CJK Radicals Supplement and strokes as the ideographs their glyphs draw', () => {
+    // Chromium's PDFs of web pages say 人⺠政府 (U+2EA0) and 东⻛镇 (U+2EDB): the font draws 民 and ⺠ with one glyph.
+    // NFKC leaves these as they are; only the Kangxi radicals (⼀, U+2F00) have a compatibility mapping.
+    expect(paragraphs(buildBlocks([page(1, [w('大武口区东⻛镇人⺠政府㇐', 72, 100)])]))).toEqual(['大武口区东风镇人民政府一']);
+  });
+
+  it('keeps text in columns of the page apart: a menu beside the title of a printed web page', () => {
+    const blocks = buildBlocks([page(1, [w('信息公开指南', 40, 100), w('兴庆区通贵乡2020年政府信息公开工作年度报告', 260, 100), w('本报告根据《条例》编制，', 72, 130), w('数据的统计期限自2020年1月1日起。', 215, 130)])]);
+    // Three spaces where runs stand farther apart than four characters (the title search reads them as a column
+    // break); one space at a narrower gap.
+    expect(paragraphs(blocks)).toEqual(['信息公开指南   兴庆区通贵乡2020年政府信息公开工作年度报告', '本报告根据《条例》编制， 数据的统计期限自2020年1月1日起。']);
+  });
+
   it('drops page numbers in the margins, not figures in the body', () => {
     const blocks = buildBlocks([page(1, [w('正文', 72, 100), w('12', 72, 400), w('— 3 —', 280, 800), w('第 3 页', 280, 40)])]);
     expect(paragraphs(blocks)).toEqual(['正文', '12']);

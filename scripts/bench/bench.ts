@@ -33,6 +33,7 @@ import { generateReport } from '../generate/corpus.js';
 import { loadSampleTexts, sampleCopy } from './sample-copies.js';
 import type { GeneratedReport } from '../generate/corpus.js';
 import { STYLES, buildModel, encodeHtml, renderHtml } from '../generate/make-html-docx-samples.js';
+import type { SampleModel } from '../generate/make-html-docx-samples.js';
 import type { TimingsReport } from '../../src/commands/summary.js';
 import { comparePdf, describePdfComparison } from './pdf-reference.js';
 import type { PdfComparison } from './pdf-reference.js';
@@ -175,6 +176,14 @@ export function writeSampleCopies(dir: string, n: number): number {
  * lines, or with sec3 in the 2019 layout in a 2021+ report, do not fit the model builder: passed over.
  */
 export function reportAsHtml(report: GeneratedReport, index: number): Buffer | null {
+  const model = reportModel(report);
+  if (!model) return null;
+  const style = STYLES[index % STYLES.length]!;
+  return encodeHtml(renderHtml(model, style), style);
+}
+
+/** A generated report as the model of a web page or Word file (null for the copies the builder cannot take, see above). */
+export function reportModel(report: GeneratedReport): SampleModel | null {
   const f = report.features;
   if (!f.includes('style:tabs') || f.includes('fullWidth') || f.includes('wrapPartialLabel') || f.includes('singleSix')) return null;
   // The model builder reads 第二十条 items from table rows, as the samples print them (with tabs).
@@ -183,9 +192,7 @@ export function reportAsHtml(report: GeneratedReport, index: number): Buffer | n
   const warn = console.warn;
   console.warn = () => {}; // buildModel warns when a messy copy's rows do not match its truth; it then uses the official labels
   try {
-    const model = buildModel(report.name.replace(/\.txt$/, ''), text, gold);
-    const style = STYLES[index % STYLES.length]!;
-    return encodeHtml(renderHtml(model, style), style);
+    return buildModel(report.name.replace(/\.txt$/, ''), text, gold);
   } catch {
     return null;
   } finally {

@@ -1,11 +1,14 @@
 /**
  * Stage `normalise`: make text comparable without changing what it says. Full-width digits and signs
- * become ASCII, Kangxi radicals become their CJK ideographs, odd spaces become spaces, markdown markup goes.
+ * become ASCII, radicals and strokes become their CJK ideographs (a PDF's 人⺠政府 is 人民政府), odd spaces become
+ * spaces, markdown markup goes.
  * Chinese punctuation in prose is kept; label matching folds it separately (see `labelKey`).
  */
 
+import { RADICAL_EQUIVALENTS } from './radicals.js';
+
 const FULLWIDTH_NUMERIC = /[\uFF10-\uFF19\uFF0B\uFF0D\uFF0E\uFF05]/g;
-const KANGXI_AND_COMPAT = /[\u2E80-\u2FDF\uF900-\uFAFF]/g;
+const RADICALS_STROKES_AND_COMPAT = /[\u2E80-\u2FDF\u31C0-\u31EF\uF900-\uFAFF]/g;
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
 const ODD_SPACES = /[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g;
 /** A table drawn with box-drawing characters (w3m's dump of a page, some converters): its column rules are pipes. */
@@ -19,8 +22,13 @@ export function normalizeText(text: string): string {
     .replace(ODD_SPACES, ' ')
     .replace(BOX_VERTICAL, '|')
     .replace(FULLWIDTH_NUMERIC, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .replace(KANGXI_AND_COMPAT, (c) => c.normalize('NFKC'))
+    .replace(RADICALS_STROKES_AND_COMPAT, ideographOf)
     .replace(/[−–—‒﹣－](?=\d)/g, (m, offset: number, s: string) => (isSignPosition(s, offset) ? '-' : m));
+}
+
+/** The ideograph a radical, stroke or compatibility ideograph stands for (NFKC knows only the Kangxi radicals). */
+function ideographOf(c: string): string {
+  return RADICAL_EQUIVALENTS.get(c) ?? c.normalize('NFKC');
 }
 
 /** A dash directly before digits is a minus sign only where a number starts (not in "0955—8737499"). */

@@ -94,23 +94,34 @@ function makeLine(words: Word[]): Line {
 function joinWords(ws: Word[]): string {
   // Runs of words apart by more than a character (table columns without rulings, a tab stop) stay apart:
   // each run is cleaned on its own, then the runs are joined by one space even between Chinese characters.
-  const runs: string[] = [];
+  let line = '';
   let out = '';
   let prev: Word | null = null;
+  let gapBefore = '';
   for (const w of ws) {
     if (prev) {
       const gap = w.box.x0 - prev.box.x1;
       const unit = Math.min(prev.size, w.size);
       if (gap > 1.5 * unit) {
-        runs.push(cleanText(out));
+        line = joinRun(line, cleanText(out), gapBefore);
         out = '';
+        // Text in columns of a page (a site's menu beside the title of a printed web page) stays apart as a text
+        // copy of the page would print it: three spaces, which the title search reads as a column break.
+        gapBefore = gap > COLUMN_GAP * unit ? '   ' : ' ';
       } else if (gap > 0.25 * unit) out += ' ';
     }
     out += w.text;
     prev = w;
   }
-  runs.push(cleanText(out));
-  return runs.filter((r) => r !== '').join(' ');
+  return joinRun(line, cleanText(out), gapBefore);
+}
+
+/** A gap between two runs of a line, in characters, past which they are columns of the page. */
+const COLUMN_GAP = 4;
+
+function joinRun(line: string, run: string, gap: string): string {
+  if (run === '') return line;
+  return line === '' ? run : line + gap + run;
 }
 
 /** Joins lines wrapped inside one cell or paragraph: no space when either side is Chinese. */

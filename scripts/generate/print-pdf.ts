@@ -1,0 +1,83 @@
+/**
+ * Documents printed to PDF by the programs that make most of the PDFs people download: a web page printed by
+ * Chromium ("Print → Save as PDF"), a Word file exported by LibreOffice. Used by the printed-PDF corpus
+ * (scripts/bench/printed-pdf-corpus.ts) and to make tests/fixtures/chromium.
+ *
+ * Needs Chromium (Debian: chromium; or OGI_CHROMIUM) or LibreOffice (Debian: libreoffice-writer-nogui), and a
+ * CJK font (fonts-noto-cjk); ogi itself needs neither.
+ *
+ *   npm run build && node dist/scripts/generate/print-pdf.js OUT_DIR PAGE.html…   (Chromium)
+ *   npm run build && node dist/scripts/generate/print-pdf.js OUT_DIR FILE.docx…   (LibreOffice)
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+
+/** Web pages (their bytes, in their own charset) printed by headless Chromium on A4, in order. */
+export async function printPagesWithChromium(pages: Buffer[]): Promise<Buffer[]> {
+  // playwright-core is a dev dependency (the browser tests); loaded here only.
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: process.env.OGI_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const dir = mkdtempSync(join(tmpdir(), 'ogi-print-'));
+  try {
+    const page = await browser.newPage();
+    const out: Buffer[] = [];
+    for (const [i, html] of pages.entries()) {
+      // Opened as a file, as a browser opens a saved page: the page's own charset declaration decides (GBK pages too).
+      const file = join(dir, `page${i}.html`);
+      writeFileSync(file, html);
+      await page.goto(`file://${file}`);
+      out.push(await page.pdf({ format: 'A4', printBackground: true }));
+    }
+    return out;
+  } finally {
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Word files exported to PDF by LibreOffice, in order; null where soffice made none. */
+export function printDocxWithLibreOffice(files: Buffer[]): (Buffer | null)[] {
+  const dir = mkdtempSync(join(tmpdir(), 'ogi-lo-'));
+  try {
+    const paths = files.map((bytes, i) => {
+      const path = join(dir, `doc${i}.docx`);
+      writeFileSync(path, bytes);
+      return path;
+    });
+    // One soffice per 50 files: its start-up costs seconds, and one run stops converting after a few hundred.
+    // Its own profile folder keeps it off the user's.
+    for (let i = 0; i < paths.length; i += 50) {
+      const args = [`-env:UserInstallation=file://${join(dir, 'profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, ...paths.slice(i, i + 50)];
+      execFileSync('soffice', args, { stdio: 'ignore', timeout: 600_000 });
+    }
+    return paths.map((p) => {
+      const pdf = p.replace(/\.docx$/, '.pdf');
+      return existsSync(pdf) ? readFileSync(pdf) : null;
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [outDir, ...inputs] = argv;
+  if (!outDir || inputs.length === 0) throw new Error('usage: print-pdf.js OUT_DIR PAGE.html… | FILE.docx…');
+  mkdirSync(outDir, { recursive: true });
+  const bytes = inputs.map((f) => readFileSync(f));
+  const pdfs = inputs.every((f) => f.endsWith('.docx')) ? printDocxWithLibreOffice(bytes) : await printPagesWithChromium(bytes);
+  pdfs.forEach((pdf, i) => {
+    const name = `${basename(inputs[i]!).replace(/\.(html?|docx)$/, '')}.pdf`;
+    if (!pdf) return console.warn(`no PDF made of ${inputs[i]}`);
+    writeFileSync(join(outDir, name), pdf);
+    console.log(`${join(outDir, name)}: ${pdf.length} B`);
+  });
+}
+
+if (process.argv[1] && /print-pdf\.(js|ts)$/.test(process.argv[1])) {
+  main(process.argv.slice(2)).catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
