@@ -182,6 +182,16 @@ describe('tables: hard cases of flattened copies', () => {
     expect(rowValues(doc, 'sec3', 'other')).toEqual([0, 0, 0, 0, 0, 0, 0]);
   });
 
+  it('reads a section 二 table without a readable header in the layout of the report\'s year, not sec3\'s', async () => {
+    // A 2020 report: its 第二十条 tables can only be the 2019 layout, whatever a mangled copy's sec3 seems to hold
+    // (here the 2021 rows of the helper's sec3). The header is lost (a converter wrapped it into fragments).
+    const sec2 = ['第二十条第（一）项', '信息内容 本年新', '规章\t0\t0\t0', '规范性文件\t2\t0\t58'].join('\n');
+    const doc = await analyseText(reportText({ sec2, title: '测试县人民政府2020年政府信息公开工作年度报告' }));
+    expect(doc.tables.find((t) => t.table === 'sec3')?.layout).toBe('2021');
+    expect(doc.tables.find((t) => t.table === 'sec2_art20_1')?.layout).toBe('2019');
+    expect(cell(doc, 'sec2_art20_1', 'normative', 'total_published')).toMatchObject({ value: 58 });
+  });
+
   it('reports a missing row of a found table as an error, cells empty', async () => {
     const doc = await analyseText(reportText().replace(/\n\t\t2\.重复申请[^\n]*/, ''));
     expect(doc.findings.find((f) => f.rule === 'table/missing-row')).toMatchObject({ table: 'sec3', row: 'rejected_repeat', severity: 'error' });

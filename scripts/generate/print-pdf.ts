@@ -39,7 +39,16 @@ export async function printPagesWithChromium(pages: Buffer[]): Promise<Buffer[]>
 
 /** Word files exported to PDF by LibreOffice, in order; null where soffice made none. */
 export function printDocxWithLibreOffice(files: Buffer[]): (Buffer | null)[] {
+  return convertDocxWithLibreOffice(files, 'pdf');
+}
+
+/**
+ * Word files saved by LibreOffice in another format — `pdf`, `doc` (Word 97–2003), `html`, `txt` (its "Text"
+ * filter, UTF-8) — in order; null where soffice made none.
+ */
+export function convertDocxWithLibreOffice(files: Buffer[], to: 'pdf' | 'doc' | 'html' | 'txt'): (Buffer | null)[] {
   const dir = mkdtempSync(join(tmpdir(), 'ogi-lo-'));
+  const filter = to === 'txt' ? 'txt:Text (encoded):UTF8' : to;
   try {
     const paths = files.map((bytes, i) => {
       const path = join(dir, `doc${i}.docx`);
@@ -49,12 +58,12 @@ export function printDocxWithLibreOffice(files: Buffer[]): (Buffer | null)[] {
     // One soffice per 50 files: its start-up costs seconds, and one run stops converting after a few hundred.
     // Its own profile folder keeps it off the user's.
     for (let i = 0; i < paths.length; i += 50) {
-      const args = [`-env:UserInstallation=file://${join(dir, 'profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, ...paths.slice(i, i + 50)];
+      const args = [`-env:UserInstallation=file://${join(dir, 'profile')}`, '--headless', '--convert-to', filter, '--outdir', dir, ...paths.slice(i, i + 50)];
       execFileSync('soffice', args, { stdio: 'ignore', timeout: 600_000 });
     }
     return paths.map((p) => {
-      const pdf = p.replace(/\.docx$/, '.pdf');
-      return existsSync(pdf) ? readFileSync(pdf) : null;
+      const out = p.replace(/\.docx$/, `.${to}`);
+      return existsSync(out) ? readFileSync(out) : null;
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

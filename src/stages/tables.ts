@@ -786,7 +786,9 @@ function chooseVariant(t: TableIndex, g: Gathered, year: number | null, sec3Layo
   scored.sort((a, b) => b.score - a.score);
   const [first, second] = scored;
   if (first && (!second || first.score > second.score)) return first.v;
-  const byYear: Layout = year !== null && year >= 2021 ? '2021' : (sec3Layout ?? '2019');
+  // Neither header nor figures decide: the year does (the 2021 layout did not exist for 2019–2020 reports, and
+  // sec3 read from a mangled copy may say otherwise); sec3's layout only when the year is unknown.
+  const byYear: Layout = year !== null ? (year >= 2021 ? '2021' : '2019') : (sec3Layout ?? '2019');
   return variants.find((v) => v.layout === byYear) ?? variants[0]!;
 }
 

@@ -1,34 +1,39 @@
 /**
- * Generated reports printed to PDF by the programs that make most of the PDFs people download, then read
- * by ogi as PDF: cells exact, wrong but flagged, wrong without a finding, metadata.
+ * Generated reports converted by the programs that make most of the files people download — printed to PDF,
+ * saved as Word 97 or as a web page — then read by ogi: cells exact, wrong but flagged, wrong without a finding,
+ * metadata.
  *
  * - `--via chromium`: the report's web page (scripts/bench/bench.ts reportAsHtml, every site style) printed by
  *   headless Chromium (`page.pdf()`, A4) — a page saved with "Print → Save as PDF".
  * - `--via libreoffice`: the report's Word file (scripts/generate/make-html-docx-samples.ts) converted by
  *   `soffice --headless --convert-to pdf` — a Word document exported to PDF, as the samples' PDF fixtures were.
+ * - `--via libreoffice-doc`, `libreoffice-html`, `libreoffice-txt`: the same Word file saved by LibreOffice as a
+ *   Word 97–2003 .doc, as a web page, as plain text.
  *
  * Printing: scripts/generate/print-pdf.ts (needs Chromium or LibreOffice and a CJK font; ogi itself needs neither).
  *
- *   npm run build && node dist/scripts/bench/printed-pdf-corpus.js [count] [firstSeed] --via chromium|libreoffice [--keep DIR]
+ *   npm run build && node dist/scripts/bench/converted-corpus.js [count] [firstSeed] --via chromium|libreoffice|libreoffice-doc|libreoffice-html|libreoffice-txt [--keep DIR]
  *
- * --keep DIR writes the PDFs with a wrong cell without a finding, wrong metadata or a failure to DIR.
+ * --keep DIR writes the copies with a wrong cell without a finding, wrong metadata or a failure to DIR.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { processLoaded } from '../../src/pipeline.js';
+import { sniffFormat } from '../../src/stages/load.js';
 import type { ProcessedDocument } from '../../src/types.js';
 import { generateReport } from '../generate/corpus.js';
 import type { GeneratedReport } from '../generate/corpus.js';
 import { STYLES, makeDocx, renderDocumentXml } from '../generate/make-html-docx-samples.js';
-import { printDocxWithLibreOffice, printPagesWithChromium } from '../generate/print-pdf.js';
+import { convertDocxWithLibreOffice, printPagesWithChromium } from '../generate/print-pdf.js';
 import { reportAsHtml, reportModel } from './bench.js';
 import { compareWithTruth } from './robustness.js';
 
-type Via = 'chromium' | 'libreoffice';
+const VIAS = { chromium: 'pdf', libreoffice: 'pdf', 'libreoffice-doc': 'doc', 'libreoffice-html': 'html', 'libreoffice-txt': 'txt' } as const;
+type Via = keyof typeof VIAS;
 
 interface Printed {
   report: GeneratedReport;
-  pdf: Buffer;
+  bytes: Buffer;
   style: string;
 }
 
@@ -62,17 +67,17 @@ async function printWithChromium(items: { report: GeneratedReport; index: number
   const pdfs = await printPagesWithChromium(items.map(({ report, index }) => reportAsHtml(report, index)!));
   return items.map(({ report, index }, i) => {
     const style = STYLES[index % STYLES.length]!;
-    return { report, pdf: pdfs[i]!, style: `${style.site},${style.charset}` };
+    return { report, bytes: pdfs[i]!, style: `${style.site},${style.charset}` };
   });
 }
 
-function printWithLibreOffice(items: { report: GeneratedReport; index: number }[]): Printed[] {
-  const pdfs = printDocxWithLibreOffice(items.map(({ report }) => makeDocx(renderDocumentXml(reportModel(report)!))));
+function convertWithLibreOffice(items: { report: GeneratedReport; index: number }[], to: 'pdf' | 'doc' | 'html' | 'txt'): Printed[] {
+  const copies = convertDocxWithLibreOffice(items.map(({ report }) => makeDocx(renderDocumentXml(reportModel(report)!))), to);
   const printed: Printed[] = [];
   items.forEach(({ report }, i) => {
-    const pdf = pdfs[i];
-    if (pdf) printed.push({ report, pdf, style: 'docx' });
-    else console.warn(`soffice made no PDF of ${report.name}`);
+    const bytes = copies[i];
+    if (bytes) printed.push({ report, bytes, style: 'docx' });
+    else console.warn(`soffice made no .${to} of ${report.name}`);
   });
   return printed;
 }
@@ -97,17 +102,18 @@ function tallyDocument(t: Tally, p: Printed, doc: ProcessedDocument): void {
 async function main(argv: string[]): Promise<void> {
   const [count, first] = argv.filter((a) => /^\d+$/.test(a)).map(Number);
   const via = (option(argv, '--via') ?? 'chromium') as Via;
-  if (via !== 'chromium' && via !== 'libreoffice') throw new Error(`--via ${via}: use chromium or libreoffice`);
+  if (!(via in VIAS)) throw new Error(`--via ${via}: use ${Object.keys(VIAS).join(', ')}`);
+  const ext = VIAS[via];
   const keep = option(argv, '--keep');
   const items = reportsFrom(first ?? 3001, count ?? 100);
   const started = Date.now();
-  const printed = via === 'chromium' ? await printWithChromium(items) : printWithLibreOffice(items);
+  const printed = via === 'chromium' ? await printWithChromium(items) : convertWithLibreOffice(items, ext);
   const printedIn = (Date.now() - started) / 1000;
   const t: Tally = { documents: 0, cells: 0, exact: 0, flagged: 0, silent: [], metaWrong: [], failed: [], silentDocs: new Set() };
   for (const p of printed) {
-    const name = p.report.name.replace(/\.txt$/, '.pdf');
+    const name = p.report.name.replace(/\.txt$/, `.${ext}`);
     try {
-      const doc = await processLoaded({ path: name, bytes: p.pdf, sha256: name, format: 'pdf', sizeBytes: p.pdf.length });
+      const doc = await processLoaded({ path: name, bytes: p.bytes, sha256: name, format: sniffFormat(p.bytes, name), sizeBytes: p.bytes.length });
       tallyDocument(t, p, doc);
     } catch (e) {
       t.failed.push(`${name}: ${(e as Error).message}`);
@@ -115,12 +121,12 @@ async function main(argv: string[]): Promise<void> {
     const metaWrong = t.metaWrong.some((m) => m.startsWith(p.report.name));
     if (keep && (t.silentDocs.has(p.report.name) || metaWrong || t.failed.some((f) => f.startsWith(name)))) {
       mkdirSync(keep, { recursive: true });
-      writeFileSync(join(keep, name), p.pdf);
+      writeFileSync(join(keep, name), p.bytes);
     }
   }
   const pct = ((100 * t.exact) / Math.max(1, t.cells)).toFixed(2);
   console.log(
-    `${t.documents} generated reports printed by ${via} (${printedIn.toFixed(0)} s): ${t.cells} cells, ${t.exact} exact (${pct}%), ${t.flagged} wrong but flagged, ${t.silent.length} wrong without a finding (${t.silentDocs.size} documents); metadata wrong ${t.metaWrong.length}; failed ${t.failed.length}`,
+    `${t.documents} generated reports converted by ${via} (${printedIn.toFixed(0)} s): ${t.cells} cells, ${t.exact} exact (${pct}%), ${t.flagged} wrong but flagged, ${t.silent.length} wrong without a finding (${t.silentDocs.size} documents); metadata wrong ${t.metaWrong.length}; failed ${t.failed.length}`,
   );
   for (const s of t.silent.slice(0, 30)) console.log(`  ${s}`);
   for (const m of t.metaWrong.slice(0, 10)) console.log(`  meta ${m}`);
