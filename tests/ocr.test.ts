@@ -16,7 +16,8 @@ import { chiSimLangPath, isLabel, isSurePageFigure, ocrPdfFile, ocrPdfPages, pas
 import { buildBlocks } from '../src/extract/pdf/pdf-geometry.js';
 import { extractDocument } from '../src/extract/index.js';
 import { loadFile } from '../src/stages/load.js';
-import type { Cell, ExtractedTable, RowBlock } from '../src/types.js';
+import type { Cell, ExtractedTable, RowBlock, SourceDocument } from '../src/types.js';
+import { analyse } from '../src/pipeline.js';
 import { cell } from './helpers/documents.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'pdf');
@@ -208,6 +209,62 @@ describe('OCR checks', () => {
     const table = sec4({ 'review.total': [9] });
     for (const c of table.cells) delete c.prov.confidence;
     expect(checkOcrCells([table], OGI_ANNUAL_REPORT)).toEqual([]);
+  });
+});
+
+describe('OCR grid rows with cells it could not read', () => {
+  /** A scanned page's grid row: every field with the confidence OCR gave it (empty fields have none). */
+  function ocrRow(line: number, texts: string[]): RowBlock {
+    const fields = texts.map((text, col) => ({ text, col, prov: { page: 3, line, gridCol: col, ...(text === '' ? {} : { confidence: /^\d+$/.test(text) ? 95 : 0 }) } }));
+    return { kind: 'row', positions: 'grid', gridWidth: texts.length, fields, prov: { page: 3, line } };
+  }
+  const paragraph = (line: number, text: string) => ({ kind: 'paragraph' as const, text, prov: { page: 1, line } });
+  const report = (sec3: RowBlock[], sec4: RowBlock[]): SourceDocument => ({
+    format: 'pdf',
+    findings: [],
+    meta: {},
+    blocks: [
+      paragraph(1, '测试县人民政府2021年政府信息公开工作年度报告'),
+      paragraph(2, '一、总体情况'),
+      paragraph(3, '二、主动公开政府信息情况'),
+      paragraph(4, '三、收到和处理政府信息公开申请情况'),
+      ...sec3,
+      paragraph(5, '四、政府信息公开行政复议、行政诉讼情况'),
+      ...sec4,
+      paragraph(20, '五、存在的主要问题及改进情况'),
+      paragraph(21, '六、其他需要报告的事项'),
+    ],
+  });
+  const loaded = { path: 'scan.pdf', bytes: Buffer.alloc(0), sha256: 'x', format: 'pdf' as const, sizeBytes: 0 };
+
+  it('places a misread figure between figures as an unreadable cell, reported with what the identities imply', () => {
+    // "Wn" where the scan prints 5 (review's total): as a label it hid the whole row — the table was lost.
+    const figures = ['0', '1', '4', '0', 'Wn', '0', '0', '0', '0', '0', '0', '0', '0', '2', '2'];
+    const doc = analyse(loaded, report([], [ocrRow(10, figures)]), OGI_ANNUAL_REPORT);
+    const sec4 = doc.tables.find((t) => t.table === 'sec4')!;
+    const at = (row: string, col: string) => sec4.cells.find((c) => c.row === row && c.col === col)!;
+    expect(at('review', 'other')).toMatchObject({ value: 4 });
+    expect(at('after_review', 'total')).toMatchObject({ value: 2 });
+    expect(at('review', 'total')).toMatchObject({ value: null, raw: 'Wn' });
+    expect(doc.findings.find((f) => f.rule === 'ocr/unreadable')).toMatchObject({ table: 'sec4', row: 'review', col: 'total', actual: 'Wn' });
+    expect(doc.findings.find((f) => f.rule === 'ocr/identity-proposal')).toMatchObject({ row: 'review', col: 'total', expected: '5' });
+  });
+
+  it('keeps a row\'s figures before cells OCR read nothing in ("?"), and reports those cells', () => {
+    // Before: the "?" fields were taken for labels, the figures before them dropped and their cells left blank
+    // without a word — blank is not zero, and not "unread" either.
+    const rows = [
+      ocrRow(6, ['', '', '一、本年新收政府信息公开申请数量', '3', '0', '0', '0', '0', '0', '3']),
+      ocrRow(7, ['', '', '二、上年结转政府信息公开申请数量', '0', '0', '0', '0', '0', '0', '0']),
+      ocrRow(8, ['', '', '四、结转下年度继续办理', '0', '0', '0', '?', '?', '0', '0']),
+    ];
+    const doc = analyse(loaded, report(rows, []), OGI_ANNUAL_REPORT);
+    const sec3 = doc.tables.find((t) => t.table === 'sec3');
+    const cells = sec3?.cells.filter((c) => c.row === 'carried_forward') ?? [];
+    expect(cells.find((c) => c.col === 'natural')).toMatchObject({ value: 0 });
+    expect(cells.find((c) => c.col === 'social')).toMatchObject({ value: null, raw: '?' });
+    const unreadable = doc.findings.filter((f) => f.rule === 'ocr/unreadable').map((f) => f.col);
+    expect(unreadable.sort()).toEqual(['legal', 'social']);
   });
 });
 

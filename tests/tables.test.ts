@@ -182,6 +182,14 @@ describe('tables: hard cases of flattened copies', () => {
     expect(rowValues(doc, 'sec3', 'other')).toEqual([0, 0, 0, 0, 0, 0, 0]);
   });
 
+  it('does not call a table printed empty when figures under a label it does not know stand in it', async () => {
+    // "合计" is no row of sec4: whether its figures are sec4's is not known. Before, the header alone made the
+    // table "printed with every cell empty" (blank cells, an info finding) while 15 figures stood under it.
+    const doc = await analyseText(reportText({ sec4: '合计\t0\t1\t4\t0\t5\t0\t0\t0\t0\t0\t0\t0\t0\t2\t2' }));
+    expect(rulesOf(doc)).not.toContain('table/blank');
+    expect(doc.findings.find((f) => f.table === 'sec4')).toMatchObject({ rule: 'table/missing', severity: 'error' });
+  });
+
   it('reads a section 二 table without a readable header in the layout of the report\'s year, not sec3\'s', async () => {
     // A 2020 report: its 第二十条 tables can only be the 2019 layout, whatever a mangled copy's sec3 seems to hold
     // (here the 2021 rows of the helper's sec3). The header is lost (a converter wrapped it into fragments).

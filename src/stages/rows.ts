@@ -3,7 +3,7 @@
  * trusted) its data fields in column order. Tokenising figures lives here: "22（其中修订16件）", "251000元",
  * "+12", "/", and labels glued to their digits ("行政处罚2648-18538").
  */
-import type { Block, PositionKind, Provenance } from '../types.js';
+import type { Block, PositionKind, Provenance, RowBlock } from '../types.js';
 
 export interface ValueToken {
   /** The text as printed (normalised). */
@@ -177,7 +177,7 @@ export function rowView(block: Block, blockIndex: number): RowView {
   const labels: LabelPiece[] = [];
   const values: ValueToken[] = [];
   let multiValueField = false;
-  const parsed = block.fields.map((f) => parseField(f.text, f.prov));
+  const parsed = misreadFiguresOf(block, block.fields.map((f) => parseField(f.text, f.prov)));
   let lastLabelField = -1;
   parsed.forEach((p, i) => {
     if (p.labels.length > 0) lastLabelField = i;
@@ -218,6 +218,26 @@ export function rowView(block: Block, blockIndex: number): RowView {
     gridWidth: block.gridWidth ?? null,
     text,
   };
+}
+
+/**
+ * An OCR grid row's cell after a figure that OCR read as text ("0 | 1 | 4 | 0 | Wn | 0 …": a 5 misread; "?" where
+ * it read nothing in a cell with ink) is a figure it could not read, not a label: labels stand before a row's
+ * figures. It becomes a placeholder figure
+ * that keeps what OCR read (value null, `raw` "Wn"), so the cell is placed where it stands and reported
+ * (`ocr/unreadable`, and what the identities imply) — as a label it made the row's figures unplaceable, or
+ * the whole row go unread. Text of two ideographs or more stays text (a label cell OCR misplaced).
+ */
+function misreadFiguresOf(block: RowBlock, parsed: FieldParse[]): FieldParse[] {
+  if (block.positions !== 'grid' || !block.fields.some((f) => f.prov.confidence !== undefined)) return parsed;
+  const figure = (p: FieldParse): boolean => p.labels.length === 0 && p.values.some((v) => v.value !== null);
+  const first = parsed.findIndex(figure);
+  if (first < 0) return parsed;
+  return parsed.map((p, i) => {
+    if (i <= first || p.labels.length === 0 || (p.labels.join('').match(/[\u4e00-\u9fff]/g)?.length ?? 0) >= 2) return p;
+    const f = block.fields[i]!;
+    return { labels: [], values: [{ raw: f.text.trim(), value: null, digits: null, unit: null, note: null, prov: f.prov, cutAt: 0 }] };
+  });
 }
 
 /** A paragraph line seen as a row split on spaces: only the order of its figures is known. */

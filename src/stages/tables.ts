@@ -639,6 +639,7 @@ function exactMatch(leaf: string | undefined, tables: TableIndex[], lastOrder: M
 function gatherFlat(t: TableIndex, rows: readonly RowView[]): Gathered {
   const g = emptyGathered();
   const numeric: RowView[] = [];
+  const labelled: RowView[] = [];
   let headerRow: RowView | null = null;
   for (const v of rows) {
     if (v.values.length === 0) {
@@ -655,11 +656,14 @@ function gatherFlat(t: TableIndex, rows: readonly RowView[]): Gathered {
       continue;
     }
     if (v.labels.length === 0) numeric.push(v);
+    else if (v.values.length >= 2) labelled.push(v);
   }
   if (numeric.length > 0 && g.rows.size === 0) {
     g.flat = numeric.length === 1 ? numeric[0]! : concatRows(numeric);
     g.prov = g.flat.prov;
-  } else if (g.rows.size === 0 && headerRow && printsItsHeader(t, g.headerKeys)) {
+  } else if (g.rows.size === 0 && labelled.length === 0 && headerRow && printsItsHeader(t, g.headerKeys)) {
+    // (Not when rows of figures under labels no template row has stand in the section: whether they are this
+    // table's, misread, is not known — the table is then reported missing, not printed empty.)
     // The table's header is there and not a figure under it: a table printed with every cell empty.
     g.flat = { ...headerRow, labels: [], values: [], dataFields: null, dataCols: null, positions: 'none' };
     g.prov = headerRow.prov;
