@@ -268,6 +268,47 @@ describe('OCR grid rows with cells it could not read', () => {
   });
 });
 
+describe('OCR grid rows that do not fit', () => {
+  function ocrRow(line: number, texts: string[]): RowBlock {
+    const fields = texts.map((text, col) => ({ text, col, prov: { page: 3, line, gridCol: col, tableIndex: 7, ...(text === '' ? {} : { confidence: /^\d+$/.test(text) ? 95 : 0 }) } }));
+    return { kind: 'row', positions: 'grid', gridWidth: texts.length, fields, prov: { page: 3, line, tableIndex: 7 } };
+  }
+  const p = (line: number, text: string) => ({ kind: 'paragraph' as const, text, prov: { page: 1, line } });
+  const loaded = { path: 'scan.pdf', bytes: Buffer.alloc(0), sha256: 'x', format: 'pdf' as const, sizeBytes: 0 };
+  const withSec4 = (rows: RowBlock[]): SourceDocument => ({
+    format: 'pdf',
+    findings: [],
+    meta: {},
+    blocks: [p(1, '测试县人民政府2021年政府信息公开工作年度报告'), p(2, '一、总体情况'), p(3, '四、政府信息公开行政复议、行政诉讼情况'), ...rows, p(20, '五、存在的主要问题及改进情况')],
+  });
+
+  it('says that sec4\'s figures were right-aligned when its grid has fewer cells than the table', () => {
+    // Two cells of the scan merged into one: 14 figures in a 15-column grid, placed from the right, the row sums
+    // broken — the cells left of the merge hold their neighbours' figures.
+    const figures = ['9', '0', '0', '8', '17', '0', '3', '0', '7', '0', '0', '0', '1', '1'];
+    const doc = analyse(loaded, withSec4([ocrRow(10, figures)]), OGI_ANNUAL_REPORT);
+    const assumed = doc.findings.find((f) => f.rule === 'table/columns-assumed');
+    expect(assumed).toMatchObject({ table: 'sec4', severity: 'warning' });
+    // The finding covers every cell of the table: a flat table's figures fill all its rows.
+    expect(assumed?.row).toBeUndefined();
+    expect(assumed?.message).toContain("fewer columns than the table's 15");
+  });
+
+  it('reads a cell with a ruling\'s trace before the row\'s first clean figure as an unreadable figure, not a label', () => {
+    const rows = [
+      ocrRow(6, ['', '', '一、本年新收政府信息公开申请数量', '3', '0', '0', '0', '0', '0', '3']),
+      ocrRow(7, ['', '', '四、结转下年度继续办理', '|0', 'Il0', '0', '0', '0', '0', '0']),
+    ];
+    const doc: SourceDocument = { ...withSec4([]), blocks: [p(1, '测试县人民政府2021年政府信息公开工作年度报告'), p(2, '三、收到和处理政府信息公开申请情况'), ...rows, p(20, '四、政府信息公开行政复议、行政诉讼情况')] };
+    const out = analyse(loaded, doc, OGI_ANNUAL_REPORT);
+    const cells = out.tables.find((t) => t.table === 'sec3')!.cells.filter((c) => c.row === 'carried_forward');
+    expect(cells.find((c) => c.col === 'natural')).toMatchObject({ value: null, raw: '|0' });
+    expect(cells.find((c) => c.col === 'commercial')).toMatchObject({ value: null, raw: 'Il0' });
+    expect(cells.find((c) => c.col === 'research')).toMatchObject({ value: 0 });
+    expect(out.findings.filter((f) => f.rule === 'ocr/unreadable').map((f) => f.col).sort()).toEqual(['commercial', 'natural']);
+  });
+});
+
 describe('OCR reading', () => {
   it('tells a label from a figure misread as Chinese', () => {
     const word = (text: string, confidence: number) => ({ text, confidence, box: { x0: 0, y0: 0, x1: 1, y1: 1 } });

@@ -156,8 +156,8 @@ export function misfitRowFindings(table: string, variant: TableVariant, headers:
       finding(
         'table/columns-assumed',
         'warning',
-        `${table}: ${assumed.length} ${assumed.length === 1 ? 'row prints' : 'rows print'} figures in fewer columns than the table's ${ncols} and no header names their columns; the figures were placed in the last columns (${assumed.map((p) => p.label).join(', ')}) — they may belong to others`,
-        { table, ...(assumed.length === 1 ? { row: assumed[0]!.label } : {}), prov: assumed[0]!.view.prov },
+        `${table}: ${assumed.length} ${assumed.length === 1 ? 'row prints' : 'rows print'} figures in fewer columns than the table's ${Math.max(ncols, assumed[0]!.targets.length)} and no header names their columns; the figures were placed in the last columns (${assumed.map((p) => p.label).join(', ')}) — they may belong to others`,
+        { table, ...(assumed.length === 1 && oneRow(assumed[0]!) ? { row: assumed[0]!.label } : {}), prov: assumed[0]!.view.prov },
       ),
     );
   }
@@ -167,7 +167,7 @@ export function misfitRowFindings(table: string, variant: TableVariant, headers:
         'table/columns-assumed',
         'warning',
         `${table}: ${trimmed.length} ${trimmed.length === 1 ? 'row prints' : 'rows print'} more fields than the table's ${ncols} columns where no header names them (${trimmed.map((p) => p.label).join(', ')}); they were fitted by dropping blank fields at one end, but the table has columns the template does not have, which may be among them — the figures may belong to other columns`,
-        { table, ...(trimmed.length === 1 ? { row: trimmed[0]!.label } : {}), prov: trimmed[0]!.view.prov },
+        { table, ...(trimmed.length === 1 && oneRow(trimmed[0]!) ? { row: trimmed[0]!.label } : {}), prov: trimmed[0]!.view.prov },
       ),
     );
   }
@@ -186,6 +186,11 @@ export function misfitRowFindings(table: string, variant: TableVariant, headers:
 }
 
 /** A grid of the source: its source table and width (a table's rows on the next page may be a grid of another width). */
+/** A pending row that fills one template row (not a flat table's figures, which fill all its rows). */
+function oneRow(p: PendingRow): boolean {
+  return p.targets.every((t) => t.row === p.targets[0]?.row);
+}
+
 function gridOf(v: RowView): string | undefined {
   return v.prov.tableIndex === undefined ? undefined : `${v.prov.tableIndex}/${v.gridWidth ?? ''}`;
 }
@@ -207,7 +212,9 @@ function guessedRows(
 ): { assumed: PendingRow[]; trimmed: PendingRow[] } {
   const withFigures = pending.filter((p) => p.view.values.some((v) => v.value !== null));
   const inGrid = withFigures.filter((p) => p.view.positions === 'grid' && p.view.dataFields !== null && !byHeader.has(p));
-  const narrow = inGrid.filter((p) => p.view.dataFields!.length < ncols);
+  // A row fills the template's columns; a flat table's figures (sec4's one row of 15) fill all its cells.
+  const cellsOf = (p: PendingRow): number => Math.max(ncols, p.targets.length);
+  const narrow = inGrid.filter((p) => p.view.dataFields!.length < cellsOf(p));
   const spans = figureColumnSpans(pending.map((p) => p.view), gridOf);
   const spanOf = (p: PendingRow): number => {
     const grid = gridOf(p.view);
@@ -218,12 +225,12 @@ function guessedRows(
   // wide ones count empty label columns as data (a band of narrow rows alone, a table's tail on the next page
   // that lost its empty columns, is right-aligned without a word, as any narrow rows beside full ones).
   const withNarrowRows = new Set(narrow.map((p) => gridOf(p.view)));
-  const withWideRows = new Set(inGrid.filter((p) => p.view.dataFields!.length >= ncols).map((p) => gridOf(p.view)));
-  const narrowGrid = (p: PendingRow): boolean => spanOf(p) < ncols && withNarrowRows.has(gridOf(p.view)) && withWideRows.has(gridOf(p.view));
+  const withWideRows = new Set(inGrid.filter((p) => p.view.dataFields!.length >= cellsOf(p)).map((p) => gridOf(p.view)));
+  const narrowGrid = (p: PendingRow): boolean => spanOf(p) < cellsOf(p) && withNarrowRows.has(gridOf(p.view)) && withWideRows.has(gridOf(p.view));
   const assumed =
-    narrow.length === withFigures.length || byHeader.size > 0 ? inGrid.filter((p) => p.view.dataFields!.length < ncols || narrowGrid(p)) : inGrid.filter(narrowGrid);
+    narrow.length === withFigures.length || byHeader.size > 0 ? inGrid.filter((p) => p.view.dataFields!.length < cellsOf(p) || narrowGrid(p)) : inGrid.filter(narrowGrid);
   const extraColumns = placed.some(({ header }) => header.otherCols.size > 0);
-  const trimmed = inGrid.filter((p) => p.view.dataFields!.length > ncols && fittedFields(p.view.dataFields!, ncols).length === ncols && (extraColumns || spanOf(p) > ncols));
+  const trimmed = inGrid.filter((p) => p.view.dataFields!.length > cellsOf(p) && fittedFields(p.view.dataFields!, cellsOf(p)).length === cellsOf(p) && (extraColumns || spanOf(p) > cellsOf(p)));
   return { assumed, trimmed };
 }
 

@@ -221,20 +221,23 @@ export function rowView(block: Block, blockIndex: number): RowView {
 }
 
 /**
- * An OCR grid row's cell after a figure that OCR read as text ("0 | 1 | 4 | 0 | Wn | 0 …": a 5 misread; "?" where
- * it read nothing in a cell with ink) is a figure it could not read, not a label: labels stand before a row's
- * figures. It becomes a placeholder figure
+ * An OCR grid row's cell after its label that OCR read as text ("0 | 1 | 4 | 0 | Wn | 0 …": a 5 misread; "?" where
+ * it read nothing in a cell with ink; "|0" with a ruling's trace) is a figure it could not read, not a label:
+ * labels stand before a row's figures, and are words. It becomes a placeholder figure
  * that keeps what OCR read (value null, `raw` "Wn"), so the cell is placed where it stands and reported
  * (`ocr/unreadable`, and what the identities imply) — as a label it made the row's figures unplaceable, or
- * the whole row go unread. Text of two ideographs or more stays text (a label cell OCR misplaced).
+ * the whole row go unread. The label is the fields up to the last one of two ideographs or more; only rows
+ * with a figure are read so (a header's fragments stay text).
  */
 function misreadFiguresOf(block: RowBlock, parsed: FieldParse[]): FieldParse[] {
   if (block.positions !== 'grid' || !block.fields.some((f) => f.prov.confidence !== undefined)) return parsed;
   const figure = (p: FieldParse): boolean => p.labels.length === 0 && p.values.some((v) => v.value !== null);
-  const first = parsed.findIndex(figure);
-  if (first < 0) return parsed;
+  if (!parsed.some(figure)) return parsed;
+  const isText = (p: FieldParse): boolean => (p.labels.join('').match(/[\u4e00-\u9fff]/g)?.length ?? 0) >= 2;
+  let lastText = parsed.length - 1;
+  while (lastText >= 0 && !isText(parsed[lastText]!)) lastText--;
   return parsed.map((p, i) => {
-    if (i <= first || p.labels.length === 0 || (p.labels.join('').match(/[\u4e00-\u9fff]/g)?.length ?? 0) >= 2) return p;
+    if (i <= lastText || p.labels.length === 0) return p;
     const f = block.fields[i]!;
     return { labels: [], values: [{ raw: f.text.trim(), value: null, digits: null, unit: null, note: null, prov: f.prov, cutAt: 0 }] };
   });
