@@ -14,7 +14,7 @@ import type { ReportKind } from './kind.js';
 import { loadFile } from './stages/load.js';
 import type { LoadedFile } from './stages/load.js';
 import { crossCheck } from './stages/crosscheck.js';
-import { readMeta } from './stages/meta.js';
+import { checkOcrAgency, readMeta } from './stages/meta.js';
 import { linkRegion } from './stages/region.js';
 import { divisionIndex, divisionSource } from './region/divisions.js';
 import { blockText, segment, sectionTexts } from './stages/segment.js';
@@ -71,6 +71,12 @@ export function analyse(loaded: LoadedFile, extracted: SourceDocument, kind: Rep
   const source = seg.doc;
   findings.push(...seg.findings);
   const meta = readMeta(source, seg.sections);
+  if (source.meta.ocrUsed) {
+    // A scan's title is checked against its body's readings of the name (stages/meta).
+    const checked = checkOcrAgency(meta, source);
+    meta.agency = checked.agency;
+    findings.push(...checked.findings);
+  }
   const region = timedSync(timings, 'region', () =>
     linkRegion({ agency: meta.agency, title: meta.title, publisher: meta.publisher, text: () => source.blocks.map(blockText).join('\n') }, divisionIndex()),
   );

@@ -294,6 +294,17 @@ describe('OCR grid rows that do not fit', () => {
     expect(assumed?.message).toContain("fewer columns than the table's 15");
   });
 
+  it('says that a scanned band of narrow rows was right-aligned (rulings OCR did not see), unlike a text layer\'s tail', () => {
+    // 自然人 … 其他 read as one cell: its first figure and the total are all the row has. Right-aligned, 98 became 其他.
+    const wide = ocrRow(6, ['', '', '一、本年新收政府信息公开申请数量', '98', '0', '0', '4', '1', '4', '107']);
+    const narrow = { ...ocrRow(7, ['', '', '二、上年结转政府信息公开申请数量', '98', '107']) };
+    for (const f of narrow.fields) f.prov.tableIndex = 8;
+    narrow.prov.tableIndex = 8;
+    const doc: SourceDocument = { ...withSec4([]), blocks: [p(1, '测试县人民政府2021年政府信息公开工作年度报告'), p(2, '三、收到和处理政府信息公开申请情况'), wide, narrow, p(20, '四、政府信息公开行政复议、行政诉讼情况')] };
+    const out = analyse(loaded, doc, OGI_ANNUAL_REPORT);
+    expect(out.findings.find((f) => f.rule === 'table/columns-assumed')).toMatchObject({ table: 'sec3', row: 'carried_over', severity: 'warning' });
+  });
+
   it('reads a cell with a ruling\'s trace before the row\'s first clean figure as an unreadable figure, not a label', () => {
     const rows = [
       ocrRow(6, ['', '', '一、本年新收政府信息公开申请数量', '3', '0', '0', '0', '0', '0', '3']),
@@ -306,6 +317,32 @@ describe('OCR grid rows that do not fit', () => {
     expect(cells.find((c) => c.col === 'commercial')).toMatchObject({ value: null, raw: 'Il0' });
     expect(cells.find((c) => c.col === 'research')).toMatchObject({ value: 0 });
     expect(out.findings.filter((f) => f.rule === 'ocr/unreadable').map((f) => f.col).sort()).toEqual(['commercial', 'natural']);
+  });
+});
+
+describe('the agency of a scanned report', () => {
+  const p = (line: number, text: string) => ({ kind: 'paragraph' as const, text, prov: { page: 1, line } });
+  const loaded = { path: 'scan.pdf', bytes: Buffer.alloc(0), sha256: 'x', format: 'pdf' as const, sizeBytes: 0 };
+  const scanned = (title: string, body: string, signature: string, ocrUsed = true): SourceDocument => ({
+    format: 'pdf',
+    findings: [],
+    meta: ocrUsed ? { ocrUsed } : {},
+    blocks: [p(1, title), p(2, '一、总体情况'), p(3, body), p(4, '六、其他需要报告的事项'), p(5, '无。'), p(6, signature), p(7, '2022年1月20日')],
+  });
+
+  it('takes the body\'s reading when OCR misread the title\'s, and says so', () => {
+    const doc = analyse(loaded, scanned('贾兰县通贵乡人民政府2021年政府信息公开工作年度报告', '2021年，贺兰县通贵乡人民政府认真贯彻落实《条例》。', '贺兰县通贵乡人民政府'), OGI_ANNUAL_REPORT);
+    // Not 兰县通贵乡人民政府: a reading cut short at the front is no reading of its own.
+    expect(doc.meta.agency).toBe('贺兰县通贵乡人民政府');
+    expect(doc.findings.find((f) => f.rule === 'meta/agency-ocr')).toMatchObject({ severity: 'warning', actual: '贾兰县通贵乡人民政府', expected: '贺兰县通贵乡人民政府' });
+  });
+
+  it('keeps the title\'s reading when the body prints it too, or when the report was not read by OCR', () => {
+    const same = analyse(loaded, scanned('贺兰县通贵乡人民政府2021年政府信息公开工作年度报告', '2021年，贺兰县通贵乡人民政府认真贯彻落实。', '贺兰县通贵乡人民政府'), OGI_ANNUAL_REPORT);
+    expect(same.meta.agency).toBe('贺兰县通贵乡人民政府');
+    expect(same.findings.map((f) => f.rule)).not.toContain('meta/agency-ocr');
+    const text = analyse(loaded, scanned('贾兰县通贵乡人民政府2021年政府信息公开工作年度报告', '2021年，贺兰县通贵乡人民政府认真贯彻落实。', '贺兰县通贵乡人民政府', false), OGI_ANNUAL_REPORT);
+    expect(text.meta.agency).toBe('贾兰县通贵乡人民政府');
   });
 });
 

@@ -227,8 +227,13 @@ function guessedRows(
   const withNarrowRows = new Set(narrow.map((p) => gridOf(p.view)));
   const withWideRows = new Set(inGrid.filter((p) => p.view.dataFields!.length >= cellsOf(p)).map((p) => gridOf(p.view)));
   const narrowGrid = (p: PendingRow): boolean => spanOf(p) < cellsOf(p) && withNarrowRows.has(gridOf(p.view)) && withWideRows.has(gridOf(p.view));
+  // A scan's narrow rows are no table's tail that lost its empty columns but, as likely, cells whose rulings OCR
+  // did not see (自然人 … 其他 read as one cell, its figures but the first lost): their right-alignment is a guess.
+  const scanned = (p: PendingRow): boolean => p.view.values.some((v) => v.prov.confidence !== undefined);
   const assumed =
-    narrow.length === withFigures.length || byHeader.size > 0 ? inGrid.filter((p) => p.view.dataFields!.length < cellsOf(p) || narrowGrid(p)) : inGrid.filter(narrowGrid);
+    narrow.length === withFigures.length || byHeader.size > 0
+      ? inGrid.filter((p) => p.view.dataFields!.length < cellsOf(p) || narrowGrid(p))
+      : inGrid.filter((p) => narrowGrid(p) || (scanned(p) && p.view.dataFields!.length < cellsOf(p)));
   const extraColumns = placed.some(({ header }) => header.otherCols.size > 0);
   const trimmed = inGrid.filter((p) => p.view.dataFields!.length > cellsOf(p) && fittedFields(p.view.dataFields!, cellsOf(p)).length === cellsOf(p) && (extraColumns || spanOf(p) > cellsOf(p)));
   return { assumed, trimmed };

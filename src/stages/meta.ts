@@ -2,6 +2,7 @@
  * Report metadata: agency (发布机关), reporting year, publication date, title — from the title lines,
  * the statistics period, the body and the signature.
  */
+import { finding, type Finding } from '../findings.js';
 import type { ReportMeta, Section, SourceDocument } from '../types.js';
 import { blockText } from './segment.js';
 
@@ -151,4 +152,59 @@ function findPublishedDate(doc: SourceDocument): string | null {
     if (m) return `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
   }
   return null;
+}
+
+/**
+ * The agency of a scanned report, checked against its body. OCR misreads a title's large bold characters more
+ * often than the body's (泾源县目然资源局 in the title, 泾源县自然资源局 in the overview and the signature). When
+ * the title's name appears nowhere else but a name one or two characters from it does, the body's reading is
+ * taken — the one printed most often — and a warning names both; the name is never made up.
+ */
+export function checkOcrAgency(meta: ReportMeta, doc: SourceDocument): { agency: string | null; findings: Finding[] } {
+  const agency = meta.agency;
+  if (!agency || agency.length < 4) return { agency, findings: [] };
+  // The body without the title: what the title says of itself (its own name, cut shorter) is no second reading.
+  const title = (meta.title ?? '').replace(/\s+/g, '');
+  const text = doc.blocks.map(blockText).join('\n').replace(/\s+/g, '');
+  const body = title && text.includes(title) ? text.replace(title, '\n') : text;
+  if (body.includes(agency)) return { agency, findings: [] };
+  const counts = new Map<string, number>();
+  // Names of about the agency's length that end as it does (the organ: 局, 人民政府…), a character or two off.
+  const suffix = agency.slice(-2);
+  for (let at = body.indexOf(suffix); at >= 0; at = body.indexOf(suffix, at + 1)) {
+    const end = at + suffix.length;
+    for (let len = agency.length - 1; len <= agency.length + 1; len++) {
+      const candidate = body.slice(Math.max(0, end - len), end);
+      if (candidate.length !== len || candidate === agency || !/^[\u4e00-\u9fff]+$/.test(candidate)) continue;
+      if (editDistance(candidate, agency) <= 2) counts.set(candidate, (counts.get(candidate) ?? 0) + 1);
+    }
+  }
+  // A reading cut short at the front by the window (兰县通贵乡人民政府 of 贺兰县通贵乡人民政府) is no reading of its own;
+  // of the others, the closest to the title's, then the most printed.
+  const whole = [...counts].filter(([name, n]) => ![...counts].some(([other, m]) => other !== name && other.endsWith(name) && m >= n));
+  const best = whole.sort((a, b) => editDistance(a[0], agency) - editDistance(b[0], agency) || b[1] - a[1])[0];
+  if (!best) return { agency, findings: [] };
+  const [name, times] = best;
+  return {
+    agency: name,
+    findings: [
+      finding(
+        'meta/agency-ocr',
+        'warning',
+        `the scanned title reads the agency as ${agency}, the body prints ${name} (${times} time${times > 1 ? 's' : ''}) and never the title's reading: ${name} is taken — OCR may have misread either`,
+        { actual: agency, expected: name },
+      ),
+    ],
+  };
+}
+
+/** Levenshtein distance of two short strings. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = cur;
+  }
+  return prev[b.length]!;
 }
