@@ -337,6 +337,12 @@ describe('the agency of a scanned report', () => {
     expect(doc.findings.find((f) => f.rule === 'meta/agency-ocr')).toMatchObject({ severity: 'warning', actual: '贾兰县通贵乡人民政府', expected: '贺兰县通贵乡人民政府' });
   });
 
+  it('keeps the title\'s reading when the body misreads the name in two ways', () => {
+    const doc = analyse(loaded, scanned('平罗县红星乡人民政府2023年政府信息公开工作年度报告', '2023年，平罗县红星人民政府认真贯彻落实《条例》。', '平寻县红星乡人民政府'), OGI_ANNUAL_REPORT);
+    expect(doc.meta.agency).toBe('平罗县红星乡人民政府');
+    expect(doc.findings.map((f) => f.rule)).not.toContain('meta/agency-ocr');
+  });
+
   it('keeps the title\'s reading when the body prints it too, or when the report was not read by OCR', () => {
     const same = analyse(loaded, scanned('贺兰县通贵乡人民政府2021年政府信息公开工作年度报告', '2021年，贺兰县通贵乡人民政府认真贯彻落实。', '贺兰县通贵乡人民政府'), OGI_ANNUAL_REPORT);
     expect(same.meta.agency).toBe('贺兰县通贵乡人民政府');

@@ -157,8 +157,8 @@ function findPublishedDate(doc: SourceDocument): string | null {
 /**
  * The agency of a scanned report, checked against its body. OCR misreads a title's large bold characters more
  * often than the body's (泾源县目然资源局 in the title, 泾源县自然资源局 in the overview and the signature). When
- * the title's name appears nowhere else but a name one or two characters from it does, the body's reading is
- * taken — the one printed most often — and a warning names both; the name is never made up.
+ * the title's name appears nowhere else but the body reads the name one way, one or two characters from it, the
+ * body's reading is taken and a warning names both; the name is never made up.
  */
 export function checkOcrAgency(meta: ReportMeta, doc: SourceDocument): { agency: string | null; findings: Finding[] } {
   const agency = meta.agency;
@@ -179,12 +179,18 @@ export function checkOcrAgency(meta: ReportMeta, doc: SourceDocument): { agency:
       if (editDistance(candidate, agency) <= 2) counts.set(candidate, (counts.get(candidate) ?? 0) + 1);
     }
   }
-  // A reading cut short at the front by the window (兰县通贵乡人民政府 of 贺兰县通贵乡人民政府) is no reading of its own;
-  // of the others, the closest to the title's, then the most printed.
-  const whole = [...counts].filter(([name, n]) => ![...counts].some(([other, m]) => other !== name && other.endsWith(name) && m >= n));
-  const best = whole.sort((a, b) => editDistance(a[0], agency) - editDistance(b[0], agency) || b[1] - a[1])[0];
-  if (!best) return { agency, findings: [] };
-  const [name, times] = best;
+  // The window cuts one reading several ways (兰县通贵乡人民政府 and 贺兰县通贵乡人民政府, or 年泾源县自然资源局 with the
+  // character before it): of names that end one another, the closest to the title's is the reading — then the
+  // most printed, then the title's length.
+  const ranked = [...counts].sort(
+    (a, b) => editDistance(a[0], agency) - editDistance(b[0], agency) || b[1] - a[1] || Math.abs(a[0].length - agency.length) - Math.abs(b[0].length - agency.length),
+  );
+  const readings: [string, number][] = [];
+  for (const r of ranked) if (!readings.some(([kept]) => kept.endsWith(r[0]) || r[0].endsWith(kept))) readings.push(r);
+  // Only a body that reads the name one way outvotes the title: two readings that differ from the title each in
+  // another character (平罗县红星人民政府, 平寻县红星乡人民政府) are the body's misreads, and the title is their consensus.
+  if (readings.length !== 1) return { agency, findings: [] };
+  const [name, times] = readings[0]!;
   return {
     agency: name,
     findings: [
