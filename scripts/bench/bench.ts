@@ -182,6 +182,16 @@ export function reportAsHtml(report: GeneratedReport, index: number): Buffer | n
   return encodeHtml(renderHtml(model, style), style);
 }
 
+/** The reports of seeds first… that have a web-page and Word form (reportModel), up to `count`, with their index among them. */
+export function modelledReports(first: number, count: number): { report: GeneratedReport; index: number }[] {
+  const out: { report: GeneratedReport; index: number }[] = [];
+  for (let seed = first; out.length < count && seed < first + count * 10; seed++) {
+    const report = generateReport(seed);
+    if (reportModel(report)) out.push({ report, index: out.length });
+  }
+  return out;
+}
+
 /** A generated report as the model of a web page or Word file (null for the copies the builder cannot take, see above). */
 export function reportModel(report: GeneratedReport): SampleModel | null {
   const f = report.features;

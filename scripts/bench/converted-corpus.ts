@@ -18,15 +18,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { processLoaded } from '../../src/pipeline.js';
 import { sniffFormat } from '../../src/stages/load.js';
-import type { ProcessedDocument } from '../../src/types.js';
-import { generateReport } from '../generate/corpus.js';
 import type { GeneratedReport } from '../generate/corpus.js';
 import { STYLES, makeDocx, renderDocumentXml } from '../generate/make-html-docx-samples.js';
 import { convertDocxWithLibreOffice, printPagesWithChromium } from '../generate/print-pdf.js';
-import { reportAsHtml, reportModel } from './bench.js';
-import { compareWithTruth } from './robustness.js';
+import { modelledReports, reportAsHtml, reportModel } from './bench.js';
+import { CopyTally } from './robustness.js';
 
 const VIAS = { chromium: 'pdf', libreoffice: 'pdf', 'libreoffice-doc': 'doc', 'libreoffice-html': 'html', 'libreoffice-txt': 'txt' } as const;
 type Via = keyof typeof VIAS;
@@ -35,32 +34,6 @@ interface Printed {
   report: GeneratedReport;
   bytes: Buffer;
   style: string;
-}
-
-interface Tally {
-  documents: number;
-  cells: number;
-  exact: number;
-  flagged: number;
-  silent: string[];
-  metaWrong: string[];
-  failed: string[];
-  silentDocs: Set<string>;
-}
-
-function option(argv: string[], flag: string): string | undefined {
-  const i = argv.indexOf(flag);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
-
-/** The reports of seeds first… that the web-page and Word builders take, up to `count`. */
-function reportsFrom(first: number, count: number): { report: GeneratedReport; index: number }[] {
-  const out: { report: GeneratedReport; index: number }[] = [];
-  for (let seed = first; out.length < count && seed < first + count * 10; seed++) {
-    const report = generateReport(seed);
-    if (reportModel(report)) out.push({ report, index: out.length });
-  }
-  return out;
 }
 
 async function printWithChromium(items: { report: GeneratedReport; index: number }[]): Promise<Printed[]> {
@@ -82,55 +55,28 @@ function convertWithLibreOffice(items: { report: GeneratedReport; index: number 
   return printed;
 }
 
-function tallyDocument(t: Tally, p: Printed, doc: ProcessedDocument): void {
-  const name = p.report.name;
-  t.documents++;
-  if (doc.meta.agency !== p.report.agency || doc.meta.year !== p.report.year) t.metaWrong.push(`${name} (${p.style}): ${doc.meta.agency} ${doc.meta.year}, want ${p.report.agency} ${p.report.year}`);
-  // The page prints the truth: whatever the print loses is the printer's or ogi's, not the generator's.
-  const c = compareWithTruth(doc, { ...p.report, damaged: [] });
-  t.cells += c.cells;
-  t.exact += c.exact;
-  for (const w of c.wrong) {
-    if (w.flagged) t.flagged++;
-    else {
-      t.silent.push(`${name} (${p.style}) ${w.cell}: got ${w.got}, want ${w.want}`);
-      t.silentDocs.add(name);
-    }
-  }
-}
-
 async function main(argv: string[]): Promise<void> {
-  const [count, first] = argv.filter((a) => /^\d+$/.test(a)).map(Number);
-  const via = (option(argv, '--via') ?? 'chromium') as Via;
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { via: { type: 'string', default: 'chromium' }, keep: { type: 'string' } } });
+  const [count, first] = positionals.map(Number);
+  const via = values.via as Via;
   if (!(via in VIAS)) throw new Error(`--via ${via}: use ${Object.keys(VIAS).join(', ')}`);
   const ext = VIAS[via];
-  const keep = option(argv, '--keep');
-  const items = reportsFrom(first ?? 3001, count ?? 100);
+  const items = modelledReports(first ?? 3001, count ?? 100);
   const started = Date.now();
   const printed = via === 'chromium' ? await printWithChromium(items) : convertWithLibreOffice(items, ext);
   const printedIn = (Date.now() - started) / 1000;
-  const t: Tally = { documents: 0, cells: 0, exact: 0, flagged: 0, silent: [], metaWrong: [], failed: [], silentDocs: new Set() };
+  const t = new CopyTally();
   for (const p of printed) {
     const name = p.report.name.replace(/\.txt$/, `.${ext}`);
-    try {
-      const doc = await processLoaded({ path: name, bytes: p.bytes, sha256: name, format: sniffFormat(p.bytes, name), sizeBytes: p.bytes.length });
-      tallyDocument(t, p, doc);
-    } catch (e) {
-      t.failed.push(`${name}: ${(e as Error).message}`);
-    }
-    const metaWrong = t.metaWrong.some((m) => m.startsWith(p.report.name));
-    if (keep && (t.silentDocs.has(p.report.name) || metaWrong || t.failed.some((f) => f.startsWith(name)))) {
-      mkdirSync(keep, { recursive: true });
-      writeFileSync(join(keep, name), p.bytes);
+    const doc = await processLoaded({ path: name, bytes: p.bytes, sha256: name, format: sniffFormat(p.bytes, name), sizeBytes: p.bytes.length });
+    if (t.add(`${name} (${p.style})`, p.report, doc) && values.keep) {
+      mkdirSync(values.keep, { recursive: true });
+      writeFileSync(join(values.keep, name), p.bytes);
     }
   }
-  const pct = ((100 * t.exact) / Math.max(1, t.cells)).toFixed(2);
-  console.log(
-    `${t.documents} generated reports converted by ${via} (${printedIn.toFixed(0)} s): ${t.cells} cells, ${t.exact} exact (${pct}%), ${t.flagged} wrong but flagged, ${t.silent.length} wrong without a finding (${t.silentDocs.size} documents); metadata wrong ${t.metaWrong.length}; failed ${t.failed.length}`,
-  );
-  for (const s of t.silent.slice(0, 30)) console.log(`  ${s}`);
-  for (const m of t.metaWrong.slice(0, 10)) console.log(`  meta ${m}`);
-  for (const f of t.failed.slice(0, 10)) console.log(`  failed ${f}`);
+  const [headline, ...rest] = t.lines(30);
+  console.log(`${t.documents} generated reports converted by ${via} (${printedIn.toFixed(0)} s): ${headline}`);
+  for (const line of rest) console.log(line);
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { processLoaded } from '../../src/pipeline.js';
 import { generateReport } from '../generate/corpus.js';
 import { renderReportPdf } from '../generate/pdf-corpus.js';
-import { compareWithTruth } from './robustness.js';
+import { CopyTally } from './robustness.js';
 
 async function main(argv: string[]): Promise<void> {
   const [count, first] = argv.filter((a) => /^\d+$/.test(a)).map(Number);
@@ -34,7 +34,7 @@ async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
   const dir = mkdtempSync(join(tmpdir(), 'ogi-pdftotext-'));
-  const t = { documents: 0, cells: 0, exact: 0, flagged: 0, silent: [] as string[], metaWrong: [] as string[] };
+  const t = new CopyTally();
   try {
     for (let seed = first ?? 1001; seed < (first ?? 1001) + (count ?? 200); seed++) {
       const report = generateReport(seed);
@@ -44,24 +44,15 @@ async function main(argv: string[]): Promise<void> {
       const bytes = readFileSync(join(dir, 'report.txt'));
       const name = report.name;
       const doc = await processLoaded({ path: name, bytes, sha256: name, format: 'text', sizeBytes: bytes.length });
-      t.documents++;
-      if (doc.meta.agency !== report.agency || doc.meta.year !== report.year) t.metaWrong.push(`${name}: ${doc.meta.agency} ${doc.meta.year}`);
       // The PDF prints the truth: the text copy's damage is pdftotext's, not the generator's.
-      const c = compareWithTruth(doc, { ...report, damaged: [] });
-      t.cells += c.cells;
-      t.exact += c.exact;
-      for (const w of c.wrong) {
-        if (w.flagged) t.flagged++;
-        else t.silent.push(`${name} (${pdf.features.join(',')}) ${w.cell}: got ${w.got}, want ${w.want}`);
-      }
+      t.add(`${name} (${pdf.features.join(',')})`, report, doc);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const pct = ((100 * t.exact) / Math.max(1, t.cells)).toFixed(2);
-  console.log(`${t.documents} generated PDFs through \`${['pdftotext', ...modeFlags].join(' ')}\`: ${t.cells} cells, ${t.exact} exact (${pct}%), ${t.flagged} wrong but flagged, ${t.silent.length} wrong without a finding; metadata wrong ${t.metaWrong.length}`);
-  for (const s of t.silent.slice(0, 20)) console.log(`  ${s}`);
-  for (const m of t.metaWrong.slice(0, 10)) console.log(`  meta ${m}`);
+  const [headline, ...rest] = t.lines(20);
+  console.log(`${t.documents} generated PDFs through \`${['pdftotext', ...modeFlags].join(' ')}\`: ${headline}`);
+  for (const line of rest) console.log(line);
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {

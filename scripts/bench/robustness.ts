@@ -60,6 +60,57 @@ export function compareWithTruth(doc: ProcessedDocument, report: GeneratedReport
   return out;
 }
 
+/**
+ * A corpus of copies read against the reports they print (converted, printed, scanned copies: the copy prints the
+ * truth, so whatever it loses is the converter's or ogi's): cells exact, wrong but flagged, wrong without a
+ * finding, metadata wrong, failures.
+ */
+export class CopyTally {
+  documents = 0;
+  cells = 0;
+  exact = 0;
+  flagged = 0;
+  readonly silent: string[] = [];
+  readonly metaWrong: string[] = [];
+  readonly failed: string[] = [];
+
+  /** Adds one copy (`name` says which); true when it failed, or has wrong metadata or a wrong cell without a finding. */
+  add(name: string, report: GeneratedReport, doc: ProcessedDocument): boolean {
+    if (doc.error) {
+      this.failed.push(`${name}: ${doc.error}`);
+      return true;
+    }
+    this.documents++;
+    let bad = false;
+    if (doc.meta.agency !== report.agency || doc.meta.year !== report.year) {
+      this.metaWrong.push(`${name}: ${doc.meta.agency} ${doc.meta.year}, want ${report.agency} ${report.year}`);
+      bad = true;
+    }
+    const c = compareWithTruth(doc, { ...report, damaged: [] });
+    this.cells += c.cells;
+    this.exact += c.exact;
+    for (const w of c.wrong) {
+      if (w.flagged) this.flagged++;
+      else {
+        this.silent.push(`${name} ${w.cell}: got ${w.got}, want ${w.want}`);
+        bad = true;
+      }
+    }
+    return bad;
+  }
+
+  /** "N cells, X exact (p%), F wrong but flagged, S wrong without a finding; metadata wrong M; failed K", then up to `show` silent cells and the first metadata and failures. */
+  lines(show: number): string[] {
+    const pct = ((100 * this.exact) / Math.max(1, this.cells)).toFixed(2);
+    return [
+      `${this.cells} cells, ${this.exact} exact (${pct}%), ${this.flagged} wrong but flagged, ${this.silent.length} wrong without a finding; metadata wrong ${this.metaWrong.length}; failed ${this.failed.length}`,
+      ...this.silent.slice(0, show).map((x) => `  ${x}`),
+      ...this.metaWrong.slice(0, 10).map((x) => `  meta ${x}`),
+      ...this.failed.slice(0, 10).map((x) => `  failed ${x}`),
+    ];
+  }
+}
+
 export async function measure(count: number, first = 1): Promise<RobustnessResult> {
   const res: RobustnessResult = { documents: 0, cells: 0, exact: 0, wrongFlagged: 0, silent: [], metaWrong: [], failed: [] };
   for (let seed = first; seed < first + count; seed++) {

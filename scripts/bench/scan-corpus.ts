@@ -16,15 +16,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { processLoaded } from '../../src/pipeline.js';
-import { generateReport } from '../generate/corpus.js';
-import type { GeneratedReport } from '../generate/corpus.js';
 import { makeDocx, renderDocumentXml } from '../generate/make-html-docx-samples.js';
 import { pdfFile } from '../generate/make-pdf-fixtures.js';
 import { printDocxWithLibreOffice } from '../generate/print-pdf.js';
-import { reportModel } from './bench.js';
-import { compareWithTruth } from './robustness.js';
+import { modelledReports, reportModel } from './bench.js';
+import { CopyTally } from './robustness.js';
 
 interface ScanPage {
   jpeg: Buffer;
@@ -104,21 +103,13 @@ async function scanOf(pdf: Buffer, seed: number): Promise<Buffer> {
   }
 }
 
-function option(argv: string[], flag: string): string | undefined {
-  const i = argv.indexOf(flag);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
-
 async function main(argv: string[]): Promise<void> {
-  const [count, first] = argv.filter((a) => /^\d+$/.test(a)).map(Number);
-  const keep = option(argv, '--keep');
-  const reports: GeneratedReport[] = [];
-  for (let seed = first ?? 7001; reports.length < (count ?? 20) && seed < (first ?? 7001) + 10 * (count ?? 20); seed++) {
-    const r = generateReport(seed);
-    if (reportModel(r)) reports.push(r);
-  }
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { keep: { type: 'string' } } });
+  const [count, first] = positionals.map(Number);
+  const reports = modelledReports(first ?? 7001, count ?? 20).map((x) => x.report);
   const pdfs = printDocxWithLibreOffice(reports.map((r) => makeDocx(renderDocumentXml(reportModel(r)!))));
-  const t = { documents: 0, pages: 0, cells: 0, exact: 0, flagged: 0, silent: [] as string[], metaWrong: [] as string[], failed: [] as string[] };
+  const t = new CopyTally();
+  let pages = 0;
   const started = Date.now();
   for (const [i, report] of reports.entries()) {
     const pdf = pdfs[i];
@@ -128,41 +119,18 @@ async function main(argv: string[]): Promise<void> {
     const name = report.name.replace(/\.txt$/, '.scan.pdf');
     // With one worker on two cores the OCR prepares its next page on the spare one, as `ogi ingest` does.
     const doc = await processLoaded({ path: name, bytes: scan, sha256: name, format: 'pdf', sizeBytes: scan.length }, { ocrOverlap: true });
-    if (doc.error) {
-      t.failed.push(`${name}: ${doc.error}`);
-      continue;
-    }
-    t.documents++;
-    t.pages += Number(doc.extractMeta.pages ?? 0);
-    let bad = false;
-    if (doc.meta.agency !== report.agency || doc.meta.year !== report.year) {
-      t.metaWrong.push(`${name}: ${doc.meta.agency} ${doc.meta.year}, want ${report.agency} ${report.year}`);
-      bad = true;
-    }
-    // The scan prints the truth: what OCR misreads is ogi's to read or to flag.
-    const c = compareWithTruth(doc, { ...report, damaged: [] });
-    t.cells += c.cells;
-    t.exact += c.exact;
-    for (const w of c.wrong) {
-      if (w.flagged) t.flagged++;
-      else {
-        t.silent.push(`${name} ${w.cell}: got ${w.got}, want ${w.want}`);
-        bad = true;
-      }
-    }
-    console.log(`${name}: ${c.exact}/${c.cells} exact, ${c.wrong.filter((w) => w.flagged).length} flagged, ${c.wrong.filter((w) => !w.flagged).length} silent (${((Date.now() - started) / 1000).toFixed(0)} s)`);
-    if (keep && bad) {
-      mkdirSync(keep, { recursive: true });
-      writeFileSync(join(keep, name), scan);
+    pages += Number(doc.extractMeta.pages ?? 0);
+    const [cells, exact, flagged, silent] = [t.cells, t.exact, t.flagged, t.silent.length];
+    const bad = t.add(name, report, doc);
+    console.log(`${name}: ${t.exact - exact}/${t.cells - cells} exact, ${t.flagged - flagged} flagged, ${t.silent.length - silent} silent (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    if (bad && values.keep) {
+      mkdirSync(values.keep, { recursive: true });
+      writeFileSync(join(values.keep, name), scan);
     }
   }
-  const pct = ((100 * t.exact) / Math.max(1, t.cells)).toFixed(2);
-  console.log(
-    `${t.documents} generated reports as scans (${t.pages} pages, ${((Date.now() - started) / 1000).toFixed(0)} s): ${t.cells} cells, ${t.exact} exact (${pct}%), ${t.flagged} wrong but flagged, ${t.silent.length} wrong without a finding; metadata wrong ${t.metaWrong.length}; failed ${t.failed.length}`,
-  );
-  for (const s of t.silent.slice(0, 40)) console.log(`  ${s}`);
-  for (const m of t.metaWrong.slice(0, 10)) console.log(`  meta ${m}`);
-  for (const f of t.failed.slice(0, 10)) console.log(`  failed ${f}`);
+  const [headline, ...rest] = t.lines(40);
+  console.log(`${t.documents} generated reports as scans (${pages} pages, ${((Date.now() - started) / 1000).toFixed(0)} s): ${headline}`);
+  for (const line of rest) console.log(line);
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {

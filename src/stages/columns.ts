@@ -185,12 +185,12 @@ export function misfitRowFindings(table: string, variant: TableVariant, headers:
   return out;
 }
 
-/** A grid of the source: its source table and width (a table's rows on the next page may be a grid of another width). */
 /** A pending row that fills one template row (not a flat table's figures, which fill all its rows). */
 function oneRow(p: PendingRow): boolean {
   return p.targets.every((t) => t.row === p.targets[0]?.row);
 }
 
+/** A grid of the source: its source table and width (a table's rows on the next page may be a grid of another width). */
 function gridOf(v: RowView): string | undefined {
   return v.prov.tableIndex === undefined ? undefined : `${v.prov.tableIndex}/${v.gridWidth ?? ''}`;
 }
@@ -214,7 +214,7 @@ function guessedRows(
   const inGrid = withFigures.filter((p) => p.view.positions === 'grid' && p.view.dataFields !== null && !byHeader.has(p));
   // A row fills the template's columns; a flat table's figures (sec4's one row of 15) fill all its cells.
   const cellsOf = (p: PendingRow): number => Math.max(ncols, p.targets.length);
-  const narrow = inGrid.filter((p) => p.view.dataFields!.length < cellsOf(p));
+  const narrow = new Set(inGrid.filter((p) => p.view.dataFields!.length < cellsOf(p)));
   const spans = figureColumnSpans(pending.map((p) => p.view), gridOf);
   const spanOf = (p: PendingRow): number => {
     const grid = gridOf(p.view);
@@ -224,16 +224,16 @@ function guessedRows(
   // Rows of one grid that disagree about its width, whose figures stand in fewer columns than the template: the
   // wide ones count empty label columns as data (a band of narrow rows alone, a table's tail on the next page
   // that lost its empty columns, is right-aligned without a word, as any narrow rows beside full ones).
-  const withNarrowRows = new Set(narrow.map((p) => gridOf(p.view)));
+  const withNarrowRows = new Set([...narrow].map((p) => gridOf(p.view)));
   const withWideRows = new Set(inGrid.filter((p) => p.view.dataFields!.length >= cellsOf(p)).map((p) => gridOf(p.view)));
   const narrowGrid = (p: PendingRow): boolean => spanOf(p) < cellsOf(p) && withNarrowRows.has(gridOf(p.view)) && withWideRows.has(gridOf(p.view));
   // A scan's narrow rows are no table's tail that lost its empty columns but, as likely, cells whose rulings OCR
   // did not see (自然人 … 其他 read as one cell, its figures but the first lost): their right-alignment is a guess.
   const scanned = (p: PendingRow): boolean => p.view.values.some((v) => v.prov.confidence !== undefined);
   const assumed =
-    narrow.length === withFigures.length || byHeader.size > 0
-      ? inGrid.filter((p) => p.view.dataFields!.length < cellsOf(p) || narrowGrid(p))
-      : inGrid.filter((p) => narrowGrid(p) || (scanned(p) && p.view.dataFields!.length < cellsOf(p)));
+    narrow.size === withFigures.length || byHeader.size > 0
+      ? inGrid.filter((p) => narrow.has(p) || narrowGrid(p))
+      : inGrid.filter((p) => narrowGrid(p) || (scanned(p) && narrow.has(p)));
   const extraColumns = placed.some(({ header }) => header.otherCols.size > 0);
   const trimmed = inGrid.filter((p) => p.view.dataFields!.length > cellsOf(p) && fittedFields(p.view.dataFields!, cellsOf(p)).length === cellsOf(p) && (extraColumns || spanOf(p) > cellsOf(p)));
   return { assumed, trimmed };

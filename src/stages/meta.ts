@@ -168,7 +168,7 @@ export function checkOcrAgency(meta: ReportMeta, doc: SourceDocument): { agency:
   const text = doc.blocks.map(blockText).join('\n').replace(/\s+/g, '');
   const body = title && text.includes(title) ? text.replace(title, '\n') : text;
   if (body.includes(agency)) return { agency, findings: [] };
-  const counts = new Map<string, number>();
+  const counts = new Map<string, { n: number; distance: number }>();
   // Names of about the agency's length that end as it does (the organ: 局, 人民政府…), a character or two off.
   const suffix = agency.slice(-2);
   for (let at = body.indexOf(suffix); at >= 0; at = body.indexOf(suffix, at + 1)) {
@@ -176,21 +176,27 @@ export function checkOcrAgency(meta: ReportMeta, doc: SourceDocument): { agency:
     for (let len = agency.length - 1; len <= agency.length + 1; len++) {
       const candidate = body.slice(Math.max(0, end - len), end);
       if (candidate.length !== len || candidate === agency || !/^[\u4e00-\u9fff]+$/.test(candidate)) continue;
-      if (editDistance(candidate, agency) <= 2) counts.set(candidate, (counts.get(candidate) ?? 0) + 1);
+      const seen = counts.get(candidate);
+      if (seen) seen.n++;
+      else {
+        const distance = editDistance(candidate, agency);
+        if (distance <= 2) counts.set(candidate, { n: 1, distance });
+      }
     }
   }
   // The window cuts one reading several ways (兰县通贵乡人民政府 and 贺兰县通贵乡人民政府, or 年泾源县自然资源局 with the
   // character before it): of names that end one another, the closest to the title's is the reading — then the
   // most printed, then the title's length.
   const ranked = [...counts].sort(
-    (a, b) => editDistance(a[0], agency) - editDistance(b[0], agency) || b[1] - a[1] || Math.abs(a[0].length - agency.length) - Math.abs(b[0].length - agency.length),
+    ([a, x], [b, y]) => x.distance - y.distance || y.n - x.n || Math.abs(a.length - agency.length) - Math.abs(b.length - agency.length),
   );
-  const readings: [string, number][] = [];
-  for (const r of ranked) if (!readings.some(([kept]) => kept.endsWith(r[0]) || r[0].endsWith(kept))) readings.push(r);
+  const readings: string[] = [];
+  for (const [name] of ranked) if (!readings.some((kept) => kept.endsWith(name) || name.endsWith(kept))) readings.push(name);
   // Only a body that reads the name one way outvotes the title: two readings that differ from the title each in
   // another character (平罗县红星人民政府, 平寻县红星乡人民政府) are the body's misreads, and the title is their consensus.
   if (readings.length !== 1) return { agency, findings: [] };
-  const [name, times] = readings[0]!;
+  const name = readings[0]!;
+  const times = counts.get(name)!.n;
   return {
     agency: name,
     findings: [

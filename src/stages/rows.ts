@@ -259,7 +259,6 @@ function paragraphRow(text: string, prov: Provenance, blockIndex: number): RowVi
   };
 }
 
-/** The label of a row: its pieces joined (used for messages and fallback matching). */
 /**
  * Where the figures of grid rows stand: the first and last source-grid columns holding a figure, per grid as
  * `gridOf` names it (rows it gives no grid are left out).
@@ -283,6 +282,7 @@ export function figureColumnSpans<K>(views: Iterable<RowView>, gridOf: (v: RowVi
   return spans;
 }
 
+/** The label of a row: its pieces joined (used for messages and fallback matching). */
 export function rowLabel(row: RowView): string {
   return row.labels.map((l) => l.text).join(' ');
 }

@@ -93,7 +93,8 @@ function makeLine(words: Word[]): Line {
 /** Joins the words of one line: a space where the gap is wide, none between Chinese characters. */
 function joinWords(ws: Word[]): string {
   // Runs of words apart by more than a character (table columns without rulings, a tab stop) stay apart:
-  // each run is cleaned on its own, then the runs are joined by one space even between Chinese characters.
+  // each run is cleaned on its own, then the runs are joined by a space even between Chinese characters —
+  // three past COLUMN_GAP characters (below).
   let line = '';
   let out = '';
   let prev: Word | null = null;
