@@ -15,6 +15,8 @@
  *   npm run build && node dist/scripts/bench/converted-corpus.js [count] [firstSeed] --via chromium|libreoffice|libreoffice-doc|libreoffice-html|libreoffice-txt [--keep DIR]
  *
  * --keep DIR writes the copies with a wrong cell without a finding, wrong metadata or a failure to DIR.
+ * --garble takes the Unicode maps out of each PDF's fonts (scripts/generate/garble-pdf.ts): the "乱码" PDF of
+ * converters that write no map, which ogi must find and read by OCR.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +25,7 @@ import { processLoaded } from '../../src/pipeline.js';
 import { sniffFormat } from '../../src/stages/load.js';
 import type { GeneratedReport } from '../generate/corpus.js';
 import { STYLES, makeDocx, renderDocumentXml } from '../generate/make-html-docx-samples.js';
+import { withoutUnicodeMaps } from '../generate/garble-pdf.js';
 import { convertDocxWithLibreOffice, printPagesWithChromium } from '../generate/print-pdf.js';
 import { modelledReports, reportAsHtml, reportModel } from './bench.js';
 import { CopyTally } from './robustness.js';
@@ -56,11 +59,16 @@ function convertWithLibreOffice(items: { report: GeneratedReport; index: number 
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { via: { type: 'string', default: 'chromium' }, keep: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { via: { type: 'string', default: 'chromium' }, keep: { type: 'string' }, garble: { type: 'boolean', default: false } },
+  });
   const [count, first] = positionals.map(Number);
   const via = values.via as Via;
   if (!(via in VIAS)) throw new Error(`--via ${via}: use ${Object.keys(VIAS).join(', ')}`);
   const ext = VIAS[via];
+  if (values.garble && ext !== 'pdf') throw new Error('--garble is for PDFs: use it with --via chromium or libreoffice');
   const items = modelledReports(first ?? 3001, count ?? 100);
   const started = Date.now();
   const printed = via === 'chromium' ? await printWithChromium(items) : convertWithLibreOffice(items, ext);
@@ -68,14 +76,16 @@ async function main(argv: string[]): Promise<void> {
   const t = new CopyTally();
   for (const p of printed) {
     const name = p.report.name.replace(/\.txt$/, `.${ext}`);
-    const doc = await processLoaded({ path: name, bytes: p.bytes, sha256: name, format: sniffFormat(p.bytes, name), sizeBytes: p.bytes.length });
+    const bytes = values.garble ? withoutUnicodeMaps(p.bytes) : p.bytes;
+    // With one worker on two cores, OCR (garbled pages) prepares its next page on the spare one, as `ogi ingest` does.
+    const doc = await processLoaded({ path: name, bytes, sha256: name, format: sniffFormat(bytes, name), sizeBytes: bytes.length }, { ocrOverlap: true });
     if (t.add(`${name} (${p.style})`, p.report, doc) && values.keep) {
       mkdirSync(values.keep, { recursive: true });
-      writeFileSync(join(values.keep, name), p.bytes);
+      writeFileSync(join(values.keep, name), bytes);
     }
   }
   const [headline, ...rest] = t.lines(30);
-  console.log(`${t.documents} generated reports converted by ${via} (${printedIn.toFixed(0)} s): ${headline}`);
+  console.log(`${t.documents} generated reports converted by ${via}${values.garble ? ', Unicode maps taken out' : ''} (${printedIn.toFixed(0)} s): ${headline}`);
   for (const line of rest) console.log(line);
 }
 

@@ -6,9 +6,13 @@
  *
  *   npm run build && node dist/scripts/bench/ocr-accuracy.js [--dir tests/fixtures/pdf] [--model best_int|standard] [--figure-model standard|best_int] [--label-model standard|best_int]
  *        [--psm 3] [--figure-psm 6]
- *        [--dpi 300] [--page-dpi 300] [--workers N] [--invert] [--only 000,003] [--verbose]
+ *        [--dpi 300] [--page-dpi 300] [--workers N] [--invert] [--only 000,003] [--verbose] [--garble]
+ *
+ * --garble reads the samples' text-layer PDFs (`*.text.pdf`) with their fonts' Unicode maps taken out
+ * (scripts/generate/garble-pdf.ts) instead of the scans: pages ogi must find garbled and read by OCR.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { withoutUnicodeMaps } from '../generate/garble-pdf.js';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -33,6 +37,7 @@ const { values } = parseArgs({
     invert: { type: 'boolean' },
     only: { type: 'string' },
     verbose: { type: 'boolean', default: false },
+    garble: { type: 'boolean', default: false },
   },
 });
 
@@ -88,7 +93,8 @@ function loadGold(): { base: string; gold: Gold }[] {
     .map((f) => ({ base: f.replace(/\.json$/, ''), gold: JSON.parse(readFileSync(join(dir, f), 'utf8')) as Gold }));
 }
 
-const files = readdirSync(values.dir).filter((f) => f.endsWith('.scan.pdf')).sort();
+const suffix = values.garble ? '.text.pdf' : '.scan.pdf';
+const files = readdirSync(values.dir).filter((f) => f.endsWith(suffix)).sort();
 const gold = new Map(loadGold().map((g) => [g.base, g.gold]));
 let total = 0;
 let right = 0;
@@ -98,12 +104,13 @@ let falseAlarms = 0;
 let pages = 0;
 const started = performance.now();
 for (const f of files) {
-  const base = f.replace(/\.scan\.pdf$/, '');
+  const base = f.slice(0, -suffix.length);
   if (values.only && !values.only.split(',').some((p) => base.startsWith(p))) continue;
   const g = gold.get(base);
   if (!g) continue;
   const t0 = performance.now();
-  const loaded = await loadFile(join(values.dir, f));
+  const file = await loadFile(join(values.dir, f));
+  const loaded = values.garble ? { ...file, bytes: withoutUnicodeMaps(file.bytes) } : file;
   const source = await extractPdfWithOcr(loaded, {}, ocrOptions);
   const doc = analyse(loaded, source, OGI_ANNUAL_REPORT);
   const seconds = (performance.now() - t0) / 1000;

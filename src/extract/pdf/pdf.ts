@@ -3,9 +3,9 @@
  * standard fonts, and nothing fetched from the network. Each page becomes positioned words plus the ruling
  * lines it draws; the shared geometric builder (pdf-geometry.ts) turns those into paragraphs and grid rows.
  *
- * Pages without a usable text layer (glyphs drawn but no text; only pictures; or mostly a picture with a
- * text layer lacking any digit) are listed in `meta.ocrPages` with `meta.needsOcr = true` and a
- * `pdf/needs-ocr` finding. When an OCR function is given, those pages are read by it instead (their text
+ * Pages without a usable text layer (glyphs drawn but no text; only pictures; mostly a picture with a
+ * text layer lacking any digit; or a text layer of glyph numbers instead of text, garbled.ts) are listed in
+ * `meta.ocrPages` with `meta.needsOcr = true` and a `pdf/needs-ocr` finding. When an OCR function is given, those pages are read by it instead (their text
  * layer is dropped) and go through the same builder:
  *
  *   extractPdf(file, options, (file, pages) => ocrPages(file, pages))   // PageWords[] for the pages asked
@@ -14,10 +14,12 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DocumentError, finding } from '../../findings.js';
+import type { Finding } from '../../findings.js';
 import type { LoadedFile } from '../../stages/load.js';
 import type { SourceDocument } from '../../types.js';
 import type { PageWords, PositionedWord } from './geometry-types.js';
 import type { ExtractOptions } from '../index.js';
+import { isGarbledText } from './garbled.js';
 import { buildBlocks } from './pdf-geometry.js';
 import { readPageGraphics } from './pdf-rulings.js';
 import type { Matrix, PathOps } from './pdf-rulings.js';
@@ -110,6 +112,8 @@ export interface PdfPages {
   pages: PageWords[];
   /** Pages without a usable text layer. */
   ocrPages: number[];
+  /** Of those, the pages whose text layer is glyph numbers, not text (a font without a usable Unicode map). */
+  garbledPages: number[];
   numPages: number;
 }
 
@@ -126,21 +130,23 @@ export async function readPdfPages(file: LoadedFile, options: ExtractOptions = {
     }
     const pages: PageWords[] = [];
     const ocrPages: number[] = [];
+    const garbledPages: number[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
       const read = await readPage(pdfjs, page, n);
-      if (read.needsOcr) ocrPages.push(n);
+      if (read.needsOcr || read.garbled) ocrPages.push(n);
+      if (read.garbled) garbledPages.push(n);
       pages.push(read.words);
       page.cleanup();
     }
-    return { pages, ocrPages, numPages: doc.numPages };
+    return { pages, ocrPages, garbledPages, numPages: doc.numPages };
   } finally {
     await doc.destroy();
   }
 }
 
 export async function extractPdf(file: LoadedFile, options: ExtractOptions = {}, ocr?: PdfOcr): Promise<SourceDocument> {
-  const { pages, ocrPages, numPages } = await readPdfPages(file, options);
+  const { pages, ocrPages, garbledPages, numPages } = await readPdfPages(file, options);
   const result: SourceDocument = { format: 'pdf', blocks: [], findings: [], pages: numPages, meta: { pdfPages: numPages } };
   if (ocrPages.length > 0) {
     result.meta.needsOcr = true;
@@ -152,22 +158,39 @@ export async function extractPdf(file: LoadedFile, options: ExtractOptions = {},
         if (i >= 0) pages[i] = pw;
       }
       result.meta.ocrUsed = true;
+      if (garbledPages.length > 0) result.findings.push(garbledFinding(garbledPages, true));
     } else {
-      const many = ocrPages.length > 1;
-      result.findings.push(
-        finding(
-          'pdf/needs-ocr',
-          'warning',
-          `page${many ? 's' : ''} ${ocrPages.join(', ')} ha${many ? 've' : 's'} no usable text layer (scanned, or text drawn as pictures) and need${many ? '' : 's'} OCR`,
-          { prov: { page: ocrPages[0]! } },
-        ),
-      );
+      const scanned = ocrPages.filter((n) => !garbledPages.includes(n));
+      const many = scanned.length > 1;
+      if (scanned.length > 0) {
+        result.findings.push(
+          finding(
+            'pdf/needs-ocr',
+            'warning',
+            `page${many ? 's' : ''} ${scanned.join(', ')} ha${many ? 've' : 's'} no usable text layer (scanned, or text drawn as pictures) and need${many ? '' : 's'} OCR`,
+            { prov: { page: scanned[0]! } },
+          ),
+        );
+      }
+      if (garbledPages.length > 0) result.findings.push(garbledFinding(garbledPages, false));
     }
   }
   result.blocks = buildBlocks(pages);
   // For the record, and for the pages/s the progress bar shows.
   result.meta.pages = numPages;
   return result;
+}
+
+/** Pages whose text layer is glyph numbers: read by OCR (info), or left unread with OCR off (warning). */
+function garbledFinding(pages: number[], ocrUsed: boolean): Finding {
+  const many = pages.length > 1;
+  const outcome = ocrUsed ? `${many ? 'they were' : 'it was'} read by OCR instead` : `${many ? 'they need' : 'it needs'} OCR`;
+  return finding(
+    'pdf/garbled-text',
+    ocrUsed ? 'info' : 'warning',
+    `page${many ? 's' : ''} ${pages.join(', ')}: the text layer does not read as Chinese (a font without a usable Unicode map gives glyph numbers, not characters); ${outcome}`,
+    { prov: { page: pages[0]! } },
+  );
 }
 
 /** A complete PDF ends with %%EOF (perhaps followed by an incremental update or a little junk). */
@@ -248,6 +271,8 @@ function explainOpenError(e: unknown): DocumentError {
 interface ReadPage {
   words: PageWords;
   needsOcr: boolean;
+  /** The text layer is glyph numbers read as characters: the page is read from its picture. */
+  garbled: boolean;
 }
 
 interface TextItem {
@@ -283,7 +308,7 @@ async function readPage(pdfjs: PdfJs, page: PdfPage, n: number): Promise<ReadPag
   // page mostly covered by a picture whose text layer has no digit at all (a scan with a poor or partial
   // OCR layer): the page needs OCR.
   const needsOcr = (noText && (glyphs > 0 || images.length > 0)) || (pictured >= 0.3 && !/\d/.test(text));
-  return { words: { page: n, width: viewport.width, height: viewport.height, words, rulings }, needsOcr };
+  return { words: { page: n, width: viewport.width, height: viewport.height, words, rulings }, needsOcr, garbled: !needsOcr && isGarbledText(text) };
 }
 
 function countGlyphOps(fnArray: ArrayLike<number>, ops: Record<string, number>): number {
