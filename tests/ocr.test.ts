@@ -76,6 +76,32 @@ describe('rulings on a scanned page', () => {
     const wide = cells.filter((c) => c.x1 - c.x0 > 450);
     expect(wide).toHaveLength(2);
   });
+
+  it('keeps a row rule whose start is touched by the group label beside it, cut back to the column line', () => {
+    // A group label ("(五)不予处理") in a merged cell of two rows, centred on the rule that parts them; the rule
+    // starts at the merged cell's edge (x 300), and the label's last stroke runs into it.
+    const canvas = createCanvas(1200, 700);
+    const ctx = canvas.getContext('2d');
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, 1200, 700);
+    ctx.fillStyle = '#000000';
+    for (const y of [200, 500]) ctx.fillRect(100, y, 1000, 3);
+    ctx.fillRect(300, 350, 800, 3);
+    for (const x of [100, 300, 700, 1100]) ctx.fillRect(x, 200, 3, 303);
+    // The label's strokes: a glyph box, and a horizontal stroke at the rule's height reaching it.
+    ctx.fillRect(180, 330, 40, 3);
+    ctx.fillRect(180, 330, 3, 40);
+    ctx.fillRect(230, 350, 72, 3);
+    const { horizontal, vertical } = findRulings(greyOf(canvas));
+    expect(vertical).toHaveLength(4);
+    const rows = horizontal.map((h) => [Math.round(h.y0), Math.round(h.x0), Math.round(h.x1)]);
+    expect(rows.map((r) => r[0])).toEqual([201, 351, 501]);
+    // The row rule starts at the column line, not at the label's stroke.
+    expect(Math.abs(rows[1]![1]! - 301)).toBeLessThanOrEqual(2);
+    // So the two rows right of the label are two cells each, not one cell two rows high.
+    const cells = cellsFromRulings(horizontal, vertical);
+    expect(cells.filter((c) => c.x0 > 250)).toHaveLength(4);
+  });
 });
 
 /** The image turned a quarter: rows become columns. */

@@ -285,25 +285,54 @@ function bridgeGaps(rulings: PixelRuling[], dir: 'h' | 'v', maxGap: number): Pix
 /**
  * Keeps the rulings that frame cells: each end of a table ruling meets a ruling across it (a border or a
  * column line). Runs found inside text (a line of characters averaged into a dark stripe) end in the
- * middle of a cell, and are dropped; dropping them may leave others unframed, so this repeats.
+ * middle of a cell, and are dropped; dropping them may leave others unframed, so this repeats. A ruling
+ * whose end runs on past the last ruling across it is cut back to that ruling: text printed against the
+ * line's end merges with it (a group label centred in its merged cell, "(五)不予处理", touching the row
+ * rule that starts at the cell's edge), and dropping the ruling would merge the two rows it parts.
  */
 function keepFramed(horizontal: PixelRuling[], vertical: PixelRuling[], tol: number): { horizontal: PixelRuling[]; vertical: PixelRuling[] } {
   let h = horizontal;
   let v = vertical;
-  const meets = (x: number, y: number, across: PixelRuling[], dir: 'h' | 'v') =>
-    across.some((a) =>
-      dir === 'h'
-        ? Math.abs(a.x0 - x) <= tol && y >= a.y0 - tol && y <= a.y1 + tol
-        : Math.abs(a.y0 - y) <= tol && x >= a.x0 - tol && x <= a.x1 + tol,
-    );
   for (let round = 0; round < 4; round++) {
-    const nh = h.filter((r) => meets(r.x0, r.y0, v, 'h') && meets(r.x1, r.y0, v, 'h'));
-    const nv = v.filter((r) => meets(r.x0, r.y0, h, 'v') && meets(r.x0, r.y1, h, 'v'));
-    if (nh.length === h.length && nv.length === v.length) break;
+    const nh = framedRulings(h, v, 'h', tol);
+    const nv = framedRulings(v, h, 'v', tol);
+    const same = nh.length === h.length && nv.length === v.length && nh.every((r, i) => r === h[i]) && nv.every((r, i) => r === v[i]);
     h = nh;
     v = nv;
+    if (same) break;
   }
   return { horizontal: h, vertical: v };
+}
+
+/**
+ * The rulings of one direction that meet a ruling across them at both ends, each as found or cut back to the
+ * outermost rulings across it; a ruling that crosses fewer than two is dropped.
+ */
+function framedRulings(rulings: PixelRuling[], across: PixelRuling[], dir: 'h' | 'v', tol: number): PixelRuling[] {
+  const out: PixelRuling[] = [];
+  for (const r of rulings) {
+    // Along the ruling: its position, where it starts and ends; for a ruling across it, where it crosses.
+    const pos = dir === 'h' ? r.y0 : r.x0;
+    const from = dir === 'h' ? r.x0 : r.y0;
+    const to = dir === 'h' ? r.x1 : r.y1;
+    const crossings: number[] = [];
+    for (const a of across) {
+      const at = dir === 'h' ? a.x0 : a.y0;
+      const [lo, hi] = dir === 'h' ? [a.y0, a.y1] : [a.x0, a.x1];
+      if (at >= from - tol && at <= to + tol && pos >= lo - tol && pos <= hi + tol) crossings.push(at);
+    }
+    if (crossings.length === 0) continue;
+    const first = Math.min(...crossings);
+    const last = Math.max(...crossings);
+    const meetsFrom = first <= from + tol;
+    const meetsTo = last >= to - tol;
+    if (meetsFrom && meetsTo) out.push(r);
+    else if (last - first > tol) {
+      const [x0, x1] = [meetsFrom ? from : first, meetsTo ? to : last];
+      out.push(dir === 'h' ? { ...r, x0, x1 } : { ...r, y0: x0, y1: x1 });
+    }
+  }
+  return out;
 }
 
 /**
