@@ -423,6 +423,31 @@ export function needsOcr(): Buffer {
   return writePdf([p1, p2, p3, p4]);
 }
 
+/**
+ * A report whose section 四 table is pasted as a picture (`table`: a JPEG of the table, `tableHeight` its height
+ * on the page in points), with prose that quotes figures on the same page. `withTextTable` adds a table in text
+ * (section 二's) above it, as a report that pastes only some tables would.
+ */
+export function tableAsPicture(table: { bytes: Buffer; width: number; height: number } | undefined, tableHeight: number, withTextTable = false): Buffer {
+  const p = new PageBuilder();
+  paragraph(p, 60, '某某县人民政府2021年政府信息公开工作年度报告');
+  paragraph(p, 90, '一、总体情况');
+  paragraph(p, 110, '2021年，本机关共收到政府信息公开申请15件，办理行政复议5件。');
+  if (withTextTable) {
+    ruledTable(p, [60, 300, 420], [125, 145, 165], [
+      { r: 0, c: 0, lines: ['信息内容'] },
+      { r: 0, c: 1, lines: ['本年制发件数'] },
+      { r: 1, c: 0, lines: ['规章'] },
+      ...figures(1, [0], 1),
+    ]);
+  }
+  paragraph(p, 185, '四、政府信息公开行政复议、行政诉讼情况');
+  p.image(40, 200, 515, tableHeight);
+  paragraph(p, 200 + tableHeight + 30, '五、存在的主要问题及改进情况');
+  paragraph(p, 200 + tableHeight + 50, '2021年度工作仍有不足，2022年将改进。');
+  return writePdf([p], table ? { jpeg: table } : {});
+}
+
 /** A PDF that is not an annual report. */
 export function noReport(): Buffer {
   const p = new PageBuilder();

@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { DocumentError, finding } from '../../findings.js';
 import type { Finding } from '../../findings.js';
 import type { LoadedFile } from '../../stages/load.js';
-import type { SourceDocument } from '../../types.js';
+import type { Box, SourceDocument } from '../../types.js';
 import type { PageWords, PositionedWord } from './geometry-types.js';
 import type { ExtractOptions } from '../index.js';
 import { isGarbledText } from './garbled.js';
@@ -114,6 +114,11 @@ export interface PdfPages {
   ocrPages: number[];
   /** Of those, the pages whose text layer is glyph numbers, not text (a font without a usable Unicode map). */
   garbledPages: number[];
+  /**
+   * Of those, the pages with a large picture no text covers, in a text layer that prints no table (tables pasted as
+   * pictures), with the pictures' boxes: OCR reads what is in them, the text layer stays for the rest.
+   */
+  picturePages: Map<number, Box[]>;
   numPages: number;
 }
 
@@ -131,22 +136,29 @@ export async function readPdfPages(file: LoadedFile, options: ExtractOptions = {
     const pages: PageWords[] = [];
     const ocrPages: number[] = [];
     const garbledPages: number[] = [];
+    const picturePages = new Map<number, Box[]>();
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
       const read = await readPage(pdfjs, page, n);
       if (read.needsOcr || read.garbled) ocrPages.push(n);
+      else if (read.textFreePictures.length > 0) picturePages.set(n, read.textFreePictures);
       if (read.garbled) garbledPages.push(n);
       pages.push(read.words);
       page.cleanup();
     }
-    return { pages, ocrPages, garbledPages, numPages: doc.numPages };
+    // Tables pasted as pictures: read the pages with a large picture no text covers, but only when the text
+    // layer prints no table at all — a banner or a photo beside tables in text is left alone.
+    const tablesInPictures = picturePages.size > 0 && !hasTableWords(pages);
+    if (tablesInPictures) ocrPages.push(...picturePages.keys());
+    ocrPages.sort((a, b) => a - b);
+    return { pages, ocrPages, garbledPages, picturePages: tablesInPictures ? picturePages : new Map(), numPages: doc.numPages };
   } finally {
     await doc.destroy();
   }
 }
 
 export async function extractPdf(file: LoadedFile, options: ExtractOptions = {}, ocr?: PdfOcr): Promise<SourceDocument> {
-  const { pages, ocrPages, garbledPages, numPages } = await readPdfPages(file, options);
+  const { pages, ocrPages, garbledPages, picturePages, numPages } = await readPdfPages(file, options);
   const result: SourceDocument = { format: 'pdf', blocks: [], findings: [], pages: numPages, meta: { pdfPages: numPages } };
   if (ocrPages.length > 0) {
     result.meta.needsOcr = true;
@@ -155,12 +167,14 @@ export async function extractPdf(file: LoadedFile, options: ExtractOptions = {},
       const read = await ocr(file, ocrPages);
       for (const pw of read) {
         const i = pages.findIndex((p) => p.page === pw.page);
-        if (i >= 0) pages[i] = pw;
+        const pictures = picturePages.get(pw.page);
+        if (i >= 0) pages[i] = pictures ? withPicturesRead(pages[i]!, pw, pictures) : pw;
       }
       result.meta.ocrUsed = true;
       if (garbledPages.length > 0) result.findings.push(garbledFinding(garbledPages, true));
+      if (picturePages.size > 0) result.findings.push(picturedTablesFinding([...picturePages.keys()], true));
     } else {
-      const scanned = ocrPages.filter((n) => !garbledPages.includes(n));
+      const scanned = ocrPages.filter((n) => !garbledPages.includes(n) && !picturePages.has(n));
       const many = scanned.length > 1;
       if (scanned.length > 0) {
         result.findings.push(
@@ -173,6 +187,7 @@ export async function extractPdf(file: LoadedFile, options: ExtractOptions = {},
         );
       }
       if (garbledPages.length > 0) result.findings.push(garbledFinding(garbledPages, false));
+      if (picturePages.size > 0) result.findings.push(picturedTablesFinding([...picturePages.keys()], false));
     }
   }
   result.blocks = buildBlocks(pages);
@@ -189,6 +204,18 @@ function garbledFinding(pages: number[], ocrUsed: boolean): Finding {
     'pdf/garbled-text',
     ocrUsed ? 'info' : 'warning',
     `page${many ? 's' : ''} ${pages.join(', ')}: the text layer does not read as Chinese (a font without a usable Unicode map gives glyph numbers, not characters); ${outcome}`,
+    { prov: { page: pages[0]! } },
+  );
+}
+
+/** Pages with a picture no text covers, in a PDF whose text prints no table: read by OCR (info), or not (warning). */
+function picturedTablesFinding(pages: number[], ocrUsed: boolean): Finding {
+  const many = pages.length > 1;
+  const outcome = ocrUsed ? `${many ? 'they were' : 'it was'} read by OCR` : `${many ? 'they need' : 'it needs'} OCR`;
+  return finding(
+    'pdf/pictured-tables',
+    ocrUsed ? 'info' : 'warning',
+    `page${many ? 's' : ''} ${pages.join(', ')}: a large picture with no text over it, and the text layer prints no table — the tables may be pasted as pictures; ${outcome}`,
     { prov: { page: pages[0]! } },
   );
 }
@@ -273,6 +300,8 @@ interface ReadPage {
   needsOcr: boolean;
   /** The text layer is glyph numbers read as characters: the page is read from its picture. */
   garbled: boolean;
+  /** The pictures of at least TABLE_PICTURE_SHARE of the page with no word of the text layer over them. */
+  textFreePictures: Box[];
 }
 
 interface TextItem {
@@ -308,7 +337,12 @@ async function readPage(pdfjs: PdfJs, page: PdfPage, n: number): Promise<ReadPag
   // page mostly covered by a picture whose text layer has no digit at all (a scan with a poor or partial
   // OCR layer): the page needs OCR.
   const needsOcr = (noText && (glyphs > 0 || images.length > 0)) || (pictured >= 0.3 && !/\d/.test(text));
-  return { words: { page: n, width: viewport.width, height: viewport.height, words, rulings }, needsOcr, garbled: !needsOcr && isGarbledText(text) };
+  return {
+    words: { page: n, width: viewport.width, height: viewport.height, words, rulings },
+    needsOcr,
+    garbled: !needsOcr && isGarbledText(text),
+    textFreePictures: textFreePictures(images, words, viewport.width, viewport.height),
+  };
 }
 
 function countGlyphOps(fnArray: ArrayLike<number>, ops: Record<string, number>): number {
@@ -317,6 +351,52 @@ function countGlyphOps(fnArray: ArrayLike<number>, ops: Record<string, number>):
   for (let i = 0; i < fnArray.length; i++) if (glyphOps.has(fnArray[i]!)) glyphs++;
   return glyphs;
 }
+
+function hasTableWords(pages: PageWords[]): boolean {
+  const text = pages.map((p) => p.words.map((w) => w.text).join('')).join('').replace(/\s+/g, '');
+  return TABLE_WORDS.some((w) => text.includes(w));
+}
+
+/**
+ * A picture too big for a seal or a logo (a sec4 table pasted as a picture covers ~13% of an A4 page), with no
+ * word of the text layer over it: its content, if it is a table, is in no text.
+ */
+const TABLE_PICTURE_SHARE = 0.08;
+
+function textFreePictures(images: Box[], words: PositionedWord[], width: number, height: number): Box[] {
+  return images.filter((b) => {
+    const w = Math.max(0, Math.min(b.x1, width) - Math.max(b.x0, 0));
+    const h = Math.max(0, Math.min(b.y1, height) - Math.max(b.y0, 0));
+    if ((w * h) / (width * height) < TABLE_PICTURE_SHARE) return false;
+    return !words.some((word) => centreInside(word.box, b));
+  });
+}
+
+function centreInside(box: Box, frame: Box): boolean {
+  const cx = (box.x0 + box.x1) / 2;
+  const cy = (box.y0 + box.y1) / 2;
+  return cx >= frame.x0 && cx <= frame.x1 && cy >= frame.y0 && cy <= frame.y1;
+}
+
+/**
+ * A page whose tables are pictures: OCR's words and rulings inside the pictures, the text layer's elsewhere (its
+ * prose is exact, and its fonts may not even render: a font the PDF names but does not embed).
+ */
+function withPicturesRead(textLayer: PageWords, ocr: PageWords, pictures: Box[]): PageWords {
+  const inPicture = (box: Box) => pictures.some((p) => centreInside(box, p));
+  return {
+    ...ocr,
+    words: [...textLayer.words.filter((w) => !inPicture(w.box)), ...ocr.words.filter((w) => inPicture(w.box))],
+    rulings: [...textLayer.rulings.filter((r) => !inPicture(r)), ...ocr.rulings.filter((r) => inPicture(r))],
+  };
+}
+
+/**
+ * Words that every layout's tables print and prose does not (column and row labels of sections 二, 三 and 四,
+ * FORMAT.md; not 行政复议, which the overview quotes): a text layer without any of them has its tables, if
+ * anywhere, in pictures.
+ */
+const TABLE_WORDS = ['本年制发件数', '本年处理决定数量', '本年新收政府信息公开申请数量', '商业企业', '科研机构', '社会公益组织', '法律服务机构', '结果维持', '结果纠正', '尚未审结'];
 
 /** The share of the page covered by its largest picture (pictures of a scan overlap or tile; the largest is enough). */
 function pictureCoverage(images: { x0: number; y0: number; x1: number; y1: number }[], width: number, height: number): number {
