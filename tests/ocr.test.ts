@@ -12,7 +12,7 @@ import { checkOcrCells } from '../src/extract/ocr/ocr-check.js';
 import { cropGrey, deskew, eraseRulings, greyOf, pgmOf } from '../src/extract/ocr/ocr-image.js';
 import { chunkByHeight, slotOf, stackImages } from '../src/extract/ocr/ocr-mosaic.js';
 import { binarize, cellsFromRulings, directionalMask, estimateSkew, findRulings, type GreyImage } from '../src/extract/ocr/ocr-rulings.js';
-import { chiSimLangPath, isLabel, isSurePageFigure, ocrPdfFile, ocrPdfPages, passSettings, type OcrEngine } from '../src/extract/ocr/ocr.js';
+import { chiSimLangPath, hasFigureInk, isLabel, isSurePageFigure, ocrPdfFile, ocrPdfPages, passSettings, type OcrEngine } from '../src/extract/ocr/ocr.js';
 import { buildBlocks } from '../src/extract/pdf/pdf-geometry.js';
 import { extractDocument } from '../src/extract/index.js';
 import { loadFile } from '../src/stages/load.js';
@@ -114,6 +114,25 @@ function transpose(img: GreyImage): GreyImage {
 function transposeMask(mask: Uint8Array, width: number, height: number): Uint8Array {
   return transpose({ width, height, data: mask }).data;
 }
+
+describe('which cells hold a figure', () => {
+  /** A 100×60 cell mask at 300 dpi with the given rectangles inked. */
+  function cellMask(...rects: [number, number, number, number][]): Uint8Array {
+    const mask = new Uint8Array(100 * 60);
+    for (const [x0, y0, w, h] of rects) for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) mask[y * 100 + x] = 1;
+    return mask;
+  }
+  const cell = [0, 0, 99, 59] as const;
+
+  it('counts a thin, tall "1" of a scaled-down picture as a figure, and a flat smudge of the same ink as none', () => {
+    // minFigureInk at 300 dpi is 108 pixels: the "1" has 3 × 30 = 90, the smudge 10 × 9 = 90.
+    expect(hasFigureInk(cellMask([48, 15, 3, 30]), 100, cell, 300)).toBe(true);
+    expect(hasFigureInk(cellMask([45, 25, 10, 9]), 100, cell, 300)).toBe(false);
+    // Less than a third of the ink a figure needs is nothing, however tall; enough ink is a figure, however flat.
+    expect(hasFigureInk(cellMask([48, 10, 1, 30]), 100, cell, 300)).toBe(false);
+    expect(hasFigureInk(cellMask([20, 25, 60, 2]), 100, cell, 300)).toBe(true);
+  });
+});
 
 describe('tesseract parameters', () => {
   it('turns off the inverted second reading of doubtful lines in every pass, unless asked', () => {

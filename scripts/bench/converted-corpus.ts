@@ -4,7 +4,8 @@
  * metadata.
  *
  * - `--via chromium`: the report's web page (scripts/bench/bench.ts reportAsHtml, every site style) printed by
- *   headless Chromium (`page.pdf()`, A4) — a page saved with "Print → Save as PDF".
+ *   headless Chromium (`page.pdf()`, A4) — a page saved with "Print → Save as PDF". `--via chromium-pictures`:
+ *   the same with every table pasted as a picture of itself (ogi must read them by OCR).
  * - `--via libreoffice`: the report's Word file (scripts/generate/make-html-docx-samples.ts) converted by
  *   `soffice --headless --convert-to pdf` — a Word document exported to PDF, as the samples' PDF fixtures were.
  * - `--via libreoffice-doc`, `libreoffice-html`, `libreoffice-txt`: the same Word file saved by LibreOffice as a
@@ -12,7 +13,7 @@
  *
  * Printing: scripts/generate/print-pdf.ts (needs Chromium or LibreOffice and a CJK font; ogi itself needs neither).
  *
- *   npm run build && node dist/scripts/bench/converted-corpus.js [count] [firstSeed] --via chromium|libreoffice|libreoffice-doc|libreoffice-html|libreoffice-txt [--keep DIR]
+ *   npm run build && node dist/scripts/bench/converted-corpus.js [count] [firstSeed] --via chromium|chromium-pictures|libreoffice|libreoffice-doc|libreoffice-html|libreoffice-txt [--keep DIR]
  *
  * --keep DIR writes the copies with a wrong cell without a finding, wrong metadata or a failure to DIR.
  * --garble takes the Unicode maps out of each PDF's fonts (scripts/generate/garble-pdf.ts): the "乱码" PDF of
@@ -26,11 +27,11 @@ import { sniffFormat } from '../../src/stages/load.js';
 import type { GeneratedReport } from '../generate/corpus.js';
 import { STYLES, makeDocx, renderDocumentXml } from '../generate/make-html-docx-samples.js';
 import { withoutUnicodeMaps } from '../generate/garble-pdf.js';
-import { convertDocxWithLibreOffice, printPagesWithChromium } from '../generate/print-pdf.js';
+import { convertDocxWithLibreOffice, printPagesWithChromium, printPagesWithTablesAsPictures } from '../generate/print-pdf.js';
 import { modelledReports, reportAsHtml, reportModel } from './bench.js';
 import { CopyTally } from './robustness.js';
 
-const VIAS = { chromium: 'pdf', libreoffice: 'pdf', 'libreoffice-doc': 'doc', 'libreoffice-html': 'html', 'libreoffice-txt': 'txt' } as const;
+const VIAS = { chromium: 'pdf', 'chromium-pictures': 'pdf', libreoffice: 'pdf', 'libreoffice-doc': 'doc', 'libreoffice-html': 'html', 'libreoffice-txt': 'txt' } as const;
 type Via = keyof typeof VIAS;
 
 interface Printed {
@@ -39,8 +40,9 @@ interface Printed {
   style: string;
 }
 
-async function printWithChromium(items: { report: GeneratedReport; index: number }[]): Promise<Printed[]> {
-  const pdfs = await printPagesWithChromium(items.map(({ report, index }) => reportAsHtml(report, index)!));
+async function printWithChromium(items: { report: GeneratedReport; index: number }[], tablesAsPictures = false): Promise<Printed[]> {
+  const pages = items.map(({ report, index }) => reportAsHtml(report, index)!);
+  const pdfs = tablesAsPictures ? await printPagesWithTablesAsPictures(pages) : await printPagesWithChromium(pages);
   return items.map(({ report, index }, i) => {
     const style = STYLES[index % STYLES.length]!;
     return { report, bytes: pdfs[i]!, style: `${style.site},${style.charset}` };
@@ -71,7 +73,7 @@ async function main(argv: string[]): Promise<void> {
   if (values.garble && ext !== 'pdf') throw new Error('--garble is for PDFs: use it with --via chromium or libreoffice');
   const items = modelledReports(first ?? 3001, count ?? 100);
   const started = Date.now();
-  const printed = via === 'chromium' ? await printWithChromium(items) : convertWithLibreOffice(items, ext);
+  const printed = via.startsWith('chromium') ? await printWithChromium(items, via === 'chromium-pictures') : convertWithLibreOffice(items, ext);
   const printedIn = (Date.now() - started) / 1000;
   const t = new CopyTally();
   for (const p of printed) {

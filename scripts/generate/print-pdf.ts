@@ -37,6 +37,46 @@ export async function printPagesWithChromium(pages: Buffer[]): Promise<Buffer[]>
   }
 }
 
+/**
+ * Web pages printed by headless Chromium with every table pasted as a picture (a screenshot of the table, at
+ * twice the screen's resolution, in the table's place and size): a report whose tables are images beside its
+ * text, as some sites and Word files have them.
+ */
+export async function printPagesWithTablesAsPictures(pages: Buffer[]): Promise<Buffer[]> {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: process.env.OGI_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const dir = mkdtempSync(join(tmpdir(), 'ogi-print-'));
+  try {
+    const page = await browser.newPage({ deviceScaleFactor: 2 });
+    const out: Buffer[] = [];
+    for (const [i, html] of pages.entries()) {
+      const file = join(dir, `page${i}.html`);
+      writeFileSync(file, html);
+      await page.goto(`file://${file}`);
+      // Outermost tables only (a layout table holding the report is not a table of figures), last first.
+      const tables = await page.$$('table:not(table table)');
+      for (const table of tables.reverse()) {
+        const width = await table.evaluate((t) => t.getBoundingClientRect().width);
+        const png = (await table.screenshot({ type: 'png' })).toString('base64');
+        await table.evaluate((t, [src, w]) => {
+          const img = t.ownerDocument.createElement('img');
+          img.src = src as string;
+          img.style.width = `${w as number}px`;
+          // A picture does not reflow to the printed page as a table does: scaled down to its width.
+          img.style.maxWidth = '100%';
+          img.style.display = 'block';
+          t.replaceWith(img);
+        }, [`data:image/png;base64,${png}`, width] as const);
+      }
+      out.push(await page.pdf({ format: 'A4', printBackground: true }));
+    }
+    return out;
+  } finally {
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Word files exported to PDF by LibreOffice, in order; null where soffice made none. */
 export function printDocxWithLibreOffice(files: Buffer[]): (Buffer | null)[] {
   return convertDocxWithLibreOffice(files, 'pdf');

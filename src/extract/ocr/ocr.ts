@@ -423,8 +423,7 @@ async function readCells(p: PageForCells): Promise<CellReading[]> {
   const work: CellWork[] = [];
   for (const cell of p.cells) {
     const inside = p.words.filter((w) => centreInside(w, cell, s));
-    const ink = inkIn(inkMask, grey.width, ...inner(cell));
-    if (ink < minFigureInk(dpi) || isLabel(inside, SURE_LABEL)) continue;
+    if (!hasFigureInk(inkMask, grey.width, inner(cell), dpi) || isLabel(inside, SURE_LABEL)) continue;
     work.push({ cell, inside, image: cropGrey(grey, ...inner(cell), pad) });
   }
 
@@ -662,6 +661,20 @@ const CJK = /[\u3400-\u9fff]/u;
 /** A "0" at 10.5 pt is a few hundred ink pixels at 300 dpi; fewer is noise or a ruling remnant. */
 function minFigureInk(dpi: number): number {
   return Math.round(12 * (dpi / 100) ** 2);
+}
+
+/**
+ * Whether a cell holds ink enough for a figure: minFigureInk, or a third of it standing as tall as a small digit
+ * (a lone "1" in a table pasted as a picture and scaled down: ~100 pixels at 300 dpi, 23 high — left unread, the
+ * cell was blank without a finding). Scan noise left by the speck filter is low and flat; the samples' and the
+ * generated scans have no cell between the two.
+ */
+export function hasFigureInk(inkMask: Uint8Array, width: number, [x0, y0, x1, y1]: readonly [number, number, number, number], dpi: number): boolean {
+  const ink = inkIn(inkMask, width, x0, y0, x1, y1);
+  if (ink >= minFigureInk(dpi)) return true;
+  if (ink < minFigureInk(dpi) / 3) return false;
+  const bounds = inkBounds(inkMask, width, x0, y0, x1, y1);
+  return bounds !== null && bounds.y1 - bounds.y0 + 1 >= dpi / 20;
 }
 
 /** Page-pass confidence above which a label cell is taken as read. */
