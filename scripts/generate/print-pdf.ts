@@ -14,60 +14,57 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
+type BrowserPage = import('playwright-core').Page;
+
 /** Web pages (their bytes, in their own charset) printed by headless Chromium on A4, in order. */
-export async function printPagesWithChromium(pages: Buffer[]): Promise<Buffer[]> {
+export function printPagesWithChromium(pages: Buffer[]): Promise<Buffer[]> {
+  return printWithChromium(pages, 1, async () => {});
+}
+
+/**
+ * Web pages printed by headless Chromium with every table pasted as a picture (a screenshot of the table, at
+ * twice the screen's resolution, in the table's place): a report whose tables are images beside its text, as
+ * some sites and Word files have them.
+ */
+export function printPagesWithTablesAsPictures(pages: Buffer[]): Promise<Buffer[]> {
+  return printWithChromium(pages, 2, tablesAsPictures);
+}
+
+async function tablesAsPictures(page: BrowserPage): Promise<void> {
+  // Outermost tables only (a layout table holding the report is not a table of figures), last first.
+  const tables = await page.$$('table:not(table table)');
+  for (const table of tables.reverse()) {
+    const width = await table.evaluate((t) => t.getBoundingClientRect().width);
+    const png = (await table.screenshot({ type: 'png' })).toString('base64');
+    await table.evaluate(
+      (t, [src, w]) => {
+        const img = t.ownerDocument.createElement('img');
+        img.src = src as string;
+        img.style.width = `${w as number}px`;
+        // A picture does not reflow to the printed page as a table does: scaled down to its width.
+        img.style.maxWidth = '100%';
+        img.style.display = 'block';
+        t.replaceWith(img);
+      },
+      [`data:image/png;base64,${png}`, width] as const,
+    );
+  }
+}
+
+async function printWithChromium(pages: Buffer[], deviceScaleFactor: number, beforePrint: (page: BrowserPage) => Promise<void>): Promise<Buffer[]> {
   // playwright-core is a dev dependency (the browser tests); loaded here only.
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: process.env.OGI_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
   const dir = mkdtempSync(join(tmpdir(), 'ogi-print-'));
   try {
-    const page = await browser.newPage();
+    const page = await browser.newPage({ deviceScaleFactor });
     const out: Buffer[] = [];
     for (const [i, html] of pages.entries()) {
       // Opened as a file, as a browser opens a saved page: the page's own charset declaration decides (GBK pages too).
       const file = join(dir, `page${i}.html`);
       writeFileSync(file, html);
       await page.goto(`file://${file}`);
-      out.push(await page.pdf({ format: 'A4', printBackground: true }));
-    }
-    return out;
-  } finally {
-    await browser.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/**
- * Web pages printed by headless Chromium with every table pasted as a picture (a screenshot of the table, at
- * twice the screen's resolution, in the table's place and size): a report whose tables are images beside its
- * text, as some sites and Word files have them.
- */
-export async function printPagesWithTablesAsPictures(pages: Buffer[]): Promise<Buffer[]> {
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: process.env.OGI_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
-  const dir = mkdtempSync(join(tmpdir(), 'ogi-print-'));
-  try {
-    const page = await browser.newPage({ deviceScaleFactor: 2 });
-    const out: Buffer[] = [];
-    for (const [i, html] of pages.entries()) {
-      const file = join(dir, `page${i}.html`);
-      writeFileSync(file, html);
-      await page.goto(`file://${file}`);
-      // Outermost tables only (a layout table holding the report is not a table of figures), last first.
-      const tables = await page.$$('table:not(table table)');
-      for (const table of tables.reverse()) {
-        const width = await table.evaluate((t) => t.getBoundingClientRect().width);
-        const png = (await table.screenshot({ type: 'png' })).toString('base64');
-        await table.evaluate((t, [src, w]) => {
-          const img = t.ownerDocument.createElement('img');
-          img.src = src as string;
-          img.style.width = `${w as number}px`;
-          // A picture does not reflow to the printed page as a table does: scaled down to its width.
-          img.style.maxWidth = '100%';
-          img.style.display = 'block';
-          t.replaceWith(img);
-        }, [`data:image/png;base64,${png}`, width] as const);
-      }
+      await beforePrint(page);
       out.push(await page.pdf({ format: 'A4', printBackground: true }));
     }
     return out;

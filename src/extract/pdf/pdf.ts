@@ -5,8 +5,10 @@
  *
  * Pages without a usable text layer (glyphs drawn but no text; only pictures; mostly a picture with a
  * text layer lacking any digit; or a text layer of glyph numbers instead of text, garbled.ts) are listed in
- * `meta.ocrPages` with `meta.needsOcr = true` and a `pdf/needs-ocr` finding. When an OCR function is given, those pages are read by it instead (their text
- * layer is dropped) and go through the same builder:
+ * `meta.ocrPages` with `meta.needsOcr = true` and a `pdf/needs-ocr` (or `pdf/garbled-text`) finding. So are the
+ * pages with large pictures no text covers when the text layer prints no table (`pdf/pictured-tables`: tables
+ * pasted as pictures). When an OCR function is given, those pages are read by it instead (their text layer is
+ * dropped; on a page of pasted tables, only inside the pictures) and go through the same builder:
  *
  *   extractPdf(file, options, (file, pages) => ocrPages(file, pages))   // PageWords[] for the pages asked
  */
@@ -352,11 +354,6 @@ function countGlyphOps(fnArray: ArrayLike<number>, ops: Record<string, number>):
   return glyphs;
 }
 
-function hasTableWords(pages: PageWords[]): boolean {
-  const text = pages.map((p) => p.words.map((w) => w.text).join('')).join('').replace(/\s+/g, '');
-  return TABLE_WORDS.some((w) => text.includes(w));
-}
-
 /**
  * A picture too big for a seal or a logo (a sec4 table pasted as a picture covers ~13% of an A4 page), with no
  * word of the text layer over it: its content, if it is a table, is in no text.
@@ -364,12 +361,7 @@ function hasTableWords(pages: PageWords[]): boolean {
 const TABLE_PICTURE_SHARE = 0.08;
 
 function textFreePictures(images: Box[], words: PositionedWord[], width: number, height: number): Box[] {
-  return images.filter((b) => {
-    const w = Math.max(0, Math.min(b.x1, width) - Math.max(b.x0, 0));
-    const h = Math.max(0, Math.min(b.y1, height) - Math.max(b.y0, 0));
-    if ((w * h) / (width * height) < TABLE_PICTURE_SHARE) return false;
-    return !words.some((word) => centreInside(word.box, b));
-  });
+  return images.filter((b) => pictureShare(b, width, height) >= TABLE_PICTURE_SHARE && !words.some((word) => centreInside(word.box, b)));
 }
 
 function centreInside(box: Box, frame: Box): boolean {
@@ -398,15 +390,23 @@ function withPicturesRead(textLayer: PageWords, ocr: PageWords, pictures: Box[])
  */
 const TABLE_WORDS = ['本年制发件数', '本年处理决定数量', '本年新收政府信息公开申请数量', '商业企业', '科研机构', '社会公益组织', '法律服务机构', '结果维持', '结果纠正', '尚未审结'];
 
+function hasTableWords(pages: PageWords[]): boolean {
+  const text = pages.map((p) => p.words.map((w) => w.text).join('')).join('').replace(/\s+/g, '');
+  return TABLE_WORDS.some((w) => text.includes(w));
+}
+
 /** The share of the page covered by its largest picture (pictures of a scan overlap or tile; the largest is enough). */
-function pictureCoverage(images: { x0: number; y0: number; x1: number; y1: number }[], width: number, height: number): number {
+function pictureCoverage(images: Box[], width: number, height: number): number {
   let best = 0;
-  for (const b of images) {
-    const w = Math.max(0, Math.min(b.x1, width) - Math.max(b.x0, 0));
-    const h = Math.max(0, Math.min(b.y1, height) - Math.max(b.y0, 0));
-    best = Math.max(best, (w * h) / (width * height));
-  }
+  for (const b of images) best = Math.max(best, pictureShare(b, width, height));
   return best;
+}
+
+/** The share of the page a picture covers (the part of it on the page). */
+function pictureShare(b: Box, width: number, height: number): number {
+  const w = Math.max(0, Math.min(b.x1, width) - Math.max(b.x0, 0));
+  const h = Math.max(0, Math.min(b.y1, height) - Math.max(b.y0, 0));
+  return (w * h) / (width * height);
 }
 
 /**
