@@ -36,7 +36,7 @@ import { reportProgress } from '../../progress.js';
 import type { LoadedFile } from '../../stages/load.js';
 import type { Box } from '../../types.js';
 import type { PageWords, PositionedWord, RulingLine } from '../pdf/geometry-types.js';
-import { unionBox } from '../pdf/pdf-geometry.js';
+import { centreInside, unionBox } from '../pdf/pdf-geometry.js';
 import { loadPdfJsForRendering } from '../pdf/pdf.js';
 import { cropGrey, cropZoomedGrey, deskew, eraseRulings, greyOf, inkBounds, inkIn, pgmOf, renderPage, scaledCanvas } from './ocr-image.js';
 import { chunkByHeight, slotOf, stackImages } from './ocr-mosaic.js';
@@ -422,7 +422,7 @@ async function readCells(p: PageForCells): Promise<CellReading[]> {
 
   const work: CellWork[] = [];
   for (const cell of p.cells) {
-    const inside = p.words.filter((w) => centreInside(w, cell, s));
+    const inside = p.words.filter((w) => centreInside(w.box, cell, s));
     if (!hasFigureInk(inkMask, grey.width, inner(cell), dpi) || isLabel(inside, SURE_LABEL)) continue;
     work.push({ cell, inside, image: cropGrey(grey, ...inner(cell), pad) });
   }
@@ -602,7 +602,7 @@ function joinLinesInCells(words: OcrWord[], cells: PixelCell[], scale: number): 
   const out: PositionedWord[] = [];
   const taken = new Set<OcrWord>();
   for (const cell of cells) {
-    const inside = words.filter((w) => !taken.has(w) && centreInside(w, cell, scale));
+    const inside = words.filter((w) => !taken.has(w) && centreInside(w.box, cell, scale));
     inside.forEach((w) => taken.add(w));
     if (cjkCount(inside) === 0) {
       out.push(...inside.map(plainWord));
@@ -650,11 +650,6 @@ function mergeFigureWords(words: PositionedWord[]): PositionedWord[] {
   ];
 }
 
-function centreInside(w: PositionedWord, cell: PixelCell, scale: number): boolean {
-  const cx = ((w.box.x0 + w.box.x1) / 2) * scale;
-  const cy = ((w.box.y0 + w.box.y1) / 2) * scale;
-  return cx >= cell.x0 && cx <= cell.x1 && cy >= cell.y0 && cy <= cell.y1;
-}
 
 const CJK = /[\u3400-\u9fff]/u;
 

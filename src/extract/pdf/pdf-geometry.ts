@@ -52,6 +52,13 @@ function toWord(w: PositionedWord): Word | null {
   return word;
 }
 
+/** Whether a box's centre lies in a frame; `scale` takes the box from page points to the frame's units (pixels). */
+export function centreInside(box: Box, frame: Box, scale = 1): boolean {
+  const cx = ((box.x0 + box.x1) / 2) * scale;
+  const cy = ((box.y0 + box.y1) / 2) * scale;
+  return cx >= frame.x0 && cx <= frame.x1 && cy >= frame.y0 && cy <= frame.y1;
+}
+
 /** The smallest box around all the given boxes. */
 export function unionBox(boxes: Box[]): Box {
   return {

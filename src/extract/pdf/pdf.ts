@@ -22,7 +22,7 @@ import type { Box, SourceDocument } from '../../types.js';
 import type { PageWords, PositionedWord } from './geometry-types.js';
 import type { ExtractOptions } from '../index.js';
 import { isGarbledText } from './garbled.js';
-import { buildBlocks } from './pdf-geometry.js';
+import { buildBlocks, centreInside } from './pdf-geometry.js';
 import { readPageGraphics } from './pdf-rulings.js';
 import type { Matrix, PathOps } from './pdf-rulings.js';
 import { textWorker } from './pdf-text-worker.js';
@@ -200,26 +200,21 @@ export async function extractPdf(file: LoadedFile, options: ExtractOptions = {},
 
 /** Pages whose text layer is glyph numbers: read by OCR (info), or left unread with OCR off (warning). */
 function garbledFinding(pages: number[], ocrUsed: boolean): Finding {
-  const many = pages.length > 1;
-  const outcome = ocrUsed ? `${many ? 'they were' : 'it was'} read by OCR instead` : `${many ? 'they need' : 'it needs'} OCR`;
-  return finding(
-    'pdf/garbled-text',
-    ocrUsed ? 'info' : 'warning',
-    `page${many ? 's' : ''} ${pages.join(', ')}: the text layer does not read as Chinese (a font without a usable Unicode map gives glyph numbers, not characters); ${outcome}`,
-    { prov: { page: pages[0]! } },
-  );
+  const what = 'the text layer does not read as Chinese (a font without a usable Unicode map gives glyph numbers, not characters)';
+  return ocrPagesFinding('pdf/garbled-text', pages, what, ocrUsed, 'read by OCR instead');
 }
 
 /** Pages with a picture no text covers, in a PDF whose text prints no table: read by OCR (info), or not (warning). */
 function picturedTablesFinding(pages: number[], ocrUsed: boolean): Finding {
+  const what = 'a large picture with no text over it, and the text layer prints no table — the tables may be pasted as pictures';
+  return ocrPagesFinding('pdf/pictured-tables', pages, what, ocrUsed, 'read by OCR');
+}
+
+/** "pages 2, 3: <what>; they were <read>" (info) or "…; they need OCR" (warning, OCR off). */
+function ocrPagesFinding(rule: string, pages: number[], what: string, ocrUsed: boolean, read: string): Finding {
   const many = pages.length > 1;
-  const outcome = ocrUsed ? `${many ? 'they were' : 'it was'} read by OCR` : `${many ? 'they need' : 'it needs'} OCR`;
-  return finding(
-    'pdf/pictured-tables',
-    ocrUsed ? 'info' : 'warning',
-    `page${many ? 's' : ''} ${pages.join(', ')}: a large picture with no text over it, and the text layer prints no table — the tables may be pasted as pictures; ${outcome}`,
-    { prov: { page: pages[0]! } },
-  );
+  const outcome = ocrUsed ? `${many ? 'they were' : 'it was'} ${read}` : `${many ? 'they need' : 'it needs'} OCR`;
+  return finding(rule, ocrUsed ? 'info' : 'warning', `page${many ? 's' : ''} ${pages.join(', ')}: ${what}; ${outcome}`, { prov: { page: pages[0]! } });
 }
 
 /** A complete PDF ends with %%EOF (perhaps followed by an incremental update or a little junk). */
@@ -362,12 +357,6 @@ const TABLE_PICTURE_SHARE = 0.08;
 
 function textFreePictures(images: Box[], words: PositionedWord[], width: number, height: number): Box[] {
   return images.filter((b) => pictureShare(b, width, height) >= TABLE_PICTURE_SHARE && !words.some((word) => centreInside(word.box, b)));
-}
-
-function centreInside(box: Box, frame: Box): boolean {
-  const cx = (box.x0 + box.x1) / 2;
-  const cy = (box.y0 + box.y1) / 2;
-  return cx >= frame.x0 && cx <= frame.x1 && cy >= frame.y0 && cy <= frame.y1;
 }
 
 /**
