@@ -102,7 +102,7 @@ describe('doc: Word tables become true grids', () => {
   for (const { base } of loadGold()) {
     it(`${base}.doc gives the same blocks as the .docx it was saved from (texts, grid columns, provenance)`, async () => {
       const fromDoc = await extractLegacyWord(await loadFile(join(FIXTURES, `${base}.doc`)));
-      const fromDocx = extractDocx(await loadFile(join(SAMPLES, `${base}.docx`)));
+      const fromDocx = await extractDocx(await loadFile(join(SAMPLES, `${base}.docx`)));
       expect(view(fromDoc.blocks)).toEqual(view(fromDocx.blocks));
       expect(fromDoc.meta).toMatchObject({ tableCount: 3, gridTables: 3, tabTables: 0 });
     });
@@ -110,7 +110,7 @@ describe('doc: Word tables become true grids', () => {
 
   it('a table of hard cases (a tab and two paragraphs in cells, a line break, merges, a late row) reads as its .docx', async () => {
     const fromDoc = await extractLegacyWord(await loadFile(join(FIXTURES, 'hard-table.doc')));
-    const fromDocx = extractDocx(await loadFile(join(FIXTURES, 'hard-table.docx')));
+    const fromDocx = await extractDocx(await loadFile(join(FIXTURES, 'hard-table.docx')));
     expect(view(fromDoc.blocks)).toEqual(view(fromDocx.blocks));
     expect(rows(fromDoc.blocks).map((r) => r.fields.map((f) => f.text))).toEqual([
       ['项目', '项目', '申请人情况', '申请人情况', '申请人情况'],

@@ -31,7 +31,7 @@ function write(name: string, bytes: Buffer): string {
 async function extractError(bytes: Buffer, name = 'x.docx'): Promise<DocumentError> {
   const file = await loadFile(write(name, bytes));
   try {
-    extractDocx(file);
+    await extractDocx(file);
   } catch (e) {
     expect(e).toBeInstanceOf(DocumentError);
     expect((e as DocumentError).stage).toBe('extract');
@@ -109,7 +109,7 @@ describe('docx: merged cells', () => {
   });
 
   it('reads the generated sample .docx files through the zip reader', async () => {
-    const doc = extractDocx(await loadFile(join(SAMPLES, '000_e7764d80f1cd94c2.docx')));
+    const doc = await extractDocx(await loadFile(join(SAMPLES, '000_e7764d80f1cd94c2.docx')));
     expect(doc.meta).toMatchObject({ tableCount: 3, mainPart: 'word/document.xml' });
     const sec3 = rows(doc.blocks).filter((r) => r.prov.tableIndex === 1);
     expect(sec3.at(-1)!.fields.map((f) => f.text)).toEqual(['四、结转下年度继续办理', '四、结转下年度继续办理', '四、结转下年度继续办理', '0', '0', '0', '0', '', '0', '0']);

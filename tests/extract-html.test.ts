@@ -226,7 +226,7 @@ describe('html decoding', () => {
 
   it('reads the GBK samples the generator wrote', async () => {
     for (const base of ['001_896bea92d5be09c0', '003_3b18a393dc797b1b']) {
-      const doc = extractHtml(await loadFile(join(SAMPLES, `${base}.html`)));
+      const doc = await extractHtml(await loadFile(join(SAMPLES, `${base}.html`)));
       expect(doc.meta.charsetSource).toBe('meta');
       expect(paragraphs(doc.blocks)).toContain('三、收到和处理政府信息公开申请情况');
     }
@@ -270,7 +270,7 @@ describe('html: finding the report inside the page', () => {
 
   it('leaves no chrome of the generated sample pages in the blocks', async () => {
     for (const base of ['000_e7764d80f1cd94c2', '001_896bea92d5be09c0', '002_8df272ac7a397eaf']) {
-      const doc = extractHtml(await loadFile(join(SAMPLES, `${base}.html`)));
+      const doc = await extractHtml(await loadFile(join(SAMPLES, `${base}.html`)));
       const all = doc.blocks.map((b) => (b.kind === 'paragraph' ? b.text : texts(b).join(' '))).join('\n');
       const source = readFileSync(join(SAMPLES, `${base}.txt`), 'utf8');
       const junkWords = ['当前位置', '您现在的位置', '字号', '字体', '分享到', '打印', '关闭窗口', '网站标识码', 'ICP备', '信息公开指南', '总访问量'];

@@ -3,9 +3,14 @@
  * no text covers are read by OCR when the text layer prints no table at all — and only then (a banner, a photo or
  * a seal beside tables in text is left alone).
  */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildModel, makeDocx, renderDocumentXml, renderHtml, type Gold, type SampleModel, type TablePicture } from '../scripts/generate/make-html-docx-samples.js';
 import { tableAsPicture } from '../scripts/generate/make-pdf-fixtures.js';
+import { extractHtml } from '../src/extract/html/html.js';
+import { extractDocx } from '../src/extract/word/docx.js';
 import { renderPage } from '../src/extract/ocr/ocr-image.js';
 import { extractPdf, loadPdfJsForRendering, openPdf } from '../src/extract/pdf/pdf.js';
 import { processLoaded } from '../src/pipeline.js';
@@ -17,7 +22,7 @@ function pdf(name: string, bytes: Buffer): LoadedFile {
   return { path: name, bytes, sha256: name, format: 'pdf', sizeBytes: bytes.length };
 }
 
-/** 004's section 四 table (page 5, 68–528 × 535–619 pt in its text-layer PDF) as a 200 dpi JPEG. */
+/** 004's section 四 table (page 5, 68–528 × 535–619 pt in its text-layer PDF) as a 200 dpi JPEG; `points`: its height when 515 pt wide. */
 async function sec4Picture(): Promise<{ bytes: Buffer; width: number; height: number; points: number }> {
   const pdfjs = await loadPdfJsForRendering();
   const doc = await openPdf(pdfjs, await loadFile(join(import.meta.dirname, 'fixtures', 'pdf', '004_3f2d163066b69b0a.text.pdf')));
@@ -59,4 +64,126 @@ describe('tables pasted as pictures', () => {
     const read = Object.fromEntries(Object.keys(gold).map((row) => [row, Object.fromEntries(Object.keys(gold[row]!).map((col) => [col, sec4?.cells.find((c) => c.row === row && c.col === col)?.value]))]));
     expect(read).toEqual(gold);
   }, 120_000);
+});
+
+const BASE_004 = '004_3f2d163066b69b0a';
+
+/** 004's model with only its section 四 table (the tables are sec2, sec3, sec4 in that order), or with all of them. */
+function model004(keepTables: boolean): SampleModel {
+  const gold = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'gold', `${BASE_004}.json`), 'utf8')) as Gold;
+  const model = buildModel(BASE_004, readFileSync(join(import.meta.dirname, '..', 'samples', `${BASE_004}.txt`), 'utf8'), gold);
+  let tables = 0;
+  return keepTables ? model : { ...model, parts: model.parts.filter((p) => p.kind !== 'table' || ++tables === 3) };
+}
+
+/** 004 as a Word file whose section 四 table is `picture` and whose other tables are left out (so no table is in its text); or with every table kept. */
+function docx004(picture: TablePicture, keepTables = false): LoadedFile {
+  const bytes = makeDocx(renderDocumentXml(model004(keepTables), keepTables ? [] : [picture]), [picture]);
+  return { path: 'pictured.docx', bytes, sha256: 'pictured.docx', format: 'docx', sizeBytes: bytes.length };
+}
+
+/** 004 as a web page whose one table (section 四) is an <img> with this src and CSS size. */
+function html004(src: string, picture: TablePicture): string {
+  const html = renderHtml(model004(false), { site: 'div', charset: 'utf-8', blank: 'nbsp' });
+  const img = `<p><img src="${src}" style="width:${(picture.width / 0.75).toFixed(0)}px" alt="表格"></p>`;
+  expect(html.match(/<table[\s>]/g)).toHaveLength(1);
+  return html.replace(/<table[\s>][\s\S]*<\/table>/, img);
+}
+
+/** The section 四 cells of a processed document, shaped as the gold's. */
+function sec4Read(doc: Awaited<ReturnType<typeof processLoaded>>, gold: Record<string, Record<string, number | null>>): Record<string, Record<string, number | null | undefined>> {
+  const sec4 = doc.tables.find((t) => t.table === 'sec4');
+  return Object.fromEntries(Object.keys(gold).map((row) => [row, Object.fromEntries(Object.keys(gold[row]!).map((col) => [col, sec4?.cells.find((c) => c.row === row && c.col === col)?.value]))]));
+}
+
+/** The sec4 picture at the size it has in the PDF (200 dpi): as Word would show it pasted in. */
+async function sec4AsShown(): Promise<TablePicture> {
+  const p = await sec4Picture();
+  return { bytes: p.bytes, width: (p.width * 72) / 200, height: (p.height * 72) / 200 };
+}
+
+describe('tables pasted as pictures in a Word file', () => {
+  it('reads the section 四 picture of a .docx by OCR: its 15 figures as the gold, on lines of the document', async () => {
+    const doc = await processLoaded(docx004(await sec4AsShown()));
+    expect(doc.error).toBeNull();
+    expect(doc.extractMeta.ocrUsed).toBe(true);
+    expect(doc.findings.filter((f) => f.rule === 'docx/pictured-tables').map((f) => [f.severity, f.actual])).toEqual([['info', 'word/media/image1.jpeg']]);
+    const gold = loadGold().find((g) => g.base === BASE_004)!.gold.tables.sec4!;
+    expect(sec4Read(doc, gold)).toEqual(gold);
+    const sec4 = doc.tables.find((t) => t.table === 'sec4');
+    // Traceable: each figure's line in the document, its box in the picture, no page (a Word file has none here).
+    const cell = sec4!.cells.find((c) => c.value !== null)!;
+    expect(cell.prov.line).toBeGreaterThan(1);
+    expect(cell.prov.box).toBeDefined();
+    expect(cell.prov.page).toBeUndefined();
+  }, 120_000);
+
+  it('leaves the pictures alone when the text prints the tables, and says a picture needs OCR when OCR is off', async () => {
+    const picture = await sec4AsShown();
+    const withTables = await extractDocx(docx004(picture, true));
+    expect(withTables.meta.ocrUsed).toBeUndefined();
+    expect(withTables.findings).toEqual([]);
+    const off = await extractDocx(docx004(picture), { ocr: false });
+    expect(off.findings.map((f) => [f.rule, f.severity])).toEqual([['docx/pictured-tables', 'warning']]);
+    expect(off.findings[0]!.message).toContain('word/media/image1.jpeg');
+  });
+
+  it('takes a picture as wide as a table for one, not a seal or a QR code beside the text', async () => {
+    const picture = await sec4AsShown();
+    const findings = async (width: number, height: number) => (await extractDocx(docx004({ ...picture, width, height }), { ocr: false })).findings.map((f) => f.rule);
+    // A section 四 table across a Word page's text (415 × 60 pt: 5% of A4), and a seal or QR code (120 pt square: 4%).
+    expect(await findings(415, 60)).toEqual(['docx/pictured-tables']);
+    expect(await findings(120, 120)).toEqual([]);
+    expect(await findings(230, 60)).toEqual([]);
+  });
+
+  it('names a picture it cannot draw (a Windows metafile) in an error finding, and reads the rest of the document', async () => {
+    const wmf = Buffer.alloc(64);
+    wmf.writeUInt32LE(0x9ac6cdd7, 0);
+    const doc = await processLoaded(docx004({ ...(await sec4AsShown()), bytes: wmf }));
+    expect(doc.error).toBeNull();
+    const unread = doc.findings.filter((f) => f.rule === 'ocr/picture-unread');
+    expect(unread.map((f) => f.severity)).toEqual(['error']);
+    expect(unread[0]!.message).toMatch(/WMF/);
+    expect(doc.meta.agency).toBe(loadGold().find((g) => g.base === BASE_004)!.gold.agency);
+  }, 60_000);
+});
+
+describe('tables pasted as pictures in a web page', () => {
+  it('reads an <img> saved beside the page ("Save page, complete") and one inline as data: its figures as the gold', async () => {
+    const picture = await sec4AsShown();
+    const gold = loadGold().find((g) => g.base === BASE_004)!.gold.tables.sec4!;
+    const dir = mkdtempSync(join(tmpdir(), 'ogi-pictured-html-'));
+    mkdirSync(join(dir, 'report_files'));
+    writeFileSync(join(dir, 'report_files', 'table 4.jpg'), picture.bytes);
+    writeFileSync(join(dir, 'report.html'), html004('./report_files/table%204.jpg', picture));
+    writeFileSync(join(dir, 'inline.html'), html004(`data:image/jpeg;base64,${picture.bytes.toString('base64')}`, picture));
+    for (const [name, actual] of [
+      ['report.html', './report_files/table%204.jpg'],
+      ['inline.html', 'data:image/jpeg;base64,…'],
+    ] as const) {
+      const doc = await processLoaded(await loadFile(join(dir, name)));
+      expect(doc.error).toBeNull();
+      expect(doc.findings.filter((f) => f.rule === 'html/pictured-tables').map((f) => [f.severity, f.actual])).toEqual([['info', actual]]);
+      expect(sec4Read(doc, gold)).toEqual(gold);
+    }
+  }, 120_000);
+
+  it('says which pictures are not at hand when they are on the web server, and reads nothing', async () => {
+    const picture = await sec4AsShown();
+    const html = html004('http://www.example.gov.cn/uploads/table4.jpg', picture).replace('style="width:', `height="${(picture.height / 0.75).toFixed(0)}" style="width:`);
+    const dir = mkdtempSync(join(tmpdir(), 'ogi-pictured-html-'));
+    writeFileSync(join(dir, 'remote.html'), html);
+    const doc = await extractHtml(await loadFile(join(dir, 'remote.html')));
+    expect(doc.meta.ocrUsed).toBeUndefined();
+    expect(doc.findings.map((f) => [f.rule, f.severity])).toEqual([['html/pictured-tables', 'warning']]);
+    expect(doc.findings[0]!.message).toContain('http://www.example.gov.cn/uploads/table4.jpg');
+    expect(doc.findings[0]!.message).toContain('not at hand');
+    // An old table-layout page: the picture sits in a cell of the table that lays out the article.
+    const inLayout = html.replace(/<body>([\s\S]*)<\/body>/, '<body><table width="1000"><tr><td>$1</td></tr></table></body>');
+    expect(inLayout).not.toBe(html);
+    writeFileSync(join(dir, 'layout.html'), inLayout);
+    const laidOut = await extractHtml(await loadFile(join(dir, 'layout.html')));
+    expect(laidOut.findings.map((f) => [f.rule, f.severity])).toEqual([['html/pictured-tables', 'warning']]);
+  });
 });

@@ -65,7 +65,7 @@ async function main(): Promise<void> {
       parseHtml(decoded.text);
       const t2 = performance.now();
       const c2 = cpuMs();
-      const source = extractHtml(loaded);
+      const source = await extractHtml(loaded);
       const t3 = performance.now();
       const c3 = cpuMs();
       const timings: Record<string, number> = {};

@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     const m = await viaMammoth(bytes);
     mammothMs += performance.now() - t;
     t = performance.now();
-    const d = extractDocx(file);
+    const d = await extractDocx(file);
     directMs += performance.now() - t;
     const same = JSON.stringify(gridOf(m)) === JSON.stringify(gridOf(d));
     console.log(`${f}: gold cells differing — mammoth ${goldDiffs(m, file, gold)}, direct ${goldDiffs(d, file, gold)}; grids identical: ${same}`);
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   for (const c of EDGE_CASES) {
     const bytes = makeDocx(`<?xml version="1.0" encoding="UTF-8"?><w:document ${W}><w:body>${c.body}</w:body></w:document>`);
     const file: LoadedFile = { path: c.name, bytes, sha256: c.name, format: 'docx', sizeBytes: bytes.length };
-    console.log(`${c.name}:\n  mammoth ${JSON.stringify(gridOf(await viaMammoth(bytes)))}\n  direct  ${JSON.stringify(gridOf(extractDocx(file)))}`);
+    console.log(`${c.name}:\n  mammoth ${JSON.stringify(gridOf(await viaMammoth(bytes)))}\n  direct  ${JSON.stringify(gridOf(await extractDocx(file)))}`);
   }
 }
 

@@ -468,23 +468,56 @@ export function renderTableDocx(table: GenTable): string {
   return `<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/><w:tblBorders>${borders}</w:tblBorders></w:tblPr><w:tblGrid>${cols}</w:tblGrid>${rows.join('')}</w:tbl>`;
 }
 
-export function renderDocumentXml(model: SampleModel): string {
+/** A picture put in a table's place: its PNG or JPEG bytes and its size as shown, in points. */
+export interface TablePicture {
+  bytes: Buffer;
+  width: number;
+  height: number;
+}
+
+/** The document's XML; with `pictures`, the n-th table is the n-th picture instead (a table pasted as an image). */
+export function renderDocumentXml(model: SampleModel, pictures: readonly TablePicture[] = []): string {
+  let tables = 0;
   const body = model.parts.map((p) => {
     if (p.kind === 'title') return p.text.split('\n').map((t) => wParagraph(t, { bold: true, center: true, size: 36 })).join('');
     if (p.kind === 'heading') return wParagraph(p.text, { bold: true });
     if (p.kind === 'paragraph') return wParagraph(p.text);
+    const n = tables++;
+    if (n < pictures.length) return pictureParagraph(n + 1, pictures[n]!);
     // Word puts an empty paragraph after a table; keep that habit.
     return `${renderTableDocx(p.table)}<w:p/>`;
   });
-  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="${W_NS}"><w:body>${body.join('')}<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:body></w:document>`;
+  const ns = `xmlns:w="${W_NS}" xmlns:r="${R_NS}" xmlns:wp="${WP_NS}" xmlns:a="${A_NS}" xmlns:pic="${PIC_NS}"`;
+  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document ${ns}><w:body>${body.join('')}<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:body></w:document>`;
 }
 
-export function makeDocx(documentXml: string): Buffer {
+const R_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+const WP_NS = 'http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing';
+const A_NS = 'http://schemas.openxmlformats.org/drawingml/2006/main';
+const PIC_NS = 'http://schemas.openxmlformats.org/drawingml/2006/picture';
+
+/** An inline picture in a paragraph of its own, as Word writes one pasted in (image part media/image<n>, relationship rIdImage<n>). */
+function pictureParagraph(n: number, picture: TablePicture): string {
+  const cx = Math.round(picture.width * 12700);
+  const cy = Math.round(picture.height * 12700);
+  return (
+    `<w:p><w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="${cx}" cy="${cy}"/><wp:docPr id="${n}" name="Picture ${n}"/>` +
+    `<a:graphic><a:graphicData uri="${PIC_NS}"><pic:pic><pic:nvPicPr><pic:cNvPr id="${n}" name="image${n}"/><pic:cNvPicPr/></pic:nvPicPr>` +
+    `<pic:blipFill><a:blip r:embed="rIdImage${n}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>` +
+    `<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="${cx}" cy="${cy}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>` +
+    `</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>`
+  );
+}
+
+/** A .docx of the document XML; `pictures` become its image parts word/media/image<n> (PNG or JPEG by their bytes). */
+export function makeDocx(documentXml: string, pictures: readonly TablePicture[] = []): Buffer {
+  const media = pictures.map((p, i) => ({ name: `media/image${i + 1}.${p.bytes[0] === 0xff ? 'jpeg' : 'png'}`, bytes: p.bytes }));
+  const rels = media.map((m, i) => `<Relationship Id="rIdImage${i + 1}" Type="${R_NS}/image" Target="${m.name}"/>`).join('');
   return makeZip([
     {
       name: '[Content_Types].xml',
       data: Buffer.from(
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/><Default Extension="jpeg" ContentType="image/jpeg"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
       ),
     },
     {
@@ -494,6 +527,15 @@ export function makeDocx(documentXml: string): Buffer {
       ),
     },
     { name: 'word/document.xml', data: Buffer.from(documentXml, 'utf8'), deflate: true },
+    ...(media.length > 0
+      ? [
+          {
+            name: 'word/_rels/document.xml.rels',
+            data: Buffer.from(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rels}</Relationships>`),
+          },
+          ...media.map((m) => ({ name: `word/${m.name}`, data: m.bytes })),
+        ]
+      : []),
   ]);
 }
 

@@ -51,23 +51,70 @@ async function tablesAsPictures(page: BrowserPage): Promise<void> {
   }
 }
 
+/** A web page whose tables were replaced by pictures of themselves: its HTML (as the browser serialises it) and the pictures, in order. */
+export interface PicturedPage {
+  /** The page with <img src="table<n>.png"> (n from 1, in document order) where each table of figures was. */
+  html: string;
+  /** PNG screenshots at twice the screen's resolution, and the CSS size the page shows them at (pixels). */
+  pictures: { png: Buffer; width: number; height: number }[];
+}
+
+/**
+ * Web pages opened in headless Chromium with every table of figures (a table holding no other table and printing a
+ * figure: not a layout table or a menu) replaced by a screenshot of itself — a page whose author pasted the tables as images, saved with them.
+ */
+export async function pagesWithTablesAsPictures(pages: Buffer[]): Promise<PicturedPage[]> {
+  const out: PicturedPage[] = [];
+  await withChromiumPages(pages, 2, async (page) => {
+    // Tables that hold no other table and print a figure: not the page's layout or its menu.
+    const tables: Awaited<ReturnType<BrowserPage['$$']>> = [];
+    for (const t of await page.$$('table:not(:has(table))')) if (await t.evaluate((e) => /\d/.test(e.textContent ?? ''))) tables.push(t);
+    const pictures: PicturedPage['pictures'] = [];
+    for (const table of tables) {
+      const { width, height } = await table.evaluate((t) => t.getBoundingClientRect());
+      pictures.push({ png: await table.screenshot({ type: 'png' }), width, height });
+    }
+    // Replaced after every screenshot is taken, so that no replacement moves a table still to be shot.
+    for (const [i, table] of tables.entries()) {
+      await table.evaluate(
+        (t, [src, w]) => {
+          const img = t.ownerDocument.createElement('img');
+          img.setAttribute('src', src as string);
+          img.setAttribute('style', `width:${Math.round(w as number)}px`);
+          t.replaceWith(img);
+        },
+        [`table${i + 1}.png`, pictures[i]!.width] as const,
+      );
+    }
+    out.push({ html: await page.content(), pictures });
+  });
+  return out;
+}
+
 async function printWithChromium(pages: Buffer[], deviceScaleFactor: number, beforePrint: (page: BrowserPage) => Promise<void>): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  await withChromiumPages(pages, deviceScaleFactor, async (page) => {
+    await beforePrint(page);
+    out.push(await page.pdf({ format: 'A4', printBackground: true }));
+  });
+  return out;
+}
+
+/** Opens each web page in turn in one headless Chromium tab and hands it to `use`. */
+async function withChromiumPages(pages: Buffer[], deviceScaleFactor: number, use: (page: BrowserPage) => Promise<void>): Promise<void> {
   // playwright-core is a dev dependency (the browser tests); loaded here only.
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: process.env.OGI_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
   const dir = mkdtempSync(join(tmpdir(), 'ogi-print-'));
   try {
     const page = await browser.newPage({ deviceScaleFactor });
-    const out: Buffer[] = [];
     for (const [i, html] of pages.entries()) {
       // Opened as a file, as a browser opens a saved page: the page's own charset declaration decides (GBK pages too).
       const file = join(dir, `page${i}.html`);
       writeFileSync(file, html);
       await page.goto(`file://${file}`);
-      await beforePrint(page);
-      out.push(await page.pdf({ format: 'A4', printBackground: true }));
+      await use(page);
     }
-    return out;
   } finally {
     await browser.close();
     rmSync(dir, { recursive: true, force: true });

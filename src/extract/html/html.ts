@@ -14,6 +14,8 @@
  * hostile page fails with its size named instead of growing a tree of millions of nodes.
  * Measure with scripts/bench/bench-html.ts.
  */
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { DomHandler, Element as DomElement } from 'domhandler';
 import type { AnyNode, Document, DomHandlerOptions, Element, ParentNode } from 'domhandler';
 import { Parser } from 'htmlparser2';
@@ -22,7 +24,9 @@ import type { Finding } from '../../findings.js';
 import { decodeText, isValidUtf8 } from '../../stages/load.js';
 import type { LoadedFile } from '../../stages/load.js';
 import { normalizeText } from '../../stages/normalize.js';
-import type { Block, SourceDocument } from '../../types.js';
+import type { Block, Provenance, SourceDocument } from '../../types.js';
+import type { ExtractOptions } from '../index.js';
+import { A4, printsTableWords, readPicturedTables, type PlacedPicture } from '../pictured-tables.js';
 import { expandGrid, gridToRowBlocks } from './html-grid.js';
 import type { SourceCell } from './html-grid.js';
 
@@ -40,9 +44,18 @@ export const DEFAULT_MAX_TABLE_CELLS = 50_000;
 export const DEFAULT_MAX_ELEMENTS = 200_000;
 export const DEFAULT_MAX_DEPTH = 1_000;
 
-export function extractHtml(file: LoadedFile, limits: HtmlLimits = {}): SourceDocument {
+export async function extractHtml(file: LoadedFile, limits: HtmlLimits = {}, options: ExtractOptions = {}): Promise<SourceDocument> {
   const decoded = decodeHtmlBytes(file.bytes);
-  const doc = htmlToDocument(decoded.text, limits);
+  const article = readArticle(decoded.text, limits);
+  // Tables pasted as pictures: read by OCR when the page's text prints no table and the pictures are at hand
+  // (inline data, or files saved beside the page: extract/pictured-tables.ts).
+  const text = itemsText(article.items);
+  // Pictures are looked at only beside a text that prints no table (the common page has its tables in text).
+  const pictures = article.pictures.length > 0 && !printsTableWords(text) ? await Promise.all(article.pictures.map((p) => placedImage(p, file.path))) : [];
+  const read = await readPicturedTables('html', text, pictures, A4, options);
+  const doc = articleToDocument(article, read.blocks);
+  doc.findings.push(...read.findings);
+  if (read.ocrUsed) doc.meta.ocrUsed = true;
   doc.format = 'html';
   doc.meta.encoding = decoded.encoding;
   doc.meta.charsetSource = decoded.source;
@@ -134,7 +147,9 @@ export type Item =
   | { kind: 'paragraph'; text: string }
   | { kind: 'table'; rows: SourceCell[][] }
   /** A line whose columns are set with tabs (a Word paragraph, a <pre> line): a table row with weak positions. */
-  | { kind: 'tabs'; fields: string[] };
+  | { kind: 'tabs'; fields: string[] }
+  /** A picture (an <img>, a Word drawing): index into the document's pictures, read by OCR when it holds the tables. */
+  | { kind: 'picture'; index: number };
 
 /**
  * A line of text as an item: a paragraph, or a `tabs` row when tabs separate words inside it
@@ -148,35 +163,125 @@ export function lineItem(raw: string): Item | null {
 }
 
 export function htmlToDocument(html: string, options: HtmlToDocumentOptions = {}): SourceDocument {
+  return articleToDocument(readArticle(html, options));
+}
+
+/** A page's article as items, its pictures (the <img> the items point at) and what the page hides. */
+interface Article {
+  items: Item[];
+  pictures: ImageRef[];
+  meta: SourceDocument['meta'];
+  probe: HiddenContentProbe;
+  /** The page has no <body>. */
+  empty: boolean;
+}
+
+function readArticle(html: string, options: HtmlToDocumentOptions = {}): Article {
   const root = parseHtml(html, options);
   const { title: rawTitle, probe } = scanAndStrip(root);
   const pageTitle = cleanInline(rawTitle);
   const body = bodyOf(root);
   const meta: SourceDocument['meta'] = {};
   if (pageTitle) meta.pageTitle = pageTitle;
-  if (!body) {
-    return { format: 'html', blocks: [], findings: noReportFindings(probe, 0), meta: { ...meta, tableCount: 0 } };
-  }
+  if (!body) return { items: [], pictures: [], meta, probe, empty: true };
   const stats = new TextStats();
   if (options.findArticle !== false) removeChrome(body, stats);
   const article = options.findArticle === false ? body : pickArticle(body, stats);
   meta.article = describeElement(article);
 
   const items: Item[] = [];
+  const pictures: ImageRef[] = [];
   const title = article === body ? null : titleBefore(article);
   if (title) items.push({ kind: 'paragraph', text: title });
-  const walker = new ArticleWalker(items, options.findArticle !== false && article === body);
+  const walker = new ArticleWalker(items, pictures, options.findArticle !== false && article === body);
   walker.walk(article);
   walker.flush();
   // Many sites print the title again at the top of the body: keep one.
   const second = items[1];
   if (title && second?.kind === 'paragraph' && second.text.replace(/\s+/g, '') === title.replace(/\s+/g, '')) items.shift();
-
-  const { blocks, tableCount } = itemsToBlocks(items.filter((it) => it.kind !== 'paragraph' || !isChromeText(it.text)));
-  meta.tableCount = tableCount;
   probe.images = countDescendants(article, (e) => e.name === 'img');
-  const findings = noReportFindings(probe, countCjk(blocks));
-  return { format: 'html', blocks, findings, meta };
+  return { items: items.filter((it) => it.kind !== 'paragraph' || !isChromeText(it.text)), pictures, meta, probe, empty: false };
+}
+
+/** The article's blocks, with the rows and lines read from its pictures in their places. */
+function articleToDocument(article: Article, pictureBlocks?: ReadonlyMap<number, Block[]>): SourceDocument {
+  if (article.empty) return { format: 'html', blocks: [], findings: noReportFindings(article.probe, 0), meta: { ...article.meta, tableCount: 0 } };
+  const { blocks, tableCount } = itemsToBlocks(article.items, pictureBlocks);
+  const findings = noReportFindings(article.probe, countCjk(blocks));
+  return { format: 'html', blocks, findings, meta: { ...article.meta, tableCount } };
+}
+
+/** All text of the items (paragraphs, tab rows and table cells), for the check for table words. */
+export function itemsText(items: readonly Item[]): string {
+  const parts: string[] = [];
+  for (const item of items) {
+    if (item.kind === 'paragraph') parts.push(item.text);
+    else if (item.kind === 'tabs') parts.push(...item.fields);
+    else if (item.kind === 'table') for (const row of item.rows) for (const cell of row) parts.push(cell.text);
+  }
+  return parts.join('\n');
+}
+
+// ───────────────────────────── pictures ─────────────────────────────
+
+/** An <img> of the article: its src and the size the page gives it, if any (CSS pixels). */
+interface ImageRef {
+  src: string;
+  width: number | null;
+  height: number | null;
+}
+
+function imageRef(img: Element): ImageRef {
+  const style = img.attribs.style ?? '';
+  const size = (attr: string | undefined, css: RegExpExecArray | null): number | null => {
+    const fromCss = css && (css[2] ?? 'px').toLowerCase() === 'px' ? Number(css[1]) : NaN;
+    const n = Number.isFinite(fromCss) && fromCss > 0 ? fromCss : Number(attr);
+    return Number.isFinite(n) && n > 0 ? n : null;
+  };
+  return {
+    src: (img.attribs.src ?? '').trim(),
+    width: size(img.attribs.width, /(?:^|;)\s*width:\s*([\d.]+)(px|%)?/i.exec(style)),
+    height: size(img.attribs.height, /(?:^|;)\s*height:\s*([\d.]+)(px|%)?/i.exec(style)),
+  };
+}
+
+/** Largest picture file read from beside a page. */
+const MAX_PICTURE_BYTES = 20 * 1024 * 1024;
+
+/**
+ * The picture's bytes when they are at hand — inline (a data: URI) or a file saved beside the page (a relative
+ * src, as "Save page, complete" and `wget -k` write them) — and its size as shown, in points (CSS pixels × 0.75;
+ * the image's own pixels when the page gives no size). A picture on a web server is not at hand: no bytes.
+ */
+async function placedImage(ref: ImageRef, pagePath: string): Promise<PlacedPicture> {
+  const bytes = await imageBytes(ref.src, pagePath);
+  const name = ref.src.startsWith('data:') ? `${ref.src.slice(0, ref.src.indexOf(',') + 1)}…` : ref.src;
+  const { naturalSizePoints } = bytes ? await import('../ocr/ocr-pictures.js') : { naturalSizePoints: null };
+  const natural = bytes && naturalSizePoints ? await naturalSizePoints(bytes) : null;
+  const aspect = natural ? natural.height / natural.width : null;
+  const width = ref.width !== null ? ref.width * 0.75 : ref.height !== null && aspect ? (ref.height * 0.75) / aspect : (natural?.width ?? 0);
+  const height = ref.height !== null ? ref.height * 0.75 : aspect !== null ? width * aspect : 0;
+  return { name, width, height, bytes };
+}
+
+async function imageBytes(src: string, pagePath: string): Promise<Buffer | null> {
+  const data = /^data:image\/[\w.+-]+(;base64)?,/i.exec(src);
+  if (data) {
+    const payload = src.slice(data[0].length);
+    return data[1] ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload), 'latin1');
+  }
+  // Only a path relative to the page (no scheme, not site-absolute) is a file saved beside it.
+  if (src === '' || /^[a-z][\w+.-]*:/i.test(src) || src.startsWith('/') || src.startsWith('\\')) return null;
+  let relative: string;
+  try {
+    relative = decodeURIComponent(src.replace(/[?#].*$/, ''));
+  } catch {
+    return null;
+  }
+  const path = resolve(dirname(pagePath), relative);
+  const info = await stat(path).catch(() => null);
+  if (!info?.isFile() || info.size > MAX_PICTURE_BYTES) return null;
+  return readFile(path).catch(() => null);
 }
 
 // ───────────────────────────── parsing ─────────────────────────────
@@ -396,11 +501,21 @@ function bodyOf(root: Document): Element | undefined {
  * `tableIndex` counts the data tables (two columns or more) in document order; layout tables and
  * one-column boxes are read as text and not counted.
  */
-export function itemsToBlocks(items: readonly Item[]): { blocks: Block[]; tableCount: number } {
+export function itemsToBlocks(items: readonly Item[], pictureBlocks?: ReadonlyMap<number, Block[]>): { blocks: Block[]; tableCount: number } {
   const blocks: Block[] = [];
   let line = 1;
   let tableIndex = 0;
   for (const item of items) {
+    if (item.kind === 'picture') {
+      // A picture's rows and lines (read by OCR) take its place, numbered on from the document's.
+      const read = pictureBlocks?.get(item.index);
+      if (!read || read.length === 0) continue;
+      const moved = renumberBlocks(read, line, tableIndex);
+      blocks.push(...moved.blocks);
+      line = moved.nextLine;
+      tableIndex = moved.nextTableIndex;
+      continue;
+    }
     if (item.kind === 'paragraph') {
       blocks.push({ kind: 'paragraph', text: item.text, prov: { line } });
       line++;
@@ -429,6 +544,20 @@ export function itemsToBlocks(items: readonly Item[]): { blocks: Block[]; tableC
     tableIndex++;
   }
   return { blocks, tableCount: tableIndex };
+}
+
+/** Blocks numbered from line 1 and table 0 (a picture read by OCR), moved to start at `line` and `tableIndex`. */
+function renumberBlocks(read: readonly Block[], line: number, tableIndex: number): { blocks: Block[]; nextLine: number; nextTableIndex: number } {
+  let lastLine = line - 1;
+  let lastTable = tableIndex - 1;
+  const move = (prov: Provenance): Provenance => {
+    const moved: Provenance = { ...prov };
+    if (prov.line !== undefined) lastLine = Math.max(lastLine, (moved.line = prov.line - 1 + line));
+    if (prov.tableIndex !== undefined) lastTable = Math.max(lastTable, (moved.tableIndex = prov.tableIndex + tableIndex));
+    return moved;
+  };
+  const blocks = read.map((b): Block => (b.kind === 'paragraph' ? { ...b, prov: move(b.prov) } : { ...b, prov: move(b.prov), fields: b.fields.map((f) => ({ ...f, prov: move(f.prov) })) }));
+  return { blocks, nextLine: lastLine + 1, nextTableIndex: lastTable + 1 };
 }
 
 // ───────────────────────────── what the page hides ─────────────────────────────
@@ -700,6 +829,7 @@ class ArticleWalker {
   /** `dropLinkOnly`: no article was found, so short link-only lines (menus) are dropped. */
   constructor(
     private readonly items: Item[],
+    private readonly pictures: ImageRef[],
     private readonly dropLinkOnly = false,
   ) {}
 
@@ -716,6 +846,12 @@ class ArticleWalker {
       this.flush();
       return;
     }
+    if (name === 'img') {
+      // A picture stands between the text before and after it (a table pasted as an image).
+      this.flush();
+      this.items.push({ kind: 'picture', index: this.pictures.push(imageRef(node)) - 1 });
+      return;
+    }
     if (name === 'pre') {
       // Preformatted text keeps its lines and tabs: a report pasted as text, tables set with tabs.
       this.flush();
@@ -725,7 +861,7 @@ class ArticleWalker {
       }
       return;
     }
-    if (name === 'table' && !hasNestedTable(node)) {
+    if (name === 'table' && !hasNestedTable(node) && !isPictureLayout(node)) {
       this.flush();
       const caption = elementChildren(node).find((c) => c.name === 'caption');
       if (caption) this.pushParagraph(textOf(caption));
@@ -859,6 +995,14 @@ function elementChildren(el: Element): Element[] {
 
 function hasNestedTable(table: Element): boolean {
   return findFirst(table, (e) => e.name === 'table') !== null;
+}
+
+/**
+ * A table that lays out pictures, not figures: it holds an <img> and prints none of the report tables' words (an
+ * old table-layout page whose tables were pasted as images). Walked as layout, so that its pictures are found.
+ */
+function isPictureLayout(table: Element): boolean {
+  return findFirst(table, (e) => e.name === 'img') !== null && !printsTableWords(textOf(table));
 }
 
 /** First descendant element (not the element itself) matching the predicate, depth-first. */

@@ -38,7 +38,7 @@ import type { Box } from '../../types.js';
 import type { PageWords, PositionedWord, RulingLine } from '../pdf/geometry-types.js';
 import { centreInside, unionBox } from '../pdf/pdf-geometry.js';
 import { loadPdfJsForRendering } from '../pdf/pdf.js';
-import { cropGrey, cropZoomedGrey, deskew, eraseRulings, greyOf, inkBounds, inkIn, pgmOf, renderPage, scaledCanvas } from './ocr-image.js';
+import { cropGrey, cropZoomedGrey, deskew, eraseRulings, greyOf, inkBounds, inkIn, pgmOf, renderPage, scaledCanvas, type RenderedPage } from './ocr-image.js';
 import { chunkByHeight, slotOf, stackImages } from './ocr-mosaic.js';
 import {
   binarize,
@@ -218,7 +218,7 @@ export async function ocrPdfFile(file: LoadedFile, pages: number[], options: Ocr
   });
   const pdf = await task.promise;
   try {
-    return await ocrPdfPages(pdf, pages, options, isMainThread ? undefined : await threadEngine(options));
+    return await ocrPdfPages(pdf, pages, options, await engineOfThisThread(options));
   } finally {
     await pdf.destroy();
   }
@@ -231,6 +231,11 @@ export async function ocrPdfFile(file: LoadedFile, pages: number[], options: Ocr
  * thread each document starts and closes its own engine, so that a one-off command exits when done.
  */
 let shared: { key: string; engine: Promise<OcrEngine> } | undefined;
+
+/** The engine a document reads its pages with: the worker thread's shared one, or (main thread) none — one of its own. */
+export async function engineOfThisThread(options: OcrOptions): Promise<OcrEngine | undefined> {
+  return isMainThread ? undefined : threadEngine(options);
+}
 
 function threadEngine(options: OcrOptions): Promise<OcrEngine> {
   const key = JSON.stringify(options, Object.keys(options).sort());
@@ -261,9 +266,25 @@ async function retireThreadEngine(engine: OcrEngine): Promise<void> {
  * OCRs the given 1-based pages of a loaded PDF. Pages that fail or run out of time yield no words and
  * a finding; the others are returned in page order.
  */
-export async function ocrPdfPages(
+export function ocrPdfPages(
   pdf: PDFDocumentProxy,
   pageNumbers: number[],
+  options: OcrOptions = {},
+  engine?: OcrEngine,
+): Promise<{ pages: OcrPage[]; findings: Finding[] }> {
+  return readQueued(pageNumbers, 'page', (n, ocr) => readPdfPage(pdf, n, ocr, options), options, engine);
+}
+
+/**
+ * Reads numbered page images (PDF pages, or pictures of a document) with an engine of its own or the given one:
+ * rendering runs on this thread and the reading in the workers — an image per worker in flight keeps them busy
+ * without holding every rendered image in memory; with `overlap`, one more is being prepared. An image that
+ * fails or runs out of time yields no words and a finding (`what` n could not be read); the others come back in order.
+ */
+export async function readQueued(
+  numbers: number[],
+  what: 'page' | 'picture',
+  readOne: (n: number, ocr: OcrEngine) => Promise<OcrPage>,
   options: OcrOptions = {},
   engine?: OcrEngine,
 ): Promise<{ pages: OcrPage[]; findings: Finding[] }> {
@@ -271,23 +292,21 @@ export async function ocrPdfPages(
   const ocr = engine ?? (await OcrEngine.start(options));
   const findings: Finding[] = [];
   const timeout = options.pageTimeoutMs ?? OCR_DEFAULTS.pageTimeoutMs;
-  // Rendering runs on this thread and the reading in the workers: a page per worker in flight keeps
-  // them busy without holding every rendered page in memory; with `overlap`, one more is being prepared.
   const queue = new PQueue({ concurrency: ocr.workers + (options.overlap ? 1 : 0) });
   let read = 0;
   let timedOut = false;
   try {
     const results = await Promise.all(
-      pageNumbers.map((n) =>
+      numbers.map((n) =>
         queue.add(async () => {
           try {
-            const page = await withTimeout(readPdfPage(pdf, n, ocr, options), timeout, `page ${n}`);
-            reportProgress({ done: ++read, total: pageNumbers.length });
+            const page = await withTimeout(readOne(n, ocr), timeout, `${what} ${n}`);
+            reportProgress({ done: ++read, total: numbers.length });
             return page;
           } catch (e) {
             if (e instanceof OcrTimeoutError) timedOut = true;
             const why = e instanceof Error ? e.message : String(e);
-            findings.push(finding('ocr/page-unread', 'error', `page ${n} could not be read by OCR: ${why}`, { prov: { page: n } }));
+            findings.push(finding(`ocr/${what}-unread`, 'error', `${what} ${n} could not be read by OCR: ${why}`, what === 'page' ? { prov: { page: n } } : {}));
             return null;
           }
         }),
@@ -311,14 +330,26 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
 
-/** Reads one page: render, deskew, rulings, whole-page pass, digit pass on figure cells. */
+/** Reads one page of a PDF: render it, then read the image (readPageImage). */
 export async function readPdfPage(pdf: PDFDocumentProxy, pageNumber: number, ocr: OcrEngine, options: OcrOptions = {}): Promise<OcrPage> {
   const page = await pdf.getPage(pageNumber);
-  const dpi = options.dpi ?? OCR_DEFAULTS.dpi;
-  const rendered = await renderPage(page, dpi);
-  const [, , pageWidth, pageHeight] = page.view as [number, number, number, number];
+  const rendered = await renderPage(page, options.dpi ?? OCR_DEFAULTS.dpi);
+  const [, , width, height] = page.view as [number, number, number, number];
   page.cleanup();
+  return readPageImage({ ...rendered, width, height }, pageNumber, ocr, options);
+}
 
+/** A page as an image: a rendered PDF page, or a picture drawn at the size its document shows it. */
+export interface PageImage extends RenderedPage {
+  /** The page's size in points (the image is `scale` pixels per point). */
+  width: number;
+  height: number;
+}
+
+/** Reads a page image: deskew, rulings, whole-page pass, digit pass on figure cells. Words in page points. */
+export async function readPageImage(rendered: PageImage, pageNumber: number, ocr: OcrEngine, options: OcrOptions = {}): Promise<OcrPage> {
+  const dpi = options.dpi ?? OCR_DEFAULTS.dpi;
+  const { width: pageWidth, height: pageHeight } = rendered;
   const skew = estimateSkew(rendered.grey, binarize(rendered.grey));
   const skewed = Math.abs(skew) >= 0.01;
   const upright = skewed ? deskew(rendered.canvas, skew) : rendered.canvas;

@@ -22,6 +22,7 @@ import type { Box, SourceDocument } from '../../types.js';
 import type { PageWords, PositionedWord } from './geometry-types.js';
 import type { ExtractOptions } from '../index.js';
 import { isGarbledText } from './garbled.js';
+import { printsTableWords, TABLE_PICTURE_SHARE } from '../pictured-tables.js';
 import { buildBlocks, centreInside } from './pdf-geometry.js';
 import { readPageGraphics } from './pdf-rulings.js';
 import type { Matrix, PathOps } from './pdf-rulings.js';
@@ -353,8 +354,6 @@ function countGlyphOps(fnArray: ArrayLike<number>, ops: Record<string, number>):
  * A picture too big for a seal or a logo (a sec4 table pasted as a picture covers ~13% of an A4 page), with no
  * word of the text layer over it: its content, if it is a table, is in no text.
  */
-const TABLE_PICTURE_SHARE = 0.08;
-
 function textFreePictures(images: Box[], words: PositionedWord[], width: number, height: number): Box[] {
   return images.filter((b) => pictureShare(b, width, height) >= TABLE_PICTURE_SHARE && !words.some((word) => centreInside(word.box, b)));
 }
@@ -372,16 +371,9 @@ function withPicturesRead(textLayer: PageWords, ocr: PageWords, pictures: Box[])
   };
 }
 
-/**
- * Words that every layout's tables print and prose does not (column and row labels of sections 二, 三 and 四,
- * FORMAT.md; not 行政复议, which the overview quotes): a text layer without any of them has its tables, if
- * anywhere, in pictures.
- */
-const TABLE_WORDS = ['本年制发件数', '本年处理决定数量', '本年新收政府信息公开申请数量', '商业企业', '科研机构', '社会公益组织', '法律服务机构', '结果维持', '结果纠正', '尚未审结'];
-
+/** The text layer prints none of the tables' words (pictured-tables.ts). */
 function hasTableWords(pages: PageWords[]): boolean {
-  const text = pages.map((p) => p.words.map((w) => w.text).join('')).join('').replace(/\s+/g, '');
-  return TABLE_WORDS.some((w) => text.includes(w));
+  return printsTableWords(pages.map((p) => p.words.map((w) => w.text).join('')).join(''));
 }
 
 /** The share of the page covered by its largest picture (pictures of a scan overlap or tile; the largest is enough). */

@@ -18,34 +18,113 @@
 import type { AnyNode, Element } from 'domhandler';
 import { DocumentError } from '../../findings.js';
 import type { LoadedFile } from '../../stages/load.js';
-import type { SourceDocument } from '../../types.js';
+import type { Block, SourceDocument } from '../../types.js';
+import type { ExtractOptions } from '../index.js';
+import { A4, printsTableWords, readPicturedTables, type PlacedPicture } from '../pictured-tables.js';
 import type { SourceCell } from '../html/html-grid.js';
-import { cleanInline, itemsToBlocks, joinPieces, lineItem, parseXmlBounded } from '../html/html.js';
+import { cleanInline, itemsText, itemsToBlocks, joinPieces, lineItem, parseXmlBounded } from '../html/html.js';
 import type { Item } from '../html/html.js';
 import { ZipArchive } from './zip-reader.js';
 
 /** Elements the main document part may have: a report's has tens of thousands (Word is verbose); 300,000 is a tree of about 120 MB. */
 export const DEFAULT_MAX_DOCX_ELEMENTS = 300_000;
 
-export function extractDocx(file: LoadedFile): SourceDocument {
+export async function extractDocx(file: LoadedFile, options: ExtractOptions = {}): Promise<SourceDocument> {
   const zip = ZipArchive.open(file.bytes);
   const main = mainDocumentPart(zip);
-  const xml = zip.readText(main);
-  const doc = wordXmlToDocument(xml);
+  const body = readWordXml(zip.readText(main));
+  // Tables pasted as pictures: read by OCR when the text prints no table (extract/pictured-tables.ts).
+  const text = itemsText(body.items);
+  // Pictures are looked at only beside a text that prints no table (the common Word file has its tables in text).
+  const pictures = body.pictures.length > 0 && !printsTableWords(text) ? body.pictures.map((p) => placedPicture(zip, main, p)) : [];
+  const read = await readPicturedTables('docx', text, pictures, body.page, options);
+  const doc = bodyToDocument(body.items, read.blocks);
   doc.meta.mainPart = main;
+  doc.findings.push(...read.findings);
+  if (read.ocrUsed) doc.meta.ocrUsed = true;
   return doc;
 }
 
-/** Turns the XML of a Word main document part into blocks (exported for tests and measurement). */
+/** Turns the XML of a Word main document part into blocks, its pictures left unread (exported for tests and measurement). */
 export function wordXmlToDocument(xml: string, limits: { maxElements?: number } = {}): SourceDocument {
+  return bodyToDocument(readWordXml(xml, limits).items);
+}
+
+function bodyToDocument(items: Item[], pictureBlocks?: ReadonlyMap<number, Block[]>): SourceDocument {
+  const { blocks, tableCount } = itemsToBlocks(items, pictureBlocks);
+  return { format: 'docx', blocks, findings: [], meta: { tableCount, docxReader: 'document.xml' } };
+}
+
+/** A picture in the body, as Word shows it: the relationship naming its image part, and its size in points. */
+interface PictureRef {
+  rel: string;
+  width: number;
+  height: number;
+}
+
+interface WordBody {
+  items: Item[];
+  pictures: PictureRef[];
+  /** The page size the last section sets (points), else A4. */
+  page: { width: number; height: number };
+}
+
+function readWordXml(xml: string, limits: { maxElements?: number } = {}): WordBody {
   // The parser cheerio's XML mode uses, called directly (no cheerio wrapper to load or build), with a cap on its size.
   const root = parseXmlBounded(xml, 'the .docx main document', limits.maxElements ?? DEFAULT_MAX_DOCX_ELEMENTS);
   const body = findElement(root, 'w:body');
   if (!body) throw new DocumentError('extract', 'the .docx main document has no <w:body>: the file is damaged or not a Word document');
-  const items: Item[] = [];
-  readBlockContainer(body, items);
-  const { blocks, tableCount } = itemsToBlocks(items);
-  return { format: 'docx', blocks, findings: [], meta: { tableCount, docxReader: 'document.xml' } };
+  const out: WordBody = { items: [], pictures: [], page: pageSize(body) };
+  readBlockContainer(body, out);
+  return out;
+}
+
+/** The page size of the body's section (<w:pgSz w:w w:h> in twentieths of a point), else A4. */
+function pageSize(body: Element): { width: number; height: number } {
+  const size = findElement(body, 'w:pgSz');
+  const w = Number(size?.attribs['w:w']) / 20;
+  const h = Number(size?.attribs['w:h']) / 20;
+  return w > 0 && h > 0 ? { width: w, height: h } : A4;
+}
+
+/** The picture's image part, resolved through the main part's relationships; no bytes when it is linked, not embedded. */
+function placedPicture(zip: ZipArchive, main: string, ref: PictureRef): PlacedPicture {
+  const target = relationshipTarget(zip, main, ref.rel);
+  const bytes = target !== null && zip.has(target) ? zip.read(target) : null;
+  return { name: target ?? ref.rel, width: ref.width, height: ref.height, bytes };
+}
+
+const relationshipCache = new WeakMap<ZipArchive, Map<string, string>>();
+
+/** The part a relationship id of the main part points at (word/_rels/document.xml.rels), null for an external link. */
+function relationshipTarget(zip: ZipArchive, main: string, id: string): string | null {
+  let rels = relationshipCache.get(zip);
+  if (!rels) {
+    rels = new Map();
+    const dir = main.includes('/') ? main.slice(0, main.lastIndexOf('/') + 1) : '';
+    const relsPart = `${dir}_rels/${main.slice(dir.length)}.rels`;
+    if (zip.has(relsPart)) {
+      for (const m of zip.readText(relsPart).matchAll(/<Relationship\b[^>]*>/g)) {
+        const tag = m[0];
+        if (/TargetMode="External"/.test(tag)) continue;
+        const rid = /\bId="([^"]+)"/.exec(tag)?.[1];
+        const target = /\bTarget="([^"]+)"/.exec(tag)?.[1];
+        if (rid && target) rels.set(rid, target.startsWith('/') ? target.slice(1) : normalizePart(dir + target));
+      }
+    }
+    relationshipCache.set(zip, rels);
+  }
+  return rels.get(id) ?? null;
+}
+
+/** "word/../media/a.png" → "media/a.png". */
+function normalizePart(path: string): string {
+  const out: string[] = [];
+  for (const seg of path.split('/')) {
+    if (seg === '..') out.pop();
+    else if (seg !== '.' && seg !== '') out.push(seg);
+  }
+  return out.join('/');
 }
 
 /** The main part named by _rels/.rels (officeDocument relationship), else word/document.xml. */
@@ -76,29 +155,61 @@ function describeOtherZip(zip: ZipArchive): string {
 /** Elements that only wrap content (content controls, custom XML, tracked insertions): read through them. */
 const WRAPPERS = new Set(['w:sdt', 'w:sdtContent', 'w:customXml', 'w:smartTag', 'w:ins', 'w:moveTo', 'w:hyperlink', 'w:fldSimple', 'w:dir', 'w:bdo']);
 
-function readBlockContainer(node: Element, items: Item[]): void {
+function readBlockContainer(node: Element, out: WordBody): void {
   for (const child of elements(node)) {
     if (child.name === 'w:p') {
-      for (const raw of rawParagraphLines(child)) {
+      const pictures: PictureRef[] = [];
+      for (const raw of rawParagraphLines(child, pictures)) {
         const item = lineItem(raw);
-        if (item) items.push(item);
+        if (item) out.items.push(item);
       }
+      // A picture in the body (not in a table cell, where it is a seal or a logo) after its paragraph's text.
+      for (const p of pictures) out.items.push({ kind: 'picture', index: out.pictures.push(p) - 1 });
     } else if (child.name === 'w:tbl') {
-      items.push({ kind: 'table', rows: readTable(child) });
+      out.items.push({ kind: 'table', rows: readTable(child) });
     } else if (WRAPPERS.has(child.name)) {
-      readBlockContainer(child, items);
+      readBlockContainer(child, out);
     }
   }
 }
 
 /**
  * A paragraph's lines, tabs kept: a manual line break (<w:br/>, <w:cr/>) splits it, as <br> does in
- * HTML; tabs (<w:tab/>) stay, since Word users set table columns with them.
+ * HTML; tabs (<w:tab/>) stay, since Word users set table columns with them. Its pictures go to `pictures`.
  */
-function rawParagraphLines(p: Element): string[] {
+function rawParagraphLines(p: Element, pictures?: PictureRef[]): string[] {
   const lines: string[] = [''];
-  collectRunText(p, lines);
+  collectRunText(p, lines, pictures);
   return lines;
+}
+
+/** EMU (English metric units) per point. */
+const EMU_PER_POINT = 12700;
+
+/** A DrawingML picture (<w:drawing>): its image (<a:blip r:embed>) and its size as shown (<wp:extent>). */
+function drawingPicture(drawing: Element): PictureRef | null {
+  const blip = findElement(drawing, 'a:blip');
+  const extent = findElement(drawing, 'wp:extent');
+  const rel = blip?.attribs['r:embed'];
+  const width = Number(extent?.attribs.cx) / EMU_PER_POINT;
+  const height = Number(extent?.attribs.cy) / EMU_PER_POINT;
+  return rel && width > 0 && height > 0 ? { rel, width, height } : null;
+}
+
+/** A VML picture (<w:pict>, older Word): its image (<v:imagedata r:id>) and the shape's size (style="width:…pt;height:…pt"). */
+function vmlPicture(pict: Element): PictureRef | null {
+  const data = findElement(pict, 'v:imagedata');
+  const rel = data?.attribs['r:id'];
+  const style = findElement(pict, 'v:shape')?.attribs.style ?? '';
+  const width = cssLength(/(?:^|;)\s*width:\s*([\d.]+)(pt|in|cm|mm|px)?/i.exec(style));
+  const height = cssLength(/(?:^|;)\s*height:\s*([\d.]+)(pt|in|cm|mm|px)?/i.exec(style));
+  return rel && width > 0 && height > 0 ? { rel, width, height } : null;
+}
+
+const POINTS_PER_UNIT: Record<string, number> = { pt: 1, in: 72, cm: 72 / 2.54, mm: 72 / 25.4, px: 0.75 };
+
+function cssLength(m: RegExpExecArray | null): number {
+  return m ? Number(m[1]) * (POINTS_PER_UNIT[(m[2] ?? 'px').toLowerCase()] ?? 0) : 0;
 }
 
 /** A paragraph's lines as clean text (inside table cells, where tabs carry no columns). */
@@ -106,9 +217,17 @@ function paragraphLines(p: Element): string[] {
   return rawParagraphLines(p).map(cleanInline);
 }
 
-function collectRunText(node: Element, lines: string[]): void {
+function collectRunText(node: Element, lines: string[], pictures?: PictureRef[]): void {
   for (const child of elements(node)) {
     switch (child.name) {
+      case 'w:drawing':
+      case 'w:pict': {
+        const picture = child.name === 'w:drawing' ? drawingPicture(child) : vmlPicture(child);
+        if (picture) pictures?.push(picture);
+        // A text box is a drawing too: its text is the paragraph's.
+        collectRunText(child, lines, pictures);
+        break;
+      }
       case 'w:t':
         lines[lines.length - 1] += textContent(child);
         break;
@@ -132,7 +251,7 @@ function collectRunText(node: Element, lines: string[]): void {
       case 'w:rPr':
         break;
       default:
-        collectRunText(child, lines);
+        collectRunText(child, lines, pictures);
     }
   }
 }
