@@ -113,7 +113,7 @@ function buildProgram(setExit: (code: number) => void): Command {
       `
 Files already ingested by this pipeline version are skipped (unchanged path, size and time), so running
 the same command again after an interruption does only what is missing. Files whose extension is not a
-report format (.txt .md .html .htm .docx .doc .wps .pdf …) are skipped when walking folders.
+report format (.txt .md .html .htm .mht .docx .doc .wps .pdf …) are skipped when walking folders.
 
 Examples:
   $ ogi ingest samples

@@ -8,7 +8,7 @@
 import type { Finding } from './findings.js';
 
 /** The real type of an input, sniffed from its bytes (not its extension). */
-export type InputFormat = 'text' | 'html' | 'docx' | 'pdf' | 'doc' | 'wps';
+export type InputFormat = 'text' | 'html' | 'mhtml' | 'docx' | 'pdf' | 'doc' | 'wps';
 
 /** A rectangle on a page, in PDF user-space points with the origin at the page's top-left corner. */
 export interface Box {

@@ -9,12 +9,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildModel, makeDocx, renderDocumentXml, renderHtml, type Gold, type SampleModel, type TablePicture } from '../scripts/generate/make-html-docx-samples.js';
 import { tableAsPicture } from '../scripts/generate/make-pdf-fixtures.js';
+import { makeWordWebArchive } from '../scripts/generate/make-web-archive.js';
 import { extractHtml } from '../src/extract/html/html.js';
 import { extractDocx } from '../src/extract/word/docx.js';
 import { renderPage } from '../src/extract/ocr/ocr-image.js';
 import { extractPdf, loadPdfJsForRendering, openPdf } from '../src/extract/pdf/pdf.js';
 import { processLoaded } from '../src/pipeline.js';
-import { loadFile } from '../src/stages/load.js';
+import { loadFile, sniffFormat } from '../src/stages/load.js';
 import type { LoadedFile } from '../src/stages/load.js';
 import { loadGold } from './helpers/gold.js';
 
@@ -167,6 +168,17 @@ describe('tables pasted as pictures in a web page', () => {
       expect(doc.findings.filter((f) => f.rule === 'html/pictured-tables').map((f) => [f.severity, f.actual])).toEqual([['info', actual]]);
       expect(sec4Read(doc, gold)).toEqual(gold);
     }
+  }, 120_000);
+
+  it('reads a picture archived with its page (a web archive, .mht): its figures as the gold', async () => {
+    const picture = await sec4AsShown();
+    const gold = loadGold().find((g) => g.base === BASE_004)!.gold.tables.sec4!;
+    const page = Buffer.from(html004('report.files/image001.jpg', picture), 'utf8');
+    const bytes = makeWordWebArchive(page, 'utf-8', [{ src: 'report.files/image001.jpg', bytes: picture.bytes, contentType: 'image/jpeg' }]);
+    const doc = await processLoaded({ path: 'report.mht', bytes, sha256: 'report.mht', format: sniffFormat(bytes, 'report.mht'), sizeBytes: bytes.length });
+    expect(doc.format).toBe('mhtml');
+    expect(doc.findings.filter((f) => f.rule === 'html/pictured-tables').map((f) => [f.severity, f.actual])).toEqual([['info', 'report.files/image001.jpg']]);
+    expect(sec4Read(doc, gold)).toEqual(gold);
   }, 120_000);
 
   it('says which pictures are not at hand when they are on the web server, and reads nothing', async () => {

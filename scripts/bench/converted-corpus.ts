@@ -14,10 +14,12 @@
  *   saved with its pictures beside it ("Save page, complete"); `html-inline-pictures`: the pictures inline as
  *   data: URIs (a site editor's pasted images); `docx-pictures`: the report's Word file with the same pictures in
  *   its tables' places. ogi must find and read the pictures by OCR.
+ * - `--via mhtml`: the report's web page saved by Chromium as a web archive (.mhtml, "Webpage, Single File");
+ *   `mhtml-pictures`: the same with every table a screenshot of itself, archived as a part beside the page.
  *
  * Printing: scripts/generate/print-pdf.ts (needs Chromium or LibreOffice and a CJK font; ogi itself needs neither).
  *
- *   npm run build && node dist/scripts/bench/converted-corpus.js [count] [firstSeed] --via chromium|chromium-pictures|libreoffice|libreoffice-doc|libreoffice-html|libreoffice-txt|html-pictures|html-inline-pictures|docx-pictures [--keep DIR]
+ *   npm run build && node dist/scripts/bench/converted-corpus.js [count] [firstSeed] --via chromium|chromium-pictures|libreoffice|libreoffice-doc|libreoffice-html|libreoffice-txt|html-pictures|html-inline-pictures|docx-pictures|mhtml|mhtml-pictures [--keep DIR]
  *
  * --keep DIR writes the copies with a wrong cell without a finding, wrong metadata or a failure to DIR.
  * --garble takes the Unicode maps out of each PDF's fonts (scripts/generate/garble-pdf.ts): the "乱码" PDF of
@@ -32,7 +34,7 @@ import { loadFile, sniffFormat } from '../../src/stages/load.js';
 import type { GeneratedReport } from '../generate/corpus.js';
 import { STYLES, encodeHtml, makeDocx, renderDocumentXml } from '../generate/make-html-docx-samples.js';
 import { withoutUnicodeMaps } from '../generate/garble-pdf.js';
-import { convertDocxWithLibreOffice, pagesWithTablesAsPictures, printPagesWithChromium, printPagesWithTablesAsPictures } from '../generate/print-pdf.js';
+import { convertDocxWithLibreOffice, pagesAsWebArchives, pagesWithTablesAsPictures, printPagesWithChromium, printPagesWithTablesAsPictures } from '../generate/print-pdf.js';
 import { modelledReports, reportAsHtml, reportModel } from './bench.js';
 import { CopyTally } from './robustness.js';
 
@@ -46,6 +48,8 @@ const VIAS = {
   'html-pictures': 'html',
   'html-inline-pictures': 'html',
   'docx-pictures': 'docx',
+  mhtml: 'mhtml',
+  'mhtml-pictures': 'mhtml',
 } as const;
 type Via = keyof typeof VIAS;
 
@@ -89,6 +93,14 @@ async function printWithChromium(items: { report: GeneratedReport; index: number
   });
 }
 
+async function savedAsWebArchives(items: { report: GeneratedReport; index: number }[], tablesAsPictures: boolean): Promise<Printed[]> {
+  const archives = await pagesAsWebArchives(items.map(({ report, index }) => reportAsHtml(report, index)!), tablesAsPictures);
+  return items.map(({ report, index }, i) => {
+    const style = STYLES[index % STYLES.length]!;
+    return { report, bytes: archives[i]!, style: `${style.site},${style.charset}` };
+  });
+}
+
 function convertWithLibreOffice(items: { report: GeneratedReport; index: number }[], to: 'pdf' | 'doc' | 'html' | 'txt'): Printed[] {
   const copies = convertDocxWithLibreOffice(items.map(({ report }) => makeDocx(renderDocumentXml(reportModel(report)!))), to);
   const printed: Printed[] = [];
@@ -125,6 +137,8 @@ async function main(argv: string[]): Promise<void> {
     ? await printWithChromium(items, via === 'chromium-pictures')
     : via === 'html-pictures' || via === 'html-inline-pictures' || via === 'docx-pictures'
       ? await withTablesAsPictures(items, via)
+      : via === 'mhtml' || via === 'mhtml-pictures'
+        ? await savedAsWebArchives(items, via === 'mhtml-pictures')
       : convertWithLibreOffice(items, ext as 'pdf' | 'doc' | 'html' | 'txt');
   const printedIn = (Date.now() - started) / 1000;
   const t = new CopyTally();

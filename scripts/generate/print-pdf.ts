@@ -66,9 +66,7 @@ export interface PicturedPage {
 export async function pagesWithTablesAsPictures(pages: Buffer[]): Promise<PicturedPage[]> {
   const out: PicturedPage[] = [];
   await withChromiumPages(pages, 2, async (page) => {
-    // Tables that hold no other table and print a figure: not the page's layout or its menu.
-    const tables: Awaited<ReturnType<BrowserPage['$$']>> = [];
-    for (const t of await page.$$('table:not(:has(table))')) if (await t.evaluate((e) => /\d/.test(e.textContent ?? ''))) tables.push(t);
+    const tables = await tablesOfFigures(page);
     const pictures: PicturedPage['pictures'] = [];
     for (const table of tables) {
       const { width, height } = await table.evaluate((t) => t.getBoundingClientRect());
@@ -91,6 +89,49 @@ export async function pagesWithTablesAsPictures(pages: Buffer[]): Promise<Pictur
   return out;
 }
 
+/**
+ * Web pages saved by headless Chromium as web archives (.mhtml: "Save as → Webpage, Single File", CDP
+ * Page.captureSnapshot); with `tablesAsPictures`, every table of figures first replaced by a screenshot of itself,
+ * loaded from a file beside the page, so that the archive carries it as a part.
+ */
+export async function pagesAsWebArchives(pages: Buffer[], tablesAsPictures: boolean): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  await withChromiumPages(pages, 2, async (page, dir, index) => {
+    if (tablesAsPictures) {
+      const tables = await tablesOfFigures(page);
+      const shots: { png: Buffer; width: number }[] = [];
+      for (const table of tables) shots.push({ png: await table.screenshot({ type: 'png' }), width: (await table.evaluate((t) => t.getBoundingClientRect())).width });
+      for (const [i, table] of tables.entries()) {
+        const name = `page${index}-table${i + 1}.png`;
+        writeFileSync(join(dir, name), shots[i]!.png);
+        await table.evaluate(
+          (t, [src, w]) => {
+            const img = t.ownerDocument.createElement('img');
+            img.setAttribute('src', src as string);
+            img.setAttribute('style', `width:${Math.round(w as number)}px`);
+            t.replaceWith(img);
+          },
+          [name, shots[i]!.width] as const,
+        );
+      }
+      await page.waitForFunction('[...document.images].every((i) => i.complete)');
+    }
+    const cdp = await page.context().newCDPSession(page);
+    const { data } = (await cdp.send('Page.captureSnapshot', { format: 'mhtml' })) as { data: string };
+    await cdp.detach();
+    // The snapshot is a JavaScript string of the archive's bytes, one character per byte.
+    out.push(Buffer.from(data, 'latin1'));
+  });
+  return out;
+}
+
+/** Tables that hold no other table and print a figure: not the page's layout or its menu. */
+async function tablesOfFigures(page: BrowserPage): Promise<Awaited<ReturnType<BrowserPage['$$']>>> {
+  const tables: Awaited<ReturnType<BrowserPage['$$']>> = [];
+  for (const t of await page.$$('table:not(:has(table))')) if (await t.evaluate((e) => /\d/.test(e.textContent ?? ''))) tables.push(t);
+  return tables;
+}
+
 async function printWithChromium(pages: Buffer[], deviceScaleFactor: number, beforePrint: (page: BrowserPage) => Promise<void>): Promise<Buffer[]> {
   const out: Buffer[] = [];
   await withChromiumPages(pages, deviceScaleFactor, async (page) => {
@@ -101,7 +142,7 @@ async function printWithChromium(pages: Buffer[], deviceScaleFactor: number, bef
 }
 
 /** Opens each web page in turn in one headless Chromium tab and hands it to `use`. */
-async function withChromiumPages(pages: Buffer[], deviceScaleFactor: number, use: (page: BrowserPage) => Promise<void>): Promise<void> {
+async function withChromiumPages(pages: Buffer[], deviceScaleFactor: number, use: (page: BrowserPage, dir: string, index: number) => Promise<void>): Promise<void> {
   // playwright-core is a dev dependency (the browser tests); loaded here only.
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: process.env.OGI_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
@@ -113,7 +154,7 @@ async function withChromiumPages(pages: Buffer[], deviceScaleFactor: number, use
       const file = join(dir, `page${i}.html`);
       writeFileSync(file, html);
       await page.goto(`file://${file}`);
-      await use(page);
+      await use(page, dir, i);
     }
   } finally {
     await browser.close();

@@ -46,6 +46,11 @@ export const EXTRACTORS: Record<InputFormat, ExtractorLoader> = {
     const { extractHtml } = await import('./html/html.js');
     return (file, options) => extractHtml(file, options.maxTableCells !== undefined ? { maxTableCells: options.maxTableCells } : {}, options);
   },
+  // A web archive: its page read as one, its pictures taken from its parts.
+  mhtml: async () => {
+    const { extractWebArchive } = await import('./html/mhtml.js');
+    return (file, options) => extractWebArchive(file, options.maxTableCells !== undefined ? { maxTableCells: options.maxTableCells } : {}, options);
+  },
   // Pictures that hold the tables (a Word file or web page whose text prints none) are read by OCR: extract/pictured-tables.ts.
   docx: async () => (await import('./word/docx.js')).extractDocx,
   // OCR for pages without a usable text layer unless options.ocr is false; tesseract loads only when a page needs it.

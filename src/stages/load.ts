@@ -20,7 +20,7 @@ export interface LoadedFile {
 }
 
 /** Extensions that `ingest` picks up when walking a folder. */
-export const REPORT_EXTENSIONS = new Set(['.txt', '.md', '.markdown', '.text', '.html', '.htm', '.shtml', '.xhtml', '.docx', '.doc', '.wps', '.pdf']);
+export const REPORT_EXTENSIONS = new Set(['.txt', '.md', '.markdown', '.text', '.html', '.htm', '.shtml', '.xhtml', '.mht', '.mhtml', '.docx', '.doc', '.wps', '.pdf']);
 
 export function isReportFileName(path: string): boolean {
   return REPORT_EXTENSIONS.has(extname(path).toLowerCase());
@@ -89,6 +89,8 @@ export function sniffFormat(bytes: Buffer, path = ''): InputFormat {
   if (head[0] === 0x50 && head[1] === 0x4b && (head[2] === 0x03 || head[2] === 0x05 || head[2] === 0x07)) return 'docx';
   const ext = extname(path).toLowerCase();
   if (head.subarray(0, 8).equals(OLE_MAGIC)) return ext === '.wps' ? 'wps' : 'doc';
+  // A web archive (.mht, and the ".doc" that sites export as one): MIME headers, then the page and its pictures.
+  if (isWebArchive(head)) return 'mhtml';
   // Binary bytes or RTF under a .doc/.wps name go to the Word reader, which says what they are;
   // read as text they would only fail later as "not a report".
   if ((ext === '.doc' || ext === '.wps') && (indexOfAscii(head, '{\\rtf') === 0 || isBinary(bytes))) return ext === '.wps' ? 'wps' : 'doc';
@@ -96,6 +98,18 @@ export function sniffFormat(bytes: Buffer, path = ''): InputFormat {
   const probe = bytes.subarray(0, 4096).toString('latin1').replace(/\0/g, '').slice(0, 2048).toLowerCase();
   if (/<!doctype html|<html[\s>]|<body[\s>]|<head[\s>]|<table[\s>]|<meta[\s>]|<div[\s>]|<p[\s>]/.test(probe)) return 'html';
   return 'text';
+}
+
+/**
+ * A MIME message of related parts: its first lines are headers (name: value, or folded continuations) up to an
+ * empty line, and one of them is Content-Type: multipart/related.
+ */
+function isWebArchive(head: Buffer): boolean {
+  const text = head.toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  if (end <= 0) return false;
+  const lines = text.slice(0, end).split(/\r?\n/);
+  return lines.every((line) => /^[A-Za-z][\w-]*:|^[ \t]/.test(line)) && /^content-type:\s*multipart\/related/im.test(text.slice(0, end));
 }
 
 /** NUL bytes that are not the zero halves of UTF-16 text. */

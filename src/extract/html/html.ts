@@ -45,13 +45,22 @@ export const DEFAULT_MAX_ELEMENTS = 200_000;
 export const DEFAULT_MAX_DEPTH = 1_000;
 
 export async function extractHtml(file: LoadedFile, limits: HtmlLimits = {}, options: ExtractOptions = {}): Promise<SourceDocument> {
-  const decoded = decodeHtmlBytes(file.bytes);
+  // A picture is at hand inline (data:) or as a file saved beside the page.
+  return decodedHtmlToDocument(decodeHtmlBytes(file.bytes), limits, options, (src) => fileBeside(src, file.path));
+}
+
+/** Where a picture's bytes come from, by its src (data: URIs are read before it is asked); null when not at hand. */
+export type PictureSource = (src: string) => Promise<Buffer | null> | Buffer | null;
+
+/**
+ * A decoded page as a document. Tables pasted as pictures are read by OCR when the page's text prints no table and
+ * the pictures are at hand (extract/pictured-tables.ts); `pictureBytes` finds them.
+ */
+export async function decodedHtmlToDocument(decoded: DecodedHtml, limits: HtmlLimits, options: ExtractOptions, pictureBytes: PictureSource): Promise<SourceDocument> {
   const article = readArticle(decoded.text, limits);
-  // Tables pasted as pictures: read by OCR when the page's text prints no table and the pictures are at hand
-  // (inline data, or files saved beside the page: extract/pictured-tables.ts).
   const text = itemsText(article.items);
   // Pictures are looked at only beside a text that prints no table (the common page has its tables in text).
-  const pictures = article.pictures.length > 0 && !printsTableWords(text) ? await Promise.all(article.pictures.map((p) => placedImage(p, file.path))) : [];
+  const pictures = article.pictures.length > 0 && !printsTableWords(text) ? await Promise.all(article.pictures.map((p) => placedImage(p, pictureBytes))) : [];
   const read = await readPicturedTables('html', text, pictures, A4, options);
   const doc = articleToDocument(article, read.blocks);
   doc.findings.push(...read.findings);
@@ -253,8 +262,8 @@ const MAX_PICTURE_BYTES = 20 * 1024 * 1024;
  * src, as "Save page, complete" and `wget -k` write them) — and its size as shown, in points (CSS pixels × 0.75;
  * the image's own pixels when the page gives no size). A picture on a web server is not at hand: no bytes.
  */
-async function placedImage(ref: ImageRef, pagePath: string): Promise<PlacedPicture> {
-  const bytes = await imageBytes(ref.src, pagePath);
+async function placedImage(ref: ImageRef, pictureBytes: PictureSource): Promise<PlacedPicture> {
+  const bytes = dataUriBytes(ref.src) ?? (await pictureBytes(ref.src));
   const name = ref.src.startsWith('data:') ? `${ref.src.slice(0, ref.src.indexOf(',') + 1)}…` : ref.src;
   const { naturalSizePoints } = bytes ? await import('../ocr/ocr-pictures.js') : { naturalSizePoints: null };
   const natural = bytes && naturalSizePoints ? await naturalSizePoints(bytes) : null;
@@ -264,13 +273,20 @@ async function placedImage(ref: ImageRef, pagePath: string): Promise<PlacedPictu
   return { name, width, height, bytes };
 }
 
-async function imageBytes(src: string, pagePath: string): Promise<Buffer | null> {
+/** The bytes of a data: URI picture (base64 or percent-encoded); null for any other src. */
+function dataUriBytes(src: string): Buffer | null {
   const data = /^data:image\/[\w.+-]+(;base64)?,/i.exec(src);
-  if (data) {
-    const payload = src.slice(data[0].length);
+  if (!data) return null;
+  const payload = src.slice(data[0].length);
+  try {
     return data[1] ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload), 'latin1');
+  } catch {
+    return null;
   }
-  // Only a path relative to the page (no scheme, not site-absolute) is a file saved beside it.
+}
+
+/** A picture saved beside the page: only a path relative to it (no scheme, not site-absolute) is one. */
+async function fileBeside(src: string, pagePath: string): Promise<Buffer | null> {
   if (src === '' || /^[a-z][\w+.-]*:/i.test(src) || src.startsWith('/') || src.startsWith('\\')) return null;
   let relative: string;
   try {
