@@ -1,13 +1,13 @@
 /**
- * Tables pasted into a report as pictures, beside a text layer that quotes figures: the pages with a large picture
- * no text covers are read by OCR when the text layer prints no table at all — and only then (a banner, a photo or
- * a seal beside tables in text is left alone).
+ * Tables pasted into a report as pictures, beside a text that quotes figures — in a PDF, a Word file, a web page
+ * (pictures beside it, inline, or in a web archive): large pictures are read by OCR when the text lacks a table —
+ * and only then (a banner, a photo or a seal beside every table in text is left alone).
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildModel, makeDocx, renderDocumentXml, renderHtml, type Gold, type SampleModel, type TablePicture } from '../scripts/generate/make-html-docx-samples.js';
+import { buildModel, makeDocx, pictureParagraph, renderDocumentXml, renderHtml, type Gold, type SampleModel, type TablePicture } from '../scripts/generate/make-html-docx-samples.js';
 import { tableAsPicture } from '../scripts/generate/make-pdf-fixtures.js';
 import { makeWordWebArchive } from '../scripts/generate/make-web-archive.js';
 import { extractHtml } from '../src/extract/html/html.js';
@@ -17,7 +17,7 @@ import { extractPdf, loadPdfJsForRendering, openPdf } from '../src/extract/pdf/p
 import { processLoaded } from '../src/pipeline.js';
 import { loadFile, sniffFormat } from '../src/stages/load.js';
 import type { LoadedFile } from '../src/stages/load.js';
-import { loadGold } from './helpers/gold.js';
+import { diffAgainstGold, loadGold } from './helpers/gold.js';
 
 function pdf(name: string, bytes: Buffer): LoadedFile {
   return { path: name, bytes, sha256: name, format: 'pdf', sizeBytes: bytes.length };
@@ -46,8 +46,14 @@ describe('tables pasted as pictures', () => {
     expect(doc.findings.map((f) => [f.rule, f.severity])).toEqual([['pdf/pictured-tables', 'warning']]);
   });
 
-  it('leaves the page to its text layer when the text prints a table, or the picture is small', async () => {
-    for (const bytes of [tableAsPicture(undefined, 105, true), tableAsPicture(undefined, 30)]) {
+  it('sends it to OCR when the text layer prints some tables but not every one (section 三 and 四 missing)', async () => {
+    const doc = await extractPdf(pdf('pictured.pdf', tableAsPicture(undefined, 105, 'sec2')));
+    expect(doc.meta).toMatchObject({ needsOcr: true, ocrPages: '1' });
+    expect(doc.findings.map((f) => f.message)).toEqual([expect.stringContaining('the text layer prints no table of section 三, 四')]);
+  });
+
+  it('leaves the page to its text layer when the text prints every table, or the picture is small', async () => {
+    for (const bytes of [tableAsPicture(undefined, 105, 'every'), tableAsPicture(undefined, 30)]) {
       const doc = await extractPdf(pdf('pictured.pdf', bytes));
       expect(doc.meta.needsOcr).toBeUndefined();
       expect(doc.findings).toEqual([]);
@@ -77,9 +83,18 @@ function model004(keepTables: boolean): SampleModel {
   return keepTables ? model : { ...model, parts: model.parts.filter((p) => p.kind !== 'table' || ++tables === 3) };
 }
 
-/** 004 as a Word file whose section 四 table is `picture` and whose other tables are left out (so no table is in its text); or with every table kept. */
-function docx004(picture: TablePicture, keepTables = false): LoadedFile {
-  const bytes = makeDocx(renderDocumentXml(model004(keepTables), keepTables ? [] : [picture]), [picture]);
+/**
+ * 004 as a Word file whose section 四 table is `picture` and whose other tables are left out (so no table is in its
+ * text); `typed`: sections 二 and 三 typed as tables beside it; `beside`: every table typed and the picture after them.
+ */
+function docx004(picture: TablePicture, form: 'alone' | 'typed' | 'beside' = 'alone'): LoadedFile {
+  const xml =
+    form === 'alone'
+      ? renderDocumentXml(model004(false), [picture])
+      : form === 'typed'
+        ? renderDocumentXml(model004(true), [null, null, picture])
+        : renderDocumentXml(model004(true)).replace('<w:sectPr>', `${pictureParagraph(3, picture)}<w:sectPr>`);
+  const bytes = makeDocx(xml, form === 'alone' ? [picture] : [null, null, picture]);
   return { path: 'pictured.docx', bytes, sha256: 'pictured.docx', format: 'docx', sizeBytes: bytes.length };
 }
 
@@ -119,9 +134,17 @@ describe('tables pasted as pictures in a Word file', () => {
     expect(cell.prov.page).toBeUndefined();
   }, 120_000);
 
-  it('leaves the pictures alone when the text prints the tables, and says a picture needs OCR when OCR is off', async () => {
+  it('reads the section 四 picture beside sections 二 and 三 typed as tables: every table as the gold', async () => {
+    const doc = await processLoaded(docx004(await sec4AsShown(), 'typed'));
+    expect(doc.error).toBeNull();
+    const finding = doc.findings.find((f) => f.rule === 'docx/pictured-tables');
+    expect(finding?.message).toMatch(/prints no table of section 四,/);
+    expect(diffAgainstGold(doc, loadGold().find((g) => g.base === BASE_004)!.gold)).toEqual([]);
+  }, 120_000);
+
+  it('leaves a picture alone when the text prints every table, and says a picture needs OCR when OCR is off', async () => {
     const picture = await sec4AsShown();
-    const withTables = await extractDocx(docx004(picture, true));
+    const withTables = await extractDocx(docx004(picture, 'beside'));
     expect(withTables.meta.ocrUsed).toBeUndefined();
     expect(withTables.findings).toEqual([]);
     const off = await extractDocx(docx004(picture), { ocr: false });

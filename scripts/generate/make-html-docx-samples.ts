@@ -475,15 +475,16 @@ export interface TablePicture {
   height: number;
 }
 
-/** The document's XML; with `pictures`, the n-th table is the n-th picture instead (a table pasted as an image). */
-export function renderDocumentXml(model: SampleModel, pictures: readonly TablePicture[] = []): string {
+/** The document's XML; with `pictures`, the n-th table is the n-th picture instead (a table pasted as an image) where one is given. */
+export function renderDocumentXml(model: SampleModel, pictures: readonly (TablePicture | null)[] = []): string {
   let tables = 0;
   const body = model.parts.map((p) => {
     if (p.kind === 'title') return p.text.split('\n').map((t) => wParagraph(t, { bold: true, center: true, size: 36 })).join('');
     if (p.kind === 'heading') return wParagraph(p.text, { bold: true });
     if (p.kind === 'paragraph') return wParagraph(p.text);
     const n = tables++;
-    if (n < pictures.length) return pictureParagraph(n + 1, pictures[n]!);
+    const picture = pictures[n];
+    if (picture) return pictureParagraph(n + 1, picture);
     // Word puts an empty paragraph after a table; keep that habit.
     return `${renderTableDocx(p.table)}<w:p/>`;
   });
@@ -497,7 +498,7 @@ const A_NS = 'http://schemas.openxmlformats.org/drawingml/2006/main';
 const PIC_NS = 'http://schemas.openxmlformats.org/drawingml/2006/picture';
 
 /** An inline picture in a paragraph of its own, as Word writes one pasted in (image part media/image<n>, relationship rIdImage<n>). */
-function pictureParagraph(n: number, picture: TablePicture): string {
+export function pictureParagraph(n: number, picture: TablePicture): string {
   const cx = Math.round(picture.width * 12700);
   const cy = Math.round(picture.height * 12700);
   return (
@@ -509,10 +510,10 @@ function pictureParagraph(n: number, picture: TablePicture): string {
   );
 }
 
-/** A .docx of the document XML; `pictures` become its image parts word/media/image<n> (PNG or JPEG by their bytes). */
-export function makeDocx(documentXml: string, pictures: readonly TablePicture[] = []): Buffer {
-  const media = pictures.map((p, i) => ({ name: `media/image${i + 1}.${p.bytes[0] === 0xff ? 'jpeg' : 'png'}`, bytes: p.bytes }));
-  const rels = media.map((m, i) => `<Relationship Id="rIdImage${i + 1}" Type="${R_NS}/image" Target="${m.name}"/>`).join('');
+/** A .docx of the document XML; `pictures` become its image parts word/media/image<n> (n from 1 by position; PNG or JPEG by their bytes). */
+export function makeDocx(documentXml: string, pictures: readonly (TablePicture | null)[] = []): Buffer {
+  const media = pictures.flatMap((p, i) => (p ? [{ n: i + 1, name: `media/image${i + 1}.${p.bytes[0] === 0xff ? 'jpeg' : 'png'}`, bytes: p.bytes }] : []));
+  const rels = media.map((m) => `<Relationship Id="rIdImage${m.n}" Type="${R_NS}/image" Target="${m.name}"/>`).join('');
   return makeZip([
     {
       name: '[Content_Types].xml',

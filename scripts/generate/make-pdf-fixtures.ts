@@ -428,17 +428,22 @@ export function needsOcr(): Buffer {
  * on the page in points), with prose that quotes figures on the same page. `withTextTable` adds a table in text
  * (section 二's) above it, as a report that pastes only some tables would.
  */
-export function tableAsPicture(table: { bytes: Buffer; width: number; height: number } | undefined, tableHeight: number, withTextTable = false): Buffer {
+/**
+ * A report page with a picture under section 四 (the JPEG `table`, or a grey box): `textTable` 'every' adds a table in
+ * text whose header prints a word of each of the report's tables; 'sec2' one that prints section 二's only.
+ */
+export function tableAsPicture(table: { bytes: Buffer; width: number; height: number } | undefined, tableHeight: number, textTable: 'every' | 'sec2' | null = null): Buffer {
   const p = new PageBuilder();
   paragraph(p, 60, '某某县人民政府2021年政府信息公开工作年度报告');
   paragraph(p, 90, '一、总体情况');
   paragraph(p, 110, '2021年，本机关共收到政府信息公开申请15件，办理行政复议5件。');
-  if (withTextTable) {
-    ruledTable(p, [60, 300, 420], [125, 145, 165], [
+  if (textTable) {
+    const words = textTable === 'every' ? ['本年制发件数', '商业企业', '结果维持'] : ['本年制发件数', '本年废止件数', '现行有效件数'];
+    ruledTable(p, [60, 200, 320, 440, 540], [125, 145, 165], [
       { r: 0, c: 0, lines: ['信息内容'] },
-      { r: 0, c: 1, lines: ['本年制发件数'] },
+      ...words.map((w, i) => ({ r: 0, c: i + 1, lines: [w] })),
       { r: 1, c: 0, lines: ['规章'] },
-      ...figures(1, [0], 1),
+      ...figures(1, [0, 0, 0], 1),
     ]);
   }
   paragraph(p, 185, '四、政府信息公开行政复议、行政诉讼情况');

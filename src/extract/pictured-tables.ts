@@ -1,6 +1,6 @@
 /**
- * Tables pasted as pictures, in every format: a report whose text prints none of the tables' words, beside
- * large pictures, has its tables in those pictures. PDF pages are read by OCR inside their pictures
+ * Tables pasted as pictures, in every format: a report whose text prints none of a table's words, beside
+ * large pictures, has that table in those pictures. PDF pages are read by OCR inside their pictures
  * (pdf/pdf.ts); the pictures of a Word file or a web page are drawn at the size the document shows them and
  * read by OCR like scanned pages (ocr/ocr-pictures.ts), their rows taking the pictures' places in the
  * document. The OCR modules load only when a document has such pictures.
@@ -11,15 +11,31 @@ import type { ExtractOptions } from './index.js';
 import type { Picture } from './ocr/ocr-pictures.js';
 
 /**
- * Words that every layout's tables print and prose does not (column and row labels of sections 二, 三 and 四,
- * FORMAT.md; not 行政复议, which the overview quotes): a text without any of them has its tables, if
- * anywhere, in pictures.
+ * Words each table prints in either layout and prose does not (column and row labels of sections 二, 三 and 四,
+ * FORMAT.md; not 行政复议, which the overview quotes): a text without any of a table's words has that table, if
+ * anywhere, in a picture.
  */
-const TABLE_WORDS = ['本年制发件数', '本年处理决定数量', '本年新收政府信息公开申请数量', '商业企业', '科研机构', '社会公益组织', '法律服务机构', '结果维持', '结果纠正', '尚未审结'];
+const TABLE_WORDS: Readonly<Record<'二' | '三' | '四', readonly string[]>> = {
+  二: ['本年新制作数量', '本年新公开数量', '对外公开总数量', '上一年项目数量', '本年制发件数', '本年废止件数', '现行有效件数', '本年处理决定数量', '采购项目数量'],
+  三: ['本年新收政府信息公开申请数量', '上年结转政府信息公开申请数量', '商业企业', '科研机构', '社会公益组织', '法律服务机构'],
+  四: ['结果维持', '结果纠正', '尚未审结', '未经复议直接起诉', '复议后起诉'],
+};
 
+/** The text prints a word of some table: a table of the report, not one that lays out the page. */
 export function printsTableWords(text: string): boolean {
   const flat = text.replace(/\s+/g, '');
-  return TABLE_WORDS.some((w) => flat.includes(w));
+  return Object.values(TABLE_WORDS).some((words) => words.some((w) => flat.includes(w)));
+}
+
+/** The sections whose table the text prints none of the words of ([] when it prints every table). */
+export function tablesNotPrinted(text: string): string[] {
+  const flat = text.replace(/\s+/g, '');
+  return Object.entries(TABLE_WORDS).flatMap(([section, words]) => (words.some((w) => flat.includes(w)) ? [] : [section]));
+}
+
+/** "the text prints no table" or "the text prints no table of section 三, 四", of `missing` ([] or the sections). */
+export function noTableWords(what: string, missing: readonly string[]): string {
+  return missing.length === Object.keys(TABLE_WORDS).length ? `${what} prints no table` : `${what} prints no table of section ${missing.join(', ')}`;
 }
 
 /** A picture covering at least this share of a PDF page, with no text over it, may hold a table (a section 四 table alone is ~10% of A4). */
@@ -59,8 +75,9 @@ export interface PicturesRead {
 }
 
 /**
- * Reads by OCR the large pictures of a document whose text prints no table; nothing when it prints one (a
- * logo, a seal or a photo beside tables in text is left alone). `format` names the findings' rules.
+ * Reads by OCR the large pictures of a document whose text prints no table of some section — all of them, or the
+ * big section 三 table pasted as a picture beside the others typed; nothing when it prints every table (a logo, a
+ * seal or a photo beside tables in text is left alone). `format` names the findings' rules.
  */
 export async function readPicturedTables(
   format: 'docx' | 'html',
@@ -71,9 +88,11 @@ export async function readPicturedTables(
 ): Promise<PicturesRead> {
   const out: PicturesRead = { blocks: new Map(), findings: [], ocrUsed: false };
   const large = pictures.flatMap((p, index) => (mayHoldTable(p, page) ? [{ p, index }] : []));
-  if (large.length === 0 || printsTableWords(text)) return out;
+  if (large.length === 0) return out;
+  const missing = tablesNotPrinted(text);
+  if (missing.length === 0) return out;
   const rule = `${format}/pictured-tables`;
-  const what = 'the text prints no table, beside large pictures — the tables may be pasted as pictures';
+  const what = `${noTableWords('the text', missing)}, beside large pictures — the tables may be pasted as pictures`;
   const away = large.filter(({ p }) => p.bytes === null);
   if (away.length > 0) {
     const names = away.map(({ p }) => p.name);

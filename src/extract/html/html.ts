@@ -26,7 +26,7 @@ import type { LoadedFile } from '../../stages/load.js';
 import { normalizeText } from '../../stages/normalize.js';
 import type { Block, Provenance, SourceDocument } from '../../types.js';
 import type { ExtractOptions } from '../index.js';
-import { A4, printsTableWords, readPicturedTables, type PlacedPicture } from '../pictured-tables.js';
+import { A4, printsTableWords, readPicturedTables, tablesNotPrinted, type PlacedPicture } from '../pictured-tables.js';
 import { expandGrid, gridToRowBlocks } from './html-grid.js';
 import type { SourceCell } from './html-grid.js';
 
@@ -59,8 +59,8 @@ export type PictureSource = (src: string) => Promise<Buffer | null> | Buffer | n
 export async function decodedHtmlToDocument(decoded: DecodedHtml, limits: HtmlLimits, options: ExtractOptions, pictureBytes: PictureSource): Promise<SourceDocument> {
   const article = readArticle(decoded.text, limits);
   const text = itemsText(article.items);
-  // Pictures are looked at only beside a text that prints no table (the common page has its tables in text).
-  const pictures = article.pictures.length > 0 && !printsTableWords(text) ? await Promise.all(article.pictures.map((p) => placedImage(p, pictureBytes))) : [];
+  // Pictures are looked at only beside a text that lacks a table (the common page has its tables in text).
+  const pictures = article.pictures.length > 0 && tablesNotPrinted(text).length > 0 ? await Promise.all(article.pictures.map((p) => placedImage(p, pictureBytes))) : [];
   const read = await readPicturedTables('html', text, pictures, A4, options);
   const doc = articleToDocument(article, read.blocks);
   doc.findings.push(...read.findings);

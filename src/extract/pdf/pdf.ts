@@ -22,7 +22,7 @@ import type { Box, SourceDocument } from '../../types.js';
 import type { PageWords, PositionedWord } from './geometry-types.js';
 import type { ExtractOptions } from '../index.js';
 import { isGarbledText } from './garbled.js';
-import { printsTableWords, TABLE_PICTURE_SHARE } from '../pictured-tables.js';
+import { noTableWords, tablesNotPrinted, TABLE_PICTURE_SHARE } from '../pictured-tables.js';
 import { buildBlocks, centreInside } from './pdf-geometry.js';
 import { readPageGraphics } from './pdf-rulings.js';
 import type { Matrix, PathOps } from './pdf-rulings.js';
@@ -118,10 +118,12 @@ export interface PdfPages {
   /** Of those, the pages whose text layer is glyph numbers, not text (a font without a usable Unicode map). */
   garbledPages: number[];
   /**
-   * Of those, the pages with a large picture no text covers, in a text layer that prints no table (tables pasted as
+   * Of those, the pages with a large picture no text covers, in a text layer that lacks a table (tables pasted as
    * pictures), with the pictures' boxes: OCR reads what is in them, the text layer stays for the rest.
    */
   picturePages: Map<number, Box[]>;
+  /** The sections whose table the text layer prints none of the words of, when picture pages are read for them. */
+  tablesNotInText: string[];
   numPages: number;
 }
 
@@ -150,18 +152,19 @@ export async function readPdfPages(file: LoadedFile, options: ExtractOptions = {
       page.cleanup();
     }
     // Tables pasted as pictures: read the pages with a large picture no text covers, but only when the text
-    // layer prints no table at all — a banner or a photo beside tables in text is left alone.
-    const tablesInPictures = picturePages.size > 0 && !hasTableWords(pages);
+    // layer lacks a table — a banner or a photo beside every table in text is left alone.
+    const missing = picturePages.size > 0 ? tablesNotPrinted(pages.map((p) => p.words.map((w) => w.text).join('')).join('')) : [];
+    const tablesInPictures = missing.length > 0;
     if (tablesInPictures) ocrPages.push(...picturePages.keys());
     ocrPages.sort((a, b) => a - b);
-    return { pages, ocrPages, garbledPages, picturePages: tablesInPictures ? picturePages : new Map(), numPages: doc.numPages };
+    return { pages, ocrPages, garbledPages, picturePages: tablesInPictures ? picturePages : new Map(), tablesNotInText: missing, numPages: doc.numPages };
   } finally {
     await doc.destroy();
   }
 }
 
 export async function extractPdf(file: LoadedFile, options: ExtractOptions = {}, ocr?: PdfOcr): Promise<SourceDocument> {
-  const { pages, ocrPages, garbledPages, picturePages, numPages } = await readPdfPages(file, options);
+  const { pages, ocrPages, garbledPages, picturePages, tablesNotInText, numPages } = await readPdfPages(file, options);
   const result: SourceDocument = { format: 'pdf', blocks: [], findings: [], pages: numPages, meta: { pdfPages: numPages } };
   if (ocrPages.length > 0) {
     result.meta.needsOcr = true;
@@ -175,7 +178,7 @@ export async function extractPdf(file: LoadedFile, options: ExtractOptions = {},
       }
       result.meta.ocrUsed = true;
       if (garbledPages.length > 0) result.findings.push(garbledFinding(garbledPages, true));
-      if (picturePages.size > 0) result.findings.push(picturedTablesFinding([...picturePages.keys()], true));
+      if (picturePages.size > 0) result.findings.push(picturedTablesFinding([...picturePages.keys()], tablesNotInText, true));
     } else {
       const scanned = ocrPages.filter((n) => !garbledPages.includes(n) && !picturePages.has(n));
       const many = scanned.length > 1;
@@ -190,7 +193,7 @@ export async function extractPdf(file: LoadedFile, options: ExtractOptions = {},
         );
       }
       if (garbledPages.length > 0) result.findings.push(garbledFinding(garbledPages, false));
-      if (picturePages.size > 0) result.findings.push(picturedTablesFinding([...picturePages.keys()], false));
+      if (picturePages.size > 0) result.findings.push(picturedTablesFinding([...picturePages.keys()], tablesNotInText, false));
     }
   }
   result.blocks = buildBlocks(pages);
@@ -205,9 +208,9 @@ function garbledFinding(pages: number[], ocrUsed: boolean): Finding {
   return ocrPagesFinding('pdf/garbled-text', pages, what, ocrUsed, 'read by OCR instead');
 }
 
-/** Pages with a picture no text covers, in a PDF whose text prints no table: read by OCR (info), or not (warning). */
-function picturedTablesFinding(pages: number[], ocrUsed: boolean): Finding {
-  const what = 'a large picture with no text over it, and the text layer prints no table — the tables may be pasted as pictures';
+/** Pages with a picture no text covers, in a PDF whose text lacks a table: read by OCR (info), or not (warning). */
+function picturedTablesFinding(pages: number[], missing: readonly string[], ocrUsed: boolean): Finding {
+  const what = `a large picture with no text over it, and ${noTableWords('the text layer', missing)} — the tables may be pasted as pictures`;
   return ocrPagesFinding('pdf/pictured-tables', pages, what, ocrUsed, 'read by OCR');
 }
 
@@ -369,11 +372,6 @@ function withPicturesRead(textLayer: PageWords, ocr: PageWords, pictures: Box[])
     words: [...textLayer.words.filter((w) => !inPicture(w.box)), ...ocr.words.filter((w) => inPicture(w.box))],
     rulings: [...textLayer.rulings.filter((r) => !inPicture(r)), ...ocr.rulings.filter((r) => inPicture(r))],
   };
-}
-
-/** The text layer prints none of the tables' words (pictured-tables.ts). */
-function hasTableWords(pages: PageWords[]): boolean {
-  return printsTableWords(pages.map((p) => p.words.map((w) => w.text).join('')).join(''));
 }
 
 /** The share of the page covered by its largest picture (pictures of a scan overlap or tile; the largest is enough). */

@@ -20,7 +20,7 @@ import { DocumentError } from '../../findings.js';
 import type { LoadedFile } from '../../stages/load.js';
 import type { Block, SourceDocument } from '../../types.js';
 import type { ExtractOptions } from '../index.js';
-import { A4, printsTableWords, readPicturedTables, type PlacedPicture } from '../pictured-tables.js';
+import { A4, readPicturedTables, tablesNotPrinted, type PlacedPicture } from '../pictured-tables.js';
 import type { SourceCell } from '../html/html-grid.js';
 import { cleanInline, itemsText, itemsToBlocks, joinPieces, lineItem, parseXmlBounded } from '../html/html.js';
 import type { Item } from '../html/html.js';
@@ -35,8 +35,8 @@ export async function extractDocx(file: LoadedFile, options: ExtractOptions = {}
   const body = readWordXml(zip.readText(main));
   // Tables pasted as pictures: read by OCR when the text prints no table (extract/pictured-tables.ts).
   const text = itemsText(body.items);
-  // Pictures are looked at only beside a text that prints no table (the common Word file has its tables in text).
-  const pictures = body.pictures.length > 0 && !printsTableWords(text) ? body.pictures.map((p) => placedPicture(zip, main, p)) : [];
+  // Pictures are looked at only beside a text that lacks a table (the common Word file has its tables in text).
+  const pictures = body.pictures.length > 0 && tablesNotPrinted(text).length > 0 ? body.pictures.map((p) => placedPicture(zip, main, p)) : [];
   const read = await readPicturedTables('docx', text, pictures, body.page, options);
   const doc = bodyToDocument(body.items, read.blocks);
   doc.meta.mainPart = main;
