@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bodyToItems, extractLegacyWord } from '../src/extract/word/doc.js';
+import { bodyToItems, extractLegacyWord, widePictures } from '../src/extract/word/doc.js';
 import type { RowLayout } from '../src/extract/word/doc.js';
 import { extractDocx } from '../src/extract/word/docx.js';
 import { processFile } from '../src/pipeline.js';
@@ -211,6 +211,25 @@ describe('doc: from marked text to items', () => {
     const { items, gridTables, tabTables } = bodyToItems(body, [layout(1, [0, 10, 20], [0, 0]), layout(9, [], [])]);
     expect({ gridTables, tabTables }).toEqual({ gridTables: 1, tabTables: 1 });
     expect(items.map((i) => i.kind)).toEqual(['table', 'paragraph', 'tabs']);
+  });
+});
+
+describe('doc: tables pasted as pictures', () => {
+  it('says a .doc whose text lacks the tables holds pictures as wide as a table, which a .docx would have read', async () => {
+    // 004 with its section 四 table pasted as a picture (1311 × 267 px) and its other tables left out, saved as .doc by LibreOffice.
+    const doc = await extractLegacyWord(await loadFile(join(FIXTURES, 'pictured-sec4.doc')));
+    expect(doc.findings.map((f) => [f.rule, f.severity, f.actual])).toEqual([['doc/pictured-tables', 'warning', '1 picture at least 400 pixels wide']]);
+    expect(doc.findings[0]!.message).toMatch(/the text prints no table, .*save it as \.docx/);
+  });
+
+  it('says nothing of the samples, whose tables are in their text', async () => {
+    for (const { base } of loadGold()) expect((await extractLegacyWord(await loadFile(join(FIXTURES, `${base}.doc`)))).findings).toEqual([]);
+  });
+
+  it('counts PNG and JPEG pictures by the width their headers give', () => {
+    const png = (width: number) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), Buffer.from('IHDR'), Buffer.from([0, 0, width >> 8, width & 255, 0, 0, 0, 10])]);
+    const jpeg = (width: number) => Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0, 0xff, 0xc0, 0, 11, 8, 0, 10, width >> 8, width & 255, 1, 1, 0x11, 0]);
+    expect(widePictures(Buffer.concat([png(800), png(120), jpeg(1311), jpeg(300), Buffer.from('junk')]))).toBe(2);
   });
 });
 

@@ -13,13 +13,14 @@
  * - `--via html-pictures`: the report's web page with every table replaced by a screenshot of itself (Chromium),
  *   saved with its pictures beside it ("Save page, complete"); `html-inline-pictures`: the pictures inline as
  *   data: URIs (a site editor's pasted images); `docx-pictures`: the report's Word file with the same pictures in
- *   its tables' places. ogi must find and read the pictures by OCR.
+ *   its tables' places. ogi must find and read the pictures by OCR. `docx-sec3-picture`: only the section 三 table
+ *   (the tallest) a picture, the others typed.
  * - `--via mhtml`: the report's web page saved by Chromium as a web archive (.mhtml, "Webpage, Single File");
  *   `mhtml-pictures`: the same with every table a screenshot of itself, archived as a part beside the page.
  *
  * Printing: scripts/generate/print-pdf.ts (needs Chromium or LibreOffice and a CJK font; ogi itself needs neither).
  *
- *   npm run build && node dist/scripts/bench/converted-corpus.js [count] [firstSeed] --via chromium|chromium-pictures|libreoffice|libreoffice-doc|libreoffice-html|libreoffice-txt|html-pictures|html-inline-pictures|docx-pictures|mhtml|mhtml-pictures [--keep DIR]
+ *   npm run build && node dist/scripts/bench/converted-corpus.js [count] [firstSeed] --via chromium|chromium-pictures|libreoffice|libreoffice-doc|libreoffice-html|libreoffice-txt|html-pictures|html-inline-pictures|docx-pictures|docx-sec3-picture|mhtml|mhtml-pictures [--keep DIR]
  *
  * --keep DIR writes the copies with a wrong cell without a finding, wrong metadata or a failure to DIR.
  * --garble takes the Unicode maps out of each PDF's fonts (scripts/generate/garble-pdf.ts): the "乱码" PDF of
@@ -48,6 +49,7 @@ const VIAS = {
   'html-pictures': 'html',
   'html-inline-pictures': 'html',
   'docx-pictures': 'docx',
+  'docx-sec3-picture': 'docx',
   mhtml: 'mhtml',
   'mhtml-pictures': 'mhtml',
 } as const;
@@ -62,15 +64,16 @@ interface Printed {
 }
 
 /** Web pages (or Word files) whose tables are screenshots of themselves: beside the page, inline, or in the Word file. */
-async function withTablesAsPictures(items: { report: GeneratedReport; index: number }[], via: 'html-pictures' | 'html-inline-pictures' | 'docx-pictures'): Promise<Printed[]> {
+async function withTablesAsPictures(items: { report: GeneratedReport; index: number }[], via: 'html-pictures' | 'html-inline-pictures' | 'docx-pictures' | 'docx-sec3-picture'): Promise<Printed[]> {
   const pictured = await pagesWithTablesAsPictures(items.map(({ report, index }) => reportAsHtml(report, index)!));
   const out: Printed[] = [];
   items.forEach(({ report, index }, i) => {
     const { html, pictures } = pictured[i]!;
     const style = STYLES[index % STYLES.length]!;
-    if (via === 'docx-pictures') {
+    if (via === 'docx-pictures' || via === 'docx-sec3-picture') {
       const model = reportModel(report)!;
-      const shown = pictures.map((p) => ({ bytes: p.png, width: p.width * 0.75, height: p.height * 0.75 }));
+      const tallest = Math.max(...pictures.map((p) => p.height));
+      const shown = pictures.map((p) => (via === 'docx-pictures' || p.height === tallest ? { bytes: p.png, width: p.width * 0.75, height: p.height * 0.75 } : null));
       if (model.parts.filter((p) => p.kind === 'table').length !== shown.length) return console.warn(`${report.name}: the page's tables are not the Word file's`);
       out.push({ report, bytes: makeDocx(renderDocumentXml(model, shown), shown), style: 'docx' });
       return;
@@ -135,7 +138,7 @@ async function main(argv: string[]): Promise<void> {
   const started = Date.now();
   const printed = via.startsWith('chromium')
     ? await printWithChromium(items, via === 'chromium-pictures')
-    : via === 'html-pictures' || via === 'html-inline-pictures' || via === 'docx-pictures'
+    : via === 'html-pictures' || via === 'html-inline-pictures' || via === 'docx-pictures' || via === 'docx-sec3-picture'
       ? await withTablesAsPictures(items, via)
       : via === 'mhtml' || via === 'mhtml-pictures'
         ? await savedAsWebArchives(items, via === 'mhtml-pictures')

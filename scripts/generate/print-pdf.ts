@@ -66,24 +66,7 @@ export interface PicturedPage {
 export async function pagesWithTablesAsPictures(pages: Buffer[]): Promise<PicturedPage[]> {
   const out: PicturedPage[] = [];
   await withChromiumPages(pages, 2, async (page) => {
-    const tables = await tablesOfFigures(page);
-    const pictures: PicturedPage['pictures'] = [];
-    for (const table of tables) {
-      const { width, height } = await table.evaluate((t) => t.getBoundingClientRect());
-      pictures.push({ png: await table.screenshot({ type: 'png' }), width, height });
-    }
-    // Replaced after every screenshot is taken, so that no replacement moves a table still to be shot.
-    for (const [i, table] of tables.entries()) {
-      await table.evaluate(
-        (t, [src, w]) => {
-          const img = t.ownerDocument.createElement('img');
-          img.setAttribute('src', src as string);
-          img.setAttribute('style', `width:${Math.round(w as number)}px`);
-          t.replaceWith(img);
-        },
-        [`table${i + 1}.png`, pictures[i]!.width] as const,
-      );
-    }
+    const pictures = await tablesToPictures(page, (i) => `table${i + 1}.png`);
     out.push({ html: await page.content(), pictures });
   });
   return out;
@@ -98,22 +81,12 @@ export async function pagesAsWebArchives(pages: Buffer[], tablesAsPictures: bool
   const out: Buffer[] = [];
   await withChromiumPages(pages, 2, async (page, dir, index) => {
     if (tablesAsPictures) {
-      const tables = await tablesOfFigures(page);
-      const shots: { png: Buffer; width: number }[] = [];
-      for (const table of tables) shots.push({ png: await table.screenshot({ type: 'png' }), width: (await table.evaluate((t) => t.getBoundingClientRect())).width });
-      for (const [i, table] of tables.entries()) {
+      // Each picture a file beside the page, which the page loads and the archive then carries.
+      await tablesToPictures(page, (i, png) => {
         const name = `page${index}-table${i + 1}.png`;
-        writeFileSync(join(dir, name), shots[i]!.png);
-        await table.evaluate(
-          (t, [src, w]) => {
-            const img = t.ownerDocument.createElement('img');
-            img.setAttribute('src', src as string);
-            img.setAttribute('style', `width:${Math.round(w as number)}px`);
-            t.replaceWith(img);
-          },
-          [name, shots[i]!.width] as const,
-        );
-      }
+        writeFileSync(join(dir, name), png);
+        return name;
+      });
       await page.waitForFunction('[...document.images].every((i) => i.complete)');
     }
     const cdp = await page.context().newCDPSession(page);
@@ -123,6 +96,31 @@ export async function pagesAsWebArchives(pages: Buffer[], tablesAsPictures: bool
     out.push(Buffer.from(data, 'latin1'));
   });
   return out;
+}
+
+/**
+ * Screenshots every table of figures, then replaces each by an <img> of its CSS width whose src is `srcOf` (after
+ * every screenshot is taken, so that no replacement moves a table still to be shot). The screenshots, in order.
+ */
+async function tablesToPictures(page: BrowserPage, srcOf: (index: number, png: Buffer) => string): Promise<PicturedPage['pictures']> {
+  const tables = await tablesOfFigures(page);
+  const pictures: PicturedPage['pictures'] = [];
+  for (const table of tables) {
+    const { width, height } = await table.evaluate((t) => t.getBoundingClientRect());
+    pictures.push({ png: await table.screenshot({ type: 'png' }), width, height });
+  }
+  for (const [i, table] of tables.entries()) {
+    await table.evaluate(
+      (t, [src, w]) => {
+        const img = t.ownerDocument.createElement('img');
+        img.setAttribute('src', src as string);
+        img.setAttribute('style', `width:${Math.round(w as number)}px`);
+        t.replaceWith(img);
+      },
+      [srcOf(i, pictures[i]!.png), pictures[i]!.width] as const,
+    );
+  }
+  return pictures;
 }
 
 /** Tables that hold no other table and print a figure: not the page's layout or its menu. */

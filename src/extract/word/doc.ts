@@ -16,11 +16,13 @@
  *   first (./ole.ts), and the Word header (FIB) is checked for encryption and the Word 97 layout.
  */
 import { createRequire } from 'node:module';
-import { DocumentError } from '../../findings.js';
+import { DocumentError, finding } from '../../findings.js';
+import type { Finding } from '../../findings.js';
 import type { LoadedFile } from '../../stages/load.js';
 import type { SourceDocument } from '../../types.js';
 import type { SourceCell } from '../html/html-grid.js';
-import { cleanInline, itemsToBlocks, joinPieces, lineItem } from '../html/html.js';
+import { cleanInline, itemsText, itemsToBlocks, joinPieces, lineItem } from '../html/html.js';
+import { noTableWords, tablesNotPrinted } from '../pictured-tables.js';
 import type { Item } from '../html/html.js';
 import { OleError, isCompoundFile, readCompoundFile } from './ole.js';
 import type { CompoundFile } from './ole.js';
@@ -370,9 +372,64 @@ async function readWithWordExtractor(file: LoadedFile, container: CompoundFile, 
   return {
     format: file.format,
     blocks,
-    findings: [],
+    findings: picturesNotRead(items, container, what),
     meta: { reader: 'word-extractor', readerVersion: WORD_EXTRACTOR_VERSION, wordVersion: fib.nFib, tableCount, gridTables, tabTables },
   };
+}
+
+/** A picture at least this many pixels wide may be a table pasted in (a seal or a logo is rarely wider). */
+const TABLE_PICTURE_PIXELS = 400;
+
+/**
+ * A Word 97–2003 file whose text lacks a table, with pictures as wide as a table: the tables may be pasted as
+ * pictures, which ogi reads in a .docx (extract/pictured-tables.ts) but not in this format. Said as a warning.
+ * Pictures are counted by their PNG and JPEG data in the Data stream (inline pictures) and the WordDocument
+ * stream (floating ones).
+ */
+function picturesNotRead(items: readonly Item[], container: CompoundFile, what: string): Finding[] {
+  const streams = [container.readStream('Data'), container.readStream('WordDocument')].filter((b): b is Buffer => b !== null);
+  const wide = streams.reduce((n, b) => n + widePictures(b), 0);
+  if (wide === 0) return [];
+  const missing = tablesNotPrinted(itemsText(items));
+  if (missing.length === 0) return [];
+  const pictures = `${wide} picture${wide > 1 ? 's' : ''} at least ${TABLE_PICTURE_PIXELS} pixels wide`;
+  return [
+    finding(
+      'doc/pictured-tables',
+      'warning',
+      `${noTableWords('the text', missing)}, and ${what} holds ${pictures}: the tables may be pasted as pictures, which ogi reads by OCR in a .docx but not in this format; ${CONVERT}`,
+      { actual: pictures },
+    ),
+  ];
+}
+
+/** PNG and JPEG pictures in the bytes whose width (from the PNG header or the JPEG frame) is at least TABLE_PICTURE_PIXELS. */
+export function widePictures(bytes: Buffer): number {
+  let n = 0;
+  for (let at = bytes.indexOf(PNG_SIGNATURE); at >= 0; at = bytes.indexOf(PNG_SIGNATURE, at + 8)) {
+    // The IHDR chunk follows the signature: length (4), "IHDR" (4), width (4).
+    if (at + 20 <= bytes.length && bytes.toString('latin1', at + 12, at + 16) === 'IHDR' && bytes.readUInt32BE(at + 16) >= TABLE_PICTURE_PIXELS) n++;
+  }
+  for (let at = bytes.indexOf(JPEG_START); at >= 0; at = bytes.indexOf(JPEG_START, at + 3)) {
+    const width = jpegWidth(bytes, at);
+    if (width !== null && width >= TABLE_PICTURE_PIXELS) n++;
+  }
+  return n;
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const JPEG_START = Buffer.from([0xff, 0xd8, 0xff]);
+
+/** The width in a JPEG's frame header (SOF0–SOF15 but DHT, JPG, DAC), walking its segments from the start marker; null if none. */
+function jpegWidth(bytes: Buffer, start: number): number | null {
+  let at = start + 2;
+  while (at + 9 <= bytes.length && bytes[at] === 0xff) {
+    const marker = bytes[at + 1]!;
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return bytes.readUInt16BE(at + 7);
+    if (marker === 0xd9 || marker === 0xda) return null;
+    at += 2 + bytes.readUInt16BE(at + 2);
+  }
+  return null;
 }
 
 interface BodyRow {
