@@ -58,8 +58,8 @@ export type PictureSource = (src: string) => Promise<Buffer | null> | Buffer | n
  */
 export async function decodedHtmlToDocument(decoded: DecodedHtml, limits: HtmlLimits, options: ExtractOptions, pictureBytes: PictureSource): Promise<SourceDocument> {
   const article = readArticle(decoded.text, limits);
-  const text = itemsText(article.items);
   // Pictures are looked at only beside a text that lacks a table (the common page has its tables in text).
+  const text = article.pictures.length > 0 ? itemsText(article.items) : '';
   const pictures = article.pictures.length > 0 && tablesNotPrinted(text).length > 0 ? await Promise.all(article.pictures.map((p) => placedImage(p, pictureBytes))) : [];
   const read = await readPicturedTables('html', text, pictures, A4, options);
   const doc = articleToDocument(article, read.blocks);
@@ -202,7 +202,8 @@ function readArticle(html: string, options: HtmlToDocumentOptions = {}): Article
   const pictures: ImageRef[] = [];
   const title = article === body ? null : titleBefore(article);
   if (title) items.push({ kind: 'paragraph', text: title });
-  const walker = new ArticleWalker(items, pictures, options.findArticle !== false && article === body);
+  // Only a page with pictures has tables that may lay them out (most pages have none: their tables are not searched for one).
+  const walker = new ArticleWalker(items, pictures, options.findArticle !== false && article === body, /<img[\s>]/i.test(html));
   walker.walk(article);
   walker.flush();
   // Many sites print the title again at the top of the body: keep one.
@@ -847,6 +848,7 @@ class ArticleWalker {
     private readonly items: Item[],
     private readonly pictures: ImageRef[],
     private readonly dropLinkOnly = false,
+    private readonly hasPictures = true,
   ) {}
 
   walk(node: AnyNode): void {
@@ -877,7 +879,7 @@ class ArticleWalker {
       }
       return;
     }
-    if (name === 'table' && !hasNestedTable(node) && !isPictureLayout(node)) {
+    if (name === 'table' && !hasNestedTable(node) && !(this.hasPictures && isPictureLayout(node))) {
       this.flush();
       const caption = elementChildren(node).find((c) => c.name === 'caption');
       if (caption) this.pushParagraph(textOf(caption));
