@@ -33,9 +33,9 @@ export async function extractDocx(file: LoadedFile, options: ExtractOptions = {}
   const zip = ZipArchive.open(file.bytes);
   const main = mainDocumentPart(zip);
   const body = readWordXml(zip.readText(main));
-  // Tables pasted as pictures: read by OCR when the text prints no table (extract/pictured-tables.ts).
-  const text = itemsText(body.items);
-  // Pictures are looked at only beside a text that lacks a table (the common Word file has its tables in text).
+  // Tables pasted as pictures: read by OCR when the text lacks a table (extract/pictured-tables.ts). Pictures are
+  // looked at only then (the common Word file has its tables in text).
+  const text = body.pictures.length > 0 ? itemsText(body.items) : '';
   const pictures = body.pictures.length > 0 && tablesNotPrinted(text).length > 0 ? body.pictures.map((p) => placedPicture(zip, main, p)) : [];
   const read = await readPicturedTables('docx', text, pictures, body.page, options);
   const doc = bodyToDocument(body.items, read.blocks);
