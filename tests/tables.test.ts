@@ -375,6 +375,19 @@ describe('segment: headings joined to their paragraph', () => {
   });
 });
 
+describe('tables: a header row misread as figures (OCR of tight header cells)', () => {
+  it('does not take a header row ending in the 总计 column for the （七）总计 row', async () => {
+    const sec3 = defaultSec3();
+    const text = reportText({ sec3 });
+    // The column labels' row as OCR read tight cells: 商业企业 as "3", 科研机构 unread, 社会公益组织 as "55".
+    const misread = text.replace('\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他', '\t\t自然人\t3\t?\t55\t法律服务机构\t其他\t总计');
+    expect(misread).not.toBe(text);
+    const [read, asPrinted] = await Promise.all([analyseText(misread), analyseText(text)]);
+    expect(rowValues(read, 'sec3', 'total')).toEqual(rowValues(asPrinted, 'sec3', 'total'));
+    expect(read.findings.filter((f) => f.rule === 'table/duplicate-row')).toEqual([]);
+  });
+});
+
 describe('tables: pathological rows', () => {
   it('reports a table run onto one line of hundreds of fields instead of enumerating its splits', async () => {
     const sec3 = defaultSec3();

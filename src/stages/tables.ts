@@ -585,6 +585,7 @@ function matchRow(
     raw.push(l);
     pieces.push(key);
   });
+  if (isHeaderEndingInColumn(pieces, tables)) return null;
   const exact = exactMatch(pieces[pieces.length - 1], tables, lastOrder);
   if (exact) return exact;
   const probes: { key: string; weight: number; numbering: string | null }[] = [];
@@ -623,6 +624,17 @@ function matchRow(
  * The fast path: the leaf label equals one template label exactly (after folding) and that row has not
  * been seen yet in its table — the common case, which needs no fuzzy scoring.
  */
+/**
+ * A header row whose last label is a column's that is also a row's (总计: the 总计 column, the （七）总计 row), after
+ * another column's label (自然人 … 法律服务机构 … 总计): no data row, even when OCR misread some of its cells as
+ * figures. Taken for the 总计 row, it stood in the real one's place.
+ */
+function isHeaderEndingInColumn(pieces: readonly string[], tables: readonly TableIndex[]): boolean {
+  const last = pieces[pieces.length - 1];
+  if (last === undefined || pieces.length < 2) return false;
+  return tables.some((t) => t.columnKeySet.has(last) && pieces.slice(0, -1).some((p) => t.columnKeySet.has(p) && !t.rowKeySet.has(p)));
+}
+
 function exactMatch(leaf: string | undefined, tables: TableIndex[], lastOrder: Map<string, number>): RowMatch | null {
   if (!leaf) return null;
   let hit: RowMatch | null = null;
