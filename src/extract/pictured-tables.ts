@@ -77,20 +77,19 @@ export interface PicturesRead {
 /**
  * Reads by OCR the large pictures of a document whose text prints no table of some section — all of them, or the
  * big section 三 table pasted as a picture beside the others typed; nothing when it prints every table (a logo, a
- * seal or a photo beside tables in text is left alone). `format` names the findings' rules.
+ * seal or a photo beside tables in text is left alone). `missing`: the sections whose table the text lacks
+ * (tablesNotPrinted). `format` names the findings' rules.
  */
 export async function readPicturedTables(
   format: 'docx' | 'html',
-  text: string,
+  missing: readonly string[],
   pictures: readonly PlacedPicture[],
   page: { width: number; height: number },
   options: ExtractOptions,
 ): Promise<PicturesRead> {
   const out: PicturesRead = { blocks: new Map(), findings: [], ocrUsed: false };
   const large = pictures.flatMap((p, index) => (mayHoldTable(p, page) ? [{ p, index }] : []));
-  if (large.length === 0) return out;
-  const missing = tablesNotPrinted(text);
-  if (missing.length === 0) return out;
+  if (large.length === 0 || missing.length === 0) return out;
   const rule = `${format}/pictured-tables`;
   const what = `${noTableWords('the text', missing)}, beside large pictures — the tables may be pasted as pictures`;
   const away = large.filter(({ p }) => p.bytes === null);

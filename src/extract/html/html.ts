@@ -59,9 +59,9 @@ export type PictureSource = (src: string) => Promise<Buffer | null> | Buffer | n
 export async function decodedHtmlToDocument(decoded: DecodedHtml, limits: HtmlLimits, options: ExtractOptions, pictureBytes: PictureSource): Promise<SourceDocument> {
   const article = readArticle(decoded.text, limits);
   // Pictures are looked at only beside a text that lacks a table (the common page has its tables in text).
-  const text = article.pictures.length > 0 ? itemsText(article.items) : '';
-  const pictures = article.pictures.length > 0 && tablesNotPrinted(text).length > 0 ? await Promise.all(article.pictures.map((p) => placedImage(p, pictureBytes))) : [];
-  const read = await readPicturedTables('html', text, pictures, A4, options);
+  const missing = article.pictures.length > 0 ? tablesNotPrinted(itemsText(article.items)) : [];
+  const pictures = missing.length > 0 ? await Promise.all(article.pictures.map((p) => placedImage(p, pictureBytes))) : [];
+  const read = await readPicturedTables('html', missing, pictures, A4, options);
   const doc = articleToDocument(article, read.blocks);
   doc.findings.push(...read.findings);
   if (read.ocrUsed) doc.meta.ocrUsed = true;

@@ -30,7 +30,7 @@ export async function ocrPictures(pictures: readonly Picture[], options: OcrOpti
 /** The picture on a white page of its size as shown, `dpi` pixels per inch. */
 export async function drawPicture(picture: Picture, dpi: number): Promise<PageImage> {
   const kind = imageKind(picture.bytes);
-  if (kind === null || kind === 'EMF' || kind === 'WMF') {
+  if (!canDraw(kind)) {
     throw new Error(`${picture.name} is ${kind === null ? 'not an image ogi can decode' : `a ${kind} drawing, which ogi cannot draw`} (PNG, JPEG, GIF, BMP and WebP can be read)`);
   }
   const image = await loadImage(picture.bytes);
@@ -59,10 +59,14 @@ export function imageKind(bytes: Buffer): 'PNG' | 'JPEG' | 'GIF' | 'BMP' | 'WebP
   return null;
 }
 
+/** A raster format @napi-rs/canvas decodes (not Word's vector drawings, not unknown bytes). */
+function canDraw(kind: ReturnType<typeof imageKind>): boolean {
+  return kind !== null && kind !== 'EMF' && kind !== 'WMF';
+}
+
 /** The size an image's pixels take when shown without a size of its own (96 pixels per inch, as browsers and Word do). */
 export async function naturalSizePoints(bytes: Buffer): Promise<{ width: number; height: number } | null> {
-  const kind = imageKind(bytes);
-  if (kind === null || kind === 'EMF' || kind === 'WMF') return null;
+  if (!canDraw(imageKind(bytes))) return null;
   try {
     const image = await loadImage(bytes);
     return { width: image.width * 0.75, height: image.height * 0.75 };

@@ -35,9 +35,9 @@ export async function extractDocx(file: LoadedFile, options: ExtractOptions = {}
   const body = readWordXml(zip.readText(main));
   // Tables pasted as pictures: read by OCR when the text lacks a table (extract/pictured-tables.ts). Pictures are
   // looked at only then (the common Word file has its tables in text).
-  const text = body.pictures.length > 0 ? itemsText(body.items) : '';
-  const pictures = body.pictures.length > 0 && tablesNotPrinted(text).length > 0 ? body.pictures.map((p) => placedPicture(zip, main, p)) : [];
-  const read = await readPicturedTables('docx', text, pictures, body.page, options);
+  const missing = body.pictures.length > 0 ? tablesNotPrinted(itemsText(body.items)) : [];
+  const pictures = missing.length > 0 ? body.pictures.map((p) => placedPicture(zip, main, p)) : [];
+  const read = await readPicturedTables('docx', missing, pictures, body.page, options);
   const doc = bodyToDocument(body.items, read.blocks);
   doc.meta.mainPart = main;
   doc.findings.push(...read.findings);
