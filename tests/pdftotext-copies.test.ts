@@ -99,15 +99,98 @@ describe('what pdftotext does to a report, case by case', () => {
     expect(rowValues(doc, 'sec2_art20_1', 'normative')).toEqual([7, 1, 60]);
   });
 
-  it('reports the figures of a row taken for another already read (a wrapped label\'s last line matching the wrong row)', async () => {
-    // "府信息公开申请", the last line of 1.申请人无正当理由逾期不补正…申请, also ends 一、本年新收政府信息公开申请数量.
+  it('reports the figures of a wrapped label\'s last line that no row of the table\'s layout takes', async () => {
+    // "府信息公开申请", the last line of 1.申请人无正当理由逾期不补正…申请 whose first line was lost: under （六）其他处理
+    // it reads as that 2019 row (or, alone, as 一、本年新收政府信息公开申请数量, already read) — no row of this 2021 table.
     const sec3 = defaultSec3();
+    const text = reportText({ sec3 })
+      .split('\n')
+      .flatMap((l) => (l.includes('1.申请人无正当理由逾期不补正') ? ['\t（六）其他处理', '府信息公开申请', '19 0 0 0 0 0 19'] : [l]))
+      .join('\n');
+    const doc = await analyseText(text);
+    expect(doc.findings.find((f) => f.rule === 'table/unread-figures' && f.severity === 'error')).toMatchObject({ table: 'sec3', actual: '19 0 0 0 0 0 19' });
+  });
+
+  it('reports figures read as a row of the other layout (（六）其他处理 with figures in a 2021 table)', async () => {
+    const text = reportText()
+      .split('\n')
+      .flatMap((l) => (l.includes('1.申请人无正当理由逾期不补正') ? ['\t（六）其他处理\t\t5\t0\t0\t0\t0\t0\t5', l.replace('（六）其他处理', '')] : [l]))
+      .join('\n');
+    const doc = await analyseText(text);
+    expect(doc.tables.find((t) => t.table === 'sec3')?.layout).toBe('2021');
+    const error = doc.findings.find((f) => f.rule === 'table/unread-figures');
+    expect(error).toMatchObject({ severity: 'error', table: 'sec3', actual: '5 0 0 0 0 0 5' });
+    expect(error!.row).toBeUndefined();
+  });
+
+  it('reads a row label wrapped after its group label on the same line ("（六）其他处理 | 1.…其政" / "府信息公开申请")', async () => {
+    const sec3 = defaultSec3();
+    sec3.set('new_received', '23\t0\t0\t0\t0\t0\t23');
+    sec3.set('total', '23\t0\t0\t0\t0\t0\t23');
     const text = reportText({ sec3 })
       .split('\n')
       .flatMap((l) => (l.includes('1.申请人无正当理由逾期不补正') ? ['\t（六）其他处理\t1.申请人无正当理由逾期不补正、行政机关不再处理其政', '府信息公开申请', '19 0 0 0 0 0 19'] : [l]))
       .join('\n');
     const doc = await analyseText(text);
-    expect(doc.findings.find((f) => f.rule === 'table/unread-figures' && f.severity === 'error')).toMatchObject({ table: 'sec3', actual: '19 0 0 0 0 0 19' });
+    expect(rowValues(doc, 'sec3', 'other_no_supplement')).toEqual([19, 0, 0, 0, 0, 0, 19]);
+    expect(doc.findings.filter((f) => f.severity !== 'info').map((f) => f.rule)).toEqual([]);
+  });
+
+  it('reads rows whose labels wrap over two or three lines before their figures, one per line (reading order)', async () => {
+    const sec3 = defaultSec3();
+    sec3.set('partial', '2\t0\t0\t0\t0\t0\t2');
+    sec3.set('denied_three_safety', '1\t0\t0\t0\t0\t0\t1');
+    sec3.set('denied_third_party', '2\t0\t0\t0\t0\t0\t2');
+    sec3.set('new_received', '8\t0\t0\t0\t0\t0\t8');
+    sec3.set('total', '8\t0\t0\t0\t0\t0\t8');
+    const wrapped: Record<string, string[]> = {
+      '（二）部分公开': ['（二）部分公开（区分处理的，只', '计这一情形，不计其他情形', '）'],
+      '3.危及': ['3.危及“三安全一稳', '定”'],
+      '4.保护第三方': ['4.保护第三方合法权', '益'],
+    };
+    const text = reportText({ sec3 })
+      .split('\n')
+      .flatMap((l) => {
+        const hit = Object.keys(wrapped).find((k) => l.includes(k));
+        return hit ? [...wrapped[hit]!, ...l.split('\t').filter((f) => /^\d+$/.test(f))] : [l];
+      })
+      .join('\n');
+    const doc = await analyseText(text);
+    expect(rowValues(doc, 'sec3', 'partial')).toEqual([2, 0, 0, 0, 0, 0, 2]);
+    expect(rowValues(doc, 'sec3', 'denied_three_safety')).toEqual([1, 0, 0, 0, 0, 0, 1]);
+    expect(rowValues(doc, 'sec3', 'denied_third_party')).toEqual([2, 0, 0, 0, 0, 0, 2]);
+    expect(doc.findings.filter((f) => f.severity !== 'info').map((f) => f.rule)).toEqual([]);
+  });
+
+  it('warns on a row whose figures, one per line, run on past its cells (another row\'s figure printed among them)', async () => {
+    // Reading order: 1.本机关不掌握… prints only its 总计 (0), after the next row's wrapped label.
+    const sec3 = defaultSec3();
+    sec3.set('unable_need_create', '15\t0\t0\t0\t0\t3\t18');
+    sec3.set('new_received', '19\t0\t0\t0\t0\t3\t22');
+    sec3.set('total', '19\t0\t0\t0\t0\t3\t22');
+    const text = reportText({ sec3 })
+      .split('\n')
+      .flatMap((l) => {
+        if (l.includes('1.本机关不掌握')) return ['\t（四）无法提供\t1.本机关不掌握相关政府', '信息'];
+        if (l.includes('2.没有现成信息')) return ['2.没有现成信息需要另行', '制作', '0', ...'15 0 0 0 0 3 18'.split(' ')];
+        return [l];
+      })
+      .join('\n');
+    const doc = await analyseText(text);
+    const warning = doc.findings.find((f) => f.rule === 'table/unread-figures' && f.row === 'unable_need_create');
+    expect(warning).toMatchObject({ severity: 'warning', table: 'sec3', actual: '0 15 0 0 0 0 3 | 18' });
+  });
+
+  it('warns when section 三 is read in the 2021 layout from 3.其他 alone, its other （六） rows not found', async () => {
+    // A 2024 report with section 三 in the 2019 layout (the hybrid): （六）其他处理 on a line of its own, then a
+    // repeated header whose last word 其他 stands before the row's figures.
+    const lines = reportText().split('\n');
+    const start = lines.findIndex((l) => l.includes('（六）其他处理'));
+    lines.splice(start, 3, '\t（六）其他处理', '申请人情况', '法人或其他组织', '其他', ...'0 0 0 0 0 0 0'.split(' '));
+    const doc = await analyseText(lines.join('\n').replace('2021年政府信息公开', '2024年政府信息公开'));
+    expect(doc.tables.find((t) => t.table === 'sec3')?.layout).toBe('2021');
+    expect(doc.findings.find((f) => f.rule === 'table/layout-uncertain')).toMatchObject({ severity: 'warning', table: 'sec3' });
+    expect(doc.findings.find((f) => f.rule === 'table/layout-uncertain')?.row).toBeUndefined();
   });
 
   it('keeps the 2019 layout when figures follow a lone header word 其他 after the single （六） row', async () => {

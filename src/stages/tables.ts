@@ -124,6 +124,10 @@ function rowScores(t: TableIndex, probe: string): Float64Array {
 }
 
 const ROW_THRESHOLD = 0.62;
+/** Most label lines without figures above a row that may be its wrapped label. */
+const MAX_WRAPPED_LINES = 3;
+/** Lines joined from above count a little less than the line just above: it wins a tie. */
+const WRAPPED_LINES_WEIGHT = 0.999;
 const MAX_LABEL_CHARS = 60;
 
 export function extractTables(doc: SourceDocument, sections: Section[], kind: ReportKind, year: number | null): TablesResult {
@@ -174,6 +178,8 @@ export function extractTables(doc: SourceDocument, sections: Section[], kind: Re
       );
     }
   }
+  const doubt = sec3LayoutDoubt(gathered, sec3Layout);
+  if (doubt) findings.push(doubt);
   reportMissingTables(index, tables, sections, sec3Layout, year, findings);
   return { tables, findings, layout: reportLayout(tables) };
 }
@@ -251,9 +257,13 @@ function emptyGathered(): Gathered {
 function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Map<string, Gathered>, findings: Finding[]): void {
   for (const t of tables) if (!gathered.has(t.def.key)) gathered.set(t.def.key, emptyGathered());
   let current: TableIndex | null = null;
-  let pending: string | null = null;
+  // The label lines without figures just above (folded, the last one last): the label of the figures on the
+  // next line, which a wrapped label prints over several lines ("3.危及“三安全一稳" / "定”" / figures).
+  let pending: string[] = [];
   // A row whose figures may continue on the next lines (tables copied one cell per line).
-  let open: { g: Gathered; row: string; view: RowView; max: number } | null = null;
+  let open: { g: Gathered; table: TableIndex; row: string; view: RowView; max: number; merged: boolean } | null = null;
+  // Rows whose figures, gathered line by line, ran on past their cells: the figures after them may be theirs.
+  const overflows: { table: TableIndex; row: string; view: RowView; next: RowView }[] = [];
   const lastOrder = new Map<string, number>();
   const groupKeys = new Set(tables.flatMap((t) => t.groupKeys));
   // Template rows printed without a figure (a row, or a whole table, left empty), and where every row was seen.
@@ -281,7 +291,7 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
    */
   const figuresBeforeLabel = (v: RowView, pieceKeys: string[], before: RowView[], next: RowView | undefined): { view: RowView; finding: Finding } | null => {
     if (!current || (next && next.labels.length === 0 && next.values.length > 0)) return null;
-    const match = matchRow(v, pieceKeys, null, tables, groupKeys, current, lastOrder);
+    const match = matchRow(v, pieceKeys, [], tables, groupKeys, current, lastOrder);
     const count = figureCount(before);
     const g = gathered.get(current.def.key)!;
     // Only before the table's first row: further down, figures no row took more likely belong to a label above
@@ -306,10 +316,14 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
     let v = row;
     if (v.positions === 'grid') (v.values.length === 0 ? gridHeaders.push({ at, v }) : gridData.push({ at, tableIndex: v.prov.tableIndex }));
     if (v.values.length > 0 || v.labels.length === 0) wrappedFrom = '';
-    if (open && v.values.length > 0 && v.labels.length === 0 && open.view.values.length + v.values.length <= open.max) {
-      open.view = mergeVertical(open.view, v);
-      open.g.rows.set(open.row, open.view);
-      continue;
+    if (open && v.values.length > 0 && v.labels.length === 0) {
+      if (open.view.values.length + v.values.length <= open.max) {
+        open.view = mergeVertical(open.view, v);
+        open.g.rows.set(open.row, open.view);
+        open.merged = true;
+        continue;
+      }
+      if (open.merged) overflows.push({ table: open.table, row: open.row, view: open.view, next: v });
     }
     open = null;
     const labelText = rowLabel(v);
@@ -320,7 +334,7 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
     if (marker && v.values.length === 0) {
       dropOrphans();
       current = marker;
-      pending = null;
+      pending = [];
       continue;
     }
     if (v.values.length === 0 && orphans.length > 0) {
@@ -341,20 +355,22 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
       // exactly a row's label stays a candidate label for the figures on the next lines.
       const isRowLabel = tables.some((t) => t.rowKeySet.has(key));
       const isStructural = !isRowLabel && (groupKeys.has(key) || fields.some((f) => groupKeys.has(f)) || looksLikeHeader(fields, tables));
-      pending = isStructural || key.length > MAX_LABEL_CHARS ? null : key;
+      if (isStructural || key.length > MAX_LABEL_CHARS) pending = leafAfterGroup(fields, groupKeys, tables);
+      // A line that folds to nothing (the "）" closing a wrapped label) leaves the label above pending.
+      else if (key !== '') pending = [...pending.slice(1 - MAX_WRAPPED_LINES), key];
       continue;
     }
     if (v.positions === 'none' && key.length > MAX_LABEL_CHARS) continue;
     let match = matchRow(v, pieceKeys, pending, tables, groupKeys, current, lastOrder);
     const below = match ? null : labelBelow(v, rows[at + 1]);
     if (below) {
-      match = matchRow(below, below.labels.map((l) => labelKey(l.text)), null, tables, groupKeys, current, lastOrder);
+      match = matchRow(below, below.labels.map((l) => labelKey(l.text)), [], tables, groupKeys, current, lastOrder);
       if (match) {
         v = below;
         labelTaken = at + 1;
       }
     }
-    pending = null;
+    pending = [];
     if (!match) {
       if (v.labels.length === 0 && v.positions !== 'grid' && current) orphans.push(v);
       continue;
@@ -379,13 +395,24 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
     seenAt.set(`${match.table.def.key}|${match.row}`, at);
     lastOrder.set(match.table.def.key, match.order);
     const max = match.table.maxColumns;
-    if (v.values.length < max) open = { g, row: match.row, view: v, max };
+    if (v.values.length < max) open = { g, table: match.table, row: match.row, view: v, max, merged: false };
   }
   dropOrphans();
   for (const [t, runs] of unread) findings.push(unreadFigures(t, runs));
+  for (const o of overflows) findings.push(overflowFinding(o.table, o.row, o.view, o.next));
   keepEmptyRows(tables, printedEmpty, seenAt, gathered);
   if (unread.size > 0) findings.push(...emptyRowsBesideUnread(tables, gathered, unread));
   if (gridHeaders.length > 0) for (const t of tables) collectGridHeads(t, gathered.get(t.def.key)!, seenAt, gridHeaders, gridData);
+}
+
+/**
+ * A line of a group label and a row label ("（六）其他处理 | 1.申请人无正当理由逾期不补正、行政机关不再处理其政"): its row
+ * label may go on, wrapped, on the next line — the only piece of the line that can be a pending label.
+ */
+function leafAfterGroup(fields: readonly string[], groupKeys: ReadonlySet<string>, tables: readonly TableIndex[]): string[] {
+  const leaf = fields[fields.length - 1];
+  if (fields.length < 2 || leaf === undefined || leaf.length > MAX_LABEL_CHARS || groupKeys.has(leaf) || looksLikeHeader([leaf], tables)) return [];
+  return groupKeys.has(fields[fields.length - 2]!) ? [leaf] : [];
 }
 
 /** How many figures some lines print, and the figures as printed, in order. */
@@ -412,6 +439,23 @@ function unreadFigures(t: TableIndex, runs: RowView[][]): Finding {
     'error',
     `${t.def.key}: ${figures} figures in the table belong to no row read (${shown}${lines.length > 0 ? `; from line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}` : ''}): the text's order separated them from their labels, so the rows read may hold other rows' figures`,
     { table: t.def.key, actual: shown, prov: runs[0]![0]!.prov },
+  );
+}
+
+/**
+ * A row whose figures stand one or a few per line (a PDF's text in reading order), gathered until the row was
+ * full, with more figures on the line after: the text's order may have put another row's figure among them (a
+ * row printing only its 总计 before this row's figures), so they may be shifted — or this row's last figure is
+ * the one left over. A warning on the row; its identities say whether it holds.
+ */
+function overflowFinding(t: TableIndex, row: string, view: RowView, next: RowView): Finding {
+  const figures = figuresText([view]);
+  const after = figuresText([next]);
+  return finding(
+    'table/unread-figures',
+    'warning',
+    `${t.def.key}.${row}: its figures, printed line by line, run on past its cells (${figures}, then ${after}): the text's order may have put another row's figure among them, or left one of this row's to no row`,
+    { table: t.def.key, row, actual: `${figures} | ${after}`, prov: next.prov },
   );
 }
 
@@ -551,7 +595,7 @@ function mergeVertical(a: RowView, b: RowView): RowView {
   };
 }
 
-function looksLikeHeader(fields: string[], tables: TableIndex[]): boolean {
+function looksLikeHeader(fields: readonly string[], tables: readonly TableIndex[]): boolean {
   return fields.some((f) => tables.some((t) => t.columnKeySet.has(f)));
 }
 
@@ -564,14 +608,14 @@ interface RowMatch {
 
 /**
  * Matches a row's label to a template row. Tries each label piece (the leaf label is the last one:
- * "三、本年度办理结果 | （一）予以公开"), pieces joined, and a label left pending on the line before
+ * "三、本年度办理结果 | （一）予以公开"), pieces joined, and the label lines without figures just above
  * (labels wrapped over two lines). Rows of the current table and rows in template order are preferred.
  * `pieceKeys` are the row's label pieces, folded (labelKey), in order.
  */
 function matchRow(
   v: RowView,
   pieceKeys: string[],
-  pending: string | null,
+  pending: readonly string[],
   tables: TableIndex[],
   groupKeys: ReadonlySet<string>,
   current: TableIndex | null,
@@ -596,9 +640,12 @@ function matchRow(
     probes.push({ key: p, weight: parent ? 0.9 : 1 + i * 0.001, numbering: leadingNumbering(raw[i]!.text) });
   });
   if (pieces.length > 1) probes.push({ key: pieces.slice(-2).join(''), weight: 0.999, numbering: null });
-  if (pending) {
-    probes.push({ key: pending + (pieces[0] ?? ''), weight: 1.002, numbering: null });
-    if (pieces.length === 0) probes.push({ key: pending, weight: 1, numbering: null });
+  // The line above alone, then with the lines above it (a label wrapped over three lines), each joined to this line's first piece.
+  for (let n = 1; n <= pending.length; n++) {
+    const above = pending.slice(-n).join('');
+    const weight = n === 1 ? 1 : WRAPPED_LINES_WEIGHT;
+    probes.push({ key: above + (pieces[0] ?? ''), weight: 1.002 * weight, numbering: null });
+    if (pieces.length === 0) probes.push({ key: above, weight, numbering: null });
   }
   let best: RowMatch | null = null;
   for (const t of tables) {
@@ -793,6 +840,22 @@ function decideSec3Layout(gathered: Map<string, Gathered>, year: number | null):
   return year !== null && year >= 2021 ? '2021' : '2019';
 }
 
+/**
+ * Section 三 read in the 2021 layout on the strength of 3.其他 alone — its other two （六） rows not found — may
+ * be a 2019 table (or a 2021 hybrid's) whose single （六）其他处理 row was read as 3.其他: "其他" is a column's
+ * header too, and in a text's reading order the figures after it may be another row's. A warning on the table.
+ */
+function sec3LayoutDoubt(gathered: Map<string, Gathered>, sec3Layout: Layout | null): Finding | null {
+  const g = gathered.get('sec3');
+  if (sec3Layout !== '2021' || !g || !g.rows.has('other_other') || SEC3_2021_ONLY.some((k) => k !== 'other_other' && g.rows.has(k))) return null;
+  return finding(
+    'table/layout-uncertain',
+    'warning',
+    'sec3 is read in the 2021 layout from its row 3.其他 alone (its rows （六）1 and 2 were not found): if the table prints （六）其他处理 as one row (the 2019 layout), that row was read as 3.其他 and the table\'s other rows may be misread with it',
+    { table: 'sec3', prov: g.rows.get('other_other')!.prov },
+  );
+}
+
 /** Chooses the layout of a table from its header words, then its figure counts, then the year. */
 function chooseVariant(t: TableIndex, g: Gathered, year: number | null, sec3Layout: Layout | null): TableVariant | null {
   const variants = t.def.variants;
@@ -898,6 +961,7 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
   let quoted: Map<number, Quote[]> | null = null;
   const solved = solveTable(t.def.key, plan.space, pending, () => (quoted ??= quotedCells(quotes(), t.def.key, rows, cols)));
   findings.push(...misfitRowFindings(t.def.key, variant, headers, pending, solved));
+  findings.push(...otherLayoutRows(t, variant, g));
   const cells: Cell[] = [];
   for (const [ri, r] of rows.entries()) {
     const present = g.flat !== null || g.rows.has(r);
@@ -917,6 +981,26 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
     }
   }
   return { table: { table: t.def.key, layout: variant.layout, cells, prov: g.prov ?? {} }, findings };
+}
+
+/**
+ * Rows read as a row of another layout than the table's (（六）其他处理 with figures, in a table read as 2021): their
+ * figures are stored nowhere. An error on the table, which names them.
+ */
+function otherLayoutRows(t: TableIndex, variant: TableVariant, g: Gathered): Finding[] {
+  const out: Finding[] = [];
+  for (const [row, view] of g.rows) {
+    if (variant.rows.some((r) => r.key === row) || view.values.every((v) => v.value === null)) continue;
+    const figures = figuresText([view]);
+    out.push(
+      finding('table/unread-figures', 'error', `${t.def.key}: the figures ${figures} (line "${view.text}") were read as row ${row}, which the ${variant.layout} layout the table is read in does not have: they are stored nowhere, and the table's other rows may be misread`, {
+        table: t.def.key,
+        actual: figures,
+        prov: view.prov,
+      }),
+    );
+  }
+  return out;
 }
 
 /** The quotes of one table's figures, by cell index (row-major over the layout's rows and columns). */
