@@ -12,7 +12,7 @@ import { rowCandidates } from './placement.js';
 import type { PlacementContext, SlotCheck } from './placement.js';
 import { headersByGrid, misfitRowFindings, NO_HEADERS } from './columns.js';
 import type { GridHead } from './columns.js';
-import { tableSpace } from './identities.js';
+import { propagate, tableSpace } from './identities.js';
 import type { Equation, TableSpace } from './identities.js';
 import { figureColumnSpans, rowLabel, rowView } from './rows.js';
 import type { LabelPiece, RowView, ValueToken } from './rows.js';
@@ -151,7 +151,7 @@ export function extractTables(doc: SourceDocument, sections: Section[], kind: Re
     const [start, end] = section ? [section.start, section.end] : [0, doc.blocks.length];
     const rows = sectionRows(doc, start, end, view, vocabularyOf(kind, sectionKey, tables));
     const rowTables = tables.filter((t) => t.def.shape === 'rows');
-    if (rowTables.length > 0) gatherRows(rowTables, rows, gathered, findings);
+    if (rowTables.length > 0) gatherRows(rowTables, rows, gathered, findings, kind);
     for (const t of tables.filter((x) => x.def.shape === 'flat')) gathered.set(t.def.key, gatherFlat(t, rows));
   }
 
@@ -254,8 +254,14 @@ function emptyGathered(): Gathered {
 }
 
 /** Walks a section's rows, assigning each row with figures to a template row of one of the tables. */
-function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Map<string, Gathered>, findings: Finding[]): void {
+function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Map<string, Gathered>, findings: Finding[], kind: ReportKind): void {
   for (const t of tables) if (!gathered.has(t.def.key)) gathered.set(t.def.key, emptyGathered());
+  const firstFinding = findings.length;
+  // Every line with figures in each table, in the text's order (see readInOrder).
+  const sequences = new Map<TableIndex, RowView[]>();
+  const inTable = (t: TableIndex | null, line: RowView): void => {
+    if (t && line.values.length > 0) sequences.set(t, [...(sequences.get(t) ?? []), line]);
+  };
   let current: TableIndex | null = null;
   // The label lines without figures just above (folded, the last one last): the label of the figures on the
   // next line, which a wrapped label prints over several lines ("3.危及“三安全一稳" / "定”" / figures).
@@ -318,6 +324,7 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
     if (v.values.length > 0 || v.labels.length === 0) wrappedFrom = '';
     if (open && v.values.length > 0 && v.labels.length === 0) {
       if (open.view.values.length + v.values.length <= open.max) {
+        inTable(open.table, row);
         open.view = mergeVertical(open.view, v);
         open.g.rows.set(open.row, open.view);
         open.merged = true;
@@ -373,8 +380,10 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
     pending = [];
     if (!match) {
       if (v.labels.length === 0 && v.positions !== 'grid' && current) orphans.push(v);
+      inTable(current, row);
       continue;
     }
+    inTable(match.table, row);
     dropOrphans();
     const g = gathered.get(match.table.def.key)!;
     current = match.table;
@@ -398,11 +407,69 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
     if (v.values.length < max) open = { g, table: match.table, row: match.row, view: v, max, merged: false };
   }
   dropOrphans();
-  for (const [t, runs] of unread) findings.push(unreadFigures(t, runs));
-  for (const o of overflows) findings.push(overflowFinding(o.table, o.row, o.view, o.next));
-  keepEmptyRows(tables, printedEmpty, seenAt, gathered);
-  if (unread.size > 0) findings.push(...emptyRowsBesideUnread(tables, gathered, unread));
+  // A table whose figures no row took may print its labels apart from its figures: read in order, if that holds.
+  const readAll = new Set<TableIndex>();
+  for (const t of unread.keys()) {
+    const read = readInOrder(t, sequences.get(t) ?? [], gathered.get(t.def.key)!, kind);
+    if (!read) continue;
+    gathered.set(t.def.key, read.g);
+    readAll.add(t);
+    // What was said of its rows read by their labels no longer stands.
+    for (let i = findings.length - 1; i >= firstFinding; i--) if (findings[i]!.table === t.def.key) findings.splice(i, 1);
+    findings.push(read.finding);
+  }
+  for (const [t, runs] of unread) if (!readAll.has(t)) findings.push(unreadFigures(t, runs));
+  for (const o of overflows) if (!readAll.has(o.table)) findings.push(overflowFinding(o.table, o.row, o.view, o.next));
+  const byLabel = tables.filter((t) => !readAll.has(t));
+  keepEmptyRows(byLabel, printedEmpty, seenAt, gathered);
+  if (unread.size > readAll.size) findings.push(...emptyRowsBesideUnread(byLabel, gathered, unread));
   if (gridHeaders.length > 0) for (const t of tables) collectGridHeads(t, gathered.get(t.def.key)!, seenAt, gridHeaders, gridData);
+}
+
+/**
+ * A table whose labels and figures the text prints apart — a PDF's text in reading order may print a column of
+ * labels after the figures beside them, or two labels before two rows' figures — read in order: its figures, in
+ * the text's order, are its cells row by row. Only a table with identities, which prints every cell (as many
+ * figures as one layout has cells, none blank), when every identity of the table holds so read and every row
+ * printed on one line with its label and all its figures reads the same (a label and figures on different lines
+ * are paired only by the text's order, which is what failed here): otherwise null, and the rows read by their
+ * labels stand (with their findings). A warning says so.
+ */
+function readInOrder(t: TableIndex, lines: readonly RowView[], byLabel: Gathered, kind: ReportKind): { g: Gathered; finding: Finding } | null {
+  const tokens = lines.flatMap((l) => l.values);
+  const blockOf = lines.flatMap((l) => l.values.map(() => l.blockIndex));
+  if (!kind.identities.some((d) => d.table === t.def.key) || tokens.length === 0 || tokens.some((v) => v.value === null)) return null;
+  for (const variant of t.def.variants) {
+    const ncols = variant.columns.length;
+    if (tokens.length !== variant.rows.length * ncols) continue;
+    const grid = Float64Array.from(tokens, (v) => v.value!);
+    if (propagate(grid, layoutPlan(t, variant, kind).space.equations).violated.length > 0) continue;
+    const rowTokens = (r: number): ValueToken[] => tokens.slice(r * ncols, (r + 1) * ncols);
+    const agrees = [...byLabel.rows].every(([key, view]) => {
+      const r = variant.rows.findIndex((x) => x.key === key);
+      return r < 0 || !printsItsFigures(view, ncols) || figuresOf(view.values) === figuresOf(rowTokens(r));
+    });
+    if (!agrees) continue;
+    const g: Gathered = { ...byLabel, rows: new Map(), flat: null, prov: tokens[0]!.prov };
+    variant.rows.forEach((row, r) => g.rows.set(row.key, inOrderRow(rowTokens(r), blockOf[r * ncols]!)));
+    const message = `${t.def.key}: the text prints the table's labels apart from its figures (a PDF's text in reading order), so its ${tokens.length} figures were read in their order, ${ncols} a row, as the ${variant.layout} layout's ${variant.rows.length} rows: every identity of the table holds so read, and every row printed on one line with its label reads the same`;
+    return { g, finding: finding('table/read-in-order', 'warning', message, { table: t.def.key, prov: tokens[0]!.prov }) };
+  }
+  return null;
+}
+
+/** A row that prints its label and all its figures on one line: the pairing of the two is not the text's order's. */
+function printsItsFigures(view: RowView, ncols: number): boolean {
+  return view.labels.length > 0 && view.values.length === ncols && view.values.every((v) => v.prov.line === view.prov.line);
+}
+
+function figuresOf(values: readonly ValueToken[]): string {
+  return values.map((v) => v.raw).join(' ');
+}
+
+/** A row of a table read in order: its figures, each where it is printed. */
+function inOrderRow(values: ValueToken[], blockIndex: number): RowView {
+  return { blockIndex, prov: values[0]!.prov, positions: 'none', labels: [], values, dataFields: null, dataCols: null, gridWidth: null, text: figuresOf(values) };
 }
 
 /**
