@@ -4,6 +4,7 @@
  */
 import { DocumentError } from '../../findings.js';
 import { headerMeta, readCrawlHeader } from './crawl-header.js';
+import { readGridTable, startsGridTable } from './grid-tables.js';
 import { decodeText } from '../../stages/load.js';
 import type { LoadedFile } from '../../stages/load.js';
 import { isPageFooter, isRuleLine, normalizeText, stripMarkdown } from '../../stages/normalize.js';
@@ -61,6 +62,17 @@ export function textToDocument(text: string, readHtmlTable?: HtmlTableReader): S
         blocks.push(...table.blocks);
         tableIndex += table.tables;
         i = end;
+        continue;
+      }
+    }
+    if (startsGridTable(lines, i)) {
+      const grid = readGridTable(lines, i);
+      if (grid) {
+        for (const l of grid.lines) {
+          const block = lineToBlock(l.text, l.line);
+          if (block) blocks.push(block);
+        }
+        i = grid.end;
         continue;
       }
     }
