@@ -260,7 +260,10 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
   // Every line with figures in each table, in the text's order (see readInOrder).
   const sequences = new Map<TableIndex, RowView[]>();
   const inTable = (t: TableIndex | null, line: RowView): void => {
-    if (t && line.values.length > 0) sequences.set(t, [...(sequences.get(t) ?? []), line]);
+    if (!t || line.values.length === 0) return;
+    const lines = sequences.get(t);
+    if (lines) lines.push(line);
+    else sequences.set(t, [line]);
   };
   let current: TableIndex | null = null;
   // The label lines without figures just above (folded, the last one last): the label of the figures on the
