@@ -159,12 +159,16 @@ const DASHES = /^\s*-{2,}[\s-]*$/;
 function inSpacedTable(cell: readonly SourcedLine[]): boolean[] {
   let open = false;
   let content = false;
+  let rule = false;
   return cell.map((l) => {
-    if (DASHES.test(l.text)) {
+    const dashes = DASHES.test(l.text);
+    // A rule wrapped over several lines is one rule: its next lines neither close nor open a table.
+    if (dashes && !rule) {
       if (open && content) open = content = false;
       else open = true;
-      return true;
     }
+    rule = dashes;
+    if (dashes) return true;
     if (open && l.text.trim() !== '') content = true;
     return open;
   });
@@ -184,12 +188,13 @@ function joinWrapped(lines: readonly SourcedLine[], width: number, table: boolea
     const next = l.text.trim();
     const broken = last.text.endsWith('\\');
     if (broken) last.text = last.text.slice(0, -1);
-    // In a table, only a word of ideographs cut at the cell's edge goes on on the next line: the line above (as
-    // printed, not as joined so far) had no room for the next one's first character.
+    // In a table, only a word cut at the cell's edge goes on on the next line: the line above (as printed, not as
+    // joined so far) had no room for the next one's first character.
     const above = lines[k - 1]!.text.replace(/\\$/, '').trimEnd();
-    const fitted = table && !(isWide(above.slice(-1)) && isWide(next) && displayWidth(above) + 1 + displayWidth(firstWord(next)) > width);
-    if (broken || fitted) out.push({ text: l.text, line: l.line });
-    else last.text = joinPieces(last.text.trimEnd(), next);
+    const first = String.fromCodePoint(next.codePointAt(0) ?? 32);
+    const cut = !DASHES.test(above) && !DASHES.test(next) && sameScript(above.slice(-1), first) && width - displayWidth(above) < displayWidth(first);
+    if (broken || (table && !cut)) out.push({ text: l.text, line: l.line });
+    else last.text = table ? last.text.trimEnd() + next : joinPieces(last.text.trimEnd(), next);
   }
   for (const l of out) l.text = l.text.replace(/\\$/, '').trim();
   return out;
@@ -202,16 +207,9 @@ function joinPieces(before: string, after: string): string {
   return a < 0x80 && b < 0x80 ? `${before} ${after}` : before + after;
 }
 
-/** The first character of a line starting with an ideograph, else its first run of characters up to a space. */
-function firstWord(text: string): string {
-  const first = String.fromCodePoint(text.codePointAt(0) ?? 32);
-  return first.codePointAt(0)! >= 0x80 ? first : (/^\S+/.exec(text)?.[0] ?? '');
-}
-
-/** Whether a text starts with a wide character (an ideograph, fullwidth punctuation). */
-function isWide(text: string): boolean {
-  const c = text.codePointAt(0);
-  return c !== undefined && eastAsianWidth(c) === 2;
+/** Two characters a word may run across: both wide (ideographs), or both narrow — not a figure beside a label. */
+function sameScript(a: string, b: string): boolean {
+  return a !== '' && b !== '' && displayWidth(a) === displayWidth(b);
 }
 
 function displayWidth(text: string): number {
