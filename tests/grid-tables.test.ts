@@ -35,6 +35,9 @@ const PAGE = [
   '| |                                | |                   7536    |  |   |',
   '| |                                | |   ----                    |  |   |',
   '| |                                | | ------------------------- |  |   |',
+  '| |                                | |                           |  |   |',
+  '| |                                | | **三、收到和处            |  |   |',
+  '| |                                | | 理政府信息公开申请情况**  |  |   |',
   '| |                                | +---------------------------+  |   |',
   '| +--------------------------------+--------------------------------+   |',
   '+-----------------------------------------------------------------------+',
@@ -61,6 +64,11 @@ describe('grid tables', () => {
     // column cut it, not the cell's edge, and its lines stay as they are.
     expect(texts).toEqual(expect.arrayContaining(['第二十条第（五', '信息内容', '本年处理决定数量', '行政许可', '7536']));
     expect(texts).not.toContain('信息内容本年处理决定数量');
+  });
+
+  it('ends the table laid out with spaces at its closing rule, wrapped over two lines: the heading after it is one line', () => {
+    const texts = readGridTable(PAGE, 0)!.lines.map((l) => l.text);
+    expect(texts).toContain('**三、收到和处理政府信息公开申请情况**');
   });
 
   it('reads a line that only looks like a border as it is', () => {
