@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, lstatSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -46,6 +47,26 @@ describe('openDatabase', () => {
     MIGRATIONS.forEach((m, i) => expect(m.version).toBe(i + 1));
     const strict = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%STRICT%'`).all() as { name: string }[];
     expect(strict.map((t) => t.name).sort()).toEqual(['bodies', 'cell_slots', 'cell_values', 'corrections', 'document_paths', 'documents', 'findings', 'report_tables', 'reports', 'runs', 'sections']);
+  });
+
+  it('waits for another process that holds a new database in rollback mode while it turns it to WAL', async () => {
+    // Two ingests starting at once on a database that does not exist yet: one holds the write lock of the new file
+    // while the other asks for WAL, which SQLite answers with SQLITE_BUSY at once (a deadlock to it, so its busy
+    // handler is not called) — the second ingest failed with "locked" after no wait at all.
+    const file = join(dir, 'busy.sqlite');
+    const holder = spawn(process.execPath, [
+      '-e',
+      `const D = require('better-sqlite3'); const db = new D(${JSON.stringify(file)}); db.exec('CREATE TABLE t(x)');
+       db.exec('BEGIN IMMEDIATE'); db.exec('INSERT INTO t VALUES (1)'); process.stdout.write('locked\\n');
+       setTimeout(() => { db.exec('COMMIT'); db.close(); }, 400);`,
+    ], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+    const started = Date.now();
+    const other = openDatabase(file, { lockTimeoutS: 10 });
+    expect(Date.now() - started).toBeGreaterThan(200);
+    expect(other.pragma('journal_mode', { simple: true })).toBe('wal');
+    other.close();
+    await new Promise<void>((resolve) => (holder.exitCode !== null ? resolve() : holder.once('exit', () => resolve())));
   });
 
   it('refuses a database written by a newer ogi, with a message saying what to do', () => {

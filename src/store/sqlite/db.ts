@@ -37,7 +37,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     throw asDatabaseError(e, file, timeoutMs);
   }
   try {
-    configure(db, options.readonly === true);
+    configure(db, options.readonly === true, timeoutMs);
     if (options.readonly) checkVersion(db, file, currentVersion(db));
     else migrate(db, file);
     return db;
@@ -47,10 +47,10 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   }
 }
 
-function configure(db: Db, readonly: boolean): void {
+function configure(db: Db, readonly: boolean, timeoutMs: number): void {
   // WAL lets readers (export, show) run while an ingest writes; NORMAL sync is crash-safe in WAL mode
   // (a killed process never corrupts the file; a power cut may only lose the last commits).
-  if (!readonly) db.pragma('journal_mode = WAL');
+  if (!readonly) retryWhileBusy(() => db.pragma('journal_mode = WAL'), timeoutMs);
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   // A larger page cache than the default 2 MB keeps the upper levels of the indexes in memory; 16 MB is
@@ -61,6 +61,28 @@ function configure(db: Db, readonly: boolean): void {
   // on a VM disk), which at the default came to ~0.4 ms per stored document in a batch.
   if (!readonly) db.pragma('wal_autocheckpoint = 10000');
 }
+
+/**
+ * Runs a statement, again while SQLite answers SQLITE_BUSY, until the lock timeout. Turning a new database to
+ * WAL while another process holds its write lock (two ingests starting at once on a file that does not exist
+ * yet) is a deadlock to SQLite: it answers SQLITE_BUSY at once without calling its busy handler, so the lock
+ * timeout given at open does not apply there.
+ */
+function retryWhileBusy<T>(statement: () => T, timeoutMs: number): T {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return statement();
+    } catch (e) {
+      if (!String((e as { code?: string }).code ?? '').startsWith('SQLITE_BUSY') || Date.now() >= until) throw e;
+      Atomics.wait(BUSY_SLEEP, 0, 0, BUSY_RETRY_MS);
+    }
+  }
+}
+
+const BUSY_RETRY_MS = 25;
+/** A cell to wait on: Atomics.wait is the synchronous sleep (better-sqlite3's calls are synchronous too). */
+const BUSY_SLEEP = new Int32Array(new SharedArrayBuffer(4));
 
 function currentVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
