@@ -196,6 +196,8 @@ describe('what pdftotext does to a report, case by case', () => {
     const doc = await analyseText(text);
     const warning = doc.findings.find((f) => f.rule === 'table/unread-figures' && f.row === 'unable_need_create');
     expect(warning).toMatchObject({ severity: 'warning', table: 'sec3', actual: '0 15 0 0 0 0 3 | 18' });
+    // The figure left over is the table's, though alone: the rows around it may hold others' figures.
+    expect(doc.findings.find((f) => f.rule === 'table/unread-figures' && f.severity === 'error')).toMatchObject({ table: 'sec3', actual: '18' });
   });
 
   describe('a table whose labels the text prints apart from its figures (reading order: a column of labels after the figures)', () => {
@@ -231,6 +233,22 @@ describe('what pdftotext does to a report, case by case', () => {
       expect(doc.findings.filter((f) => f.severity !== 'info' && f.rule !== 'table/read-in-order').map((f) => f.rule)).toEqual([]);
       const cell = doc.tables.find((t) => t.table === 'sec3')!.cells.find((c) => c.row === 'unable_unclear' && c.col === 'natural')!;
       expect(cell.prov.line).toBeGreaterThan(0);
+    });
+
+    it('reads them without the page\'s own number printed among them (pages ending in a form feed)', async () => {
+      const lines = readingOrder(sec3()).split('\n');
+      // Page 2 starts at 8.属于行政查询事项; its footer "2" is printed among the figures after it, after the first "3".
+      const at = lines.indexOf('8.属于行政查询事项');
+      expect(at).toBeGreaterThan(0);
+      lines[at] = `\f${lines[at]}`;
+      const three = lines.indexOf('3', at);
+      lines.splice(three + 1, 0, '2');
+      const doc = await analyseText(lines.join('\n'));
+      for (const [key, figures] of sec3()) expect(rowValues(doc, 'sec3', key)).toEqual(figures.split('\t').map(Number));
+      const warning = doc.findings.find((f) => f.rule === 'table/read-in-order');
+      expect(warning?.message).toContain(`left out as the page's own number: 2 (line ${three + 2}, page 2)`);
+      const cell = doc.tables.find((t) => t.table === 'sec3')!.cells.find((c) => c.row === 'unable_unclear' && c.col === 'natural')!;
+      expect(cell.prov.page).toBe(2);
     });
 
     it('does not when an identity breaks so read: the rows read by their labels stand, with the error', async () => {

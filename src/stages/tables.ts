@@ -8,7 +8,7 @@ import type { Finding } from '../findings.js';
 import type { ReportKind, TableDef, TableVariant } from '../kind.js';
 import type { Cell, ExtractedTable, Layout, PlacementMethod, Provenance, Section, SectionKey, SourceDocument } from '../types.js';
 import { labelKey, labelScore, leadingNumbering } from './labels.js';
-import { rowCandidates } from './placement.js';
+import { combinations, rowCandidates } from './placement.js';
 import type { PlacementContext, SlotCheck } from './placement.js';
 import { headersByGrid, misfitRowFindings, NO_HEADERS } from './columns.js';
 import type { GridHead } from './columns.js';
@@ -289,9 +289,12 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
   let orphans: RowView[] = [];
   // Runs of such lines no row took in the end, by table: figures dropped (see unreadFigures).
   const unread = new Map<TableIndex, RowView[][]>();
+  // The figures after a row that ran on past its cells are the table's, however few (see overflowFinding).
+  let afterOverflow = false;
   const dropOrphans = (): void => {
-    if (current && figureCount(orphans) >= 2) unread.set(current, [...(unread.get(current) ?? []), orphans]);
+    if (current && (figureCount(orphans) >= 2 || (afterOverflow && orphans.length > 0))) unread.set(current, [...(unread.get(current) ?? []), orphans]);
     orphans = [];
+    afterOverflow = false;
   };
   /**
    * A label line without figures, after figure lines no row took and not followed by figures of its own: when
@@ -333,7 +336,11 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
         open.merged = true;
         continue;
       }
-      if (open.merged) overflows.push({ table: open.table, row: open.row, view: open.view, next: v });
+      if (open.merged) {
+        overflows.push({ table: open.table, row: open.row, view: open.view, next: v });
+        dropOrphans();
+        afterOverflow = true;
+      }
     }
     open = null;
     const labelText = rowLabel(v);
@@ -436,29 +443,54 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
  * figures as one layout has cells, none blank), when every identity of the table holds so read and every row
  * printed on one line with its label and all its figures reads the same (a label and figures on different lines
  * are paired only by the text's order, which is what failed here): otherwise null, and the rows read by their
- * labels stand (with their findings). A warning says so.
+ * labels stand (with their findings). One or two figures more than the cells may be the page's own number printed
+ * among them (a figure alone on its line that equals its page's number, in text whose pages end with a form feed):
+ * read without them only when one choice of them leaves a reading. A warning says so, and names what was left out.
  */
 function readInOrder(t: TableIndex, lines: readonly RowView[], byLabel: Gathered, kind: ReportKind): { g: Gathered; finding: Finding } | null {
-  const tokens = lines.flatMap((l) => l.values);
-  const blockOf = lines.flatMap((l) => l.values.map(() => l.blockIndex));
-  if (!kind.identities.some((d) => d.table === t.def.key) || tokens.length === 0 || tokens.some((v) => v.value === null)) return null;
+  const all = lines.flatMap((l) => l.values.map((token) => ({ token, blockIndex: l.blockIndex, alone: l.values.length === 1 })));
+  if (!kind.identities.some((d) => d.table === t.def.key) || all.length === 0 || all.some((x) => x.token.value === null)) return null;
   for (const variant of t.def.variants) {
     const ncols = variant.columns.length;
-    if (tokens.length !== variant.rows.length * ncols) continue;
-    const grid = Float64Array.from(tokens, (v) => v.value!);
-    if (propagate(grid, layoutPlan(t, variant, kind).space.equations).violated.length > 0) continue;
+    const extra = all.length - variant.rows.length * ncols;
+    if (extra < 0 || extra > MAX_PAGE_NUMBERS) continue;
+    // Figures more than the cells: a page's own number, alone on its line, may stand among them (the text's order
+    // puts a page's footer where its column falls). Read only if leaving out one choice of them is read so.
+    const pageNumbers = all.flatMap((x, i) => (x.alone && x.token.value === x.token.prov.page ? [i] : []));
+    const readings: { kept: typeof all; dropped: ValueToken[] }[] = [];
+    for (const drop of combinations(pageNumbers.length, extra)) {
+      const out = new Set(drop.map((k) => pageNumbers[k]!));
+      const kept = all.filter((_, i) => !out.has(i));
+      if (readsInOrder(t, variant, kept.map((x) => x.token), byLabel, kind)) readings.push({ kept, dropped: [...out].map((i) => all[i]!.token) });
+    }
+    const first = readings[0];
+    if (!first || readings.some((r) => figuresOf(r.kept.map((x) => x.token)) !== figuresOf(first.kept.map((x) => x.token)))) continue;
+    const tokens = first.kept.map((x) => x.token);
     const rowTokens = (r: number): ValueToken[] => tokens.slice(r * ncols, (r + 1) * ncols);
-    const agrees = [...byLabel.rows].every(([key, view]) => {
-      const r = variant.rows.findIndex((x) => x.key === key);
-      return r < 0 || !printsItsFigures(view, ncols) || figuresOf(view.values) === figuresOf(rowTokens(r));
-    });
-    if (!agrees) continue;
     const g: Gathered = { ...byLabel, rows: new Map(), flat: null, prov: tokens[0]!.prov };
-    variant.rows.forEach((row, r) => g.rows.set(row.key, inOrderRow(rowTokens(r), blockOf[r * ncols]!)));
-    const message = `${t.def.key}: the text prints the table's labels apart from its figures (a PDF's text in reading order), so its ${tokens.length} figures were read in their order, ${ncols} a row, as the ${variant.layout} layout's ${variant.rows.length} rows: every identity of the table holds so read, and every row printed on one line with its label reads the same`;
+    variant.rows.forEach((row, r) => g.rows.set(row.key, inOrderRow(rowTokens(r), first.kept[r * ncols]!.blockIndex)));
+    const dropped = first.dropped.map((v) => `${v.raw} (line ${v.prov.line ?? '?'}, page ${v.prov.page ?? '?'})`).join(', ');
+    const message =
+      `${t.def.key}: the text prints the table's labels apart from its figures (a PDF's text in reading order), so its ${tokens.length} figures were read in their order, ${ncols} a row, as the ${variant.layout} layout's ${variant.rows.length} rows: every identity of the table holds so read, and every row printed on one line with its label reads the same` +
+      (dropped ? `; left out as the page's own number: ${dropped}` : '');
     return { g, finding: finding('table/read-in-order', 'warning', message, { table: t.def.key, prov: tokens[0]!.prov }) };
   }
   return null;
+}
+
+/** Most page numbers a table's figures may be read without (a table over three pages). */
+const MAX_PAGE_NUMBERS = 2;
+
+/** Whether a table's figures, read in order as a layout's rows, keep every identity and every row printed with its label. */
+function readsInOrder(t: TableIndex, variant: TableVariant, tokens: readonly ValueToken[], byLabel: Gathered, kind: ReportKind): boolean {
+  const ncols = variant.columns.length;
+  if (tokens.length !== variant.rows.length * ncols) return false;
+  const grid = Float64Array.from(tokens, (v) => v.value!);
+  if (propagate(grid, layoutPlan(t, variant, kind).space.equations).violated.length > 0) return false;
+  return [...byLabel.rows].every(([key, view]) => {
+    const r = variant.rows.findIndex((x) => x.key === key);
+    return r < 0 || !printsItsFigures(view, ncols) || figuresOf(view.values) === figuresOf(tokens.slice(r * ncols, (r + 1) * ncols));
+  });
 }
 
 /** A row that prints its label and all its figures on one line: the pairing of the two is not the text's order's. */

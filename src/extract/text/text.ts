@@ -79,10 +79,33 @@ export function textToDocument(text: string, readHtmlTable?: HtmlTableReader): S
     const block = lineToBlock(lines[i]!, i + 1);
     if (block) blocks.push(block);
   }
+  if (text.includes('\f')) placeOnPages(blocks, lines);
   return { format: 'text', blocks, findings: [], meta: header ? headerMeta(header) : {} };
 }
 
 const NONE: ReadonlySet<number> = new Set();
+
+/**
+ * Text whose pages end with a form feed (pdftotext's, a PDF viewer's copy): each block and field gets the page its
+ * line is on, so that a figure is traced to its page as well as its line — and a page's own number printed among
+ * a table's figures can be told by it (stages/tables readInOrder).
+ */
+function placeOnPages(blocks: Block[], lines: readonly string[]): void {
+  const pageOf = new Int32Array(lines.length + 1);
+  let page = 1;
+  lines.forEach((l, i) => {
+    // A line that starts with the feed is on the next page; a feed after text ends the line's page.
+    const feeds = l.split('\f').length - 1;
+    const leading = l.startsWith('\f') ? 1 : 0;
+    pageOf[i + 1] = page + leading;
+    page += feeds;
+  });
+  const onPage = (prov: Provenance): Provenance => (prov.line !== undefined ? { ...prov, page: pageOf[prov.line] } : prov);
+  for (const b of blocks) {
+    b.prov = onPage(b.prov);
+    if (b.kind === 'row') for (const f of b.fields) f.prov = onPage(f.prov);
+  }
+}
 
 const TABLE_TAG = /<table[\s>]/i;
 
