@@ -270,7 +270,7 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
   // next line, which a wrapped label prints over several lines ("3.危及“三安全一稳" / "定”" / figures).
   let pending: string[] = [];
   // A row whose figures may continue on the next lines (tables copied one cell per line).
-  let open: { g: Gathered; table: TableIndex; row: string; view: RowView; max: number; merged: boolean } | null = null;
+  let open: { table: TableIndex; row: string; view: RowView; max: number; merged: boolean } | null = null;
   // Rows whose figures, gathered line by line, ran on past their cells: the figures after them may be theirs.
   const overflows: { table: TableIndex; row: string; view: RowView; next: RowView }[] = [];
   const lastOrder = new Map<string, number>();
@@ -332,7 +332,7 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
       if (open.view.values.length + v.values.length <= open.max) {
         inTable(open.table, row);
         open.view = mergeVertical(open.view, v);
-        open.g.rows.set(open.row, open.view);
+        gathered.get(open.table.def.key)!.rows.set(open.row, open.view);
         open.merged = true;
         continue;
       }
@@ -414,7 +414,7 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
     seenAt.set(`${match.table.def.key}|${match.row}`, at);
     lastOrder.set(match.table.def.key, match.order);
     const max = match.table.maxColumns;
-    if (v.values.length < max) open = { g, table: match.table, row: match.row, view: v, max, merged: false };
+    if (v.values.length < max) open = { table: match.table, row: match.row, view: v, max, merged: false };
   }
   dropOrphans();
   // A table whose figures no row took may print its labels apart from its figures: read in order, if that holds.
@@ -464,8 +464,11 @@ function readInOrder(t: TableIndex, lines: readonly RowView[], byLabel: Gathered
       if (readsInOrder(t, variant, kept.map((x) => x.token), byLabel, kind)) readings.push({ kept, dropped: [...out].map((i) => all[i]!.token) });
     }
     const first = readings[0];
-    if (!first || readings.some((r) => figuresOf(r.kept.map((x) => x.token)) !== figuresOf(first.kept.map((x) => x.token)))) continue;
+    if (!first) continue;
     const tokens = first.kept.map((x) => x.token);
+    const read = figuresOf(tokens);
+    // Two choices of page numbers that read the table two ways: nothing tells which.
+    if (readings.some((r) => figuresOf(r.kept.map((x) => x.token)) !== read)) continue;
     const rowTokens = (r: number): ValueToken[] => tokens.slice(r * ncols, (r + 1) * ncols);
     const g: Gathered = { ...byLabel, rows: new Map(), flat: null, prov: tokens[0]!.prov };
     variant.rows.forEach((row, r) => g.rows.set(row.key, inOrderRow(rowTokens(r), first.kept[r * ncols]!.blockIndex)));
@@ -523,7 +526,7 @@ function figureCount(lines: readonly RowView[]): number {
 }
 
 function figuresText(lines: readonly RowView[]): string {
-  return lines.flatMap((o) => o.values.map((x) => x.raw)).join(' ');
+  return figuresOf(lines.flatMap((o) => o.values));
 }
 
 /**
@@ -770,10 +773,6 @@ function matchRow(
 }
 
 /**
- * The fast path: the leaf label equals one template label exactly (after folding) and that row has not
- * been seen yet in its table — the common case, which needs no fuzzy scoring.
- */
-/**
  * A header row whose last label is a column's that is also a row's (总计: the 总计 column, the （七）总计 row), after
  * another column's label (自然人 … 法律服务机构 … 总计): no data row, even when OCR misread some of its cells as
  * figures. Taken for the 总计 row, it stood in the real one's place.
@@ -784,6 +783,10 @@ function isHeaderEndingInColumn(pieces: readonly string[], tables: readonly Tabl
   return tables.some((t) => t.columnKeySet.has(last) && pieces.slice(0, -1).some((p) => t.columnKeySet.has(p) && !t.rowKeySet.has(p)));
 }
 
+/**
+ * The fast path: the leaf label equals one template label exactly (after folding) and that row has not
+ * been seen yet in its table — the common case, which needs no fuzzy scoring.
+ */
 function exactMatch(leaf: string | undefined, tables: TableIndex[], lastOrder: Map<string, number>): RowMatch | null {
   if (!leaf) return null;
   let hit: RowMatch | null = null;

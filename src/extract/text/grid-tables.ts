@@ -122,12 +122,10 @@ function rowLines(cells: readonly Cell[], line: number): SourcedLine[] {
 function cellContent({ lines: cell, width }: Cell): SourcedLine[] {
   const out: SourcedLine[] = [];
   const tabled = inSpacedTable(cell);
+  const texts = cell.map((c) => c.text);
   for (let i = 0; i < cell.length; i++) {
-    if (BORDER.test(cell[i]!.text) && /^\s*\|/.test(cell[i + 1]?.text ?? '')) {
-      const inner = readGridTable(
-        cell.map((c) => c.text),
-        i,
-      );
+    if (startsGridTable(texts, i)) {
+      const inner = readGridTable(texts, i);
       if (inner) {
         out.push(...inner.lines.map((l) => ({ text: l.text, line: cell[l.line - 1]!.line })));
         i = inner.end;
@@ -177,8 +175,8 @@ function inSpacedTable(cell: readonly SourcedLine[]): boolean[] {
 /**
  * A paragraph's lines joined back: a paragraph is one line (markdown's lines of one paragraph are one text), a
  * line ending in "\" a line break. A table laid out with spaces inside the cell (between rules of dashes) keeps
- * its lines: only those the cell's width wrapped are joined — a line is continued on the next when the next one's
- * first word (an ideograph, or characters up to a space) would not have fitted after it.
+ * its lines: only a word the cell's edge cut is joined — the line above had no room for the next one's first
+ * character, and the two characters at the cut are both wide (ideographs) or both narrow.
  */
 function joinWrapped(lines: readonly SourcedLine[], width: number, table: boolean): SourcedLine[] {
   const out: SourcedLine[] = [{ text: lines[0]!.text, line: lines[0]!.line }];
