@@ -11,6 +11,8 @@
  *   npm run build && node dist/scripts/bench/scan-corpus.js [count] [firstSeed] [--keep DIR]
  *
  * --keep DIR writes the scans with a wrong cell without a finding or wrong metadata to DIR.
+ * --save DIR writes every scan, and beside it its report's truth (NAME.truth.json: agency, year, layout,
+ * tables), so that the same scans can be read again after a change without LibreOffice.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -104,7 +106,7 @@ async function scanOf(pdf: Buffer, seed: number): Promise<Buffer> {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { keep: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { keep: { type: 'string' }, save: { type: 'string' } } });
   const [count, first] = positionals.map(Number);
   const reports = modelledReports(first ?? 7001, count ?? 20).map((x) => x.report);
   const pdfs = printDocxWithLibreOffice(reports.map((r) => makeDocx(renderDocumentXml(reportModel(r)!))));
@@ -123,6 +125,12 @@ async function main(argv: string[]): Promise<void> {
     const [cells, exact, flagged, silent] = [t.cells, t.exact, t.flagged, t.silent.length];
     const bad = t.add(name, report, doc);
     console.log(`${name}: ${t.exact - exact}/${t.cells - cells} exact, ${t.flagged - flagged} flagged, ${t.silent.length - silent} silent (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    if (values.save) {
+      mkdirSync(values.save, { recursive: true });
+      writeFileSync(join(values.save, name), scan);
+      const truth = { agency: report.agency, year: report.year, layout: report.layout, tables: report.tables };
+      writeFileSync(join(values.save, name.replace(/\.pdf$/, '.truth.json')), JSON.stringify(truth));
+    }
     if (bad && values.keep) {
       mkdirSync(values.keep, { recursive: true });
       writeFileSync(join(values.keep, name), scan);
