@@ -486,3 +486,146 @@ describe('OCR reading', () => {
     expect(labels.some((l) => l.includes('2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请'))).toBe(true);
   }, 240_000);
 });
+
+describe('OCR grid rows whose labels OCR misread', () => {
+  /** A scanned page's sec3 grid: [group, sub-label, 7 figures]; every field with the confidence OCR gave it. */
+  function ocrRow(line: number, texts: string[]): RowBlock {
+    const fields = texts.map((text, col) => ({ text, col, prov: { page: 3, line, gridCol: col, tableIndex: 2, ...(text === '' ? {} : { confidence: /^\d+$/.test(text) ? 95 : 60 }) } }));
+    return { kind: 'row', positions: 'grid', gridWidth: texts.length, fields, prov: { page: 3, line, tableIndex: 2 } };
+  }
+  const figures = (n: number): string[] => [String(n), '0', '0', '0', '0', '0', String(n)];
+  const group = (label: string) => (sub: string, n: number): string[] => [label, sub, ...figures(n)];
+  const denied = group('（三）不予公开');
+  const unable = group('（四）无法提供');
+  const rejected = group('（五）不予处理');
+  const other = group('（六）其他处理');
+  /** The 2021 table as printed: 10 requests, 9 granted, 1 denied for 三安全一稳定; every identity holds. */
+  const rows = (): string[][] => [
+    ['', '', '自然人', '商业企业', '科研机构', '社会公益组织', '法律服务机构', '其他', '总计'],
+    ['一、本年新收政府信息公开申请数量', '', ...figures(10)],
+    ['二、上年结转政府信息公开申请数量', '', ...figures(0)],
+    ['三、本年度办理结果', '（一）予以公开', ...figures(9)],
+    ['三、本年度办理结果', '（二）部分公开（区分处理的，只计这一情形，不计其他情形）', ...figures(0)],
+    denied('1.属于国家秘密', 0),
+    denied('2.其他法律行政法规禁止公开', 0),
+    denied('3.危及“三安全一稳定”', 1),
+    denied('4.保护第三方合法权益', 0),
+    denied('5.属于三类内部事务信息', 0),
+    denied('6.属于四类过程性信息', 0),
+    denied('7.属于行政执法案卷', 0),
+    denied('8.属于行政查询事项', 0),
+    unable('1.本机关不掌握相关政府信息', 0),
+    unable('2.没有现成信息需要另行制作', 0),
+    unable('3.补正后申请内容仍不明确', 0),
+    rejected('1.信访举报投诉类申请', 0),
+    rejected('2.重复申请', 0),
+    rejected('3.要求提供公开出版物', 0),
+    rejected('4.无正当理由大量反复申请', 0),
+    rejected('5.要求行政机关确认或重新出具已获取信息', 0),
+    other('1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请', 0),
+    other('2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请', 0),
+    other('3.其他', 0),
+    ['三、本年度办理结果', '（七）总计', ...figures(10)],
+    ['四、结转下年度继续办理', '', ...figures(0)],
+  ];
+  const paragraph = (line: number, text: string) => ({ kind: 'paragraph' as const, text, prov: { page: 1, line } });
+  const read = (table: string[][]) => {
+    const doc: SourceDocument = {
+      format: 'pdf',
+      findings: [],
+      meta: {},
+      blocks: [
+        paragraph(1, '测试县人民政府2022年政府信息公开工作年度报告'),
+        paragraph(2, '一、总体情况'),
+        paragraph(3, '二、主动公开政府信息情况'),
+        paragraph(4, '三、收到和处理政府信息公开申请情况'),
+        ...table.map((texts, i) => ocrRow(10 + i, texts)),
+        paragraph(60, '四、政府信息公开行政复议、行政诉讼情况'),
+        paragraph(61, '五、存在的主要问题及改进情况'),
+        paragraph(62, '六、其他需要报告的事项'),
+      ],
+    };
+    const out = analyse({ path: 'scan.pdf', bytes: Buffer.alloc(0), sha256: 'x', format: 'pdf', sizeBytes: 0 }, doc, OGI_ANNUAL_REPORT);
+    const sec3 = out.tables.find((t) => t.table === 'sec3')!;
+    const row = (key: string) => sec3.cells.filter((c) => c.row === key).map((c) => c.value);
+    return { doc: out, row };
+  };
+  const at = (table: string[][], key: string): number => table.findIndex((r) => r[1] === key || r[0] === key);
+
+  it('the table as printed reads whole, without a finding on its rows', () => {
+    const { doc, row } = read(rows());
+    expect(row('denied_three_safety')).toEqual([1, 0, 0, 0, 0, 0, 1]);
+    expect(doc.findings.filter((f) => f.table === 'sec3' && f.severity !== 'info')).toEqual([]);
+  });
+
+  it('places a row whose label OCR garbled by where it stands, with a warning', () => {
+    // "3.危及人全一稳人": no row's label is close enough; before, its figures were dropped and the row reported missing.
+    const table = rows();
+    table[at(table, '3.危及“三安全一稳定”')]![1] = '3.危及人全一稳人';
+    const { doc, row } = read(table);
+    expect(row('denied_three_safety')).toEqual([1, 0, 0, 0, 0, 0, 1]);
+    expect(doc.findings.find((f) => f.rule === 'table/row-by-place')).toMatchObject({ severity: 'warning', table: 'sec3', row: 'denied_three_safety', actual: '（三）不予公开 3.危及人全一稳人' });
+    expect(doc.findings.map((f) => f.rule)).not.toContain('table/missing-row');
+  });
+
+  it('does not place a row by where it stands when its item number names another row, or two rows are missing there', () => {
+    const numbered = rows();
+    numbered[at(numbered, '3.危及“三安全一稳定”')]![1] = '5.危及人全一稳人';
+    expect(read(numbered).doc.findings.map((f) => f.rule)).not.toContain('table/row-by-place');
+    const two = rows();
+    two[at(two, '3.危及“三安全一稳定”')]![1] = '3.危及人全一稳人';
+    two[at(two, '4.保护第三方合法权益')]![1] = '4.保护人人人人';
+    const { doc } = read(two);
+    expect(doc.findings.map((f) => f.rule)).not.toContain('table/row-by-place');
+    expect(doc.findings.filter((f) => f.rule === 'table/missing-row').map((f) => f.row).sort()).toEqual(['denied_third_party', 'denied_three_safety']);
+  });
+
+  it('reads a label cell OCR read as a mark ("ED" for （七）总计) as the row between its neighbours, the mark as its label', () => {
+    const table = rows();
+    table[at(table, '（七）总计')] = ['', 'ED', ...figures(10)];
+    const { doc, row } = read(table);
+    expect(row('total')).toEqual([10, 0, 0, 0, 0, 0, 10]);
+    expect(doc.findings.find((f) => f.rule === 'table/row-by-place')).toMatchObject({ row: 'total' });
+    expect(doc.findings.map((f) => f.rule)).not.toContain('table/unplaceable-row');
+  });
+
+  it('reads a label cell OCR read as a figure, left of the figures\' columns, as label: "2" for 2.重复申请, its words below', () => {
+    const table = rows();
+    const i = at(table, '2.重复申请');
+    table.splice(i, 1, ['（五）不予处理', '2', ...figures(0)], ['（五）不予处理', '复申请', '', '', '', '', '', '', '']);
+    const { doc, row } = read(table);
+    expect(row('rejected_repeat')).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(doc.findings.find((f) => f.rule === 'table/row-by-place')).toMatchObject({ row: 'rejected_repeat' });
+    expect(doc.findings.map((f) => f.rule)).not.toContain('table/unplaceable-row');
+  });
+
+  it('takes digits at the end of a label cell, before the figures\' cells, as the label\'s misread characters', () => {
+    // "3.危及“三安全一稳二33" (定” misread): the 33 made the row 8 figures for 7 cells, unplaceable.
+    const table = rows();
+    table[at(table, '3.危及“三安全一稳定”')]![1] = '3.危及“三安全一稳二33';
+    const { doc, row } = read(table);
+    expect(row('denied_three_safety')).toEqual([1, 0, 0, 0, 0, 0, 1]);
+    expect(doc.findings.map((f) => f.rule)).not.toContain('table/unplaceable-row');
+  });
+
+  it('joins a label cell cut in two between grid rows ("(三)|1.属于" with the figures, "国家秘密" below)', () => {
+    const table = rows();
+    const i = at(table, '1.属于国家秘密');
+    table.splice(i, 1, ['三、本年度办理结果', '(三)|1.属于', ...figures(0)], ['（三）不予公开', '国家秘密', '', '', '', '', '', '', '']);
+    const { doc, row } = read(table);
+    expect(row('denied_state_secret')).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(doc.findings.filter((f) => f.table === 'sec3' && f.severity === 'error')).toEqual([]);
+  });
+
+  it('does not join a label that no row starts with to the label of an empty row below it', () => {
+    // "人" with granted's figures over （二）部分公开 printed empty: joined, the two labels read as 部分公开 and
+    // granted's figures went to it without a word.
+    const table = rows();
+    table[at(table, '（一）予以公开')]![1] = '人';
+    const empty = at(table, '（二）部分公开（区分处理的，只计这一情形，不计其他情形）');
+    table[empty] = [...table[empty]!.slice(0, 2), '', '', '', '', '', '', ''];
+    const { doc, row } = read(table);
+    expect(row('partial')).not.toContain(9);
+    expect(doc.findings.find((f) => f.rule === 'table/missing-row')).toMatchObject({ severity: 'error', row: 'granted' });
+  });
+});

@@ -228,11 +228,15 @@ export function rowView(block: Block, blockIndex: number): RowView {
  * (`ocr/unreadable`, and what the identities imply) — as a label it made the row's figures unplaceable, or
  * the whole row go unread. The label is the fields up to the last one of two ideographs or more; only rows
  * with a figure are read so (a header's fragments stay text).
+ * The other way round, digits at the end of a label cell followed by a figure in the next cell are the label's
+ * own characters misread ("3.危及“三安全一稳二33" for …一稳定”): the row's figures stand in cells of their own.
+ * (A label cell that took in the first figure's cell, its ruling unseen, leaves that cell empty: kept as read.)
  */
-function misreadFiguresOf(block: RowBlock, parsed: FieldParse[]): FieldParse[] {
-  if (block.positions !== 'grid' || !block.fields.some((f) => f.prov.confidence !== undefined)) return parsed;
+function misreadFiguresOf(block: RowBlock, read: FieldParse[]): FieldParse[] {
+  if (block.positions !== 'grid' || !block.fields.some((f) => f.prov.confidence !== undefined)) return read;
   const figure = (p: FieldParse): boolean => p.labels.length === 0 && p.values.some((v) => v.value !== null);
-  if (!parsed.some(figure)) return parsed;
+  if (!read.some(figure)) return read;
+  const parsed = read.map((p, i) => (p.labels.length > 0 && p.values.length > 0 && i + 1 < read.length && figure(read[i + 1]!) ? { labels: [block.fields[i]!.text.trim()], values: [] } : p));
   const isText = (p: FieldParse): boolean => (p.labels.join('').match(/[\u4e00-\u9fff]/g)?.length ?? 0) >= 2;
   let lastText = parsed.length - 1;
   while (lastText >= 0 && !isText(parsed[lastText]!)) lastText--;

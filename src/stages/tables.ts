@@ -291,6 +291,8 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
   const unread = new Map<TableIndex, RowView[][]>();
   // The figures after a row that ran on past its cells are the table's, however few (see overflowFinding).
   let afterOverflow = false;
+  // Rows with figures and a label that matched no template row, in the table they stand in (see rowsByPlace).
+  const unmatched: Unmatched[] = [];
   const dropOrphans = (): void => {
     if (current && (figureCount(orphans) >= 2 || (afterOverflow && orphans.length > 0))) unread.set(current, [...(unread.get(current) ?? []), orphans]);
     orphans = [];
@@ -381,15 +383,17 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
     let match = matchRow(v, pieceKeys, pending, tables, groupKeys, current, lastOrder);
     const below = match ? null : labelBelow(v, rows[at + 1]);
     if (below) {
-      match = matchRow(below, below.labels.map((l) => labelKey(l.text)), [], tables, groupKeys, current, lastOrder);
+      match = matchRow(below.view, below.view.labels.map((l) => labelKey(l.text)), [], tables, groupKeys, current, lastOrder);
+      if (match && below.head !== null && !startsRowLabel(match, below.head)) match = null;
       if (match) {
-        v = below;
+        v = below.view;
         labelTaken = at + 1;
       }
     }
     pending = [];
     if (!match) {
       if (v.labels.length === 0 && v.positions !== 'grid' && current) orphans.push(v);
+      else if (current && (v.labels.length > 0 || v.positions === 'grid')) unmatched.push({ table: current, at, view: v });
       inTable(current, row);
       continue;
     }
@@ -417,6 +421,12 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
     if (v.values.length < max) open = { table: match.table, row: match.row, view: v, max, merged: false };
   }
   dropOrphans();
+  for (const placed of rowsByPlace(unmatched, gathered, seenAt, printedEmpty)) {
+    const g = gathered.get(placed.table.def.key)!;
+    g.rows.set(placed.row, placed.view);
+    seenAt.set(`${placed.table.def.key}|${placed.row}`, placed.at);
+    findings.push(placed.finding);
+  }
   // A table whose figures no row took may print its labels apart from its figures: read in order, if that holds.
   const readAll = new Set<TableIndex>();
   for (const t of unread.keys()) {
@@ -434,6 +444,109 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
   keepEmptyRows(byLabel, printedEmpty, seenAt, gathered);
   if (unread.size > readAll.size) findings.push(...emptyRowsBesideUnread(byLabel, gathered, unread));
   if (gridHeaders.length > 0) for (const t of tables) collectGridHeads(t, gathered.get(t.def.key)!, seenAt, gridHeaders, gridData);
+}
+
+/** A row with figures whose label matched no template row (or a grid row without a label), and where it stands. */
+interface Unmatched {
+  table: TableIndex;
+  at: number;
+  view: RowView;
+}
+
+/**
+ * Rows whose label is unreadable (OCR: "3.危及人全一稳人", "232", "人" for （一）予以公开), placed by where they
+ * stand: between two rows of the table that were recognised, where every layout holding both has exactly one
+ * row between them and that row was neither read nor printed empty elsewhere — the only row those figures can be. Only
+ * an unrecognised row alone between its neighbours, and one whose item number ("3.") does not name another
+ * row. A warning on the row says so.
+ */
+function rowsByPlace(
+  unmatched: readonly Unmatched[],
+  gathered: Map<string, Gathered>,
+  seenAt: ReadonlyMap<string, number>,
+  printedEmpty: readonly { table: TableIndex; row: string; at: number }[],
+): { table: TableIndex; row: string; at: number; view: RowView; finding: Finding }[] {
+  const out: { table: TableIndex; row: string; at: number; view: RowView; finding: Finding }[] = [];
+  for (const t of new Set(unmatched.map((u) => u.table))) {
+    const g = gathered.get(t.def.key)!;
+    const inTable = unmatched.filter((u) => u.table === t);
+    const seen = [...g.rows.keys()].map((row) => ({ row, at: seenAt.get(`${t.def.key}|${row}`) })).filter((x): x is { row: string; at: number } => x.at !== undefined);
+    const empty = printedEmpty.filter((e) => e.table === t);
+    for (const u of inTable) {
+      const prev = seen.filter((x) => x.at < u.at).reduce<{ row: string; at: number } | null>((m, x) => (!m || x.at > m.at ? x : m), null);
+      const next = seen.filter((x) => x.at > u.at).reduce<{ row: string; at: number } | null>((m, x) => (!m || x.at < m.at ? x : m), null);
+      if (!prev || !next || inTable.some((o) => o !== u && o.at > prev.at && o.at < next.at)) continue;
+      // A row's label printed without figures elsewhere (a header's 总计) is taken; inside the gap it may be the
+      // rest of this row's label, cut from it ("2 | 0 0 …" and "复申请" below: 2.重复申请).
+      const printedElsewhere = (key: string): boolean => empty.some((e) => e.row === key && (e.at < prev.at || e.at > next.at));
+      const row = onlyRowBetween(t, prev.row, next.row, (key) => g.rows.has(key) || printedElsewhere(key));
+      if (row === null || out.some((o) => o.table === t && o.row === row)) continue;
+      // The leaf's number, unless the leaf is a group's label ("（五）不予处理", its own label lost).
+      const leaf = u.view.labels[u.view.labels.length - 1]?.text ?? '';
+      const numbering = t.groupKeys.includes(labelKey(leaf)) ? null : leadingNumbering(leaf);
+      const numbers = t.rows.find((r) => r.key === row)!.numbering;
+      if (numbering !== null && numbers.size > 0 && !numbers.has(numbering)) continue;
+      // A grid row whose label OCR read as a mark ("ED" for （七）总计) has no label but that mark.
+      const label = rowLabel(u.view) || u.view.text;
+      out.push({
+        table: t,
+        row,
+        at: u.at,
+        view: withoutLabelColumns(u.view, [g.rows.get(prev.row)!, g.rows.get(next.row)!]),
+        finding: finding(
+          'table/row-by-place',
+          'warning',
+          `${t.def.key}.${row}: the row's label "${label}" was not recognised; it stands between ${prev.row} and ${next.row}, where the table has no other row, so its figures were read as ${row}'s`,
+          { table: t.def.key, row, actual: label, prov: u.view.prov },
+        ),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * A grid row without the fields that stand left of its neighbours' first figure: its label cells, which OCR read
+ * as figures or marks ("2" for 2.重复申请, its words on the next line; "ED" for （七）总计). They become its label.
+ */
+function withoutLabelColumns(v: RowView, neighbours: readonly RowView[]): RowView {
+  const { dataFields, dataCols } = v;
+  if (v.positions !== 'grid' || !dataFields || !dataCols) return v;
+  let first = Infinity;
+  for (const n of neighbours) {
+    if (n.positions !== 'grid' || !n.dataFields || !n.dataCols || n.prov.tableIndex !== v.prov.tableIndex) continue;
+    n.dataFields.forEach((f, i) => {
+      if (f !== null) first = Math.min(first, n.dataCols![i]!);
+    });
+  }
+  const k = dataCols.filter((c) => c < first).length;
+  if (k === 0 || dataCols.slice(0, k).some((c) => c >= first)) return v;
+  const dropped = dataFields.slice(0, k).filter((f): f is ValueToken => f !== null);
+  return {
+    ...v,
+    labels: [...v.labels, ...dropped.map((f) => ({ text: f.raw, prov: f.prov }))],
+    values: v.values.filter((x) => !dropped.includes(x)),
+    dataFields: dataFields.slice(k),
+    dataCols: dataCols.slice(k),
+  };
+}
+
+/**
+ * The one template row between rows `a` and `b` not yet taken, when every layout holding both agrees on it (a
+ * row one layout has there and another does not is no answer); else null.
+ */
+function onlyRowBetween(t: TableIndex, a: string, b: string, taken: (key: string) => boolean): string | null {
+  let only: string | null = null;
+  for (const v of t.def.variants) {
+    const keys = v.rows.map((r) => r.key);
+    const from = keys.indexOf(a);
+    const to = keys.indexOf(b);
+    if (from === -1 || to === -1) continue;
+    const gap = to > from ? keys.slice(from + 1, to).filter((k) => !taken(k)) : [];
+    if (gap.length !== 1 || (only !== null && only !== gap[0])) return null;
+    only = gap[0]!;
+  }
+  return only;
 }
 
 /**
@@ -600,14 +713,34 @@ function headerWords(v: RowView): string[] {
 const BARE_NUMBERING = /^[（(]\s*[一二三四五六七八九十]{1,3}\s*[)）]$/;
 
 /**
- * A row whose label is only its numbering ("(二)" and the figures), with the rest of its label on the next
- * line alone ("部分公开（区分处理的，…）") — a label wrapped in a table printed with spaces (pandoc's and
- * pdftotext's text): the row with both label pieces, or null.
+ * The rest of a row's label on the next line, without figures:
+ * - a label that is only its numbering ("(二)" and the figures), with the rest on the next line alone
+ *   ("部分公开（区分处理的，…）") — a label wrapped in a table printed with spaces (pandoc's and pdftotext's
+ *   text): the row with both label pieces;
+ * - a grid row whose label cell was cut in two between its lines (a scan's rulings: "(三)|1.属于" with the
+ *   figures, "不予公开 | 国家秘密" below): the row with its last label joined to the next row's last one.
+ *   `head` is the first part, folded: the row it matches must start with it, so that a label no row starts
+ *   with ("人") does not take the label of an empty row below it.
+ * Null otherwise.
  */
-function labelBelow(v: RowView, next: RowView | undefined): RowView | null {
+function labelBelow(v: RowView, next: RowView | undefined): { view: RowView; head: string | null } | null {
   if (v.values.length === 0 || v.labels.length === 0 || !next || next.values.length > 0 || next.labels.length === 0) return null;
-  if (!BARE_NUMBERING.test(v.labels[v.labels.length - 1]!.text.trim())) return null;
-  return { ...v, labels: [...v.labels, ...next.labels], text: `${v.text} / ${next.text}` };
+  const leaf = v.labels[v.labels.length - 1]!;
+  const text = `${v.text} / ${next.text}`;
+  if (BARE_NUMBERING.test(leaf.text.trim())) return { view: { ...v, labels: [...v.labels, ...next.labels], text }, head: null };
+  // A ruling OCR read as "|" inside the cell bounds the label's own part: "(三)|1.属于" is 1.属于 beside its group.
+  const cut = Math.max(leaf.text.lastIndexOf('|'), leaf.text.lastIndexOf('｜'));
+  const own = leaf.text.slice(cut + 1);
+  const head = labelKey(own);
+  if (v.positions !== 'grid' || next.positions !== 'grid' || head === '') return null;
+  const before: LabelPiece[] = cut > 0 ? [{ text: leaf.text.slice(0, cut), prov: leaf.prov }] : [];
+  const joined: LabelPiece = { text: own + next.labels[next.labels.length - 1]!.text, prov: leaf.prov };
+  return { view: { ...v, labels: [...v.labels.slice(0, -1), ...before, joined], text }, head };
+}
+
+/** One of the matched row's labels starts with `head` (folded) and goes on. */
+function startsRowLabel(match: RowMatch, head: string): boolean {
+  return match.table.rows[match.order]!.keys.some((k) => k.length > head.length && k.startsWith(head));
 }
 
 /**
