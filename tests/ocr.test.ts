@@ -250,6 +250,18 @@ describe('OCR checks', () => {
     expect(findings.find((f) => f.rule === 'ocr/unreadable')).toMatchObject({ row: 'direct', col: 'other' });
   });
 
+  it('reports a blank marker OCR read unsurely (what it kept of "-5"), and not one it read surely', () => {
+    const table = sec4({});
+    const cell = table.cells.find((c) => c.row === 'direct' && c.col === 'other')!;
+    cell.value = null;
+    cell.raw = '-';
+    cell.method = 'blank';
+    cell.prov.confidence = 12;
+    expect(checkOcrCells([table], OGI_ANNUAL_REPORT).find((f) => f.rule === 'ocr/low-confidence')).toMatchObject({ row: 'direct', col: 'other', actual: '-' });
+    cell.prov.confidence = 93;
+    expect(checkOcrCells([table], OGI_ANNUAL_REPORT)).toEqual([]);
+  });
+
   it('ignores cells that were not read by OCR', () => {
     const table = sec4({ 'review.total': [9] });
     for (const c of table.cells) delete c.prov.confidence;
@@ -462,6 +474,15 @@ describe('OCR reading', () => {
     expect(off.meta.ocrUsed).toBeUndefined();
     expect(off.findings.map((f) => f.rule)).toEqual(['pdf/needs-ocr']);
   }, 180_000);
+
+  it('reads a figure at the top of a tall cell (a label wrapped over four lines beside it), not "?"', async () => {
+    // Page 2 of an unseen generated report made a scan by scripts/bench/scan-corpus.ts (seed 7651): ten rows of
+    // "0" figures, each at the top of a cell four label lines tall. Read from the whole cell, every one was "?".
+    const read = await ocrPdfFile(await loadFile(join(FIXTURES, 'tall-cells.scan.pdf')), [1]);
+    const texts = read.pages[0]!.words.map((w) => w.text);
+    expect(texts.filter((t) => t === '?')).toEqual([]);
+    expect(texts.filter((t) => t === '0').length).toBeGreaterThanOrEqual(70);
+  }, 120_000);
 
   it('reads a scanned table page: the 15 figures of sec4 in one grid row, each with its page, box and confidence', async () => {
     // 004's fifth page: the end of the sec3 table and the whole sec4 table, scanned at 150 dpi and rotated.

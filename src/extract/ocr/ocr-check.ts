@@ -1,7 +1,8 @@
 /**
  * Findings particular to figures read by OCR (cells whose provenance carries a confidence):
  *
- * - `ocr/low-confidence`: tesseract was unsure of a figure — the cell is named, the value stays as read.
+ * - `ocr/low-confidence`: tesseract was unsure of a figure, or of a blank marker ("-" may be what it kept of "-5")
+ *   — the cell is named, the value stays as read.
  * - `ocr/unreadable`: an OCR cell holds text that is not a figure (nor a blank marker such as "/" or "—").
  * - `ocr/identity-proposal`: a broken identity with a single doubtful OCR cell in it settles that cell —
  *   "OCR read 7, the row sum implies 1". Only proposed: the figure as read is never overwritten.
@@ -55,6 +56,10 @@ function checkTable(t: ExtractedTable, kind: ReportKind, threshold: number): Fin
       out.push(
         finding('ocr/low-confidence', 'warning', `${name}: OCR read ${c.raw ?? c.value} with confidence ${Math.round(c.prov.confidence ?? 0)}%`, where),
       );
+    } else if (c.value === null && c.raw !== null && c.raw.trim() !== '' && (c.prov.confidence ?? 100) < threshold) {
+      // A blank marker read unsurely may be what OCR kept of a figure: "-" of "-5", or a "2" read as "-".
+      doubtful.add(i);
+      out.push(finding('ocr/low-confidence', 'warning', `${name}: OCR read "${c.raw}" (blank) with confidence ${Math.round(c.prov.confidence ?? 0)}%; a figure may stand there`, where));
     }
   }
   out.push(...settleByIdentities(space.equations, cells, state, doubtful));

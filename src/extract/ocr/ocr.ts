@@ -425,6 +425,8 @@ interface CellReading {
 /** A cell on its way through the label and figure passes. */
 interface CellWork {
   cell: PixelCell;
+  /** The part of the page its images are cut from (see frameOf), in pixels: x0, y0, x1, y1. */
+  frame: Frame;
   inside: OcrWord[];
   /** The cell's image: the cell inside its rulings (inset), with a white border. */
   image: GreyImage;
@@ -432,6 +434,27 @@ interface CellWork {
   figure?: OcrWord[];
   /** Decided: undefined while open, null to keep the page pass's reading. */
   outcome?: CellReading | null;
+}
+
+/** A region of the page in pixels: x0, y0, x1, y1. */
+type Frame = readonly [number, number, number, number];
+
+/** A cell this many times taller than its ink is read from the band of its ink only. */
+const TALL_CELL = 3;
+
+/**
+ * Where a cell's images are cut from: inside its rulings; for a cell much taller than its ink — a figure at the
+ * top of a row whose label is wrapped over four lines in a narrow column — the band of its ink, as tall again
+ * above and below. Whole, such a cell is mostly white, and tesseract read nothing in it ("0" lost in every cell of
+ * a page of tall rows).
+ */
+function frameOf(inkMask: Uint8Array, width: number, inner: Frame): Frame {
+  const [x0, y0, x1, y1] = inner;
+  const ink = inkBounds(inkMask, width, x0, y0, x1, y1);
+  if (!ink) return inner;
+  const h = ink.y1 - ink.y0 + 1;
+  if (y1 - y0 <= TALL_CELL * h) return inner;
+  return [x0, Math.max(y0, ink.y0 - h), x1, Math.min(y1, ink.y1 + h)];
 }
 
 /**
@@ -448,24 +471,25 @@ async function readCells(p: PageForCells): Promise<CellReading[]> {
   const inset = Math.max(2, Math.round(dpi / 100));
   const pad = Math.round(dpi / 15);
   const inner = (c: PixelCell) => [c.x0 + inset, c.y0 + inset, c.x1 - inset, c.y1 - inset] as const;
-  // Words read in a cell image, placed on the page: the image's origin is the cell's inset corner less the border.
-  const placed = (c: PixelCell, words: ImageWord[][], i: number) => placeWords(words[i]!, c.x0 + inset - pad, c.y0 + inset - pad, 1, s);
+  // Words read in a cell image, placed on the page: the image's origin is its frame's corner less the border.
+  const placed = (w: CellWork, words: ImageWord[][], i: number) => placeWords(words[i]!, w.frame[0] - pad, w.frame[1] - pad, 1, s);
 
   const work: CellWork[] = [];
   for (const cell of p.cells) {
     const inside = p.words.filter((w) => centreInside(w.box, cell, s));
     if (!hasFigureInk(inkMask, grey.width, inner(cell), dpi) || isLabel(inside, SURE_LABEL)) continue;
-    work.push({ cell, inside, image: cropGrey(grey, ...inner(cell), pad) });
+    const frame = frameOf(inkMask, grey.width, inner(cell));
+    work.push({ cell, frame, inside, image: cropGrey(grey, ...frame, pad) });
   }
 
   // 1. A label the page pass was unsure of (or a figure it misread as Chinese): read the cell alone.
   const labelFirst = work.filter((w) => cjkCount(w.inside) >= 2);
   // A label in the mosaic is taken as read (the decision below only asks whether it is one); measured:
   // the same cells right and flagged as with every unsure label read again alone, in fewer calls.
-  const sureLabel = (words: ImageWord[], i: number) => isLabel(placed(labelFirst[i]!.cell, [words], 0), LABEL);
+  const sureLabel = (words: ImageWord[], i: number) => isLabel(placed(labelFirst[i]!, [words], 0), LABEL);
   const labels = await readSurely(ocr, 'label', labelFirst.map((w) => w.image), pad, sureLabel);
   labelFirst.forEach((w, i) => {
-    w.label = placed(w.cell, labels, i);
+    w.label = placed(w, labels, i);
     if (isLabel(w.label, LABEL)) w.outcome = meanConfidence(w.label) > meanConfidence(w.inside) ? { inside: w.inside, replacement: w.label } : null;
     else if (isLabel(w.inside, LABEL)) w.outcome = null;
   });
@@ -481,18 +505,18 @@ async function readCells(p: PageForCells): Promise<CellReading[]> {
   const unread = open.filter((w) => w.figure === undefined);
   // Sure: read with confidence and across the cell's ink; anything less takes the slow path below.
   const sureFigure = (words: ImageWord[], i: number) => {
-    const figure = mergeFigureWords(placed(unread[i]!.cell, [words], 0))[0];
+    const figure = mergeFigureWords(placed(unread[i]!, [words], 0))[0];
     return figure !== undefined && (figure.confidence ?? 0) >= RETRY_FIGURE_BELOW && (figure.box.x1 - figure.box.x0) * s >= 0.5 * inkWidth(unread[i]!.cell);
   };
   const figures = await readSurely(ocr, 'figure', unread.map((w) => w.image), pad, sureFigure);
-  unread.forEach((w, i) => (w.figure = mergeFigureWords(placed(w.cell, figures, i))));
+  unread.forEach((w, i) => (w.figure = mergeFigureWords(placed(w, figures, i))));
   const doubtful = open.filter((w) => (w.figure![0]?.confidence ?? 0) < RETRY_FIGURE_BELOW);
   const zoom = FIGURE_RETRY_DPI / dpi;
   // Each alone, as the doubtful figures were: a lone blurred digit, resampled, is read with less confidence among others.
-  const smaller = await readImages(ocr, 'figure', doubtful.map((w) => cropZoomedGrey(p.upright, ...inner(w.cell), pad, zoom)), pad, 0);
+  const smaller = await readImages(ocr, 'figure', doubtful.map((w) => cropZoomedGrey(p.upright, ...w.frame, pad, zoom)), pad, 0);
   doubtful.forEach((w, i) => {
-    // The smaller image's origin: the cell's inset corner less the border, which is not scaled.
-    const again = mergeFigureWords(placeWords(smaller[i]!, w.cell.x0 + inset - pad / zoom, w.cell.y0 + inset - pad / zoom, zoom, s));
+    // The smaller image's origin: the frame's corner less the border, which is not scaled.
+    const again = mergeFigureWords(placeWords(smaller[i]!, w.frame[0] - pad / zoom, w.frame[1] - pad / zoom, zoom, s));
     if ((again[0]?.confidence ?? -1) > (w.figure![0]?.confidence ?? -1)) w.figure = again;
   });
 
@@ -507,7 +531,7 @@ async function readCells(p: PageForCells): Promise<CellReading[]> {
   // A cell read as a label in step 1 is not read again: the same image gives the same reading.
   const notLabelled = maybeLabels.filter((w) => w.label === undefined);
   const lateLabels = await readImages(ocr, 'label', notLabelled.map((w) => w.image), pad);
-  notLabelled.forEach((w, i) => (w.label = placed(w.cell, lateLabels, i)));
+  notLabelled.forEach((w, i) => (w.label = placed(w, lateLabels, i)));
   for (const w of maybeLabels) if (isLabel(w.label!, LABEL)) w.outcome = { inside: w.inside, replacement: w.label! };
 
   for (const w of open) {
