@@ -572,6 +572,12 @@ describe('OCR grid rows whose labels OCR misread', () => {
     return { doc: out, row };
   };
   const at = (table: string[][], key: string): number => table.findIndex((r) => r[1] === key || r[0] === key);
+  /** The table with one row printed as two grid rows: the figures' row, and the rest of its label below without figures. */
+  const cutRow = (label: string, withFigures: string[], below: [string, string]): string[][] => {
+    const table = rows();
+    table.splice(at(table, label), 1, withFigures, [...below, '', '', '', '', '', '', '']);
+    return table;
+  };
 
   it('the table as printed reads whole, without a finding on its rows', () => {
     const { doc, row } = read(rows());
@@ -611,10 +617,7 @@ describe('OCR grid rows whose labels OCR misread', () => {
   });
 
   it('reads a label cell OCR read as a figure, left of the figures\' columns, as label: "2" for 2.重复申请, its words below', () => {
-    const table = rows();
-    const i = at(table, '2.重复申请');
-    table.splice(i, 1, ['（五）不予处理', '2', ...figures(0)], ['（五）不予处理', '复申请', '', '', '', '', '', '', '']);
-    const { doc, row } = read(table);
+    const { doc, row } = read(cutRow('2.重复申请', ['（五）不予处理', '2', ...figures(0)], ['（五）不予处理', '复申请']));
     expect(row('rejected_repeat')).toEqual([0, 0, 0, 0, 0, 0, 0]);
     expect(doc.findings.find((f) => f.rule === 'table/row-by-place')).toMatchObject({ row: 'rejected_repeat' });
     expect(doc.findings.map((f) => f.rule)).not.toContain('table/unplaceable-row');
@@ -630,10 +633,7 @@ describe('OCR grid rows whose labels OCR misread', () => {
   });
 
   it('joins a label cell cut in two between grid rows ("(三)|1.属于" with the figures, "国家秘密" below)', () => {
-    const table = rows();
-    const i = at(table, '1.属于国家秘密');
-    table.splice(i, 1, ['三、本年度办理结果', '(三)|1.属于', ...figures(0)], ['（三）不予公开', '国家秘密', '', '', '', '', '', '', '']);
-    const { doc, row } = read(table);
+    const { doc, row } = read(cutRow('1.属于国家秘密', ['三、本年度办理结果', '(三)|1.属于', ...figures(0)], ['（三）不予公开', '国家秘密']));
     expect(row('denied_state_secret')).toEqual([0, 0, 0, 0, 0, 0, 0]);
     expect(doc.findings.filter((f) => f.table === 'sec3' && f.severity === 'error')).toEqual([]);
   });
