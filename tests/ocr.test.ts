@@ -585,6 +585,20 @@ describe('OCR grid rows whose labels OCR misread', () => {
     expect(doc.findings.filter((f) => f.table === 'sec3' && f.severity !== 'info')).toEqual([]);
   });
 
+  it('reads a column header with one character misread (社会公蔓组织) as its column', () => {
+    // A 备注 column after 总计, with a figure in one row: that row is placed by the header. With 社会公益组织 misread,
+    // the header named six columns of seven: social's cells were left empty, "not printed", and 社会公蔓组织 taken
+    // for a column the template does not have.
+    const table = rows().map((r, i) => [...r, i === 0 ? '备注' : i === 1 ? '1' : '']);
+    table[0] = table[0]!.map((h) => (h === '社会公益组织' ? '社会公蔓组织' : h));
+    const { doc, row } = read(table);
+    expect(row('new_received')).toEqual([10, 0, 0, 0, 0, 0, 10]);
+    const rules = doc.findings.filter((f) => f.table === 'sec3').map((f) => `${f.rule} ${f.message}`);
+    expect(rules.filter((r) => r.startsWith('table/columns-not-printed'))).toEqual([]);
+    expect(rules.filter((r) => r.includes('社会公蔓组织'))).toEqual([]);
+    expect(rules.some((r) => r.startsWith('table/extra-columns') && r.includes('备注'))).toBe(true);
+  });
+
   it('places a row whose label OCR garbled by where it stands, with a warning', () => {
     // "3.危及人全一稳人": no row's label is close enough; before, its figures were dropped and the row reported missing.
     const table = rows();

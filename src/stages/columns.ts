@@ -37,6 +37,17 @@ export function headersByGrid(gridHeads: readonly GridHead[], variant: TableVari
   return out;
 }
 
+/** Headers at least this long may be matched with one character misread (shorter ones, 其他 or 总计, may not). */
+const MIN_MISREAD_HEADER = 4;
+
+/** Same length, one character different. */
+function oneCharOff(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length && diff < 2; i++) if (a[i] !== b[i]) diff++;
+  return diff === 1;
+}
+
 /**
  * The template columns the table's grid header names (see HeaderColumns), or null when the header names
  * none. A source column whose header names two template columns names neither.
@@ -54,7 +65,11 @@ export function headerColumns(gridHeads: readonly GridHead[], variant: TableVari
     if (c >= 0) return c;
     // A merged header cell printed over two lines and read as one: "法人或其他组织" + "商业企业".
     const group = groupKeys.find((gk) => gk !== '' && key.startsWith(gk) && key.length > gk.length);
-    return group ? columnKeys.findIndex((keys) => keys.includes(key.slice(group.length))) : -1;
+    if (group) return columnKeys.findIndex((keys) => keys.includes(key.slice(group.length)));
+    // One character misread in a long header (OCR's 社会公蔓组织): the one column it is a character off.
+    if (key.length < MIN_MISREAD_HEADER) return -1;
+    const near = columnKeys.flatMap((keys, c) => (keys.some((k) => oneCharOff(key, k)) ? [c] : []));
+    return near.length === 1 ? near[0]! : -1;
   };
   for (const h of heads) {
     const c = columnOf(h.key);
