@@ -7,7 +7,7 @@
 import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
 import type { TableVariant } from '../kind.js';
-import { labelKey } from './labels.js';
+import { editDistance, labelKey } from './labels.js';
 import { fittedFields, headerOf, placedByHeader } from './placement.js';
 import type { HeaderColumns } from './placement.js';
 import { figureColumnSpans } from './rows.js';
@@ -42,10 +42,7 @@ const MIN_MISREAD_HEADER = 4;
 
 /** Same length, one character different. */
 function oneCharOff(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length && diff < 2; i++) if (a[i] !== b[i]) diff++;
-  return diff === 1;
+  return a.length === b.length && editDistance(a, b) === 1;
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { finding, type Finding } from '../findings.js';
 import type { ReportMeta, Section, SourceDocument } from '../types.js';
+import { editDistance } from './labels.js';
 import { blockText } from './segment.js';
 
 const TITLE_WORDS = /(政府信息公开|政务公开|信息公开)[\s\S]{0,12}年度?报告|年度报告/;
@@ -208,15 +209,4 @@ export function checkOcrAgency(meta: ReportMeta, doc: SourceDocument): { agency:
       ),
     ],
   };
-}
-
-/** Levenshtein distance of two short strings. */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    prev = cur;
-  }
-  return prev[b.length]!;
 }

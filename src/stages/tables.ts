@@ -276,7 +276,7 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
   const lastOrder = new Map<string, number>();
   const groupKeys = new Set(tables.flatMap((t) => t.groupKeys));
   // Template rows printed without a figure (a row, or a whole table, left empty), and where every row was seen.
-  const printedEmpty: { table: TableIndex; row: string; order: number; at: number; view: RowView }[] = [];
+  const printedEmpty: PrintedEmpty[] = [];
   const seenAt = new Map<string, number>();
   // Grid rows without figures (headers), and where each grid row with figures was placed: for reading each table's header.
   const gridHeaders: { at: number; v: RowView }[] = [];
@@ -453,6 +453,21 @@ interface Unmatched {
   view: RowView;
 }
 
+/** An unmatched row read as the template row `row` by where it stands, and the warning that says so. */
+interface PlacedByPlace extends Unmatched {
+  row: string;
+  finding: Finding;
+}
+
+/** A label line without figures that may be a template row printed empty (see emptyRowLabels), and where it stands. */
+interface PrintedEmpty {
+  table: TableIndex;
+  row: string;
+  order: number;
+  at: number;
+  view: RowView;
+}
+
 /**
  * Rows whose label is unreadable (OCR: "3.危及人全一稳人", "232", "人" for （一）予以公开), placed by where they
  * stand: between two rows of the table that were recognised, where every layout holding both has exactly one
@@ -464,9 +479,9 @@ function rowsByPlace(
   unmatched: readonly Unmatched[],
   gathered: Map<string, Gathered>,
   seenAt: ReadonlyMap<string, number>,
-  printedEmpty: readonly { table: TableIndex; row: string; at: number }[],
-): { table: TableIndex; row: string; at: number; view: RowView; finding: Finding }[] {
-  const out: { table: TableIndex; row: string; at: number; view: RowView; finding: Finding }[] = [];
+  printedEmpty: readonly PrintedEmpty[],
+): PlacedByPlace[] {
+  const out: PlacedByPlace[] = [];
   for (const t of new Set(unmatched.map((u) => u.table))) {
     const g = gathered.get(t.def.key)!;
     const inTable = unmatched.filter((u) => u.table === t);
@@ -793,7 +808,7 @@ function collectGridHeads(
  */
 function keepEmptyRows(
   tables: TableIndex[],
-  printedEmpty: { table: TableIndex; row: string; order: number; at: number; view: RowView }[],
+  printedEmpty: PrintedEmpty[],
   seenAt: Map<string, number>,
   gathered: Map<string, Gathered>,
 ): void {
@@ -977,10 +992,10 @@ const EMPTY_ROW_THRESHOLD = 0.8;
  * label's fragment and a row label together ("（三）不 4.保护第三方合法权益"); a label cut by a wrap
  * ("2.申请人逾期未按收费通知要求缴") still resembles its row closely. Only the best row of each table.
  */
-function emptyRowLabels(tables: TableIndex[], v: RowView, leaf: string, wrappedFrom: string, at: number): { table: TableIndex; row: string; order: number; at: number; view: RowView }[] {
+function emptyRowLabels(tables: TableIndex[], v: RowView, leaf: string, wrappedFrom: string, at: number): PrintedEmpty[] {
   const lastWord = labelKey(v.labels[v.labels.length - 1]!.text.trim().split(/\s+/).pop() ?? '');
   const probes = [...new Set([leaf, wrappedFrom + leaf, lastWord].filter((p) => p.length >= 2))];
-  const out: { table: TableIndex; row: string; order: number; at: number; view: RowView }[] = [];
+  const out: PrintedEmpty[] = [];
   for (const t of tables) {
     let best: { row: string; order: number; score: number } | null = null;
     for (const probe of probes) {

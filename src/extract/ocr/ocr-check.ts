@@ -51,15 +51,18 @@ function checkTable(t: ExtractedTable, kind: ReportKind, threshold: number): Fin
     if (c.value === null && c.raw !== null && !BLANK_MARKERS.test(c.raw)) {
       doubtful.add(i);
       out.push(finding('ocr/unreadable', 'warning', `${name}: OCR read "${c.raw}", which is not a figure`, where));
-    } else if (c.value !== null && (c.prov.confidence ?? 100) < threshold) {
+    } else if ((c.value !== null || (c.raw ?? '').trim() !== '') && (c.prov.confidence ?? 100) < threshold) {
+      // A blank marker read unsurely may be what OCR kept of a figure: "-" of "-5", or a "2" read as "-".
+      const blank = c.value === null;
       doubtful.add(i);
       out.push(
-        finding('ocr/low-confidence', 'warning', `${name}: OCR read ${c.raw ?? c.value} with confidence ${Math.round(c.prov.confidence ?? 0)}%`, where),
+        finding(
+          'ocr/low-confidence',
+          'warning',
+          `${name}: OCR read ${blank ? `"${c.raw}" (blank)` : (c.raw ?? c.value)} with confidence ${Math.round(c.prov.confidence ?? 0)}%${blank ? '; a figure may stand there' : ''}`,
+          where,
+        ),
       );
-    } else if (c.value === null && c.raw !== null && c.raw.trim() !== '' && (c.prov.confidence ?? 100) < threshold) {
-      // A blank marker read unsurely may be what OCR kept of a figure: "-" of "-5", or a "2" read as "-".
-      doubtful.add(i);
-      out.push(finding('ocr/low-confidence', 'warning', `${name}: OCR read "${c.raw}" (blank) with confidence ${Math.round(c.prov.confidence ?? 0)}%; a figure may stand there`, where));
     }
   }
   out.push(...settleByIdentities(space.equations, cells, state, doubtful));

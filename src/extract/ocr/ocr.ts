@@ -425,6 +425,8 @@ interface CellReading {
 /** A cell on its way through the label and figure passes. */
 interface CellWork {
   cell: PixelCell;
+  /** The bounds of its ink inside its rulings, in pixels. */
+  ink: InkBox | null;
   /** The part of the page its images are cut from (see frameOf), in pixels: x0, y0, x1, y1. */
   frame: Frame;
   inside: OcrWord[];
@@ -439,6 +441,8 @@ interface CellWork {
 /** A region of the page in pixels: x0, y0, x1, y1. */
 type Frame = readonly [number, number, number, number];
 
+type InkBox = NonNullable<ReturnType<typeof inkBounds>>;
+
 /** A cell this many times taller than its ink is read from the band of its ink only. */
 const TALL_CELL = 3;
 
@@ -448,9 +452,8 @@ const TALL_CELL = 3;
  * above and below. Whole, such a cell is mostly white, and tesseract read nothing in it ("0" lost in every cell of
  * a page of tall rows).
  */
-function frameOf(inkMask: Uint8Array, width: number, inner: Frame): Frame {
+function frameOf(inner: Frame, ink: InkBox | null): Frame {
   const [x0, y0, x1, y1] = inner;
-  const ink = inkBounds(inkMask, width, x0, y0, x1, y1);
   if (!ink) return inner;
   const h = ink.y1 - ink.y0 + 1;
   if (y1 - y0 <= TALL_CELL * h) return inner;
@@ -477,9 +480,11 @@ async function readCells(p: PageForCells): Promise<CellReading[]> {
   const work: CellWork[] = [];
   for (const cell of p.cells) {
     const inside = p.words.filter((w) => centreInside(w.box, cell, s));
-    if (!hasFigureInk(inkMask, grey.width, inner(cell), dpi) || isLabel(inside, SURE_LABEL)) continue;
-    const frame = frameOf(inkMask, grey.width, inner(cell));
-    work.push({ cell, frame, inside, image: cropGrey(grey, ...frame, pad) });
+    const box = inner(cell);
+    if (!hasFigureInk(inkMask, grey.width, box, dpi) || isLabel(inside, SURE_LABEL)) continue;
+    const ink = inkBounds(inkMask, grey.width, ...box);
+    const frame = frameOf(box, ink);
+    work.push({ cell, ink, frame, inside, image: cropGrey(grey, ...frame, pad) });
   }
 
   // 1. A label the page pass was unsure of (or a figure it misread as Chinese): read the cell alone.
@@ -496,17 +501,14 @@ async function readCells(p: PageForCells): Promise<CellReading[]> {
 
   // 2. Figures, and a second reading of the doubtful ones at FIGURE_RETRY_DPI.
   const open = work.filter((w) => w.outcome === undefined);
-  const inkWidth = (c: PixelCell) => {
-    const bounds = inkBounds(inkMask, grey.width, ...inner(c));
-    return bounds ? bounds.x1 - bounds.x0 : 0;
-  };
+  const inkWidth = (w: CellWork) => (w.ink ? w.ink.x1 - w.ink.x0 : 0);
   // A figure the page pass already read surely is not read again (see isSurePageFigure).
-  if (p.trustPageFigures) for (const w of open) if (isSurePageFigure(w.inside, inkWidth(w.cell), s)) w.figure = w.inside.map(plainWord);
+  if (p.trustPageFigures) for (const w of open) if (isSurePageFigure(w.inside, inkWidth(w), s)) w.figure = w.inside.map(plainWord);
   const unread = open.filter((w) => w.figure === undefined);
   // Sure: read with confidence and across the cell's ink; anything less takes the slow path below.
   const sureFigure = (words: ImageWord[], i: number) => {
     const figure = mergeFigureWords(placed(unread[i]!, [words], 0))[0];
-    return figure !== undefined && (figure.confidence ?? 0) >= RETRY_FIGURE_BELOW && (figure.box.x1 - figure.box.x0) * s >= 0.5 * inkWidth(unread[i]!.cell);
+    return figure !== undefined && (figure.confidence ?? 0) >= RETRY_FIGURE_BELOW && (figure.box.x1 - figure.box.x0) * s >= 0.5 * inkWidth(unread[i]!);
   };
   const figures = await readSurely(ocr, 'figure', unread.map((w) => w.image), pad, sureFigure);
   unread.forEach((w, i) => (w.figure = mergeFigureWords(placed(w, figures, i))));
@@ -523,7 +525,7 @@ async function readCells(p: PageForCells): Promise<CellReading[]> {
   // 3. A figure read that covers only part of the cell's ink ("5." of a label whose Chinese the page
   // pass lost), a very doubtful one, or none at all: the cell may be a label; read it as one.
   const maybeLabels = open.filter((w) => {
-    const bounds = inkBounds(inkMask, grey.width, ...inner(w.cell));
+    const bounds = w.ink;
     const figure = w.figure![0];
     const figureWidth = figure ? (figure.box.x1 - figure.box.x0) * s : 0;
     return bounds !== null && (figureWidth < 0.5 * (bounds.x1 - bounds.x0) || (figure?.confidence ?? 0) < LABEL);
