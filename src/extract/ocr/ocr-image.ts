@@ -149,21 +149,37 @@ function cropCanvas(canvas: Canvas, x0: number, y0: number, x1: number, y1: numb
   return out;
 }
 
-/** A grey-level PNG of a rectangle of the canvas, with a white border (tesseract reads poorly at the edge). */
-export function cropPng(canvas: Canvas, x0: number, y0: number, x1: number, y1: number, pad: number, threshold?: number, zoom = 1): Buffer {
-  const out = cropCanvas(canvas, x0, y0, x1, y1, pad, zoom);
-  const ctx = out.getContext('2d');
-  if (threshold !== undefined) {
-    // Black on white: scan noise and grey paper otherwise make tesseract's own binarisation drop thin digits.
-    const img = ctx.getImageData(0, 0, out.width, out.height);
-    const d = img.data;
-    for (let i = 0; i < d.length; i += 4) {
-      const v = (d[i]! * 299 + d[i + 1]! * 587 + d[i + 2]! * 114) / 1000 <= threshold ? 0 : 255;
-      d[i] = d[i + 1] = d[i + 2] = v;
-    }
-    ctx.putImageData(img, 0, 0);
+/**
+ * The paper's level is the median of a cell's pixels: ink covers far less than half of a cell, even a cramped
+ * label's. Measured on 15 unseen scans: the median left 28 cells wrong where the 75th percentile left 54, the
+ * paper as it was 92, and thresholding (ink black, paper white) 121–396 — binarised, blurred strokes broke apart.
+ */
+const PAPER_PERCENTILE = 0.5;
+
+/**
+ * The cell image with its paper made white, in place. A scan's paper is grey (~220 here), the border around a
+ * cell image white: tesseract's threshold then falls between paper and border, the paper reads as ink, and a
+ * lone "1" or "3" in it is lost (read as nothing, or as 工 or 归). Levels are scaled so that the paper's level —
+ * the median of the pixels inside the border — becomes white; ink stays dark. A clean render's paper
+ * is already white and its pixels are left as they are.
+ */
+export function whitenPaper(image: GreyImage, pad: number): GreyImage {
+  const { width, height, data } = image;
+  const counts = new Uint32Array(256);
+  let n = 0;
+  for (let y = pad; y < height - pad; y++) {
+    for (let x = pad; x < width - pad; x++) counts[data[y * width + x]!]!++;
+    n += Math.max(0, width - 2 * pad);
   }
-  return out.toBuffer('image/png');
+  if (n === 0) return image;
+  let paper = 0;
+  for (let seen = 0; paper < 255 && seen + counts[paper]! < n * PAPER_PERCENTILE; paper++) seen += counts[paper]!;
+  // Nothing to do on white paper; a dark cell (a shaded header, a picture) is not paper at all.
+  if (paper >= 250 || paper < 128) return image;
+  const level = new Uint8Array(256);
+  for (let v = 0; v < 256; v++) level[v] = Math.min(255, Math.round((v * 255) / paper));
+  for (let i = 0; i < data.length; i++) data[i] = level[data[i]!]!;
+  return image;
 }
 
 /** Counts ink pixels in a rectangle of a mask, ignoring lone specks of scan noise. */

@@ -38,7 +38,7 @@ import type { Box } from '../../types.js';
 import type { PageWords, PositionedWord, RulingLine } from '../pdf/geometry-types.js';
 import { centreInside, unionBox } from '../pdf/pdf-geometry.js';
 import { loadPdfJsForRendering } from '../pdf/pdf.js';
-import { cropGrey, cropZoomedGrey, deskew, eraseRulings, greyOf, inkBounds, inkIn, pgmOf, renderPage, scaledCanvas, type RenderedPage } from './ocr-image.js';
+import { cropGrey, cropZoomedGrey, deskew, eraseRulings, greyOf, inkBounds, inkIn, pgmOf, renderPage, scaledCanvas, whitenPaper, type RenderedPage } from './ocr-image.js';
 import { chunkByHeight, slotOf, stackImages } from './ocr-mosaic.js';
 import {
   binarize,
@@ -430,7 +430,7 @@ interface CellWork {
   /** The part of the page its images are cut from (see frameOf), in pixels: x0, y0, x1, y1. */
   frame: Frame;
   inside: OcrWord[];
-  /** The cell's image: the cell inside its rulings (inset), with a white border. */
+  /** The cell's image: the cell inside its rulings (inset), its paper made white, with a white border. */
   image: GreyImage;
   label?: OcrWord[];
   figure?: OcrWord[];
@@ -484,7 +484,7 @@ async function readCells(p: PageForCells): Promise<CellReading[]> {
     if (!hasFigureInk(inkMask, grey.width, box, dpi) || isLabel(inside, SURE_LABEL)) continue;
     const ink = inkBounds(inkMask, grey.width, ...box);
     const frame = frameOf(box, ink);
-    work.push({ cell, ink, frame, inside, image: cropGrey(grey, ...frame, pad) });
+    work.push({ cell, ink, frame, inside, image: whitenPaper(cropGrey(grey, ...frame, pad), pad) });
   }
 
   // 1. A label the page pass was unsure of (or a figure it misread as Chinese): read the cell alone.
@@ -515,7 +515,7 @@ async function readCells(p: PageForCells): Promise<CellReading[]> {
   const doubtful = open.filter((w) => (w.figure![0]?.confidence ?? 0) < RETRY_FIGURE_BELOW);
   const zoom = FIGURE_RETRY_DPI / dpi;
   // Each alone, as the doubtful figures were: a lone blurred digit, resampled, is read with less confidence among others.
-  const smaller = await readImages(ocr, 'figure', doubtful.map((w) => cropZoomedGrey(p.upright, ...w.frame, pad, zoom)), pad, 0);
+  const smaller = await readImages(ocr, 'figure', doubtful.map((w) => whitenPaper(cropZoomedGrey(p.upright, ...w.frame, pad, zoom), pad)), pad, 0);
   doubtful.forEach((w, i) => {
     // The smaller image's origin: the frame's corner less the border, which is not scaled.
     const again = mergeFigureWords(placeWords(smaller[i]!, w.frame[0] - pad / zoom, w.frame[1] - pad / zoom, zoom, s));
