@@ -114,7 +114,7 @@ export function pgmOf(grey: GreyImage): Buffer {
 
 /**
  * A rectangle of a grey image with a white border of `pad` pixels (tesseract reads poorly at the edge):
- * the pixels `cropPng` draws at zoom 1 (the same rounding), without a canvas.
+ * the pixels `cropZoomedGrey` cuts at zoom 1 (the same rounding), without a canvas.
  */
 export function cropGrey(grey: GreyImage, x0: number, y0: number, x1: number, y1: number, pad: number): GreyImage {
   const w = Math.max(1, Math.round(x1 - x0));
@@ -165,13 +165,10 @@ const PAPER_PERCENTILE = 0.5;
  */
 export function whitenPaper(image: GreyImage, pad: number): GreyImage {
   const { width, height, data } = image;
-  const counts = new Uint32Array(256);
-  let n = 0;
-  for (let y = pad; y < height - pad; y++) {
-    for (let x = pad; x < width - pad; x++) counts[data[y * width + x]!]!++;
-    n += Math.max(0, width - 2 * pad);
-  }
+  const n = Math.max(0, width - 2 * pad) * Math.max(0, height - 2 * pad);
   if (n === 0) return image;
+  const counts = new Uint32Array(256);
+  for (let y = pad; y < height - pad; y++) for (let x = pad; x < width - pad; x++) counts[data[y * width + x]!]!++;
   let paper = 0;
   for (let seen = 0; paper < 255 && seen + counts[paper]! < n * PAPER_PERCENTILE; paper++) seen += counts[paper]!;
   // Nothing to do on white paper; a dark cell (a shaded header, a picture) is not paper at all.

@@ -525,10 +525,9 @@ async function readCells(p: PageForCells): Promise<CellReading[]> {
   // 3. A figure read that covers only part of the cell's ink ("5." of a label whose Chinese the page
   // pass lost), a very doubtful one, or none at all: the cell may be a label; read it as one.
   const maybeLabels = open.filter((w) => {
-    const bounds = w.ink;
     const figure = w.figure![0];
     const figureWidth = figure ? (figure.box.x1 - figure.box.x0) * s : 0;
-    return bounds !== null && (figureWidth < 0.5 * (bounds.x1 - bounds.x0) || (figure?.confidence ?? 0) < LABEL);
+    return w.ink !== null && (figureWidth < 0.5 * inkWidth(w) || (figure?.confidence ?? 0) < LABEL);
   });
   // A cell read as a label in step 1 is not read again: the same image gives the same reading.
   const notLabelled = maybeLabels.filter((w) => w.label === undefined);
