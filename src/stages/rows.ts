@@ -24,8 +24,20 @@ export interface ValueToken {
 
 /** Where a figure is in the source: a cut piece of glued digits points at its own first digit. */
 export function tokenProv(token: ValueToken): Provenance {
-  if (!token.cutAt || token.prov.offset === undefined) return token.prov;
-  return { ...token.prov, offset: token.prov.offset + token.cutAt };
+  const prov = token.prov;
+  if (!token.cutAt || prov.offset === undefined) return prov;
+  return withOffset(prov, prov.offset + token.cutAt);
+}
+
+/**
+ * A provenance moved to another offset in its line. A copy saved as one paragraph gives hundreds of figures a
+ * line and an offset only: those are built field by field, cheaper than a spread of every optional field.
+ */
+export function withOffset(prov: Provenance, offset: number): Provenance {
+  if (prov.line !== undefined && prov.page === undefined && prov.box === undefined && prov.tableIndex === undefined && prov.gridRow === undefined && prov.gridCol === undefined && prov.confidence === undefined) {
+    return { line: prov.line, offset };
+  }
+  return { ...prov, offset };
 }
 
 export interface LabelPiece {
@@ -151,14 +163,14 @@ export function parseFigureRun(run: string, prov: Provenance): ValueToken[] {
   const values: ValueToken[] = [];
   const base = prov.offset ?? 0;
   for (const m of run.matchAll(/\S+/g)) {
-    const whole = parseValue(m[0], { ...prov, offset: base + m.index });
+    const whole = parseValue(m[0], withOffset(prov, base + m.index));
     if (whole) {
       values.push(whole);
       continue;
     }
     let at = m.index;
     for (const part of splitSignedRun(m[0])) {
-      const v = parseValue(part, { ...prov, offset: base + at });
+      const v = parseValue(part, withOffset(prov, base + at));
       if (v) values.push(v);
       at += part.length;
     }

@@ -60,6 +60,7 @@ export interface Solved {
 export function solveTable(table: string, space: TableSpace, pending: PendingRow[], quotes: () => ReadonlyMap<number, Quote[]> = () => new Map()): Solved {
   const eqs = space.equations;
   const grid = new Float64Array(space.rows.length * space.cols.length).fill(NaN);
+  const ev = new Evaluator(grid, eqs);
   const cells: (PlacedCell | undefined)[] = [];
   const findings: Finding[] = [];
   const open = new Set<PendingRow>();
@@ -74,7 +75,7 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
     const only = p.candidates.length === 1 ? p.candidates[0]! : null;
     // Every figure of a single sound candidate is read or blank: the identities have nothing to solve. A figure
     // joined from two cells is a guess that the row's identities must allow.
-    const sound = only !== null && (only.method !== 'joined' || isCredible(evaluate(grid, p, only, eqs), p, eqs));
+    const sound = only !== null && (only.method !== 'joined' || isCredible(ev.of(p, only), p, eqs));
     if (only && sound && !only.alternatives && only.slots.every((s) => s.kind !== 'unknown')) commit(p, { agreeing: [{ candidate: only, values: only.slots.map(slotValue) }], uncertain: [] }, false);
     else open.add(p);
   }
@@ -83,7 +84,7 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
   while (progress && open.size > 0) {
     progress = false;
     for (const p of [...open]) {
-      const choice = chooseCandidates(p, grid, eqs, false);
+      const choice = chooseCandidates(p, ev, false);
       if (choice) {
         commit(p, choice, choice.agreeing.length > 1 || choice.agreeing[0]!.candidate.prior > 0);
         open.delete(p);
@@ -96,7 +97,7 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
   while (progress && open.size > 0) {
     progress = false;
     for (const p of [...open]) {
-      const choice = chooseCandidates(p, grid, eqs, true);
+      const choice = chooseCandidates(p, ev, true);
       if (!choice) continue;
       commit(p, choice, choice.agreeing.length > 1 || choice.agreeing[0]!.candidate.prior > 0);
       open.delete(p);
@@ -106,14 +107,14 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
   const unsettled = [...open];
   // Rows that no identity settles alone may settle together (two rows glued in one column: only one
   // pair of cuts makes the column add up): their candidates are searched jointly.
-  const jointly = unsettled.length > 1 ? settleJointly(unsettled, grid, eqs) : new Map<PendingRow, Choice>();
+  const jointly = unsettled.length > 1 ? settleJointly(unsettled, ev) : new Map<PendingRow, Choice>();
   for (const p of unsettled) {
     const choice = jointly.get(p);
     if (choice) {
       commit(p, choice, true);
       continue;
     }
-    const readings = viableReadings(p, grid, eqs);
+    const readings = viableReadings(p, ev);
     if (readings.length === 0) {
       findings.push(unplaceable(table, p));
       continue;
@@ -137,6 +138,7 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
    * the slots left empty.
    */
   function keepAgreeingCells(p: PendingRow, readings: Reading[]): number[] {
+    ev.gridChanged();
     const open: number[] = [];
     const first = readings[0]!;
     first.candidate.slots.forEach((slot, i) => {
@@ -156,6 +158,7 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
   }
 
   function commit(p: PendingRow, choice: Choice, chosenByIdentities: boolean, settledBy: Quote[] = []): void {
+    ev.gridChanged();
     const agreeing = choice.agreeing;
     const rep = agreeing.reduce((a, b) => (b.candidate.prior < a.candidate.prior ? b : a));
     // A cell is inferred only if no agreeing placement reads it; else its figure is read, its place chosen.
@@ -218,16 +221,17 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
  * determine every cell are preferred, then the most plausible; where equally good placements still
  * disagree, the disagreeing cells are reported as uncertain.
  */
-function chooseCandidates(p: PendingRow, grid: Float64Array, eqs: Equation[], final: boolean): Choice | null {
+function chooseCandidates(p: PendingRow, ev: Evaluator, final: boolean): Choice | null {
+  const eqs = ev.eqs;
   // A sound positional reading that breaks nothing settles the row without weighing the alternatives.
   const first = p.candidates[0];
   if (first && first.prior === 0 && !first.doubtful) {
-    const e = evaluate(grid, p, first, eqs);
+    const e = ev.of(p, first);
     if (!e.impossible && e.violations === 0) return { agreeing: [e], uncertain: [] };
   }
   if (first?.alternatives && first.prior > 0) {
     // Cuts of glued digits come first: the readings behind them (a lone total, lost cells) only if no cut fits.
-    const clean = p.candidates.map((c) => evaluate(grid, p, c, eqs)).filter(isClean);
+    const clean = p.candidates.map((c) => ev.of(p, c)).filter(isClean);
     if (clean.length > 0 && sameValues(clean)) return { agreeing: clean, uncertain: [] };
     if (clean.length > 0 && !final) return null;
   }
@@ -235,7 +239,7 @@ function chooseCandidates(p: PendingRow, grid: Float64Array, eqs: Equation[], fi
     p.candidates = [...p.candidates, ...first.alternatives()];
     first.alternatives = undefined;
   }
-  let evals = p.candidates.map((c) => evaluate(grid, p, c, eqs)).filter((e) => isCredible(e, p, eqs));
+  let evals = p.candidates.map((c) => ev.of(p, c)).filter((e) => isCredible(e, p, eqs));
   if (evals.length === 0) return null;
   const minViolations = Math.min(...evals.map((e) => e.violations));
   evals = evals.filter((e) => e.violations === minViolations);
@@ -280,7 +284,8 @@ const MAX_JOINT_STEPS = 20_000;
  * the combinations give it the same figures; the others stay open. Only a complete search settles
  * anything: "the only placement the identities allow" must be the only one.
  */
-function settleJointly(rows: PendingRow[], grid: Float64Array, eqs: Equation[]): Map<PendingRow, Choice> {
+function settleJointly(rows: PendingRow[], ev: Evaluator): Map<PendingRow, Choice> {
+  const { grid, eqs } = ev;
   for (const p of rows) {
     const first = p.candidates[0];
     if (first?.alternatives) {
@@ -293,7 +298,7 @@ function settleJointly(rows: PendingRow[], grid: Float64Array, eqs: Equation[]):
   // Placements that determine every cell are preferred to ones that suppose lost cells, as for one row.
   const viable = new Map(
     rows.map((p) => {
-      const clean = p.candidates.filter((c) => isClean(evaluate(grid, p, c, eqs)));
+      const clean = p.candidates.filter((c) => isClean(ev.of(p, c)));
       const determinate = clean.filter((c) => c.slots.every((s) => s.kind !== 'unknown'));
       return [p, determinate.length > 0 ? determinate : clean] as const;
     }),
@@ -381,6 +386,39 @@ function sameState(a: CellState, b: CellState): boolean {
 function slotValue(slot: Slot): CellState {
   if (slot.kind === 'read') return slot.token.value;
   return slot.kind === 'blank' ? null : undefined;
+}
+
+/**
+ * Weighs candidates against the identities given the rows fixed so far. A row's candidates are weighed in
+ * several passes (and again for its finding) while the grid may not have changed: each evaluation is kept
+ * until the next row is fixed. A table without identities (section 二) has nothing to weigh.
+ */
+class Evaluator {
+  private readonly memo = new Map<Candidate, Evaluation>();
+
+  constructor(
+    readonly grid: Float64Array,
+    readonly eqs: Equation[],
+  ) {}
+
+  of(p: PendingRow, candidate: Candidate): Evaluation {
+    let e = this.memo.get(candidate);
+    if (!e) {
+      e = this.eqs.length === 0 ? unchecked(candidate) : evaluate(this.grid, p, candidate, this.eqs);
+      this.memo.set(candidate, e);
+    }
+    return e;
+  }
+
+  /** A row was fixed: every evaluation so far was made against the old grid. */
+  gridChanged(): void {
+    this.memo.clear();
+  }
+}
+
+/** A candidate of a table without identities: its slots as read, nothing violated or inferred. */
+function unchecked(candidate: Candidate): Evaluation {
+  return { candidate, values: candidate.slots.map(slotValue), violations: 0, impossible: false };
 }
 
 /** A scratch grid for evaluate (one thread evaluates one candidate at a time): no allocation per candidate. */
@@ -532,8 +570,9 @@ function readingText(r: Reading): string {
  * A row's distinct readings that the identities allow (given the rows fixed), preferring — as the final
  * pass does — those that break the fewest identities and determine the most cells.
  */
-function viableReadings(p: PendingRow, grid: Float64Array, eqs: Equation[]): Reading[] {
-  let evals = p.candidates.map((c) => evaluate(grid, p, c, eqs)).filter((e) => isCredible(e, p, eqs));
+function viableReadings(p: PendingRow, ev: Evaluator): Reading[] {
+  const eqs = ev.eqs;
+  let evals = p.candidates.map((c) => ev.of(p, c)).filter((e) => isCredible(e, p, eqs));
   if (evals.length === 0) return [];
   const minViolations = Math.min(...evals.map((e) => e.violations));
   evals = evals.filter((e) => e.violations === minViolations);

@@ -11,7 +11,7 @@
 import type { TableDef } from '../kind.js';
 import type { Block, Provenance } from '../types.js';
 import { foldWithOffsets, labelKey } from './labels.js';
-import { parseFigureRun } from './rows.js';
+import { parseFigureRun, withOffset } from './rows.js';
 import type { LabelPiece, RowView } from './rows.js';
 
 /** A label of the section's tables, folded, and what it can be. */
@@ -23,6 +23,10 @@ interface Anchor {
 
 export interface StreamVocabulary {
   anchors: Map<string, Anchor>;
+  /** The anchors by their first two UTF-16 units (every key has two): a text is scanned once, not once per anchor. */
+  byStart: Map<number, Anchor[]>;
+  /** firstUnit[c] = 1: some anchor starts with unit c (most of a text's characters start none). */
+  firstUnit: Uint8Array;
 }
 
 /** Labels shorter than this are too common inside other words to cut a stream at ("其他" is kept: it is a row). */
@@ -45,7 +49,19 @@ export function streamVocabulary(defs: readonly TableDef[]): StreamVocabulary {
       for (const r of v.rows) for (const l of r.labels) add(l, true);
     }
   }
-  return { anchors };
+  const byStart = new Map<number, Anchor[]>();
+  const firstUnit = new Uint8Array(0x10000);
+  for (const a of anchors.values()) {
+    const start = pairAt(a.key, 0);
+    byStart.set(start, [...(byStart.get(start) ?? []), a]);
+    firstUnit[a.key.charCodeAt(0)] = 1;
+  }
+  return { anchors, byStart, firstUnit };
+}
+
+/** The two UTF-16 units at i, as one number. */
+function pairAt(s: string, i: number): number {
+  return s.charCodeAt(i) * 0x10000 + s.charCodeAt(i + 1);
 }
 
 /** Some label of the vocabulary starts with this folded text and goes on ("无" of "无法提供"). */
@@ -138,10 +154,11 @@ function segmentStream(text: string, vocab: StreamVocabulary): Segment[] | null 
 function findAnchors(text: string, vocab: StreamVocabulary): Segment[] {
   const { folded, at } = foldWithOffsets(text);
   const hits: { from: number; to: number; anchor: Anchor }[] = [];
-  for (const anchor of vocab.anchors.values()) {
-    for (let i = folded.indexOf(anchor.key); i !== -1; i = folded.indexOf(anchor.key, i + 1)) {
-      hits.push({ from: i, to: i + anchor.key.length, anchor });
-    }
+  for (let i = 0; i + 1 < folded.length; i++) {
+    if (vocab.firstUnit[folded.charCodeAt(i)] === 0) continue;
+    const starting = vocab.byStart.get(pairAt(folded, i));
+    if (!starting) continue;
+    for (const anchor of starting) if (folded.startsWith(anchor.key, i)) hits.push({ from: i, to: i + anchor.key.length, anchor });
   }
   return chooseLongest(hits).map((h) => ({ kind: 'anchor' as const, start: at[h.from]!, end: at[h.to - 1]! + 1, anchor: h.anchor }));
 }
@@ -219,14 +236,14 @@ function rowsOf(text: string, segments: Segment[], blockIndex: number, prov: Pro
   const labelRow = (pieces: Segment[], figures: Segment | null): void => {
     const start = pieces[0]?.start ?? figures!.start;
     const end = figures?.end ?? pieces[pieces.length - 1]!.end;
-    const rowProv: Provenance = { ...prov, offset: base + start };
+    const rowProv = withOffset(prov, base + start);
     const labels: LabelPiece[] = [];
     if (pieces.length > 0) {
       const from = pieces[0]!.start;
       const to = pieces[pieces.length - 1]!.end;
       labels.push({ text: text.slice(from, to).trim(), prov: rowProv });
     }
-    const values = figures ? parseFigureRun(text.slice(figures.start, figures.end), { ...prov, offset: base + figures.start }) : [];
+    const values = figures ? parseFigureRun(text.slice(figures.start, figures.end), withOffset(prov, base + figures.start)) : [];
     rows.push({ blockIndex, prov: rowProv, positions: 'none', labels, values, dataFields: null, dataCols: null, gridWidth: null, text: text.slice(start, end).trim() });
   };
   /** Pending labels, each with the item number printed before it, as rows without figures. */
