@@ -579,7 +579,11 @@ function viableReadings(p: PendingRow, ev: Evaluator): Reading[] {
   const open = (e: Evaluation): number => e.values.filter((x) => x === undefined).length;
   const minOpen = Math.min(...evals.map(open));
   const unique = new Map<string, Reading>();
-  for (const e of evals) if (open(e) === minOpen && !unique.has(readingKey(e))) unique.set(readingKey(e), e);
+  for (const e of evals) {
+    if (open(e) !== minOpen) continue;
+    const key = readingKey(e);
+    if (!unique.has(key)) unique.set(key, e);
+  }
   return [...unique.values()];
 }
 
