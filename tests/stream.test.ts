@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { streamCopy, measureStream } from '../scripts/bench/stream-corpus.js';
 import { generateReport } from '../scripts/generate/corpus.js';
 import { readCrawlHeader } from '../src/extract/text/crawl-header.js';
+import { withOffset } from '../src/stages/rows.js';
+import type { Provenance } from '../src/types.js';
 import { analyseText, cell, rowValues } from './helpers/report.js';
 
 const HEADER = ['标题: 某某县2022年度政府信息公开工作年度报告', '发布时间: 2023-01-20 09:30', '文号: ', '发布机构: 某某县人民政府办公室', '原文链接: https://www.example.gov.cn/a.htm'];
@@ -71,6 +73,20 @@ function oneParagraph(sec2Normative: string, overview = ''): string {
   ].join('');
   return [...HEADER, '==================== 正文 ====================', body, ''].join('\n');
 }
+
+describe('provenance of a figure cut out of a line', () => {
+  it('moves a line-only provenance to the figure, and keeps every other field of any other', () => {
+    expect(withOffset({ line: 12, offset: 40 }, 47)).toEqual({ line: 12, offset: 47 });
+    expect(withOffset({ line: 12 }, 3)).toEqual({ line: 12, offset: 3 });
+    // Every field of Provenance set (a new field must be added here, and checked in withOffset).
+    const full: Required<Provenance> = { line: 3, offset: 1, page: 2, box: { x0: 1, y0: 2, x1: 3, y1: 4 }, tableIndex: 0, gridRow: 5, gridCol: 6, confidence: 91 };
+    for (const [field, value] of Object.entries(full)) {
+      if (field === 'line' || field === 'offset') continue;
+      expect(withOffset({ line: 3, offset: 1, [field]: value }, 9)).toEqual({ line: 3, offset: 9, [field]: value });
+    }
+    expect(withOffset(full, 9)).toEqual({ ...full, offset: 9 });
+  });
+});
 
 describe('one paragraph', () => {
   it('finds the six sections inside the text and rebuilds every table from its labels', async () => {
