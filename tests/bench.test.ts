@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadSampleTexts, sampleCopy } from '../scripts/bench/sample-copies.js';
+import { twoWorkerCeiling } from '../scripts/bench/bench.js';
 
 const BENCH = new URL('../dist/scripts/bench/bench.js', import.meta.url).pathname;
 const out = mkdtempSync(join(tmpdir(), 'ogi-bench-test-'));
@@ -58,5 +59,14 @@ describe('npm run bench', () => {
       expect(c.bytes.subarray(0, sample.bytes.length).equals(sample.bytes)).toBe(true);
       expect(c.bytes.subarray(sample.bytes.length).toString()).toMatch(/^\n+ *$/);
     });
+  });
+});
+
+describe('two workers against one', () => {
+  it('caps the speed-up by the CPU two workers need over the cores, and by twice one worker', () => {
+    // One OCR worker using a spare core (13.2 s per document, 18.9 s of CPU with two): 18.9 / 2 cores = 9.45 s at best.
+    expect(twoWorkerCeiling({ wallS: 52.9, documents: 4 }, { cpuMsPerDocument: 18_900 }, 2)).toBe('at most 1.40× on 2 cores: two workers need 18.9 s of CPU per document');
+    // A worker that uses one core on a machine with four: twice one worker.
+    expect(twoWorkerCeiling({ wallS: 40, documents: 2 }, { cpuMsPerDocument: 20_000 }, 4)).toMatch(/^at most 2\.00× on 4 cores/);
   });
 });

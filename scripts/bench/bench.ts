@@ -416,8 +416,18 @@ export function compareOcr(report: BenchReport): string[] {
     lines.push(`  ${r.concurrency} worker${r.concurrency > 1 ? 's' : ''}, CPU: ${round(r.cpuMsPerDocument / 1000, 1)} s/document against ${round(referenceCpuS / refs.length, 1)} s/document for the plain recognition (Σ pages × median CPU): ${round((r.cpuMsPerDocument / 1000) * refs.length / referenceCpuS, 2)}×`);
   }
   const [one, two] = [ocr.find((r) => r.concurrency === 1), ocr.find((r) => r.concurrency === 2)];
-  if (one && two) lines.push(`  2 workers vs 1: speed-up ${(one.wallS / two.wallS).toFixed(2)}× (target ≈ 2)`);
+  if (one && two) lines.push(`  2 workers vs 1: speed-up ${(one.wallS / two.wallS).toFixed(2)}× (target ≈ 2; ${twoWorkerCeiling(one, two, report.machine.cpus)})`);
   return lines;
+}
+
+/**
+ * The most two workers can gain on this machine: they cannot go faster than their CPU per document spread over
+ * the cores, nor more than twice one worker (which may already use a spare core: OCR prepares its next page there).
+ */
+export function twoWorkerCeiling(one: Pick<FormatResult, 'wallS' | 'documents'>, two: Pick<FormatResult, 'cpuMsPerDocument'>, cores: number): string {
+  const onePerDoc = one.wallS / Math.max(1, one.documents);
+  const bestPerDoc = Math.max(two.cpuMsPerDocument / 1000 / Math.max(1, cores), onePerDoc / 2);
+  return `at most ${(onePerDoc / bestPerDoc).toFixed(2)}× on ${cores} core${cores === 1 ? '' : 's'}: two workers need ${round(two.cpuMsPerDocument / 1000, 1)} s of CPU per document`;
 }
 
 export function runBench(o: BenchOptions, log: (line: string) => void = console.log): BenchReport {
