@@ -21,8 +21,9 @@ export interface Box {
 /**
  * Where a piece of text came from. Every field is optional because formats know different things:
  * text knows lines; HTML/DOCX know the table and the cell in its grid; PDF knows page and box; OCR adds confidence.
+ * A new field must also be checked in withOffset (stages/rows.ts), which copies line and offset alone when no
+ * other field is set.
  */
-/** A new field here must also be checked in withOffset (stages/rows.ts), which copies line and offset alone when no other field is set. */
 export interface Provenance {
   /** 1-based line of the decoded/extracted text (text inputs; for other formats the line in the document's text rendering). */
   line?: number;

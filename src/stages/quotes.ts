@@ -5,6 +5,7 @@
  */
 import type { QuoteDef, ReportKind } from '../kind.js';
 import type { Provenance, SourceDocument } from '../types.js';
+import { withOffset } from './rows.js';
 
 export interface Quote {
   table: string;
@@ -38,7 +39,7 @@ export function findQuotes(doc: SourceDocument, kind: ReportKind): Quote[] {
       for (const re of patterns) {
         for (const m of block.text.matchAll(re)) {
           const offset = (block.textOffset ?? block.prov.offset ?? 0) + m.index;
-          quotes.push({ table: def.table, row: def.row, col: def.col, value: Number(m[1]), text: m[0], prov: { ...block.prov, offset } });
+          quotes.push({ table: def.table, row: def.row, col: def.col, value: Number(m[1]), text: m[0], prov: withOffset(block.prov, offset) });
         }
       }
     }

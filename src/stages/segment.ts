@@ -8,6 +8,7 @@ import type { Finding } from '../findings.js';
 import type { ReportKind } from '../kind.js';
 import type { Block, ParagraphBlock, Section, SectionKey, SourceDocument } from '../types.js';
 import { dice, foldWithOffsets, labelKey, labelScore } from './labels.js';
+import { withOffset } from './rows.js';
 
 export interface SegmentResult {
   sections: Section[];
@@ -259,7 +260,7 @@ function cutParagraph(block: ParagraphBlock, spans: Span[]): ParagraphBlock[] {
     const text = raw.trim();
     if (text === '') return;
     const offset = base + from + (raw.length - raw.trimStart().length);
-    out.push({ kind: 'paragraph', text, prov: { ...block.prov, offset } });
+    out.push({ kind: 'paragraph', text, prov: withOffset(block.prov, offset) });
   };
   let at = 0;
   for (const span of spans) {
