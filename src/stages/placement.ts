@@ -68,6 +68,12 @@ export interface PlacementContext {
   checkable: boolean;
   /** Identities that lie within the row itself (row sums): they prune glued-digit cuts as they are made. */
   rowChecks?: SlotCheck[];
+  /**
+   * Which slots may hold a signed figure (本年增/减), when the table has such a column: a sign glued inside a
+   * digit run ("14-943") then starts a figure of one of them, and only there. Null or absent: signs are not
+   * placed by it.
+   */
+  signed?: readonly boolean[] | null;
   /** The table's columns as the header of each of its grids (by source table) names them: where a misfit grid row puts its figures. */
   headers?: ReadonlyMap<number, HeaderColumns>;
 }
@@ -254,7 +260,7 @@ export function sequenceCandidates(values: readonly ValueToken[], ncols: number,
   if (k === 0) return [candidate('blank', 0, Array.from({ length: ncols }, () => blankSlot(null)))];
   const out: Candidate[] = [];
   if (k < ncols) {
-    const glued = gluedSplits(values, ncols, ctx.rowChecks ?? []);
+    const glued = gluedSplits(values, ncols, ctx.rowChecks ?? [], ctx.signed ?? null);
     const others = (): Candidate[] => {
       const more: Candidate[] = [];
       // "0000000" is no figure as printed (a count never starts with 0): glued digits, not a lone 总计,
@@ -314,14 +320,26 @@ function lostCellPlacements(values: readonly ValueToken[], ncols: number): Candi
 /** Most ways to cut digit runs that are worth trying: beyond this a run is too long to settle. */
 const MAX_CUT_STEPS = 200_000;
 
+/** "-943" → "-": the sign of a figure printed signed, which glued digits may follow ("14-943": 14, -9, 43). */
+function signOf(v: ValueToken): string {
+  return v.digits === null && SIGNED_DIGITS.test(v.raw) ? v.raw[0]! : '';
+}
+
+const SIGNED_DIGITS = /^[+-]\d+$/;
+
 /**
  * Cuts glued digit runs ("640020470") so that the row has exactly ncols figures, without leading zeros.
  * Cuts are made left to right and an identity of the row is checked as soon as its slots are filled,
- * so that a 17-digit sec4 run is settled in a few hundred steps rather than millions.
+ * so that a 17-digit sec4 run is settled in a few hundred steps rather than millions. Where the table has a
+ * signed column (`signed`), a signed run is cut too, its sign staying with its first figure, which must then
+ * fall in a signed column: "14-943" is 14 | -9 | 43 or 14 | -94 | 3 under 上一年项目数量 · 本年增/减 · 处理决定数量,
+ * never 1 | 4 | -943.
  */
-function gluedSplits(values: readonly ValueToken[], ncols: number, checks: SlotCheck[]): Candidate[] {
+function gluedSplits(values: readonly ValueToken[], ncols: number, checks: SlotCheck[], signed: readonly boolean[] | null): Candidate[] {
   const out: Candidate[] = [];
   if (values.some((v) => v.value === null)) return out;
+  const signs = values.map((v) => (signed ? signOf(v) : ''));
+  const runs = values.map((v, i) => v.digits ?? (signs[i] !== '' ? v.raw.slice(1) : null));
   const byLastSlot = new Map<number, SlotCheck[]>();
   for (const c of checks) {
     const last = Math.max(...c.slots);
@@ -344,9 +362,11 @@ function gluedSplits(values: readonly ValueToken[], ncols: number, checks: SlotC
     }
     return true;
   };
+  // The bound below holds for figures that are never negative.
+  const mayBeNegative = signed !== null && signed.some(Boolean);
   // Digits from token i on, for bounding what the cells still to fill can hold.
   const digitsFrom = new Array<number>(values.length + 1).fill(0);
-  for (let i = values.length - 1; i >= 0; i--) digitsFrom[i] = digitsFrom[i + 1]! + (values[i]!.digits?.length ?? 1);
+  for (let i = values.length - 1; i >= 0; i--) digitsFrom[i] = digitsFrom[i + 1]! + (runs[i]?.length ?? 1);
   /**
    * Figures are never negative, and the cells still to fill hold at most what the digits left can make:
    * a row whose first cells already add up to more than its 总计 can still be, is abandoned at once
@@ -354,7 +374,7 @@ function gluedSplits(values: readonly ValueToken[], ncols: number, checks: SlotC
    */
   const canStillHold = (digitsLeft: number): boolean => {
     const slotsLeft = ncols - numbers.length;
-    if (slotsLeft === 0) return true;
+    if (slotsLeft === 0 || mayBeNegative) return true;
     const widest = digitsLeft - (slotsLeft - 1);
     const most = widest >= 16 ? Infinity : 10 ** widest - 1;
     for (const c of checks) {
@@ -372,10 +392,14 @@ function gluedSplits(values: readonly ValueToken[], ncols: number, checks: SlotC
     return true;
   };
   const push = (n: number, token: number, offset: number, length: number, digitsLeft: number): boolean => {
+    // A figure printed with its sign stands only in a column that may be signed.
+    const withSign = offset === 0 && signs[token] !== '';
+    const slot = numbers.length;
     numbers.push(n);
     from.push(token);
     at.push(offset);
     lengths.push(length);
+    if (withSign && signed?.[slot] !== true) return false;
     return holds(numbers.length - 1) && canStillHold(digitsLeft);
   };
   const pop = (): void => {
@@ -387,7 +411,8 @@ function gluedSplits(values: readonly ValueToken[], ncols: number, checks: SlotC
   const slotAt = (k: number): Slot => {
     const v = values[from[k]!]!;
     if (lengths[k] === -1) return readSlot(v, 'sequence');
-    return cutSlot(v, v.digits!.slice(at[k]!, at[k]! + lengths[k]!), at[k]!);
+    const sign = signs[from[k]!]!;
+    return cutSlot(v, runs[from[k]!]!.slice(at[k]!, at[k]! + lengths[k]!), at[k]!, at[k] === 0 ? sign : '', sign.length);
   };
   /** Figures still to place from token i on (offset into its digits), with `extra` cuts left to make. */
   const walk = (i: number, offset: number, extra: number): void => {
@@ -397,7 +422,7 @@ function gluedSplits(values: readonly ValueToken[], ncols: number, checks: SlotC
       return;
     }
     const v = values[i]!;
-    const digits = v.digits;
+    const digits = runs[i];
     if (!digits) {
       if (push(v.value!, i, 0, -1, digitsFrom[i + 1]!)) walk(i + 1, 0, extra);
       pop();
@@ -407,7 +432,7 @@ function gluedSplits(values: readonly ValueToken[], ncols: number, checks: SlotC
     const leadingZero = digits.charCodeAt(offset) === 48;
     // The rest of this run as one figure — which cannot start with 0 unless it is 0.
     if (restLength === 1 || !leadingZero) {
-      if (push(Number(offset === 0 ? digits : digits.slice(offset)), i, offset, offset === 0 ? -1 : restLength, digitsFrom[i + 1]!)) walk(i + 1, 0, extra);
+      if (push(offset === 0 ? v.value! : Number(digits.slice(offset)), i, offset, offset === 0 ? -1 : restLength, digitsFrom[i + 1]!)) walk(i + 1, 0, extra);
       pop();
     }
     // Or cut a figure off its front.
@@ -415,9 +440,10 @@ function gluedSplits(values: readonly ValueToken[], ncols: number, checks: SlotC
       // A cut leaves at least one digit behind; a piece starting with 0 is "0" alone.
       const maxLen = leadingZero ? Math.min(1, restLength - 1) : restLength - 1;
       let n = 0;
+      const sign = offset === 0 && signs[i] === '-' ? -1 : 1;
       for (let len = 1; len <= maxLen; len++) {
         n = n * 10 + (digits.charCodeAt(offset + len - 1) - 48);
-        if (push(n, i, offset, len, digitsFrom[i]! - offset - len)) walk(i, offset + len, extra - 1);
+        if (push(sign * n, i, offset, len, digitsFrom[i]! - offset - len)) walk(i, offset + len, extra - 1);
         pop();
       }
     }
@@ -426,9 +452,14 @@ function gluedSplits(values: readonly ValueToken[], ncols: number, checks: SlotC
   return out;
 }
 
-/** A figure cut out of a token's digits at `at` (its place in the line is worked out once it is chosen: tokenProv). */
-function cutSlot(v: ValueToken, digits: string, at: number): Slot {
-  return readSlot({ raw: digits, value: Number(digits), digits, unit: null, note: null, prov: v.prov, cutAt: at }, 'glued-split');
+/**
+ * A figure cut out of a token's digits at `at` (its place in the line is worked out once it is chosen: tokenProv).
+ * `sign`: the sign printed before it, for the first figure of a signed run ("-9" of "-943"), which is not cut
+ * further; `signWidth`: the sign's width before the token's digits, which the offset counts.
+ */
+function cutSlot(v: ValueToken, digits: string, at: number, sign = '', signWidth = 0): Slot {
+  const value = sign === '-' ? -Number(digits) : Number(digits);
+  return readSlot({ raw: sign + digits, value, digits: sign === '' ? digits : null, unit: null, note: null, prov: v.prov, cutAt: at === 0 ? 0 : at + signWidth }, 'glued-split');
 }
 
 /** A number split over two fields ("1","0" for 10): join adjacent digit runs until the row fits. */

@@ -70,6 +70,7 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
   for (const p of pending) {
     if (p.candidates.length === 0) {
       findings.push(unplaceable(table, p));
+      leaveEmpty(p, p.targets.keys());
       continue;
     }
     const only = p.candidates.length === 1 ? p.candidates[0]! : null;
@@ -117,6 +118,7 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
     const readings = viableReadings(p, ev);
     if (readings.length === 0) {
       findings.push(unplaceable(table, p));
+      leaveEmpty(p, p.targets.keys());
       continue;
     }
     const quoted = settleByQuotes(p, readings, quotes());
@@ -126,11 +128,17 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
       // ("2648-18538") that may itself be glued, says nothing certain about any one cell.
       const cutsOnly = readings.length > 1 && readings.every((r) => r.candidate.method === 'glued-split') && p.view.values.every((v) => v.digits !== null);
       const open = cutsOnly ? keepAgreeingCells(p, readings) : p.targets.map((_, i) => i);
+      leaveEmpty(p, open);
       findings.push(ambiguous(table, p, readings, open));
     }
   }
   if (gluedRows.length > 0) findings.push(gluedFinding(table, gluedRows));
   return { cells, findings };
+
+  /** Cells of a row that nothing places: empty, and traced to the row that printed their figures. */
+  function leaveEmpty(p: PendingRow, slots: Iterable<number>): void {
+    for (const i of slots) cells[p.indexes[i]!] = { value: null, token: null, method: 'unresolved', prov: p.view.prov };
+  }
 
   /**
    * An ambiguous row's cells that every reading the identities allow gives the same figure are settled
@@ -146,7 +154,6 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
       const at = p.indexes[i]!;
       if (value === undefined || readings.some((r) => !sameState(r.values[i], value))) {
         open.push(i);
-        cells[at] = { value: null, token: null, method: 'unresolved', prov: p.view.prov };
         return;
       }
       grid[at] = value ?? 0;

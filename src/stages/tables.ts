@@ -1152,6 +1152,8 @@ interface SlotTargets {
   targets: { row: string; col: string }[];
   indexes: number[];
   rowChecks: SlotCheck[];
+  /** Which targets may hold a signed figure (本年增/减); null when the table has no such column. */
+  signed: boolean[] | null;
 }
 
 /** What building a table needs of one layout that no document changes: worked out once per layout. */
@@ -1173,10 +1175,12 @@ function layoutPlan(t: TableIndex, variant: TableVariant, kind: ReportKind): Lay
   const rows = variant.rows.map((r) => r.key);
   const totalIndex = t.def.totalColumn ? cols.indexOf(t.def.totalColumn) : -1;
   const space = tableSpace(t.def.key, rows, cols, kind);
+  const signedCols = new Set(variant.columns.filter((c) => c.signed).map((c) => c.key));
   const slotTargets = (targets: { row: string; col: string }[]): SlotTargets => ({
     targets,
     indexes: targets.map((x) => rows.indexOf(x.row) * cols.length + cols.indexOf(x.col)),
     rowChecks: slotChecks(space, rows, cols, targets),
+    signed: signedCols.size > 0 ? targets.map((x) => signedCols.has(x.col)) : null,
   });
   plan = {
     rows,
@@ -1199,15 +1203,15 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
   // A row printing other columns than the template: the table's header says where its figures go.
   const headers = g.flat === null ? headersByGrid(g.gridHeads, variant, t.groupKeys) : NO_HEADERS;
   if (g.flat) {
-    const { targets, indexes, rowChecks } = plan.allTargets;
-    const ctx: PlacementContext = { totalIndex: null, checkable, rowChecks };
+    const { targets, indexes, rowChecks, signed } = plan.allTargets;
+    const ctx: PlacementContext = { totalIndex: null, checkable, rowChecks, signed };
     pending.push({ label: 'figures', view: g.flat, targets, indexes, candidates: rowCandidates(g.flat, targets.length, ctx) });
   } else {
     for (const r of rows) {
       const v = g.rows.get(r);
       if (!v) continue;
-      const { targets, indexes, rowChecks } = plan.rowTargets.get(r)!;
-      const ctx: PlacementContext = { totalIndex: plan.totalIndex, checkable, rowChecks, headers };
+      const { targets, indexes, rowChecks, signed } = plan.rowTargets.get(r)!;
+      const ctx: PlacementContext = { totalIndex: plan.totalIndex, checkable, rowChecks, headers, signed };
       pending.push({ label: r, view: v, targets, indexes, candidates: rowCandidates(v, cols.length, ctx) });
     }
   }
