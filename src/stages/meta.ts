@@ -6,6 +6,7 @@ import { finding, type Finding } from '../findings.js';
 import type { ReportMeta, Section, SourceDocument } from '../types.js';
 import { editDistance } from './labels.js';
 import { blockText } from './segment.js';
+import { withoutTitleField } from '../extract/text/crawl-header.js';
 
 const TITLE_WORDS = /(政府信息公开|政务公开|信息公开)[\s\S]{0,12}年度?报告|年度报告/;
 const ORGAN_SUFFIX = /(人民政府|政府|委员会|办公室|办公厅|管理局|局|厅|委|院|部|署|中心|所|处|站|队|会|室|馆|社|公司|集团|街道办事处|办事处|法院|检察院)$/;
@@ -55,7 +56,8 @@ function headerDate(text: string | null): string | null {
  * PDF's text may cut the last words off onto a line of their own: "…工作年度" / "报告").
  */
 function findTitle(lines: string[]): string | null {
-  const head = lines.map(titleColumn);
+  // A crawler's "标题: …" line that was not read as its header (extract/crawl-header): the title is after the colon.
+  const head = lines.map((line) => titleColumn(withoutTitleField(line)));
   const isShort = (line: string | undefined): boolean => line !== undefined && line.trim().length <= 30 && !/[。，；]/.test(line);
   // A line before the title that is a page's breadcrumb or a labelled field ("您现在的位置：首页>>政务公开",
   // "承办单位：…") is no part of it.

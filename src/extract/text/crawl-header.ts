@@ -57,15 +57,27 @@ export function readCrawlHeader(lines: readonly string[]): CrawlHeader | null {
     const value = m[2]!.trim();
     if (field && value !== '' && header[field] === undefined) header[field] = value;
   }
-  if (keyLines < 2 || (header.title === undefined && header.url === undefined)) return null;
-  header.lines = i;
-  for (let j = i; j < Math.min(lines.length, i + MAX_NOTE_LINES + 1); j++) {
-    if (SEPARATOR.test(lines[j]!)) {
-      header.lines = j + 1;
-      break;
-    }
-  }
+  if (header.title === undefined && header.url === undefined) return null;
+  const separator = separatorAfter(lines, i);
+  // One field is a header only when a separator closes it ("标题: …" then "==== 正文 ===="): a lone
+  // "key: value" line may be the report's own first line.
+  if (keyLines < 2 && separator === null) return null;
+  header.lines = separator === null ? i : separator + 1;
   return header;
+}
+
+/** The separator line closing a header whose fields end before line i, within a few lines of notes; else null. */
+function separatorAfter(lines: readonly string[], i: number): number | null {
+  for (let j = i; j < Math.min(lines.length, i + MAX_NOTE_LINES + 1); j++) if (SEPARATOR.test(lines[j]!)) return j;
+  return null;
+}
+
+/** "标题: " (or another crawler's word for a title) at the start of a line. */
+const TITLE_FIELD = new RegExp(`^\\s*(?:${FIELD_WORDS.title.join('|')})\\s*[:：]\\s*`, 'i');
+
+/** A line without the title field's name a crawler put before it: "标题: 某某2022年…报告" → "某某2022年…报告". */
+export function withoutTitleField(line: string): string {
+  return line.replace(TITLE_FIELD, '');
 }
 
 /** The header's fields as a document's extract meta (`header.title`, …), for the record and the meta stage. */
