@@ -7,7 +7,9 @@
  * next (no whitespace between rows at all); some overviews quote section 二's counts, as real ones do.
  * Each copy comes with the report's truth, so the one-paragraph path is measured on reports it never saw.
  *
- *   npm run build && node dist/scripts/bench/stream-corpus.js [count] [firstSeed]
+ * With --lines, the copies keep the markup's line breaks instead (each table row on a line, its cells glued).
+ *
+ *   npm run build && node dist/scripts/bench/stream-corpus.js [count] [firstSeed] [--lines]
  */
 import { Element, Text } from 'domhandler';
 import type { ChildNode } from 'domhandler';
@@ -26,18 +28,25 @@ import { compareWithTruth } from './robustness.js';
 /** The article's container in each site style of the HTML renderer. */
 const CONTENT_CLASSES = ['content', 'zw', 'TRS_Editor'];
 
-/** A one-paragraph copy of a generated report, or null when the report has no HTML form. */
-export function streamCopy(report: GeneratedReport, index: number): GeneratedReport | null {
+/**
+ * How the copy keeps the page's whitespace: `paragraph` folds it (the whole body on one line, as most crawlers
+ * save it); `lines` keeps the markup's line breaks as a page's textContent (or BeautifulSoup's get_text()) gives
+ * them — every table row on a line of its own, its cells glued ("行政处罚1195545", "三、本年度办理结果（一）予以公开0000000").
+ */
+export type CopyForm = 'paragraph' | 'lines';
+
+/** A one-paragraph copy of a generated report (or, with form `lines`, one whose rows kept their lines), or null when the report has no HTML form. */
+export function streamCopy(report: GeneratedReport, index: number, form: CopyForm = 'paragraph'): GeneratedReport | null {
   const html = reportAsHtml(report, index);
   if (!html) return null;
   const r = rng(index * 7919 + 17);
   const page = /charset=(?:"?)(gbk|gb2312)/i.test(html.subarray(0, 600).toString('latin1')) ? iconv.decode(html, 'gbk') : html.toString('utf8');
   // Half the copies glue rows too: the page's markup has no whitespace between </tr> and <tr>.
-  const glueRows = r() < 0.5;
+  const glueRows = r() < 0.5 && form === 'paragraph';
   const source = glueRows ? page.replace(/<\/tr>\s+<tr/g, '</tr><tr') : page;
   const article = findContent(parseDocument(source).children);
   if (!article) return null;
-  let body = textContent(article).replace(/[ \t\r\n]+/g, ' ').trim();
+  let body = form === 'lines' ? textContent(article).trim() : textContent(article).replace(/[ \t\r\n]+/g, ' ').trim();
   const quotes = r() < 0.5 ? sec2Quote(report) : '';
   if (quotes) body = body.replace(/(扎实推进政务公开工作。)/, `$1${quotes}`);
   const title = `${report.agency}${report.year}年政府信息公开工作年度报告`;
@@ -53,10 +62,10 @@ export function streamCopy(report: GeneratedReport, index: number): GeneratedRep
   const text = [...header, body, ''].join('\n');
   return {
     ...report,
-    name: report.name.replace(/\.txt$/, '.page.txt'),
+    name: report.name.replace(/\.txt$/, form === 'lines' ? '.lines.txt' : '.page.txt'),
     text,
     bytes: Buffer.from(text, 'utf8'),
-    features: [...report.features, 'stream', ...(glueRows ? ['glueRows'] : []), ...(quotes ? ['quotes'] : [])],
+    features: [...report.features, 'stream', ...(form === 'lines' ? ['lines'] : []), ...(glueRows ? ['glueRows'] : []), ...(quotes ? ['quotes'] : [])],
   };
 }
 
@@ -107,14 +116,14 @@ async function runDoc(report: GeneratedReport): Promise<ProcessedDocument> {
   return analyse(loaded, await extractDocument(loaded), OGI_ANNUAL_REPORT);
 }
 
-/** Accuracy of the pipeline on `count` one-paragraph copies (generated reports from `first` on that have an HTML form). */
-export async function measureStream(count: number, first = 1): Promise<StreamMeasure> {
+/** Accuracy of the pipeline on `count` one-paragraph copies (generated reports from `first` on that have an HTML form), or copies of another form. */
+export async function measureStream(count: number, first = 1, form: CopyForm = 'paragraph'): Promise<StreamMeasure> {
   const m: StreamMeasure = { documents: 0, cells: 0, exact: 0, sec34Cells: 0, sec34Exact: 0, wrongFlagged: 0, silent: [], metaWrong: [], failed: [], msPerDocument: 0, textMsPerDocument: 0 };
   let ms = 0;
   let textMs = 0;
   for (let seed = first; m.documents < count; seed++) {
     const report = generateReport(seed);
-    const copy = streamCopy(report, seed);
+    const copy = streamCopy(report, seed, form);
     if (!copy) continue;
     const t0 = performance.now();
     const doc = await runDoc(copy);
@@ -145,12 +154,13 @@ export async function measureStream(count: number, first = 1): Promise<StreamMea
 }
 
 if (process.argv[1]?.endsWith('stream-corpus.js')) {
-  const count = Number(process.argv[2] ?? 300);
-  const first = Number(process.argv[3] ?? 1);
-  const m = await measureStream(count, first);
+  const form: CopyForm = process.argv.includes('--lines') ? 'lines' : 'paragraph';
+  const [count, first] = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number);
+  const m = await measureStream(count ?? 300, first ?? 1, form);
   const pct = (a: number, b: number): string => `${((100 * a) / b).toFixed(2)}%`;
-  console.log(`${m.documents} one-paragraph copies, ${m.cells} cells`);
-  console.log(`time per document, one thread: ${m.msPerDocument.toFixed(2)} ms as one paragraph, ${m.textMsPerDocument.toFixed(2)} ms for the same reports as flattened text`);
+  const what = form === 'lines' ? 'copies with each row on its own line, cells glued' : 'one-paragraph copies';
+  console.log(`${m.documents} ${what}, ${m.cells} cells`);
+  console.log(`time per document, one thread: ${m.msPerDocument.toFixed(2)} ms as copied, ${m.textMsPerDocument.toFixed(2)} ms for the same reports as flattened text`);
   console.log(`all cells exact: ${m.exact} (${pct(m.exact, m.cells)}); sections 三 and 四: ${m.sec34Exact}/${m.sec34Cells} (${pct(m.sec34Exact, m.sec34Cells)})`);
   console.log(`wrong but flagged: ${m.wrongFlagged}, wrong and silent: ${m.silent.length}; metadata wrong: ${m.metaWrong.length}; failed: ${m.failed.length}`);
   for (const s of m.silent.slice(0, 20)) console.log('  silent', s.doc, s.cell, 'got', s.got, 'want', s.want);

@@ -27,7 +27,16 @@ export interface StreamVocabulary {
   byStart: Map<number, Anchor[]>;
   /** firstUnit[c] = 1: some anchor starts with unit c (most of a text's characters start none). */
   firstUnit: Uint8Array;
+  /**
+   * Short lines looked at as glued labels, with their segments (null: not glued labels): a batch repeats the
+   * template's lines in every report ("第二十条第（一）项", "信息内容 本年处理决定数量"), and finding their labels
+   * again is most of what such a line costs. Segments are offsets in the line: any block with that text shares them.
+   */
+  labelLines: Map<string, Segment[] | null>;
 }
+
+/** Most lines remembered in labelLines; then the memory starts again. */
+const LABEL_LINES_LIMIT = 20_000;
 
 /** Labels shorter than this are too common inside other words to cut a stream at ("其他" is kept: it is a row). */
 const MIN_ANCHOR_CHARS = 2;
@@ -56,7 +65,7 @@ export function streamVocabulary(defs: readonly TableDef[]): StreamVocabulary {
     byStart.set(start, [...(byStart.get(start) ?? []), a]);
     firstUnit[a.key.charCodeAt(0)] = 1;
   }
-  return { anchors, byStart, firstUnit };
+  return { anchors, byStart, firstUnit, labelLines: new Map() };
 }
 
 /** The two UTF-16 units at i, as one number. */
@@ -96,8 +105,8 @@ interface Segment {
  */
 export function relineBlock(block: Block, blockIndex: number, vocab: StreamVocabulary): RowView[] | null {
   const text = streamText(block);
-  if (text === null || !looksGlued(text)) return null;
-  const segments = segmentStream(text, vocab);
+  if (text === null) return null;
+  const segments = looksGlued(text) ? segmentStream(text, vocab) : gluedLabelSegments(text, vocab);
   if (segments === null) return null;
   const base = block.kind === 'paragraph' ? (block.textOffset ?? block.prov.offset ?? 0) : 0;
   return rowsOf(text, segments, blockIndex, block.prov, base);
@@ -127,6 +136,49 @@ function looksGlued(text: string): boolean {
     if (after.trim() === '' && m.index >= 20) return true;
   }
   return false;
+}
+
+/** Sentence punctuation: a line that has it is prose, not glued labels. */
+const PROSE_MARK = /[，。；：,;:！？!?]/;
+/** A line of glued labels is short: a table's row or header, not a paragraph. */
+const MAX_LABEL_LINE_CHARS = 120;
+
+/**
+ * A cheap test for a line of a table whose cells were glued but whose rows kept their lines (a page's
+ * textContent with the markup's line breaks between rows: "三、本年度办理结果（一）予以公开0000000",
+ * "信息内容上一年项目数量本年增/减处理决定数量"): short, no sentence punctuation, and figures, if any,
+ * only at its end. isGluedLabels decides once the labels are found.
+ */
+function mayBeGluedLabels(text: string): boolean {
+  if (PROSE_MARK.test(text)) return false;
+  const figures = [...text.matchAll(FIGURE_RUN)].filter((m) => !isNumberingRun(m[0], text.slice(m.index + m[0].length)));
+  return figures.length === 0 || (figures.length === 1 && text.slice(figures[0]!.index + figures[0]![0].length).trim() === '');
+}
+
+/** The segments of a short line that is glued labels (see isGluedLabels), else null; remembered for the batch. */
+function gluedLabelSegments(text: string, vocab: StreamVocabulary): Segment[] | null {
+  // Two labels take four characters at least (a figure alone on its line, "0", is the commonest short line).
+  if (text.length < 2 * MIN_ANCHOR_CHARS || text.length > MAX_LABEL_LINE_CHARS) return null;
+  let segments = vocab.labelLines.get(text);
+  if (segments === undefined) {
+    const found = mayBeGluedLabels(text) ? segmentStream(text, vocab) : null;
+    segments = found !== null && isGluedLabels(text, found) ? found : null;
+    if (vocab.labelLines.size >= LABEL_LINES_LIMIT) vocab.labelLines.clear();
+    vocab.labelLines.set(text, segments);
+  }
+  return segments;
+}
+
+/**
+ * Two labels of the templates or more, glued, with nothing else between them than item numbers, and at most
+ * one run of figures, at the end: a header line ("信息内容" "上一年项目数量" "本年增/减" …) or a row under its
+ * group's label ("三、本年度办理结果" "（一）予以公开" 0000000), read as the one-paragraph form reads them.
+ * Prose names labels too, but never only labels.
+ */
+function isGluedLabels(text: string, segments: Segment[]): boolean {
+  const figures = segments.filter((s) => s.kind === 'figures');
+  if (figures.length > 1 || (figures.length === 1 && segments[segments.length - 1] !== figures[0])) return false;
+  return segments.every((s) => s.kind !== 'text' || NUMBERING_TEXT.test(text.slice(s.start, s.end)) || /^[\s/|｜、.．]*$/.test(text.slice(s.start, s.end)));
 }
 
 /** "1." before "属于国家秘密": a run that is only an item number. */
