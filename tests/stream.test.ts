@@ -195,6 +195,16 @@ describe('rows on lines, cells glued (a page\'s textContent with the line breaks
     const penalty = doc.findings.find((f) => f.rule === 'table/ambiguous-row' && f.row === 'penalty');
     expect(penalty).toMatchObject({ severity: 'error', table: 'sec2_art20_6', actual: '1195545' });
     expect(penalty!.expected!.split('; ')).toContain('119 | 5 | 545');
+    expect(penalty!.message).toContain('the table has no identity to choose between them');
+  });
+
+  it('says so when no reading of a row fits the identities (a digit lost), and leaves its cells empty', async () => {
+    const doc = await analyseText(text.replace('13705111145', '1370511145'));
+    expect(rowValues(doc, 'sec3', 'unable_not_held')).toEqual([null, null, null, null, null, null, null]);
+    const f = doc.findings.find((x) => x.rule === 'table/ambiguous-row' && x.row === 'unable_not_held');
+    expect(f).toMatchObject({ severity: 'error', table: 'sec3', actual: '1370511145' });
+    expect(f!.message).toContain('each breaking an identity of the table');
+    expect(f!.message).not.toContain('that the identities allow');
   });
 
   it('finds a row printed after its group\'s label on the same line', async () => {

@@ -129,7 +129,7 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
       const cutsOnly = readings.length > 1 && readings.every((r) => r.candidate.method === 'glued-split') && p.view.values.every((v) => v.digits !== null);
       const open = cutsOnly ? keepAgreeingCells(p, readings) : p.targets.map((_, i) => i);
       leaveEmpty(p, open);
-      findings.push(ambiguous(table, p, readings, open));
+      findings.push(ambiguous(table, p, readings, open, eqs.length > 0));
     }
   }
   if (gluedRows.length > 0) findings.push(gluedFinding(table, gluedRows));
@@ -546,11 +546,18 @@ const MAX_LISTED_READINGS = 12;
  * The finding on a row the identities leave ambiguous: its readings, and which cells were left empty (the
  * finding points at them: their row, and their column when it is one).
  */
-function ambiguous(table: string, p: PendingRow, readings: Reading[], open: number[]): Finding {
+function ambiguous(table: string, p: PendingRow, readings: Evaluation[], open: number[], hasIdentities: boolean): Finding {
   const read = p.view.values.map((v) => v.raw).join(' ');
   const shown = readings.slice(0, MAX_LISTED_READINGS).map(readingText);
   const more = readings.length > shown.length ? `, … (${readings.length} in all)` : '';
-  const ways = readings.length > 1 ? `${readings.length} ways that the identities allow (listed in expected)` : 'more than one way that the identities allow';
+  // The readings kept break the fewest identities: when that is one or more, no reading fits the table as printed.
+  const count = readings.length > 1 ? `${readings.length} ways` : 'more than one way';
+  const listed = readings.length > 1 ? ' (listed in expected)' : '';
+  const ways = !hasIdentities
+    ? `${count}${listed}, and the table has no identity to choose between them`
+    : readings.every(isClean)
+      ? `${count} that the identities allow${listed}`
+      : `${count}${listed}, each breaking an identity of the table (it contradicts itself, or another row was misread)`;
   const emptied = open.map((i) => p.targets[i]!);
   const left =
     emptied.length === p.targets.length
@@ -577,7 +584,7 @@ function readingText(r: Reading): string {
  * A row's distinct readings that the identities allow (given the rows fixed), preferring — as the final
  * pass does — those that break the fewest identities and determine the most cells.
  */
-function viableReadings(p: PendingRow, ev: Evaluator): Reading[] {
+function viableReadings(p: PendingRow, ev: Evaluator): Evaluation[] {
   const eqs = ev.eqs;
   let evals = p.candidates.map((c) => ev.of(p, c)).filter((e) => isCredible(e, p, eqs));
   if (evals.length === 0) return [];
@@ -585,7 +592,7 @@ function viableReadings(p: PendingRow, ev: Evaluator): Reading[] {
   evals = evals.filter((e) => e.violations === minViolations);
   const open = (e: Evaluation): number => e.values.filter((x) => x === undefined).length;
   const minOpen = Math.min(...evals.map(open));
-  const unique = new Map<string, Reading>();
+  const unique = new Map<string, Evaluation>();
   for (const e of evals) {
     if (open(e) !== minOpen) continue;
     const key = readingKey(e);
