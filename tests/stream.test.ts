@@ -207,6 +207,19 @@ describe('rows on lines, cells glued (a page\'s textContent with the line breaks
     expect(f!.message).not.toContain('that the identities allow');
   });
 
+  it('does not take glued digits for one figure when choosing the layout: without a header, the year decides', async () => {
+    const headless = text
+      .split('\n')
+      .filter((l) => !l.startsWith('信息内容'))
+      .join('\n');
+    const doc = await analyseText(headless);
+    // "1195545" is one figure (2021's one column) or 119 | 5 | 545 (2019's three): no evidence either way.
+    expect(doc.tables.find((t) => t.table === 'sec2_art20_6')?.layout).toBe('2019');
+    expect(rowValues(doc, 'sec2_art20_6', 'penalty')).toEqual([null, null, null]);
+    const later = await analyseText(headless.replace('某某乡2020年', '某某乡2022年').replace('2020年，', '2022年，'));
+    expect(later.tables.find((t) => t.table === 'sec2_art20_6')?.layout).toBe('2021');
+  });
+
   it('finds a row printed after its group\'s label on the same line', async () => {
     const doc = await analyseText(text);
     expect(rowValues(doc, 'sec3', 'granted')).toEqual([12, 0, 0, 0, 0, 0, 12]);

@@ -1114,7 +1114,8 @@ function chooseVariant(t: TableIndex, g: Gathered, year: number | null, sec3Layo
   const variants = t.def.variants;
   if (variants.length === 1) return variants[0]!;
   if (t.def.key === 'sec3' && sec3Layout) return variants.find((v) => v.layout === sec3Layout) ?? null;
-  const scored = variants.map((v) => ({ v, score: headerScore(t, v.layout, g.headerKeys) + countScore(v, g) * 0.5 }));
+  const widest = Math.max(...variants.map((v) => v.columns.length));
+  const scored = variants.map((v) => ({ v, score: headerScore(t, v.layout, g.headerKeys) + countScore(v, g, widest) * 0.5 }));
   scored.sort((a, b) => b.score - a.score);
   const [first, second] = scored;
   if (first && (!second || first.score > second.score)) return first.v;
@@ -1137,14 +1138,27 @@ function headerScore(t: TableIndex, layout: Layout, headerKeys: readonly string[
   return score;
 }
 
-/** How many of the table's rows carry exactly as many figures as the variant has columns. */
-function countScore(v: TableVariant, g: Gathered): number {
+/**
+ * How many of the table's rows carry exactly as many figures as the variant has columns. A row of glued digits
+ * without positions ("行政处罚1195545": one figure, or 119 | 5 | 545) says nothing about how many columns the
+ * table has, when its digits could fill the widest layout's: it counts for none (the header words or the year
+ * decide). Taken as one figure, it made a 2019 table with its header lost read as the 2021 one, in silence.
+ */
+function countScore(v: TableVariant, g: Gathered, widest: number): number {
   let n = 0;
   for (const row of g.rows.values()) {
     const count = row.dataFields?.length ?? row.values.length;
+    if (row.dataFields === null && count < widest && mayBeGluedCells(row, widest)) continue;
     if (count === v.columns.length) n++;
   }
   return n;
+}
+
+/** Figures with digits enough to be `cells` cells glued together ("1195545" for three). */
+function mayBeGluedCells(row: RowView, cells: number): boolean {
+  let digits = 0;
+  for (const value of row.values) digits += value.digits?.length ?? 1;
+  return digits >= cells && row.values.some((value) => value.digits !== null && value.digits.length > 1);
 }
 
 /** A set of cells a source row fills, in slot order, with their cell indexes and the identities among them. */
