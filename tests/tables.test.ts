@@ -389,16 +389,18 @@ describe('tables: a header row misread as figures (OCR of tight header cells)', 
 });
 
 describe('tables: pathological rows', () => {
-  it('reports a table run onto one line of hundreds of fields instead of enumerating its splits', async () => {
+  it('reads a table run onto one line of hundreds of fields at its labels, instead of enumerating its splits', async () => {
     const sec3 = defaultSec3();
     const line = SEC3_LABELS_2021.map(([key, label]) => `${label}\t${sec3.get(key)}`).join('\t');
     const lines = reportText().split('\n');
     const start = lines.findIndex((l) => l.startsWith('一、本年新收'));
     const end = lines.findIndex((l) => l.startsWith('四、结转下年度'));
     lines.splice(start, end - start + 1, line);
+    // A line this long is no row of a table (src/extract/text/text.ts): it is read as a one-paragraph copy is,
+    // cut at the template's labels, each label's figures its row's.
     const doc = await analyseText(lines.join('\n'));
-    expect(doc.status).toBe('findings');
-    expect(doc.findings.some((f) => f.table === 'sec3' && f.severity === 'error')).toBe(true);
+    for (const [key] of SEC3_LABELS_2021) expect(rowValues(doc, 'sec3', key)).toEqual(sec3.get(key)!.split('\t').map(Number));
+    expect(doc.findings.filter((f) => f.table === 'sec3')).toEqual([]);
   });
 });
 

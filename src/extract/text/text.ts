@@ -167,9 +167,18 @@ function pageNumberLines(lines: readonly string[]): ReadonlySet<number> {
   return out;
 }
 
+/**
+ * Longer lines are no table row, whatever separators they hold: a page saved as one paragraph (a crawler's
+ * folded textContent of the whole page) has its site's menu "首页 | 政务公开 | 办事服务" and its gaps of spaces
+ * and tabs in the same line as the report — read as a row, none of its sections or tables were found. The
+ * widest row of the templates (section 四's fifteen figures and a label, as a markdown row) is under 200.
+ */
+const MAX_ROW_LINE_CHARS = 600;
+
 function lineToBlock(rawLine: string, line: number): Block | null {
   // Page footers ("- 5 -") fall inside tables when a copy crosses a page break: they carry nothing.
   if (rawLine.trim() === '' || isRuleLine(rawLine) || isPageFooter(rawLine)) return null;
+  if (rawLine.length > MAX_ROW_LINE_CHARS) return paragraphOf(rawLine, line);
   const pipe = splitPipeRow(rawLine);
   if (pipe) {
     return { kind: 'row', positions: 'tab', fields: pipe.map((t, col) => ({ text: t, col, prov: { line } })), prov: { line } };
@@ -178,6 +187,10 @@ function lineToBlock(rawLine: string, line: number): Block | null {
     const fields = rawLine.split('\t').map((t, col) => ({ text: stripMarkdown(t).trim(), col, prov: { line } }));
     return { kind: 'row', positions: 'tab', fields, prov: { line } };
   }
+  return paragraphOf(rawLine, line);
+}
+
+function paragraphOf(rawLine: string, line: number): Block | null {
   const text = stripMarkdown(rawLine).trim();
   if (text === '') return null;
   const indent = rawLine.length - rawLine.trimStart().length;
