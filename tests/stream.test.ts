@@ -256,6 +256,35 @@ describe('rows on lines, cells glued (a page\'s textContent with the line breaks
   });
 });
 
+describe('a whole page saved as one paragraph (its menus, breadcrumb and footer too, no crawl header)', () => {
+  const body = oneParagraph('8855698').split('\n').slice(HEADER.length + 1).join(' ').trim();
+  const page = [
+    '首页 | 政务公开 | 办事服务 | 公众互动 信息公开指南信息公开制度信息公开年报 您现在的位置：首页>>政务公开某某县人民政府2022年政府信息公开工作年度报告【字体：大 中 小】 【打印】 【关闭】',
+    body,
+    '某某县人民政府 2023年1月20日 主办单位：某某县人民政府办公室 | 联系我们 | 网站地图',
+  ].join('     ');
+
+  it('reads its sections and tables: a line this long is no table row, whatever "|" and gaps it holds', async () => {
+    const doc = await analyseText(`${page}\n`);
+    expect(doc.status).toBe('findings');
+    expect(doc.sections.map((s) => s.key)).toEqual(['overview', 'proactive', 'requests', 'review_litigation', 'problems', 'other']);
+    expect(rowValues(doc, 'sec3', 'new_received')).toEqual([71, 3, 0, 0, 0, 0, 74]);
+  });
+
+  it('takes the title out of the menus: the agency is the name the report repeats, not the breadcrumb before it', async () => {
+    const doc = await analyseText(`${page}\n`);
+    expect(doc.meta).toMatchObject({ agency: '某某县人民政府', year: 2022, title: '某某县人民政府2022年政府信息公开工作年度报告' });
+  });
+
+  it('reads generated copies of this form: no failed document, no wrong agency, no wrong figure without a finding', async () => {
+    const m = await measureStream(40, 1, 'page');
+    expect(m.failed).toEqual([]);
+    expect(m.metaWrong).toEqual([]);
+    expect(m.silent).toEqual([]);
+    expect(m.sec34Exact / m.sec34Cells).toBeGreaterThan(0.99);
+  });
+});
+
 describe('generated one-paragraph copies (scripts/bench/stream-corpus.ts)', () => {
   it('makes copies as a crawler saves them: a header, then the page text on one line', () => {
     const copy = streamCopy(generateReport(5), 5)!;

@@ -7,9 +7,10 @@
  * next (no whitespace between rows at all); some overviews quote section 二's counts, as real ones do.
  * Each copy comes with the report's truth, so the one-paragraph path is measured on reports it never saw.
  *
- * With --lines, the copies keep the markup's line breaks instead (each table row on a line, its cells glued).
+ * With --lines, the copies keep the markup's line breaks instead (each table row on a line, its cells glued); with
+ * --page, they are the whole page's text on one line (menus, breadcrumb and footer included), without a crawl header.
  *
- *   npm run build && node dist/scripts/bench/stream-corpus.js [count] [firstSeed] [--lines]
+ *   npm run build && node dist/scripts/bench/stream-corpus.js [count] [firstSeed] [--lines | --page]
  */
 import { Element, Text } from 'domhandler';
 import type { ChildNode } from 'domhandler';
@@ -31,9 +32,11 @@ const CONTENT_CLASSES = ['content', 'zw', 'TRS_Editor'];
 /**
  * How the copy keeps the page's whitespace: `paragraph` folds it (the whole body on one line, as most crawlers
  * save it); `lines` keeps the markup's line breaks as a page's textContent (or BeautifulSoup's get_text()) gives
- * them — every table row on a line of its own, its cells glued ("行政处罚1195545", "三、本年度办理结果（一）予以公开0000000").
+ * them — every table row on a line of its own, its cells glued ("行政处罚1195545", "三、本年度办理结果（一）予以公开0000000");
+ * `page` is the whole page's text folded on one line, with no crawl header: its menus, breadcrumb ("您现在的位置：
+ * 首页>>政务公开") and footer run into the title and the report.
  */
-export type CopyForm = 'paragraph' | 'lines';
+export type CopyForm = 'paragraph' | 'lines' | 'page';
 
 /** A one-paragraph copy of a generated report (or, with form `lines`, one whose rows kept their lines), or null when the report has no HTML form. */
 export function streamCopy(report: GeneratedReport, index: number, form: CopyForm = 'paragraph'): GeneratedReport | null {
@@ -44,7 +47,8 @@ export function streamCopy(report: GeneratedReport, index: number, form: CopyFor
   // Half the copies glue rows too: the page's markup has no whitespace between </tr> and <tr>.
   const glueRows = r() < 0.5 && form === 'paragraph';
   const source = glueRows ? page.replace(/<\/tr>\s+<tr/g, '</tr><tr') : page;
-  const article = findContent(parseDocument(source).children);
+  const nodes = parseDocument(source).children;
+  const article = form === 'page' ? findElement(nodes, (e) => e.name === 'body') : findContent(nodes);
   if (!article) return null;
   let body = form === 'lines' ? textContent(article).trim() : textContent(article).replace(/[ \t\r\n]+/g, ' ').trim();
   const quotes = r() < 0.5 ? sec2Quote(report) : '';
@@ -59,13 +63,13 @@ export function streamCopy(report: GeneratedReport, index: number, form: CopyFor
     `原文链接: https://www.example.gov.cn/zwgk/nb/${report.year + 1}/t${report.year + 1}0120_${index}.htm`,
     '==================== 正文 ====================',
   ];
-  const text = [...header, body, ''].join('\n');
+  const text = form === 'page' ? `${body}\n` : [...header, body, ''].join('\n');
   return {
     ...report,
-    name: report.name.replace(/\.txt$/, form === 'lines' ? '.lines.txt' : '.page.txt'),
+    name: report.name.replace(/\.txt$/, form === 'paragraph' ? '.page.txt' : `.${form}.txt`),
     text,
     bytes: Buffer.from(text, 'utf8'),
-    features: [...report.features, 'stream', ...(form === 'lines' ? ['lines'] : []), ...(glueRows ? ['glueRows'] : []), ...(quotes ? ['quotes'] : [])],
+    features: [...report.features, 'stream', ...(form === 'paragraph' ? [] : [form]), ...(glueRows ? ['glueRows'] : []), ...(quotes ? ['quotes'] : [])],
   };
 }
 
@@ -77,11 +81,18 @@ function sec2Quote(report: GeneratedReport): string {
 }
 
 function findContent(nodes: ChildNode[]): Element | null {
+  return findElement(nodes, (e) => {
+    const classes = (e.attribs.class ?? '').split(/\s+/);
+    return CONTENT_CLASSES.some((c) => classes.includes(c));
+  });
+}
+
+/** The first element, depth first, that `is` accepts. */
+function findElement(nodes: ChildNode[], is: (e: Element) => boolean): Element | null {
   for (const n of nodes) {
     if (!(n instanceof Element)) continue;
-    const classes = (n.attribs.class ?? '').split(/\s+/);
-    if (CONTENT_CLASSES.some((c) => classes.includes(c))) return n;
-    const inner = findContent(n.children);
+    if (is(n)) return n;
+    const inner = findElement(n.children, is);
     if (inner) return inner;
   }
   return null;
@@ -154,11 +165,11 @@ export async function measureStream(count: number, first = 1, form: CopyForm = '
 }
 
 if (process.argv[1]?.endsWith('stream-corpus.js')) {
-  const form: CopyForm = process.argv.includes('--lines') ? 'lines' : 'paragraph';
+  const form: CopyForm = process.argv.includes('--lines') ? 'lines' : process.argv.includes('--page') ? 'page' : 'paragraph';
   const [count, first] = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number);
   const m = await measureStream(count ?? 300, first ?? 1, form);
   const pct = (a: number, b: number): string => `${((100 * a) / b).toFixed(2)}%`;
-  const what = form === 'lines' ? 'copies with each row on its own line, cells glued' : 'one-paragraph copies';
+  const what = form === 'lines' ? 'copies with each row on its own line, cells glued' : form === 'page' ? 'whole pages as one paragraph (menus and all, no crawl header)' : 'one-paragraph copies';
   console.log(`${m.documents} ${what}, ${m.cells} cells`);
   console.log(`time per document, one thread: ${m.msPerDocument.toFixed(2)} ms as copied, ${m.textMsPerDocument.toFixed(2)} ms for the same reports as flattened text`);
   console.log(`all cells exact: ${m.exact} (${pct(m.exact, m.cells)}); sections 三 and 四: ${m.sec34Exact}/${m.sec34Cells} (${pct(m.sec34Exact, m.sec34Cells)})`);

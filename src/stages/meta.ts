@@ -28,7 +28,7 @@ export function readMeta(doc: SourceDocument, sections: Section[]): ReportMeta {
     const v = doc.meta[`header.${field}`];
     return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
   };
-  const title = header('title') ?? findTitle(headTexts);
+  const title = header('title') ?? narrowTitle(findTitle(headTexts), allText);
   const publisher = header('publisher');
   const year = findYear(title, allText);
   const agency = findAgency(title, allText, publisher);
@@ -74,6 +74,39 @@ function findTitle(lines: string[]): string | null {
     }
   }
   return null;
+}
+
+/** Marks of a page's menus and breadcrumbs ("您现在的位置：首页>>政务公开", "首页 > 年报", "【字体：大 中 小】"), never in a title. */
+const CHROME = /[：:》|｜【】]|>>|\s>\s/;
+/** Where a breadcrumb's last step ends: a name starts after it. */
+const CHROME_SPLIT = /[：:》|｜【】>]/;
+/** A name before the year longer than this is no agency alone. */
+const MAX_NAME_CHARS = 30;
+const SHORTEST_NAME = 3;
+
+/**
+ * A title run together with its page's menus and breadcrumb (a whole page saved as one paragraph: "…您现在的位置：
+ * 首页>>政务公开彭阳县教育局2021年政府信息公开工作年度报告【字体：大 中 小】…"): the title words, and before the year
+ * the longest end of what precedes it that the report names again elsewhere (its overview and its signature name the
+ * agency), else what follows the last menu character. Any other title as it is.
+ */
+function narrowTitle(title: string | null, text: string): string | null {
+  if (title === null) return null;
+  const words = TITLE_WORDS.exec(title);
+  const head = words ? title.slice(0, words.index + words[0].length) : title;
+  const year = /(?:19|20)\d{2}\s*年/.exec(head);
+  if (!year) return title;
+  const printed = head.slice(0, year.index);
+  const before = printed.replace(/\s+/g, '');
+  if (before.length <= MAX_NAME_CHARS && !CHROME.test(printed)) return title;
+  const compact = text.replace(/\s+/g, '');
+  for (let n = Math.min(MAX_NAME_CHARS, before.length); n >= SHORTEST_NAME; n--) {
+    const name = before.slice(-n);
+    if (CHROME_SPLIT.test(name)) continue;
+    const first = compact.indexOf(name);
+    if (first >= 0 && compact.indexOf(name, first + 1) >= 0) return name + head.slice(year.index);
+  }
+  return before.split(CHROME_SPLIT).pop()! + head.slice(year.index);
 }
 
 /**
