@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { streamCopy, measureStream } from '../scripts/bench/stream-corpus.js';
 import { generateReport } from '../scripts/generate/corpus.js';
 import { readCrawlHeader } from '../src/extract/text/crawl-header.js';
-import { withOffset } from '../src/stages/rows.js';
+import { parseField, withOffset } from '../src/stages/rows.js';
 import type { Provenance } from '../src/types.js';
 import { analyseText, cell, rowValues } from './helpers/report.js';
 
@@ -235,6 +235,21 @@ describe('rows on lines, cells glued (a page\'s textContent with the line breaks
     expect(doc.findings.filter((f) => f.rule === 'cell/negative')).toEqual([]);
     const line = text.split('\n').indexOf('行政强制14-943') + 1;
     for (const col of ['prev_items', 'change', 'decisions']) expect(cell(doc, 'sec2_art20_6', 'coercion', col)).toMatchObject({ value: null, method: 'unresolved', prov: { line } });
+  });
+
+  it('reads a signed run on the line below its label as the row\'s figures, not as a label (the row above taken for blank)', async () => {
+    const doc = await analyseText(text.replace('行政强制14-943', '行政强制\n14-943'));
+    expect(cell(doc, 'sec2_art20_6', 'coercion', 'prev_items')).toMatchObject({ value: null, method: 'unresolved' });
+    const coercion = doc.findings.find((f) => f.rule === 'table/ambiguous-row' && f.row === 'coercion');
+    expect(coercion!.expected!.split('; ').sort()).toEqual(['14 | -9 | 43', '14 | -94 | 3']);
+    // Counts glued with their signs are figures; a date or a telephone number is not.
+    expect(parseField('4-32432', { line: 1, offset: 0 }).values.map((v) => [v.value, v.prov.offset])).toEqual([
+      [4, 0],
+      [-32432, 1],
+    ]);
+    expect(parseField('行政许可 4-32432', { line: 1 }).values.map((v) => v.value)).toEqual([4, -32432]);
+    expect(parseField('2023-01-20', { line: 1 }).values).toEqual([]);
+    expect(parseField('0951-1234567', { line: 1 }).values).toEqual([]);
   });
 
   it('takes the title from a crawler\'s lone 标题 line, with or without a separator after it', async () => {

@@ -124,6 +124,8 @@ interface FieldParse {
 export function parseField(text: string, prov: Provenance): FieldParse {
   const whole = parseValue(text, prov);
   if (whole) return { labels: [], values: [whole] };
+  const run = signedRun(text.trim(), prov);
+  if (run) return { labels: [], values: run };
   const labels: string[] = [];
   const values: ValueToken[] = [];
   const tokens = text.split(/\s+/).filter(Boolean);
@@ -133,6 +135,12 @@ export function parseField(text: string, prov: Provenance): FieldParse {
   for (let i = tokens.length - 1; i >= 0; i--) {
     // A token that is the whole field (no spaces in it) was parsed above, and is no figure.
     const v = tokens[i] === text ? null : parseValue(tokens[i]!, prov);
+    const parts = v || tokens[i] === text ? null : signedRun(tokens[i]!, prov);
+    if (parts) {
+      trailing.push(...parts.reverse());
+      firstTrailing = i;
+      continue;
+    }
     if (!v) break;
     trailing.push(v);
     firstTrailing = i;
@@ -175,6 +183,27 @@ export function parseFigureRun(run: string, prov: Provenance): ValueToken[] {
       if (v) values.push(v);
       at += part.length;
     }
+  }
+  return values;
+}
+
+/** Counts, each maybe signed, glued: "4-32432", "12+3-5" — not a date ("2023-01-20") or a phone number ("0951-1234567"). */
+const SIGNED_COUNTS = /^[+-]?(?:0|[1-9]\d*)(?:[+-](?:0|[1-9]\d*))+$/;
+
+/**
+ * A field or token that is counts glued with their signs ("4-32432": 4 and -32432, to be cut further by the
+ * table's columns), as figures; null for anything else. A cell's figures on a line of their own, below their
+ * label, were taken for a label ("4-32432") and the row above for one printed blank.
+ */
+function signedRun(token: string, prov: Provenance): ValueToken[] | null {
+  if (!SIGNED_COUNTS.test(token)) return null;
+  const values: ValueToken[] = [];
+  let at = 0;
+  for (const part of splitSignedRun(token)) {
+    const v = parseValue(part, prov.offset === undefined ? prov : withOffset(prov, prov.offset + at));
+    if (!v) return null;
+    values.push(v);
+    at += part.length;
   }
   return values;
 }
