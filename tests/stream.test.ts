@@ -271,6 +271,14 @@ describe('rows on lines, cells glued (a page\'s textContent with the line breaks
   });
 });
 
+describe('a misspelt header word before section 四\'s figures in one paragraph', () => {
+  it('does not call the table printed empty: its figures are there, under a label it does not have', async () => {
+    const doc = await analyseText(oneParagraph('8855698').replace(/尚未审结总计/g, '尚未审结总汁'));
+    expect(doc.findings.map((f) => f.rule)).not.toContain('table/blank');
+    expect(doc.findings.find((f) => f.table === 'sec4' && f.severity === 'error')).toBeDefined();
+  });
+});
+
 describe('a whole page saved as one paragraph (its menus, breadcrumb and footer too, no crawl header)', () => {
   const body = oneParagraph('8855698').split('\n').slice(HEADER.length + 1).join(' ').trim();
   const page = [

@@ -968,7 +968,9 @@ function gatherFlat(t: TableIndex, rows: readonly RowView[]): Gathered {
       continue;
     }
     if (v.labels.length === 0) numeric.push(v);
-    else if (v.values.length >= 2) labelled.push(v);
+    // Figures under a label no template row has: two or more, or digits that may be several glued ("总汁 8005130000000066",
+    // a misspelt header word before the table's fifteen figures) — whose they are is not known, but the table is not blank.
+    else if (v.values.length >= 2 || mayBeGluedCells(v, 2)) labelled.push(v);
   }
   if (numeric.length > 0 && g.rows.size === 0) {
     g.flat = numeric.length === 1 ? numeric[0]! : concatRows(numeric);
