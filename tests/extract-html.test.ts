@@ -11,7 +11,7 @@ import { loadFile } from '../src/stages/load.js';
 import type { Block, RowBlock } from '../src/types.js';
 import { modelledReports, reportAsHtml } from '../scripts/bench/bench.js';
 import { compareWithTruth } from '../scripts/bench/robustness.js';
-import { analyseBytes } from './helpers/report.js';
+import { analyseBytes, rowValues } from './helpers/report.js';
 
 const SAMPLES = join(import.meta.dirname, '..', 'samples');
 const GOLD = join(import.meta.dirname, 'fixtures', 'gold');
@@ -387,5 +387,24 @@ describe('tables laid out without <table> (rows as <div>, cells as inline <span>
     expect(cells).toBeGreaterThan(7000);
     expect(silent).toEqual([]);
     expect((sec34 - sec34Wrong) / sec34).toBeGreaterThan(0.99);
+  });
+});
+
+describe('a figure in a cell merged over several figure columns', () => {
+  const td = (t: string, attrs = ''): string => `<td${attrs}>${t}</td>`;
+  const report = (merged: string): string =>
+    page(
+      `<p>某某乡2020年政府信息公开工作年度报告</p><p>一、总体情况</p><p>2020年，某某乡扎实推进政务公开工作。</p><p>二、主动公开政府信息情况</p>` +
+        `<table><tr>${td('第二十条第（六）项', ' colspan="4"')}</tr><tr>${td('信息内容')}${td('上一年项目数量')}${td('本年增/减')}${td('处理决定数量')}</tr>` +
+        `<tr>${td('行政处罚')}${td(merged, ' colspan="3"')}</tr><tr>${td('行政强制')}${td('14')}${td('-9')}${td('43')}</tr></table>` +
+        `<p>三、收到和处理政府信息公开申请情况</p><p>四、政府信息公开行政复议、行政诉讼情况</p><p>五、存在的主要问题及改进情况</p><p>无。</p><p>六、其他需要报告的事项</p><p>无。</p>`,
+    );
+
+  it('is read by its figures, not put in the first column with blanks after it', async () => {
+    const doc = await analyseBytes(Buffer.from(report('1195545')), 'merged.html');
+    // 上一年项目数量 1195545 and two blanks, in silence, before: the cell covers three columns and says not which.
+    expect(rowValues(doc, 'sec2_art20_6', 'penalty')).toEqual([null, null, null]);
+    expect(doc.findings.find((f) => f.rule === 'table/ambiguous-row' && f.row === 'penalty')).toMatchObject({ severity: 'error', actual: '1195545' });
+    expect(rowValues(doc, 'sec2_art20_6', 'coercion')).toEqual([14, -9, 43]);
   });
 });

@@ -170,6 +170,20 @@ export function trimTrailingEmptyColumns(grid: readonly (readonly GridSlot[])[],
   return out;
 }
 
+/**
+ * A figure in a cell merged over several columns of its row ("行政处罚 | 1195545" over 上一年项目数量 · 本年增/减 ·
+ * 处理决定数量): it says nothing of which column it is — one figure, or the row's figures glued — and the columns
+ * after it are not blank but covered. Its row is read by its figures in order, not by their positions, which
+ * put it in the first column with two blanks, in silence.
+ */
+function spansFigureColumns(row: readonly GridSlot[], kept: readonly number[]): boolean {
+  for (let k = 1; k < kept.length; k++) {
+    const slot = row[kept[k]!]!;
+    if (slot.cellId === row[kept[k - 1]!]!.cellId && isNumericText(slot.text)) return true;
+  }
+  return false;
+}
+
 export interface GridRowsOptions {
   tableIndex: number;
   /** Line number of the table's first row in the document's text rendering; one line per row. */
@@ -196,7 +210,8 @@ export function gridToRowBlocks(grid: readonly (readonly GridSlot[])[], options:
         prov: { line, tableIndex: options.tableIndex, gridRow: r, gridCol },
       }));
       if (fields.every((f) => f.text === '')) continue;
-      blocks.push({ kind: 'row', positions: 'grid', gridWidth: kept.length, fields, prov: { line, tableIndex: options.tableIndex, gridRow: r } });
+      const positions = title || !spansFigureColumns(row, kept) ? 'grid' : 'none';
+      blocks.push({ kind: 'row', positions, gridWidth: kept.length, fields, prov: { line, tableIndex: options.tableIndex, gridRow: r } });
     }
   }
   return { blocks, lines: grid.length };
