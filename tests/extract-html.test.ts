@@ -11,7 +11,7 @@ import { loadFile } from '../src/stages/load.js';
 import type { Block, RowBlock } from '../src/types.js';
 import { modelledReports, reportAsHtml } from '../scripts/bench/bench.js';
 import { compareWithTruth } from '../scripts/bench/robustness.js';
-import { analyseBytes, rowValues } from './helpers/report.js';
+import { analyseBytes, cell, rowValues } from './helpers/report.js';
 
 const SAMPLES = join(import.meta.dirname, '..', 'samples');
 const GOLD = join(import.meta.dirname, 'fixtures', 'gold');
@@ -406,5 +406,14 @@ describe('a figure in a cell merged over several figure columns', () => {
     expect(rowValues(doc, 'sec2_art20_6', 'penalty')).toEqual([null, null, null]);
     expect(doc.findings.find((f) => f.rule === 'table/ambiguous-row' && f.row === 'penalty')).toMatchObject({ severity: 'error', actual: '1195545' });
     expect(rowValues(doc, 'sec2_art20_6', 'coercion')).toEqual([14, -9, 43]);
+  });
+
+  it('leaves the row below a figure merged over two rows no blank cell under it', async () => {
+    const html = report('1195545').replace(`${td('1195545', ' colspan="3"')}`, `${td('0', ' rowspan="2"')}${td('5')}${td('7')}`).replace(`${td('14')}${td('-9')}`, td('-9'));
+    const doc = await analyseBytes(Buffer.from(html), 'merged-rows.html');
+    expect(rowValues(doc, 'sec2_art20_6', 'penalty')).toEqual([0, 5, 7]);
+    // 行政强制's 上一年项目数量 is under the merged 0: not printed blank (as it was read, in silence).
+    expect(cell(doc, 'sec2_art20_6', 'coercion', 'prev_items')).toMatchObject({ value: null, method: 'unresolved' });
+    expect(doc.findings.find((f) => f.table === 'sec2_art20_6' && f.row === 'coercion' && f.severity === 'error')).toBeDefined();
   });
 });

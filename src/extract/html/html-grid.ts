@@ -174,12 +174,16 @@ export function trimTrailingEmptyColumns(grid: readonly (readonly GridSlot[])[],
  * A figure in a cell merged over several columns of its row ("行政处罚 | 1195545" over 上一年项目数量 · 本年增/减 ·
  * 处理决定数量): it says nothing of which column it is — one figure, or the row's figures glued — and the columns
  * after it are not blank but covered. Its row is read by its figures in order, not by their positions, which
- * put it in the first column with two blanks, in silence.
+ * put it in the first column with two blanks, in silence. A figure merged over rows leaves the rows below it
+ * a covered cell, read so too (it was a blank).
  */
-function spansFigureColumns(row: readonly GridSlot[], kept: readonly number[]): boolean {
-  for (let k = 1; k < kept.length; k++) {
+function spansFigureColumns(row: readonly GridSlot[], r: number, kept: readonly number[]): boolean {
+  for (let k = 0; k < kept.length; k++) {
     const slot = row[kept[k]!]!;
-    if (slot.cellId === row[kept[k - 1]!]!.cellId && isNumericText(slot.text)) return true;
+    if (!isNumericText(slot.text)) continue;
+    if (k > 0 && slot.cellId === row[kept[k - 1]!]!.cellId) return true;
+    // The same over rows: a figure merged down from a row above covers this row's cell, which is no blank.
+    if (!slot.origin && slot.originRow < r) return true;
   }
   return false;
 }
@@ -210,7 +214,7 @@ export function gridToRowBlocks(grid: readonly (readonly GridSlot[])[], options:
         prov: { line, tableIndex: options.tableIndex, gridRow: r, gridCol },
       }));
       if (fields.every((f) => f.text === '')) continue;
-      const positions = title || !spansFigureColumns(row, kept) ? 'grid' : 'none';
+      const positions = title || !spansFigureColumns(row, r, kept) ? 'grid' : 'none';
       blocks.push({ kind: 'row', positions, gridWidth: kept.length, fields, prov: { line, tableIndex: options.tableIndex, gridRow: r } });
     }
   }
