@@ -152,10 +152,7 @@ export function parseField(text: string, prov: Provenance): FieldParse {
     const parts = glued ? splitSignedRun(glued[2]!) : [];
     if (glued && parts.length > 0) {
       head[head.length - 1] = glued[1]!;
-      for (const part of parts) {
-        const v = parseValue(part, prov);
-        if (v) values.push(v);
-      }
+      values.push(...partFigures(parts, () => prov));
     }
     labels.push(head.join(' '));
   }
@@ -177,12 +174,19 @@ export function parseFigureRun(run: string, prov: Provenance): ValueToken[] {
       values.push(whole);
       continue;
     }
-    let at = m.index;
-    for (const part of splitSignedRun(m[0])) {
-      const v = parseValue(part, withOffset(prov, base + at));
-      if (v) values.push(v);
-      at += part.length;
-    }
+    values.push(...partFigures(splitSignedRun(m[0]), (at) => withOffset(prov, base + m.index + at)));
+  }
+  return values;
+}
+
+/** The figures of a run's signed parts ("4", "-32432"), each with the provenance of where it starts in the run. */
+function partFigures(parts: readonly string[], provAt: (offset: number) => Provenance): ValueToken[] {
+  const values: ValueToken[] = [];
+  let at = 0;
+  for (const part of parts) {
+    const v = parseValue(part, provAt(at));
+    if (v) values.push(v);
+    at += part.length;
   }
   return values;
 }
@@ -196,16 +200,9 @@ const SIGNED_COUNTS = /^[+-]?(?:0|[1-9]\d*)(?:[+-](?:0|[1-9]\d*))+$/;
  * label, were taken for a label ("4-32432") and the row above for one printed blank.
  */
 function signedRun(token: string, prov: Provenance): ValueToken[] | null {
+  // Every part of such a run is a plain count, which parses.
   if (!SIGNED_COUNTS.test(token)) return null;
-  const values: ValueToken[] = [];
-  let at = 0;
-  for (const part of splitSignedRun(token)) {
-    const v = parseValue(part, prov.offset === undefined ? prov : withOffset(prov, prov.offset + at));
-    if (!v) return null;
-    values.push(v);
-    at += part.length;
-  }
-  return values;
+  return partFigures(splitSignedRun(token), (at) => (prov.offset === undefined ? prov : withOffset(prov, prov.offset + at)));
 }
 
 /** "2648-18538" → ["2648", "-18538"]: a sign inside a digit run starts a new figure. */
