@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { OGI_ANNUAL_REPORT } from '../pipelines/ogi-annual-report/index.js';
 import { extractDocument } from './extract/index.js';
 import { checkOcrCells } from './extract/ocr/ocr-check.js';
+import { remapProvenance } from './extract/text/unwrap.js';
 import type { ExtractOptions } from './extract/index.js';
 import { DocumentError, countBySeverity } from './findings.js';
 import type { Finding } from './findings.js';
@@ -20,7 +21,7 @@ import { divisionIndex, divisionSource } from './region/divisions.js';
 import { blockText, segment, sectionTexts } from './stages/segment.js';
 import { extractTables } from './stages/tables.js';
 import { validate } from './stages/validate.js';
-import type { ProcessedDocument, SourceDocument } from './types.js';
+import type { ExtractedTable, LineJoins, ProcessedDocument, Section, SourceDocument } from './types.js';
 
 /**
  * What produced a stored document: the report kind's version and the division dataset's (a newer dataset
@@ -98,6 +99,7 @@ export function analyse(loaded: LoadedFile, extracted: SourceDocument, kind: Rep
   } else if (notReport) {
     error = 'no annual-report sections or tables found: this does not look like a 政府信息公开工作年度报告' + describeSource(source);
   }
+  if (source.lineJoins) traceToSourceLines(tables.tables, texts, seg.sections, findings, source.lineJoins);
   const counts = countBySeverity(findings);
   return {
     id: loaded.sha256,
@@ -114,6 +116,27 @@ export function analyse(loaded: LoadedFile, extracted: SourceDocument, kind: Rep
     timings,
     extractMeta: source.meta,
   };
+}
+
+/**
+ * Positions read in the joined lines of a hard-wrapped text, moved to the source lines they come from: every
+ * cell's and table's provenance, every finding's line and offset, and each section's first line.
+ */
+function traceToSourceLines(tables: ExtractedTable[], texts: ProcessedDocument['sections'], sections: readonly Section[], findings: Finding[], joins: LineJoins): void {
+  for (const t of tables) {
+    t.prov = remapProvenance(t.prov, joins);
+    for (const c of t.cells) c.prov = remapProvenance(c.prov, joins);
+  }
+  sections.forEach((s, i) => {
+    const line = remapProvenance(s.prov, joins).line;
+    if (texts[i] && line !== undefined) texts[i]!.line = line;
+  });
+  for (const f of findings) {
+    if (f.line === undefined || f.offset === undefined) continue;
+    const moved = remapProvenance({ line: f.line, offset: f.offset }, joins);
+    f.line = moved.line!;
+    f.offset = moved.offset!;
+  }
 }
 
 function describeSource(source: SourceDocument): string {

@@ -98,7 +98,18 @@ export interface SourceDocument {
   pages?: number;
   /** Free-form facts about the extraction (OCR used, encoding detected, …) kept for the record. */
   meta: Record<string, string | number | boolean>;
+  /**
+   * Lines of a hard-wrapped text joined back into one (extract/text/unwrap): positions read in a joined line are
+   * traced back to their source lines through it before the document is returned.
+   */
+  lineJoins?: LineJoins;
 }
+
+/**
+ * Where the source lines of each joined line start in it: for the joined line at source line L (1-based),
+ * starts[k] is the offset in the joined text where source line L + k begins (starts[0] = 0).
+ */
+export type LineJoins = ReadonlyMap<number, readonly number[]>;
 
 /** The six sections of a report (FORMAT.md). */
 export type SectionKey = 'overview' | 'proactive' | 'requests' | 'review_litigation' | 'problems' | 'other';

@@ -8,20 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processFile } from '../src/pipeline.js';
-import type { ProcessedDocument } from '../src/types.js';
-
-const REAL = join(import.meta.dirname, 'fixtures', 'real');
-
-interface RealGold {
-  year: number;
-  layout: string;
-  tables: Record<string, Record<string, Record<string, number | null>>>;
-  /** Cells the text alone cannot settle ("unscorable"): right, or empty with an error naming them. */
-  unscorable?: [string, string, string][];
-}
-
-const covered = (doc: ProcessedDocument, table: string, row: string, col: string): boolean =>
-  doc.findings.some((f) => f.severity === 'error' && f.table === table && (f.row === undefined || f.row === row) && (f.col === undefined || f.col === col));
+import { REAL_DIR as REAL, realGoldMisses } from './helpers/gold.js';
+import type { RealGold } from './helpers/gold.js';
 
 describe('real copies saved as one paragraph', () => {
   for (const file of readdirSync(REAL).filter((f) => f.endsWith('.txt')).sort()) {
@@ -39,21 +27,7 @@ describe('real copies saved as one paragraph', () => {
       expect(doc.meta.sourceUrl).toMatch(/^https:\/\/www\.pingtan\.gov\.cn\//);
       expect(doc.sections.map((s) => s.key)).toEqual(['overview', 'proactive', 'requests', 'review_litigation', 'problems', 'other']);
 
-      const ambiguous = new Set((gold.unscorable ?? []).map((c) => c.join('.')));
-      const got = new Map(doc.tables.flatMap((t) => t.cells.map((c) => [`${c.table}.${c.row}.${c.col}`, c] as const)));
-      const wrong: string[] = [];
-      for (const [table, rows] of Object.entries(gold.tables)) {
-        for (const [row, cols] of Object.entries(rows)) {
-          for (const [col, want] of Object.entries(cols)) {
-            const key = `${table}.${row}.${col}`;
-            const value = got.get(key)?.value;
-            if (value === want) continue;
-            // A cell the text cannot settle may stay empty, with an error that names it.
-            if (ambiguous.has(key) && value === null && covered(doc, table, row, col)) continue;
-            wrong.push(`${key}: got ${value}, want ${want}`);
-          }
-        }
-      }
+      const wrong = realGoldMisses(doc, gold);
       expect(wrong).toEqual([]);
     });
   }

@@ -8,9 +8,10 @@
  * Each copy comes with the report's truth, so the one-paragraph path is measured on reports it never saw.
  *
  * With --lines, the copies keep the markup's line breaks instead (each table row on a line, its cells glued); with
- * --page, they are the whole page's text on one line (menus, breadcrumb and footer included), without a crawl header.
+ * --page, they are the whole page's text on one line (menus, breadcrumb and footer included), without a crawl header;
+ * with --wrapped, the one paragraph is hard-wrapped at 60 to 120 characters, as a text dump or `fold` leaves it.
  *
- *   npm run build && node dist/scripts/bench/stream-corpus.js [count] [firstSeed] [--lines | --page]
+ *   npm run build && node dist/scripts/bench/stream-corpus.js [count] [firstSeed] [--lines | --page | --wrapped]
  */
 import { Element, Text } from 'domhandler';
 import type { ChildNode } from 'domhandler';
@@ -34,9 +35,11 @@ const CONTENT_CLASSES = ['content', 'zw', 'TRS_Editor'];
  * save it); `lines` keeps the markup's line breaks as a page's textContent (or BeautifulSoup's get_text()) gives
  * them — every table row on a line of its own, its cells glued ("行政处罚1195545", "三、本年度办理结果（一）予以公开0000000");
  * `page` is the whole page's text folded on one line, with no crawl header: its menus, breadcrumb ("您现在的位置：
- * 首页>>政务公开") and footer run into the title and the report.
+ * 首页>>政务公开") and footer run into the title and the report; `wrapped` is the one paragraph hard-wrapped at a
+ * fixed width (60–120 characters): half the copies broken at the last space within the width (`fold -s`), half
+ * anywhere (`fold`), so that a label may end one line and its figures start the next, or a run of digits be cut.
  */
-export type CopyForm = 'paragraph' | 'lines' | 'page';
+export type CopyForm = 'paragraph' | 'lines' | 'page' | 'wrapped';
 
 /** A one-paragraph copy of a generated report (or, with form `lines`, one whose rows kept their lines), or null when the report has no HTML form. */
 export function streamCopy(report: GeneratedReport, index: number, form: CopyForm = 'paragraph'): GeneratedReport | null {
@@ -45,7 +48,7 @@ export function streamCopy(report: GeneratedReport, index: number, form: CopyFor
   const r = rng(index * 7919 + 17);
   const page = /charset=(?:"?)(gbk|gb2312)/i.test(html.subarray(0, 600).toString('latin1')) ? iconv.decode(html, 'gbk') : html.toString('utf8');
   // Half the copies glue rows too: the page's markup has no whitespace between </tr> and <tr>.
-  const glueRows = r() < 0.5 && form === 'paragraph';
+  const glueRows = r() < 0.5 && (form === 'paragraph' || form === 'wrapped');
   const source = glueRows ? page.replace(/<\/tr>\s+<tr/g, '</tr><tr') : page;
   const nodes = parseDocument(source).children;
   const article = form === 'page' ? findElement(nodes, (e) => e.name === 'body') : findContent(nodes);
@@ -63,6 +66,7 @@ export function streamCopy(report: GeneratedReport, index: number, form: CopyFor
     `原文链接: https://www.example.gov.cn/zwgk/nb/${report.year + 1}/t${report.year + 1}0120_${index}.htm`,
     '==================== 正文 ====================',
   ];
+  if (form === 'wrapped') body = wrapLine(body, WRAP_WIDTHS[Math.floor(r() * WRAP_WIDTHS.length)]!, r() < 0.5);
   const text = form === 'page' ? `${body}\n` : [...header, body, ''].join('\n');
   return {
     ...report,
@@ -71,6 +75,22 @@ export function streamCopy(report: GeneratedReport, index: number, form: CopyFor
     bytes: Buffer.from(text, 'utf8'),
     features: [...report.features, 'stream', ...(form === 'paragraph' ? [] : [form]), ...(glueRows ? ['glueRows'] : []), ...(quotes ? ['quotes'] : [])],
   };
+}
+
+const WRAP_WIDTHS = [60, 70, 76, 80, 100, 120];
+
+/** A line hard-wrapped at `width` characters: at the last space within the width when `atSpaces` (and there is one), else anywhere. */
+export function wrapLine(line: string, width: number, atSpaces: boolean): string {
+  const out: string[] = [];
+  let rest = line;
+  while (rest.length > width) {
+    const space = atSpaces ? rest.lastIndexOf(' ', width) : -1;
+    const cut = space > 0 ? space : width;
+    out.push(rest.slice(0, cut));
+    rest = space > 0 ? rest.slice(cut + 1) : rest.slice(cut);
+  }
+  out.push(rest);
+  return out.join('\n');
 }
 
 /** The overview's words about 规范性文件, quoting the table as real overviews do. */
@@ -165,11 +185,18 @@ export async function measureStream(count: number, first = 1, form: CopyForm = '
 }
 
 if (process.argv[1]?.endsWith('stream-corpus.js')) {
-  const form: CopyForm = process.argv.includes('--lines') ? 'lines' : process.argv.includes('--page') ? 'page' : 'paragraph';
+  const form: CopyForm = process.argv.includes('--lines') ? 'lines' : process.argv.includes('--page') ? 'page' : process.argv.includes('--wrapped') ? 'wrapped' : 'paragraph';
   const [count, first] = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number);
   const m = await measureStream(count ?? 300, first ?? 1, form);
   const pct = (a: number, b: number): string => `${((100 * a) / b).toFixed(2)}%`;
-  const what = form === 'lines' ? 'copies with each row on its own line, cells glued' : form === 'page' ? 'whole pages as one paragraph (menus and all, no crawl header)' : 'one-paragraph copies';
+  const what =
+    form === 'lines'
+      ? 'copies with each row on its own line, cells glued'
+      : form === 'page'
+        ? 'whole pages as one paragraph (menus and all, no crawl header)'
+        : form === 'wrapped'
+          ? 'one-paragraph copies hard-wrapped at 60–120 characters'
+          : 'one-paragraph copies';
   console.log(`${m.documents} ${what}, ${m.cells} cells`);
   console.log(`time per document, one thread: ${m.msPerDocument.toFixed(2)} ms as copied, ${m.textMsPerDocument.toFixed(2)} ms for the same reports as flattened text`);
   console.log(`all cells exact: ${m.exact} (${pct(m.exact, m.cells)}); sections 三 and 四: ${m.sec34Exact}/${m.sec34Cells} (${pct(m.sec34Exact, m.sec34Cells)})`);

@@ -122,20 +122,29 @@ interface FieldParse {
  * separated by spaces, or a label with figures after it (spaces or glued).
  */
 export function parseField(text: string, prov: Provenance): FieldParse {
-  const whole = parseValue(text, prov);
+  // A field that knows where it starts in its line (a paragraph cut out of a line) gives each figure its own
+  // offset, so that a figure — and every figure cut out of its digits — points at its own first digit.
+  const at = (offset: number): Provenance => (prov.offset === undefined || offset === 0 ? prov : withOffset(prov, prov.offset + offset));
+  const lead = text.length - text.trimStart().length;
+  const whole = parseValue(text, at(lead));
   if (whole) return { labels: [], values: [whole] };
-  const run = signedRun(text.trim(), prov);
+  const run = signedRun(text.trim(), at(lead));
   if (run) return { labels: [], values: run };
   const labels: string[] = [];
   const values: ValueToken[] = [];
-  const tokens = text.split(/\s+/).filter(Boolean);
+  const tokens: string[] = [];
+  const starts: number[] = [];
+  for (const m of text.matchAll(/\S+/g)) {
+    tokens.push(m[0]);
+    starts.push(m.index);
+  }
   // Figures only count at the end of a field: "2021 年" inside a label is not a figure.
   const trailing: ValueToken[] = [];
   let firstTrailing = tokens.length;
   for (let i = tokens.length - 1; i >= 0; i--) {
     // A token that is the whole field (no spaces in it) was parsed above, and is no figure.
-    const v = tokens[i] === text ? null : parseValue(tokens[i]!, prov);
-    const parts = v || tokens[i] === text ? null : signedRun(tokens[i]!, prov);
+    const v = tokens[i] === text ? null : parseValue(tokens[i]!, at(starts[i]!));
+    const parts = v || tokens[i] === text ? null : signedRun(tokens[i]!, at(starts[i]!));
     if (parts) {
       trailing.push(...parts.reverse());
       firstTrailing = i;
@@ -152,7 +161,8 @@ export function parseField(text: string, prov: Provenance): FieldParse {
     const parts = glued ? splitSignedRun(glued[2]!) : [];
     if (glued && parts.length > 0) {
       head[head.length - 1] = glued[1]!;
-      values.push(...partFigures(parts, () => prov));
+      const runStart = starts[head.length - 1]! + glued[1]!.length;
+      values.push(...partFigures(parts, (offset) => at(runStart + offset)));
     }
     labels.push(head.join(' '));
   }

@@ -76,3 +76,38 @@ export function goldMisses(doc: ProcessedDocument, tables: Gold['tables']): { wr
   }
   return { wrong, silent };
 }
+
+/** The hand-read figures of a real copy (tests/fixtures/real, copied from ../shared/real). */
+export interface RealGold {
+  year: number;
+  layout: string;
+  tables: Record<string, Record<string, Record<string, number | null>>>;
+  /** Cells the text alone cannot settle ("unscorable"): right, or empty with an error naming them. */
+  unscorable?: [string, string, string][];
+}
+
+export const REAL_DIR = join(import.meta.dirname, '..', 'fixtures', 'real');
+
+/**
+ * The gold cells of a real copy that a document gets wrong: every cell must be right, except a cell the text
+ * cannot settle, which may stay empty with an error that names it.
+ */
+export function realGoldMisses(doc: ProcessedDocument, gold: RealGold): string[] {
+  const covered = (table: string, row: string, col: string): boolean =>
+    doc.findings.some((f) => f.severity === 'error' && f.table === table && (f.row === undefined || f.row === row) && (f.col === undefined || f.col === col));
+  const ambiguous = new Set((gold.unscorable ?? []).map((c) => c.join('.')));
+  const got = new Map(doc.tables.flatMap((t) => t.cells.map((c) => [`${c.table}.${c.row}.${c.col}`, c] as const)));
+  const wrong: string[] = [];
+  for (const [table, rows] of Object.entries(gold.tables)) {
+    for (const [row, cols] of Object.entries(rows)) {
+      for (const [col, want] of Object.entries(cols)) {
+        const key = `${table}.${row}.${col}`;
+        const value = got.get(key)?.value;
+        if (value === want) continue;
+        if (ambiguous.has(key) && value === null && covered(table, row, col)) continue;
+        wrong.push(`${key}: got ${value}, want ${want}`);
+      }
+    }
+  }
+  return wrong;
+}

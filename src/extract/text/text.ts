@@ -2,9 +2,10 @@
  * Extract: plain text and markdown (any encoding). Each line becomes a block: lines with tabs or
  * markdown pipes are table rows (their fields' positions are a hint), other lines are paragraphs.
  */
-import { DocumentError } from '../../findings.js';
+import { DocumentError, finding } from '../../findings.js';
 import { headerMeta, readCrawlHeader } from './crawl-header.js';
 import { readGridTable, startsGridTable } from './grid-tables.js';
+import { unwrapHardWrapped } from './unwrap.js';
 import { decodeText } from '../../stages/load.js';
 import type { LoadedFile } from '../../stages/load.js';
 import { isPageFooter, isRuleLine, normalizeText, stripMarkdown } from '../../stages/normalize.js';
@@ -47,8 +48,11 @@ function controlCharacterShare(text: string): number {
  * (`标题:` `发布机构:` … lines at the top) is metadata: it goes into the meta, not into the blocks.
  */
 export function textToDocument(text: string, readHtmlTable?: HtmlTableReader): SourceDocument {
-  const lines = normalizeText(text).split('\n');
-  const header = readCrawlHeader(lines);
+  const sourceLines = normalizeText(text).split('\n');
+  const header = readCrawlHeader(sourceLines);
+  // A text with pages (form feeds) keeps its lines: a wrap would not line up across them.
+  const unwrapped = text.includes('\f') ? null : unwrapHardWrapped(sourceLines, header?.lines ?? 0);
+  const lines = unwrapped?.lines ?? sourceLines;
   const blocks: Block[] = [];
   const pageNumbers = text.includes('\f') ? pageNumberLines(lines) : NONE;
   const htmlTables = readHtmlTable !== undefined && TABLE_TAG.test(text);
@@ -80,7 +84,18 @@ export function textToDocument(text: string, readHtmlTable?: HtmlTableReader): S
     if (block) blocks.push(block);
   }
   if (text.includes('\f')) placeOnPages(blocks, lines);
-  return { format: 'text', blocks, findings: [], meta: header ? headerMeta(header) : {} };
+  const doc: SourceDocument = { format: 'text', blocks, findings: [], meta: header ? headerMeta(header) : {} };
+  if (unwrapped) {
+    doc.lineJoins = unwrapped.joins;
+    doc.findings.push(
+      finding(
+        'extract/hard-wrapped',
+        'info',
+        `the text is hard-wrapped at ${unwrapped.width} characters (its longest lines all have that length): its wrapped lines were read joined back, and every figure is traced to the line it starts on`,
+      ),
+    );
+  }
+  return doc;
 }
 
 const NONE: ReadonlySet<number> = new Set();
