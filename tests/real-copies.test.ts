@@ -4,7 +4,8 @@
  * figures read by hand from the original page; the cells it cannot settle (`ambiguous_in_text`) must be
  * right or empty with an error naming them — never a wrong figure without a finding.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processFile } from '../src/pipeline.js';
@@ -63,5 +64,26 @@ describe('real copies saved as one paragraph', () => {
     expect(normative.map((c) => c.value)).toEqual([88, 55, 698]);
     const f = doc.findings.find((x) => x.rule === 'table/glued-digits' && x.row === 'normative');
     expect(f?.message).toContain('现行有效行政规范性文件698件');
+  });
+
+  it('takes no sentence for the agency of a copy of the body only, and reads its year from the statistics period', async () => {
+    // The crawl header dropped: the text starts with the overview, whose first sentence quotes 年度报告格式 (the
+    // name of the State Council's template), and no line of it is the report's title.
+    for (const [file, year] of [
+      ['pingtan-2022.txt', 2022],
+      ['pingtan-2023.txt', 2023],
+    ] as const) {
+      const text = readFileSync(join(REAL, file), 'utf8');
+      const body = text.slice(text.indexOf('\n', text.indexOf('===== 正文')) + 1);
+      expect(body.startsWith('本报告根据')).toBe(true);
+      const path = join(mkdtempSync(join(tmpdir(), 'ogi-body-')), file);
+      writeFileSync(path, body);
+      const doc = await processFile(path);
+      expect(doc.meta.agency).toBeNull();
+      expect(doc.meta.title).toBeNull();
+      expect(doc.meta.year).toBe(year);
+      const gold = JSON.parse(readFileSync(join(REAL, file.replace(/\.txt$/, '.json')), 'utf8')) as RealGold;
+      expect(realGoldMisses(doc, gold)).toEqual([]);
+    }
   });
 });

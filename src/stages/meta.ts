@@ -80,6 +80,10 @@ function findTitle(lines: string[]): string | null {
 const CHROME = /[：:》|｜【】]|>>|\s>\s/;
 /** Where a breadcrumb's last step ends: a name starts after it. */
 const CHROME_SPLIT = /[：:》|｜【】>]/;
+/** Sentence punctuation, never in a title before its title words. */
+const PROSE_PUNCTUATION = /[。，；！？]/;
+/** A title longer than this up to its title words, with no year in it, is a sentence that quotes them. */
+const MAX_TITLE_CHARS = 60;
 /** A name before the year longer than this is no agency alone. */
 const MAX_NAME_CHARS = 30;
 const SHORTEST_NAME = 3;
@@ -94,8 +98,11 @@ function narrowTitle(title: string | null, text: string): string | null {
   if (title === null) return null;
   const words = TITLE_WORDS.exec(title);
   const head = words ? title.slice(0, words.index + words[0].length) : title;
+  // A sentence before the title words is prose quoting them ("本报告根据……关于印发<中华人民共和国政府信息公开工作年度报告
+  // 格式>的通知……编制而成。"): the report's own title is not in this text (a copy of its body only).
+  if (PROSE_PUNCTUATION.test(head)) return null;
   const year = /(?:19|20)\d{2}\s*年/.exec(head);
-  if (!year) return title;
+  if (!year) return head.replace(/\s+/g, '').length > MAX_TITLE_CHARS ? null : title;
   const printed = head.slice(0, year.index);
   const before = printed.replace(/\s+/g, '');
   if (before.length <= MAX_NAME_CHARS && !CHROME.test(printed)) return title;
@@ -132,7 +139,7 @@ function namesItsBody(line: string): boolean {
 function findYear(title: string | null, text: string): number | null {
   const inTitle = title ? /((?:19|20)\d{2})\s*年/.exec(title) : null;
   if (inTitle) return Number(inTitle[1]);
-  const period = /统计期限?[^。\n]{0,20}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日/.exec(text);
+  const period = /统计(?:期限?|时限|时间)[^。\n]{0,20}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日/.exec(text);
   if (period) return Number(period[1]);
   const first = /((?:19|20)\d{2})\s*年度?(?:政府信息公开|政务公开)/.exec(text);
   return first ? Number(first[1]) : null;
@@ -144,6 +151,8 @@ function findAgency(title: string | null, text: string, publisher: string | null
     const compact = title.replace(/\s+/g, '').replace(/^[#*\s]+/, '');
     const m = /^(.*?)(?:关于)?(?:(?:19|20)\d{2}年度?)/.exec(compact);
     if (m && m[1]) name = m[1].replace(/[《》“”"]/g, '');
+    // A sentence is no name: the title was prose (a copy of the body only), and the agency is sought elsewhere.
+    if (name && PROSE_PUNCTUATION.test(name)) name = null;
   }
   if (!name) {
     if (publisher && /^[\u4e00-\u9fff（）()]{2,30}$/.test(publisher)) return publisher;
