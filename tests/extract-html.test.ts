@@ -417,3 +417,34 @@ describe('a figure in a cell merged over several figure columns', () => {
     expect(doc.findings.find((f) => f.table === 'sec2_art20_6' && f.row === 'coercion' && f.severity === 'error')).toBeDefined();
   });
 });
+
+describe('a table continued on the next page', () => {
+  it('reads the rows after a repeated header by their figures, not as figures under the label columns', async () => {
+    // Section 三 split in two tables after its 14th row, the second repeating the three header rows — the corner
+    // (the note on the identities, merged over the three label columns) included — but not the group cells whose
+    // rowspan began in the first (三、本年度办理结果, （三）不予公开…): its rows print their figures one or two columns left
+    // of the header's. The corner's columns were taken for a group label's, and the figures under them dropped.
+    const silent: string[] = [];
+    let sec3 = 0;
+    let sec3Wrong = 0;
+    for (const { report, index } of modelledReports(31001, 24)) {
+      const html = reportAsHtml(report, index)!;
+      const gbk = /charset=(?:"?)(gbk|gb2312)/i.test(html.subarray(0, 600).toString('latin1'));
+      const split = (gbk ? iconv.decode(html, 'gbk') : html.toString('utf8')).replace(/<table[\s\S]*?<\/table>/g, (table) => {
+        const rows = table.match(/<tr[\s\S]*?<\/tr>/g) ?? [];
+        if (!table.includes('本年新收') || rows.length < 20) return table;
+        const open = table.slice(0, table.indexOf(rows[0]!));
+        return `${open}${rows.slice(0, 14).join('')}</table>${open}${rows.slice(0, 3).join('')}${rows.slice(14).join('')}</table>`;
+      });
+      expect(split).not.toBe(gbk ? iconv.decode(html, 'gbk') : html.toString('utf8'));
+      const doc = await analyseBytes(gbk ? iconv.encode(split, 'gbk') : Buffer.from(split), `${report.name}.html`);
+      const c = compareWithTruth(doc, report);
+      for (const cols of Object.values(report.tables.sec3 ?? {})) sec3 += Object.keys(cols).length;
+      sec3Wrong += c.wrong.filter((w) => w.cell.startsWith('sec3.')).length;
+      silent.push(...c.wrong.filter((w) => !w.flagged).map((w) => `${report.name} ${w.cell}: ${w.got} for ${w.want}`));
+    }
+    expect(sec3).toBeGreaterThan(3000);
+    expect(silent).toEqual([]);
+    expect((sec3 - sec3Wrong) / sec3).toBeGreaterThan(0.99);
+  });
+});

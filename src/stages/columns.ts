@@ -88,6 +88,9 @@ export function headerColumns(gridHeads: readonly GridHead[], variant: TableVari
   // the note on the identities) is no such column.
   if (columnAt.size === 0) return null;
   const firstCol = Math.min(...columnAt.keys());
+  // Nor is a group label over the label columns (the corner's note, merged across them): a figure under it
+  // is a row printed left of its place (a table continued on the next page without its group cells), not a group's sum.
+  for (const col of grouped) if (col < firstCol) grouped.delete(col);
   const otherCols = new Map<number, string>();
   for (const h of heads) if (h.key !== '' && h.col > firstCol && !named.has(h.col) && !grouped.has(h.col)) otherCols.set(h.col, h.text);
   const complete = new Set(columnAt.values()).size === variant.columns.length;
