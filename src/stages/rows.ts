@@ -132,19 +132,16 @@ export function parseField(text: string, prov: Provenance): FieldParse {
   if (run) return { labels: [], values: run };
   const labels: string[] = [];
   const values: ValueToken[] = [];
-  const tokens: string[] = [];
-  const starts: number[] = [];
-  for (const m of text.matchAll(/\S+/g)) {
-    tokens.push(m[0]);
-    starts.push(m.index);
-  }
+  const tokens = text.split(/\s+/).filter(Boolean);
+  // Where each token starts, only for a field that has an offset to add it to (most fields have none).
+  const starts = prov.offset === undefined ? null : tokenStarts(text);
   // Figures only count at the end of a field: "2021 年" inside a label is not a figure.
   const trailing: ValueToken[] = [];
   let firstTrailing = tokens.length;
   for (let i = tokens.length - 1; i >= 0; i--) {
     // A token that is the whole field (no spaces in it) was parsed above, and is no figure.
-    const v = tokens[i] === text ? null : parseValue(tokens[i]!, at(starts[i]!));
-    const parts = v || tokens[i] === text ? null : signedRun(tokens[i]!, at(starts[i]!));
+    const v = tokens[i] === text ? null : parseValue(tokens[i]!, at(starts?.[i] ?? 0));
+    const parts = v || tokens[i] === text ? null : signedRun(tokens[i]!, at(starts?.[i] ?? 0));
     if (parts) {
       trailing.push(...parts.reverse());
       firstTrailing = i;
@@ -161,13 +158,20 @@ export function parseField(text: string, prov: Provenance): FieldParse {
     const parts = glued ? splitSignedRun(glued[2]!) : [];
     if (glued && parts.length > 0) {
       head[head.length - 1] = glued[1]!;
-      const runStart = starts[head.length - 1]! + glued[1]!.length;
+      const runStart = (starts?.[head.length - 1] ?? 0) + glued[1]!.length;
       values.push(...partFigures(parts, (offset) => at(runStart + offset)));
     }
     labels.push(head.join(' '));
   }
   values.push(...trailing.reverse());
   return { labels, values };
+}
+
+/** Where each whitespace-separated token of a text starts in it. */
+function tokenStarts(text: string): number[] {
+  const starts: number[] = [];
+  for (const m of text.matchAll(/\S+/g)) starts.push(m.index);
+  return starts;
 }
 
 /**

@@ -34,11 +34,11 @@ export function unwrapHardWrapped(lines: readonly string[], from: number): Unwra
   const out = [...lines];
   const joins = new Map<number, number[]>();
   for (let i = from; i < lines.length; i++) {
-    if (lines[i]!.trim() === '') continue;
+    if (isBlank(lines[i]!)) continue;
     let joined = lines[i]!;
     const starts = [0];
     let j = i;
-    while (j + 1 < lines.length && lines[j + 1]!.trim() !== '') {
+    while (j + 1 < lines.length && !isBlank(lines[j + 1]!)) {
       const gap = lines[j]!.length === width ? '' : ' ';
       joined += gap;
       starts.push(joined.length);
@@ -63,29 +63,32 @@ const DRAWN_TABLE_LINE = /\t|^\s*(?:\||\+[-=:+]|[\u2500-\u257f])/;
 
 /** The width a text's lines were wrapped at, or null when they were not. */
 function wrapWidth(lines: readonly string[], from: number): number | null {
+  // Every text is looked at: the lengths first (most texts' longest line is one of a kind), the rest only then.
   let longest = 0;
   let full = 0;
-  let padded = 0;
   let text = 0;
   for (let i = from; i < lines.length; i++) {
     const line = lines[i]!;
-    if (line.trim() === '') continue;
-    if (DRAWN_TABLE_LINE.test(line)) return null;
+    if (isBlank(line)) continue;
     text++;
-    const endsInSpace = /\s$/.test(line);
     if (line.length > longest) {
       longest = line.length;
       full = 1;
-      padded = endsInSpace ? 1 : 0;
-    } else if (line.length === longest) {
-      full++;
-      if (endsInSpace) padded++;
-    }
+    } else if (line.length === longest) full++;
   }
   if (longest < MIN_WRAP_WIDTH || full < MIN_FULL_LINES || full < MIN_FULL_SHARE * text) return null;
+  let padded = 0;
+  for (let i = from; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (DRAWN_TABLE_LINE.test(line)) return null;
+    if (line.length === longest && /\s$/.test(line)) padded++;
+  }
   // Lines padded with spaces to one width (a fixed-width export) are as long as each other by design, not wrapped.
-  if (padded * 2 > full) return null;
-  return longest;
+  return padded * 2 > full ? null : longest;
+}
+
+function isBlank(line: string): boolean {
+  return line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '');
 }
 
 /**
