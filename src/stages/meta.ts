@@ -98,10 +98,9 @@ function narrowTitle(title: string | null, text: string): string | null {
   if (title === null) return null;
   const words = TITLE_WORDS.exec(title);
   const head = words ? title.slice(0, words.index + words[0].length) : title;
-  // A sentence before the title words is prose quoting them ("本报告根据……关于印发<中华人民共和国政府信息公开工作年度报告
-  // 格式>的通知……编制而成。"): the report's own title is not in this text (a copy of its body only).
-  if (PROSE_PUNCTUATION.test(head)) return null;
   const year = /(?:19|20)\d{2}\s*年/.exec(head);
+  // A long run of text to the title words with no year in it is prose quoting them ("本报告根据……关于印发<中华人民共和国
+  // 政府信息公开工作年度报告格式>的通知"): the report's own title is not in this text (a copy of its body only).
   if (!year) return head.replace(/\s+/g, '').length > MAX_TITLE_CHARS ? null : title;
   const printed = head.slice(0, year.index);
   const before = printed.replace(/\s+/g, '');
