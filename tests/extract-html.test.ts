@@ -11,6 +11,7 @@ import { loadFile } from '../src/stages/load.js';
 import type { Block, RowBlock } from '../src/types.js';
 import { modelledReports, reportAsHtml } from '../scripts/bench/bench.js';
 import { compareWithTruth } from '../scripts/bench/robustness.js';
+import { generateReport } from '../scripts/generate/corpus.js';
 import { analyseBytes, cell, rowValues } from './helpers/report.js';
 
 const SAMPLES = join(import.meta.dirname, '..', 'samples');
@@ -446,5 +447,39 @@ describe('a table continued on the next page', () => {
     expect(sec3).toBeGreaterThan(3000);
     expect(silent).toEqual([]);
     expect((sec3 - sec3Wrong) / sec3).toBeGreaterThan(0.99);
+  });
+});
+
+describe('a report in markdown pasted into a page as text', () => {
+  it('reads its pipe rows as rows of cells, in <pre>, in a <p> per line and in lines broken by <br>', async () => {
+    // `| （二）部分公开 | 0 |  | 0 | … |` read as words lost its blank cells and placed the figures after them in the
+    // wrong columns, without a finding. A line that starts and ends with a pipe is now a row of its cells.
+    const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const reports = [];
+    for (let seed = 71001; reports.length < 12; seed++) {
+      const r = generateReport(seed);
+      if (r.features.includes('style:pipes')) reports.push(r);
+    }
+    const silent: string[] = [];
+    let cells = 0;
+    let exact = 0;
+    for (const r of reports) {
+      for (const body of [`<pre>${esc(r.text)}</pre>`, r.text.split('\n').map((l) => `<p>${esc(l)}</p>`).join('\n'), `<div>${r.text.split('\n').map(esc).join('<br>\n')}</div>`]) {
+        const html = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${r.agency}${r.year}年政府信息公开工作年度报告</title></head><body>${body}</body></html>`;
+        const doc = await analyseBytes(Buffer.from(html), `${r.name}.html`);
+        const c = compareWithTruth(doc, r);
+        cells += c.cells;
+        exact += c.exact;
+        silent.push(...c.wrong.filter((w) => !w.flagged).map((w) => `${r.name} ${w.cell}: ${w.got} for ${w.want}`));
+      }
+    }
+    expect(silent).toEqual([]);
+    expect(exact / cells).toBeGreaterThan(0.995);
+  });
+
+  it('keeps a site menu set with pipes as text', async () => {
+    const doc = htmlToDocument('<html><body><p>首页 | 政务公开 | 办事服务 | 互动交流</p><p>| 规章 | 0 | 0 | 0 |</p><p>| --- | --- |</p></body></html>');
+    expect(doc.blocks.map((b) => b.kind)).toEqual(['paragraph', 'row']);
+    expect((doc.blocks[1] as RowBlock).fields.map((f) => f.text)).toEqual(['规章', '0', '0', '0']);
   });
 });

@@ -79,3 +79,13 @@ export function isPageFooter(line: string): boolean {
     /^共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页$/.test(s)
   );
 }
+
+/** A markdown pipe-table row `| a | b |` (outer pipes optional when there are two or more inner ones). */
+export function splitPipeRow(line: string): string[] | null {
+  if (!line.includes('|')) return null; // most lines: no need to count pipes
+  const s = line.trim();
+  const inner = (s.match(/\|/g) ?? []).length;
+  if (!(s.startsWith('|') && s.endsWith('|') && inner >= 2) && inner < 3) return null;
+  const body = s.replace(/^\|/, '').replace(/\|$/, '');
+  return body.split('|').map((t) => stripMarkdown(t).trim());
+}

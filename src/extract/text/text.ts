@@ -8,7 +8,7 @@ import { readGridTable, startsGridTable } from './grid-tables.js';
 import { unwrapHardWrapped } from './unwrap.js';
 import { decodeText } from '../../stages/load.js';
 import type { LoadedFile } from '../../stages/load.js';
-import { isPageFooter, isRuleLine, normalizeText, stripMarkdown } from '../../stages/normalize.js';
+import { isPageFooter, isRuleLine, normalizeText, splitPipeRow, stripMarkdown } from '../../stages/normalize.js';
 import type { Block, Provenance, SourceDocument } from '../../types.js';
 
 /**
@@ -213,12 +213,3 @@ function paragraphOf(rawLine: string, line: number): Block | null {
   return { kind: 'paragraph', text, prov: { line } };
 }
 
-/** A markdown pipe-table row `| a | b |` (outer pipes optional when there are two or more inner ones). */
-function splitPipeRow(line: string): string[] | null {
-  if (!line.includes('|')) return null; // most lines: no need to count pipes
-  const s = line.trim();
-  const inner = (s.match(/\|/g) ?? []).length;
-  if (!(s.startsWith('|') && s.endsWith('|') && inner >= 2) && inner < 3) return null;
-  const body = s.replace(/^\|/, '').replace(/\|$/, '');
-  return body.split('|').map((t) => stripMarkdown(t).trim());
-}
