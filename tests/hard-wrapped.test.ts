@@ -55,6 +55,15 @@ describe('unwrapHardWrapped', () => {
     expect(unwrapHardWrapped(folded, 0)!.lines[0]).toBe(PARAGRAPH);
   });
 
+  it('keeps a break the wrap did not make: a short line whose next word would have fitted on it', () => {
+    const folded = wrapLine(PARAGRAPH, 40, false).split('\n');
+    // A table's rows on short lines of their own, between wrapped paragraphs.
+    const lines = [...folded, '', '规章 0 0 0', '行政规范性文件 8 0 5', '其他 1 1 1', '', ...folded];
+    const u = unwrapHardWrapped(lines, 0)!;
+    expect(u).not.toBeNull();
+    expect(u.lines.filter((l) => l !== '')).toEqual([PARAGRAPH, '规章 0 0 0', '行政规范性文件 8 0 5', '其他 1 1 1', PARAGRAPH]);
+  });
+
   it('leaves alone lines that line up by design, and texts that are not wrapped', () => {
     const grid = ['+------+------+', '| 规章 | 0    |', '+------+------+', '| 规范 | 8    |', '+------+------+', '| 其他 | 1    |', '+------+------+'];
     expect(unwrapHardWrapped(grid, 0)).toBeNull();

@@ -25,8 +25,9 @@ const MIN_FULL_SHARE = 0.4;
  * The text's lines from `from` on with its wrapped runs joined, or null when it is not hard-wrapped. A text is
  * hard-wrapped when its longest lines all have one length (the width), many of its lines have it, and none is
  * longer: lines a report prints itself never line up so. A line of the full width was cut where the width ran
- * out: it is joined to the next line as it stands; a shorter line before a line of text was cut at a space, which
- * the wrap took: it is joined with one. An empty line ends a run (a paragraph break the wrap kept).
+ * out: it is joined to the next line as it stands; a shorter line was cut at a space, which the wrap took, when the
+ * next line's first word would not have fitted on it: it is joined with one. Any other break (a short line of a
+ * table, a paragraph's end) and an empty line end a run.
  */
 export function unwrapHardWrapped(lines: readonly string[], from: number): Unwrapped | null {
   const width = wrapWidth(lines, from);
@@ -39,7 +40,8 @@ export function unwrapHardWrapped(lines: readonly string[], from: number): Unwra
     const starts = [0];
     let j = i;
     while (j + 1 < lines.length && !isBlank(lines[j + 1]!)) {
-      const gap = lines[j]!.length === width ? '' : ' ';
+      const gap = wrapGap(lines[j]!, lines[j + 1]!, width);
+      if (gap === null) break;
       joined += gap;
       starts.push(joined.length);
       joined += lines[j + 1]!;
@@ -85,6 +87,19 @@ function wrapWidth(lines: readonly string[], from: number): number | null {
   }
   // Lines padded with spaces to one width (a fixed-width export) are as long as each other by design, not wrapped.
   return padded * 2 > full ? null : longest;
+}
+
+/**
+ * What the wrap took between a line and the next: nothing after a full line (cut where the width ran out), a space
+ * after a shorter one when the next line's first word would not have fitted on it (cut at that space); null when
+ * it would have: the break is the text's own (a short line of a table, a paragraph's end).
+ */
+function wrapGap(line: string, next: string, width: number): string | null {
+  if (line.length === width) return '';
+  const start = next.length - next.trimStart().length;
+  const space = next.slice(start).search(/\s/);
+  const firstWord = space < 0 ? next.length - start : space;
+  return line.trimEnd().length + 1 + firstWord > width ? ' ' : null;
 }
 
 function isBlank(line: string): boolean {
