@@ -476,10 +476,4 @@ describe('a report in markdown pasted into a page as text', () => {
     expect(silent).toEqual([]);
     expect(exact / cells).toBeGreaterThan(0.995);
   });
-
-  it('keeps a site menu set with pipes as text', async () => {
-    const doc = htmlToDocument('<html><body><p>首页 | 政务公开 | 办事服务 | 互动交流</p><p>| 规章 | 0 | 0 | 0 |</p><p>| --- | --- |</p></body></html>');
-    expect(doc.blocks.map((b) => b.kind)).toEqual(['paragraph', 'row']);
-    expect((doc.blocks[1] as RowBlock).fields.map((f) => f.text)).toEqual(['规章', '0', '0', '0']);
-  });
 });

@@ -1,5 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
+import { rowView } from '../src/stages/rows.js';
 import { analyseBytes, analyseText, cell, DEFAULT_SEC2, defaultSec3, reportText, rowValues, SEC3_LABELS_2021 } from './helpers/report.js';
 
 const rulesOf = (doc: { findings: { rule: string }[] }) => doc.findings.map((f) => f.rule);
@@ -411,5 +412,40 @@ describe('tables: a misread leaf label under a group label', () => {
     expect(doc.tables.find((t) => t.table === 'sec3')?.layout).toBe('2021');
     expect(rowValues(doc, 'sec3', 'other_no_fee')).toEqual([0, 0, 0, 0, 0, 0, 0]);
     expect(doc.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+});
+
+describe('rows: a markdown table row printed as a line of text (PDF, web page, Word)', () => {
+  const view = (text: string) => rowView({ kind: 'paragraph', text, prov: { line: 1 } }, 0);
+
+  it('is a row of its cells, blank cells kept in their place, closing pipe or not', () => {
+    const row = view('| 行政规范性文件 | 9 |  | 40 |');
+    expect(row.positions).toBe('tab');
+    expect(row.labels.map((l) => l.text)).toEqual(['行政规范性文件']);
+    expect(row.dataFields?.map((f) => f?.raw ?? null)).toEqual(['9', null, '40']);
+    // A long row the page wrapped before its closing pipe, and its rest on the next line.
+    expect(view('| 1.申请人无正当理由逾期不补正 | 0 | 0 | 0').values.map((v) => v.raw)).toEqual(['0', '0', '0']);
+    expect(view('| 0 | 0 | 24 |').values.map((v) => v.raw)).toEqual(['0', '0', '24']);
+  });
+
+  it('leaves a site menu set with pipes and the rule under a header as text', () => {
+    expect(view('首页 | 政务公开 | 办事服务 | 互动交流').positions).toBe('none');
+    expect(view('| --- | --- |').positions).toBe('none');
+  });
+});
+
+describe('tables: a table marker and its header on one row', () => {
+  it('reads the header words beside the marker, which tell the layout', async () => {
+    // A report typed with tabs in Word and saved as PDF: "第二十条第（八）项" and its header line come out as one
+    // row, and the fee row as its label, the figure and an empty field after it (two fields, as the 2019 layout's
+    // two columns). The header, 本年收费金额, is the 2021 layout's; it was not read, and 0 was stored as the 2019
+    // layout's 上一年项目数量, without a finding. The same grid here as an HTML table inside the text.
+    const grid = '<table><tr><td>第二十条第（八）项信息内容</td><td></td><td>本年收费金额（单位：万元）</td></tr><tr><td>行政事业性收费</td><td>0</td><td></td></tr></table>';
+    const sec2 = DEFAULT_SEC2.replace('第二十条第（八）项\n信息内容\t本年收费金额（单位：万元）\n行政事业性收费\t24252.311082', grid);
+    expect(sec2).toContain(grid);
+    const doc = await analyseText(reportText({ sec2 }));
+    const fees = doc.tables.find((t) => t.table === 'sec2_art20_8')!;
+    expect(fees.layout).toBe('2021');
+    expect(cell(doc, 'sec2_art20_8', 'fees', 'amount')?.value).toBe(0);
   });
 });

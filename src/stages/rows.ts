@@ -4,6 +4,7 @@
  * "+12", "/", and labels glued to their digits ("行政处罚2648-18538").
  */
 import type { Block, PositionKind, Provenance, RowBlock } from '../types.js';
+import { isRuleLine, stripMarkdown } from './normalize.js';
 
 export interface ValueToken {
   /** The text as printed (normalised). */
@@ -226,7 +227,10 @@ function splitSignedRun(run: string): string[] {
 }
 
 export function rowView(block: Block, blockIndex: number): RowView {
-  if (block.kind === 'paragraph') return paragraphRow(block.text, block.prov, blockIndex);
+  if (block.kind === 'paragraph') {
+    const cells = markdownRowCells(block.text);
+    return cells ? rowView(asTabRow(cells, block.prov), blockIndex) : paragraphRow(block.text, block.prov, blockIndex);
+  }
   const labels: LabelPiece[] = [];
   const values: ValueToken[] = [];
   let multiValueField = false;
@@ -298,6 +302,25 @@ function misreadFiguresOf(block: RowBlock, read: FieldParse[]): FieldParse[] {
     const f = block.fields[i]!;
     return { labels: [], values: [{ raw: f.text.trim(), value: null, digits: null, unit: null, note: null, prov: f.prov, cutAt: 0 }] };
   });
+}
+
+/**
+ * The cells of a markdown table's row printed as a line of text (`| 行政规范性文件 | 9 |  | 40 |`: a report's markdown
+ * typed into a Word file or a page, then saved as PDF or HTML), or null. Read as words, its blank cells were lost
+ * and the figures after them placed in the wrong columns. Only a line that starts with a pipe and has cells
+ * between pipes: a long row wrapped by the page ends without its closing pipe (`| 1.申请人… | 0 | 0 | 0`), and its
+ * rest starts the next line (`| 0 | 0 | 24 |`); a site's menu (`首页 | 政务公开 | 办事服务`) is no row, nor the rule
+ * under a header (`| --- | --- |`).
+ */
+function markdownRowCells(text: string): string[] | null {
+  const t = text.trim();
+  if (t.length < 3 || t[0] !== '|' || isRuleLine(t)) return null;
+  const cells = t.slice(1, t.endsWith('|') ? -1 : undefined).split('|');
+  return cells.length >= 2 ? cells.map((c) => stripMarkdown(c).trim()) : null;
+}
+
+function asTabRow(cells: readonly string[], prov: Provenance): RowBlock {
+  return { kind: 'row', positions: 'tab', fields: cells.map((text, col) => ({ text, col, prov })), prov };
 }
 
 /** A paragraph line seen as a row split on spaces: only the order of its figures is known. */

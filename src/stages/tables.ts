@@ -354,6 +354,10 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
       dropOrphans();
       current = marker;
       pending = [];
+      // The marker and the table's header on one row ("第二十条第（八）项信息内容 | 本年收费金额（单位：万元）", a
+      // PDF's text set with tabs): the header's words are still the table's, which tell its layout.
+      const words = pieceKeys.filter((k) => k !== '' && !marker.markerKeys.some((m) => m.length > 0 && k.includes(m)));
+      if (words.length > 0) gathered.get(marker.def.key)!.headerKeys.push(...words);
       continue;
     }
     if (v.values.length === 0 && orphans.length > 0) {

@@ -23,7 +23,7 @@ import { DocumentError, finding } from '../../findings.js';
 import type { Finding } from '../../findings.js';
 import { decodeText, isValidUtf8 } from '../../stages/load.js';
 import type { LoadedFile } from '../../stages/load.js';
-import { isRuleLine, normalizeText, splitPipeRow } from '../../stages/normalize.js';
+import { normalizeText } from '../../stages/normalize.js';
 import type { Block, Provenance, SourceDocument } from '../../types.js';
 import type { ExtractOptions } from '../index.js';
 import { A4, printsTableWords, readPicturedTables, tablesNotPrinted, type PlacedPicture } from '../pictured-tables.js';
@@ -167,24 +167,8 @@ export type Item =
 export function lineItem(raw: string): Item | null {
   const inner = raw.replace(/^[\t ]+|[\t ]+$/g, '');
   if (/\S\t+\S/.test(inner)) return { kind: 'tabs', fields: inner.split('\t').map(cleanInline) };
-  return textItem(raw);
-}
-
-/**
- * A paragraph's text as an item: a markdown table's row (`| 规章 | 0 | 0 | 0 |`, a report's markdown pasted
- * into a page as text) is a `tabs` row of its cells, and the rule under its header (`| --- | --- |`) nothing —
- * read as words, its blank cells were lost and the figures after them placed in the wrong columns. Only a line
- * that starts and ends with a pipe: a site's menu (`首页 | 政务公开 | 办事服务`) stays a paragraph.
- */
-function textItem(raw: string): Item | null {
   const text = cleanInline(raw);
-  if (text === '') return null;
-  if (text.startsWith('|') && text.endsWith('|')) {
-    if (isRuleLine(text)) return null;
-    const fields = splitPipeRow(text);
-    if (fields) return { kind: 'tabs', fields };
-  }
-  return { kind: 'paragraph', text };
+  return text === '' ? null : { kind: 'paragraph', text };
 }
 
 export function htmlToDocument(html: string, options: HtmlToDocumentOptions = {}): SourceDocument {
@@ -920,8 +904,8 @@ class ArticleWalker {
   }
 
   private pushParagraph(raw: string): void {
-    const item = textItem(raw);
-    if (item) this.items.push(item);
+    const text = cleanInline(raw);
+    if (text !== '') this.items.push({ kind: 'paragraph', text });
   }
 }
 
