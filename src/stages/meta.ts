@@ -80,7 +80,7 @@ function findTitle(lines: string[]): string | null {
 const CHROME = /[：:》|｜【】]|>>|\s>\s/;
 /** Where a breadcrumb's last step ends: a name starts after it. */
 const CHROME_SPLIT = /[：:》|｜【】>]/;
-/** Sentence punctuation, never in a title before its title words. */
+/** Sentence punctuation: never in an agency's name. */
 const PROSE_PUNCTUATION = /[。，；！？]/;
 /** A title longer than this up to its title words, with no year in it, is a sentence that quotes them. */
 const MAX_TITLE_CHARS = 60;
