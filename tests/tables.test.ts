@@ -252,6 +252,21 @@ describe('load and segment', () => {
     }
   });
 
+  it('reads the agency of a title that starts with its year, or that names none with its issuer on the line below', async () => {
+    for (const title of [
+      '2021年南乐县人民政府政府信息公开工作年度报告',
+      '2021年度南乐县人民政府信息公开工作年度报告',
+      '《2021年南乐县人民政府政府信息公开工作年度报告》',
+      '2021年政府信息公开工作年度报告\n南乐县人民政府',
+    ]) {
+      const doc = await analyseText(reportText({ title }));
+      expect(doc.meta, title).toMatchObject({ agency: '南乐县人民政府', year: 2021 });
+    }
+    // The line below a title that names its agency is not taken instead of it.
+    const named = await analyseText(reportText({ title: '南乐县财政局2021年政府信息公开工作年度报告\n南乐县人民政府' }));
+    expect(named.meta.agency).toBe('南乐县财政局');
+  });
+
   it('decodes GB18030 text and gives the same figures as UTF-8', async () => {
     const text = reportText();
     const utf8 = await analyseText(text);

@@ -9,7 +9,13 @@ import { blockText } from './segment.js';
 import { withoutTitleField } from '../extract/text/crawl-header.js';
 
 const TITLE_WORDS = /(政府信息公开|政务公开|信息公开)[\s\S]{0,12}年度?报告|年度报告/;
-const ORGAN_SUFFIX = /(人民政府|政府|委员会|办公室|办公厅|管理局|局|厅|委|院|部|署|中心|所|处|站|队|会|室|馆|社|公司|集团|街道办事处|办事处|法院|检察院)$/;
+const ORGANS = '人民政府|政府|委员会|办公室|办公厅|管理局|局|厅|委|院|部|署|中心|所|处|站|队|会|室|馆|社|公司|集团|街道办事处|办事处|法院|检察院';
+const ORGAN_SUFFIX = new RegExp(`(${ORGANS})$`);
+/**
+ * A title that starts with its year names the agency after it, up to the title words ("2021年南乐县人民政府政府信息公开
+ * 工作年度报告", "2021年度南乐县人民政府信息公开工作年度报告": the shortest name ending as an organ does).
+ */
+const AGENCY_AFTER_YEAR = new RegExp(`^(?:19|20)\\d{2}年度?(.+?(?:${ORGANS}))(?:政府信息公开|政务公开|信息公开)`);
 const PLACE_SUFFIX = /(省|市|自治区|州|盟|地区|县|区|旗|乡|镇|街道)$/;
 
 /** How many blocks before the first section the title is looked for in. */
@@ -31,7 +37,7 @@ export function readMeta(doc: SourceDocument, sections: Section[]): ReportMeta {
   const title = header('title') ?? narrowTitle(findTitle(headTexts), allText);
   const publisher = header('publisher');
   const year = findYear(title, allText);
-  const agency = findAgency(title, allText, publisher);
+  const agency = findAgency(title, allText, publisher, issuerBelowTitle(headTexts, title));
   return {
     agency,
     year,
@@ -144,12 +150,13 @@ function findYear(title: string | null, text: string): number | null {
   return first ? Number(first[1]) : null;
 }
 
-function findAgency(title: string | null, text: string, publisher: string | null): string | null {
+function findAgency(title: string | null, text: string, publisher: string | null, issuer: string | null): string | null {
   let name: string | null = null;
   if (title) {
-    const compact = title.replace(/\s+/g, '').replace(/^[#*\s]+/, '');
+    const compact = title.replace(/\s+/g, '').replace(/^[#*\s《“"]+/, '');
     const m = /^(.*?)(?:关于)?(?:(?:19|20)\d{2}年度?)/.exec(compact);
     if (m && m[1]) name = m[1].replace(/[《》“”"]/g, '');
+    else name = AGENCY_AFTER_YEAR.exec(compact)?.[1] ?? null;
     // A sentence is no name: the title was prose (a copy of the body only), and the agency is sought elsewhere.
     if (name && PROSE_PUNCTUATION.test(name)) name = null;
   }
@@ -157,6 +164,7 @@ function findAgency(title: string | null, text: string, publisher: string | null
     if (publisher && /^[\u4e00-\u9fff（）()]{2,30}$/.test(publisher)) return publisher;
     const printed = /发布机构\s*[:：]\s*([\u4e00-\u9fff（）()]{2,30})/.exec(text);
     if (printed) return printed[1]!;
+    if (issuer) return issuer;
     const sig = findSignature(text);
     if (sig) return sig;
     return null;
@@ -170,6 +178,22 @@ function findAgency(title: string | null, text: string, publisher: string | null
     }
   }
   return name;
+}
+
+/**
+ * An organ's name alone on the line under the title ("2021年政府信息公开工作年度报告" / "南乐县人民政府办公室"), as a PDF's
+ * first page prints its issuer: for a title that names no agency.
+ */
+function issuerBelowTitle(lines: readonly string[], title: string | null): string | null {
+  if (!title) return null;
+  const compactTitle = title.replace(/\s+/g, '');
+  const at = lines.findIndex((l) => {
+    const c = l.replace(/\s+/g, '');
+    return c.length > 0 && compactTitle.endsWith(c);
+  });
+  const next = at >= 0 ? lines[at + 1]?.trim() : undefined;
+  if (!next || next.length > MAX_NAME_CHARS || !/^[\u4e00-\u9fff（）()]+$/.test(next)) return null;
+  return ORGAN_SUFFIX.test(next) ? next : null;
 }
 
 /** "兴庆区通贵乡" → "通贵乡": the last administrative unit of a place name. */
