@@ -8,14 +8,24 @@ import { editDistance } from './labels.js';
 import { blockText } from './segment.js';
 import { withoutTitleField } from '../extract/text/crawl-header.js';
 
-const TITLE_WORDS = /(政府信息公开|政务公开|信息公开)[\s\S]{0,12}年度?报告|年度报告/;
+/**
+ * The words of a report's title: …政府信息公开工作年度报告, or …工作报告 without 年度. (Not 年报: a site's menu and its
+ * column are "政府信息公开年报", on the same page.)
+ */
+const TITLE_WORDS = /(政府信息公开|政务公开|信息公开)[\s\S]{0,12}(?:年度?报告|报告)|年度报告/;
 const ORGANS = '人民政府|政府|委员会|办公室|办公厅|管理局|局|厅|委|院|部|署|中心|所|处|站|队|会|室|馆|社|公司|集团|街道办事处|办事处|法院|检察院';
 const ORGAN_SUFFIX = new RegExp(`(${ORGANS})$`);
+/** A year as a title prints it: 2021年, 2021年度, 二〇二一年. */
+const TITLE_YEAR = '(?:(?:19|20)\\d{2}|[〇零一二三四五六七八九]{4})年度?';
+/** The words a title's agency comes before: its name, then (关于印发) its year (南乐县人民政府办公室关于印发2021年…). */
+const AGENCY_BEFORE_YEAR = new RegExp(`^(.*?)(?:关于(?:印发)?)?${TITLE_YEAR}`);
 /**
- * A title that starts with its year names the agency after it, up to the title words ("2021年南乐县人民政府政府信息公开
- * 工作年度报告", "2021年度南乐县人民政府信息公开工作年度报告": the shortest name ending as an organ does).
+ * A title whose year starts it, or comes after its title words, names the agency before the title words
+ * ("2021年南乐县人民政府政府信息公开工作年度报告", "2021年度南乐县人民政府信息公开工作年度报告", "南乐县财政局政府信息公开工作
+ * 年度报告（2021年度）"): the shortest name ending as an organ does, with no year in it.
  */
-const AGENCY_AFTER_YEAR = new RegExp(`^(?:19|20)\\d{2}年度?(.+?(?:${ORGANS}))(?:政府信息公开|政务公开|信息公开)`);
+const AGENCY_BEFORE_TITLE_WORDS = new RegExp(`^(?:${TITLE_YEAR})?((?:(?!关于|\\d|[〇零一二三四五六七八九]{4}).)+?(?:${ORGANS}))(?:政府信息公开|政务公开|信息公开)`);
+const TITLE_START = /政府信息公开|政务公开|信息公开/;
 const PLACE_SUFFIX = /(省|市|自治区|州|盟|地区|县|区|旗|乡|镇|街道)$/;
 
 /** How many blocks before the first section the title is looked for in. */
@@ -144,6 +154,8 @@ function namesItsBody(line: string): boolean {
 function findYear(title: string | null, text: string): number | null {
   const inTitle = title ? /((?:19|20)\d{2})\s*年/.exec(title) : null;
   if (inTitle) return Number(inTitle[1]);
+  const written = title ? /([〇零一二三四五六七八九]{4})\s*年/.exec(title) : null;
+  if (written) return Number([...written[1]!].map((c) => '〇一二三四五六七八九'.indexOf(c === '零' ? '〇' : c)).join(''));
   const period = /统计(?:期限?|时限|时间)[^。\n]{0,20}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日/.exec(text);
   if (period) return Number(period[1]);
   const first = /((?:19|20)\d{2})\s*年度?(?:政府信息公开|政务公开)/.exec(text);
@@ -153,10 +165,11 @@ function findYear(title: string | null, text: string): number | null {
 function findAgency(title: string | null, text: string, publisher: string | null, issuer: string | null): string | null {
   let name: string | null = null;
   if (title) {
-    const compact = title.replace(/\s+/g, '').replace(/^[#*\s《“"]+/, '');
-    const m = /^(.*?)(?:关于)?(?:(?:19|20)\d{2}年度?)/.exec(compact);
-    if (m && m[1]) name = m[1].replace(/[《》“”"]/g, '');
-    else name = AGENCY_AFTER_YEAR.exec(compact)?.[1] ?? null;
+    const compact = title.replace(/\s+/g, '').replace(/^[#*\s《“"]+/, '').replace(/^关于/, '');
+    const before = AGENCY_BEFORE_YEAR.exec(compact)?.[1];
+    // Title words before the year: the year follows the title ("…年度报告（2021年度）"), the name is before them.
+    if (before && !TITLE_START.test(before)) name = before.replace(/[《》“”"]/g, '');
+    else name = AGENCY_BEFORE_TITLE_WORDS.exec(compact)?.[1] ?? null;
     // A sentence is no name: the title was prose (a copy of the body only), and the agency is sought elsewhere.
     if (name && PROSE_PUNCTUATION.test(name)) name = null;
   }
