@@ -252,7 +252,7 @@ describe('load and segment', () => {
     }
   });
 
-  it('reads the agency of titles worded every way: the year first or last, 关于 (印发), a year in words, 工作报告, the issuer below', async () => {
+  it('reads the agency of titles worded every way: the year first or last, 关于 (印发), a year in words, 工作报告, 年报, the issuer below', async () => {
     for (const title of [
       '2021年南乐县人民政府政府信息公开工作年度报告',
       '2021年度南乐县人民政府信息公开工作年度报告',
@@ -263,6 +263,7 @@ describe('load and segment', () => {
       '南乐县人民政府关于印发2021年政府信息公开工作年度报告的通知',
       '南乐县人民政府二〇二一年政府信息公开工作年度报告',
       '南乐县人民政府2021年度政府信息公开工作报告',
+      '南乐县人民政府2021年政府信息公开年报',
     ]) {
       const doc = await analyseText(reportText({ title }));
       expect(doc.meta, title).toMatchObject({ agency: '南乐县人民政府', year: 2021 });
