@@ -470,3 +470,17 @@ describe('tables: a table marker and its header on one row', () => {
     expect(cell(doc, 'sec2_art20_8', 'fees', 'amount')?.value).toBe(0);
   });
 });
+
+describe('tables: letters printed for digits (a copy of an OCR-read text, a typo)', () => {
+  it('reads O, Ｏ, 〇 as 0 and l or I among digits as 1, each cell with a warning, instead of shifting the row', async () => {
+    const sec3 = defaultSec3();
+    // 本年新收: 10 | 0 | 0 | 0 | 1 | 0 | 11 printed with letters, and its neighbours as usual.
+    sec3.set('new_received', '1O\tO\tＯ\t〇\t1\t0\t1I');
+    const doc = await analyseText(reportText({ sec3 }));
+    expect(rowValues(doc, 'sec3', 'new_received')).toEqual([10, 0, 0, 0, 1, 0, 11]);
+    const flagged = doc.findings.filter((f) => f.rule === 'table/letter-for-digit' && f.row === 'new_received').map((f) => f.col);
+    expect(flagged).toEqual(['natural', 'commercial', 'research', 'social', 'total']);
+    // A lone l or I is no figure: a label's item or a Roman numeral.
+    expect(rowView({ kind: 'paragraph', text: '第 I 部分', prov: { line: 1 } }, 0).values).toEqual([]);
+  });
+});

@@ -80,10 +80,26 @@ const PLAIN_DIGITS = /^\d{1,15}$/;
 const ANY_DIGIT = /\d/;
 const FIGURE_START = /^[+-]?\d/;
 
+/**
+ * A count printed with letters for digits — O, o, Ｏ or 〇 for 0, alone or among digits ("1O" for 10), l or I for 1
+ * among digits ("l7" for 17): a copy of an OCR'd text, or a typo. Read as the figure it stands for — the table stage
+ * says so for every cell it fills (`table/letter-for-digit`) — since read as text it moved every figure after it
+ * one column left, in silence. A lone l or I stays text (a label's item, a Roman numeral); so does every letter in a
+ * figure OCR read (extract/ocr has its own checks).
+ */
+const LOOKALIKE_COUNT = /^(?:[OoＯ〇]|(?=[\dlI]*\d)[1-9lI][\dOoＯ〇lI]*)$/;
+export const LOOKALIKE_DIGIT = /[OoＯ〇lI]/;
+
 /** Parses one token as a figure, or returns null when it is text. */
 export function parseValue(token: string, prov: Provenance): ValueToken | null {
   // The common case first: a plain count.
   if (PLAIN_DIGITS.test(token)) return { raw: token, value: Number(token), digits: token, unit: null, note: null, prov, cutAt: 0 };
+  // Not in a figure OCR read (it has a confidence): there an l or I is a ruling's trace ("Il0"), read as unreadable.
+  if (prov.confidence === undefined && token.length <= 16 && LOOKALIKE_DIGIT.test(token) && LOOKALIKE_COUNT.test(token.trim())) {
+    const raw = token.trim();
+    const digits = raw.replace(/[OoＯ〇]/g, '0').replace(/[lI]/g, '1');
+    return { raw, value: Number(digits), digits, unit: null, note: null, prov, cutAt: 0 };
+  }
   // Without a digit a token is a placeholder ("/", "—", "无") or text: labels, most fields, stop here.
   if (!ANY_DIGIT.test(token)) {
     const raw = token.trim();

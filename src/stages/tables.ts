@@ -14,7 +14,7 @@ import { headersByGrid, misfitRowFindings, NO_HEADERS } from './columns.js';
 import type { GridHead } from './columns.js';
 import { propagate, tableSpace } from './identities.js';
 import type { Equation, TableSpace } from './identities.js';
-import { figureColumnSpans, rowLabel, rowView } from './rows.js';
+import { LOOKALIKE_DIGIT, figureColumnSpans, rowLabel, rowView } from './rows.js';
 import type { LabelPiece, RowView, ValueToken } from './rows.js';
 import { solveTable } from './solve.js';
 import { findQuotes } from './quotes.js';
@@ -1254,10 +1254,24 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
     for (const [ci, c] of cols.entries()) {
       const colDef = variant.columns[ci]!;
       const placed = solved.cells[ri * cols.length + ci];
-      cells.push(makeCell(t.def.key, r, c, placed, colDef.unit ?? null, g.prov ?? {}));
+      const made = makeCell(t.def.key, r, c, placed, colDef.unit ?? null, g.prov ?? {});
+      cells.push(made);
+      if (made.value !== null && made.raw !== null && LOOKALIKE_DIGIT.test(made.raw)) findings.push(letterForDigit(made));
     }
   }
   return { table: { table: t.def.key, layout: variant.layout, cells, prov: g.prov ?? {} }, findings };
+}
+
+/** A cell whose figure is printed with a letter (or 〇) for a digit: read as the figure, and said so. */
+function letterForDigit(c: Cell): Finding {
+  return finding('table/letter-for-digit', 'warning', `${c.table}.${c.row}.${c.col} prints "${c.raw}" with a letter (or 〇) where a digit belongs; it was read as ${c.value}`, {
+    table: c.table,
+    row: c.row,
+    col: c.col,
+    actual: c.raw!,
+    expected: String(c.value),
+    prov: c.prov,
+  });
 }
 
 /**
