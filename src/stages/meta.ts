@@ -8,15 +8,19 @@ import { editDistance } from './labels.js';
 import { blockText } from './segment.js';
 import { withoutTitleField } from '../extract/text/crawl-header.js';
 
+/** A year written in words, as some titles print it: 二〇二一. */
+const WRITTEN_YEAR = '[〇零一二三四五六七八九]{4}';
+/** A year's digits in a title: 2021 or 二〇二一. */
+const YEAR_DIGITS = `(?:(?:19|20)\\d{2}|${WRITTEN_YEAR})`;
 /**
  * The words of a report's title: …政府信息公开工作年度报告, …工作报告 without 年度, or 年报 right after its year
  * ("2021年政府信息公开年报"). A 年报 without a year is no title: a site's menu and column are "政府信息公开年报".
  */
-const TITLE_WORDS = /(政府信息公开|政务公开|信息公开)[\s\S]{0,12}(?:年度?报告|报告)|年度报告|(?:(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})\s*年度?\s*(?:政府信息公开|政务公开)(?:工作)?年报/;
+const TITLE_WORDS = new RegExp(`(政府信息公开|政务公开|信息公开)[\\s\\S]{0,12}(?:年度?报告|报告)|年度报告|${YEAR_DIGITS}\\s*年度?\\s*(?:政府信息公开|政务公开)(?:工作)?年报`);
 const ORGANS = '人民政府|政府|委员会|办公室|办公厅|管理局|局|厅|委|院|部|署|中心|所|处|站|队|会|室|馆|社|公司|集团|街道办事处|办事处|法院|检察院';
 const ORGAN_SUFFIX = new RegExp(`(${ORGANS})$`);
 /** A year as a title prints it: 2021年, 2021年度, 二〇二一年. */
-const TITLE_YEAR = '(?:(?:19|20)\\d{2}|[〇零一二三四五六七八九]{4})年度?';
+const TITLE_YEAR = `${YEAR_DIGITS}年度?`;
 /** The words a title's agency comes before: its name, then (关于印发) its year (南乐县人民政府办公室关于印发2021年…). */
 const AGENCY_BEFORE_YEAR = new RegExp(`^(.*?)(?:关于(?:印发)?)?${TITLE_YEAR}`);
 /**
@@ -24,7 +28,7 @@ const AGENCY_BEFORE_YEAR = new RegExp(`^(.*?)(?:关于(?:印发)?)?${TITLE_YEAR}
  * ("2021年南乐县人民政府政府信息公开工作年度报告", "2021年度南乐县人民政府信息公开工作年度报告", "南乐县财政局政府信息公开工作
  * 年度报告（2021年度）"): the shortest name ending as an organ does, with no year in it.
  */
-const AGENCY_BEFORE_TITLE_WORDS = new RegExp(`^(?:${TITLE_YEAR})?((?:(?!关于|\\d|[〇零一二三四五六七八九]{4}).)+?(?:${ORGANS}))(?:政府信息公开|政务公开|信息公开)`);
+const AGENCY_BEFORE_TITLE_WORDS = new RegExp(`^(?:${TITLE_YEAR})?((?:(?!关于|\\d|${WRITTEN_YEAR}).)+?(?:${ORGANS}))(?:政府信息公开|政务公开|信息公开)`);
 const TITLE_START = /政府信息公开|政务公开|信息公开/;
 const PLACE_SUFFIX = /(省|市|自治区|州|盟|地区|县|区|旗|乡|镇|街道)$/;
 
@@ -47,7 +51,7 @@ export function readMeta(doc: SourceDocument, sections: Section[]): ReportMeta {
   const title = header('title') ?? narrowTitle(findTitle(headTexts), allText);
   const publisher = header('publisher');
   const year = findYear(title, allText);
-  const agency = findAgency(title, allText, publisher, issuerBelowTitle(headTexts, title));
+  const agency = findAgency(title, allText, publisher, () => issuerBelowTitle(headTexts, title));
   return {
     agency,
     year,
@@ -151,10 +155,12 @@ function namesItsBody(line: string): boolean {
   return lead.length >= 2 && (ORGAN_SUFFIX.test(lead) || PLACE_SUFFIX.test(lead));
 }
 
+const IN_WORDS_YEAR = new RegExp(`(${WRITTEN_YEAR})\\s*年`);
+
 function findYear(title: string | null, text: string): number | null {
   const inTitle = title ? /((?:19|20)\d{2})\s*年/.exec(title) : null;
   if (inTitle) return Number(inTitle[1]);
-  const written = title ? /([〇零一二三四五六七八九]{4})\s*年/.exec(title) : null;
+  const written = title ? IN_WORDS_YEAR.exec(title) : null;
   if (written) return Number([...written[1]!].map((c) => '〇一二三四五六七八九'.indexOf(c === '零' ? '〇' : c)).join(''));
   const period = /统计(?:期限?|时限|时间)[^。\n]{0,20}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日/.exec(text);
   if (period) return Number(period[1]);
@@ -162,7 +168,8 @@ function findYear(title: string | null, text: string): number | null {
   return first ? Number(first[1]) : null;
 }
 
-function findAgency(title: string | null, text: string, publisher: string | null, issuer: string | null): string | null {
+/** `issuer`: the organ named on the line under the title, looked for only when nothing before it names the agency. */
+function findAgency(title: string | null, text: string, publisher: string | null, issuer: () => string | null): string | null {
   let name: string | null = null;
   if (title) {
     const compact = title.replace(/\s+/g, '').replace(/^[#*\s《“"]+/, '').replace(/^关于/, '');
@@ -177,7 +184,8 @@ function findAgency(title: string | null, text: string, publisher: string | null
     if (publisher && /^[\u4e00-\u9fff（）()]{2,30}$/.test(publisher)) return publisher;
     const printed = /发布机构\s*[:：]\s*([\u4e00-\u9fff（）()]{2,30})/.exec(text);
     if (printed) return printed[1]!;
-    if (issuer) return issuer;
+    const below = issuer();
+    if (below) return below;
     const sig = findSignature(text);
     if (sig) return sig;
     return null;

@@ -86,6 +86,11 @@ export function splitPipeRow(line: string): string[] | null {
   const s = line.trim();
   const inner = (s.match(/\|/g) ?? []).length;
   if (!(s.startsWith('|') && s.endsWith('|') && inner >= 2) && inner < 3) return null;
-  const body = s.replace(/^\|/, '').replace(/\|$/, '');
+  return pipeCells(s);
+}
+
+/** The cells of a trimmed line set with pipes, its outer pipes (either, or both) taken off: `| a | b |` → a, b. */
+export function pipeCells(line: string): string[] {
+  const body = line.replace(/^\|/, '').replace(/\|$/, '');
   return body.split('|').map((t) => stripMarkdown(t).trim());
 }

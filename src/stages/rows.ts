@@ -4,7 +4,7 @@
  * "+12", "/", and labels glued to their digits ("行政处罚2648-18538").
  */
 import type { Block, PositionKind, Provenance, RowBlock } from '../types.js';
-import { isRuleLine, stripMarkdown } from './normalize.js';
+import { isRuleLine, pipeCells } from './normalize.js';
 
 export interface ValueToken {
   /** The text as printed (normalised). */
@@ -141,7 +141,7 @@ interface FieldParse {
 export function parseField(text: string, prov: Provenance): FieldParse {
   // A field that knows where it starts in its line (a paragraph cut out of a line) gives each figure its own
   // offset, so that a figure — and every figure cut out of its digits — points at its own first digit.
-  const at = (offset: number): Provenance => (prov.offset === undefined || offset === 0 ? prov : withOffset(prov, prov.offset + offset));
+  const at = (offset: number): Provenance => movedBy(prov, offset);
   const lead = text.length - text.trimStart().length;
   const whole = parseValue(text, at(lead));
   if (whole) return { labels: [], values: [whole] };
@@ -233,7 +233,12 @@ const SIGNED_COUNTS = /^[+-]?(?:0|[1-9]\d*)(?:[+-](?:0|[1-9]\d*))+$/;
 function signedRun(token: string, prov: Provenance): ValueToken[] | null {
   // Every part of such a run is a plain count, which parses.
   if (!SIGNED_COUNTS.test(token)) return null;
-  return partFigures(splitSignedRun(token), (at) => (prov.offset === undefined ? prov : withOffset(prov, prov.offset + at)));
+  return partFigures(splitSignedRun(token), (at) => movedBy(prov, at));
+}
+
+/** A provenance `by` characters further along its line, when it knows where it is in the line (else as it is). */
+function movedBy(prov: Provenance, by: number): Provenance {
+  return prov.offset === undefined || by === 0 ? prov : withOffset(prov, prov.offset + by);
 }
 
 /** "2648-18538" → ["2648", "-18538"]: a sign inside a digit run starts a new figure. */
@@ -331,8 +336,8 @@ function misreadFiguresOf(block: RowBlock, read: FieldParse[]): FieldParse[] {
 function markdownRowCells(text: string): string[] | null {
   const t = text.trim();
   if (t.length < 3 || t[0] !== '|' || isRuleLine(t)) return null;
-  const cells = t.slice(1, t.endsWith('|') ? -1 : undefined).split('|');
-  return cells.length >= 2 ? cells.map((c) => stripMarkdown(c).trim()) : null;
+  const cells = pipeCells(t);
+  return cells.length >= 2 ? cells : null;
 }
 
 function asTabRow(cells: readonly string[], prov: Provenance): RowBlock {

@@ -349,14 +349,14 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
     const pieceKeys = v.labels.map((l) => labelKey(l.text));
     // Most rows have one label piece: then it is the row's label, already folded.
     const key = pieceKeys.length === 1 ? pieceKeys[0]! : labelKey(labelText);
-    const marker = tables.find((t) => t.markerKeys.some((m) => m.length > 0 && key.includes(m)));
+    const marker = tables.find((t) => namesMarker(t, key));
     if (marker && v.values.length === 0) {
       dropOrphans();
       current = marker;
       pending = [];
       // The marker and the table's header on one row ("第二十条第（八）项信息内容 | 本年收费金额（单位：万元）", a
       // PDF's text set with tabs): the header's words are still the table's, which tell its layout.
-      const words = pieceKeys.filter((k) => k !== '' && !marker.markerKeys.some((m) => m.length > 0 && k.includes(m)));
+      const words = pieceKeys.filter((k) => k !== '' && !namesMarker(marker, k));
       if (words.length > 0) gathered.get(marker.def.key)!.headerKeys.push(...words);
       continue;
     }
@@ -448,6 +448,11 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
   keepEmptyRows(byLabel, printedEmpty, seenAt, gathered);
   if (unread.size > readAll.size) findings.push(...emptyRowsBesideUnread(byLabel, gathered, unread));
   if (gridHeaders.length > 0) for (const t of tables) collectGridHeads(t, gathered.get(t.def.key)!, seenAt, gridHeaders, gridData);
+}
+
+/** A folded label that holds one of the table's markers ("第二十条第（八）项"). */
+function namesMarker(t: TableIndex, key: string): boolean {
+  return t.markerKeys.some((m) => m.length > 0 && key.includes(m));
 }
 
 /** A row with figures whose label matched no template row (or a grid row without a label), and where it stands. */

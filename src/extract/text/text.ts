@@ -50,11 +50,12 @@ function controlCharacterShare(text: string): number {
 export function textToDocument(text: string, readHtmlTable?: HtmlTableReader): SourceDocument {
   const sourceLines = normalizeText(text).split('\n');
   const header = readCrawlHeader(sourceLines);
+  const paged = text.includes('\f');
   // A text with pages (form feeds) keeps its lines: a wrap would not line up across them.
-  const unwrapped = text.includes('\f') ? null : unwrapHardWrapped(sourceLines, header?.lines ?? 0);
+  const unwrapped = paged ? null : unwrapHardWrapped(sourceLines, header?.lines ?? 0);
   const lines = unwrapped?.lines ?? sourceLines;
   const blocks: Block[] = [];
-  const pageNumbers = text.includes('\f') ? pageNumberLines(lines) : NONE;
+  const pageNumbers = paged ? pageNumberLines(lines) : NONE;
   const htmlTables = readHtmlTable !== undefined && TABLE_TAG.test(text);
   let tableIndex = 0;
   for (let i = header?.lines ?? 0; i < lines.length; i++) {
@@ -83,7 +84,7 @@ export function textToDocument(text: string, readHtmlTable?: HtmlTableReader): S
     const block = lineToBlock(lines[i]!, i + 1);
     if (block) blocks.push(block);
   }
-  if (text.includes('\f')) placeOnPages(blocks, lines);
+  if (paged) placeOnPages(blocks, lines);
   const doc: SourceDocument = { format: 'text', blocks, findings: [], meta: header ? headerMeta(header) : {} };
   if (unwrapped) {
     doc.lineJoins = unwrapped.joins;
