@@ -260,7 +260,7 @@ export function sequenceCandidates(values: readonly ValueToken[], ncols: number,
   if (k === 0) return [candidate('blank', 0, Array.from({ length: ncols }, () => blankSlot(null)))];
   const out: Candidate[] = [];
   if (k < ncols) {
-    const glued = gluedSplits(values, ncols, ctx.rowChecks ?? [], ctx.signed ?? null);
+    const glued = gluedSplits(values, ncols, ctx.rowChecks ?? NO_CHECKS, ctx.signed ?? null);
     const others = (): Candidate[] => {
       const more: Candidate[] = [];
       // "0000000" is no figure as printed (a count never starts with 0): glued digits, not a lone 总计,
@@ -320,6 +320,8 @@ function lostCellPlacements(values: readonly ValueToken[], ncols: number): Candi
 /** Most ways to cut digit runs that are worth trying: beyond this a run is too long to settle. */
 const MAX_CUT_STEPS = 200_000;
 
+const NO_CHECKS: readonly SlotCheck[] = [];
+
 /** "-943" → "-": the sign of a figure printed signed, which glued digits may follow ("14-943": 14, -9, 43). */
 function signOf(v: ValueToken): string {
   return v.digits === null && SIGNED_DIGITS.test(v.raw) ? v.raw[0]! : '';
@@ -335,29 +337,26 @@ const SIGNED_DIGITS = /^[+-]\d+$/;
  * fall in a signed column: "14-943" is 14 | -9 | 43 or 14 | -94 | 3 under 上一年项目数量 · 本年增/减 · 处理决定数量,
  * never 1 | 4 | -943.
  */
-function gluedSplits(values: readonly ValueToken[], ncols: number, checks: SlotCheck[], signed: readonly boolean[] | null): Candidate[] {
+function gluedSplits(values: readonly ValueToken[], ncols: number, checks: readonly SlotCheck[], signed: readonly boolean[] | null): Candidate[] {
   const out: Candidate[] = [];
   if (values.some((v) => v.value === null)) return out;
   const signs = values.map((v) => (signed ? signOf(v) : ''));
   const runs = values.map((v, i) => v.digits ?? (signs[i] !== '' ? v.raw.slice(1) : null));
-  const byLastSlot = new Map<number, SlotCheck[]>();
-  for (const c of checks) {
-    const last = Math.max(...c.slots);
-    byLastSlot.set(last, [...(byLastSlot.get(last) ?? []), c]);
-  }
-  // The figures placed so far, and where each comes from: its token, offset and length in the token's
-  // digits (-1: the token whole). Slots are made only for the cuts that complete the row.
-  const numbers: number[] = [];
-  const from: number[] = [];
-  const at: number[] = [];
-  const lengths: number[] = [];
+  const plan = checkPlan(checks, ncols);
+  // The figures placed so far (`depth` of them), and where each comes from: its token, offset and length in
+  // the token's digits (-1: the token whole). Slots are made only for the cuts that complete the row.
+  const { numbers, from, at, lengths } = cutScratch(ncols);
+  let depth = 0;
   let steps = 0;
+  /** The identities whose last slot is `slot` hold for the figures placed. */
   const holds = (slot: number): boolean => {
-    const list = byLastSlot.get(slot);
-    if (!list) return true;
-    for (const c of list) {
+    const list = plan.byLastSlot[slot];
+    if (list === undefined) return true;
+    for (let c = 0; c < list.length; c++) {
+      const slots = plan.slots[list[c]!]!;
+      const coefs = plan.coefs[list[c]!]!;
       let sum = 0;
-      for (let i = 0; i < c.slots.length; i++) sum += c.coefs[i]! * numbers[c.slots[i]!]!;
+      for (let i = 0; i < slots.length; i++) sum += coefs[i]! * numbers[slots[i]!]!;
       if (sum !== 0) return false;
     }
     return true;
@@ -373,40 +372,40 @@ function gluedSplits(values: readonly ValueToken[], ncols: number, checks: SlotC
    * ("18901264202": 1890 as 自然人 leaves too few digits for a 总计 of 1890 or more).
    */
   const canStillHold = (digitsLeft: number): boolean => {
-    const slotsLeft = ncols - numbers.length;
+    const slotsLeft = ncols - depth;
     if (slotsLeft === 0 || mayBeNegative) return true;
     const widest = digitsLeft - (slotsLeft - 1);
-    const most = widest >= 16 ? Infinity : 10 ** widest - 1;
-    for (const c of checks) {
+    const most = widest >= 16 ? Infinity : widest < -16 ? -1 : LARGEST_OF_WIDTH[widest + 16]!;
+    for (let c = 0; c < plan.slots.length; c++) {
+      const slots = plan.slots[c]!;
+      const coefs = plan.coefs[c]!;
       let balance = 0;
       let openPlus = 0;
       let openMinus = 0;
-      for (let k = 0; k < c.slots.length; k++) {
-        const slot = c.slots[k]!;
-        if (slot < numbers.length) balance += c.coefs[k]! * numbers[slot]!;
-        else if (c.coefs[k]! > 0) openPlus++;
+      for (let k = 0; k < slots.length; k++) {
+        const slot = slots[k]!;
+        if (slot < depth) balance += coefs[k]! * numbers[slot]!;
+        else if (coefs[k]! > 0) openPlus++;
         else openMinus++;
       }
       if (balance > openMinus * most || -balance > openPlus * most) return false;
     }
     return true;
   };
+  /** Places a figure in the next slot (`pop` takes it back): false when the row can no longer hold. */
   const push = (n: number, token: number, offset: number, length: number, digitsLeft: number): boolean => {
     // A figure printed with its sign stands only in a column that may be signed.
     const withSign = offset === 0 && signs[token] !== '';
-    const slot = numbers.length;
-    numbers.push(n);
-    from.push(token);
-    at.push(offset);
-    lengths.push(length);
+    const slot = depth++;
+    numbers[slot] = n;
+    from[slot] = token;
+    at[slot] = offset;
+    lengths[slot] = length;
     if (withSign && signed?.[slot] !== true) return false;
-    return holds(numbers.length - 1) && canStillHold(digitsLeft);
+    return holds(slot) && canStillHold(digitsLeft);
   };
   const pop = (): void => {
-    numbers.pop();
-    from.pop();
-    at.pop();
-    lengths.pop();
+    depth--;
   };
   const slotAt = (k: number): Slot => {
     const v = values[from[k]!]!;
@@ -414,11 +413,16 @@ function gluedSplits(values: readonly ValueToken[], ncols: number, checks: SlotC
     const sign = signs[from[k]!]!;
     return cutSlot(v, runs[from[k]!]!.slice(at[k]!, at[k]! + lengths[k]!), at[k]!, at[k] === 0 ? sign : '', sign.length);
   };
+  const completed = (): Candidate => {
+    const slots: Slot[] = new Array<Slot>(ncols);
+    for (let k = 0; k < ncols; k++) slots[k] = slotAt(k);
+    return candidate('glued-split', 2, slots);
+  };
   /** Figures still to place from token i on (offset into its digits), with `extra` cuts left to make. */
   const walk = (i: number, offset: number, extra: number): void => {
     if (out.length >= MAX_CANDIDATES || ++steps > MAX_CUT_STEPS) return;
     if (i === values.length) {
-      if (extra === 0 && numbers.length === ncols) out.push(candidate('glued-split', 2, numbers.map((_, k) => slotAt(k))));
+      if (extra === 0 && depth === ncols) out.push(completed());
       return;
     }
     const v = values[i]!;
@@ -432,7 +436,7 @@ function gluedSplits(values: readonly ValueToken[], ncols: number, checks: SlotC
     const leadingZero = digits.charCodeAt(offset) === 48;
     // The rest of this run as one figure — which cannot start with 0 unless it is 0.
     if (restLength === 1 || !leadingZero) {
-      if (push(offset === 0 ? v.value! : Number(digits.slice(offset)), i, offset, offset === 0 ? -1 : restLength, digitsFrom[i + 1]!)) walk(i + 1, 0, extra);
+      if (push(offset === 0 ? v.value! : restValue(digits, offset), i, offset, offset === 0 ? -1 : restLength, digitsFrom[i + 1]!)) walk(i + 1, 0, extra);
       pop();
     }
     // Or cut a figure off its front.
@@ -450,6 +454,63 @@ function gluedSplits(values: readonly ValueToken[], ncols: number, checks: SlotC
   };
   walk(0, 0, ncols - values.length);
   return out;
+}
+
+/** 10^w − 1 for w = −16 … 15, at w + 16: the largest figure of w digits (below 0 when fewer digits are left than cells). */
+const LARGEST_OF_WIDTH: readonly number[] = Array.from({ length: 32 }, (_, i) => 10 ** (i - 16) - 1);
+
+/** The digits of `run` from `offset` on as one figure, as Number() reads them (without making the string). */
+function restValue(run: string, offset: number): number {
+  // Exact while the figure stays below 2^53; a longer run is read by Number() itself.
+  if (run.length - offset > 15) return Number(run.slice(offset));
+  let value = 0;
+  for (let k = offset; k < run.length; k++) value = value * 10 + (run.charCodeAt(k) - 48);
+  return value;
+}
+
+/**
+ * The cutting walk's state, made once per thread and reused (gluedSplits does not call itself): made per row,
+ * these arrays cost more than the walk over most rows.
+ */
+interface CutScratch {
+  numbers: Float64Array;
+  from: Int32Array;
+  at: Int32Array;
+  lengths: Int32Array;
+}
+
+let scratch: CutScratch = makeScratch(16);
+
+function makeScratch(size: number): CutScratch {
+  return { numbers: new Float64Array(size), from: new Int32Array(size), at: new Int32Array(size), lengths: new Int32Array(size) };
+}
+
+function cutScratch(ncols: number): CutScratch {
+  if (scratch.numbers.length < ncols) scratch = makeScratch(ncols);
+  return scratch;
+}
+
+/** A row's identities laid out for the cutting walk: the identities each slot completes, and each identity's slots and coefficients. */
+interface CheckPlan {
+  byLastSlot: (number[] | undefined)[];
+  slots: Int32Array[];
+  coefs: Float64Array[];
+}
+
+/** Check plans by the identities they lay out: a table's rows share their identities (src/stages/tables.ts layoutPlan). */
+const checkPlans = new WeakMap<readonly SlotCheck[], CheckPlan>();
+
+function checkPlan(checks: readonly SlotCheck[], ncols: number): CheckPlan {
+  let plan = checkPlans.get(checks);
+  if (plan) return plan;
+  const byLastSlot: (number[] | undefined)[] = new Array<number[] | undefined>(ncols).fill(undefined);
+  checks.forEach((c, index) => {
+    const last = Math.max(...c.slots);
+    (byLastSlot[last] ??= []).push(index);
+  });
+  plan = { byLastSlot, slots: checks.map((c) => Int32Array.from(c.slots)), coefs: checks.map((c) => Float64Array.from(c.coefs)) };
+  checkPlans.set(checks, plan);
+  return plan;
 }
 
 /**
