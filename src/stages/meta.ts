@@ -6,7 +6,7 @@ import { finding, type Finding } from '../findings.js';
 import type { ReportMeta, Section, SourceDocument } from '../types.js';
 import { editDistance } from './labels.js';
 import { blockText } from './segment.js';
-import { withoutTitleField } from '../extract/text/crawl-header.js';
+import { withoutTitleField } from './crawl-fields.js';
 
 /** A year written in words, as some titles print it: 二〇二一. */
 const WRITTEN_YEAR = '[〇零一二三四五六七八九]{4}';

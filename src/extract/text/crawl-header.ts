@@ -5,6 +5,9 @@
  * that `标题:` never becomes part of an agency name, and kept in the document's meta.
  */
 
+import { FIELD_WORDS } from '../../stages/crawl-fields.js';
+import type { HeaderField } from '../../stages/crawl-fields.js';
+
 /** What a crawl header says, by meaning (whatever words the crawler used). */
 export interface CrawlHeader {
   title?: string;
@@ -14,16 +17,6 @@ export interface CrawlHeader {
   /** How many lines of the text the header takes, separator included: the body starts after them. */
   lines: number;
 }
-
-type HeaderField = Exclude<keyof CrawlHeader, 'lines'>;
-
-/** The words crawlers use for each field (Chinese and English), compared without case or spaces. */
-const FIELD_WORDS: Record<HeaderField, readonly string[]> = {
-  title: ['标题', '题目', '文章标题', '页面标题', 'title'],
-  published: ['发布时间', '发布日期', '发文日期', '成文日期', '日期', '时间', 'date', 'published', 'publishdate', 'pubdate'],
-  publisher: ['发布机构', '发布单位', '发文机关', '发文机构', '来源', '信息来源', '来源单位', 'publisher', 'source', 'author'],
-  url: ['原文链接', '原文地址', '原始链接', '链接', '网址', '页面地址', 'url', 'link', 'sourceurl'],
-};
 
 const FIELD_BY_WORD = new Map<string, HeaderField>(
   (Object.entries(FIELD_WORDS) as [HeaderField, readonly string[]][]).flatMap(([field, words]) => words.map((w) => [w, field] as const)),
@@ -70,14 +63,6 @@ export function readCrawlHeader(lines: readonly string[]): CrawlHeader | null {
 function separatorAfter(lines: readonly string[], i: number): number | null {
   for (let j = i; j < Math.min(lines.length, i + MAX_NOTE_LINES + 1); j++) if (SEPARATOR.test(lines[j]!)) return j;
   return null;
-}
-
-/** "标题: " (or another crawler's word for a title) at the start of a line. */
-const TITLE_FIELD = new RegExp(`^\\s*(?:${FIELD_WORDS.title.join('|')})\\s*[:：]\\s*`, 'i');
-
-/** A line without the title field's name a crawler put before it: "标题: 某某2022年…报告" → "某某2022年…报告". */
-export function withoutTitleField(line: string): string {
-  return line.replace(TITLE_FIELD, '');
 }
 
 /** The header's fields as a document's extract meta (`header.title`, …), for the record and the meta stage. */
