@@ -264,6 +264,8 @@ describe('load and segment', () => {
       '南乐县人民政府二〇二一年政府信息公开工作年度报告',
       '南乐县人民政府2021年度政府信息公开工作报告',
       '南乐县人民政府2021年政府信息公开年报',
+      '2021年南乐县人民政府政府信息公开年报',
+      '2021年度南乐县人民政府政务公开工作年报',
     ]) {
       const doc = await analyseText(reportText({ title }));
       expect(doc.meta, title).toMatchObject({ agency: '南乐县人民政府', year: 2021 });

@@ -13,10 +13,13 @@ const WRITTEN_YEAR = '[〇零一二三四五六七八九]{4}';
 /** A year's digits in a title: 2021 or 二〇二一. */
 const YEAR_DIGITS = `(?:(?:19|20)\\d{2}|${WRITTEN_YEAR})`;
 /**
- * The words of a report's title: …政府信息公开工作年度报告, …工作报告 without 年度, or 年报 right after its year
- * ("2021年政府信息公开年报"). A 年报 without a year is no title: a site's menu and column are "政府信息公开年报".
+ * The words of a report's title: …政府信息公开工作年度报告, …工作报告 without 年度, or 年报 after its year, maybe with
+ * the agency between them ("2021年政府信息公开年报", "2021年南乐县人民政府政府信息公开年报"). A 年报 without a year is
+ * no title: a site's menu and column are "政府信息公开年报" (and a breadcrumb's marks, which a name never has, end a title).
  */
-const TITLE_WORDS = new RegExp(`(政府信息公开|政务公开|信息公开)[\\s\\S]{0,12}(?:年度?报告|报告)|年度报告|${YEAR_DIGITS}\\s*年度?\\s*(?:政府信息公开|政务公开)(?:工作)?年报`);
+const TITLE_WORDS = new RegExp(
+  `(政府信息公开|政务公开|信息公开)[\\s\\S]{0,12}(?:年度?报告|报告)|年度报告|${YEAR_DIGITS}\\s*年度?[^\\s\\d，。；：:>》|｜、]{0,30}?(?:政府信息公开|政务公开)(?:工作)?年报`,
+);
 const ORGANS = '人民政府|政府|委员会|办公室|办公厅|管理局|局|厅|委|院|部|署|中心|所|处|站|队|会|室|馆|社|公司|集团|街道办事处|办事处|法院|检察院';
 const ORGAN_SUFFIX = new RegExp(`(${ORGANS})$`);
 /** A year as a title prints it: 2021年, 2021年度, 二〇二一年. */
