@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { rowView } from '../src/stages/rows.js';
-import { analyseBytes, analyseText, cell, DEFAULT_SEC2, defaultSec3, reportText, rowValues, SEC3_LABELS_2021 } from './helpers/report.js';
+import { analyseBytes, analyseText, cell, DEFAULT_SEC2, defaultSec3, reportText, rowValues, SEC3_LABELS_2021, SEC4_HEADER } from './helpers/report.js';
 
 const rulesOf = (doc: { findings: { rule: string }[] }) => doc.findings.map((f) => f.rule);
 
@@ -237,6 +237,24 @@ describe('validate: identities as printed', () => {
     const doc = await analyseText(reportText({ sec2 }));
     expect(doc.findings.find((f) => f.rule === 'cell/not-integer')).toMatchObject({ row: 'penalty', col: 'decisions' });
     expect(doc.findings.find((f) => f.rule === 'cell/negative')).toMatchObject({ row: 'coercion', col: 'decisions' });
+  });
+});
+
+describe('a table that was not found', () => {
+  it('is an error that points at the section it belongs in, or says that section is missing too', async () => {
+    // Section 四 with its heading and prose but no table: the finding points at the heading's line.
+    const printed = reportText().replace(`${SEC4_HEADER}\n1\t0\t0\t0\t1\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0`, '本年度未发生行政复议、行政诉讼案件。');
+    const lines = printed.split('\n');
+    const doc = await analyseText(printed);
+    const missing = doc.findings.find((f) => f.rule === 'table/missing' && f.table === 'sec4');
+    expect(missing?.severity).toBe('error');
+    expect(missing?.message).toContain('in its section ("四、政府信息公开行政复议、行政诉讼情况")');
+    expect(lines[missing!.line! - 1]).toBe('四、政府信息公开行政复议、行政诉讼情况');
+    // No section 四 at all: nothing to point at, and the message says so.
+    const omitted = await analyseText(reportText({ omit: ['review_litigation'] }));
+    const none = omitted.findings.find((f) => f.rule === 'table/missing' && f.table === 'sec4');
+    expect(none?.message).toMatch(/was not found, nor its section$/);
+    expect(none?.line).toBeUndefined();
   });
 });
 

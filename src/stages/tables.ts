@@ -1359,7 +1359,10 @@ function reportMissingTables(index: TableIndex[], tables: ExtractedTable[], sect
     const besides = tables.filter((x) => index.find((i) => i.def.key === x.table)?.def.section === t.def.section).map((x) => x.layout);
     const layout = besides.length > 0 ? majority(besides) : fallback;
     if (!t.def.variants.some((v) => v.layout === layout)) continue;
-    findings.push(finding('table/missing', 'error', `table ${t.def.key} (${t.def.title}) was not found`, { table: t.def.key }));
+    // Where to look: the section the table belongs in, when it was found (its heading's line and page).
+    const section = sections.find((s) => s.key === t.def.section);
+    const where = section ? ` in its section ("${section.heading}")` : ', nor its section';
+    findings.push(finding('table/missing', 'error', `table ${t.def.key} (${t.def.title}) was not found${where}`, { table: t.def.key, ...(section ? { prov: section.prov } : {}) }));
   }
 }
 
