@@ -10,13 +10,14 @@
  * figure that is not the truth) and the table carries table/columns-not-printed. The other tables are compared
  * with the truth as robustness.ts does.
  *
+ * --text keeps them as the tab-separated text the tables are made from (a table copied out of a page or a PDF).
  * --pdf prints the reports as text-layer PDFs instead (scripts/generate/pdf-corpus.ts: ruled or borderless
  * tables, page breaks; section 三 with a one-row header of these columns).
  *
  * It lists the first 20 cells wrong or empty without a finding, or all of them with --all; --keep DIR writes the
  * documents with such cells there, to be read with `ogi show`.
  *
- *   npm run build && node dist/scripts/bench/header-corpus.js [count] [--docx | --pdf] [--all] [--keep DIR]
+ *   npm run build && node dist/scripts/bench/header-corpus.js [count] [--docx | --pdf | --text] [--all] [--keep DIR]
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -136,7 +137,7 @@ function tallySec3(doc: ProcessedDocument, report: GeneratedReport, columns: Col
 
 async function main(argv: string[]): Promise<void> {
   const count = Number(argv.find((a) => /^\d+$/.test(a)) ?? 200);
-  const form = argv.includes('--pdf') ? 'PDF' : argv.includes('--docx') ? 'DOCX' : 'HTML';
+  const form = argv.includes('--pdf') ? 'PDF' : argv.includes('--docx') ? 'DOCX' : argv.includes('--text') ? 'TXT' : 'HTML';
   const t: Tally = { documents: 0, printedCells: 0, printedExact: 0, printedWrongFlagged: 0, notPrintedCells: 0, notPrintedEmptyFlagged: 0, notPrintedInferredRight: 0, silent: [], otherCells: 0, otherExact: 0, otherSilent: 0 };
   const byVariant = new Map<Variant, number>();
   const keepAt = argv.indexOf('--keep');
@@ -149,7 +150,7 @@ async function main(argv: string[]): Promise<void> {
     const variant = VARIANTS[t.documents % VARIANTS.length]!;
     const columns = columnsOf(variant, seed);
     const pdf = form === 'PDF' ? renderReportPdf(report, seed, columns) : null;
-    const bytes = pdf ? pdf.bytes : (form === 'DOCX' ? asDocx : asHtml)(withSec3(report, columns));
+    const bytes = pdf ? pdf.bytes : form === 'TXT' ? Buffer.from(withSec3(report, columns)) : (form === 'DOCX' ? asDocx : asHtml)(withSec3(report, columns));
     // Each silent cell says which header, and for a PDF which table style (ruled or borderless).
     const tag = `[${variant}${pdf ? ` ${pdf.features[0]}` : ''}]`;
     const name = report.name.replace(/\.txt$/, `.${form.toLowerCase()}`);
