@@ -240,6 +240,24 @@ describe('validate: identities as printed', () => {
   });
 });
 
+describe('a text table that prints a column the template does not have', () => {
+  it('warns on a row whose blank field was dropped beside a 小计 column: a blank read as a figure is not silent', async () => {
+    // 自然人 | five 法人 columns | 小计 | 总计, tab-separated. 其他 is printed blank and 小计 is 0: with the blank
+    // dropped as a spanned label column, the 0 of 小计 lands in 其他 and every identity still holds.
+    const header = '\t\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t小计\t总计';
+    const rows = SEC3_LABELS_2021.map(([key, label]) => {
+      const figures = key === 'granted' ? ['', '', '', '', '', '', '0', '0'] : ['0', '0', '0', '0', '0', '0', '0', '0'];
+      return `${label}\t${label.includes('\t') ? '' : '\t'}${figures.join('\t')}`;
+    });
+    const doc = await analyseText(reportText({ sec3Lines: [header, ...rows] }));
+    const warning = doc.findings.find((f) => f.rule === 'table/extra-fields' && f.row === 'granted');
+    expect(warning?.severity).toBe('warning');
+    expect(warning?.message).toContain('小计');
+    // Rows that print every field are not the guess: no warning on them.
+    expect(doc.findings.filter((f) => f.rule === 'table/extra-fields').map((f) => f.row)).toEqual(['granted']);
+  });
+});
+
 describe('a table that was not found', () => {
   it('is an error that points at the section it belongs in, or says that section is missing too', async () => {
     // Section 四 with its heading and prose but no table: the finding points at the heading's line.

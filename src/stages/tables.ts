@@ -8,7 +8,7 @@ import type { Finding } from '../findings.js';
 import type { ReportKind, TableDef, TableVariant } from '../kind.js';
 import type { Cell, ExtractedTable, Layout, PlacementMethod, Provenance, Section, SectionKey, SourceDocument } from '../types.js';
 import { labelKey, labelScore, leadingNumbering } from './labels.js';
-import { combinations, rowCandidates } from './placement.js';
+import { combinations, fittedFields, rowCandidates } from './placement.js';
 import type { PlacementContext, SlotCheck } from './placement.js';
 import { headersByGrid, misfitRowFindings, NO_HEADERS } from './columns.js';
 import type { GridHead } from './columns.js';
@@ -153,6 +153,8 @@ export function extractTables(doc: SourceDocument, sections: Section[], kind: Re
     const rowTables = tables.filter((t) => t.def.shape === 'rows');
     if (rowTables.length > 0) gatherRows(rowTables, rows, gathered, findings, kind);
     for (const t of tables.filter((x) => x.def.shape === 'flat')) gathered.set(t.def.key, gatherFlat(t, rows));
+    const extra = extraColumnWords(rows);
+    if (extra.length > 0) for (const t of tables) gathered.get(t.def.key)?.extraColumns.push(...extra);
   }
 
   const tables: ExtractedTable[] = [];
@@ -247,10 +249,12 @@ interface Gathered {
   /** For flat tables: the figures' row(s). */
   flat: RowView | null;
   prov: Provenance | null;
+  /** Header words of the table's section that name a column no template has ("小计"): see droppedBlankFields. */
+  extraColumns: string[];
 }
 
 function emptyGathered(): Gathered {
-  return { rows: new Map(), headerKeys: [], gridHeads: [], flat: null, prov: null };
+  return { rows: new Map(), headerKeys: [], gridHeads: [], flat: null, prov: null, extraColumns: [] };
 }
 
 /** Walks a section's rows, assigning each row with figures to a template row of one of the tables. */
@@ -1243,6 +1247,7 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
   let quoted: Map<number, Quote[]> | null = null;
   const solved = solveTable(t.def.key, plan.space, pending, () => (quoted ??= quotedCells(quotes(), t.def.key, rows, cols)));
   findings.push(...misfitRowFindings(t.def.key, variant, headers, pending, solved));
+  findings.push(...droppedBlankFields(t.def.key, cols.length, pending, solved.cells, g.extraColumns));
   findings.push(...otherLayoutRows(t, variant, g));
   const cells: Cell[] = [];
   for (const [ri, r] of rows.entries()) {
@@ -1265,6 +1270,59 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
     }
   }
   return { table: { table: t.def.key, layout: variant.layout, cells, prov: g.prov ?? {} }, findings };
+}
+
+/** Column headers of tables at large that no template column has: a sum or a note printed beside the figures. */
+const EXTRA_COLUMN_WORDS = ['小计', '合计', '备注'];
+
+/**
+ * The words of a section's header lines (rows without figures, before or among its tables' rows: a table's first
+ * header line comes before anything says which table it is) that name a column no template has ("小计").
+ */
+function extraColumnWords(rows: readonly RowView[]): string[] {
+  const found = new Set<string>();
+  for (const v of rows) {
+    if (v.values.length > 0) continue;
+    for (const l of v.labels) {
+      const key = labelKey(l.text);
+      if (EXTRA_COLUMN_WORDS.includes(key)) found.add(key);
+    }
+  }
+  return [...found];
+}
+
+/**
+ * Rows of flattened text that print more fields than the table has columns, whose figures were read by their
+ * positions or in order all the same. Two cases are a guess the identities may not catch (the 法人 columns adding
+ * up to 0 leave a 小计 of 0 indistinguishable from them):
+ * - the header prints a column the template does not have (小计, 备注): an empty field first in the row was taken
+ *   for a spanned label column and dropped, or a blank one dropped among the figures — it may be a blank cell,
+ *   the figures then standing a column off;
+ * - without such a header, a blank field among the figures was dropped as a stray separator.
+ * A warning on the row.
+ */
+function droppedBlankFields(table: string, ncols: number, pending: readonly PendingRow[], cells: readonly (PlacedCell | undefined)[], extraColumns: readonly string[]): Finding[] {
+  const out: Finding[] = [];
+  for (const p of pending) {
+    const fields = p.view.positions === 'tab' ? p.view.dataFields : null;
+    if (!fields || fields.length <= ncols || !fields.some((f) => f === null || f.value === null)) continue;
+    const readAs = p.indexes.map((at) => cells[at]?.method);
+    if (!readAs.every((m) => m === 'sequence' || m === 'position' || m === 'blank')) continue;
+    const headed = extraColumns.length > 0;
+    if (!headed && (fittedFields(fields, ncols).length <= ncols || !readAs.includes('sequence'))) continue;
+    const why = headed
+      ? `the table's header prints ${extraColumns.join('、')}, a column the template does not have: a blank field was dropped, and if it was a cell, the row's figures stand a column off`
+      : 'its figures were read in order and a blank field dropped as a stray separator: if it was a column the template does not have, the figures stand a column off';
+    out.push(
+      finding('table/extra-fields', 'warning', `${table}.${p.label}: the row prints ${fields.length} fields for ${ncols} cells ("${p.view.text}"); ${why}`, {
+        table,
+        row: p.label,
+        actual: p.view.text,
+        prov: p.view.prov,
+      }),
+    );
+  }
+  return out;
 }
 
 /** A cell whose figure is printed with a letter (or 〇) for a digit: read as the figure, and said so. */
