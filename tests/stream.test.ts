@@ -9,6 +9,7 @@ import type { StreamMeasure } from '../scripts/bench/stream-corpus.js';
 import { generateReport } from '../scripts/generate/corpus.js';
 import { readCrawlHeader } from '../src/extract/text/crawl-header.js';
 import { parseField, withOffset } from '../src/stages/rows.js';
+import { requiredWords } from '../src/stages/quotes.js';
 import type { Provenance } from '../src/types.js';
 import { analyseText, cell, rowValues } from './helpers/report.js';
 
@@ -126,6 +127,19 @@ describe('one paragraph', () => {
     // A quote no cut agrees with is no evidence: the row stays ambiguous rather than half-settled.
     const contradicted = await analyseText(oneParagraph('8855698', '现行有效行政规范性文件393件，制发的规范性文件88件。'));
     expect(rowValues(contradicted, 'sec2_art20_1', 'normative')).toEqual([null, null, null]);
+  });
+
+  it('searches a paragraph for a quote only when it holds the words every match of the quote holds', () => {
+    // Outside groups, not made optional, no alternation at the top: those words are in every match.
+    expect(requiredWords('(?:新|本年度?|全年|年内)?(?:制发|制定)(?:了|的)?(?:政府)?规章(?:共|计)?\\s*(\\d+)\\s*件')).toBe('规章');
+    expect(requiredWords('现行有效(?:的)?(?:行政)?规范性文件\\s*(\\d+)\\s*件')).toBe('规范性文件');
+    // A character a quantifier makes optional is left out; so is what an escape may run into.
+    expect(requiredWords('本年度?制发')).toBe('本年');
+    expect(requiredWords('a{0,2}bc')).toBe('bc');
+    expect(requiredWords('\\u4e00abc件')).toBe('件');
+    expect(requiredWords('[规章]+件')).toBe('件');
+    // An alternation at the top: no word is in every match.
+    expect(requiredWords('规章|规范性文件')).toBeNull();
   });
 });
 
