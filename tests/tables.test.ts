@@ -241,20 +241,41 @@ describe('validate: identities as printed', () => {
 });
 
 describe('a text table that prints a column the template does not have', () => {
-  it('warns on a row whose blank field was dropped beside a 小计 column: a blank read as a figure is not silent', async () => {
-    // 自然人 | five 法人 columns | 小计 | 总计, tab-separated. 其他 is printed blank and 小计 is 0: with the blank
-    // dropped as a spanned label column, the 0 of 小计 lands in 其他 and every identity still holds.
-    const header = '\t\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t小计\t总计';
-    const rows = SEC3_LABELS_2021.map(([key, label]) => {
-      const figures = key === 'granted' ? ['', '', '', '', '', '', '0', '0'] : ['0', '0', '0', '0', '0', '0', '0', '0'];
+  // 自然人 | five 法人 columns | 小计 | 总计, tab-separated; 予以公开 prints 其他 blank and a 小计 of 0, the other rows 0.
+  const sec3Lines = (header: string): string[] => [
+    header,
+    ...SEC3_LABELS_2021.map(([key, label]) => {
+      const figures = key === 'granted' ? ['', '', '', '', '', '', '0', '0'] : key === 'new_received' || key === 'carried_forward' ? ['3', '1', '0', '2', '0', '0', '3', '6'] : ['0', '0', '0', '0', '0', '0', '0', '0'];
       return `${label}\t${label.includes('\t') ? '' : '\t'}${figures.join('\t')}`;
-    });
-    const doc = await analyseText(reportText({ sec3Lines: [header, ...rows] }));
+    }),
+  ];
+
+  it('reads the rows by the header line, the 小计 field dropped, when the header stands over its fields', async () => {
+    const doc = await analyseText(reportText({ sec3Lines: sec3Lines('\t\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t小计\t总计') }));
+    expect(rowValues(doc, 'sec3', 'new_received')).toEqual([3, 1, 0, 2, 0, 0, 6]);
+    expect(rowValues(doc, 'sec3', 'carried_forward')).toEqual([3, 1, 0, 2, 0, 0, 6]);
+    // 其他 printed blank stays blank: the 0 of 小计 is not read into it.
+    expect(rowValues(doc, 'sec3', 'granted')).toEqual([null, null, null, null, null, null, 0]);
+    expect(doc.findings.find((f) => f.rule === 'table/extra-columns')).toMatchObject({ severity: 'warning', table: 'sec3', actual: '小计' });
+    expect(doc.findings.filter((f) => f.table === 'sec3' && f.severity === 'error')).toEqual([]);
+  });
+
+  it('reads the rows by a header line shifted against them, counted from the right', async () => {
+    // The header line lost its first field: 小计 stands over 总计's field counted from the left, over its own from the right.
+    const doc = await analyseText(reportText({ sec3Lines: sec3Lines('\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t小计\t总计') }));
+    expect(rowValues(doc, 'sec3', 'new_received')).toEqual([3, 1, 0, 2, 0, 0, 6]);
+    expect(rowValues(doc, 'sec3', 'granted')).toEqual([null, null, null, null, null, null, 0]);
+  });
+
+  it('warns on a row whose blank field was dropped when the header stands over its fields neither way', async () => {
+    // 总计 on a header line of its own, 小计's line shifted: no count of the fields lines it up with the rows, which
+    // are left as they were. Dropping 予以公开's first blank as a spanned label column put the 0 of 小计 in 其他: warned.
+    const header = '\t\t\t\t\t\t\t\t\t总计\n\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t小计';
+    const doc = await analyseText(reportText({ sec3Lines: sec3Lines(header) }));
     const warning = doc.findings.find((f) => f.rule === 'table/extra-fields' && f.row === 'granted');
     expect(warning?.severity).toBe('warning');
     expect(warning?.message).toContain('小计');
-    // Rows that print every field are not the guess: no warning on them.
-    expect(doc.findings.filter((f) => f.rule === 'table/extra-fields').map((f) => f.row)).toEqual(['granted']);
+    expect(doc.findings.some((f) => f.rule === 'table/extra-columns')).toBe(false);
   });
 });
 
