@@ -1276,6 +1276,8 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
 
 /** Column headers of tables at large that no template column has: a sum or a note printed beside the figures. */
 const EXTRA_COLUMN_WORDS = ['小计', '合计', '备注'];
+/** Longest field text that may fold to one of them ("（小 计）"). */
+const MAX_EXTRA_WORD_CHARS = 8;
 
 /** A header field that names a column no template has: its word, and its place among a tab-separated line's fields. */
 interface ExtraColumn {
@@ -1297,6 +1299,8 @@ function extraColumnsOf(rows: readonly RowView[], doc: SourceDocument): ExtraCol
     const block = doc.blocks[v.blockIndex];
     const fields = block?.kind === 'row' && block.positions === 'tab' ? block.fields : null;
     for (const l of v.labels) {
+      // A header field is short; prose (most rows without figures) is not folded for nothing.
+      if (l.text.length > MAX_EXTRA_WORD_CHARS) continue;
       const word = labelKey(l.text);
       if (!EXTRA_COLUMN_WORDS.includes(word)) continue;
       const at = fields ? fields.findIndex((f) => f.prov === l.prov && labelKey(f.text) === word) : -1;
