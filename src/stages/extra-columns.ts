@@ -1,0 +1,192 @@
+/**
+ * Columns no template has (小计, 合计, 备注) in tab-separated text — a table copied out of a page or a PDF as text,
+ * which keeps no grid: the header line's fields say where such a column's figures stand, so that a row printing
+ * them is read without them (a grid's header does the same in stages/columns.ts), and a row read by position
+ * beside such a header when its fields do not line up with it is a warning, not a silent shift.
+ */
+import { finding } from '../findings.js';
+import type { Finding } from '../findings.js';
+import type { TableVariant } from '../kind.js';
+import type { SourceDocument } from '../types.js';
+import { labelKey } from './labels.js';
+import { fittedFields } from './placement.js';
+import type { RowView } from './rows.js';
+import type { PendingRow } from './solve.js';
+import type { PlacedCell } from './tables.js';
+
+/** Column headers of tables at large that no template column has: a sum or a note printed beside the figures. */
+const EXTRA_COLUMN_WORDS = ['小计', '合计', '备注'];
+/** Longest field text that may fold to one of them ("（小 计）"). */
+const MAX_EXTRA_WORD_CHARS = 8;
+
+/** A header field that names a column no template has: its word, and its place among a tab-separated line's fields. */
+export interface ExtraColumn {
+  word: string;
+  /** The field's index in its line (tab-separated text), or null for a header that is not one (a grid's, a paragraph's). */
+  field: number | null;
+  /** The header line it stands in (a block index). */
+  blockIndex: number;
+}
+
+/**
+ * The header fields of a section's lines without figures (before or among its tables' rows: a table's first header
+ * line comes before anything says which table it is) that name a column no template has ("小计").
+ */
+export function extraColumnsOf(rows: readonly RowView[], doc: SourceDocument): ExtraColumn[] {
+  const found: ExtraColumn[] = [];
+  for (const v of rows) {
+    if (v.values.length > 0) continue;
+    const block = doc.blocks[v.blockIndex];
+    const fields = block?.kind === 'row' && block.positions === 'tab' ? block.fields : null;
+    for (const l of v.labels) {
+      // A header field is short; prose (most rows without figures) is not folded for nothing.
+      if (l.text.length > MAX_EXTRA_WORD_CHARS) continue;
+      const word = labelKey(l.text);
+      if (!EXTRA_COLUMN_WORDS.includes(word)) continue;
+      const at = fields ? fields.findIndex((f) => f.prov === l.prov && labelKey(f.text) === word) : -1;
+      found.push({ word, field: at >= 0 ? (fields![at]!.col ?? at) : null, blockIndex: v.blockIndex });
+    }
+  }
+  return found;
+}
+
+/**
+ * A tab-separated table whose header prints a column no template has (小计, 合计, 备注) in a field of its own: a row
+ * with more fields than the table has cells drops the field under that header — its figure is no cell of the
+ * table — when that leaves as many fields as cells and every template column the same header line names stands
+ * over the field that is then its cell. Copies that keep every cell of the grid as a field (a page's table copied
+ * out, a converter's text) line up so; a header line shifted against its rows (a cell left out) does not, and its
+ * rows are left as they were (table/extra-fields warns on them). The table gets a warning that those figures are
+ * not stored.
+ */
+export function withoutExtraFields(
+  table: string,
+  rows: Map<string, RowView>,
+  extraColumns: readonly ExtraColumn[],
+  variant: TableVariant,
+  doc: SourceDocument,
+): { rows: Map<string, RowView>; finding: Finding | null } {
+  const header = headerLineOf(extraColumns, variant, doc);
+  if (header === null) return { rows, finding: null };
+  let narrowedRows: Map<string, RowView> | null = null;
+  for (const [key, v] of rows) {
+    const narrowed = withoutFieldsAt(v, header, variant.columns.length, doc);
+    if (narrowed === v) continue;
+    narrowedRows ??= new Map(rows);
+    narrowedRows.set(key, narrowed);
+  }
+  if (narrowedRows === null) return { rows, finding: null };
+  const words = [...new Set(extraColumns.map((e) => e.word))];
+  const firstRow = [...narrowedRows.values()][0]!;
+  return {
+    rows: narrowedRows,
+    finding: finding(
+      'table/extra-columns',
+      'warning',
+      `${table}: the table prints ${words.length === 1 ? 'a column' : 'columns'} the template does not have (${words.join('、')}); ${words.length === 1 ? 'its figures are' : 'their figures are'} not stored, the other fields are read in their places`,
+      { table, actual: words.join(' | '), prov: firstRow.prov },
+    ),
+  };
+}
+
+/** A tab-separated header line that prints extra columns: their fields, the template columns its other fields name, its last field. */
+interface ExtraHeaderLine {
+  extra: ReadonlySet<number>;
+  /** Field index → template column index. */
+  named: ReadonlyMap<number, number>;
+  /** The last of the named fields (总计, as a rule): it stands over a row's last figure when the two are counted from the right. */
+  lastNamed: number;
+}
+
+/** The header line of the table's first extra column, when it is a tab-separated line that also names template columns. */
+function headerLineOf(extraColumns: readonly ExtraColumn[], variant: TableVariant, doc: SourceDocument): ExtraHeaderLine | null {
+  const first = extraColumns.find((e) => e.field !== null);
+  const block = first ? doc.blocks[first.blockIndex] : undefined;
+  if (!first || block?.kind !== 'row') return null;
+  const extra = new Set(extraColumns.filter((e) => e.field !== null && e.blockIndex === first.blockIndex).map((e) => e.field!));
+  const named = new Map<number, number>();
+  block.fields.forEach((f, i) => {
+    const key = labelKey(f.text);
+    const c = key === '' ? -1 : variant.columns.findIndex((col) => col.labels.some((l) => labelKey(l) === key));
+    if (c >= 0) named.set(f.col ?? i, c);
+  });
+  return named.size > 0 ? { extra, named, lastNamed: Math.max(...named.keys()) } : null;
+}
+
+/**
+ * The row without its data fields under the header's extra columns, when that leaves it `ncols` fields (maybe after
+ * an empty label column) and each field the header names is its column's; else the row. The header's fields stand
+ * over the row's as counted from the left, or — when the row has a label column more or less than the header line
+ * (a sub-row's "（三）不予公开" | "1.属于国家秘密") — as counted from the right, the row's last figure under the
+ * header's last template column.
+ */
+function withoutFieldsAt(v: RowView, header: ExtraHeaderLine, ncols: number, doc: SourceDocument): RowView {
+  const fields = v.dataFields;
+  const block = doc.blocks[v.blockIndex];
+  if (v.positions !== 'tab' || !fields || fields.length <= ncols || block?.kind !== 'row') return v;
+  // The data fields are the block's last fields, less the empty ones at its end (rows.ts rowView).
+  let trailing = 0;
+  while (trailing < block.fields.length && block.fields[block.fields.length - 1 - trailing]!.text === '') trailing++;
+  const first = block.fields.length - trailing - fields.length;
+  if (first < 0) return v;
+  const places = fields.map((_, k) => block.fields[first + k]!.col ?? first + k);
+  // A row's blank fields at its end are not kept (a blank 备注 after 总计): its last figure is its last named column's.
+  for (const shift of new Set([0, places[places.length - 1]! - header.lastNamed])) {
+    const keep = places.map((place) => !header.extra.has(place - shift));
+    if (keep.every(Boolean)) continue;
+    const kept = fields.filter((_, k) => keep[k]);
+    const fitted = fittedFields(kept, ncols);
+    if (fitted.length !== ncols) continue;
+    // Fitting drops empty fields at the start (a spanned label column): where the cells begin.
+    const surplus = kept.length - ncols;
+    const from = surplus > 0 && kept.slice(0, surplus).every((f) => f === null) ? surplus : 0;
+    const keptPlaces = places.filter((_, k) => keep[k]);
+    let checked = 0;
+    let agrees = true;
+    for (const [place, col] of header.named) {
+      const k = keptPlaces.indexOf(place + shift);
+      if (k < 0) continue;
+      if (k - from !== col) agrees = false;
+      checked++;
+    }
+    if (!agrees || checked === 0) continue;
+    const gone = new Set(fields.filter((f, k) => !keep[k] && f !== null));
+    return { ...v, values: v.values.filter((x) => !gone.has(x)), dataFields: fitted };
+  }
+  return v;
+}
+
+/**
+ * Rows of flattened text that print more fields than the table has columns, whose figures were read by their
+ * positions or in order all the same. Two cases are a guess the identities may not catch (the 法人 columns adding
+ * up to 0 leave a 小计 of 0 indistinguishable from them):
+ * - the header prints a column the template does not have (小计, 备注): an empty field first in the row was taken
+ *   for a spanned label column and dropped, or a blank one dropped among the figures — it may be a blank cell,
+ *   the figures then standing a column off;
+ * - without such a header, a blank field among the figures was dropped as a stray separator.
+ * A warning on the row.
+ */
+export function droppedBlankFields(table: string, ncols: number, pending: readonly PendingRow[], cells: readonly (PlacedCell | undefined)[], extraColumns: readonly string[]): Finding[] {
+  const out: Finding[] = [];
+  for (const p of pending) {
+    const fields = p.view.positions === 'tab' ? p.view.dataFields : null;
+    if (!fields || fields.length <= ncols || !fields.some((f) => f === null || f.value === null)) continue;
+    const readAs = p.indexes.map((at) => cells[at]?.method);
+    if (!readAs.every((m) => m === 'sequence' || m === 'position' || m === 'blank')) continue;
+    const headed = extraColumns.length > 0;
+    if (!headed && (fittedFields(fields, ncols).length <= ncols || !readAs.includes('sequence'))) continue;
+    const why = headed
+      ? `the table's header prints ${extraColumns.join('、')}, a column the template does not have: a blank field was dropped, and if it was a cell, the row's figures stand a column off`
+      : 'its figures were read in order and a blank field dropped as a stray separator: if it was a column the template does not have, the figures stand a column off';
+    out.push(
+      finding('table/extra-fields', 'warning', `${table}.${p.label}: the row prints ${fields.length} fields for ${ncols} cells ("${p.view.text}"); ${why}`, {
+        table,
+        row: p.label,
+        actual: p.view.text,
+        prov: p.view.prov,
+      }),
+    );
+  }
+  return out;
+}
+
