@@ -267,10 +267,10 @@ describe('a text table that prints a column the template does not have', () => {
     expect(rowValues(doc, 'sec3', 'granted')).toEqual([null, null, null, null, null, null, 0]);
   });
 
-  it('warns on a row whose blank field was dropped when the header stands over its fields neither way', async () => {
-    // 总计 on a header line of its own, 小计's line shifted: no count of the fields lines it up with the rows, which
-    // are left as they were. Dropping 予以公开's first blank as a spanned label column put the 0 of 小计 in 其他: warned.
-    const header = '\t\t\t\t\t\t\t\t\t总计\n\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t小计';
+  it('warns on a row whose blank field was dropped when the 小计 line names too few columns to line up with the rows', async () => {
+    // 小计 on a header line that names only 总计 besides: nothing shows where the rows' fields stand under it, and
+    // they are left as they were. Dropping 予以公开's first blank as a spanned label column put the 0 of 小计 in 其他: warned.
+    const header = '\t\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\n\t\t\t\t\t\t\t\t小计\t总计';
     const doc = await analyseText(reportText({ sec3Lines: sec3Lines(header) }));
     const warning = doc.findings.find((f) => f.rule === 'table/extra-fields' && f.row === 'granted');
     expect(warning?.severity).toBe('warning');

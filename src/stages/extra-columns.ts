@@ -89,6 +89,15 @@ export function withoutExtraFields(
   };
 }
 
+/**
+ * Other ways a header line may stand over its rows: a field or two more or fewer before it (a sub-row's extra label
+ * field, a header line's lost note cell). Only a shift under which the line's named columns all stand over their
+ * own figures is taken.
+ */
+const NEAR_SHIFTS = [-1, 1, -2, 2];
+/** Named columns that must stand over their fields for a shift to be taken: one could agree by chance. */
+const MIN_NAMED_CHECKED = 2;
+
 /** A tab-separated header line that prints extra columns: their fields, the template columns its other fields name, its last field. */
 interface ExtraHeaderLine {
   extra: ReadonlySet<number>;
@@ -118,7 +127,7 @@ function headerLineOf(extraColumns: readonly ExtraColumn[], variant: TableVarian
  * an empty label column) and each field the header names is its column's; else the row. The header's fields stand
  * over the row's as counted from the left, or — when the row has a label column more or less than the header line
  * (a sub-row's "（三）不予公开" | "1.属于国家秘密") — as counted from the right, the row's last figure under the
- * header's last template column.
+ * header's last template column, or a field or two off.
  */
 function withoutFieldsAt(v: RowView, header: ExtraHeaderLine, ncols: number, doc: SourceDocument): RowView {
   const fields = v.dataFields;
@@ -131,29 +140,33 @@ function withoutFieldsAt(v: RowView, header: ExtraHeaderLine, ncols: number, doc
   if (first < 0) return v;
   const places = fields.map((_, k) => block.fields[first + k]!.col ?? first + k);
   // A row's blank fields at its end are not kept (a blank 备注 after 总计): its last figure is its last named column's.
-  for (const shift of new Set([0, places[places.length - 1]! - header.lastNamed])) {
+  for (const shift of new Set([0, places[places.length - 1]! - header.lastNamed, ...NEAR_SHIFTS])) {
     const keep = places.map((place) => !header.extra.has(place - shift));
-    if (keep.every(Boolean)) continue;
     const kept = fields.filter((_, k) => keep[k]);
     const fitted = fittedFields(kept, ncols);
-    if (fitted.length !== ncols) continue;
-    // Fitting drops empty fields at the start (a spanned label column): where the cells begin.
-    const surplus = kept.length - ncols;
-    const from = surplus > 0 && kept.slice(0, surplus).every((f) => f === null) ? surplus : 0;
-    const keptPlaces = places.filter((_, k) => keep[k]);
-    let checked = 0;
-    let agrees = true;
-    for (const [place, col] of header.named) {
-      const k = keptPlaces.indexOf(place + shift);
-      if (k < 0) continue;
-      if (k - from !== col) agrees = false;
-      checked++;
-    }
-    if (!agrees || checked === 0) continue;
+    if (fitted.length !== ncols || !standsOver(header, places.filter((_, k) => keep[k]), kept, ncols, shift)) continue;
+    // The header stands over the row with no extra column's field in it (a blank 备注 after 总计, not kept): the
+    // row is read as it is.
+    if (keep.every(Boolean)) return v;
     const gone = new Set(fields.filter((f, k) => !keep[k] && f !== null));
     return { ...v, values: v.values.filter((x) => !gone.has(x)), dataFields: fitted };
   }
   return v;
+}
+
+/** Every template column the header line names (two at least) stands over its own cell of the kept fields, the header shifted by `shift` fields. */
+function standsOver(header: ExtraHeaderLine, keptPlaces: readonly number[], kept: readonly unknown[], ncols: number, shift: number): boolean {
+  // Fitting drops empty fields at the start (a spanned label column): where the cells begin.
+  const surplus = kept.length - ncols;
+  const from = surplus > 0 && kept.slice(0, surplus).every((f) => f === null) ? surplus : 0;
+  let checked = 0;
+  for (const [place, col] of header.named) {
+    const k = keptPlaces.indexOf(place + shift);
+    if (k < 0) continue;
+    if (k - from !== col) return false;
+    checked++;
+  }
+  return checked >= MIN_NAMED_CHECKED;
 }
 
 /**
