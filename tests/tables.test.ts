@@ -279,6 +279,44 @@ describe('a text table that prints a column the template does not have', () => {
   });
 });
 
+describe('a text table whose header prints fewer columns than the template', () => {
+  const rows = (figures: (key: string) => string[]): string[] =>
+    SEC3_LABELS_2021.map(([key, label]) => `${label}\t${label.includes('\t') ? '' : '\t'}${figures(key).join('\t')}`);
+
+  it('reads 自然人 | 法人或其他组织 | 总计 by its header: two cells a row, the others not printed, one error', async () => {
+    const header = '\t\t自然人\t法人或其他组织\t总计';
+    const figures = (key: string): string[] => (key === 'new_received' || key === 'carried_forward' ? ['3', '2', '5'] : ['0', '0', '0']);
+    const doc = await analyseText(reportText({ sec3Lines: [header, ...rows(figures)] }));
+    // The 法人 figure is the sum of five columns: no cell of its own; they are not printed.
+    expect(rowValues(doc, 'sec3', 'new_received')).toEqual([3, null, null, null, null, null, 5]);
+    const error = doc.findings.find((f) => f.rule === 'table/columns-not-printed');
+    expect(error).toMatchObject({ severity: 'error', table: 'sec3', actual: '自然人 | 总计' });
+    expect(error?.message).toContain('group sums');
+    // One error for the table, not one per cell.
+    expect(doc.findings.filter((f) => f.rule === 'table/unresolved-cell' || f.rule === 'table/ambiguous-row')).toEqual([]);
+  });
+
+  it('reads a header that prints some of the 法人 columns, counted from the right for a sub-row', async () => {
+    const header = '\t\t自然人\t商业企业\t社会公益组织\t总计';
+    const figures = (key: string): string[] => (key === 'new_received' || key === 'carried_forward' ? ['3', '1', '2', '6'] : ['0', '0', '0', '0']);
+    const doc = await analyseText(reportText({ sec3Lines: [header, ...rows(figures)] }));
+    expect(rowValues(doc, 'sec3', 'new_received')).toEqual([3, 1, null, 2, null, null, 6]);
+    // A sub-row ("（三）不予公开" | "1.属于国家秘密") has a label field more than the header line.
+    expect(rowValues(doc, 'sec3', 'denied_state_secret')).toEqual([0, 0, null, 0, null, null, 0]);
+    expect(doc.findings.find((f) => f.rule === 'table/columns-not-printed')?.actual).toBe('自然人 | 商业企业 | 社会公益组织 | 总计');
+  });
+
+  it('does not read rows by a header with a gap: a word lost to wrapping says nothing about where the figures stand', async () => {
+    // 科研机构 wrapped away: the header names 自然人, 商业企业, 社会公益组织… with a gap. A row that lost a cell stays a
+    // short row for the identities to place, not a row read by a header that may be missing a word.
+    const header = '\t\t自然人\t商业企业\t\t社会公益组织\t法律服务机构\t其他\t总计';
+    const figures = (key: string): string[] => (key === 'new_received' ? ['3', '1', '0', '2', '0', '6'] : key === 'carried_forward' ? ['3', '1', '0', '2', '0', '0', '6'] : ['0', '0', '0', '0', '0', '0', '0']);
+    const doc = await analyseText(reportText({ sec3Lines: [header, ...rows(figures)] }));
+    expect(doc.findings.some((f) => f.rule === 'table/columns-not-printed')).toBe(false);
+    expect(doc.findings.some((f) => f.table === 'sec3' && f.row === 'new_received' && f.severity !== 'info')).toBe(true);
+  });
+});
+
 describe('a table that was not found', () => {
   it('is an error that points at the section it belongs in, or says that section is missing too', async () => {
     // Section 四 with its heading and prose but no table: the finding points at the heading's line.

@@ -7,6 +7,7 @@
 import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
 import type { TableVariant } from '../kind.js';
+import type { Provenance } from '../types.js';
 import { editDistance, labelKey } from './labels.js';
 import { fittedFields, headerOf, placedByHeader } from './placement.js';
 import type { HeaderColumns } from './placement.js';
@@ -99,6 +100,30 @@ export function headerColumns(gridHeads: readonly GridHead[], variant: TableVari
 }
 
 /**
+ * A table whose header prints only some of its template's columns (`printed`, by index): one error naming the
+ * others, whose cells are empty unless the identities imply them, in place of an "unresolved" error for each of
+ * their cells. The findings unchanged when it prints them all.
+ */
+export function withColumnsNotPrinted(findings: Finding[], table: string, variant: TableVariant, printed: ReadonlySet<number>, groupSums: boolean, prov: Provenance): Finding[] {
+  const missing = variant.columns.filter((_, i) => !printed.has(i));
+  if (missing.length === 0) return findings;
+  const ncols = variant.columns.length;
+  const missingKeys = new Set(missing.map((c) => c.key));
+  const shown = variant.columns.filter((_, i) => printed.has(i)).map((c) => c.labels[0]);
+  const sums = groupSums ? ', and group sums that belong to no single cell' : '';
+  const out = findings.filter((f) => !(f.rule === 'table/unresolved-cell' && f.table === table && f.col !== undefined && missingKeys.has(f.col)));
+  out.push(
+    finding(
+      'table/columns-not-printed',
+      'error',
+      `${table}: the table's header prints ${shown.length} of its ${ncols} columns (${shown.join('、')})${sums}; ${missing.map((c) => c.labels[0]).join('、')} ${missing.length === 1 ? 'is' : 'are'} not printed, so ${missing.length === 1 ? 'its cells are' : 'their cells are'} empty unless the identities imply them`,
+      { table, actual: shown.join(' | '), expected: variant.columns.map((c) => c.labels[0]).join(' | '), prov },
+    ),
+  );
+  return out;
+}
+
+/**
  * What the rows that misfit the template add to the solver's findings (`headers`: each grid's, by source table). Placed by a header that leaves
  * template columns out: one error naming them (their cells are empty), instead of an "unresolved" error per
  * cell. Figures under columns the template does not have: one warning naming those columns, whose figures
@@ -138,21 +163,7 @@ export function misfitRowFindings(table: string, variant: TableVariant, headers:
       });
     }
     const printed = new Set(placed.flatMap(({ header }) => [...header.columnAt.values()]));
-    const missing = variant.columns.filter((_, i) => !printed.has(i));
-    if (missing.length > 0) {
-      const missingKeys = new Set(missing.map((c) => c.key));
-      const shown = variant.columns.filter((_, i) => printed.has(i)).map((c) => c.labels[0]);
-      const sums = groupSums ? ', and group sums that belong to no single cell' : '';
-      out = out.filter((f) => !(f.rule === 'table/unresolved-cell' && f.table === table && f.col !== undefined && missingKeys.has(f.col)));
-      out.push(
-        finding(
-          'table/columns-not-printed',
-          'error',
-          `${table}: the table's header prints ${shown.length} of its ${ncols} columns (${shown.join('、')})${sums}; ${missing.map((c) => c.labels[0]).join('、')} ${missing.length === 1 ? 'is' : 'are'} not printed, so ${missing.length === 1 ? 'its cells are' : 'their cells are'} empty unless the identities imply them`,
-          { table, actual: shown.join(' | '), expected: variant.columns.map((c) => c.labels[0]).join(' | '), prov },
-        ),
-      );
-    }
+    out = withColumnsNotPrinted(out, table, variant, printed, groupSums, prov);
     // In each header's column order, as it prints them.
     const extra = [...new Set([...extraFigures].flatMap(([header, cols]) => [...header.otherCols].filter(([col]) => cols.has(col)).map(([, text]) => text)))];
     if (extra.length > 0) {

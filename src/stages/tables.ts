@@ -8,11 +8,11 @@ import type { Finding } from '../findings.js';
 import type { ReportKind, TableDef, TableVariant } from '../kind.js';
 import type { Cell, ExtractedTable, Layout, PlacementMethod, Provenance, Section, SectionKey, SourceDocument } from '../types.js';
 import { labelKey, labelScore, leadingNumbering } from './labels.js';
-import { combinations, rowCandidates } from './placement.js';
-import type { PlacementContext, SlotCheck } from './placement.js';
-import { headersByGrid, misfitRowFindings, NO_HEADERS } from './columns.js';
-import { droppedBlankFields, extraColumnsOf, withoutExtraFields } from './extra-columns.js';
-import type { ExtraColumn } from './extra-columns.js';
+import { candidate, combinations, rowCandidates } from './placement.js';
+import type { PlacementContext, Slot, SlotCheck } from './placement.js';
+import { headersByGrid, misfitRowFindings, NO_HEADERS, withColumnsNotPrinted } from './columns.js';
+import { droppedBlankFields, extraColumnsOf, narrowTabHeader, slotsByTabHeader, withoutExtraFields } from './tab-header.js';
+import type { ExtraColumn } from './tab-header.js';
 import type { GridHead } from './columns.js';
 import { propagate, tableSpace } from './identities.js';
 import type { Equation, TableSpace } from './identities.js';
@@ -156,7 +156,12 @@ export function extractTables(doc: SourceDocument, sections: Section[], kind: Re
     if (rowTables.length > 0) gatherRows(rowTables, rows, gathered, findings, kind);
     for (const t of tables.filter((x) => x.def.shape === 'flat')) gathered.set(t.def.key, gatherFlat(t, rows));
     const extra = extraColumnsOf(rows, doc);
-    if (extra.length > 0) for (const t of tables) gathered.get(t.def.key)?.extraColumns.push(...extra);
+    for (const t of tables) {
+      const g = gathered.get(t.def.key);
+      if (!g) continue;
+      g.extraColumns.push(...extra);
+      g.sectionRows = rows;
+    }
   }
 
   const tables: ExtractedTable[] = [];
@@ -170,10 +175,11 @@ export function extractTables(doc: SourceDocument, sections: Section[], kind: Re
     const variant = chooseVariant(t, g, year, sec3Layout);
     if (!variant) continue;
     const byHeader = withoutExtraFields(t.def.key, g.rows, g.extraColumns, variant, doc);
-    const built = buildTable(t, variant, byHeader.rows === g.rows ? g : { ...g, rows: byHeader.rows }, kind, quotes);
+    const byLine = g.flat === null ? placedByNarrowHeader(byHeader.rows, g.sectionRows, doc, variant, t.groupKeys) : null;
+    const built = buildTable(t, variant, byHeader.rows === g.rows ? g : { ...g, rows: byHeader.rows }, kind, quotes, byLine?.slots);
     if (byHeader.finding) findings.push(byHeader.finding);
     tables.push(built.table);
-    findings.push(...built.findings);
+    findings.push(...(byLine ? withColumnsNotPrinted(built.findings, t.def.key, variant, byLine.printed, byLine.groupSum, byLine.prov) : built.findings));
     findings.push(...emptyRowFindings(built.table));
     if (built.table.cells.every((c) => c.method === 'blank' && c.raw === null)) {
       findings.push(
@@ -255,10 +261,12 @@ interface Gathered {
   prov: Provenance | null;
   /** Header fields of the table's section that name a column no template has ("小计"): see extraColumnsOf. */
   extraColumns: ExtraColumn[];
+  /** The rows of the table's section, whose header lines a tab-separated table's narrow header is read from. */
+  sectionRows: readonly RowView[];
 }
 
 function emptyGathered(): Gathered {
-  return { rows: new Map(), headerKeys: [], gridHeads: [], flat: null, prov: null, extraColumns: [] };
+  return { rows: new Map(), headerKeys: [], gridHeads: [], flat: null, prov: null, extraColumns: [], sectionRows: [] };
 }
 
 /** Walks a section's rows, assigning each row with figures to a template row of one of the tables. */
@@ -1228,7 +1236,14 @@ function layoutPlan(t: TableIndex, variant: TableVariant, kind: ReportKind): Lay
   return plan;
 }
 
-function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: ReportKind, quotes: () => readonly Quote[]): { table: ExtractedTable; findings: Finding[] } {
+function buildTable(
+  t: TableIndex,
+  variant: TableVariant,
+  g: Gathered,
+  kind: ReportKind,
+  quotes: () => readonly Quote[],
+  headerSlots?: ReadonlyMap<string, Slot[]>,
+): { table: ExtractedTable; findings: Finding[] } {
   const findings: Finding[] = [];
   const plan = layoutPlan(t, variant, kind);
   const { rows, cols, checkable } = plan;
@@ -1245,7 +1260,8 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
       if (!v) continue;
       const { targets, indexes, rowChecks, signed } = plan.rowTargets.get(r)!;
       const ctx: PlacementContext = { totalIndex: plan.totalIndex, checkable, rowChecks, headers, signed };
-      pending.push({ label: r, view: v, targets, indexes, candidates: rowCandidates(v, cols.length, ctx) });
+      const byLine = headerSlots?.get(r);
+      pending.push({ label: r, view: v, targets, indexes, candidates: byLine ? [candidate('position', 0, byLine)] : rowCandidates(v, cols.length, ctx) });
     }
   }
   let quoted: Map<number, Quote[]> | null = null;
@@ -1274,6 +1290,33 @@ function buildTable(t: TableIndex, variant: TableVariant, g: Gathered, kind: Rep
     }
   }
   return { table: { table: t.def.key, layout: variant.layout, cells, prov: g.prov ?? {} }, findings };
+}
+
+/**
+ * The rows of a tab-separated table placed by its narrow header (tab-header.ts narrowTabHeader): their slots by
+ * row key, the template columns the header prints, whether a figure stood under a group label; null when the
+ * header is not narrow or places no row.
+ */
+function placedByNarrowHeader(
+  rows: ReadonlyMap<string, RowView>,
+  sectionRows: readonly RowView[],
+  doc: SourceDocument,
+  variant: TableVariant,
+  groupKeys: readonly string[],
+): { slots: Map<string, Slot[]>; printed: Set<number>; groupSum: boolean; prov: Provenance } | null {
+  const header = narrowTabHeader(sectionRows, doc, variant, groupKeys);
+  if (header === null) return null;
+  const slots = new Map<string, Slot[]>();
+  let groupSum = false;
+  let prov: Provenance | null = null;
+  for (const [key, v] of rows) {
+    const placed = slotsByTabHeader(v, header, variant.columns.length, doc);
+    if (!placed) continue;
+    slots.set(key, placed.slots);
+    groupSum ||= placed.groupSum;
+    prov ??= v.prov;
+  }
+  return prov === null ? null : { slots, printed: new Set(header.named.values()), groupSum, prov };
 }
 
 /** A cell whose figure is printed with a letter (or 〇) for a digit: read as the figure, and said so. */

@@ -1,15 +1,19 @@
 /**
- * Columns no template has (小计, 合计, 备注) in tab-separated text — a table copied out of a page or a PDF as text,
- * which keeps no grid: the header line's fields say where such a column's figures stand, so that a row printing
- * them is read without them (a grid's header does the same in stages/columns.ts), and a row read by position
- * beside such a header when its fields do not line up with it is a warning, not a silent shift.
+ * The header lines of a tab-separated table — a table copied out of a page or a PDF as text, which keeps no grid
+ * but keeps each cell a field. A grid's header says which figure is which (stages/columns.ts); here the header
+ * line's fields do, where they stand over the rows' fields:
+ * - columns no template has (小计, 合计, 备注): a row printing them is read without them, and a row read by position
+ *   beside such a header when its fields do not line up with it is a warning, not a silent shift;
+ * - fewer columns than the template (自然人 | 法人或其他组织 | 总计; some of the 法人 columns): rows are read under the
+ *   columns the header names, the others not printed.
  */
 import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
 import type { TableVariant } from '../kind.js';
 import type { SourceDocument } from '../types.js';
 import { labelKey } from './labels.js';
-import { fittedFields } from './placement.js';
+import { blankSlot, fittedFields, readSlot, unknownSlot } from './placement.js';
+import type { Slot } from './placement.js';
 import type { RowView } from './rows.js';
 import type { PendingRow } from './solve.js';
 import type { PlacedCell } from './tables.js';
@@ -131,14 +135,9 @@ function headerLineOf(extraColumns: readonly ExtraColumn[], variant: TableVarian
  */
 function withoutFieldsAt(v: RowView, header: ExtraHeaderLine, ncols: number, doc: SourceDocument): RowView {
   const fields = v.dataFields;
-  const block = doc.blocks[v.blockIndex];
-  if (v.positions !== 'tab' || !fields || fields.length <= ncols || block?.kind !== 'row') return v;
-  // The data fields are the block's last fields, less the empty ones at its end (rows.ts rowView).
-  let trailing = 0;
-  while (trailing < block.fields.length && block.fields[block.fields.length - 1 - trailing]!.text === '') trailing++;
-  const first = block.fields.length - trailing - fields.length;
-  if (first < 0) return v;
-  const places = fields.map((_, k) => block.fields[first + k]!.col ?? first + k);
+  if (!fields || fields.length <= ncols) return v;
+  const places = dataPlaces(v, doc);
+  if (places === null) return v;
   // A row's blank fields at its end are not kept (a blank 备注 after 总计): its last figure is its last named column's.
   for (const shift of new Set([0, places[places.length - 1]! - header.lastNamed, ...NEAR_SHIFTS])) {
     const keep = places.map((place) => !header.extra.has(place - shift));
@@ -152,6 +151,19 @@ function withoutFieldsAt(v: RowView, header: ExtraHeaderLine, ncols: number, doc
     return { ...v, values: v.values.filter((x) => !gone.has(x)), dataFields: fitted };
   }
   return v;
+}
+
+/** Where a tab-separated row's data fields stand among its line's fields, or null for another row. */
+function dataPlaces(v: RowView, doc: SourceDocument): number[] | null {
+  const fields = v.dataFields;
+  const block = doc.blocks[v.blockIndex];
+  if (v.positions !== 'tab' || !fields || block?.kind !== 'row') return null;
+  // The data fields are the block's last fields, less the empty ones at its end (rows.ts rowView).
+  let trailing = 0;
+  while (trailing < block.fields.length && block.fields[block.fields.length - 1 - trailing]!.text === '') trailing++;
+  const first = block.fields.length - trailing - fields.length;
+  if (first < 0) return null;
+  return fields.map((_, k) => block.fields[first + k]!.col ?? first + k);
 }
 
 /** Every template column the header line names (two at least) stands over its own cell of the kept fields, the header shifted by `shift` fields. */
@@ -203,3 +215,94 @@ export function droppedBlankFields(table: string, ncols: number, pending: readon
   return out;
 }
 
+
+/**
+ * A section's tab-separated header lines read together, field place by field place: the template column a place
+ * names, a group label over columns (法人或其他组织 printed as one column), or a column no template has.
+ */
+export interface TabHeader {
+  named: Map<number, number>;
+  groups: Set<number>;
+  extra: Set<number>;
+}
+
+/**
+ * The header of a tab-separated table that prints fewer columns than its template (自然人 | 法人或其他组织 | 总计;
+ * some of the 法人 columns): its header lines name two columns or more, 总计 among them, and cover a run of field
+ * places with no gap that is narrower than the template. Null otherwise — a full header, or one with a word lost
+ * (a wrapped "社会公益" / "组织") whose gap says nothing certain.
+ */
+export function narrowTabHeader(rows: readonly RowView[], doc: SourceDocument, variant: TableVariant, groupKeys: readonly string[]): TabHeader | null {
+  const ncols = variant.columns.length;
+  const named = new Map<number, number>();
+  const conflicting = new Set<number>();
+  const groups = new Set<number>();
+  const extra = new Set<number>();
+  for (const v of rows) {
+    const block = doc.blocks[v.blockIndex];
+    if (v.values.length > 0 || block?.kind !== 'row' || block.positions !== 'tab') continue;
+    block.fields.forEach((f, i) => {
+      if (f.text === '' || f.text.length > MAX_HEADER_FIELD_CHARS) return;
+      const place = f.col ?? i;
+      const key = labelKey(f.text);
+      const c = variant.columns.findIndex((col) => col.labels.some((l) => labelKey(l) === key));
+      if (c >= 0) {
+        if (named.has(place) && named.get(place) !== c) conflicting.add(place);
+        named.set(place, c);
+      } else if (groupKeys.includes(key)) groups.add(place);
+      else if (EXTRA_COLUMN_WORDS.includes(key)) extra.add(place);
+    });
+  }
+  for (const place of conflicting) named.delete(place);
+  if (named.size < 2 || ![...named.values()].includes(ncols - 1)) return null;
+  const covered = new Set([...named.keys(), ...groups, ...extra]);
+  const from = Math.min(...covered);
+  const to = Math.max(...covered);
+  if (to - from + 1 >= ncols || covered.size !== to - from + 1) return null;
+  return { named, groups: new Set([...groups].filter((p) => !named.has(p))), extra: new Set([...extra].filter((p) => !named.has(p))) };
+}
+
+/** Longest header field that may name a column ("法律服务机构", "社会公益组织", with a note). */
+const MAX_HEADER_FIELD_CHARS = 16;
+
+/**
+ * The slots of a tab-separated row placed by a narrow header (narrowTabHeader): each field under the column its
+ * place names; a field under a group label or a column no template has is no cell; a column the header does not
+ * print is unknown. The row's fields stand under the header counted from the left or from the right (its last figure
+ * under 总计); every figure must stand under a place of the header, two named columns at least over fields of the row.
+ * Null when no count lines them up, or when the row is as wide as the template (read as it is).
+ * `groupSums`: set when a figure stands under a group label.
+ */
+export function slotsByTabHeader(v: RowView, header: TabHeader, ncols: number, doc: SourceDocument): { slots: Slot[]; groupSum: boolean } | null {
+  const fields = v.dataFields;
+  if (!fields || fittedFields(fields, ncols).length === ncols) return null;
+  const places = dataPlaces(v, doc);
+  if (places === null || places.length === 0) return null;
+  const total = [...header.named].find(([, c]) => c === ncols - 1)![0];
+  for (const shift of new Set([0, places[places.length - 1]! - total])) {
+    let lined = true;
+    let over = 0;
+    let groupSum = false;
+    fields.forEach((f, k) => {
+      const place = places[k]! - shift;
+      if (header.named.has(place)) over++;
+      else if (f !== null && f.value !== null) {
+        if (header.groups.has(place)) groupSum = true;
+        else if (!header.extra.has(place)) lined = false;
+      }
+    });
+    // A named column before the row's first field stands over its labels: not this count.
+    const first = places[0]! - shift;
+    if ([...header.named.keys()].some((place) => place < first && !places.includes(place + shift))) lined = false;
+    if (!lined || over < MIN_NAMED_CHECKED) continue;
+    const slots: Slot[] = Array.from({ length: ncols }, () => unknownSlot());
+    for (const [place, c] of header.named) {
+      const k = places.indexOf(place + shift);
+      const f = k >= 0 ? fields[k]! : null;
+      // A named column beyond the row's last field: a blank the line's end dropped.
+      slots[c] = f === null || f.value === null ? blankSlot(f) : readSlot(f, 'position');
+    }
+    return { slots, groupSum };
+  }
+  return null;
+}
