@@ -120,7 +120,7 @@ function headerLineOf(extraColumns: readonly ExtraColumn[], variant: TableVarian
   const named = new Map<number, number>();
   block.fields.forEach((f, i) => {
     const key = labelKey(f.text);
-    const c = key === '' ? -1 : variant.columns.findIndex((col) => col.labels.some((l) => labelKey(l) === key));
+    const c = key === '' ? -1 : (columnByKey(variant).get(key) ?? -1);
     if (c >= 0) named.set(f.col ?? i, c);
   });
   return named.size > 0 ? { extra, named, lastNamed: Math.max(...named.keys()) } : null;
@@ -245,7 +245,7 @@ export function narrowTabHeader(rows: readonly RowView[], doc: SourceDocument, v
       if (f.text === '' || f.text.length > MAX_HEADER_FIELD_CHARS) return;
       const place = f.col ?? i;
       const key = labelKey(f.text);
-      const c = variant.columns.findIndex((col) => col.labels.some((l) => labelKey(l) === key));
+      const c = columnByKey(variant).get(key) ?? -1;
       if (c >= 0) {
         if (named.has(place) && named.get(place) !== c) conflicting.add(place);
         named.set(place, c);
@@ -260,6 +260,19 @@ export function narrowTabHeader(rows: readonly RowView[], doc: SourceDocument, v
   const to = Math.max(...covered);
   if (to - from + 1 >= ncols || covered.size !== to - from + 1) return null;
   return { named, groups: new Set([...groups].filter((p) => !named.has(p))), extra: new Set([...extra].filter((p) => !named.has(p))) };
+}
+
+const columnKeys = new WeakMap<TableVariant, Map<string, number>>();
+
+/** A layout's columns by the folded keys of their labels (the first column a key names). */
+function columnByKey(variant: TableVariant): Map<string, number> {
+  let byKey = columnKeys.get(variant);
+  if (!byKey) {
+    byKey = new Map();
+    for (const [c, col] of variant.columns.entries()) for (const l of col.labels) if (!byKey.has(labelKey(l))) byKey.set(labelKey(l), c);
+    columnKeys.set(variant, byKey);
+  }
+  return byKey;
 }
 
 /** Longest header field that may name a column ("法律服务机构", "社会公益组织", with a note). */

@@ -8,7 +8,7 @@ import type { Finding } from '../findings.js';
 import type { ReportKind, TableDef, TableVariant } from '../kind.js';
 import type { Cell, ExtractedTable, Layout, PlacementMethod, Provenance, Section, SectionKey, SourceDocument } from '../types.js';
 import { labelKey, labelScore, leadingNumbering } from './labels.js';
-import { candidate, combinations, rowCandidates } from './placement.js';
+import { candidate, combinations, fittedFields, rowCandidates } from './placement.js';
 import type { PlacementContext, Slot, SlotCheck } from './placement.js';
 import { headersByGrid, misfitRowFindings, NO_HEADERS, withColumnsNotPrinted } from './columns.js';
 import { droppedBlankFields, extraColumnsOf, narrowTabHeader, slotsByTabHeader, withoutExtraFields } from './tab-header.js';
@@ -1304,6 +1304,9 @@ function placedByNarrowHeader(
   variant: TableVariant,
   groupKeys: readonly string[],
 ): { slots: Map<string, Slot[]>; printed: Set<number>; groupSum: boolean; prov: Provenance } | null {
+  // Most tables have no row narrower than the template: nothing for a header to place.
+  const ncols = variant.columns.length;
+  if (![...rows.values()].some((v) => v.positions === 'tab' && v.dataFields !== null && fittedFields(v.dataFields, ncols).length < ncols)) return null;
   const header = narrowTabHeader(sectionRows, doc, variant, groupKeys);
   if (header === null) return null;
   const slots = new Map<string, Slot[]>();
