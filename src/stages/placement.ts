@@ -247,10 +247,16 @@ function positionalCandidate(row: RowView, ncols: number, header: HeaderColumns 
 /** A row's data fields less the empty fields beyond the template's width, at either end, when they are all empty. */
 export function fittedFields(fields: (ValueToken | null)[], ncols: number): (ValueToken | null)[] {
   if (fields.length <= ncols) return fields;
-  const extra = fields.length - ncols;
-  if (fields.slice(0, extra).every((f) => f === null)) return fields.slice(extra);
+  const lead = leadingFieldsFitted(fields, ncols);
+  if (lead > 0) return fields.slice(lead);
   if (fields.slice(ncols).every((f) => f === null)) return fields.slice(0, ncols);
   return fields;
+}
+
+/** How many empty fields fittedFields drops at the start of a row wider than `ncols` (0: none there). */
+export function leadingFieldsFitted(fields: readonly (ValueToken | null)[], ncols: number): number {
+  const extra = fields.length - ncols;
+  return extra > 0 && fields.slice(0, extra).every((f) => f === null) ? extra : 0;
 }
 
 /** Candidates from figures in order, for rows without trustworthy positions or with lost cells. */

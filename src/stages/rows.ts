@@ -62,7 +62,8 @@ export interface RowView {
   dataFields: (ValueToken | null)[] | null;
   /**
    * For grid rows with dataFields: the source-grid column of each data field (its `prov.gridCol`), where the
-   * table's header says which column it is. Null otherwise.
+   * table's header says which column it is. For tab-separated rows: each data field's place among its line's
+   * fields, where a header line's fields stand over it. Null otherwise.
    */
   dataCols: number[] | null;
   gridWidth: number | null;
@@ -281,6 +282,9 @@ export function rowView(block: Block, blockIndex: number): RowView {
       let end = fields.length;
       while (end > 0 && fields[end - 1] === null) end--;
       fields = fields.slice(0, end);
+      // Where each stands among its line's fields: a tab-separated header line's fields say which column is which
+      // (stages/tab-header).
+      dataCols = block.fields.slice(lastLabelField + 1, lastLabelField + 1 + end).map((f, k) => f.col ?? lastLabelField + 1 + k);
     }
     dataFields = fields;
   }

@@ -10,9 +10,9 @@
 import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
 import type { TableVariant } from '../kind.js';
-import type { SourceDocument } from '../types.js';
+import type { Provenance, SourceDocument } from '../types.js';
 import { labelKey } from './labels.js';
-import { blankSlot, fittedFields, readSlot, unknownSlot } from './placement.js';
+import { blankSlot, fittedFields, leadingFieldsFitted, readSlot, unknownSlot } from './placement.js';
 import type { Slot } from './placement.js';
 import type { RowView } from './rows.js';
 import type { PendingRow } from './solve.js';
@@ -74,7 +74,7 @@ export function withoutExtraFields(
   if (header === null) return { rows, finding: null };
   let narrowedRows: Map<string, RowView> | null = null;
   for (const [key, v] of rows) {
-    const narrowed = withoutFieldsAt(v, header, variant.columns.length, doc);
+    const narrowed = withoutFieldsAt(v, header, variant.columns.length);
     if (narrowed === v) continue;
     narrowedRows ??= new Map(rows);
     narrowedRows.set(key, narrowed);
@@ -133,44 +133,35 @@ function headerLineOf(extraColumns: readonly ExtraColumn[], variant: TableVarian
  * (a sub-row's "（三）不予公开" | "1.属于国家秘密") — as counted from the right, the row's last figure under the
  * header's last template column, or a field or two off.
  */
-function withoutFieldsAt(v: RowView, header: ExtraHeaderLine, ncols: number, doc: SourceDocument): RowView {
+function withoutFieldsAt(v: RowView, header: ExtraHeaderLine, ncols: number): RowView {
   const fields = v.dataFields;
-  if (!fields || fields.length <= ncols) return v;
-  const places = dataPlaces(v, doc);
-  if (places === null) return v;
+  const places = tabPlaces(v);
+  if (!fields || !places || fields.length <= ncols) return v;
   // A row's blank fields at its end are not kept (a blank 备注 after 总计): its last figure is its last named column's.
   for (const shift of new Set([0, places[places.length - 1]! - header.lastNamed, ...NEAR_SHIFTS])) {
     const keep = places.map((place) => !header.extra.has(place - shift));
     const kept = fields.filter((_, k) => keep[k]);
+    const keptPlaces = places.filter((_, k) => keep[k]);
     const fitted = fittedFields(kept, ncols);
-    if (fitted.length !== ncols || !standsOver(header, places.filter((_, k) => keep[k]), kept, ncols, shift)) continue;
+    const from = leadingFieldsFitted(kept, ncols);
+    if (fitted.length !== ncols || !standsOver(header, keptPlaces, from, shift)) continue;
     // The header stands over the row with no extra column's field in it (a blank 备注 after 总计, not kept): the
     // row is read as it is.
     if (keep.every(Boolean)) return v;
     const gone = new Set(fields.filter((f, k) => !keep[k] && f !== null));
-    return { ...v, values: v.values.filter((x) => !gone.has(x)), dataFields: fitted };
+    return { ...v, values: v.values.filter((x) => !gone.has(x)), dataFields: fitted, dataCols: keptPlaces.slice(from, from + ncols) };
   }
   return v;
 }
 
-/** Where a tab-separated row's data fields stand among its line's fields, or null for another row. */
-function dataPlaces(v: RowView, doc: SourceDocument): number[] | null {
-  const fields = v.dataFields;
-  const block = doc.blocks[v.blockIndex];
-  if (v.positions !== 'tab' || !fields || block?.kind !== 'row') return null;
-  // The data fields are the block's last fields, less the empty ones at its end (rows.ts rowView).
-  let trailing = 0;
-  while (trailing < block.fields.length && block.fields[block.fields.length - 1 - trailing]!.text === '') trailing++;
-  const first = block.fields.length - trailing - fields.length;
-  if (first < 0) return null;
-  return fields.map((_, k) => block.fields[first + k]!.col ?? first + k);
+/** Where a tab-separated row's data fields stand among its line's fields (rows.ts rowView), or null for another row. */
+function tabPlaces(v: RowView): readonly number[] | null {
+  return v.positions === 'tab' ? v.dataCols : null;
 }
 
 /** Every template column the header line names (two at least) stands over its own cell of the kept fields, the header shifted by `shift` fields. */
-function standsOver(header: ExtraHeaderLine, keptPlaces: readonly number[], kept: readonly unknown[], ncols: number, shift: number): boolean {
-  // Fitting drops empty fields at the start (a spanned label column): where the cells begin.
-  const surplus = kept.length - ncols;
-  const from = surplus > 0 && kept.slice(0, surplus).every((f) => f === null) ? surplus : 0;
+function standsOver(header: ExtraHeaderLine, keptPlaces: readonly number[], from: number, shift: number): boolean {
+  // `from`: the empty fields fitting drops at the start (a spanned label column), before the cells begin.
   let checked = 0;
   for (const [place, col] of header.named) {
     const k = keptPlaces.indexOf(place + shift);
@@ -215,7 +206,6 @@ export function droppedBlankFields(table: string, ncols: number, pending: readon
   return out;
 }
 
-
 /**
  * A section's tab-separated header lines read together, field place by field place: the template column a place
  * names, a group label over columns (法人或其他组织 printed as one column), or a column no template has.
@@ -232,7 +222,7 @@ export interface TabHeader {
  * places with no gap that is narrower than the template. Null otherwise — a full header, or one with a word lost
  * (a wrapped "社会公益" / "组织") whose gap says nothing certain.
  */
-export function narrowTabHeader(rows: readonly RowView[], doc: SourceDocument, variant: TableVariant, groupKeys: readonly string[]): TabHeader | null {
+function narrowTabHeader(rows: readonly RowView[], doc: SourceDocument, variant: TableVariant, groupKeys: readonly string[]): TabHeader | null {
   const ncols = variant.columns.length;
   const named = new Map<number, number>();
   const conflicting = new Set<number>();
@@ -286,11 +276,10 @@ const MAX_HEADER_FIELD_CHARS = 16;
  * Null when no count lines them up, or when the row is as wide as the template (read as it is).
  * `groupSums`: set when a figure stands under a group label.
  */
-export function slotsByTabHeader(v: RowView, header: TabHeader, ncols: number, doc: SourceDocument): { slots: Slot[]; groupSum: boolean } | null {
+function slotsByTabHeader(v: RowView, header: TabHeader, ncols: number): { slots: Slot[]; groupSum: boolean } | null {
   const fields = v.dataFields;
-  if (!fields || fittedFields(fields, ncols).length === ncols) return null;
-  const places = dataPlaces(v, doc);
-  if (places === null || places.length === 0) return null;
+  const places = tabPlaces(v);
+  if (!fields || !places || places.length === 0 || fittedFields(fields, ncols).length === ncols) return null;
   const total = [...header.named].find(([, c]) => c === ncols - 1)![0];
   for (const shift of new Set([0, places[places.length - 1]! - total])) {
     let lined = true;
@@ -318,4 +307,34 @@ export function slotsByTabHeader(v: RowView, header: TabHeader, ncols: number, d
     return { slots, groupSum };
   }
   return null;
+}
+
+/**
+ * The rows of a tab-separated table placed by its narrow header (narrowTabHeader): their slots by
+ * row key, the template columns the header prints, whether a figure stood under a group label; null when the
+ * header is not narrow or places no row.
+ */
+export function placedByNarrowHeader(
+  rows: ReadonlyMap<string, RowView>,
+  sectionRows: readonly RowView[],
+  doc: SourceDocument,
+  variant: TableVariant,
+  groupKeys: readonly string[],
+): { slots: Map<string, Slot[]>; printed: Set<number>; groupSum: boolean; prov: Provenance } | null {
+  // Most tables have no row narrower than the template: nothing for a header to place.
+  const ncols = variant.columns.length;
+  if (![...rows.values()].some((v) => v.positions === 'tab' && v.dataFields !== null && fittedFields(v.dataFields, ncols).length < ncols)) return null;
+  const header = narrowTabHeader(sectionRows, doc, variant, groupKeys);
+  if (header === null) return null;
+  const slots = new Map<string, Slot[]>();
+  let groupSum = false;
+  let prov: Provenance | null = null;
+  for (const [key, v] of rows) {
+    const placed = slotsByTabHeader(v, header, variant.columns.length);
+    if (!placed) continue;
+    slots.set(key, placed.slots);
+    groupSum ||= placed.groupSum;
+    prov ??= v.prov;
+  }
+  return prov === null ? null : { slots, printed: new Set(header.named.values()), groupSum, prov };
 }

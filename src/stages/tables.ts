@@ -8,10 +8,10 @@ import type { Finding } from '../findings.js';
 import type { ReportKind, TableDef, TableVariant } from '../kind.js';
 import type { Cell, ExtractedTable, Layout, PlacementMethod, Provenance, Section, SectionKey, SourceDocument } from '../types.js';
 import { labelKey, labelScore, leadingNumbering } from './labels.js';
-import { candidate, combinations, fittedFields, rowCandidates } from './placement.js';
+import { candidate, combinations, rowCandidates } from './placement.js';
 import type { PlacementContext, Slot, SlotCheck } from './placement.js';
 import { headersByGrid, misfitRowFindings, NO_HEADERS, withColumnsNotPrinted } from './columns.js';
-import { droppedBlankFields, extraColumnsOf, narrowTabHeader, slotsByTabHeader, withoutExtraFields } from './tab-header.js';
+import { droppedBlankFields, extraColumnsOf, placedByNarrowHeader, withoutExtraFields } from './tab-header.js';
 import type { ExtraColumn } from './tab-header.js';
 import type { GridHead } from './columns.js';
 import { propagate, tableSpace } from './identities.js';
@@ -1290,36 +1290,6 @@ function buildTable(
     }
   }
   return { table: { table: t.def.key, layout: variant.layout, cells, prov: g.prov ?? {} }, findings };
-}
-
-/**
- * The rows of a tab-separated table placed by its narrow header (tab-header.ts narrowTabHeader): their slots by
- * row key, the template columns the header prints, whether a figure stood under a group label; null when the
- * header is not narrow or places no row.
- */
-function placedByNarrowHeader(
-  rows: ReadonlyMap<string, RowView>,
-  sectionRows: readonly RowView[],
-  doc: SourceDocument,
-  variant: TableVariant,
-  groupKeys: readonly string[],
-): { slots: Map<string, Slot[]>; printed: Set<number>; groupSum: boolean; prov: Provenance } | null {
-  // Most tables have no row narrower than the template: nothing for a header to place.
-  const ncols = variant.columns.length;
-  if (![...rows.values()].some((v) => v.positions === 'tab' && v.dataFields !== null && fittedFields(v.dataFields, ncols).length < ncols)) return null;
-  const header = narrowTabHeader(sectionRows, doc, variant, groupKeys);
-  if (header === null) return null;
-  const slots = new Map<string, Slot[]>();
-  let groupSum = false;
-  let prov: Provenance | null = null;
-  for (const [key, v] of rows) {
-    const placed = slotsByTabHeader(v, header, variant.columns.length, doc);
-    if (!placed) continue;
-    slots.set(key, placed.slots);
-    groupSum ||= placed.groupSum;
-    prov ??= v.prov;
-  }
-  return prov === null ? null : { slots, printed: new Set(header.named.values()), groupSum, prov };
 }
 
 /** A cell whose figure is printed with a letter (or 〇) for a digit: read as the figure, and said so. */
