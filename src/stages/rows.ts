@@ -188,9 +188,14 @@ export function parseField(text: string, prov: Provenance): FieldParse {
 /** Where each whitespace-separated token of a text starts in it. */
 function tokenStarts(text: string): number[] {
   const starts: number[] = [];
-  for (const m of text.matchAll(/\S+/g)) starts.push(m.index);
+  const tokens = TOKEN;
+  tokens.lastIndex = 0;
+  for (let m = tokens.exec(text); m !== null; m = tokens.exec(text)) starts.push(m.index);
   return starts;
 }
+
+/** A whitespace-separated token. Global, for exec loops (matchAll clones its regexp at every call): reset lastIndex first. */
+const TOKEN = /\S+/g;
 
 /**
  * The figures of a run cut out of a token stream ("713000074", "0 1 1 0 2", "2648-18538", "9116.36"):
@@ -200,7 +205,9 @@ function tokenStarts(text: string): number[] {
 export function parseFigureRun(run: string, prov: Provenance): ValueToken[] {
   const values: ValueToken[] = [];
   const base = prov.offset ?? 0;
-  for (const m of run.matchAll(/\S+/g)) {
+  const tokens = TOKEN;
+  tokens.lastIndex = 0;
+  for (let m = tokens.exec(run); m !== null; m = tokens.exec(run)) {
     const whole = parseValue(m[0], withOffset(prov, base + m.index));
     if (whole) {
       values.push(whole);

@@ -23,10 +23,10 @@ interface Anchor {
 
 export interface StreamVocabulary {
   anchors: Map<string, Anchor>;
-  /** The anchors by their first two UTF-16 units (every key has two): a text is scanned once, not once per anchor. */
+  /** The anchors by their first two UTF-16 units (every key has two), keyed by pairKey: a text is scanned once, not once per anchor. */
   byStart: Map<number, Anchor[]>;
-  /** firstUnit[c] = 1: some anchor starts with unit c (most of a text's characters start none). */
-  firstUnit: Uint8Array;
+  /** firstUnit[c]: 0 when no anchor starts with unit c (most of a text's characters start none), else c's number in pairKey. */
+  firstUnit: Uint16Array;
   /**
    * Short lines looked at as glued labels, with their segments (null: not glued labels): a batch repeats the
    * template's lines in every report ("第二十条第（一）项", "信息内容 本年处理决定数量"), and finding their labels
@@ -59,18 +59,24 @@ export function streamVocabulary(defs: readonly TableDef[]): StreamVocabulary {
     }
   }
   const byStart = new Map<number, Anchor[]>();
-  const firstUnit = new Uint8Array(0x10000);
+  const firstUnit = new Uint16Array(0x10000);
+  let firstUnits = 0;
   for (const a of anchors.values()) {
-    const start = pairAt(a.key, 0);
+    const first = a.key.charCodeAt(0);
+    if (firstUnit[first] === 0) firstUnit[first] = ++firstUnits;
+    const start = pairKey(firstUnit[first]!, a.key.charCodeAt(1));
     byStart.set(start, [...(byStart.get(start) ?? []), a]);
-    firstUnit[a.key.charCodeAt(0)] = 1;
   }
   return { anchors, byStart, firstUnit, labelLines: new Map() };
 }
 
-/** The two UTF-16 units at i, as one number. */
-function pairAt(s: string, i: number): number {
-  return s.charCodeAt(i) * 0x10000 + s.charCodeAt(i + 1);
+/**
+ * Two UTF-16 units as one number: the first by its number in firstUnit (a few hundred), so that the key is a
+ * small integer — two units' codes side by side pass 2^30, and such a number is allocated on the heap at every
+ * character looked at.
+ */
+function pairKey(firstNumber: number, second: number): number {
+  return firstNumber * 0x10000 + second;
 }
 
 /** Some label of the vocabulary starts with this folded text and goes on ("无" of "无法提供"). */
@@ -81,7 +87,13 @@ export function startsLabel(vocab: StreamVocabulary, folded: string): boolean {
 }
 
 /** A figure run: digits, maybe spaced, signed or with decimals ("713000074", "0 1 1 0 2", "9116.36", "2648-18538"). */
+/**
+ * Figures, glued or spaced, and the signs and separators between them. Global, for exec loops (matchAll
+ * clones its regexp at every call): reset lastIndex before a loop, and use it in no function the loop calls.
+ */
 const FIGURE_RUN = /[+-]?\d(?:[\d.,+-]|\s+(?=[+-]?\d))*/g;
+/** What a figure run may end with that is not part of its last figure ("5." "3,"). */
+const TRAILING_MARK = /[\s.,+-]/;
 /** After a figure, these make it prose ("75件", "2022年", "12月"), not a table cell. */
 const PROSE_AFTER = /^\s*(?:件|个|条|项|次|人|家|篇|份|年|月|日|号|时|分|%|％|余|多)/;
 /** An inline unit that belongs to the figure ("251000元", "3.2万元"). */
@@ -127,7 +139,9 @@ function streamText(block: Block): string | null {
 function looksGlued(text: string): boolean {
   if (text.length < 12) return false;
   let sawText = false;
-  for (const m of text.matchAll(FIGURE_RUN)) {
+  const runs = FIGURE_RUN;
+  runs.lastIndex = 0;
+  for (let m = runs.exec(text); m !== null; m = runs.exec(text)) {
     const end = m.index + m[0].length;
     const after = text.slice(end);
     if (m.index > 0) sawText = true;
@@ -207,8 +221,9 @@ function findAnchors(text: string, vocab: StreamVocabulary): Segment[] {
   const { folded, at } = foldWithOffsets(text);
   const hits: { from: number; to: number; anchor: Anchor }[] = [];
   for (let i = 0; i + 1 < folded.length; i++) {
-    if (vocab.firstUnit[folded.charCodeAt(i)] === 0) continue;
-    const starting = vocab.byStart.get(pairAt(folded, i));
+    const first = vocab.firstUnit[folded.charCodeAt(i)]!;
+    if (first === 0) continue;
+    const starting = vocab.byStart.get(pairKey(first, folded.charCodeAt(i + 1)));
     if (!starting) continue;
     for (const anchor of starting) if (folded.startsWith(anchor.key, i)) hits.push({ from: i, to: i + anchor.key.length, anchor });
   }
@@ -254,9 +269,12 @@ function chooseLongest<T extends { from: number; to: number }>(hits: T[]): T[] {
 function pushBetween(text: string, from: number, to: number, segments: Segment[]): void {
   const part = text.slice(from, to);
   let at = 0;
-  for (const m of part.matchAll(FIGURE_RUN)) {
+  const runs = FIGURE_RUN;
+  runs.lastIndex = 0;
+  for (let m = runs.exec(part); m !== null; m = runs.exec(part)) {
     const start = m.index;
-    let end = start + m[0].replace(/[\s.,+-]+$/, '').length;
+    let end = start + m[0].length;
+    while (end > start && TRAILING_MARK.test(part[end - 1]!)) end--;
     // What follows, read on past the next anchor: "00000002" + ".其他法律…" (the anchor starts at 其).
     const after = text.slice(from + end, from + end + 4);
     if (PROSE_AFTER.test(after)) continue;
@@ -312,7 +330,8 @@ function rowsOf(text: string, segments: Segment[], blockIndex: number, prov: Pro
     const head = last?.find((s) => s.kind === 'anchor' || !NUMBERING_TEXT.test(text.slice(s.start, s.end)));
     const rowLabel = last && (head?.kind === 'text' || head?.anchor?.row === true);
     if (rowLabel) {
-      flushLabels(groups.slice(0, -1).flat());
+      // The groups before the last are what flushLabels would make of their pieces again.
+      for (let g = 0; g < groups.length - 1; g++) labelRow(groups[g]!, null);
       labelRow(last, seg);
     } else {
       flushLabels(pending);
