@@ -189,7 +189,10 @@ interface Span {
 /** The numbered headings inside a text: from the numeral to the end of the heading's words. */
 function inlineHeadings(text: string, kind: ReportKind): Span[] {
   const spans: Span[] = [];
-  for (const m of text.matchAll(INLINE_NUMERAL)) {
+  // An exec loop: matchAll clones its regexp at every call. Nothing the loop calls uses INLINE_NUMERAL.
+  const numerals = INLINE_NUMERAL;
+  numerals.lastIndex = 0;
+  for (let m = numerals.exec(text); m !== null; m = numerals.exec(text)) {
     const start = m.index;
     // "第二十条" and "十一、" are not headings 二、 and 一、: a numeral starts after a non-numeral.
     if (start > 0 && /[一二三四五六七八九十第]/.test(text[start - 1]!)) continue;
@@ -201,15 +204,37 @@ function inlineHeadings(text: string, kind: ReportKind): Span[] {
 
 /** Where a section heading's words starting at `from` end, or null when they are no heading's words. */
 function headingWordsEnd(text: string, from: number, kind: ReportKind): number | null {
+  if (!mayStartHeading(text, from, kind)) return null;
   const window = text.slice(from, from + INLINE_WINDOW);
   const { folded, at } = foldWithOffsets(window);
   const length = headingLength(folded.slice(0, maxHeadingChars(kind) + FUZZ), kind);
   return length > 0 ? from + at[length - 1]! + 1 : null;
 }
 
+/**
+ * False when the words after a numeral start with an ideograph that starts no heading label — headingLength
+ * would find nothing there, as it takes only a text starting as some label does (exactly or misspelt). Most
+ * numerals in a report number items and table rows ("一、本年新收…"): they are let go without folding a window.
+ */
+function mayStartHeading(text: string, from: number, kind: ReportKind): boolean {
+  let i = from;
+  // Spaces fold away (an ideographic or no-break space too); anything else but an ideograph goes the long way.
+  for (let c = text.charCodeAt(i); c === 0x20 || c === 0x09 || c === 0x3000 || c === 0xa0; c = text.charCodeAt(++i));
+  const code = text.charCodeAt(i);
+  if (!(code >= 0x4e00 && code <= 0x9fff)) return true;
+  let firsts = headingFirstUnits.get(kind);
+  if (firsts === undefined) {
+    firsts = new Set(headingDefs(kind).flatMap((h) => h.labels.map((l) => l.charCodeAt(0))));
+    headingFirstUnits.set(kind, firsts);
+  }
+  return firsts.has(code);
+}
+const headingFirstUnits = new WeakMap<ReportKind, Set<number>>();
+
 /** How many more (or fewer) characters than a heading's words a misspelt heading may have. */
 const FUZZ = 3;
-const headingLengths = new Map<string, number>();
+/** headingLength's answers, by report kind, then by folded text (a key joined from both cost as much as the lookup saves). */
+const headingLengths = new WeakMap<ReportKind, Map<string, number>>();
 const maxLabels = new WeakMap<ReportKind, number>();
 
 function maxHeadingChars(kind: ReportKind): number {
@@ -227,8 +252,12 @@ function maxHeadingChars(kind: ReportKind): number {
  * "行政法复议"). Memoised: the same table labels follow numerals report after report.
  */
 function headingLength(folded: string, kind: ReportKind): number {
-  const cacheKey = `${kind.name}\u0001${folded}`;
-  const cached = headingLengths.get(cacheKey);
+  let lengths = headingLengths.get(kind);
+  if (lengths === undefined) {
+    lengths = new Map();
+    headingLengths.set(kind, lengths);
+  }
+  const cached = lengths.get(folded);
   if (cached !== undefined) return cached;
   let best: { score: number; length: number } | null = null;
   for (const h of headingDefs(kind)) {
@@ -246,8 +275,8 @@ function headingLength(folded: string, kind: ReportKind): number {
       }
     }
   }
-  if (headingLengths.size > 20_000) headingLengths.clear();
-  headingLengths.set(cacheKey, best?.length ?? 0);
+  if (lengths.size > 20_000) lengths.clear();
+  lengths.set(folded, best?.length ?? 0);
   return best?.length ?? 0;
 }
 
