@@ -9,6 +9,7 @@ import type { StreamMeasure } from '../scripts/bench/stream-corpus.js';
 import { generateReport } from '../scripts/generate/corpus.js';
 import { readCrawlHeader } from '../src/extract/text/crawl-header.js';
 import { parseField, withOffset } from '../src/stages/rows.js';
+import { foldWithOffsets, labelKey } from '../src/stages/labels.js';
 import { requiredWords } from '../src/stages/quotes.js';
 import type { Provenance } from '../src/types.js';
 import { analyseText, cell, rowValues } from './helpers/report.js';
@@ -84,6 +85,27 @@ function expectReadAsIssue10Asks(m: StreamMeasure): void {
   expect(m.sec34Exact / m.sec34Cells).toBeGreaterThan(0.99);
   expect(m.exact / m.cells).toBeGreaterThan(0.9);
 }
+
+describe('a text folded with the place of each character (foldWithOffsets)', () => {
+  it('folds as labelKey does, numbering kept, and points every folded character at its place in the text', () => {
+    const text = '（一）行政 复议，１２３件“予以公开”';
+    const { folded, at } = foldWithOffsets(text);
+    expect(folded).toBe('一行政复议123件予以公开');
+    expect(folded).toBe('一' + labelKey('行政 复议，１２３件“予以公开”'));
+    expect(at).toHaveLength(folded.length + 1);
+    expect(at.at(-1)).toBe(text.length);
+    for (let i = 0; i < folded.length; i++) expect(text[at[i]!]!.normalize('NFKC')).toBe(folded[i]);
+  });
+
+  it('keeps both halves of a character outside the BMP at its place, and skips one that folds away whole', () => {
+    // 𝟘 (U+1D7D8) folds to 0; 𠀀 (U+20000) is kept as it is, two UTF-16 units at one place.
+    expect(foldWithOffsets('a𝟘b')).toEqual({ folded: 'a0b', at: [0, 1, 3, 4] });
+    expect(foldWithOffsets('𠀀x')).toEqual({ folded: '𠀀x', at: [0, 0, 2, 3] });
+    // ﬁ lengthens under NFKC: both units point at it.
+    expect(foldWithOffsets('ﬁ件')).toEqual({ folded: 'fi件', at: [0, 0, 1, 2] });
+    expect(foldWithOffsets('，、（）')).toEqual({ folded: '', at: [4] });
+  });
+});
 
 describe('provenance of a figure cut out of a line', () => {
   it('moves a line-only provenance to the figure, and keeps every other field of any other', () => {

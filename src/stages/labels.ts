@@ -68,7 +68,10 @@ export interface FoldedText {
  */
 export function foldWithOffsets(text: string): FoldedText {
   const length = text.length;
-  const at: number[] = [];
+  // Allocated at its largest (a folded text is seldom longer than the text) and cut to size: cheaper than
+  // growing it by push. Places past it, for a character NFKC lengthens, extend it.
+  const at: number[] = new Array<number>(length + 1);
+  let n = 0;
   // Joined once at the end: a string built by += is a tree of pieces, slower to read character by character.
   const pieces: string[] = [];
   /** Where the run of characters kept as they are, not yet appended, starts; -1 when none. */
@@ -79,7 +82,7 @@ export function foldWithOffsets(text: string): FoldedText {
     // other than what folding removes.
     if ((code >= 0x4e00 && code <= 0x9fff) || (code < 0x80 && ASCII_FOLDED_AWAY[code] === 0)) {
       if (runStart < 0) runStart = i;
-      at.push(i);
+      at[n++] = i;
       continue;
     }
     if (runStart >= 0) {
@@ -89,12 +92,15 @@ export function foldWithOffsets(text: string): FoldedText {
     if (code < 0x80) continue;
     const point = text.codePointAt(i)!;
     const c = foldedChar(point);
-    pieces.push(c);
-    for (let k = 0; k < c.length; k++) at.push(i); // one entry per UTF-16 unit of the folded text
+    const from = i;
     if (point > 0xffff) i++;
+    if (c === '') continue; // folded away (CJK punctuation, full-width brackets): most characters that get here
+    pieces.push(c);
+    for (let k = 0; k < c.length; k++) at[n++] = from; // one entry per UTF-16 unit of the folded text
   }
   if (runStart >= 0) pieces.push(text.slice(runStart));
-  at.push(length);
+  at[n++] = length;
+  at.length = n;
   return { folded: pieces.join(''), at };
 }
 
