@@ -495,6 +495,38 @@ describe('worker pool', () => {
     }
   });
 
+  it('starts the workers documents to come will need before they are sent, no more than its size', async () => {
+    // A stand-in worker that notes its start in a file, then answers each job with the thread it ran on.
+    const log = join(dir, 'prestart.log');
+    const fake = join(dir, 'prestart-worker.mjs');
+    writeFileSync(
+      fake,
+      [
+        "import { appendFileSync } from 'node:fs';",
+        "import { parentPort, threadId } from 'node:worker_threads';",
+        `appendFileSync(${JSON.stringify(log)}, threadId + '\\n');`,
+        'parentPort.on("message", (job) => { if (!("cancel" in job)) parentPort.postMessage({ jobId: job.jobId, crash: `done on ${threadId}` }); });',
+        'parentPort.postMessage({ ready: true });',
+      ].join('\n'),
+    );
+    const started = (): string[] => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []);
+    const pool = new DocumentPool({ size: 2, timeoutS: 30, maxMemoryMb: 256, processOptions: {}, workerUrl: pathToFileURL(fake) });
+    try {
+      pool.prestart(1);
+      pool.prestart(5);
+      for (let waited = 0; started().length < 2 && waited < 10_000; waited += 50) await sleep(50);
+      await sleep(200);
+      expect(started()).toHaveLength(2);
+      // The documents go to the workers already started: none is started for them.
+      const docs = await Promise.all(['/x/a.txt', '/x/b.txt', '/x/c.txt'].map((p) => pool.process(p)));
+      const threads = docs.map((d) => /on (\d+)$/.exec(d?.error ?? '')?.[1]);
+      expect(new Set(threads)).toEqual(new Set(started()));
+      expect(started()).toHaveLength(2);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('a worker that cannot start fails the documents with a reason instead of respawning forever', async () => {
     const bad = join(dir, 'bad-worker.mjs');
     writeFileSync(bad, 'throw new Error("broken install");\n');

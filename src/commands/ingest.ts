@@ -46,7 +46,7 @@ export async function ingest(options: IngestOptions): Promise<BatchResult> {
     const batch = new Batch({ target: batchTarget(store), runId, concurrency: options.concurrency, force: options.force, limits: options.limits, progress });
     const summary = batch.summary;
     try {
-      const todo = await scanInputs(options.inputs, store, { force: options.force, lockTimeoutS: options.lockTimeoutS }, summary, progress, () => batch.accepting);
+      const todo = await scanInputs(options.inputs, store, { force: options.force, lockTimeoutS: options.lockTimeoutS }, summary, progress, () => batch.accepting, (n) => batch.prestart(n));
       progress.start(todo.length);
       for (const seen of todo) {
         if (!batch.accepting) break;
@@ -83,6 +83,8 @@ export async function scanInputs(
   summary: BatchSummary,
   progress: Progress,
   accepting: () => boolean,
+  /** Told how many documents are to be processed so far, as they are found. */
+  onTodo?: (count: number) => void,
 ): Promise<SeenPath[]> {
   const todo: SeenPath[] = [];
   let found = 0;
@@ -103,6 +105,7 @@ export async function scanInputs(
         }
       }
       todo.push(seen);
+      onTodo?.(todo.length);
     }
   }
   return todo;

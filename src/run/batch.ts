@@ -91,6 +91,11 @@ export class Batch {
     return !this.stopRequested;
   }
 
+  /** Starts the workers `documents` to come will need, while the caller is still finding them (see DocumentPool.prestart). */
+  prestart(documents: number): void {
+    if (!this.stopRequested) this.pool.prestart(documents);
+  }
+
   /** Queues one file; waits while enough documents are in flight (keeps the walk lazy and memory flat). */
   async add(seen: SeenPath): Promise<void> {
     // Enough for every worker to hold its running and next job (see pool.ts), plus a few queued.

@@ -90,6 +90,15 @@ export class DocumentPool {
     });
   }
 
+  /**
+   * Starts workers for `documents` coming (up to the pool's size) before they are sent: a worker takes ~0.2 s to
+   * load, which then overlaps with the walk of the inputs instead of following it.
+   */
+  prestart(documents: number): void {
+    if (this.closed || this.startupFailure) return;
+    while (this.slots.size < Math.min(documents, this.options.size)) this.spawn();
+  }
+
   /** Number of documents queued or being processed (not counting those being taken back after Ctrl-C). */
   get pending(): number {
     let sent = 0;
