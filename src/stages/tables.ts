@@ -1019,9 +1019,14 @@ const EMPTY_ROW_THRESHOLD = 0.8;
  * label's fragment and a row label together ("（三）不 4.保护第三方合法权益"); a label cut by a wrap
  * ("2.申请人逾期未按收费通知要求缴") still resembles its row closely. Only the best row of each table.
  */
+/** The last whitespace-separated word of a text. */
+const LAST_WORD = /(\S+)\s*$/;
+
 function emptyRowLabels(tables: TableIndex[], v: RowView, leaf: string, wrappedFrom: string, at: number): PrintedEmpty[] {
-  const lastWord = labelKey(v.labels[v.labels.length - 1]!.text.trim().split(/\s+/).pop() ?? '');
-  const probes = [...new Set([leaf, wrappedFrom + leaf, lastWord].filter((p) => p.length >= 2))];
+  const lastWord = labelKey(LAST_WORD.exec(v.labels[v.labels.length - 1]!.text)?.[1] ?? '');
+  // Three probes at most, distinct, in this order (a Set and its spread cost more than the lookups they spare).
+  const probes: string[] = [];
+  for (const p of [leaf, wrappedFrom + leaf, lastWord]) if (p.length >= 2 && !probes.includes(p)) probes.push(p);
   const out: PrintedEmpty[] = [];
   for (const t of tables) {
     let best: { row: string; order: number; score: number } | null = null;
