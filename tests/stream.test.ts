@@ -9,6 +9,7 @@ import type { StreamMeasure } from '../scripts/bench/stream-corpus.js';
 import { generateReport } from '../scripts/generate/corpus.js';
 import { readCrawlHeader } from '../src/extract/text/crawl-header.js';
 import { parseField, withOffset } from '../src/stages/rows.js';
+import { packedMap } from '../src/arrays.js';
 import { foldWithOffsets, labelKey } from '../src/stages/labels.js';
 import { requiredWords } from '../src/stages/quotes.js';
 import type { Provenance } from '../src/types.js';
@@ -104,6 +105,19 @@ describe('a text folded with the place of each character (foldWithOffsets)', () 
     // ﬁ lengthens under NFKC: both units point at it.
     expect(foldWithOffsets('ﬁ件')).toEqual({ folded: 'fi件', at: [0, 0, 1, 2] });
     expect(foldWithOffsets('，、（）')).toEqual({ folded: '', at: [4] });
+  });
+});
+
+describe('packedMap (arrays of one kind for optimised code, src/arrays.ts)', () => {
+  it('maps as Array.prototype.map does, index included, into a new array', () => {
+    const xs = ['a', 'bb', 'ccc'];
+    expect(packedMap(xs, (x, i) => `${i}:${x.length}`)).toEqual(xs.map((x, i) => `${i}:${x.length}`));
+    expect(packedMap([], (x: number) => x * 2)).toEqual([]);
+    // A new array (never the one given), with no holes.
+    const given = [1, 2];
+    const out = packedMap(given, (x) => x);
+    expect(out).not.toBe(given);
+    expect(Object.keys(out)).toEqual(['0', '1']);
   });
 });
 

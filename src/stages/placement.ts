@@ -4,6 +4,7 @@
  * candidates — which columns its figures fill, how glued digits split, which split figures join —
  * and the table stage keeps the candidates the identities allow.
  */
+import { packedMap } from '../arrays.js';
 import type { PlacementMethod } from '../types.js';
 import type { RowView, ValueToken } from './rows.js';
 
@@ -50,7 +51,12 @@ function figureSlot(token: ValueToken, method: PlacementMethod): Slot {
 }
 
 export function candidate(method: PlacementMethod, prior: number, slots: Slot[]): Candidate {
-  return { slots, method, prior, doubtful: false, alternatives: undefined };
+  return { slots: packed(slots), method, prior, doubtful: false, alternatives: undefined };
+}
+
+/** The slots in a packed array, whoever made them (see src/arrays.ts): most are made by `map`. */
+function packed(slots: Slot[]): Slot[] {
+  return packedMap(slots, (s) => s);
 }
 
 const MAX_CANDIDATES = 6000;

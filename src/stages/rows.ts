@@ -3,6 +3,7 @@
  * trusted) its data fields in column order. Tokenising figures lives here: "22（其中修订16件）", "251000元",
  * "+12", "/", and labels glued to their digits ("行政处罚2648-18538").
  */
+import { packedMap } from '../arrays.js';
 import type { Block, PositionKind, Provenance, RowBlock } from '../types.js';
 import { isRuleLine, pipeCells } from './normalize.js';
 
@@ -280,7 +281,7 @@ export function rowView(block: Block, blockIndex: number): RowView {
   const labels: LabelPiece[] = [];
   const values: ValueToken[] = [];
   let multiValueField = false;
-  const parsed = misreadFiguresOf(block, block.fields.map((f) => parseField(f.text, f.prov)));
+  const parsed = misreadFiguresOf(block, packedMap(block.fields, (f) => parseField(f.text, f.prov)));
   let lastLabelField = -1;
   parsed.forEach((p, i) => {
     if (p.labels.length > 0) lastLabelField = i;
@@ -300,7 +301,7 @@ export function rowView(block: Block, blockIndex: number): RowView {
   let dataFields: (ValueToken | null)[] | null = null;
   let dataCols: number[] | null = null;
   if (!multiValueField) {
-    let fields = parsed.slice(lastLabelField + 1).map((p) => p.values[0] ?? null);
+    let fields = packedMap(parsed.slice(lastLabelField + 1), (p) => p.values[0] ?? null);
     if (block.positions === 'grid') dataCols = block.fields.slice(lastLabelField + 1).map((f) => f.prov.gridCol ?? f.col ?? -1);
     if (block.positions === 'tab') {
       let end = fields.length;
@@ -369,7 +370,7 @@ function markdownRowCells(text: string): string[] | null {
 }
 
 function asTabRow(cells: readonly string[], prov: Provenance): RowBlock {
-  return { kind: 'row', positions: 'tab', fields: cells.map((text, col) => ({ text, col, prov })), prov };
+  return { kind: 'row', positions: 'tab', fields: packedMap(cells, (text, col) => ({ text, col, prov })), prov };
 }
 
 /** A paragraph line seen as a row split on spaces: only the order of its figures is known. */
@@ -379,7 +380,7 @@ function paragraphRow(text: string, prov: Provenance, blockIndex: number): RowVi
     blockIndex,
     prov,
     positions: 'none',
-    labels: p.labels.map((t) => ({ text: t, prov })),
+    labels: packedMap(p.labels, (t) => ({ text: t, prov })),
     values: p.values,
     dataFields: null,
     dataCols: null,

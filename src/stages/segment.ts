@@ -3,6 +3,7 @@
  * words match a section title (its numeral alone proves nothing: body text reuses 一、二、三、).
  * Sections are looked for in order; a missing or duplicated section is a finding, not a crash.
  */
+import { packedMap } from '../arrays.js';
 import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
 import type { ReportKind } from '../kind.js';
@@ -304,7 +305,7 @@ function cutParagraph(block: ParagraphBlock, spans: Span[]): ParagraphBlock[] {
 
 function segmentBlocks(doc: SourceDocument, kind: ReportKind): SegmentResult {
   const findings: Finding[] = [];
-  const order = kind.headings.map((h) => h.key);
+  const order = packedMap(kind.headings, (h) => h.key);
   const starts: { key: SectionKey; index: number; heading: string }[] = [];
   const seen = new Set<SectionKey>();
   doc.blocks.forEach((block, index) => {
@@ -331,7 +332,7 @@ function segmentBlocks(doc: SourceDocument, kind: ReportKind): SegmentResult {
     seen.add(hit.key);
     starts.push({ key: hit.key, index, heading: text.trim() });
   });
-  const sections: Section[] = starts.map((s, i) => ({
+  const sections: Section[] = packedMap(starts, (s, i) => ({
     key: s.key,
     heading: s.heading,
     start: s.index + 1,

@@ -4,6 +4,7 @@
  * (given the rows already fixed). A row is settled when all its surviving candidates give the same
  * figures; what stays ambiguous is reported, and its cells stay empty — never a guess.
  */
+import { packedMap } from '../arrays.js';
 import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
 import type { PlacementMethod } from '../types.js';
@@ -169,7 +170,7 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
     const agreeing = choice.agreeing;
     const rep = agreeing.reduce((a, b) => (b.candidate.prior < a.candidate.prior ? b : a));
     // A cell is inferred only if no agreeing placement reads it; else its figure is read, its place chosen.
-    const neverRead = rep.candidate.slots.map((_, i) => agreeing.every((e) => e.candidate.slots[i]!.kind === 'unknown'));
+    const neverRead = packedMap(rep.candidate.slots, (_, i) => agreeing.every((e) => e.candidate.slots[i]!.kind === 'unknown'));
     rep.candidate.slots.forEach((slot, i) => {
       const target = p.targets[i]!;
       const at = p.indexes[i]!;

@@ -3,6 +3,7 @@
  * labels, decide the layout per table from what it holds, place every figure in its column (recording
  * how), and fill a typed grid. Damaged rows are settled by the identities or reported — never guessed.
  */
+import { packedMap } from '../arrays.js';
 import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
 import type { ReportKind, TableDef, TableVariant } from '../kind.js';
@@ -362,7 +363,7 @@ function gatherRows(tables: TableIndex[], rows: readonly RowView[], gathered: Ma
     }
     open = null;
     const labelText = rowLabel(v);
-    const pieceKeys = v.labels.map((l) => labelKey(l.text));
+    const pieceKeys = packedMap(v.labels, (l) => labelKey(l.text));
     // Most rows have one label piece: then it is the row's label, already folded.
     const key = pieceKeys.length === 1 ? pieceKeys[0]! : labelKey(labelText);
     const marker = tables.find((t) => namesMarker(t, key));
@@ -1045,8 +1046,8 @@ function emptyRowLabels(tables: TableIndex[], v: RowView, leaf: string, wrappedF
 
 /** The longest run of labels that stand in template order (a header word such as "其他" before them is left out). */
 function longestInOrder<T extends { order: number; at: number }>(items: T[]): T[] {
-  const best: number[] = items.map(() => 1);
-  const prev: number[] = items.map(() => -1);
+  const best: number[] = packedMap(items, () => 1);
+  const prev: number[] = packedMap(items, () => -1);
   for (let i = 0; i < items.length; i++) {
     for (let j = 0; j < i; j++) {
       if (items[j]!.order < items[i]!.order && items[j]!.at < items[i]!.at && best[j]! + 1 > best[i]!) {
@@ -1147,7 +1148,7 @@ function chooseVariant(t: TableIndex, g: Gathered, year: number | null, sec3Layo
   if (variants.length === 1) return variants[0]!;
   if (t.def.key === 'sec3' && sec3Layout) return variants.find((v) => v.layout === sec3Layout) ?? null;
   const widest = Math.max(...variants.map((v) => v.columns.length));
-  const scored = variants.map((v) => ({ v, score: headerScore(t, v.layout, g.headerKeys) + countScore(v, g, widest) * 0.5 }));
+  const scored = packedMap(variants, (v) => ({ v, score: headerScore(t, v.layout, g.headerKeys) + countScore(v, g, widest) * 0.5 }));
   scored.sort((a, b) => b.score - a.score);
   const [first, second] = scored;
   if (first && (!second || first.score > second.score)) return first.v;

@@ -2,6 +2,7 @@
  * Extract: plain text and markdown (any encoding). Each line becomes a block: lines with tabs or
  * markdown pipes are table rows (their fields' positions are a hint), other lines are paragraphs.
  */
+import { packedMap } from '../../arrays.js';
 import { DocumentError, finding } from '../../findings.js';
 import { headerMeta, readCrawlHeader } from './crawl-header.js';
 import { readGridTable, startsGridTable } from './grid-tables.js';
@@ -197,10 +198,10 @@ function lineToBlock(rawLine: string, line: number): Block | null {
   if (rawLine.length > MAX_ROW_LINE_CHARS) return paragraphOf(rawLine, line);
   const pipe = splitPipeRow(rawLine);
   if (pipe) {
-    return { kind: 'row', positions: 'tab', fields: pipe.map((t, col) => ({ text: t, col, prov: { line } })), prov: { line } };
+    return { kind: 'row', positions: 'tab', fields: packedMap(pipe, (t, col) => ({ text: t, col, prov: { line } })), prov: { line } };
   }
   if (rawLine.includes('\t')) {
-    const fields = rawLine.split('\t').map((t, col) => ({ text: stripMarkdown(t).trim(), col, prov: { line } }));
+    const fields = packedMap(rawLine.split('\t'), (t, col) => ({ text: stripMarkdown(t).trim(), col, prov: { line } }));
     return { kind: 'row', positions: 'tab', fields, prov: { line } };
   }
   return paragraphOf(rawLine, line);
