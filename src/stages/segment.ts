@@ -69,12 +69,40 @@ function headingRunningIntoBody(t: string, kind: ReportKind): HeadingHit | null 
 }
 
 function headingDefs(kind: ReportKind): { key: SectionKey; labels: string[] }[] {
-  let defs = headingKeys.get(kind);
-  if (!defs) {
-    defs = kind.headings.map((h) => ({ key: h.key, labels: [h.title, ...h.aliases].map(labelKey) }));
-    headingKeys.set(kind, defs);
+  return headingIndex(kind).defs;
+}
+
+/** What a report kind's headings give the matching, worked out once per kind. */
+interface HeadingIndex {
+  /** Each heading's folded labels (title and aliases). */
+  defs: { key: SectionKey; labels: string[] }[];
+  /** The longest folded label. */
+  maxChars: number;
+  /** The code points of the labels' words (see bestHeading). */
+  chars: CodePointSet;
+  /** The first code unit of every folded label (see mayStartHeading). */
+  firstUnits: Set<number>;
+  /** headingLength's answers by folded text (a key joined with the kind's name cost as much as the lookup saves). */
+  lengths: Map<string, number>;
+}
+
+const headingIndexes = new WeakMap<ReportKind, HeadingIndex>();
+
+function headingIndex(kind: ReportKind): HeadingIndex {
+  let index = headingIndexes.get(kind);
+  if (!index) {
+    const defs = kind.headings.map((h) => ({ key: h.key, labels: [h.title, ...h.aliases].map(labelKey) }));
+    const labels = defs.flatMap((h) => h.labels);
+    index = {
+      defs,
+      maxChars: Math.max(...labels.map((l) => l.length)),
+      chars: new CodePointSet(labels.flatMap((l) => [...l].map((ch) => ch.codePointAt(0)!))),
+      firstUnits: new Set(labels.map((l) => l.charCodeAt(0))),
+      lengths: new Map(),
+    };
+    headingIndexes.set(kind, index);
   }
-  return defs;
+  return index;
 }
 
 /** A set of code points, looked up in a table for the Basic Multilingual Plane (where CJK headings live). */
@@ -94,25 +122,12 @@ class CodePointSet {
   }
 }
 
-const headingCharSets = new WeakMap<ReportKind, CodePointSet>();
-
-/** The code points of the headings' words. */
-function headingChars(kind: ReportKind): CodePointSet {
-  let set = headingCharSets.get(kind);
-  if (!set) {
-    set = new CodePointSet(headingDefs(kind).flatMap((h) => h.labels.flatMap((l) => [...l].map((ch) => ch.codePointAt(0)!))));
-    headingCharSets.set(kind, set);
-  }
-  return set;
-}
-
-const headingKeys = new WeakMap<ReportKind, { key: SectionKey; labels: string[] }[]>();
 const headingCache = new Map<string, { key: SectionKey; score: number } | null>();
 
 /** The best section for a folded heading text (memoised: reports repeat the same headings). */
 function bestHeading(text: string, kind: ReportKind): { key: SectionKey; score: number } | null {
   // Most lines share few characters with any heading: reject them before scoring.
-  const chars = headingChars(kind);
+  const chars = headingIndex(kind).chars;
   let shared = 0;
   // By code point, as `for…of` would go, without making a string of each character.
   for (let i = 0; i < text.length; i++) {
@@ -208,7 +223,7 @@ function headingWordsEnd(text: string, from: number, kind: ReportKind): number |
   if (!mayStartHeading(text, from, kind)) return null;
   const window = text.slice(from, from + INLINE_WINDOW);
   const { folded, at } = foldWithOffsets(window);
-  const length = headingLength(folded.slice(0, maxHeadingChars(kind) + FUZZ), kind);
+  const length = headingLength(folded.slice(0, headingIndex(kind).maxChars + FUZZ), kind);
   return length > 0 ? from + at[length - 1]! + 1 : null;
 }
 
@@ -223,29 +238,11 @@ function mayStartHeading(text: string, from: number, kind: ReportKind): boolean 
   for (let c = text.charCodeAt(i); c === 0x20 || c === 0x09 || c === 0x3000 || c === 0xa0; c = text.charCodeAt(++i));
   const code = text.charCodeAt(i);
   if (!(code >= 0x4e00 && code <= 0x9fff)) return true;
-  let firsts = headingFirstUnits.get(kind);
-  if (firsts === undefined) {
-    firsts = new Set(headingDefs(kind).flatMap((h) => h.labels.map((l) => l.charCodeAt(0))));
-    headingFirstUnits.set(kind, firsts);
-  }
-  return firsts.has(code);
+  return headingIndex(kind).firstUnits.has(code);
 }
-const headingFirstUnits = new WeakMap<ReportKind, Set<number>>();
 
 /** How many more (or fewer) characters than a heading's words a misspelt heading may have. */
 const FUZZ = 3;
-/** headingLength's answers, by report kind, then by folded text (a key joined from both cost as much as the lookup saves). */
-const headingLengths = new WeakMap<ReportKind, Map<string, number>>();
-const maxLabels = new WeakMap<ReportKind, number>();
-
-function maxHeadingChars(kind: ReportKind): number {
-  let n = maxLabels.get(kind);
-  if (n === undefined) {
-    n = Math.max(...headingDefs(kind).flatMap((h) => h.labels.map((l) => l.length)));
-    maxLabels.set(kind, n);
-  }
-  return n;
-}
 
 /**
  * The length of the heading words a folded text starts with (0 when none): the longest heading label it
@@ -253,11 +250,7 @@ function maxHeadingChars(kind: ReportKind): number {
  * "行政法复议"). Memoised: the same table labels follow numerals report after report.
  */
 function headingLength(folded: string, kind: ReportKind): number {
-  let lengths = headingLengths.get(kind);
-  if (lengths === undefined) {
-    lengths = new Map();
-    headingLengths.set(kind, lengths);
-  }
+  const lengths = headingIndex(kind).lengths;
   const cached = lengths.get(folded);
   if (cached !== undefined) return cached;
   let best: { score: number; length: number } | null = null;

@@ -1014,15 +1014,15 @@ function gatherFlat(t: TableIndex, rows: readonly RowView[]): Gathered {
 /** How close a line without figures must come to a row's label to stand for that row printed empty. */
 const EMPTY_ROW_THRESHOLD = 0.8;
 
+/** The last whitespace-separated word of a text. */
+const LAST_WORD = /(\S+)\s*$/;
+
 /**
  * The template rows a line without figures may be, printed empty: its label as it is, joined to the line
  * before (a label wrapped over two lines), or its last word — a PDF line of an empty table runs a group
  * label's fragment and a row label together ("（三）不 4.保护第三方合法权益"); a label cut by a wrap
  * ("2.申请人逾期未按收费通知要求缴") still resembles its row closely. Only the best row of each table.
  */
-/** The last whitespace-separated word of a text. */
-const LAST_WORD = /(\S+)\s*$/;
-
 function emptyRowLabels(tables: TableIndex[], v: RowView, leaf: string, wrappedFrom: string, at: number): PrintedEmpty[] {
   const lastWord = labelKey(LAST_WORD.exec(v.labels[v.labels.length - 1]!.text)?.[1] ?? '');
   // Three probes at most, distinct, in this order (a Set and its spread cost more than the lookups they spare).
