@@ -21,7 +21,7 @@ import type { AnyNode, Document, DomHandlerOptions, Element, ParentNode } from '
 import { Parser } from 'htmlparser2';
 import { DocumentError, finding } from '../../findings.js';
 import type { Finding } from '../../findings.js';
-import { decodeText, isValidUtf8 } from '../../stages/load.js';
+import { decodeText, isValidUtf8, utf8String } from '../../stages/load.js';
 import type { LoadedFile } from '../../stages/load.js';
 import { normalizeText } from '../../stages/normalize.js';
 import type { Block, Provenance, SourceDocument } from '../../types.js';
@@ -116,7 +116,7 @@ export function decodeHtmlBytes(bytes: Buffer): DecodedHtml {
     const contradicted = (declaresUtf8 && !utf8) || (GB_FAMILY.test(declared.charset) && utf8 && hasMultibyte(bytes));
     if (!contradicted) {
       // Valid UTF-8 declared as UTF-8 (most pages): Node's decoder, several times faster than iconv's, same text.
-      if (declaresUtf8) return { text: bytes.toString('utf8'), encoding: 'utf-8', source: declared.source, declared: declared.charset, findings };
+      if (declaresUtf8) return { text: utf8String(bytes), encoding: 'utf-8', source: declared.source, declared: declared.charset, findings };
       const d = decodeText(bytes, declared.charset);
       return { text: d.text, encoding: d.encoding, source: declared.source, declared: declared.charset, findings };
     }
