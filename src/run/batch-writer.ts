@@ -21,4 +21,6 @@ export interface BatchWriter {
   write(doc: ProcessedDocument, seen: SeenPath): void | Promise<void>;
   /** Makes durable what was written. */
   flush(): void;
+  /** After the last flush: stops what the writer runs beside the batch (SQLite's checkpoint thread). */
+  close(): Promise<void>;
 }

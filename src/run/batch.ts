@@ -115,6 +115,7 @@ export class Batch {
     while (this.inFlight.size > 0) await Promise.race(this.inFlight);
     this.writer.flush();
     await this.pool.close();
+    await this.writer.close();
     process.off('SIGINT', this.onSignal);
     process.off('SIGTERM', this.onSignal);
     this.options.progress.stop();

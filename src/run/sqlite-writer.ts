@@ -10,6 +10,7 @@ import { failedDocument } from '../pipeline.js';
 import type { SeenPath, StoreOutcome } from '../store/document-rows.js';
 import { asDatabaseError, isFatalDatabaseError } from '../store/sqlite/db.js';
 import type { Db } from '../store/sqlite/db.js';
+import { WalCheckpointer } from '../store/sqlite/checkpointer.js';
 import { DocumentWriter } from '../store/sqlite/write-document.js';
 import type { ProcessedDocument } from '../types.js';
 import type { BatchWriter, WriterEvents } from './batch-writer.js';
@@ -22,6 +23,11 @@ const MAX_DOCUMENTS_PER_COMMIT = 64;
  * document once the store got fast. What a SIGKILL can lose is this much work, which the next ingest redoes.
  */
 const COMMIT_INTERVAL_MS = 20;
+/**
+ * Documents committed before the WAL is checkpointed on a thread of its own (checkpointer.ts): ~5 MB of text
+ * reports, well before SQLite's own threshold (~40 MB); a rerun of a few documents starts no thread.
+ */
+const DOCUMENTS_BEFORE_CHECKPOINT_THREAD = 256;
 
 export class SqliteBatchWriter implements BatchWriter {
   readonly writer: DocumentWriter;
@@ -30,6 +36,11 @@ export class SqliteBatchWriter implements BatchWriter {
   private readonly statements: { begin: Statement; commit: Statement };
   private failed = false;
   private commitTimer: NodeJS.Timeout | null = null;
+  private committed = 0;
+  /** Started once DOCUMENTS_BEFORE_CHECKPOINT_THREAD are committed; stays null where it does not apply. */
+  private checkpointer: WalCheckpointer | null | undefined;
+  /** Results held while the checkpoint thread has its quiet moment (no transaction open); written after it. */
+  private held: { doc: ProcessedDocument; seen: SeenPath }[] | null = null;
 
   constructor(
     private readonly db: Db,
@@ -42,6 +53,10 @@ export class SqliteBatchWriter implements BatchWriter {
 
   write(doc: ProcessedDocument, seen: SeenPath): void {
     if (this.failed) return;
+    if (this.held) {
+      this.held.push({ doc, seen });
+      return;
+    }
     const t0 = performance.now();
     try {
       this.openGroup();
@@ -57,6 +72,7 @@ export class SqliteBatchWriter implements BatchWriter {
 
   /** Commits outside write() (which times its own commits as store time): once the waiting results are stored, and at the end. */
   flush(): void {
+    this.releaseHeld();
     const t0 = performance.now();
     try {
       this.commitGroup();
@@ -79,7 +95,37 @@ export class SqliteBatchWriter implements BatchWriter {
     this.commitTimer = null;
     if (!this.db.inTransaction) return;
     this.statements.commit.run();
+    this.committed += this.uncommitted.length;
+    if (this.checkpointer === undefined && this.committed >= DOCUMENTS_BEFORE_CHECKPOINT_THREAD) {
+      this.checkpointer = WalCheckpointer.start(this.db, { hold: () => this.hold(), release: () => this.releaseHeld() });
+    }
     for (const { doc, seen, outcome } of this.uncommitted.splice(0)) this.events.stored(doc, seen, outcome);
+  }
+
+  async close(): Promise<void> {
+    await this.checkpointer?.stop();
+  }
+
+  /** Commits the open group and holds the next results until releaseHeld (the checkpoint thread's quiet moment). */
+  private hold(): boolean {
+    if (this.failed || this.held) return false;
+    const t0 = performance.now();
+    try {
+      this.commitGroup();
+    } catch (e) {
+      this.fail(e, null);
+      return false;
+    } finally {
+      this.events.time(performance.now() - t0);
+    }
+    this.held = [];
+    return true;
+  }
+
+  private releaseHeld(): void {
+    const held = this.held;
+    this.held = null;
+    for (const { doc, seen } of held ?? []) this.write(doc, seen);
   }
 
   /** The database itself failed (lock not obtained, disk full…): nothing more can be stored, and what the open group held is not. */
@@ -94,7 +140,7 @@ export class SqliteBatchWriter implements BatchWriter {
       }
       this.writer.reloadSlots();
     }
-    const abandoned = this.uncommitted.splice(0).map((u) => u.seen.path);
+    const abandoned = [...this.uncommitted.splice(0), ...(this.held?.splice(0) ?? [])].map((u) => u.seen.path);
     if (path !== null) abandoned.push(path);
     this.events.fatal(message, abandoned);
   }

@@ -34,6 +34,8 @@ export class StoreBatchWriter implements BatchWriter {
   }
 
   flush(): void {}
+
+  async close(): Promise<void> {}
 }
 
 /** Stores a document; if its rows cannot be written (a bug in a stage), stores it as failed; a store that fails throws. */

@@ -1,0 +1,99 @@
+/**
+ * The thread behind WalCheckpointer (checkpointer.ts), with its own connection to the database. Every
+ * `intervalMs` it copies the WAL's committed pages into the database file with a PASSIVE checkpoint (the
+ * writer goes on meanwhile); then, if the WAL holds `restartFrames` or more, it asks the writer for a quiet
+ * moment (no transaction open), copies the few pages committed during the copy, and lets the writer go on:
+ * the writer's next transaction starts the WAL over from its beginning. (SQLite rewinds the WAL only when a
+ * writer begins while every frame is copied; a writer that is never quiet would grow it without end.)
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+
+export interface CheckpointerData {
+  path: string;
+  intervalMs: number;
+  restartFrames: number;
+  busyTimeoutMs: number;
+}
+
+/** `quiet`: the writer has committed and holds its writes; `stop`: close and exit. */
+export type CheckpointerMessage = 'quiet' | 'stop';
+
+export type CheckpointerReply =
+  | { ready: true }
+  /** The WAL is long: the writer should commit, hold its writes and answer `quiet`. */
+  | { wantQuiet: true }
+  /** Done with the quiet moment: the writer may write again. */
+  | { resume: true }
+  | { failed: string }
+  | { stopped: true; checkpoints: number; framesCopied: number; restarts: number };
+
+interface CheckpointResult {
+  busy: number;
+  log: number;
+  checkpointed: number;
+}
+
+const port = parentPort;
+if (!port) throw new Error('checkpoint-worker must run in a worker thread');
+const data = workerData as CheckpointerData;
+
+let checkpoints = 0;
+let framesCopied = 0;
+let restarts = 0;
+let waitingForQuiet = false;
+let db: Database.Database;
+try {
+  db = new Database(data.path, { fileMustExist: true, timeout: data.busyTimeoutMs });
+  // As the writer's connection: a checkpoint syncs the WAL before copying and the database after.
+  db.pragma('synchronous = NORMAL');
+} catch (e) {
+  port.postMessage({ failed: (e as Error).message } satisfies CheckpointerReply);
+  process.exit(1);
+}
+
+const timer = setInterval(copyWhileWriting, data.intervalMs);
+port.on('message', (message: CheckpointerMessage) => {
+  if (message === 'quiet') copyWhileQuiet();
+  else if (message === 'stop') stop();
+});
+port.postMessage({ ready: true } satisfies CheckpointerReply);
+
+function copyWhileWriting(): void {
+  if (waitingForQuiet) return;
+  const result = checkpoint();
+  if (result && result.log >= data.restartFrames) {
+    waitingForQuiet = true;
+    port!.postMessage({ wantQuiet: true } satisfies CheckpointerReply);
+  }
+}
+
+function copyWhileQuiet(): void {
+  const result = checkpoint();
+  if (result && result.checkpointed === result.log) restarts++;
+  waitingForQuiet = false;
+  port!.postMessage({ resume: true } satisfies CheckpointerReply);
+}
+
+function checkpoint(): CheckpointResult | null {
+  try {
+    const [result] = db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[];
+    checkpoints++;
+    framesCopied += result?.checkpointed ?? 0;
+    return result ?? null;
+  } catch (e) {
+    // The writer's own automatic checkpoints take over (see checkpointer.ts).
+    clearInterval(timer);
+    port!.postMessage({ failed: (e as Error).message } satisfies CheckpointerReply);
+    db.close();
+    port!.close();
+    return null;
+  }
+}
+
+function stop(): void {
+  clearInterval(timer);
+  if (db.open) db.close();
+  port!.postMessage({ stopped: true, checkpoints, framesCopied, restarts } satisfies CheckpointerReply);
+  port!.close();
+}
