@@ -143,7 +143,8 @@ describe('limits', () => {
   it('stops a document over --timeout by terminating its worker; the batch goes on', () => {
     const folder = join(dir, 'slow');
     mkdirSync(folder);
-    const big = Buffer.from(readFileSync(join(SAMPLES, firstTextSample()), 'utf8').repeat(2500));
+    // ~70 MB of text: well over a second to read (30 MB took 0.7–0.8 s once text decoding got faster).
+    const big = Buffer.from(readFileSync(join(SAMPLES, firstTextSample()), 'utf8').repeat(6000));
     writeFileSync(join(folder, 'big.txt'), big);
     makeCopies(join(folder, 'fine'), 3, 'fine');
     const db = join(dir, 'slow.sqlite');
@@ -462,6 +463,23 @@ describe('worker pool', () => {
       expect(finished).toEqual(['/x/sleep-10', '/x/sleep-20', '/x/sleep-1500']);
       expect(ranOn(moved)).toBe(ranOn(short));
       expect(ranOn(moved)).not.toBe(ranOn(long));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('gives each worker about 10 ms of documents in advance: many quick ones, or one more slow one', async () => {
+    const pool = await warmPool(30);
+    try {
+      expect(pool.jobsPerWorker).toBeGreaterThanOrEqual(2);
+      await Promise.all(Array.from({ length: 60 }, () => pool.process('/x/sleep-0')));
+      // Documents of ~1 ms: a worker holds several beyond the one it runs, and the batch hands the pool as many.
+      const quick = pool.jobsPerWorker;
+      expect(quick).toBeGreaterThanOrEqual(4);
+      expect(pool.capacity).toBe(2 * (quick + 1));
+      for (let i = 0; i < 6; i++) await Promise.all([pool.process('/x/sleep-80'), pool.process('/x/sleep-80')]);
+      // Documents of 80 ms: the running one and the next, as before.
+      expect(pool.jobsPerWorker).toBe(2);
     } finally {
       await pool.close();
     }

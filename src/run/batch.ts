@@ -98,8 +98,8 @@ export class Batch {
 
   /** Queues one file; waits while enough documents are in flight (keeps the walk lazy and memory flat). */
   async add(seen: SeenPath): Promise<void> {
-    // Enough for every worker to hold its running and next job (see pool.ts), plus a few queued.
-    while (this.inFlight.size >= this.options.concurrency * 3 && !this.stopRequested) {
+    // Enough for every worker to hold its running and waiting jobs (see pool.ts), plus a few queued.
+    while (this.inFlight.size >= this.pool.capacity && !this.stopRequested) {
       await Promise.race(this.inFlight);
     }
     if (this.stopRequested) return;

@@ -47,16 +47,24 @@ interface Slot {
   /** Jobs sent to the worker, in order: the first is running, the others wait in the worker. */
   jobs: Job[];
   timer: NodeJS.Timeout | null;
+  /** When the running job started (performance.now()). */
+  startedAt: number;
 }
 
 const YOUNG_GENERATION_MB = 16;
 
 /**
- * Jobs a busy worker may hold: the one it runs and the next one. With the next job already there, a
- * worker goes from one small document to the next without waiting for the main thread (which may be
- * busy storing); at ~2 ms per text report that wait was a fifth of a worker's time.
+ * Jobs a busy worker holds: the one it runs and at least the next one. With jobs already there, a worker
+ * goes from one document to the next without waiting for the main thread, which may be busy storing, or
+ * not running at all: on two cores, two workers and the main thread take turns. So each worker is given
+ * about QUEUED_WORK_MS of documents beyond the one it runs, judged by how long documents have taken so far:
+ * a dozen text reports, or one more PDF. (5,000 text reports, two workers: the cores were busy 90% of the
+ * time with two jobs a worker, 96% with ten.) A long document's waiting jobs go to an idle worker
+ * (scheduleRebalance).
  */
-const JOBS_PER_WORKER = 2;
+const MIN_JOBS_PER_WORKER = 2;
+const MAX_JOBS_PER_WORKER = 16;
+const QUEUED_WORK_MS = 10;
 /** How long a worker may sit idle while another holds a job it has not started, before that job is moved. */
 const REBALANCE_DELAY_MS = 50;
 
@@ -67,6 +75,8 @@ export class DocumentPool {
   private closed = false;
   private startupFailure: string | null = null;
   private rebalanceTimer: NodeJS.Timeout | null = null;
+  /** How long a document has taken, from its start in a worker to its result here (a moving average), ms. */
+  private documentMs: number | null = null;
 
   /** What each document is processed with: the pool's options, and whether OCR may use a spare core. */
   private readonly processOptions: ProcessOptions;
@@ -97,6 +107,17 @@ export class DocumentPool {
   prestart(documents: number): void {
     if (this.closed || this.startupFailure) return;
     while (this.slots.size < Math.min(documents, this.options.size)) this.spawn();
+  }
+
+  /** Jobs each busy worker is given now (see QUEUED_WORK_MS). */
+  get jobsPerWorker(): number {
+    if (this.documentMs === null) return MIN_JOBS_PER_WORKER;
+    return Math.max(MIN_JOBS_PER_WORKER, Math.min(MAX_JOBS_PER_WORKER, 1 + Math.ceil(QUEUED_WORK_MS / Math.max(this.documentMs, 0.01))));
+  }
+
+  /** Documents worth handing the pool at once: every worker's jobs, and as many waiting for the next free place. */
+  get capacity(): number {
+    return this.options.size * (this.jobsPerWorker + 1);
   }
 
   /** Number of documents queued or being processed (not counting those being taken back after Ctrl-C). */
@@ -151,8 +172,9 @@ export class DocumentPool {
     // Start another worker if the pool is not full and none is already starting for the waiting jobs.
     if (this.slots.size < this.options.size && starting < this.queue.length) this.spawn();
     if (starting > 0 || this.slots.size < this.options.size) return null;
+    const jobsPerWorker = this.jobsPerWorker;
     let roomiest: Slot | null = null;
-    for (const slot of this.slots) if (slot.jobs.length < JOBS_PER_WORKER && (!roomiest || slot.jobs.length < roomiest.jobs.length)) roomiest = slot;
+    for (const slot of this.slots) if (slot.jobs.length < jobsPerWorker && (!roomiest || slot.jobs.length < roomiest.jobs.length)) roomiest = slot;
     return roomiest;
   }
 
@@ -166,10 +188,7 @@ export class DocumentPool {
     this.rebalanceTimer = setTimeout(() => {
       this.rebalanceTimer = null;
       if (this.closed || this.queue.length > 0 || !this.hasIdleWorker()) return;
-      for (const slot of this.slots) {
-        const waitingJob = slot.jobs.slice(1).find((job) => !job.recall);
-        if (waitingJob) this.recall(slot, waitingJob, 'requeue');
-      }
+      for (const slot of this.slots) for (const waitingJob of slot.jobs.slice(1)) if (!waitingJob.recall) this.recall(slot, waitingJob, 'requeue');
     }, REBALANCE_DELAY_MS);
     this.rebalanceTimer.unref();
   }
@@ -191,7 +210,7 @@ export class DocumentPool {
     // RSS grow by tens of MB for nothing. 16 MB rather than 8: 2,000 text reports with one worker took
     // 5.85 s instead of 6.46 s (one run each), for 3 MB more RSS.
     const worker = new Worker(url, { resourceLimits: { maxOldGenerationSizeMb: this.options.maxMemoryMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
-    const slot: Slot = { worker, ready: false, jobs: [], timer: null };
+    const slot: Slot = { worker, ready: false, jobs: [], timer: null, startedAt: 0 };
     worker.on('message', (reply: WorkerReply) => {
       if ('ready' in reply) {
         slot.ready = true;
@@ -208,9 +227,15 @@ export class DocumentPool {
 
   private send(slot: Slot, job: Job): void {
     slot.jobs.push(job);
-    if (slot.jobs.length === 1) this.arm(slot);
+    if (slot.jobs.length === 1) this.start(slot);
     const message: WorkerJob = { jobId: job.jobId, path: job.path, options: this.processOptions };
     slot.worker.postMessage(message);
+  }
+
+  /** The slot's first job has started: its time limit and its duration count from now. */
+  private start(slot: Slot): void {
+    slot.startedAt = performance.now();
+    this.arm(slot);
   }
 
   /** (Re)starts the running document's time limit: at its start, and each time it reports progress (an OCR page). */
@@ -238,8 +263,10 @@ export class DocumentPool {
       return;
     }
     slot.jobs.shift();
+    const tookMs = performance.now() - slot.startedAt;
+    this.documentMs = this.documentMs === null ? tookMs : 0.9 * this.documentMs + 0.1 * tookMs;
     // The worker starts its next job as soon as it has answered: that job's time limit starts now.
-    if (slot.jobs.length > 0) this.arm(slot);
+    if (slot.jobs.length > 0) this.start(slot);
     else this.release(slot);
     if ('doc' in reply) job.resolve(unpackDocument(reply.doc));
     else this.failJob(job, 'process', `internal error: ${reply.crash}`);
@@ -252,7 +279,7 @@ export class DocumentPool {
     const [job] = slot.jobs.splice(at, 1);
     // It was next in line when the job before it finished, and had already been counted as running.
     if (at === 0) {
-      if (slot.jobs.length > 0) this.arm(slot);
+      if (slot.jobs.length > 0) this.start(slot);
       else this.release(slot);
     }
     this.takeBack(job!);
