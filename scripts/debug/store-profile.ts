@@ -1,22 +1,24 @@
 /**
  * Where the store's time goes, per report: the SQLite writer on generated text reports, whole and with parts
- * of each document left out (its sections; its cells; its cells, sections, tables and findings), in groups of 32 documents
+ * of each document left out (its sections; its findings; its cells; its cells, sections, tables and findings)
+ * or with ids in ascending order instead of content hashes, in groups of 32 documents
  * per transaction (as ingest commits when the main thread is behind) and one transaction per document, with
  * the database's size per report. CPU time is printed too: on a busy machine it says more than the wall time. In-process, one thread: run it before and after a change to the store.
  *
- *   npm run build && node dist/scripts/debug/store-profile.js [--docs N] [--samples]
+ *   npm run build && node dist/scripts/debug/store-profile.js [--docs N] [--samples | --dir FOLDER]
  *
  * `--samples`: copies of the five sample reports (scripts/bench/sample-copies.ts) instead of generated ones —
- * the corpus issue 13 measured text on.
+ * the corpus issue 13 measured text on. `--dir`: the first N files of a folder (say, the same reports as text
+ * and as one-paragraph copies, to compare what each form costs to store).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { processLoaded } from '../../src/pipeline.js';
-import { sniffFormat } from '../../src/stages/load.js';
+import { loadFile, sniffFormat } from '../../src/stages/load.js';
 import { openDatabase } from '../../src/store/sqlite/db.js';
 import type { Db } from '../../src/store/sqlite/db.js';
 import { DocumentWriter } from '../../src/store/sqlite/write-document.js';
@@ -27,8 +29,12 @@ import { generateReport } from '../generate/corpus.js';
 
 const GROUP = 32;
 
-async function reports(n: number, samples: boolean): Promise<ProcessedDocument[]> {
+async function reports(n: number, samples: boolean, dir: string | undefined): Promise<ProcessedDocument[]> {
   const docs: ProcessedDocument[] = [];
+  if (dir !== undefined) {
+    for (const name of readdirSync(dir).sort().slice(0, n)) docs.push(await processLoaded(await loadFile(join(dir, name)), {}, {}));
+    return docs;
+  }
   const texts = samples ? loadSampleTexts() : [];
   for (let seed = 1; docs.length < n; seed++) {
     const r = samples ? sampleCopy(texts, seed) : generateReport(seed);
@@ -60,12 +66,17 @@ function storeAll(dir: string, name: string, docs: ProcessedDocument[], group: n
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { docs: { type: 'string', default: '2000' }, samples: { type: 'boolean', default: false } } });
-  const docs = await reports(Number(values.docs), values.samples);
+  const { values } = parseArgs({ options: { docs: { type: 'string', default: '2000' }, samples: { type: 'boolean', default: false }, dir: { type: 'string' } } });
+  const docs = await reports(Number(values.docs), values.samples, values.dir);
   const per = (f: (d: ProcessedDocument) => number) => (docs.reduce((s, d) => s + f(d), 0) / docs.length).toFixed(1);
-  console.log(`${docs.length} ${values.samples ? 'copies of the samples' : 'generated text reports'}: per report ${per((d) => d.tables.reduce((s, t) => s + t.cells.length, 0))} cells, ${per((d) => d.sections.length)} sections, ${per((d) => d.findings.length)} findings`);
+  const what = values.dir !== undefined ? `reports of ${values.dir}` : values.samples ? 'copies of the samples' : 'generated text reports';
+  console.log(`${docs.length} ${what}: per report ${per((d) => d.tables.reduce((s, t) => s + t.cells.length, 0))} cells, ${per((d) => d.sections.length)} sections, ${per((d) => d.findings.length)} findings`);
   const noCells = docs.map((d) => ({ ...d, tables: d.tables.map((t) => ({ ...t, cells: [] })) }));
   const noSections = docs.map((d) => ({ ...d, sections: [] }));
+  const noFindings = docs.map((d) => ({ ...d, findings: [] }));
+  // Document ids in ascending order instead of content hashes: what the child tables' indexes on document_id
+  // (sections, report_tables, findings, reports, document_paths) cost by being inserted at random places.
+  const ascendingIds = docs.map((d, i) => ({ ...d, id: String(i).padStart(64, '0') }));
   const bare = docs.map((d) => ({ ...d, tables: [], sections: [], findings: [] }));
   const dir = mkdtempSync(join(tmpdir(), 'ogi-store-profile-'));
   try {
@@ -73,6 +84,8 @@ async function main(): Promise<void> {
       [`whole, ${GROUP} per transaction`, docs, GROUP],
       ['whole, one per transaction', docs, 1],
       ['without sections', noSections, GROUP],
+      ['without findings', noFindings, GROUP],
+      ['ids in ascending order', ascendingIds, GROUP],
       ['without cells', noCells, GROUP],
       ['without cells, sections, tables, findings', bare, GROUP],
     ];
