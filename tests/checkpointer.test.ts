@@ -4,6 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { processFile } from '../src/pipeline.js';
+import { SqliteBatchWriter } from '../src/run/sqlite-writer.js';
+import { openStore } from '../src/store/open.js';
+import { SqliteClient } from '../src/store/sqlite/sqlite-client.js';
 import { WalCheckpointer } from '../src/store/sqlite/checkpointer.js';
 import { openDatabase, WAL_AUTOCHECKPOINT_PAGES } from '../src/store/sqlite/db.js';
 import type { Db } from '../src/store/sqlite/db.js';
@@ -105,6 +109,56 @@ describe('WalCheckpointer: the WAL checkpointed on a thread of its own', () => {
     await checkpointer!.stop();
     expect(writer.held).toBe(false);
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(WAL_AUTOCHECKPOINT_PAGES);
+  });
+});
+
+describe("the batch writer's quiet moments", () => {
+  async function writerOnNewDatabase(stored: string[]): Promise<{ writer: SqliteBatchWriter; close: () => Promise<void> }> {
+    const store = await openStore(join(mkdtempSync(join(tmpdir(), 'ogi-quiet-')), 'ogi.sqlite'));
+    const runId = await store.startRun('ingest', {});
+    const db = (store.sql as SqliteClient).db;
+    const writer = new SqliteBatchWriter(db, { runId, force: false }, { stored: (doc) => stored.push(doc.id), fatal: () => undefined, time: () => undefined });
+    return { writer, close: () => store.close() };
+  }
+  const sample = processFile(join('samples', readdirSync('samples').filter((f) => f.endsWith('.txt'))[0]!));
+  const copy = async (i: number) => ({ ...(await sample), id: `copy-${i}` });
+  const seen = (i: number) => ({ path: `/in/${i}.txt`, sizeBytes: 1, mtimeMs: 0 });
+
+  it('holds results during a quiet moment and stores them at release', async () => {
+    const stored: string[] = [];
+    const { writer, close } = await writerOnNewDatabase(stored);
+    writer.write(await copy(1), seen(1));
+    expect(writer.hold()).toBe(true);
+    // The open group was committed first.
+    expect(stored).toEqual(['copy-1']);
+    writer.write(await copy(2), seen(2));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Held: not written, so not committed by the group timer either.
+    expect(stored).toEqual(['copy-1']);
+    writer.release();
+    writer.flush();
+    expect(stored).toEqual(['copy-1', 'copy-2']);
+    await writer.close();
+    await close();
+  });
+
+  it('does not hold for ever: past 128 results, or after a second, they are stored anyway', async () => {
+    const stored: string[] = [];
+    const { writer, close } = await writerOnNewDatabase(stored);
+    expect(writer.hold()).toBe(true);
+    for (let i = 0; i < 127; i++) writer.write(await copy(i), seen(i));
+    expect(stored).toHaveLength(0);
+    // The 128th ends the quiet moment: all are written (and committed, 64 a group) without waiting for a flush.
+    writer.write(await copy(127), seen(127));
+    expect(stored).toHaveLength(128);
+    expect(writer.hold()).toBe(true);
+    writer.write(await copy(500), seen(500));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // Released by its time limit: written into a new group, committed by the group's own timer.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(stored).toContain('copy-500');
+    await writer.close();
+    await close();
   });
 });
 

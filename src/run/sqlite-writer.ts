@@ -11,6 +11,7 @@ import type { SeenPath, StoreOutcome } from '../store/document-rows.js';
 import { asDatabaseError, isFatalDatabaseError } from '../store/sqlite/db.js';
 import type { Db } from '../store/sqlite/db.js';
 import { WalCheckpointer } from '../store/sqlite/checkpointer.js';
+import type { QuietMoments } from '../store/sqlite/checkpointer.js';
 import { DocumentWriter } from '../store/sqlite/write-document.js';
 import type { ProcessedDocument } from '../types.js';
 import type { BatchWriter, WriterEvents } from './batch-writer.js';
@@ -28,8 +29,14 @@ const COMMIT_INTERVAL_MS = 20;
  * reports, well before SQLite's own threshold (~40 MB); a rerun of a few documents starts no thread.
  */
 const DOCUMENTS_BEFORE_CHECKPOINT_THREAD = 256;
+/**
+ * A quiet moment lasts one small checkpoint (~20–40 ms). Should it last longer (a disk slow to sync), the results
+ * held are written anyway past this many or this long — the WAL then starts over at a later moment.
+ */
+const MAX_HELD_DOCUMENTS = 128;
+const MAX_HOLD_MS = 1000;
 
-export class SqliteBatchWriter implements BatchWriter {
+export class SqliteBatchWriter implements BatchWriter, QuietMoments {
   readonly writer: DocumentWriter;
   /** Documents written in the open transaction, not committed yet. */
   private readonly uncommitted: { doc: ProcessedDocument; seen: SeenPath; outcome: StoreOutcome }[] = [];
@@ -41,6 +48,7 @@ export class SqliteBatchWriter implements BatchWriter {
   private checkpointer: WalCheckpointer | null | undefined;
   /** Results held while the checkpoint thread has its quiet moment (no transaction open); written after it. */
   private held: { doc: ProcessedDocument; seen: SeenPath }[] | null = null;
+  private holdTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly db: Db,
@@ -55,6 +63,7 @@ export class SqliteBatchWriter implements BatchWriter {
     if (this.failed) return;
     if (this.held) {
       this.held.push({ doc, seen });
+      if (this.held.length >= MAX_HELD_DOCUMENTS) this.release();
       return;
     }
     const t0 = performance.now();
@@ -72,7 +81,7 @@ export class SqliteBatchWriter implements BatchWriter {
 
   /** Commits outside write() (which times its own commits as store time): once the waiting results are stored, and at the end. */
   flush(): void {
-    this.releaseHeld();
+    this.release();
     const t0 = performance.now();
     try {
       this.commitGroup();
@@ -97,7 +106,7 @@ export class SqliteBatchWriter implements BatchWriter {
     this.statements.commit.run();
     this.committed += this.uncommitted.length;
     if (this.checkpointer === undefined && this.committed >= DOCUMENTS_BEFORE_CHECKPOINT_THREAD) {
-      this.checkpointer = WalCheckpointer.start(this.db, { hold: () => this.hold(), release: () => this.releaseHeld() });
+      this.checkpointer = WalCheckpointer.start(this.db, this);
     }
     for (const { doc, seen, outcome } of this.uncommitted.splice(0)) this.events.stored(doc, seen, outcome);
   }
@@ -106,8 +115,11 @@ export class SqliteBatchWriter implements BatchWriter {
     await this.checkpointer?.stop();
   }
 
-  /** Commits the open group and holds the next results until releaseHeld (the checkpoint thread's quiet moment). */
-  private hold(): boolean {
+  /**
+   * The checkpoint thread's quiet moment (QuietMoments): commits the open group and holds the next results until
+   * `release` — or until MAX_HELD_DOCUMENTS are held, or MAX_HOLD_MS have passed. False if it cannot (the database failed).
+   */
+  hold(): boolean {
     if (this.failed || this.held) return false;
     const t0 = performance.now();
     try {
@@ -119,10 +131,14 @@ export class SqliteBatchWriter implements BatchWriter {
       this.events.time(performance.now() - t0);
     }
     this.held = [];
+    this.holdTimer = setTimeout(() => this.release(), MAX_HOLD_MS);
     return true;
   }
 
-  private releaseHeld(): void {
+  /** Writes the results held since `hold`; writes go on as usual. */
+  release(): void {
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
     const held = this.held;
     this.held = null;
     for (const { doc, seen } of held ?? []) this.write(doc, seen);
