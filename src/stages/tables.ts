@@ -1069,7 +1069,11 @@ function longestInOrder<T extends { order: number; at: number }>(items: T[]): T[
 function emptyRowFindings(table: ExtractedTable): Finding[] {
   if (!table.cells.some((c) => c.raw === '0')) return [];
   const byRow = new Map<string, Cell[]>();
-  for (const c of table.cells) byRow.set(c.row, [...(byRow.get(c.row) ?? []), c]);
+  for (const c of table.cells) {
+    const cells = byRow.get(c.row);
+    if (cells) cells.push(c);
+    else byRow.set(c.row, [c]);
+  }
   const out: Finding[] = [];
   for (const [row, cells] of byRow) {
     if (!cells.every((c) => c.method === 'blank' && c.raw === null)) continue;
