@@ -90,6 +90,30 @@ describe('WalCheckpointer: the WAL checkpointed on a thread of its own', () => {
     expect(db.prepare('SELECT count(*) AS n FROM filler').get()).toEqual({ n: written * 20 });
   });
 
+  it('gives the checkpoints back to SQLite when the WAL cannot start over (a long read elsewhere)', async () => {
+    const writer = new GroupWriter(db);
+    writer.writeGroup();
+    // Another process reads in one long transaction (an export, say): its snapshot keeps the WAL from starting over.
+    const reader = new Database(join(dir, 'ogi.sqlite'), { readonly: true });
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) AS n FROM filler').get();
+    const checkpointer = WalCheckpointer.start(db, writer, { intervalMs: 10, restartFrames: 16 });
+    let wasActive = false;
+    const until = Date.now() + 10_000;
+    while (Date.now() < until && !(wasActive && !checkpointer!.active)) {
+      writer.writeGroup();
+      wasActive ||= checkpointer!.active;
+      await tick();
+    }
+    expect(wasActive).toBe(true);
+    expect(checkpointer!.active).toBe(false);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(WAL_AUTOCHECKPOINT_PAGES);
+    expect(writer.held).toBe(false);
+    await checkpointer!.stop();
+    reader.exec('COMMIT');
+    reader.close();
+  });
+
   it('does not apply to an in-memory database', () => {
     const memory = new Database(':memory:');
     expect(WalCheckpointer.start(memory, { hold: () => false, release: () => undefined })).toBeNull();

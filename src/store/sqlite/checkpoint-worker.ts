@@ -6,6 +6,7 @@
  * the writer's next transaction starts the WAL over from its beginning. (SQLite rewinds the WAL only when a
  * writer begins while every frame is copied; a writer that is never quiet would grow it without end.)
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
@@ -13,6 +14,11 @@ export interface CheckpointerData {
   path: string;
   intervalMs: number;
   restartFrames: number;
+  /**
+   * Quiet moments in a row after which the WAL has still not started over (another process wrote meanwhile, or a
+   * reader holds an old snapshot): it cannot this way, and the checkpoints go back to SQLite.
+   */
+  giveUpAfter: number;
   busyTimeoutMs: number;
 }
 
@@ -42,6 +48,8 @@ let checkpoints = 0;
 let framesCopied = 0;
 let restarts = 0;
 let waitingForQuiet = false;
+let fruitlessQuietMoments = 0;
+let sequenceAtLastQuiet: number | null = null;
 let db: Database.Database;
 try {
   db = new Database(data.path, { fileMustExist: true, timeout: data.busyTimeoutMs });
@@ -70,9 +78,37 @@ function copyWhileWriting(): void {
 
 function copyWhileQuiet(): void {
   const result = checkpoint();
-  if (result && result.checkpointed === result.log) restarts++;
+  if (!result) return;
+  // The WAL's checkpoint sequence number goes up each time it starts over: unchanged since the last quiet
+  // moment, that one was for nothing.
+  const sequence = walCheckpointSequence();
+  if (sequence === null || sequence !== sequenceAtLastQuiet) {
+    if (sequenceAtLastQuiet !== null) restarts++;
+    fruitlessQuietMoments = 0;
+  } else fruitlessQuietMoments++;
+  sequenceAtLastQuiet = sequence;
   waitingForQuiet = false;
   port!.postMessage({ resume: true } satisfies CheckpointerReply);
+  if (fruitlessQuietMoments >= data.giveUpAfter) {
+    clearInterval(timer);
+    port!.postMessage({ failed: `the WAL did not start over after ${fruitlessQuietMoments} quiet moments (another writer, or a long read)` } satisfies CheckpointerReply);
+    stop();
+  }
+}
+
+/** The checkpoint sequence number in the WAL file's header (bytes 12–15, big-endian), or null if there is none. */
+function walCheckpointSequence(): number | null {
+  const header = Buffer.alloc(16);
+  try {
+    const fd = openSync(`${data.path}-wal`, 'r');
+    try {
+      return readSync(fd, header, 0, 16, 0) === 16 ? header.readUInt32BE(12) : null;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
 }
 
 function checkpoint(): CheckpointResult | null {

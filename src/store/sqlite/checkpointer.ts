@@ -21,6 +21,11 @@ import type { Db } from './db.js';
 const CHECKPOINT_INTERVAL_MS = 500;
 /** A WAL of this many frames (4 KB pages: 8 MB) is started over at the next quiet moment. */
 const RESTART_FRAMES = 2048;
+/**
+ * …but if pages are still left to copy after this many quiet moments in a row (another process writes to the
+ * database meanwhile, or a reader holds an old snapshot), the checkpoints go back to SQLite, as without this thread.
+ */
+const GIVE_UP_AFTER_QUIET_MOMENTS = 3;
 
 /** The compiled worker: next to this module in the build; from the sources (tests), the build's copy. */
 const WORKER_FILES = [new URL('./checkpoint-worker.js', import.meta.url), new URL('../../../dist/src/store/sqlite/checkpoint-worker.js', import.meta.url)];
@@ -41,6 +46,7 @@ export interface CheckpointerStats {
 export interface CheckpointerOptions {
   intervalMs?: number;
   restartFrames?: number;
+  giveUpAfter?: number;
 }
 
 export class WalCheckpointer {
@@ -60,6 +66,7 @@ export class WalCheckpointer {
       path: db.name,
       intervalMs: options.intervalMs ?? CHECKPOINT_INTERVAL_MS,
       restartFrames: options.restartFrames ?? RESTART_FRAMES,
+      giveUpAfter: options.giveUpAfter ?? GIVE_UP_AFTER_QUIET_MOMENTS,
       busyTimeoutMs: db.pragma('busy_timeout', { simple: true }) as number,
     };
     this.worker = new Worker(url, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 } });
