@@ -26,7 +26,7 @@ describe('npm run bench', () => {
     expect(report.machine.loadavg).toHaveLength(3);
     const [text] = report.results;
     expect(text).toMatchObject({ format: 'text', documents: 20, failed: 0 });
-    for (const key of ['documentsPerS', 'stageShare', 'stageMs', 'peakRssMb', 'dbBytes', 'cpuMsPerDocument', 'loadavgBefore', 'loadavgAfter']) expect(text).toHaveProperty(key);
+    for (const key of ['documentsPerS', 'stageShare', 'stageMs', 'peakRssMb', 'dbBytes', 'cpuMsPerDocument', 'coresBusy', 'loadavgBefore', 'loadavgAfter']) expect(text).toHaveProperty(key);
     expect(Object.keys(text.stageShare)).toEqual(['load', 'extract', 'segment', 'tables', 'validate', 'store']);
     expect(text.stageMs.store).toBeGreaterThan(0);
     expect(text.dbBytes).toBeGreaterThan(0);

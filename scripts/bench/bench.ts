@@ -84,6 +84,8 @@ export interface FormatResult {
   cpuMsPerDocument: number;
   /** Documents/s the CPU time allows on this machine's cores if nothing else ran (an estimate, not a measurement). */
   cpuBoundDocumentsPerS: number;
+  /** CPU time over the wall time of all the machine's cores: how busy the run kept them (text: the main thread and the workers take turns). */
+  coresBusy: number;
   dbBytes: number;
   loadavgBefore: number[];
   loadavgAfter: number[];
@@ -322,6 +324,7 @@ export function runIngest(format: Format, input: string, work: string, concurren
     peakRssMb: t.peakRssMb,
     cpuMsPerDocument: sig(t.cpuMs / Math.max(1, t.documents)),
     cpuBoundDocumentsPerS: sig((Math.min(concurrency, cpus().length) * 1000 * Math.max(1, t.documents)) / Math.max(1, t.cpuMs)),
+    coresBusy: round(t.cpuMs / Math.max(1, t.wallMs * cpus().length), 3),
     dbBytes: fileSize(db) + fileSize(`${db}-wal`),
     loadavgBefore,
     loadavgAfter,
@@ -348,7 +351,7 @@ function describe(r: FormatResult): string {
   const lines = [
     `${r.format} ×${r.documents}${r.pages ? ` (${r.pages} pages)` : ''}, concurrency ${r.concurrency}: ${rate}; ${r.wallS} s in ingest, ${r.processS} s with start-up`,
     `  stage share: ${share}`,
-    `  CPU ${r.cpuMsPerDocument} ms/document (all threads; ${r.cpuBoundDocumentsPerS} documents/s if the cores were free)`,
+    `  CPU ${r.cpuMsPerDocument} ms/document (all threads; the ${cpus().length} cores ${Math.round(r.coresBusy * 100)}% busy; ${r.cpuBoundDocumentsPerS} documents/s if the cores were free)`,
     `  peak RSS ${r.peakRssMb} MB, database ${(r.dbBytes / 1024 / 1024).toFixed(1)} MB, corpus ${(r.corpusBytes / 1024 / 1024).toFixed(1)} MB; ok ${r.ok}, with findings ${r.withFindings}, failed ${r.failed}`,
     `  load average before ${r.loadavgBefore.join(' ')}, after ${r.loadavgAfter.join(' ')}`,
   ];
