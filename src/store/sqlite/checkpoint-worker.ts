@@ -32,7 +32,7 @@ export type CheckpointerReply =
   /** Done with the quiet moment: the writer may write again. */
   | { resume: true }
   | { failed: string }
-  | { stopped: true; checkpoints: number; framesCopied: number; restarts: number };
+  | { stopped: true; checkpoints: number; restarts: number };
 
 interface CheckpointResult {
   busy: number;
@@ -45,7 +45,6 @@ if (!port) throw new Error('checkpoint-worker must run in a worker thread');
 const data = workerData as CheckpointerData;
 
 let checkpoints = 0;
-let framesCopied = 0;
 let restarts = 0;
 let waitingForQuiet = false;
 let fruitlessQuietMoments = 0;
@@ -89,11 +88,7 @@ function copyWhileQuiet(): void {
   sequenceAtLastQuiet = sequence;
   waitingForQuiet = false;
   port!.postMessage({ resume: true } satisfies CheckpointerReply);
-  if (fruitlessQuietMoments >= data.giveUpAfter) {
-    clearInterval(timer);
-    port!.postMessage({ failed: `the WAL did not start over after ${fruitlessQuietMoments} quiet moments (another writer, or a long read)` } satisfies CheckpointerReply);
-    stop();
-  }
+  if (fruitlessQuietMoments >= data.giveUpAfter) giveUp(`the WAL did not start over after ${fruitlessQuietMoments} quiet moments (another writer, or a long read)`);
 }
 
 /** The checkpoint sequence number in the WAL file's header (bytes 12–15, big-endian), or null if there is none. */
@@ -115,21 +110,22 @@ function checkpoint(): CheckpointResult | null {
   try {
     const [result] = db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[];
     checkpoints++;
-    framesCopied += result?.checkpointed ?? 0;
     return result ?? null;
   } catch (e) {
-    // The writer's own automatic checkpoints take over (see checkpointer.ts).
-    clearInterval(timer);
-    port!.postMessage({ failed: (e as Error).message } satisfies CheckpointerReply);
-    db.close();
-    port!.close();
+    giveUp((e as Error).message);
     return null;
   }
+}
+
+/** Says why and stops: the writer's own automatic checkpoints take over (see checkpointer.ts). */
+function giveUp(reason: string): void {
+  port!.postMessage({ failed: reason } satisfies CheckpointerReply);
+  stop();
 }
 
 function stop(): void {
   clearInterval(timer);
   if (db.open) db.close();
-  port!.postMessage({ stopped: true, checkpoints, framesCopied, restarts } satisfies CheckpointerReply);
+  port!.postMessage({ stopped: true, checkpoints, restarts } satisfies CheckpointerReply);
   port!.close();
 }

@@ -7,8 +7,8 @@
  * are off while it runs. To let SQLite start the WAL over, the writer holds its writes for a moment now and
  * then (`hold` … `release`; see checkpoint-worker.ts): it keeps taking results meanwhile, and stores them after.
  *
- * If the thread cannot start or its checkpoint fails, the writer's automatic checkpoints are back on: the WAL
- * never grows without bound.
+ * If the thread cannot start, its checkpoint fails, or the WAL does not start over (another process writing, a
+ * long read elsewhere), the writer's automatic checkpoints are back on: the WAL grows no more than without it.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -22,8 +22,8 @@ const CHECKPOINT_INTERVAL_MS = 500;
 /** A WAL of this many frames (4 KB pages: 8 MB) is started over at the next quiet moment. */
 const RESTART_FRAMES = 2048;
 /**
- * …but if pages are still left to copy after this many quiet moments in a row (another process writes to the
- * database meanwhile, or a reader holds an old snapshot), the checkpoints go back to SQLite, as without this thread.
+ * …but if it has not started over after this many quiet moments in a row (another process writes to the database
+ * meanwhile, or a reader holds an old snapshot), the checkpoints go back to SQLite, as without this thread.
  */
 const GIVE_UP_AFTER_QUIET_MOMENTS = 3;
 
@@ -38,8 +38,7 @@ export interface QuietMoments {
 
 export interface CheckpointerStats {
   checkpoints: number;
-  framesCopied: number;
-  /** Quiet moments after which the WAL could start over. */
+  /** Quiet moments after which the WAL started over (its checkpoint sequence number went up). */
   restarts: number;
 }
 
@@ -113,7 +112,7 @@ export class WalCheckpointer {
       this.worker.postMessage('quiet' satisfies CheckpointerMessage);
     } else if ('resume' in reply) this.releaseWriter();
     else if ('failed' in reply) this.handBack();
-    else this.stats = { checkpoints: reply.checkpoints, framesCopied: reply.framesCopied, restarts: reply.restarts };
+    else this.stats = { checkpoints: reply.checkpoints, restarts: reply.restarts };
   }
 
   private releaseWriter(): void {
