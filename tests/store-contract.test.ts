@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseError } from '../src/findings.js';
-import { SCHEMA_VERSION } from '../src/store/migrations/index.js';
+import Pg from 'pg';
+import { MIGRATIONS, SCHEMA_VERSION } from '../src/store/migrations/index.js';
 import { openStore } from '../src/store/open.js';
 import type { SqlStore } from '../src/store/sql-store.js';
 import { UnknownCellError } from '../src/store/store.js';
@@ -174,5 +175,63 @@ describe.each(engines)('store contract: $name', ({ fresh, skip }) => {
     ]);
     expect((await s.bodyYears('洪泽区人民政府')).map((y) => y.document.year)).toEqual([2022, 2023]);
     await s.close();
+  });
+});
+
+describe('PostgreSQL migration 8', () => {
+  it.skipIf(!servicesAvailable)('keys sections, tables and findings by the document key: the old tables read the same through views, new findings ids follow the old', async () => {
+    const url = pg!.createDatabase(`migrate8_${++databases}`);
+    const conn = new Pg.Client({ connectionString: url });
+    await conn.connect();
+    const ids = ['a', 'b'].map((seed) => makeDocument(seed).id);
+    const read = async () => {
+      const out: unknown[] = [];
+      for (const t of ['sections', 'report_tables', 'findings', 'document_findings']) out.push((await conn.query(`SELECT * FROM ${t} ORDER BY document_id, 2, 3`)).rows);
+      return out;
+    };
+    let before: unknown[];
+    try {
+      // A database as ogi left it at schema 7.
+      await conn.query(`CREATE TABLE ogi_schema (version BIGINT NOT NULL, store_id TEXT NOT NULL DEFAULT md5(random()::text)); INSERT INTO ogi_schema (version) VALUES (7)`);
+      for (const m of MIGRATIONS.slice(0, 7)) await conn.query(m.postgres);
+      for (const [k, id] of ids.entries()) {
+        await conn.query(`INSERT INTO documents (id, key, path, file_name, size_bytes, status, pipeline_version, ingested_at) VALUES ($1, nextval('documents_key_seq'), $2, 'x.txt', 1, 'findings', 'v', 'now')`, [id, `/r/${id}`]);
+        await conn.query(`INSERT INTO sections (document_id, position, key, heading, text, line, page) VALUES ($1, 0, 'overview', '一、总体情况', $2, 3, NULL), ($1, 1, 'requests', '三、收到和处理政府信息公开申请情况', '表', 9, 2)`, [id, `概述${k}`]);
+        await conn.query(`INSERT INTO report_tables (document_id, "table", layout, page, line) VALUES ($1, 'sec3', '2021', 2, 10)`, [id]);
+        await conn.query(
+          `INSERT INTO findings (document_id, position, rule, severity, message, "table", "row", col, actual, expected, page, line, char_offset)
+           VALUES ($1, 0, 'sum/row', 'error', 'row does not add up', 'sec3', 'total', 'total', '5', '6', 2, 11, 40), ($1, 1, 'meta/date', 'warning', 'no date', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`,
+          [id],
+        );
+      }
+      before = await read();
+    } finally {
+      await conn.end();
+    }
+    const store = await openStore(url);
+    try {
+      expect(await store.sql.all(`SELECT table_name AS name FROM information_schema.views WHERE table_name IN ('sections', 'report_tables', 'findings', 'report_summary', 'doubtful_cells') ORDER BY 1`)).toEqual(
+        ['doubtful_cells', 'findings', 'report_summary', 'report_tables', 'sections'].map((name) => ({ name })),
+      );
+      const again = new Pg.Client({ connectionString: url });
+      await again.connect();
+      try {
+        const after: unknown[] = [];
+        for (const t of ['sections', 'report_tables', 'findings', 'document_findings']) after.push((await again.query(`SELECT * FROM ${t} ORDER BY document_id, 2, 3`)).rows);
+        expect(after).toEqual(before);
+      } finally {
+        await again.end();
+      }
+      expect(await store.sql.get<{ errors: number | string; warnings: number | string }>('SELECT errors, warnings FROM report_summary WHERE document_id = ?', [ids[1]]).then((r) => [Number(r!.errors), Number(r!.warnings)])).toEqual([1, 1]);
+      const doc = makeDocument('c');
+      await store.storeDocument(doc, seen(doc.path), { runId: null });
+      const first = await store.sql.get<{ id: number | string }>('SELECT MIN(id) AS id FROM findings WHERE document_id = ?', [doc.id]);
+      expect(Number(first!.id)).toBeGreaterThan(4);
+      await store.sql.run('DELETE FROM documents WHERE id = ?', [ids[0]]);
+      expect(Number((await store.sql.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM findings_by_key WHERE document_key = 1'))!.n)).toBe(0);
+      expect(Number((await store.sql.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM sections_by_key WHERE document_key = 2'))!.n)).toBe(2);
+    } finally {
+      await store.close();
+    }
   });
 });

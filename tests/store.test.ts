@@ -46,7 +46,7 @@ describe('openDatabase', () => {
     expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
     MIGRATIONS.forEach((m, i) => expect(m.version).toBe(i + 1));
     const strict = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%STRICT%'`).all() as { name: string }[];
-    expect(strict.map((t) => t.name).sort()).toEqual(['bodies', 'cell_slots', 'cell_values', 'corrections', 'document_paths', 'documents', 'findings', 'report_tables', 'reports', 'runs', 'sections']);
+    expect(strict.map((t) => t.name).sort()).toEqual(['bodies', 'cell_slots', 'cell_values', 'corrections', 'document_paths', 'documents', 'findings_by_key', 'report_tables_by_key', 'reports', 'runs', 'sections_by_key']);
   });
 
   it('waits for another process that holds a new database in rollback mode while it turns it to WAL', async () => {
@@ -153,6 +153,44 @@ describe('openDatabase', () => {
       migrated.prepare('DELETE FROM documents WHERE id = ?').run(ids[0]);
       expect(migrated.prepare('SELECT COUNT(*) AS n FROM cell_values').get()).toEqual({ n: 3 });
       expect(migrated.prepare('SELECT COUNT(*) AS n FROM cells WHERE document_id = ?').get(ids[1])).toEqual({ n: 3 });
+    } finally {
+      migrated.close();
+    }
+  });
+
+  it('migration 8 keys sections, tables and findings by the document key: the old tables read the same through views', () => {
+    const path = join(dir, 'v7.sqlite');
+    const old = databaseAtSchema(path, 7);
+    const ids = ['a', 'b'].map((seed) => makeDocument(seed).id);
+    ids.forEach((id, k) => {
+      old.prepare(`INSERT INTO documents (id, key, path, file_name, size_bytes, status, pipeline_version, ingested_at) VALUES (?, ?, ?, 'x.txt', 1, 'findings', 'v', 'now')`).run(id, k + 1, `/r/${id}`);
+      old.prepare(`INSERT INTO sections (document_id, position, key, heading, text, line, page) VALUES (?, 0, 'overview', '一、总体情况', ?, 3, NULL), (?, 1, 'requests', '三、收到和处理政府信息公开申请情况', '表', 9, 2)`).run(id, `概述${k}`, id);
+      old.prepare(`INSERT INTO report_tables (document_id, "table", layout, page, line) VALUES (?, 'sec3', '2021', 2, 10)`).run(id);
+      old.prepare(
+        `INSERT INTO findings (document_id, position, rule, severity, message, "table", "row", col, actual, expected, page, line, char_offset)
+         VALUES (?, 0, 'sum/row', 'error', 'row does not add up', 'sec3', 'total', 'total', '5', '6', 2, 11, 40), (?, 1, 'meta/date', 'warning', 'no date', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`,
+      ).run(id, id);
+    });
+    const read = (db: Database.Database) =>
+      ['sections', 'report_tables', 'findings', 'document_findings'].map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY document_id, 2, 3`).all());
+    const before = read(old);
+    old.close();
+    const migrated = openDatabase(path);
+    try {
+      expect(read(migrated)).toEqual(before);
+      for (const name of ['sections', 'report_tables', 'findings']) expect(migrated.prepare('SELECT type FROM sqlite_schema WHERE name = ?').get(name)).toEqual({ type: 'view' });
+      expect(migrated.prepare('SELECT errors, warnings FROM report_summary WHERE document_id = ?').get(ids[1])).toEqual({ errors: 1, warnings: 1 });
+      // A document stored after the migration: its rows under its key; a finding's id follows the copied ones.
+      const doc = makeDocument('c');
+      new DocumentWriter(migrated).store(doc, seen('/r/c.txt'), { runId: null });
+      expect(migrated.prepare('SELECT COUNT(*) AS n FROM findings WHERE document_id = ?').get(doc.id)).toEqual({ n: doc.findings.length });
+      expect((migrated.prepare('SELECT MIN(id) AS id FROM findings WHERE document_id = ?').get(doc.id) as { id: number }).id).toBeGreaterThan(4);
+      // Deleting a document takes its keyed rows along (a trigger, as for cells).
+      migrated.prepare('DELETE FROM documents WHERE id = ?').run(ids[0]);
+      for (const table of ['sections_by_key', 'report_tables_by_key', 'findings_by_key']) {
+        expect(migrated.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE document_key = 1`).get()).toEqual({ n: 0 });
+        expect((migrated.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE document_key = 2`).get() as { n: number }).n).toBeGreaterThan(0);
+      }
     } finally {
       migrated.close();
     }

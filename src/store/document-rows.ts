@@ -40,9 +40,16 @@ export const CELL_COLUMNS = ['document_key', 'slot', 'value', 'raw', 'unit', 'no
  * quarter of a row's insert.
  */
 export const TEXT_CELL_COLUMNS = ['document_key', 'slot', 'value', 'raw', 'unit', 'method', 'line', 'char_offset'];
-export const SECTION_COLUMNS = ['document_id', 'position', 'key', 'heading', 'text', 'line', 'page'];
-export const TABLE_COLUMNS = ['document_id', '"table"', 'layout', 'page', 'line'];
-export const FINDING_COLUMNS = ['document_id', 'position', 'rule', 'severity', 'message', '"table"', '"row"', 'col', 'actual', 'expected', 'page', 'line', 'char_offset'];
+export const SECTION_COLUMNS = ['document_key', 'position', 'key', 'heading', 'text', 'line', 'page'];
+export const TABLE_COLUMNS = ['document_key', '"table"', 'layout', 'page', 'line'];
+export const FINDING_COLUMNS = ['document_key', 'position', 'rule', 'severity', 'message', '"table"', '"row"', 'col', 'actual', 'expected', 'page', 'line', 'char_offset'];
+
+/**
+ * The tables a document's child rows are written to, keyed by its integer key (migrations 3, 7 and 8); readers
+ * read them through the views `cells`, `sections`, `report_tables` and `findings`.
+ */
+export const CHILD_TABLES = { cells: 'cell_values', sections: 'sections_by_key', tables: 'report_tables_by_key', findings: 'findings_by_key' } as const;
+const KEYED_TABLES = Object.values(CHILD_TABLES);
 
 /** The statements of a document's write, with `?` placeholders. */
 export function writeStatements(dialect: Dialect) {
@@ -50,8 +57,10 @@ export function writeStatements(dialect: Dialect) {
   const nextKey = dialect === 'postgres' ? "nextval('documents_key_seq')" : '(SELECT COALESCE(MAX(key), 0) + 1 FROM documents)';
   return {
     existing: 'SELECT pipeline_version, run_id, key FROM documents WHERE id = ?',
-    deleteCells: 'DELETE FROM cell_values WHERE document_key = ?',
-    deleteChildren: ['DELETE FROM findings WHERE document_id = ?', 'DELETE FROM sections WHERE document_id = ?', 'DELETE FROM report_tables WHERE document_id = ?', 'DELETE FROM reports WHERE document_id = ?'],
+    /** A stored document's rows, before it is stored again: by its key (parameter: the key). */
+    deleteKeyed: KEYED_TABLES.map((t) => `DELETE FROM ${t} WHERE document_key = ?`),
+    /** Parameter: the document's id. */
+    deleteReport: 'DELETE FROM reports WHERE document_id = ?',
     /** Parameters: the document's key, its id. */
     markStale: `UPDATE corrections SET status = 'stale'
       WHERE document_id = ? AND status = 'active' AND NOT EXISTS (
@@ -193,15 +202,14 @@ export function childRows(
   key: number,
   slots: readonly number[],
 ): { sections: SqlValue[]; tables: SqlValue[]; cells: SqlValue[]; cellColumns: readonly string[]; findings: SqlValue[] } {
-  const id = doc.id;
   const sections: SqlValue[] = [];
-  doc.sections.forEach((sec, i) => sections.push(id, i, sec.key, sec.heading, sec.text, sec.line, sec.page));
+  doc.sections.forEach((sec, i) => sections.push(key, i, sec.key, sec.heading, sec.text, sec.line, sec.page));
   const tables: SqlValue[] = [];
   const cells: SqlValue[] = [];
   const textOnly = doc.tables.every((t) => t.cells.every(isTextCell));
   let n = 0;
   for (const table of doc.tables) {
-    tables.push(id, table.table, table.layout, table.prov.page ?? null, table.prov.line ?? null);
+    tables.push(key, table.table, table.layout, table.prov.page ?? null, table.prov.line ?? null);
     for (const c of table.cells) {
       const slot = slots[n++];
       if (slot === undefined) throw new UnknownSlotError(`${c.table}.${c.row}.${c.col}`);
@@ -211,7 +219,7 @@ export function childRows(
   }
   const findings: SqlValue[] = [];
   doc.findings.forEach((f, i) =>
-    findings.push(id, i, f.rule, f.severity, f.message, f.table ?? null, f.row ?? null, f.col ?? null, f.actual ?? null, f.expected ?? null, f.page ?? null, f.line ?? null, f.offset ?? null),
+    findings.push(key, i, f.rule, f.severity, f.message, f.table ?? null, f.row ?? null, f.col ?? null, f.actual ?? null, f.expected ?? null, f.page ?? null, f.line ?? null, f.offset ?? null),
   );
   return { sections, tables, cells, cellColumns: textOnly ? TEXT_CELL_COLUMNS : CELL_COLUMNS, findings };
 }

@@ -9,7 +9,7 @@ import { PIPELINE_VERSION } from '../pipeline.js';
 import type { Correction } from '../review/corrections.js';
 import type { Finding, Severity } from '../findings.js';
 import type { Cell, DocumentStatus, ExtractedTable, InputFormat, Layout, PlacementMethod, ProcessedDocument, Provenance } from '../types.js';
-import { CellSlots, childRows, documentRow, FINDING_COLUMNS, insertSql, pathRow, reportRow, SECTION_COLUMNS, TABLE_COLUMNS, writeStatements } from './document-rows.js';
+import { CellSlots, CHILD_TABLES, childRows, documentRow, FINDING_COLUMNS, insertSql, pathRow, reportRow, SECTION_COLUMNS, TABLE_COLUMNS, writeStatements } from './document-rows.js';
 import type { KnownPath, SeenPath, SlotRow, StoreOptions, StoreOutcome } from './document-rows.js';
 import type { SqlClient, SqlValue } from './sql.js';
 import { UnknownCellError } from './store.js';
@@ -209,18 +209,18 @@ export class SqlStore implements Store {
         return 'duplicate';
       }
       if (existing) {
-        await tx.run(sql.deleteCells, [existing.key]);
-        for (const del of sql.deleteChildren) await tx.run(del, [doc.id]);
+        for (const del of sql.deleteKeyed) await tx.run(del, [existing.key]);
+        await tx.run(sql.deleteReport, [doc.id]);
       }
       const { key } = (await tx.get<{ key: number }>(sql.upsertDocument, documentRow(doc, seen, version, options.runId)))!;
       const report = reportRow(doc);
       if (report?.body) await tx.run(sql.upsertBody, report.body);
       if (report) await tx.run(sql.insertReport, report.report);
       const rows = childRows(doc, key, slots);
-      await insertRows(tx, 'sections', SECTION_COLUMNS, rows.sections);
-      await insertRows(tx, 'report_tables', TABLE_COLUMNS, rows.tables);
-      await insertRows(tx, 'cell_values', rows.cellColumns, rows.cells);
-      await insertRows(tx, 'findings', FINDING_COLUMNS, rows.findings);
+      await insertRows(tx, CHILD_TABLES.sections, SECTION_COLUMNS, rows.sections);
+      await insertRows(tx, CHILD_TABLES.tables, TABLE_COLUMNS, rows.tables);
+      await insertRows(tx, CHILD_TABLES.cells, rows.cellColumns, rows.cells);
+      await insertRows(tx, CHILD_TABLES.findings, FINDING_COLUMNS, rows.findings);
       if (existing) await tx.run(sql.markStale, [doc.id, key]);
       await recordPath(tx, sql, doc.id, seen);
       return 'stored';

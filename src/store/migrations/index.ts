@@ -9,6 +9,7 @@ import { streamProvenance } from './004-stream-provenance.js';
 import { corrections } from './005-corrections.js';
 import { regions } from './006-regions.js';
 import { cellSlots } from './007-cell-slots.js';
+import { keyedChildren } from './008-keyed-children.js';
 
 export interface Migration {
   /** Equals its position in MIGRATIONS, 1-based; stored in PRAGMA user_version once applied. */
@@ -20,6 +21,6 @@ export interface Migration {
   postgres: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [init, crossYear, cellKeys, streamProvenance, corrections, regions, cellSlots];
+export const MIGRATIONS: readonly Migration[] = [init, crossYear, cellKeys, streamProvenance, corrections, regions, cellSlots, keyedChildren];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

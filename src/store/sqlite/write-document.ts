@@ -6,7 +6,7 @@
 import { PIPELINE_VERSION } from '../../pipeline.js';
 import type { ProcessedDocument } from '../../types.js';
 import type Database from 'better-sqlite3';
-import { CELL_COLUMNS, CellSlots, childRows, documentRow, TEXT_CELL_COLUMNS, FINDING_COLUMNS, insertSql, pathRow, reportRow, SECTION_COLUMNS, TABLE_COLUMNS, writeStatements } from '../document-rows.js';
+import { CELL_COLUMNS, CellSlots, CHILD_TABLES, childRows, documentRow, TEXT_CELL_COLUMNS, FINDING_COLUMNS, insertSql, pathRow, reportRow, SECTION_COLUMNS, TABLE_COLUMNS, writeStatements } from '../document-rows.js';
 import type { KnownPath, SeenPath, SlotRow, StoreOptions, StoreOutcome } from '../document-rows.js';
 import type { Db } from './db.js';
 
@@ -67,18 +67,18 @@ export class DocumentWriter {
     // readers keep large sorts (an export's ORDER BY) on disk.
     db.pragma('temp_store = MEMORY');
     this.insert = {
-      cells: new BatchedInsert(db, 'cell_values', CELL_COLUMNS),
-      textCells: new BatchedInsert(db, 'cell_values', TEXT_CELL_COLUMNS),
-      sections: new BatchedInsert(db, 'sections', SECTION_COLUMNS),
-      tables: new BatchedInsert(db, 'report_tables', TABLE_COLUMNS),
-      findings: new BatchedInsert(db, 'findings', FINDING_COLUMNS),
+      cells: new BatchedInsert(db, CHILD_TABLES.cells, CELL_COLUMNS),
+      textCells: new BatchedInsert(db, CHILD_TABLES.cells, TEXT_CELL_COLUMNS),
+      sections: new BatchedInsert(db, CHILD_TABLES.sections, SECTION_COLUMNS),
+      tables: new BatchedInsert(db, CHILD_TABLES.tables, TABLE_COLUMNS),
+      findings: new BatchedInsert(db, CHILD_TABLES.findings, FINDING_COLUMNS),
     };
     const sql = writeStatements('sqlite');
     this.stmt = {
       existing: db.prepare<[string], { pipeline_version: string; run_id: number | null; key: number }>(sql.existing),
-      deleteCells: db.prepare(sql.deleteCells),
+      deleteKeyed: sql.deleteKeyed.map((d) => db.prepare(d)),
+      deleteReport: db.prepare(sql.deleteReport),
       markStale: db.prepare(sql.markStale),
-      deleteChildren: sql.deleteChildren.map((d) => db.prepare(d)),
       upsertDocument: db.prepare(sql.upsertDocument),
       insertReport: db.prepare(sql.insertReport),
       upsertBody: db.prepare(sql.upsertBody),
@@ -102,8 +102,8 @@ export class DocumentWriter {
         return 'duplicate';
       }
       if (existing) {
-        this.stmt.deleteCells.run(existing.key);
-        for (const del of this.stmt.deleteChildren) del.run(doc.id);
+        for (const del of this.stmt.deleteKeyed) del.run(existing.key);
+        this.stmt.deleteReport.run(doc.id);
       }
       this.writeRows(doc, seen, version, options.runId);
       // Reviewers' corrections survive a re-extraction only where the cell still holds what they replaced.
