@@ -184,9 +184,11 @@ describe('PostgreSQL migration 8', () => {
     const conn = new Pg.Client({ connectionString: url });
     await conn.connect();
     const ids = ['a', 'b'].map((seed) => makeDocument(seed).id);
+    const DOUBTFUL = 'SELECT * FROM doubtful_cells ORDER BY document_id, "table", "row", col, rule';
     const read = async () => {
       const out: unknown[] = [];
       for (const t of ['sections', 'report_tables', 'findings', 'document_findings']) out.push((await conn.query(`SELECT * FROM ${t} ORDER BY document_id, 2, 3`)).rows);
+      out.push((await conn.query(DOUBTFUL)).rows);
       return out;
     };
     let before: unknown[];
@@ -194,15 +196,22 @@ describe('PostgreSQL migration 8', () => {
       // A database as ogi left it at schema 7.
       await conn.query(`CREATE TABLE ogi_schema (version BIGINT NOT NULL, store_id TEXT NOT NULL DEFAULT md5(random()::text)); INSERT INTO ogi_schema (version) VALUES (7)`);
       for (const m of MIGRATIONS.slice(0, 7)) await conn.query(m.postgres);
+      // Slots 1 to 4, given by the identity as ogi's writers have them given.
+      await conn.query(`INSERT INTO cell_slots ("table", "row", col) VALUES ('sec3', 'total', 'total'), ('sec3', 'granted', 'natural'), ('sec3', 'granted', 'total'), ('sec4', 'review', 'total')`);
       for (const [k, id] of ids.entries()) {
         await conn.query(`INSERT INTO documents (id, key, path, file_name, size_bytes, status, pipeline_version, ingested_at) VALUES ($1, nextval('documents_key_seq'), $2, 'x.txt', 1, 'findings', 'v', 'now')`, [id, `/r/${id}`]);
         await conn.query(`INSERT INTO sections (document_id, position, key, heading, text, line, page) VALUES ($1, 0, 'overview', '一、总体情况', $2, 3, NULL), ($1, 1, 'requests', '三、收到和处理政府信息公开申请情况', '表', 9, 2)`, [id, `概述${k}`]);
         await conn.query(`INSERT INTO report_tables (document_id, "table", layout, page, line) VALUES ($1, 'sec3', '2021', 2, 10)`, [id]);
         await conn.query(
           `INSERT INTO findings (document_id, position, rule, severity, message, "table", "row", col, actual, expected, page, line, char_offset)
-           VALUES ($1, 0, 'sum/row', 'error', 'row does not add up', 'sec3', 'total', 'total', '5', '6', 2, 11, 40), ($1, 1, 'meta/date', 'warning', 'no date', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`,
+           VALUES ($1, 0, 'sum/row', 'error', 'row does not add up', 'sec3', 'total', 'total', '5', '6', 2, 11, 40), ($1, 1, 'meta/date', 'warning', 'no date', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+                  ($1, 2, 'sum/col', 'warning', 'a row of sec3', 'sec3', 'granted', NULL, NULL, NULL, NULL, NULL, NULL)`,
           [id],
         );
+        // Cells for doubtful_cells: one a finding names by row and column, two by row only, one no finding names.
+        for (const [slot, value] of [[1, 5], [2, 3], [3, 1], [4, 9]] as const) {
+          await conn.query(`INSERT INTO cell_values (document_key, slot, value, raw, method, line) SELECT key, $2, $3, $4, 'position', 12 FROM documents WHERE id = $1`, [id, slot, value + k, String(value + k)]);
+        }
       }
       before = await read();
     } finally {
@@ -218,15 +227,17 @@ describe('PostgreSQL migration 8', () => {
       try {
         const after: unknown[] = [];
         for (const t of ['sections', 'report_tables', 'findings', 'document_findings']) after.push((await again.query(`SELECT * FROM ${t} ORDER BY document_id, 2, 3`)).rows);
+        after.push((await again.query(DOUBTFUL)).rows);
         expect(after).toEqual(before);
+        expect(before[4]).toHaveLength(6);
       } finally {
         await again.end();
       }
-      expect(await store.sql.get<{ errors: number | string; warnings: number | string }>('SELECT errors, warnings FROM report_summary WHERE document_id = ?', [ids[1]]).then((r) => [Number(r!.errors), Number(r!.warnings)])).toEqual([1, 1]);
+      expect(await store.sql.get<{ errors: number | string; warnings: number | string }>('SELECT errors, warnings FROM report_summary WHERE document_id = ?', [ids[1]]).then((r) => [Number(r!.errors), Number(r!.warnings)])).toEqual([1, 2]);
       const doc = makeDocument('c');
       await store.storeDocument(doc, seen(doc.path), { runId: null });
       const first = await store.sql.get<{ id: number | string }>('SELECT MIN(id) AS id FROM findings WHERE document_id = ?', [doc.id]);
-      expect(Number(first!.id)).toBeGreaterThan(4);
+      expect(Number(first!.id)).toBeGreaterThan(6);
       await store.sql.run('DELETE FROM documents WHERE id = ?', [ids[0]]);
       expect(Number((await store.sql.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM findings_by_key WHERE document_key = 1'))!.n)).toBe(0);
       expect(Number((await store.sql.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM sections_by_key WHERE document_key = 2'))!.n)).toBe(2);

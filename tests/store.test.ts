@@ -168,23 +168,32 @@ describe('openDatabase', () => {
       old.prepare(`INSERT INTO report_tables (document_id, "table", layout, page, line) VALUES (?, 'sec3', '2021', 2, 10)`).run(id);
       old.prepare(
         `INSERT INTO findings (document_id, position, rule, severity, message, "table", "row", col, actual, expected, page, line, char_offset)
-         VALUES (?, 0, 'sum/row', 'error', 'row does not add up', 'sec3', 'total', 'total', '5', '6', 2, 11, 40), (?, 1, 'meta/date', 'warning', 'no date', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`,
-      ).run(id, id);
+         VALUES (?, 0, 'sum/row', 'error', 'row does not add up', 'sec3', 'total', 'total', '5', '6', 2, 11, 40), (?, 1, 'meta/date', 'warning', 'no date', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+                (?, 2, 'sum/col', 'warning', 'a row of sec3', 'sec3', 'granted', NULL, NULL, NULL, NULL, NULL, NULL)`,
+      ).run(id, id, id);
+      // Cells for doubtful_cells: one a finding names by row and column, two by row only, one no finding names.
+      for (const [slot, value] of [[1, 5], [2, 3], [3, 1], [4, 9]] as const) {
+        old.prepare(`INSERT INTO cell_values (document_key, slot, value, raw, method, line) VALUES (?, ?, ?, ?, 'position', 12)`).run(k + 1, slot, value + k, String(value + k));
+      }
     });
-    const read = (db: Database.Database) =>
-      ['sections', 'report_tables', 'findings', 'document_findings'].map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY document_id, 2, 3`).all());
+    old.exec(`INSERT INTO cell_slots (slot, "table", "row", col) VALUES (1, 'sec3', 'total', 'total'), (2, 'sec3', 'granted', 'natural'), (3, 'sec3', 'granted', 'total'), (4, 'sec4', 'review', 'total')`);
+    const read = (db: Database.Database) => [
+      ...['sections', 'report_tables', 'findings', 'document_findings'].map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY document_id, 2, 3`).all()),
+      db.prepare('SELECT * FROM doubtful_cells ORDER BY document_id, "table", "row", col, rule').all(),
+    ];
     const before = read(old);
     old.close();
     const migrated = openDatabase(path);
     try {
       expect(read(migrated)).toEqual(before);
+      expect(before[4]).toHaveLength(6);
       for (const name of ['sections', 'report_tables', 'findings']) expect(migrated.prepare('SELECT type FROM sqlite_schema WHERE name = ?').get(name)).toEqual({ type: 'view' });
-      expect(migrated.prepare('SELECT errors, warnings FROM report_summary WHERE document_id = ?').get(ids[1])).toEqual({ errors: 1, warnings: 1 });
+      expect(migrated.prepare('SELECT errors, warnings FROM report_summary WHERE document_id = ?').get(ids[1])).toEqual({ errors: 1, warnings: 2 });
       // A document stored after the migration: its rows under its key; a finding's id follows the copied ones.
       const doc = makeDocument('c');
       new DocumentWriter(migrated).store(doc, seen('/r/c.txt'), { runId: null });
       expect(migrated.prepare('SELECT COUNT(*) AS n FROM findings WHERE document_id = ?').get(doc.id)).toEqual({ n: doc.findings.length });
-      expect((migrated.prepare('SELECT MIN(id) AS id FROM findings WHERE document_id = ?').get(doc.id) as { id: number }).id).toBeGreaterThan(4);
+      expect((migrated.prepare('SELECT MIN(id) AS id FROM findings WHERE document_id = ?').get(doc.id) as { id: number }).id).toBeGreaterThan(6);
       // Deleting a document takes its keyed rows along (a trigger, as for cells).
       migrated.prepare('DELETE FROM documents WHERE id = ?').run(ids[0]);
       for (const table of ['sections_by_key', 'report_tables_by_key', 'findings_by_key']) {

@@ -10,7 +10,7 @@
  * their order (document_id still the content hash), so every query, view and export written against them keeps
  * working. Writers insert into `sections_by_key`, `report_tables_by_key` and `findings_by_key`. The view
  * `document_findings` counts from `findings_by_key` directly (a grouped LEFT JOIN onto a view that is itself a
- * join is not flattened by SQLite); its rows are the same.
+ * join is not flattened by SQLite), and `doubtful_cells` joins the keyed tables; their rows are the same.
  *
  * SQLite: the rows go with their document through a trigger, as its cells do (migration 7). PostgreSQL keeps
  * foreign keys, and makes again the views that dropping the tables took with them.
@@ -103,6 +103,24 @@ FROM documents d LEFT JOIN findings_by_key f ON f.document_key = d.key
 GROUP BY d.id;
 `;
 
+/**
+ * Migration 1's view, the same rows and columns, on the keyed tables directly: a finding meets its cells by the
+ * document key and the slot, not through the views' content hashes (counting it over 5,000 copies of the samples,
+ * a million cells: 1.4 → 0.9 s).
+ */
+const DOUBTFUL_CELLS = `
+CREATE VIEW doubtful_cells AS
+SELECT d.id AS document_id, d.path, d.file_name, r.agency, r.year, r.layout,
+       s."table", s."row", s.col, c.value, c.raw, c.unit, c.note, c.method, c.page, c.line, c.confidence,
+       f.rule, f.severity, f.message
+FROM findings_by_key f
+JOIN cell_slots s ON s."table" = f."table" AND (f."row" IS NULL OR s."row" = f."row") AND (f.col IS NULL OR s.col = f.col)
+JOIN cell_values c ON c.document_key = f.document_key AND c.slot = s.slot
+JOIN documents d ON d.key = f.document_key
+LEFT JOIN reports r ON r.document_id = d.id
+WHERE f."table" IS NOT NULL;
+`;
+
 /** One view of migration 1, as it wrote it. */
 function viewOf1(name: string): string {
   const found = new RegExp(`CREATE VIEW ${name} AS[\\s\\S]*?;\\n`).exec(VIEWS_1);
@@ -122,6 +140,8 @@ DROP TABLE findings;
 ${VIEWS}
 DROP VIEW document_findings;
 ${DOCUMENT_FINDINGS}
+DROP VIEW doubtful_cells;
+${DOUBTFUL_CELLS}
 CREATE TRIGGER documents_delete_children AFTER DELETE ON documents
 BEGIN
   DELETE FROM sections_by_key WHERE document_key = OLD.key;
@@ -130,7 +150,7 @@ BEGIN
 END;
 `,
   // Dropping the tables drops the views built on them (document_findings, report_summary through it,
-  // doubtful_cells): they are made again as they were. Findings keep their ids, so the identity goes on after them.
+  // doubtful_cells): they are made again, the same rows. Findings keep their ids, so the identity goes on after them.
   postgres: `
 ${toPostgres(tables(' REFERENCES documents(key) ON DELETE CASCADE'))}
 ${COPY}
@@ -141,6 +161,6 @@ DROP TABLE findings CASCADE;
 ${VIEWS}
 ${DOCUMENT_FINDINGS}
 ${viewOf1('report_summary')}
-${viewOf1('doubtful_cells')}
+${DOUBTFUL_CELLS}
 `,
 };
