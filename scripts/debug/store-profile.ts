@@ -1,6 +1,7 @@
 /**
  * Where the store's time goes, per report: the SQLite writer on generated text reports, whole and with parts
- * of each document left out (its sections; its findings; its cells; its cells, sections, tables and findings)
+ * of each document left out (its sections; its sections' texts; its findings; its cells; its cells, sections,
+ * tables and findings)
  * or with ids in ascending order instead of content hashes, in groups of 32 documents
  * per transaction (as ingest commits when the main thread is behind) and one transaction per document, with
  * the database's size per report. CPU time is printed too: on a busy machine it says more than the wall time. In-process, one thread: run it before and after a change to the store.
@@ -75,8 +76,9 @@ async function main(): Promise<void> {
   const noSections = docs.map((d) => ({ ...d, sections: [] }));
   const noFindings = docs.map((d) => ({ ...d, findings: [] }));
   const noSectionTexts = docs.map((d) => ({ ...d, sections: d.sections.map((x) => ({ ...x, text: '' })) }));
-  // Document ids in ascending order instead of content hashes: what the child tables' indexes on document_id
-  // (sections, report_tables, findings, reports, document_paths) cost by being inserted at random places.
+  // Document ids in ascending order instead of content hashes: what the indexes on document_id cost by being
+  // inserted at random places (documents, reports, document_paths; before migration 8 also sections,
+  // report_tables and findings).
   const ascendingIds = docs.map((d, i) => ({ ...d, id: String(i).padStart(64, '0') }));
   const bare = docs.map((d) => ({ ...d, tables: [], sections: [], findings: [] }));
   const dir = mkdtempSync(join(tmpdir(), 'ogi-store-profile-'));
