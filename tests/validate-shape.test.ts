@@ -3,7 +3,9 @@
  * check must give zod's verdict on every table, well formed or not.
  */
 import { describe, expect, it } from 'vitest';
-import { isWellFormedTable, TableSchema } from '../src/stages/validate.js';
+import { OGI_ANNUAL_REPORT } from '../pipelines/ogi-annual-report/index.js';
+import { isWellFormedTable, tableSchema, validate } from '../src/stages/validate.js';
+import type { ExtractedTable } from '../src/types.js';
 import { cell } from './helpers/documents.js';
 
 const ODD_VALUES: unknown[] = [undefined, null, '', 'x', 'grid', 'blank', '2019', '2021', 0, -0, 1.5, -3, NaN, Infinity, -Infinity, true, {}, [], ['grid']];
@@ -13,7 +15,7 @@ function wellFormed(): Record<string, unknown> {
 }
 
 function agrees(table: unknown): void {
-  expect(isWellFormedTable(table), JSON.stringify(table)).toBe(TableSchema.safeParse(table).success);
+  expect(isWellFormedTable(table), JSON.stringify(table)).toBe(tableSchema().safeParse(table).success);
 }
 
 describe('validate: the hand-written shape check gives zod’s verdict', () => {
@@ -40,5 +42,15 @@ describe('validate: the hand-written shape check gives zod’s verdict', () => {
     agrees(null);
     agrees([]);
     agrees('table');
+  });
+
+  it('reports a malformed table as a record/shape error in zod\'s words, and checks the well-formed one beside it', () => {
+    const bad = { ...wellFormed(), cells: [cell('sec4', 'review', 'total', Infinity)] } as unknown as ExtractedTable;
+    const good = { ...wellFormed(), table: 'sec4' } as unknown as ExtractedTable;
+    const findings = validate([bad, good], OGI_ANNUAL_REPORT);
+    const shape = findings.filter((f) => f.rule === 'record/shape');
+    expect(shape).toHaveLength(1);
+    expect(shape[0]).toMatchObject({ severity: 'error', table: 'sec4' });
+    expect(shape[0]!.message).toMatch(/^table sec4 has an invalid shape: \S/);
   });
 });

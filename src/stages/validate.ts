@@ -3,7 +3,8 @@
  * Hard rules (the identities, non-negative integer counts) give errors with actual and expected values;
  * the figures stay as printed — a source that contradicts itself is reported, not fixed.
  */
-import { z } from 'zod';
+import { createRequire } from 'node:module';
+import type { z as Zod } from 'zod';
 import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
 import type { ColumnDef, ReportKind, TableVariant } from '../kind.js';
@@ -11,24 +12,41 @@ import type { Cell, ExtractedTable } from '../types.js';
 import { sides, tableSpace } from './identities.js';
 import type { Equation } from './identities.js';
 
-const CellSchema = z.object({
-  table: z.string().min(1),
-  row: z.string().min(1),
-  col: z.string().min(1),
-  value: z.number().finite().nullable(),
-  raw: z.string().nullable(),
-  unit: z.string().nullable(),
-  note: z.string().nullable(),
-  method: z.enum(['grid', 'position', 'sequence', 'lone-total', 'identity-placed', 'glued-split', 'joined', 'identity-inferred', 'blank', 'unresolved', 'corrected']),
-});
+const METHOD_VALUES = ['grid', 'position', 'sequence', 'lone-total', 'identity-placed', 'glued-split', 'joined', 'identity-inferred', 'blank', 'unresolved', 'corrected'] as const;
+const LAYOUT_VALUES = ['2019', '2021'] as const;
 
-export const TableSchema = z.object({ table: z.string(), layout: z.enum(['2019', '2021']), cells: z.array(CellSchema).min(1) });
+const METHODS: ReadonlySet<unknown> = new Set(METHOD_VALUES);
+const LAYOUTS: ReadonlySet<unknown> = new Set(LAYOUT_VALUES);
 
-const METHODS: ReadonlySet<unknown> = new Set(CellSchema.shape.method.options);
-const LAYOUTS: ReadonlySet<unknown> = new Set(TableSchema.shape.layout.options);
+/** A table's shape as zod checks it. */
+function makeTableSchema(z: typeof Zod) {
+  const cell = z.object({
+    table: z.string().min(1),
+    row: z.string().min(1),
+    col: z.string().min(1),
+    value: z.number().finite().nullable(),
+    raw: z.string().nullable(),
+    unit: z.string().nullable(),
+    note: z.string().nullable(),
+    method: z.enum(METHOD_VALUES),
+  });
+  return z.object({ table: z.string(), layout: z.enum(LAYOUT_VALUES), cells: z.array(cell).min(1) });
+}
+
+let schema: ReturnType<typeof makeTableSchema> | null = null;
 
 /**
- * TableSchema's checks, written out: zod costs about as much as the rest of the stage, and the tables
+ * The zod schema of a table, made on first use: only a table that isWellFormedTable rejects needs it (rarely).
+ * zod is loaded then, synchronously (its CommonJS build): imported with the module, it cost every thread — the
+ * main one and each worker — ~100 ms at its start.
+ */
+export function tableSchema(): ReturnType<typeof makeTableSchema> {
+  if (!schema) schema = makeTableSchema((createRequire(import.meta.url)('zod') as { z: typeof Zod }).z);
+  return schema;
+}
+
+/**
+ * tableSchema's checks, written out: zod costs about as much as the rest of the stage, and the tables
  * the pipeline builds are well formed nearly always. A table that fails here is parsed by zod, which
  * decides and words the finding; tests hold the two to the same verdict.
  */
@@ -61,7 +79,7 @@ const isStringOrNull = (x: unknown): boolean => x === null || typeof x === 'stri
 export function validate(tables: ExtractedTable[], kind: ReportKind): Finding[] {
   const findings: Finding[] = [];
   for (const t of tables) {
-    const shape = isWellFormedTable(t) ? { success: true as const } : TableSchema.safeParse(t);
+    const shape = isWellFormedTable(t) ? { success: true as const } : tableSchema().safeParse(t);
     if (!shape.success) {
       findings.push(finding('record/shape', 'error', `table ${t.table} has an invalid shape: ${shape.error.issues[0]?.message ?? 'unknown'}`, { table: t.table }));
       continue;
