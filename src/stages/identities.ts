@@ -97,34 +97,58 @@ export function propagate(state: Float64Array, equations: readonly Equation[]): 
 }
 
 /**
- * For propagating from a few cells: the equations each cell is in (by index into the list), and scratch
- * space reused from one propagation to the next (one thread propagates one trial at a time). Memoised per
- * equation list: a layout's equations never change.
+ * For propagating from a few cells: the equations each cell is in (by index into the list) with the cell's
+ * coefficient in each, and scratch space reused from one propagation to the next (one thread propagates one
+ * trial at a time). Memoised per equation list: a layout's equations never change.
  */
 interface EquationIndex {
   eqsOf: Int32Array[];
+  /** coefsOf[c][k]: the coefficient of cell c in equation eqsOf[c][k]. */
+  coefsOf: Int8Array[];
   /** stamp[e] === generation: equation e was queued in the current propagation. */
   stamp: Uint32Array;
   generation: number;
   queue: number[];
   visited: number[];
+  /** A trial's sums of the equations it touched (propagateChange): valid where stamped. */
+  lhs: Float64Array;
+  rhs: Float64Array;
+  unknowns: Int32Array;
 }
 
 const NO_EQUATIONS = new Int32Array(0);
+const NO_COEFS = new Int8Array(0);
 const indexCache = new WeakMap<readonly Equation[], EquationIndex>();
 
 function equationIndex(equations: readonly Equation[]): EquationIndex {
   let index = indexCache.get(equations);
   if (!index) {
     const lists: number[][] = [];
+    const coefLists: number[][] = [];
     equations.forEach((eq, e) => {
-      for (const c of eq.cells) (lists[c] ??= []).push(e);
+      eq.cells.forEach((c, i) => {
+        (lists[c] ??= []).push(e);
+        (coefLists[c] ??= []).push(eq.coefs[i]!);
+      });
     });
     const eqsOf = Array.from({ length: lists.length }, (_, c) => (lists[c] ? Int32Array.from(lists[c]) : NO_EQUATIONS));
-    index = { eqsOf, stamp: new Uint32Array(equations.length), generation: 0, queue: [], visited: [] };
+    const coefsOf = Array.from({ length: lists.length }, (_, c) => (coefLists[c] ? Int8Array.from(coefLists[c]) : NO_COEFS));
+    const n = equations.length;
+    index = { eqsOf, coefsOf, stamp: new Uint32Array(n), generation: 0, queue: [], visited: [], lhs: new Float64Array(n), rhs: new Float64Array(n), unknowns: new Int32Array(n) };
     indexCache.set(equations, index);
   }
   return index;
+}
+
+/** Starts a propagation: a new generation of stamps, empty queue and visited list. */
+function nextGeneration(index: EquationIndex): number {
+  if (++index.generation === 0xffffffff) {
+    index.stamp.fill(0);
+    index.generation = 1;
+  }
+  index.queue.length = 0;
+  index.visited.length = 0;
+  return index.generation;
 }
 
 /**
@@ -137,13 +161,7 @@ function equationIndex(equations: readonly Equation[]): EquationIndex {
 export function propagateFrom(state: Float64Array, equations: readonly Equation[], changed: ArrayLike<number>): Propagation {
   const index = equationIndex(equations);
   const { eqsOf, stamp, queue, visited } = index;
-  if (++index.generation === 0xffffffff) {
-    stamp.fill(0);
-    index.generation = 1;
-  }
-  const generation = index.generation;
-  queue.length = 0;
-  visited.length = 0;
+  const generation = nextGeneration(index);
   for (let i = 0; i < changed.length; i++) {
     const list = eqsOf[changed[i]!] ?? NO_EQUATIONS;
     for (let k = 0; k < list.length; k++) {
@@ -172,6 +190,138 @@ export function propagateFrom(state: Float64Array, equations: readonly Equation[
   }
   const violated: Equation[] = [];
   for (const e of visited) if (isBroken(equations[e]!, state)) violated.push(equations[e]!);
+  return { state, violated, impossible };
+}
+
+/**
+ * A state's equations summed: each one's two sides over its known cells, and how many of its cells are unknown —
+ * kept in step as the state's cells are set (setCell), so that a trial that changes a few cells weighs the
+ * equations it touches without reading all their cells again (propagateChange). Only while every known cell is a
+ * whole number small enough that any order of adding gives the same sums (`exact`): then the sums, and every
+ * figure solved from them, are those that reading the cells gives, to the bit.
+ */
+export interface EquationSums {
+  lhs: Float64Array;
+  rhs: Float64Array;
+  unknowns: Int32Array;
+}
+
+/** Whole numbers below 2^46: sums of up to a hundred of them stay exact in a double, whatever the order. */
+const EXACT_LIMIT = 2 ** 46;
+
+function isExactFigure(v: number): boolean {
+  return Number.isInteger(v) && v < EXACT_LIMIT && v > -EXACT_LIMIT;
+}
+
+/** The sums of a state's equations, or null when a known cell is not an exact figure (then cells are read each time). */
+export function equationSums(state: Float64Array, equations: readonly Equation[]): EquationSums | null {
+  const n = equations.length;
+  const sums: EquationSums = { lhs: new Float64Array(n), rhs: new Float64Array(n), unknowns: new Int32Array(n) };
+  for (let e = 0; e < n; e++) {
+    const eq = equations[e]!;
+    let lhs = 0;
+    let rhs = 0;
+    let unknowns = 0;
+    for (let i = 0; i < eq.cells.length; i++) {
+      const v = state[eq.cells[i]!]!;
+      if (Number.isNaN(v)) unknowns++;
+      else if (!isExactFigure(v)) return null;
+      else if (eq.coefs[i] === 1) lhs += v;
+      else rhs += v;
+    }
+    sums.lhs[e] = lhs;
+    sums.rhs[e] = rhs;
+    sums.unknowns[e] = unknowns;
+  }
+  return sums;
+}
+
+/** One cell of an equation goes from `from` to `to` (NaN: unknown): its side and unknown count follow. */
+function shiftCell(lhs: Float64Array, rhs: Float64Array, unknowns: Int32Array, e: number, coef: number, from: number, to: number): void {
+  const side = coef === 1 ? lhs : rhs;
+  if (Number.isNaN(from)) unknowns[e]!--;
+  else side[e] = side[e]! - from;
+  if (Number.isNaN(to)) unknowns[e]!++;
+  else side[e] = side[e]! + to;
+}
+
+/**
+ * Sets a cell of a summed state, keeping its sums in step. Returns false when the figure is not exact: the sums
+ * no longer hold, and the caller drops them.
+ */
+export function setCell(state: Float64Array, sums: EquationSums, equations: readonly Equation[], cell: number, value: number): boolean {
+  const from = state[cell]!;
+  state[cell] = value;
+  if (!Number.isNaN(value) && !isExactFigure(value)) return false;
+  if (Object.is(from, value) || (Number.isNaN(from) && Number.isNaN(value))) return true;
+  const { eqsOf, coefsOf } = equationIndex(equations);
+  const list = eqsOf[cell] ?? NO_EQUATIONS;
+  const coefs = coefsOf[cell] ?? NO_COEFS;
+  for (let k = 0; k < list.length; k++) shiftCell(sums.lhs, sums.rhs, sums.unknowns, list[k]!, coefs[k]!, from, value);
+  return true;
+}
+
+/**
+ * propagateFrom for a trial made from a summed state (`base`, whose sums are `sums`) by changing the cells
+ * `changed`: the same propagation, in the same order, with the same result, but each equation weighed from its
+ * sums — only an equation left with one unknown has its cells read, to find that one. Null when a changed cell
+ * holds a figure that is not exact (the caller then uses propagateFrom).
+ */
+export function propagateChange(state: Float64Array, base: Float64Array, sums: EquationSums, equations: readonly Equation[], changed: ArrayLike<number>): Propagation | null {
+  for (let i = 0; i < changed.length; i++) {
+    const v = state[changed[i]!]!;
+    if (!Number.isNaN(v) && !isExactFigure(v)) return null;
+  }
+  const index = equationIndex(equations);
+  const { eqsOf, coefsOf, stamp, queue, visited, lhs, rhs, unknowns } = index;
+  const generation = nextGeneration(index);
+  /** Equation e's sums, from the base's on its first touch in this propagation. */
+  const touch = (e: number): boolean => {
+    if (stamp[e] === generation) return false;
+    stamp[e] = generation;
+    lhs[e] = sums.lhs[e]!;
+    rhs[e] = sums.rhs[e]!;
+    unknowns[e] = sums.unknowns[e]!;
+    visited.push(e);
+    return true;
+  };
+  // Every equation of a changed cell is queued (as propagateFrom does), and then each changed cell shifts its sums.
+  for (let i = 0; i < changed.length; i++) {
+    const list = eqsOf[changed[i]!] ?? NO_EQUATIONS;
+    for (let k = 0; k < list.length; k++) if (touch(list[k]!)) queue.push(list[k]!);
+  }
+  for (let i = 0; i < changed.length; i++) {
+    const cell = changed[i]!;
+    const from = base[cell]!;
+    const to = state[cell]!;
+    if (Object.is(from, to) || (Number.isNaN(from) && Number.isNaN(to))) continue;
+    const list = eqsOf[cell] ?? NO_EQUATIONS;
+    const coefs = coefsOf[cell] ?? NO_COEFS;
+    for (let k = 0; k < list.length; k++) shiftCell(lhs, rhs, unknowns, list[k]!, coefs[k]!, from, to);
+  }
+  let impossible = false;
+  for (let q = 0; q < queue.length; q++) {
+    const e = queue[q]!;
+    if (unknowns[e] !== 1) continue;
+    const eq = equations[e]!;
+    let at = 0;
+    while (!Number.isNaN(state[eq.cells[at]!]!)) at++;
+    const cell = eq.cells[at]!;
+    // Σ coef·cell over the known cells is lhs − rhs: the unknown is what makes it 0 (as solveSingleUnknown).
+    const value = round(-(lhs[e]! - rhs[e]!) / eq.coefs[at]!);
+    state[cell] = value;
+    if (isImpossible(value)) impossible = true;
+    const list = eqsOf[cell] ?? NO_EQUATIONS;
+    const coefs = coefsOf[cell] ?? NO_COEFS;
+    for (let k = 0; k < list.length; k++) {
+      const other = list[k]!;
+      touch(other);
+      shiftCell(lhs, rhs, unknowns, other, coefs[k]!, NaN, value);
+      queue.push(other);
+    }
+  }
+  const violated: Equation[] = [];
+  for (const e of visited) if (unknowns[e] === 0 && round(lhs[e]!) !== round(rhs[e]!)) violated.push(equations[e]!);
   return { state, violated, impossible };
 }
 

@@ -464,8 +464,30 @@ function gluedSplits(values: readonly ValueToken[], ncols: number, checks: reado
       }
     }
   };
-  walk(0, 0, ncols - values.length);
+  if (!oneDigitEach()) walk(0, 0, ncols - values.length);
   return out;
+
+  /**
+   * One run of exactly as many digits as cells ("0000000", "1000001"; a section 三 copied as one paragraph has
+   * a dozen): its one cut is a digit a cell, which the walk would reach one push at a time. True when that run
+   * was handled (its cut kept if the row's identities allow it).
+   */
+  function oneDigitEach(): boolean {
+    const run = runs[0];
+    if (values.length !== 1 || run === null || run === undefined || run.length !== ncols || signs[0] !== '') return false;
+    for (let k = 0; k < ncols; k++) {
+      numbers[k] = run.charCodeAt(k) - 48;
+      from[k] = 0;
+      at[k] = k;
+      lengths[k] = 1;
+    }
+    depth = ncols;
+    let hold = true;
+    for (let k = 0; k < ncols && hold; k++) hold = holds(k);
+    depth = 0;
+    if (hold) out.push(completed());
+    return true;
+  }
 }
 
 /** 10^w − 1 for w = −16 … 15, at w + 16: the largest figure of w digits (below 0 when fewer digits are left than cells). */

@@ -8,8 +8,8 @@ import { packedMap } from '../arrays.js';
 import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
 import type { PlacementMethod } from '../types.js';
-import { propagate, propagateFrom } from './identities.js';
-import type { Equation, TableSpace } from './identities.js';
+import { equationSums, propagate, propagateChange, propagateFrom, setCell } from './identities.js';
+import type { Equation, EquationSums, TableSpace } from './identities.js';
 import type { Candidate, Slot } from './placement.js';
 import { tokenProv } from './rows.js';
 import type { RowView } from './rows.js';
@@ -157,7 +157,7 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
         open.push(i);
         return;
       }
-      grid[at] = value ?? 0;
+      ev.write(at, value ?? 0);
       if (slot.kind === 'read') cells[at] = { value: slot.token.value, token: slot.token, method: slot.method, prov: tokenProv(slot.token) };
       else if (slot.kind === 'blank') cells[at] = { value: null, token: slot.token, method: 'blank', prov: slot.token?.prov ?? p.view.prov };
       else cells[at] = { value, token: null, method: 'identity-inferred', prov: p.view.prov };
@@ -175,7 +175,7 @@ export function solveTable(table: string, space: TableSpace, pending: PendingRow
       const target = p.targets[i]!;
       const at = p.indexes[i]!;
       const value = rep.values[i];
-      grid[at] = value === undefined ? NaN : (value ?? 0);
+      ev.write(at, value === undefined ? NaN : (value ?? 0));
       if (slot.kind === 'read') {
         const method: PlacementMethod = chosenByIdentities && slot.method === 'sequence' ? 'identity-placed' : slot.method;
         cells[at] = { value: slot.token.value, token: slot.token, method, prov: tokenProv(slot.token) };
@@ -294,6 +294,8 @@ const MAX_JOINT_STEPS = 20_000;
  */
 function settleJointly(rows: PendingRow[], ev: Evaluator): Map<PendingRow, Choice> {
   const { grid, eqs } = ev;
+  // Without identities (section 二) no combination is better than another: nothing to search.
+  if (eqs.length === 0) return new Map();
   for (const p of rows) {
     const first = p.candidates[0];
     if (first?.alternatives) {
@@ -311,7 +313,7 @@ function settleJointly(rows: PendingRow[], ev: Evaluator): Map<PendingRow, Choic
       return [p, determinate.length > 0 ? determinate : clean] as const;
     }),
   );
-  if (eqs.length === 0 || [...viable.values()].some((cs) => cs.length === 0)) return new Map();
+  if ([...viable.values()].some((cs) => cs.length === 0)) return new Map();
   const order = [...rows].sort((a, b) => viable.get(a)!.length - viable.get(b)!.length);
   /**
    * Per row (in `order`), the distinct readings found in the combinations that leave the fewest cells
@@ -374,7 +376,13 @@ function stateOf(v: number): CellState {
 }
 
 function readingKey(r: Reading): string {
-  return r.values.map((v) => (v === undefined ? '?' : v === null ? '-' : String(v))).join(',');
+  // Built by hand: a section 二 row has a score of readings, each keyed this way (map and join made two arrays a key).
+  let key = '';
+  for (let i = 0; i < r.values.length; i++) {
+    const v = r.values[i];
+    key += `${i === 0 ? '' : ','}${v === undefined ? '?' : v === null ? '-' : v}`;
+  }
+  return key;
 }
 
 function sameValues(evals: Evaluation[]): boolean {
@@ -403,6 +411,11 @@ function slotValue(slot: Slot): CellState {
  */
 class Evaluator {
   private readonly memo = new Map<Candidate, Evaluation>();
+  /**
+   * The grid's equations summed, kept in step with every write, once a candidate is weighed (a table whose rows
+   * all settle alone never needs them); null when a figure in the grid is not exact (then cells are read each time).
+   */
+  private sums: EquationSums | null | undefined = undefined;
 
   constructor(
     readonly grid: Float64Array,
@@ -412,10 +425,21 @@ class Evaluator {
   of(p: PendingRow, candidate: Candidate): Evaluation {
     let e = this.memo.get(candidate);
     if (!e) {
-      e = this.eqs.length === 0 ? unchecked(candidate) : evaluate(this.grid, p, candidate, this.eqs);
+      if (this.eqs.length === 0) e = unchecked(candidate);
+      else {
+        if (this.sums === undefined) this.sums = equationSums(this.grid, this.eqs);
+        e = evaluate(this.grid, this.sums, p, candidate, this.eqs);
+      }
       this.memo.set(candidate, e);
     }
     return e;
+  }
+
+  /** Sets a cell of the grid (a row being fixed): the sums follow. */
+  write(at: number, value: number): void {
+    if (this.sums && setCell(this.grid, this.sums, this.eqs, at, value)) return;
+    this.grid[at] = value;
+    if (this.sums) this.sums = null;
   }
 
   /** A row was fixed: every evaluation so far was made against the old grid. */
@@ -432,7 +456,7 @@ function unchecked(candidate: Candidate): Evaluation {
 /** A scratch grid for evaluate (one thread evaluates one candidate at a time): no allocation per candidate. */
 let scratch = new Float64Array(0);
 
-function evaluate(grid: Float64Array, p: PendingRow, candidate: Candidate, eqs: Equation[]): Evaluation {
+function evaluate(grid: Float64Array, sums: EquationSums | null, p: PendingRow, candidate: Candidate, eqs: Equation[]): Evaluation {
   if (scratch.length !== grid.length) scratch = new Float64Array(grid.length);
   const trial = scratch;
   trial.set(grid);
@@ -443,7 +467,7 @@ function evaluate(grid: Float64Array, p: PendingRow, candidate: Candidate, eqs: 
     trial[indexes[i]!] = slot.kind === 'read' ? (slot.token.value ?? 0) : slot.kind === 'blank' ? 0 : NaN;
   }
   // Only this row's cells changed: propagate from them (the rest of the grid is as the fixed rows left it).
-  const result = propagateFrom(trial, eqs, indexes);
+  const result = (sums !== null ? propagateChange(trial, grid, sums, eqs, indexes) : null) ?? propagateFrom(trial, eqs, indexes);
   const values: CellState[] = new Array<CellState>(slots.length);
   for (let i = 0; i < slots.length; i++) {
     const slot = slots[i]!;
