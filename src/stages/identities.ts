@@ -110,10 +110,10 @@ interface EquationIndex {
   generation: number;
   queue: number[];
   visited: number[];
-  /** A trial's sums of the equations it touched (propagateChange): valid where stamped. */
-  lhs: Float64Array;
-  rhs: Float64Array;
-  unknowns: Int32Array;
+  /** A trial's sums of the equations it touched (propagateChange): valid where stamped. Arrays as EquationSums's. */
+  lhs: number[];
+  rhs: number[];
+  unknowns: number[];
 }
 
 const NO_EQUATIONS = new Int32Array(0);
@@ -134,10 +134,14 @@ function equationIndex(equations: readonly Equation[]): EquationIndex {
     const eqsOf = Array.from({ length: lists.length }, (_, c) => (lists[c] ? Int32Array.from(lists[c]) : NO_EQUATIONS));
     const coefsOf = Array.from({ length: lists.length }, (_, c) => (coefLists[c] ? Int8Array.from(coefLists[c]) : NO_COEFS));
     const n = equations.length;
-    index = { eqsOf, coefsOf, stamp: new Uint32Array(n), generation: 0, queue: [], visited: [], lhs: new Float64Array(n), rhs: new Float64Array(n), unknowns: new Int32Array(n) };
+    index = { eqsOf, coefsOf, stamp: new Uint32Array(n), generation: 0, queue: [], visited: [], lhs: zeros(n), rhs: zeros(n), unknowns: zeros(n) };
     indexCache.set(equations, index);
   }
   return index;
+}
+
+function zeros(n: number): number[] {
+  return Array.from({ length: n }, () => 0);
 }
 
 /** Starts a propagation: a new generation of stamps, empty queue and visited list. */
@@ -201,9 +205,11 @@ export function propagateFrom(state: Float64Array, equations: readonly Equation[
  * figure solved from them, are those that reading the cells gives, to the bit.
  */
 export interface EquationSums {
-  lhs: Float64Array;
-  rhs: Float64Array;
-  unknowns: Int32Array;
+  // Plain arrays: made once per table solved, where three typed arrays' allocations (off V8's heap) cost more
+  // than summing the equations.
+  lhs: number[];
+  rhs: number[];
+  unknowns: number[];
 }
 
 /** Whole numbers below 2^46: sums of up to a hundred of them stay exact in a double, whatever the order. */
@@ -216,7 +222,7 @@ function isExactFigure(v: number): boolean {
 /** The sums of a state's equations, or null when a known cell is not an exact figure (then cells are read each time). */
 export function equationSums(state: Float64Array, equations: readonly Equation[]): EquationSums | null {
   const n = equations.length;
-  const sums: EquationSums = { lhs: new Float64Array(n), rhs: new Float64Array(n), unknowns: new Int32Array(n) };
+  const sums: EquationSums = { lhs: [], rhs: [], unknowns: [] };
   for (let e = 0; e < n; e++) {
     const eq = equations[e]!;
     let lhs = 0;
@@ -229,15 +235,15 @@ export function equationSums(state: Float64Array, equations: readonly Equation[]
       else if (eq.coefs[i] === 1) lhs += v;
       else rhs += v;
     }
-    sums.lhs[e] = lhs;
-    sums.rhs[e] = rhs;
-    sums.unknowns[e] = unknowns;
+    sums.lhs.push(lhs);
+    sums.rhs.push(rhs);
+    sums.unknowns.push(unknowns);
   }
   return sums;
 }
 
 /** One cell of an equation goes from `from` to `to` (NaN: unknown): its side and unknown count follow. */
-function shiftCell(lhs: Float64Array, rhs: Float64Array, unknowns: Int32Array, e: number, coef: number, from: number, to: number): void {
+function shiftCell(lhs: number[], rhs: number[], unknowns: number[], e: number, coef: number, from: number, to: number): void {
   const side = coef === 1 ? lhs : rhs;
   if (Number.isNaN(from)) unknowns[e]!--;
   else side[e] = side[e]! - from;

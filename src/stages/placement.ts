@@ -317,13 +317,15 @@ function loneTotal(value: ValueToken, ncols: number, totalIndex: number): Candid
 /** Every way to put k figures, in order, into ncols columns; the other cells are unknown. */
 function lostCellPlacements(values: readonly ValueToken[], ncols: number): Candidate[] {
   const out: Candidate[] = [];
+  // A slot is never changed once made: each figure's slot, and one unknown slot, serve every placement (a row of six
+  // figures for seven cells has seven placements, and a table copied without its blanks a score of such rows).
+  const figures = values.map((v) => figureSlot(v, 'identity-placed'));
+  const unknown = unknownSlot();
   for (const positions of combinations(ncols, values.length)) {
     if (out.length >= MAX_CANDIDATES) break;
-    const slots: Slot[] = Array.from({ length: ncols }, () => unknownSlot());
-    positions.forEach((p, i) => {
-      const v = values[i]!;
-      slots[p] = figureSlot(v, 'identity-placed');
-    });
+    const slots: Slot[] = [];
+    for (let c = 0; c < ncols; c++) slots.push(unknown);
+    for (let i = 0; i < positions.length; i++) slots[positions[i]!] = figures[i]!;
     out.push(candidate('identity-placed', 2, slots));
   }
   return out;

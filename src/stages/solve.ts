@@ -468,13 +468,16 @@ function evaluate(grid: Float64Array, sums: EquationSums | null, p: PendingRow, 
   }
   // Only this row's cells changed: propagate from them (the rest of the grid is as the fixed rows left it).
   const result = (sums !== null ? propagateChange(trial, grid, sums, eqs, indexes) : null) ?? propagateFrom(trial, eqs, indexes);
-  const values: CellState[] = new Array<CellState>(slots.length);
+  // Pushed, not written into `new Array(n)`: a packed array, as every other reading's values.
+  const values: CellState[] = [];
+  const state = result.state;
   for (let i = 0; i < slots.length; i++) {
     const slot = slots[i]!;
-    if (slot.kind !== 'unknown') values[i] = slotValue(slot);
+    if (slot.kind === 'read') values.push(slot.token.value);
+    else if (slot.kind === 'blank') values.push(null);
     else {
-      const v = result.state[indexes[i]!]!;
-      values[i] = Number.isNaN(v) ? undefined : v;
+      const v = state[indexes[i]!]!;
+      values.push(Number.isNaN(v) ? undefined : v);
     }
   }
   let violations = 0;
