@@ -13,3 +13,23 @@ export function packedMap<T, U>(xs: readonly T[], f: (x: T, i: number) => U): U[
   for (let i = 0; i < xs.length; i++) out.push(f(xs[i]!, i));
   return out;
 }
+
+/**
+ * Grids of unknown (NaN) cells that one caller fills and drops before it asks for the next: one buffer per size,
+ * reused. A Float64Array of a table's size lives off V8's heap, and allocating one cost more than the rest of the
+ * function that wanted it (solving a table, checking its identities), several times a report. Each caller has a
+ * pool of its own, and must not keep a grid past its call.
+ */
+export class NanGrids {
+  private readonly bySize = new Map<number, Float64Array>();
+
+  /** A grid of `size` cells, all NaN: the one this pool gave last for this size, refilled. */
+  take(size: number): Float64Array {
+    let grid = this.bySize.get(size);
+    if (!grid) {
+      grid = new Float64Array(size);
+      this.bySize.set(size, grid);
+    }
+    return grid.fill(NaN);
+  }
+}

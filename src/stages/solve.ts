@@ -4,7 +4,7 @@
  * (given the rows already fixed). A row is settled when all its surviving candidates give the same
  * figures; what stays ambiguous is reported, and its cells stay empty — never a guess.
  */
-import { packedMap } from '../arrays.js';
+import { NanGrids, packedMap } from '../arrays.js';
 import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
 import type { PlacementMethod } from '../types.js';
@@ -58,9 +58,12 @@ export interface Solved {
  * Places every row's figures. `quotes` are figures the report's prose quotes, by cell index: evidence used
  * only for a row the identities leave ambiguous (section 二's glued digits), to choose among its cuts.
  */
+const SOLVE_GRIDS = new NanGrids();
+
 export function solveTable(table: string, space: TableSpace, pending: PendingRow[], quotes: () => ReadonlyMap<number, Quote[]> = () => new Map()): Solved {
   const eqs = space.equations;
-  const grid = new Float64Array(space.rows.length * space.cols.length).fill(NaN);
+  // Not kept past this call (cells and findings copy what they need): the pool's grid serves the next table.
+  const grid = SOLVE_GRIDS.take(space.rows.length * space.cols.length);
   const ev = new Evaluator(grid, eqs);
   const cells: (PlacedCell | undefined)[] = [];
   const findings: Finding[] = [];
@@ -457,7 +460,8 @@ function unchecked(candidate: Candidate): Evaluation {
 let scratch = new Float64Array(0);
 
 function evaluate(grid: Float64Array, sums: EquationSums | null, p: PendingRow, candidate: Candidate, eqs: Equation[]): Evaluation {
-  if (scratch.length !== grid.length) scratch = new Float64Array(grid.length);
+  // Large enough for any table seen: cells past this grid's are never read.
+  if (scratch.length < grid.length) scratch = new Float64Array(grid.length);
   const trial = scratch;
   trial.set(grid);
   const indexes = p.indexes;

@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import type { z as Zod } from 'zod';
+import { NanGrids } from '../arrays.js';
 import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
 import type { ColumnDef, ReportKind, TableVariant } from '../kind.js';
@@ -125,6 +126,8 @@ function columnsByKey(variant: TableVariant): Map<string, ColumnDef> {
   return map;
 }
 
+const IDENTITY_GRIDS = new NanGrids();
+
 /** Rules 1–4: every identity of the table, as printed (blanks count as 0; lost cells are skipped). */
 function checkIdentities(t: ExtractedTable, kind: ReportKind): Finding[] {
   // Rows and columns in order of first appearance, each with its index.
@@ -137,7 +140,7 @@ function checkIdentities(t: ExtractedTable, kind: ReportKind): Finding[] {
   const rows = [...rowAt.keys()];
   const cols = [...colAt.keys()];
   const space = tableSpace(t.table, rows, cols, kind);
-  const state = new Float64Array(rows.length * cols.length).fill(NaN);
+  const state = IDENTITY_GRIDS.take(rows.length * cols.length);
   const cells: (Cell | undefined)[] = [];
   for (const c of t.cells) {
     const i = rowAt.get(c.row)! * cols.length + colAt.get(c.col)!;
