@@ -18,7 +18,7 @@ import { crossCheck } from './stages/crosscheck.js';
 import { checkOcrAgency, readMeta } from './stages/meta.js';
 import { linkRegion } from './stages/region.js';
 import { divisionIndex, divisionSource } from './region/divisions.js';
-import { blockText, segment, sectionTexts } from './stages/segment.js';
+import { documentText, segment, sectionTexts } from './stages/segment.js';
 import { extractTables } from './stages/tables.js';
 import { validate } from './stages/validate.js';
 import type { ExtractedTable, LineJoins, ProcessedDocument, Section, SourceDocument } from './types.js';
@@ -79,7 +79,7 @@ export function analyse(loaded: LoadedFile, extracted: SourceDocument, kind: Rep
     findings.push(...checked.findings);
   }
   const region = timedSync(timings, 'region', () =>
-    linkRegion({ agency: meta.agency, title: meta.title, publisher: meta.publisher, text: () => source.blocks.map(blockText).join('\n') }, divisionIndex()),
+    linkRegion({ agency: meta.agency, title: meta.title, publisher: meta.publisher, text: () => documentText(source) }, divisionIndex()),
   );
   meta.region = region.region;
   findings.push(...region.findings);

@@ -5,7 +5,7 @@
 import { finding, type Finding } from '../findings.js';
 import type { ReportMeta, Section, SourceDocument } from '../types.js';
 import { editDistance } from './labels.js';
-import { blockText } from './segment.js';
+import { blockTexts, documentText } from './segment.js';
 import { withoutTitleField } from './crawl-fields.js';
 
 /** A year written in words, as some titles print it: 二〇二一. */
@@ -44,8 +44,8 @@ const GOVERNING_ORGANS = ['人民政府', '管理委员会', '管委会', '行�
 export function readMeta(doc: SourceDocument, sections: Section[]): ReportMeta {
   const firstSection = sections[0]?.start ?? doc.blocks.length;
   // A web page's text (a page saved or converted as text) has its site's lines before the title: a few dozen.
-  const headTexts = doc.blocks.slice(0, Math.min(firstSection, HEAD_BLOCKS)).map(blockText).filter((t) => t.trim() !== '');
-  const allText = doc.blocks.map(blockText).join('\n');
+  const headTexts = blockTexts(doc).slice(0, Math.min(firstSection, HEAD_BLOCKS)).filter((t) => t.trim() !== '');
+  const allText = documentText(doc);
   // A crawler's header (extract/crawl-header) names the page's title, publisher and date outright.
   const header = (field: string): string | null => {
     const v = doc.meta[`header.${field}`];
@@ -238,7 +238,7 @@ function findSignature(text: string): string | null {
 }
 
 function findPublishedDate(doc: SourceDocument): string | null {
-  const tail = doc.blocks.slice(-10).map(blockText);
+  const tail = blockTexts(doc).slice(-10);
   for (let i = tail.length - 1; i >= 0; i--) {
     const m = /^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$/.exec(tail[i]!);
     if (m) return `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
@@ -257,7 +257,7 @@ export function checkOcrAgency(meta: ReportMeta, doc: SourceDocument): { agency:
   if (!agency || agency.length < 4) return { agency, findings: [] };
   // The body without the title: what the title says of itself (its own name, cut shorter) is no second reading.
   const title = (meta.title ?? '').replace(/\s+/g, '');
-  const text = doc.blocks.map(blockText).join('\n').replace(/\s+/g, '');
+  const text = documentText(doc).replace(/\s+/g, '');
   const body = title && text.includes(title) ? text.replace(title, '\n') : text;
   if (body.includes(agency)) return { agency, findings: [] };
   const counts = new Map<string, { n: number; distance: number }>();

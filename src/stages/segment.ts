@@ -34,6 +34,29 @@ export function blockText(block: Block): string {
   return text;
 }
 
+/** Each document's blocks' texts, made once: segmenting, the metadata, the region and the sections' texts all read them. */
+const textsOfDocuments = new WeakMap<SourceDocument, { blocks: readonly string[]; joined: string | null }>();
+
+function documentTexts(doc: SourceDocument): { blocks: readonly string[]; joined: string | null } {
+  let texts = textsOfDocuments.get(doc);
+  if (!texts) {
+    texts = { blocks: packedMap(doc.blocks, blockText), joined: null };
+    textsOfDocuments.set(doc, texts);
+  }
+  return texts;
+}
+
+/** blockText of every block of the document, in order (a document's blocks do not change once extracted). */
+export function blockTexts(doc: SourceDocument): readonly string[] {
+  return documentTexts(doc).blocks;
+}
+
+/** The document's text: its blocks' texts, one a line. */
+export function documentText(doc: SourceDocument): string {
+  const texts = documentTexts(doc);
+  return (texts.joined ??= texts.blocks.join('\n'));
+}
+
 const TOP_NUMERAL = /^\s*(?:第[一二三四五六七八九十]{1,3}部分|[一二三四五六七八九十]{1,3})\s*[、.．,，:：\s]\s*/;
 const SUB_NUMERAL = /^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|\d{1,2}\s*[.．、])/;
 const MAX_HEADING_CHARS = 48;
@@ -301,8 +324,9 @@ function segmentBlocks(doc: SourceDocument, kind: ReportKind): SegmentResult {
   const order = packedMap(kind.headings, (h) => h.key);
   const starts: { key: SectionKey; index: number; heading: string }[] = [];
   const seen = new Set<SectionKey>();
+  const texts = blockTexts(doc);
   doc.blocks.forEach((block, index) => {
-    const text = blockText(block);
+    const text = texts[index]!;
     const hit = matchHeading(text, kind);
     if (!hit) return;
     if (seen.has(hit.key)) {
@@ -349,8 +373,7 @@ function looksLegacy(doc: SourceDocument, kind: ReportKind, sections: Section[])
   if (sections.some((s) => s.key === 'requests')) return false;
   let hits = 0;
   const markers = kind.legacyMarkers.map(labelKey);
-  for (const block of doc.blocks) {
-    const text = blockText(block);
+  for (const text of blockTexts(doc)) {
     if (text.length > MAX_HEADING_CHARS || !TOP_NUMERAL.test(text)) continue;
     const key = labelKey(text);
     if (markers.some((m) => key.includes(m))) hits++;
@@ -360,13 +383,11 @@ function looksLegacy(doc: SourceDocument, kind: ReportKind, sections: Section[])
 
 /** The text of each section, for storage; line and page of its heading. */
 export function sectionTexts(doc: SourceDocument, sections: Section[]) {
+  const texts = blockTexts(doc);
   return sections.map((s) => ({
     key: s.key,
     heading: s.heading,
-    text: doc.blocks
-      .slice(s.start, s.end)
-      .map(blockText)
-      .join('\n'),
+    text: texts.slice(s.start, s.end).join('\n'),
     line: s.prov.line ?? null,
     page: s.prov.page ?? null,
   }));
