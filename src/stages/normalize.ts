@@ -86,10 +86,17 @@ function isSignPosition(s: string, offset: number): boolean {
   return prev === undefined || /[\s\t|(（:：,，]/.test(prev);
 }
 
+/** What markdown markup starts with: a text without any of these has none (stripMarkdown leaves it as it is). */
+const MARKUP_CHARACTER = /[#*_[\]<>\\!+\-]/;
+
+export function mayHaveMarkup(text: string): boolean {
+  return MARKUP_CHARACTER.test(text);
+}
+
 /** Strips markdown markup from one line: headings, emphasis, bullets, links, escapes. */
 export function stripMarkdown(line: string): string {
   // Most lines carry no markup at all: skip the regexes for them.
-  if (!/[#*_[\]<>\\!+\-]/.test(line)) return line;
+  if (!mayHaveMarkup(line)) return line;
   let s = line;
   s = s.replace(/^\s{0,3}#{1,6}\s+/, '');
   s = s.replace(/^\s{0,3}>\s?/, '');
