@@ -86,17 +86,26 @@ function isSignPosition(s: string, offset: number): boolean {
   return prev === undefined || /[\s\t|(（:：,，]/.test(prev);
 }
 
-/** What markdown markup starts with: a text without any of these has none (stripMarkdown leaves it as it is). */
-const MARKUP_CHARACTER = /[#*_[\]<>\\!+\-]/;
+/**
+ * What the markup stripMarkdown removes needs: emphasis, links, autolinks and escapes a character of their own
+ * anywhere; headings, quotes and bullets theirs at the line's start. A text with neither has no markup — the
+ * common case, and prose's "2021-2022" or "+3" no longer sends it through the nine replacements.
+ */
+const MARKUP_ANYWHERE = /[*_[<\\]/;
+const MARKUP_AT_START = /^\s{0,3}[#>+-]/;
 
 export function mayHaveMarkup(text: string): boolean {
-  return MARKUP_CHARACTER.test(text);
+  return MARKUP_ANYWHERE.test(text) || MARKUP_AT_START.test(text);
 }
 
 /** Strips markdown markup from one line: headings, emphasis, bullets, links, escapes. */
 export function stripMarkdown(line: string): string {
   // Most lines carry no markup at all: skip the regexes for them.
-  if (!mayHaveMarkup(line)) return line;
+  return mayHaveMarkup(line) ? removeMarkup(line) : line;
+}
+
+/** stripMarkdown's replacements, made whatever the line (exported for the test that the two agree). */
+export function removeMarkup(line: string): string {
   let s = line;
   s = s.replace(/^\s{0,3}#{1,6}\s+/, '');
   s = s.replace(/^\s{0,3}>\s?/, '');
