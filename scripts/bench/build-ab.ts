@@ -1,0 +1,113 @@
+/**
+ * Two builds' pipelines on the same documents in one thread, for a before/after on a host whose speed drifts by
+ * 20–30% within minutes: both builds are loaded (each its own module graph and JIT state), the first half of the
+ * documents warms both up, and the second half is run in blocks, each block by one build then the other (the order
+ * alternating), timed by this thread's CPU clock (/proc/thread-self/schedstat). Prints the ratio of the sums (B/A)
+ * and the median of the blocks' ratios, which a burst of load on one block does not move.
+ *
+ *   npm run build && node dist/scripts/bench/build-ab.js <distA> <distB> [--form samples|text|stream] [--docs N] [--block B]
+ *
+ * <distA>, <distB>: the `dist` folders of two builds (a worktree's, e.g. `git worktree add /tmp/before <rev>`, then
+ * `npx tsc -p tsconfig.json` there with node_modules linked). `samples`: copies of the five samples (the corpus of
+ * issue 13's text figure); `text` and `stream`: generated reports (those with an HTML form) as text or as one-paragraph
+ * copies (issue 10).
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { LoadedFile } from '../../src/stages/load.js';
+import type { processLoaded as ProcessLoaded } from '../../src/pipeline.js';
+import { sniffFormat } from '../../src/stages/load.js';
+import { loadSampleTexts, sampleCopy } from './sample-copies.js';
+import { streamCopy } from './stream-corpus.js';
+import { generateReport } from '../generate/corpus.js';
+
+type Form = 'samples' | 'text' | 'stream';
+
+interface Pipeline {
+  processLoaded: typeof ProcessLoaded;
+}
+
+function option(argv: string[], flag: string, fallback: string): string {
+  const i = argv.indexOf(flag);
+  return i >= 0 ? (argv[i + 1] ?? fallback) : fallback;
+}
+
+function threadCpuNs(): number {
+  return Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[0]);
+}
+
+function loadedOf(name: string, bytes: Buffer): LoadedFile {
+  return { path: name, bytes, sha256: createHash('sha256').update(bytes).digest('hex'), format: sniffFormat(bytes, name), sizeBytes: bytes.length };
+}
+
+function documents(form: Form, n: number): LoadedFile[] {
+  if (form === 'samples') {
+    const samples = loadSampleTexts();
+    return Array.from({ length: n }, (_, i) => {
+      const copy = sampleCopy(samples, i);
+      return loadedOf(copy.name, copy.bytes);
+    });
+  }
+  const out: LoadedFile[] = [];
+  for (let seed = 1; out.length < n; seed++) {
+    const report = generateReport(seed);
+    const copy = streamCopy(report, seed);
+    if (!copy) continue;
+    const chosen = form === 'stream' ? copy : report;
+    out.push(loadedOf(chosen.name, chosen.bytes));
+  }
+  return out;
+}
+
+async function load(dist: string): Promise<Pipeline> {
+  return (await import(pathToFileURL(resolve(dist, 'src', 'pipeline.js')).href)) as Pipeline;
+}
+
+async function runBlock(p: Pipeline, block: readonly LoadedFile[]): Promise<number> {
+  const t0 = threadCpuNs();
+  for (const d of block) await p.processLoaded(d, {}, {});
+  return threadCpuNs() - t0;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [distA, distB] = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
+  if (!distA || !distB) throw new Error('usage: build-ab.js <distA> <distB> [--form samples|text|stream] [--docs N] [--block B]');
+  const form = option(argv, '--form', 'samples') as Form;
+  const n = Number(option(argv, '--docs', '4000'));
+  const size = Number(option(argv, '--block', '20'));
+  const [a, b] = [await load(distA), await load(distB)];
+  const docs = documents(form, n);
+  const half = Math.floor(n / 2);
+  for (const d of docs.slice(0, half)) {
+    await a.processLoaded(d, {}, {});
+    await b.processLoaded(d, {}, {});
+  }
+  const ratios: number[] = [];
+  let sumA = 0;
+  let sumB = 0;
+  for (let i = half, k = 0; i < n; i += size, k++) {
+    const block = docs.slice(i, i + size);
+    let x: number;
+    let y: number;
+    if (k % 2 === 0) {
+      x = await runBlock(a, block);
+      y = await runBlock(b, block);
+    } else {
+      y = await runBlock(b, block);
+      x = await runBlock(a, block);
+    }
+    ratios.push(y / x);
+    sumA += x;
+    sumB += y;
+  }
+  ratios.sort((p, q) => p - q);
+  const measured = n - half;
+  const ms = (ns: number): string => (ns / 1e6 / measured).toFixed(3);
+  console.log(
+    `${form}, ${measured} documents after ${half} of warm-up, blocks of ${size}: A ${ms(sumA)} ms, B ${ms(sumB)} ms per document; B/A ${(sumB / sumA).toFixed(3)} (sums), ${ratios[ratios.length >> 1]!.toFixed(3)} (median of ${ratios.length} blocks)`,
+  );
+}
+
+void main(process.argv.slice(2));
