@@ -3,6 +3,7 @@
  * reports as violated exactly the equations whose sides, as `sides` computes them, differ.
  */
 import { describe, expect, it } from 'vitest';
+import { rng } from '../scripts/generate/corpus.js';
 import { OGI_ANNUAL_REPORT } from '../pipelines/ogi-annual-report/index.js';
 import { equationSums, propagate, propagateChange, propagateFrom, setCell, sides, tableSpace } from '../src/stages/identities.js';
 import type { Equation } from '../src/stages/identities.js';
@@ -49,22 +50,11 @@ describe('propagateChange: propagation weighed from running sums', () => {
   const eqs = space.equations;
   const width = cols.length;
 
-  /** A deterministic generator (mulberry32), so that a failure can be replayed. */
-  function random(seed: number): () => number {
-    let a = seed;
-    return () => {
-      a = (a + 0x6d2b79f5) | 0;
-      let t = Math.imul(a ^ (a >>> 15), 1 | a);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   it('gives the state, the violated equations (in order) and impossibility that propagateFrom gives', () => {
     let compared = 0;
     let solvedSome = 0;
     for (let seed = 1; seed <= 150; seed++) {
-      const r = random(seed);
+      const r = rng(seed);
       const grid = new Float64Array(rows.length * width).fill(NaN);
       let sums = equationSums(grid, eqs);
       // Rows are fixed one after another (as the solver does), and after each, other rows are tried.

@@ -4,6 +4,7 @@
  * replacement may look at (before a digit, after a space, after another such character).
  */
 import { describe, expect, it } from 'vitest';
+import { rng } from '../scripts/generate/corpus.js';
 import { normalizeText, removeMarkup, replaceOddCharacters, stripMarkdown } from '../src/stages/normalize.js';
 
 describe('normalizeText', () => {
@@ -30,21 +31,10 @@ describe('normalizeText', () => {
 });
 
 describe('stripMarkdown', () => {
-  /** A deterministic generator (mulberry32), so that a failure can be replayed. */
-  function random(seed: number): () => number {
-    let a = seed;
-    return () => {
-      a = (a + 0x6d2b79f5) | 0;
-      let t = Math.imul(a ^ (a >>> 15), 1 | a);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   it('skips only lines that its replacements leave as they are (200,000 lines of markup pieces, spaces and words)', () => {
     // Every character a replacement names, and others around them.
     const alphabet = ['#', '*', '_', '[', ']', '(', ')', '<', '>', '\\', '!', '+', '-', '.', '`', '{', '}', '|', ':', '/', ' ', '\u3000', '\t', 'a', '1', '报', '告', '\n', '<http://a.cn>', '<mailto:x@y.cn>', 'https:', '![', '](', '**', '__', '# ', '> ', '- ', '* ', '+ '];
-    const r = random(7);
+    const r = rng(7);
     let stripped = 0;
     for (let n = 0; n < 200_000; n++) {
       const length = Math.floor(r() * 12);

@@ -12,13 +12,11 @@
  * issue 13's text figure); `text` and `stream`: generated reports (those with an HTML form) as text or as one-paragraph
  * copies (issue 10).
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LoadedFile } from '../../src/stages/load.js';
 import type { processLoaded as ProcessLoaded } from '../../src/pipeline.js';
-import { sniffFormat } from '../../src/stages/load.js';
+import { loadedOf, option, threadCpuNs } from './measure.js';
 import { loadSampleTexts, sampleCopy } from './sample-copies.js';
 import { streamCopy } from './stream-corpus.js';
 import { generateReport } from '../generate/corpus.js';
@@ -29,18 +27,8 @@ interface Pipeline {
   processLoaded: typeof ProcessLoaded;
 }
 
-function option(argv: string[], flag: string, fallback: string): string {
-  const i = argv.indexOf(flag);
-  return i >= 0 ? (argv[i + 1] ?? fallback) : fallback;
-}
 
-function threadCpuNs(): number {
-  return Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[0]);
-}
 
-function loadedOf(name: string, bytes: Buffer): LoadedFile {
-  return { path: name, bytes, sha256: createHash('sha256').update(bytes).digest('hex'), format: sniffFormat(bytes, name), sizeBytes: bytes.length };
-}
 
 function documents(form: Form, n: number): LoadedFile[] {
   if (form === 'samples') {

@@ -9,30 +9,17 @@
  *
  *   npm run build && node dist/scripts/bench/stream-cost.js [--docs N] [--rounds R] [--seed S] [--interleaved]
  */
-import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { processLoaded } from '../../src/pipeline.js';
-import { sniffFormat } from '../../src/stages/load.js';
 import type { LoadedFile } from '../../src/stages/load.js';
+import { loadedOf, option, threadCpuNs } from './measure.js';
 import { streamCopy } from './stream-corpus.js';
 import { generateReport } from '../generate/corpus.js';
 
-function option(argv: string[], flag: string, fallback: string): string {
-  const i = argv.indexOf(flag);
-  return i >= 0 ? (argv[i + 1] ?? fallback) : fallback;
-}
 
-/** Nanoseconds this thread has run on a CPU (Linux). */
-function threadCpuNs(): number {
-  return Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[0]);
-}
 
-function loadedOf(name: string, bytes: Buffer): LoadedFile {
-  return { path: name, bytes, sha256: createHash('sha256').update(bytes).digest('hex'), format: sniffFormat(bytes, name), sizeBytes: bytes.length };
-}
 
 /** Pairs of (text, one paragraph) of the same generated reports. */
 function pairs(n: number, firstSeed: number): [LoadedFile, LoadedFile][] {

@@ -8,21 +8,16 @@
  *
  *   npm run build && node dist/scripts/bench/time-stages.js [--docs N] [--passes P] [--format text|html|stream]
  */
-import { createHash } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { processLoaded } from '../../src/pipeline.js';
-import { sniffFormat } from '../../src/stages/load.js';
 import type { LoadedFile } from '../../src/stages/load.js';
 import { reportAsHtml } from './bench.js';
 import { streamCopy } from './stream-corpus.js';
 import { generateReport } from '../generate/corpus.js';
 import { cpuMsSince } from './cpu-time.js';
+import { loadedOf, option } from './measure.js';
 
-function option(argv: string[], flag: string, fallback: string): string {
-  const i = argv.indexOf(flag);
-  return i >= 0 ? (argv[i + 1] ?? fallback) : fallback;
-}
 
 function inputs(n: number, format: string, firstSeed: number): LoadedFile[] {
   const out: LoadedFile[] = [];
@@ -30,7 +25,7 @@ function inputs(n: number, format: string, firstSeed: number): LoadedFile[] {
     const r = generateReport(seed);
     const bytes = format === 'html' ? reportAsHtml(r, out.length) : format === 'stream' ? (streamCopy(r, seed)?.bytes ?? null) : r.bytes;
     if (!bytes) continue;
-    out.push({ path: r.name, bytes, sha256: createHash('sha256').update(bytes).digest('hex'), format: sniffFormat(bytes, r.name), sizeBytes: bytes.length });
+    out.push(loadedOf(r.name, bytes));
   }
   return out;
 }

@@ -1,0 +1,21 @@
+/** What the in-process measuring scripts share: their options, a document in memory, and the thread's own CPU clock. */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { LoadedFile } from '../../src/stages/load.js';
+import { sniffFormat } from '../../src/stages/load.js';
+
+/** The value after `flag` in argv, or `fallback`. */
+export function option(argv: string[], flag: string, fallback: string): string {
+  const i = argv.indexOf(flag);
+  return i >= 0 ? (argv[i + 1] ?? fallback) : fallback;
+}
+
+/** Nanoseconds this thread has run on a CPU (Linux): neither other threads nor the host's other load count. */
+export function threadCpuNs(): number {
+  return Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[0]);
+}
+
+/** A document as the pipeline takes it, from its name and bytes. */
+export function loadedOf(name: string, bytes: Buffer): LoadedFile {
+  return { path: name, bytes, sha256: createHash('sha256').update(bytes).digest('hex'), format: sniffFormat(bytes, name), sizeBytes: bytes.length };
+}
