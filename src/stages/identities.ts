@@ -242,6 +242,17 @@ export function equationSums(state: Float64Array, equations: readonly Equation[]
   return sums;
 }
 
+/** Equation e's sums in the trial, from the base's on its first touch in this propagation: true on that first touch. */
+function touchEquation(index: EquationIndex, sums: EquationSums, e: number, generation: number): boolean {
+  if (index.stamp[e] === generation) return false;
+  index.stamp[e] = generation;
+  index.lhs[e] = sums.lhs[e]!;
+  index.rhs[e] = sums.rhs[e]!;
+  index.unknowns[e] = sums.unknowns[e]!;
+  index.visited.push(e);
+  return true;
+}
+
 /** One cell of an equation goes from `from` to `to` (NaN: unknown): its side and unknown count follow. */
 function shiftCell(lhs: number[], rhs: number[], unknowns: number[], e: number, coef: number, from: number, to: number): void {
   const side = coef === 1 ? lhs : rhs;
@@ -279,22 +290,12 @@ export function propagateChange(state: Float64Array, base: Float64Array, sums: E
     if (!Number.isNaN(v) && !isExactFigure(v)) return null;
   }
   const index = equationIndex(equations);
-  const { eqsOf, coefsOf, stamp, queue, visited, lhs, rhs, unknowns } = index;
+  const { eqsOf, coefsOf, queue, visited, lhs, rhs, unknowns } = index;
   const generation = nextGeneration(index);
-  /** Equation e's sums, from the base's on its first touch in this propagation. */
-  const touch = (e: number): boolean => {
-    if (stamp[e] === generation) return false;
-    stamp[e] = generation;
-    lhs[e] = sums.lhs[e]!;
-    rhs[e] = sums.rhs[e]!;
-    unknowns[e] = sums.unknowns[e]!;
-    visited.push(e);
-    return true;
-  };
   // Every equation of a changed cell is queued (as propagateFrom does), and then each changed cell shifts its sums.
   for (let i = 0; i < changed.length; i++) {
     const list = eqsOf[changed[i]!] ?? NO_EQUATIONS;
-    for (let k = 0; k < list.length; k++) if (touch(list[k]!)) queue.push(list[k]!);
+    for (let k = 0; k < list.length; k++) if (touchEquation(index, sums, list[k]!, generation)) queue.push(list[k]!);
   }
   for (let i = 0; i < changed.length; i++) {
     const cell = changed[i]!;
@@ -321,7 +322,7 @@ export function propagateChange(state: Float64Array, base: Float64Array, sums: E
     const coefs = coefsOf[cell] ?? NO_COEFS;
     for (let k = 0; k < list.length; k++) {
       const other = list[k]!;
-      touch(other);
+      touchEquation(index, sums, other, generation);
       shiftCell(lhs, rhs, unknowns, other, coefs[k]!, NaN, value);
       queue.push(other);
     }
