@@ -108,12 +108,29 @@ interface EquationIndex {
   /** stamp[e] === generation: equation e was queued in the current propagation. */
   stamp: Uint32Array;
   generation: number;
-  queue: number[];
-  visited: number[];
+  queue: IndexList;
+  visited: IndexList;
   /** A trial's sums of the equations it touched (propagateChange): valid where stamped. Arrays as EquationSums's. */
   lhs: number[];
   rhs: number[];
   unknowns: number[];
+}
+
+/**
+ * A list of equation numbers emptied by a count, not by `length = 0`: that gives the array's storage back, and a
+ * propagation, thirty-odd a one-paragraph report, grew it again push by push.
+ */
+class IndexList {
+  items: number[] = [];
+  size = 0;
+
+  push(e: number): void {
+    this.items[this.size++] = e;
+  }
+
+  clear(): void {
+    this.size = 0;
+  }
 }
 
 const NO_EQUATIONS = new Int32Array(0);
@@ -134,7 +151,7 @@ function equationIndex(equations: readonly Equation[]): EquationIndex {
     const eqsOf = Array.from({ length: lists.length }, (_, c) => (lists[c] ? Int32Array.from(lists[c]) : NO_EQUATIONS));
     const coefsOf = Array.from({ length: lists.length }, (_, c) => (coefLists[c] ? Int8Array.from(coefLists[c]) : NO_COEFS));
     const n = equations.length;
-    index = { eqsOf, coefsOf, stamp: new Uint32Array(n), generation: 0, queue: [], visited: [], lhs: zeros(n), rhs: zeros(n), unknowns: zeros(n) };
+    index = { eqsOf, coefsOf, stamp: new Uint32Array(n), generation: 0, queue: new IndexList(), visited: new IndexList(), lhs: zeros(n), rhs: zeros(n), unknowns: zeros(n) };
     indexCache.set(equations, index);
   }
   return index;
@@ -150,8 +167,8 @@ function nextGeneration(index: EquationIndex): number {
     index.stamp.fill(0);
     index.generation = 1;
   }
-  index.queue.length = 0;
-  index.visited.length = 0;
+  index.queue.clear();
+  index.visited.clear();
   return index.generation;
 }
 
@@ -177,8 +194,8 @@ export function propagateFrom(state: Float64Array, equations: readonly Equation[
     }
   }
   let impossible = false;
-  for (let q = 0; q < queue.length; q++) {
-    const cell = solveSingleUnknown(equations[queue[q]!]!, state);
+  for (let q = 0; q < queue.size; q++) {
+    const cell = solveSingleUnknown(equations[queue.items[q]!]!, state);
     if (cell < 0) continue;
     if (isImpossible(state[cell]!)) impossible = true;
     // Every equation of the solved cell may now have one unknown, or be complete: look at them (again).
@@ -193,7 +210,10 @@ export function propagateFrom(state: Float64Array, equations: readonly Equation[
     }
   }
   const violated: Equation[] = [];
-  for (const e of visited) if (isBroken(equations[e]!, state)) violated.push(equations[e]!);
+  for (let v = 0; v < visited.size; v++) {
+    const e = visited.items[v]!;
+    if (isBroken(equations[e]!, state)) violated.push(equations[e]!);
+  }
   return { state, violated, impossible };
 }
 
@@ -307,8 +327,8 @@ export function propagateChange(state: Float64Array, base: Float64Array, sums: E
     for (let k = 0; k < list.length; k++) shiftCell(lhs, rhs, unknowns, list[k]!, coefs[k]!, from, to);
   }
   let impossible = false;
-  for (let q = 0; q < queue.length; q++) {
-    const e = queue[q]!;
+  for (let q = 0; q < queue.size; q++) {
+    const e = queue.items[q]!;
     if (unknowns[e] !== 1) continue;
     const eq = equations[e]!;
     let at = 0;
@@ -328,7 +348,10 @@ export function propagateChange(state: Float64Array, base: Float64Array, sums: E
     }
   }
   const violated: Equation[] = [];
-  for (const e of visited) if (unknowns[e] === 0 && round(lhs[e]!) !== round(rhs[e]!)) violated.push(equations[e]!);
+  for (let v = 0; v < visited.size; v++) {
+    const e = visited.items[v]!;
+    if (unknowns[e] === 0 && round(lhs[e]!) !== round(rhs[e]!)) violated.push(equations[e]!);
+  }
   return { state, violated, impossible };
 }
 
