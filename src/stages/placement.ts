@@ -352,44 +352,82 @@ const SIGNED_DIGITS = /^[+-]\d+$/;
  * never 1 | 4 | -943.
  */
 function gluedSplits(values: readonly ValueToken[], ncols: number, checks: readonly SlotCheck[], signed: readonly boolean[] | null): Candidate[] {
-  const out: Candidate[] = [];
-  if (values.some((v) => v.value === null)) return out;
-  const signs = values.map((v) => (signed ? signOf(v) : ''));
-  const runs = values.map((v, i) => v.digits ?? (signs[i] !== '' ? v.raw.slice(1) : null));
-  const plan = checkPlan(checks, ncols);
+  if (values.some((v) => v.value === null)) return [];
+  return new GluedCuts(values, ncols, checkPlan(checks, ncols), signed).all();
+}
+
+/**
+ * One row's cutting walk (gluedSplits), its state in fields: a row a call, forty-odd a one-paragraph report, and as
+ * closures over local variables each call made eight functions and their context.
+ */
+class GluedCuts {
+  private readonly out: Candidate[] = [];
+  private readonly signs: string[];
+  private readonly runs: (string | null)[];
   // The figures placed so far (`depth` of them), and where each comes from: its token, offset and length in
   // the token's digits (-1: the token whole). Slots are made only for the cuts that complete the row.
-  const { numbers, from, at, lengths } = cutScratch(ncols);
-  let depth = 0;
-  let steps = 0;
+  private readonly numbers: Float64Array;
+  private readonly from: Int32Array;
+  private readonly at: Int32Array;
+  private readonly lengths: Int32Array;
+  private depth = 0;
+  private steps = 0;
+  /** The bound of canStillHold holds for figures that are never negative. */
+  private readonly mayBeNegative: boolean;
+  /** Digits from token i on, for bounding what the cells still to fill can hold. */
+  private readonly digitsFrom: number[];
+
+  constructor(
+    private readonly values: readonly ValueToken[],
+    private readonly ncols: number,
+    private readonly plan: CheckPlan,
+    private readonly signed: readonly boolean[] | null,
+  ) {
+    this.signs = packedMap(values, (v) => (signed ? signOf(v) : ''));
+    this.runs = packedMap(values, (v, i) => v.digits ?? (this.signs[i] !== '' ? v.raw.slice(1) : null));
+    const scratch = cutScratch(ncols);
+    this.numbers = scratch.numbers;
+    this.from = scratch.from;
+    this.at = scratch.at;
+    this.lengths = scratch.lengths;
+    this.mayBeNegative = signed !== null && signed.some(Boolean);
+    const digitsFrom: number[] = [];
+    for (let i = 0; i <= values.length; i++) digitsFrom.push(0);
+    for (let i = values.length - 1; i >= 0; i--) digitsFrom[i] = digitsFrom[i + 1]! + (this.runs[i]?.length ?? 1);
+    this.digitsFrom = digitsFrom;
+  }
+
+  all(): Candidate[] {
+    if (!this.oneDigitEach()) this.walk(0, 0, this.ncols - this.values.length);
+    return this.out;
+  }
+
   /** The identities whose last slot is `slot` hold for the figures placed. */
-  const holds = (slot: number): boolean => {
+  private holds(slot: number): boolean {
+    const plan = this.plan;
     const list = plan.byLastSlot[slot];
     if (list === undefined) return true;
     for (let c = 0; c < list.length; c++) {
       const slots = plan.slots[list[c]!]!;
       const coefs = plan.coefs[list[c]!]!;
       let sum = 0;
-      for (let i = 0; i < slots.length; i++) sum += coefs[i]! * numbers[slots[i]!]!;
+      for (let i = 0; i < slots.length; i++) sum += coefs[i]! * this.numbers[slots[i]!]!;
       if (sum !== 0) return false;
     }
     return true;
-  };
-  // The bound below holds for figures that are never negative.
-  const mayBeNegative = signed !== null && signed.some(Boolean);
-  // Digits from token i on, for bounding what the cells still to fill can hold.
-  const digitsFrom = new Array<number>(values.length + 1).fill(0);
-  for (let i = values.length - 1; i >= 0; i--) digitsFrom[i] = digitsFrom[i + 1]! + (runs[i]?.length ?? 1);
+  }
+
   /**
    * Figures are never negative, and the cells still to fill hold at most what the digits left can make:
    * a row whose first cells already add up to more than its 总计 can still be, is abandoned at once
    * ("18901264202": 1890 as 自然人 leaves too few digits for a 总计 of 1890 or more).
    */
-  const canStillHold = (digitsLeft: number): boolean => {
-    const slotsLeft = ncols - depth;
-    if (slotsLeft === 0 || mayBeNegative) return true;
+  private canStillHold(digitsLeft: number): boolean {
+    const slotsLeft = this.ncols - this.depth;
+    if (slotsLeft === 0 || this.mayBeNegative) return true;
     const widest = digitsLeft - (slotsLeft - 1);
     const most = widest >= 16 ? Infinity : widest < -16 ? -1 : LARGEST_OF_WIDTH[widest + 16]!;
+    const plan = this.plan;
     for (let c = 0; c < plan.slots.length; c++) {
       const slots = plan.slots[c]!;
       const coefs = plan.coefs[c]!;
@@ -398,96 +436,99 @@ function gluedSplits(values: readonly ValueToken[], ncols: number, checks: reado
       let openMinus = 0;
       for (let k = 0; k < slots.length; k++) {
         const slot = slots[k]!;
-        if (slot < depth) balance += coefs[k]! * numbers[slot]!;
+        if (slot < this.depth) balance += coefs[k]! * this.numbers[slot]!;
         else if (coefs[k]! > 0) openPlus++;
         else openMinus++;
       }
       if (balance > openMinus * most || -balance > openPlus * most) return false;
     }
     return true;
-  };
-  /** Places a figure in the next slot (`pop` takes it back): false when the row can no longer hold. */
-  const push = (n: number, token: number, offset: number, length: number, digitsLeft: number): boolean => {
+  }
+
+  /** Places a figure in the next slot (the caller takes it back: depth--): false when the row can no longer hold. */
+  private push(n: number, token: number, offset: number, length: number, digitsLeft: number): boolean {
     // A figure printed with its sign stands only in a column that may be signed.
-    const withSign = offset === 0 && signs[token] !== '';
-    const slot = depth++;
-    numbers[slot] = n;
-    from[slot] = token;
-    at[slot] = offset;
-    lengths[slot] = length;
-    if (withSign && signed?.[slot] !== true) return false;
-    return holds(slot) && canStillHold(digitsLeft);
-  };
-  const pop = (): void => {
-    depth--;
-  };
-  const slotAt = (k: number): Slot => {
-    const v = values[from[k]!]!;
-    if (lengths[k] === -1) return readSlot(v, 'sequence');
-    const sign = signs[from[k]!]!;
-    return cutSlot(v, runs[from[k]!]!.slice(at[k]!, at[k]! + lengths[k]!), at[k]!, at[k] === 0 ? sign : '', sign.length);
-  };
-  const completed = (): Candidate => {
-    const slots: Slot[] = new Array<Slot>(ncols);
-    for (let k = 0; k < ncols; k++) slots[k] = slotAt(k);
+    const withSign = offset === 0 && this.signs[token] !== '';
+    const slot = this.depth++;
+    this.numbers[slot] = n;
+    this.from[slot] = token;
+    this.at[slot] = offset;
+    this.lengths[slot] = length;
+    if (withSign && this.signed?.[slot] !== true) return false;
+    return this.holds(slot) && this.canStillHold(digitsLeft);
+  }
+
+  private slotAt(k: number): Slot {
+    const token = this.from[k]!;
+    const v = this.values[token]!;
+    if (this.lengths[k] === -1) return readSlot(v, 'sequence');
+    const sign = this.signs[token]!;
+    const at = this.at[k]!;
+    return cutSlot(v, this.runs[token]!.slice(at, at + this.lengths[k]!), at, at === 0 ? sign : '', sign.length);
+  }
+
+  private completed(): Candidate {
+    const slots: Slot[] = [];
+    for (let k = 0; k < this.ncols; k++) slots.push(this.slotAt(k));
     return candidate('glued-split', 2, slots);
-  };
+  }
+
   /** Figures still to place from token i on (offset into its digits), with `extra` cuts left to make. */
-  const walk = (i: number, offset: number, extra: number): void => {
-    if (out.length >= MAX_CANDIDATES || ++steps > MAX_CUT_STEPS) return;
+  private walk(i: number, offset: number, extra: number): void {
+    if (this.out.length >= MAX_CANDIDATES || ++this.steps > MAX_CUT_STEPS) return;
+    const values = this.values;
     if (i === values.length) {
-      if (extra === 0 && depth === ncols) out.push(completed());
+      if (extra === 0 && this.depth === this.ncols) this.out.push(this.completed());
       return;
     }
     const v = values[i]!;
-    const digits = runs[i];
+    const digits = this.runs[i];
     if (!digits) {
-      if (push(v.value!, i, 0, -1, digitsFrom[i + 1]!)) walk(i + 1, 0, extra);
-      pop();
+      if (this.push(v.value!, i, 0, -1, this.digitsFrom[i + 1]!)) this.walk(i + 1, 0, extra);
+      this.depth--;
       return;
     }
     const restLength = digits.length - offset;
     const leadingZero = digits.charCodeAt(offset) === 48;
     // The rest of this run as one figure — which cannot start with 0 unless it is 0.
     if (restLength === 1 || !leadingZero) {
-      if (push(offset === 0 ? v.value! : restValue(digits, offset), i, offset, offset === 0 ? -1 : restLength, digitsFrom[i + 1]!)) walk(i + 1, 0, extra);
-      pop();
+      if (this.push(offset === 0 ? v.value! : restValue(digits, offset), i, offset, offset === 0 ? -1 : restLength, this.digitsFrom[i + 1]!)) this.walk(i + 1, 0, extra);
+      this.depth--;
     }
     // Or cut a figure off its front.
     if (extra > 0) {
       // A cut leaves at least one digit behind; a piece starting with 0 is "0" alone.
       const maxLen = leadingZero ? Math.min(1, restLength - 1) : restLength - 1;
       let n = 0;
-      const sign = offset === 0 && signs[i] === '-' ? -1 : 1;
+      const sign = offset === 0 && this.signs[i] === '-' ? -1 : 1;
       for (let len = 1; len <= maxLen; len++) {
         n = n * 10 + (digits.charCodeAt(offset + len - 1) - 48);
-        if (push(sign * n, i, offset, len, digitsFrom[i]! - offset - len)) walk(i, offset + len, extra - 1);
-        pop();
+        if (this.push(sign * n, i, offset, len, this.digitsFrom[i]! - offset - len)) this.walk(i, offset + len, extra - 1);
+        this.depth--;
       }
     }
-  };
-  if (!oneDigitEach()) walk(0, 0, ncols - values.length);
-  return out;
+  }
 
   /**
    * One run of exactly as many digits as cells ("0000000", "1000001"; a section 三 copied as one paragraph has
    * a dozen): its one cut is a digit a cell, which the walk would reach one push at a time. True when that run
    * was handled (its cut kept if the row's identities allow it).
    */
-  function oneDigitEach(): boolean {
-    const run = runs[0];
-    if (values.length !== 1 || run === null || run === undefined || run.length !== ncols || signs[0] !== '') return false;
+  private oneDigitEach(): boolean {
+    const run = this.runs[0];
+    const ncols = this.ncols;
+    if (this.values.length !== 1 || run === null || run === undefined || run.length !== ncols || this.signs[0] !== '') return false;
     for (let k = 0; k < ncols; k++) {
-      numbers[k] = run.charCodeAt(k) - 48;
-      from[k] = 0;
-      at[k] = k;
-      lengths[k] = 1;
+      this.numbers[k] = run.charCodeAt(k) - 48;
+      this.from[k] = 0;
+      this.at[k] = k;
+      this.lengths[k] = 1;
     }
-    depth = ncols;
+    this.depth = ncols;
     let hold = true;
-    for (let k = 0; k < ncols && hold; k++) hold = holds(k);
-    depth = 0;
-    if (hold) out.push(completed());
+    for (let k = 0; k < ncols && hold; k++) hold = this.holds(k);
+    this.depth = 0;
+    if (hold) this.out.push(this.completed());
     return true;
   }
 }
