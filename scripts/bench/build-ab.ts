@@ -5,7 +5,11 @@
  * alternating), timed by this thread's CPU clock (/proc/thread-self/schedstat). Prints the ratio of the sums (B/A)
  * and the median of the blocks' ratios, which a burst of load on one block does not move.
  *
- *   npm run build && node dist/scripts/bench/build-ab.js <distA> <distB> [--form samples|text|stream] [--docs N] [--block B]
+ *   npm run build && node dist/scripts/bench/build-ab.js <distA> <distB> [--form samples|text|stream] [--form-b F] [--docs N] [--block B]
+ *
+ * With --form-b, B runs the same reports in another form: `build-ab.js dist <a copy of dist> --form text --form-b
+ * stream` is what a one-paragraph copy costs against the same report as text (issue 10), each form on a module
+ * graph of its own — so on code the JIT shaped for that form alone, as in a batch of one form.
  *
  * <distA>, <distB>: the `dist` folders of two builds (a worktree's, e.g. `git worktree add /tmp/before <rev>`, then
  * `npx tsc -p tsconfig.json` there with node_modules linked). `samples`: copies of the five samples (the corpus of
@@ -63,27 +67,31 @@ async function main(argv: string[]): Promise<void> {
   const [distA, distB] = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
   if (!distA || !distB) throw new Error('usage: build-ab.js <distA> <distB> [--form samples|text|stream] [--docs N] [--block B]');
   const form = option(argv, '--form', 'samples') as Form;
+  const formB = option(argv, '--form-b', form) as Form;
   const n = Number(option(argv, '--docs', '4000'));
   const size = Number(option(argv, '--block', '20'));
+  if (distA === distB) throw new Error('two builds need two folders: copy dist to compare two forms on one build');
   const [a, b] = [await load(distA), await load(distB)];
   const docs = documents(form, n);
+  const docsB = formB === form ? docs : documents(formB, n);
   const half = Math.floor(n / 2);
-  for (const d of docs.slice(0, half)) {
-    await a.processLoaded(d, {}, {});
-    await b.processLoaded(d, {}, {});
+  for (let i = 0; i < half; i++) {
+    await a.processLoaded(docs[i]!, {}, {});
+    await b.processLoaded(docsB[i]!, {}, {});
   }
   const ratios: number[] = [];
   let sumA = 0;
   let sumB = 0;
   for (let i = half, k = 0; i < n; i += size, k++) {
     const block = docs.slice(i, i + size);
+    const blockB = docsB.slice(i, i + size);
     let x: number;
     let y: number;
     if (k % 2 === 0) {
       x = await runBlock(a, block);
-      y = await runBlock(b, block);
+      y = await runBlock(b, blockB);
     } else {
-      y = await runBlock(b, block);
+      y = await runBlock(b, blockB);
       x = await runBlock(a, block);
     }
     ratios.push(y / x);
@@ -94,7 +102,7 @@ async function main(argv: string[]): Promise<void> {
   const measured = n - half;
   const ms = (ns: number): string => (ns / 1e6 / measured).toFixed(3);
   console.log(
-    `${form}, ${measured} documents after ${half} of warm-up, blocks of ${size}: A ${ms(sumA)} ms, B ${ms(sumB)} ms per document; B/A ${(sumB / sumA).toFixed(3)} (sums), ${ratios[ratios.length >> 1]!.toFixed(3)} (median of ${ratios.length} blocks)`,
+    `${formB === form ? form : `A ${form}, B ${formB}`}, ${measured} documents after ${half} of warm-up, blocks of ${size}: A ${ms(sumA)} ms, B ${ms(sumB)} ms per document; B/A ${(sumB / sumA).toFixed(3)} (sums), ${ratios[ratios.length >> 1]!.toFixed(3)} (median of ${ratios.length} blocks)`,
   );
 }
 
