@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { rng } from '../scripts/generate/corpus.js';
-import { normalizeText, removeMarkup, replaceOddCharacters, stripMarkdown } from '../src/stages/normalize.js';
+import { textToDocument } from '../src/extract/text/text.js';
+import { normalizeText, removeMarkup, replaceOddCharacters, stripMarkdown, tabFieldsMayHaveMarkup } from '../src/stages/normalize.js';
 
 describe('normalizeText', () => {
   it('gives what the replacements give, for every character of the Basic Multilingual Plane', () => {
@@ -47,9 +48,37 @@ describe('stripMarkdown', () => {
     expect(stripped).toBeGreaterThan(10_000);
   });
 
+  it('says a tab-separated line may have markup whenever one of its fields has some (200,000 generated lines)', () => {
+    const pieces = ['#', '*', '_', '[', ']', '(', ')', '<', '>', '\\', '!', '+', '-', ' ', '\u3000', '\t', '\t', '\t', 'a', '1', '报', '<http://a.cn>', '](', '**', '# ', '> ', '- ', '+ '];
+    const r = rng(11);
+    let fieldsWithMarkup = 0;
+    for (let n = 0; n < 200_000; n++) {
+      const length = Math.floor(r() * 12);
+      let line = '';
+      for (let k = 0; k < length; k++) line += pieces[Math.floor(r() * pieces.length)];
+      const withMarkup = line.split('\t').some((f) => removeMarkup(f) !== f);
+      if (withMarkup) {
+        fieldsWithMarkup++;
+        expect(tabFieldsMayHaveMarkup(line)).toBe(true);
+      }
+    }
+    expect(fieldsWithMarkup).toBeGreaterThan(10_000);
+    // A heading or a bullet starts a field, not the line.
+    expect(tabFieldsMayHaveMarkup('标题\t# 一、总体情况')).toBe(true);
+    expect(tabFieldsMayHaveMarkup('予以公开\t - 3')).toBe(true);
+    expect(tabFieldsMayHaveMarkup('2021-2022年\t同比+3件')).toBe(false);
+  });
+
   it('leaves prose with dashes and plus signs as it is, and strips markup', () => {
     expect(stripMarkdown('2021-2022年，同比+3件！')).toBe('2021-2022年，同比+3件！');
     expect(stripMarkdown('## 一、总体情况')).toBe('一、总体情况');
     expect(stripMarkdown('- **予以公开** [附件](http://a.gov.cn/x)')).toBe('予以公开 附件');
+  });
+});
+
+describe('a tab-separated line of text', () => {
+  it('loses the markup that starts a field, though the line itself starts with none', () => {
+    const block = textToDocument('标题\t# 一、总体情况\t - 3\n').blocks[0]!;
+    expect(block.kind === 'row' ? block.fields.map((f) => f.text) : null).toEqual(['标题', '一、总体情况', '3']);
   });
 });

@@ -94,8 +94,19 @@ function isSignPosition(s: string, offset: number): boolean {
 const MARKUP_ANYWHERE = /[*_[<\\]/;
 const MARKUP_AT_START = /^\s{0,3}[#>+-]/;
 
-export function mayHaveMarkup(text: string): boolean {
+function mayHaveMarkup(text: string): boolean {
   return MARKUP_ANYWHERE.test(text) || MARKUP_AT_START.test(text);
+}
+
+/** A field's start in a tab-separated line: the line's, or just after a tab (a field has no tab, so its spaces are the others). */
+const MARKUP_AT_FIELD_START = /(?:^|\t)[^\S\t]{0,3}[#>+-]/;
+
+/**
+ * Some field of a tab-separated line may have markup (mayHaveMarkup of any of its fields): one test for the line
+ * instead of one a field. Markup that goes at a start goes at each field's.
+ */
+export function tabFieldsMayHaveMarkup(line: string): boolean {
+  return MARKUP_ANYWHERE.test(line) || MARKUP_AT_FIELD_START.test(line);
 }
 
 /** Strips markdown markup from one line: headings, emphasis, bullets, links, escapes. */

@@ -9,7 +9,7 @@ import { readGridTable, startsGridTable } from './grid-tables.js';
 import { unwrapHardWrapped } from './unwrap.js';
 import { decodeText } from '../../stages/load.js';
 import type { LoadedFile } from '../../stages/load.js';
-import { isPageFooter, isRuleLine, mayHaveMarkup, normalizeText, splitPipeRow, stripMarkdown } from '../../stages/normalize.js';
+import { isPageFooter, isRuleLine, normalizeText, splitPipeRow, stripMarkdown, tabFieldsMayHaveMarkup } from '../../stages/normalize.js';
 import type { Block, Provenance, SourceDocument } from '../../types.js';
 
 /**
@@ -201,8 +201,8 @@ function lineToBlock(rawLine: string, line: number): Block | null {
     return { kind: 'row', positions: 'tab', fields: packedMap(pipe, (t, col) => ({ text: t, col, prov: { line } })), prov: { line } };
   }
   if (rawLine.includes('\t')) {
-    // A line without any markup character has none in its fields: one test for the line rather than one a field.
-    const markup = mayHaveMarkup(rawLine);
+    // One test for the line rather than one a field.
+    const markup = tabFieldsMayHaveMarkup(rawLine);
     const fields = packedMap(rawLine.split('\t'), (t, col) => ({ text: (markup ? stripMarkdown(t) : t).trim(), col, prov: { line } }));
     return { kind: 'row', positions: 'tab', fields, prov: { line } };
   }
