@@ -239,6 +239,11 @@ function isExactFigure(v: number): boolean {
   return Number.isInteger(v) && v < EXACT_LIMIT && v > -EXACT_LIMIT;
 }
 
+/** A cell the sums can hold: unknown, or an exact figure. */
+function isSummable(v: number): boolean {
+  return Number.isNaN(v) || isExactFigure(v);
+}
+
 /** The sums of a state's equations, or null when a known cell is not an exact figure (then cells are read each time). */
 export function equationSums(state: Float64Array, equations: readonly Equation[]): EquationSums | null {
   const n = equations.length;
@@ -282,6 +287,14 @@ function shiftCell(lhs: number[], rhs: number[], unknowns: number[], e: number, 
   else side[e] = side[e]! + to;
 }
 
+/** A cell goes from `from` to `to` (NaN: unknown) in every equation it is in. Object.is: NaN to NaN is no change. */
+function shiftCellEverywhere(index: EquationIndex, lhs: number[], rhs: number[], unknowns: number[], cell: number, from: number, to: number): void {
+  if (Object.is(from, to)) return;
+  const list = index.eqsOf[cell] ?? NO_EQUATIONS;
+  const coefs = index.coefsOf[cell] ?? NO_COEFS;
+  for (let k = 0; k < list.length; k++) shiftCell(lhs, rhs, unknowns, list[k]!, coefs[k]!, from, to);
+}
+
 /**
  * Sets a cell of a summed state, keeping its sums in step. Returns false when the figure is not exact: the sums
  * no longer hold, and the caller drops them.
@@ -289,12 +302,8 @@ function shiftCell(lhs: number[], rhs: number[], unknowns: number[], e: number, 
 export function setCell(state: Float64Array, sums: EquationSums, equations: readonly Equation[], cell: number, value: number): boolean {
   const from = state[cell]!;
   state[cell] = value;
-  if (!Number.isNaN(value) && !isExactFigure(value)) return false;
-  if (Object.is(from, value) || (Number.isNaN(from) && Number.isNaN(value))) return true;
-  const { eqsOf, coefsOf } = equationIndex(equations);
-  const list = eqsOf[cell] ?? NO_EQUATIONS;
-  const coefs = coefsOf[cell] ?? NO_COEFS;
-  for (let k = 0; k < list.length; k++) shiftCell(sums.lhs, sums.rhs, sums.unknowns, list[k]!, coefs[k]!, from, value);
+  if (!isSummable(value)) return false;
+  shiftCellEverywhere(equationIndex(equations), sums.lhs, sums.rhs, sums.unknowns, cell, from, value);
   return true;
 }
 
@@ -305,10 +314,7 @@ export function setCell(state: Float64Array, sums: EquationSums, equations: read
  * holds a figure that is not exact (the caller then uses propagateFrom).
  */
 export function propagateChange(state: Float64Array, base: Float64Array, sums: EquationSums, equations: readonly Equation[], changed: ArrayLike<number>): Propagation | null {
-  for (let i = 0; i < changed.length; i++) {
-    const v = state[changed[i]!]!;
-    if (!Number.isNaN(v) && !isExactFigure(v)) return null;
-  }
+  for (let i = 0; i < changed.length; i++) if (!isSummable(state[changed[i]!]!)) return null;
   const index = equationIndex(equations);
   const { eqsOf, coefsOf, queue, visited, lhs, rhs, unknowns } = index;
   const generation = nextGeneration(index);
@@ -319,12 +325,7 @@ export function propagateChange(state: Float64Array, base: Float64Array, sums: E
   }
   for (let i = 0; i < changed.length; i++) {
     const cell = changed[i]!;
-    const from = base[cell]!;
-    const to = state[cell]!;
-    if (Object.is(from, to) || (Number.isNaN(from) && Number.isNaN(to))) continue;
-    const list = eqsOf[cell] ?? NO_EQUATIONS;
-    const coefs = coefsOf[cell] ?? NO_COEFS;
-    for (let k = 0; k < list.length; k++) shiftCell(lhs, rhs, unknowns, list[k]!, coefs[k]!, from, to);
+    shiftCellEverywhere(index, lhs, rhs, unknowns, cell, base[cell]!, state[cell]!);
   }
   let impossible = false;
   for (let q = 0; q < queue.size; q++) {

@@ -54,12 +54,12 @@ export interface Solved {
   findings: Finding[];
 }
 
+const SOLVE_GRIDS = new NanGrids();
+
 /**
  * Places every row's figures. `quotes` are figures the report's prose quotes, by cell index: evidence used
  * only for a row the identities leave ambiguous (section 二's glued digits), to choose among its cuts.
  */
-const SOLVE_GRIDS = new NanGrids();
-
 export function solveTable(table: string, space: TableSpace, pending: PendingRow[], quotes: () => ReadonlyMap<number, Quote[]> = () => new Map()): Solved {
   const eqs = space.equations;
   // Not kept past this call (cells and findings copy what they need): the pool's grid serves the next table.
@@ -440,9 +440,8 @@ class Evaluator {
 
   /** Sets a cell of the grid (a row being fixed): the sums follow. */
   write(at: number, value: number): void {
-    if (this.sums && setCell(this.grid, this.sums, this.eqs, at, value)) return;
-    this.grid[at] = value;
-    if (this.sums) this.sums = null;
+    if (!this.sums) this.grid[at] = value;
+    else if (!setCell(this.grid, this.sums, this.eqs, at, value)) this.sums = null;
   }
 
   /** A row was fixed: every evaluation so far was made against the old grid. */
@@ -477,8 +476,7 @@ function evaluate(grid: Float64Array, sums: EquationSums | null, p: PendingRow, 
   const state = result.state;
   for (let i = 0; i < slots.length; i++) {
     const slot = slots[i]!;
-    if (slot.kind === 'read') values.push(slot.token.value);
-    else if (slot.kind === 'blank') values.push(null);
+    if (slot.kind !== 'unknown') values.push(slotValue(slot));
     else {
       const v = state[indexes[i]!]!;
       values.push(Number.isNaN(v) ? undefined : v);
