@@ -139,19 +139,22 @@ export type Layout = '2019' | '2021';
  * - `unresolved`: the source lost the cell (or its row) and nothing could recover it (value NULL, with an error finding).
  * - `corrected`: a reviewer set the value (a correction; the extracted cell is kept as read).
  */
-export type PlacementMethod =
-  | 'grid'
-  | 'position'
-  | 'sequence'
-  | 'lone-total'
-  | 'identity-placed'
-  | 'glued-split'
-  | 'joined'
-  | 'identity-inferred'
-  | 'blank'
-  | 'unresolved'
-  /** Set by a reviewer (`ogi serve`): never stored in cells, only in the corrected figures (views, exports). */
-  | 'corrected';
+export const PLACEMENT_METHODS = [
+  'grid',
+  'position',
+  'sequence',
+  'lone-total',
+  'identity-placed',
+  'glued-split',
+  'joined',
+  'identity-inferred',
+  'blank',
+  'unresolved',
+  // Set by a reviewer (`ogi serve`): never stored in cells, only in the corrected figures (views, exports).
+  'corrected',
+] as const;
+
+export type PlacementMethod = (typeof PLACEMENT_METHODS)[number];
 
 export interface Cell {
   table: string;

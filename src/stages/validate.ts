@@ -9,14 +9,14 @@ import { NanGrids } from '../arrays.js';
 import { finding } from '../findings.js';
 import type { Finding } from '../findings.js';
 import type { ColumnDef, ReportKind, TableVariant } from '../kind.js';
+import { PLACEMENT_METHODS } from '../types.js';
 import type { Cell, ExtractedTable } from '../types.js';
 import { sides, tableSpace } from './identities.js';
 import type { Equation } from './identities.js';
 
-const METHOD_VALUES = ['grid', 'position', 'sequence', 'lone-total', 'identity-placed', 'glued-split', 'joined', 'identity-inferred', 'blank', 'unresolved', 'corrected'] as const;
 const LAYOUT_VALUES = ['2019', '2021'] as const;
 
-const METHODS: ReadonlySet<unknown> = new Set(METHOD_VALUES);
+const METHODS: ReadonlySet<unknown> = new Set(PLACEMENT_METHODS);
 const LAYOUTS: ReadonlySet<unknown> = new Set(LAYOUT_VALUES);
 
 /** A table's shape as zod checks it. */
@@ -29,7 +29,7 @@ function makeTableSchema(z: typeof Zod) {
     raw: z.string().nullable(),
     unit: z.string().nullable(),
     note: z.string().nullable(),
-    method: z.enum(METHOD_VALUES),
+    method: z.enum(PLACEMENT_METHODS),
   });
   return z.object({ table: z.string(), layout: z.enum(LAYOUT_VALUES), cells: z.array(cell).min(1) });
 }
