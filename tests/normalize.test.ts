@@ -32,15 +32,24 @@ describe('normalizeText', () => {
 });
 
 describe('stripMarkdown', () => {
+  /** `count` lines of up to eleven pieces each, drawn by a seeded generator (a failure can be replayed). */
+  function generatedLines(pieces: readonly string[], seed: number, count: number): string[] {
+    const r = rng(seed);
+    const lines: string[] = [];
+    for (let n = 0; n < count; n++) {
+      const length = Math.floor(r() * 12);
+      let line = '';
+      for (let k = 0; k < length; k++) line += pieces[Math.floor(r() * pieces.length)];
+      lines.push(line);
+    }
+    return lines;
+  }
+
   it('skips only lines that its replacements leave as they are (200,000 lines of markup pieces, spaces and words)', () => {
     // Every character a replacement names, and others around them.
     const alphabet = ['#', '*', '_', '[', ']', '(', ')', '<', '>', '\\', '!', '+', '-', '.', '`', '{', '}', '|', ':', '/', ' ', '\u3000', '\t', 'a', '1', '报', '告', '\n', '<http://a.cn>', '<mailto:x@y.cn>', 'https:', '![', '](', '**', '__', '# ', '> ', '- ', '* ', '+ '];
-    const r = rng(7);
     let stripped = 0;
-    for (let n = 0; n < 200_000; n++) {
-      const length = Math.floor(r() * 12);
-      let line = '';
-      for (let k = 0; k < length; k++) line += alphabet[Math.floor(r() * alphabet.length)];
+    for (const line of generatedLines(alphabet, 7, 200_000)) {
       const expected = removeMarkup(line);
       expect(stripMarkdown(line)).toBe(expected);
       if (expected !== line) stripped++;
@@ -50,12 +59,8 @@ describe('stripMarkdown', () => {
 
   it('says a tab-separated line may have markup whenever one of its fields has some (200,000 generated lines)', () => {
     const pieces = ['#', '*', '_', '[', ']', '(', ')', '<', '>', '\\', '!', '+', '-', ' ', '\u3000', '\t', '\t', '\t', 'a', '1', '报', '<http://a.cn>', '](', '**', '# ', '> ', '- ', '+ '];
-    const r = rng(11);
     let fieldsWithMarkup = 0;
-    for (let n = 0; n < 200_000; n++) {
-      const length = Math.floor(r() * 12);
-      let line = '';
-      for (let k = 0; k < length; k++) line += pieces[Math.floor(r() * pieces.length)];
+    for (const line of generatedLines(pieces, 11, 200_000)) {
       const withMarkup = line.split('\t').some((f) => removeMarkup(f) !== f);
       if (withMarkup) {
         fieldsWithMarkup++;
