@@ -82,6 +82,8 @@ export interface FormatResult {
   peakRssMb: number;
   /** CPU time of the ingest process (all threads) per document: unlike documents/s, barely affected by other load. */
   cpuMsPerDocument: number;
+  /** cpuMsPerDocument by thread: the main thread (it stores), each worker, and the rest (V8's compiler and collector threads, the checkpointer); null off Linux. */
+  threadCpuMsPerDocument: { main: number; workers: number[]; other: number } | null;
   /** Documents/s the CPU time allows on this machine's cores if nothing else ran (an estimate, not a measurement). */
   cpuBoundDocumentsPerS: number;
   /** CPU time over the wall time of all the machine's cores: how busy the run kept them (text: the main thread and the workers take turns). */
@@ -274,6 +276,13 @@ function storedPages(dbPath: string): number | null {
   }
 }
 
+/** A batch's CPU by thread (timings JSON) per document of the batch. */
+function perDocument(split: TimingsReport['threadCpuMs'] | undefined, documents: number): FormatResult['threadCpuMsPerDocument'] {
+  if (!split) return null;
+  const n = Math.max(1, documents);
+  return { main: sig(split.main / n), workers: split.workers.map((w) => sig(w / n)), other: sig(split.other / n) };
+}
+
 export function runIngest(format: Format, input: string, work: string, concurrency: number, corpusBytes: number, timeoutS = 1800): FormatResult {
   const db = join(work, `${format}-c${concurrency}.sqlite`);
   const json = join(work, `${format}-c${concurrency}.json`);
@@ -323,6 +332,7 @@ export function runIngest(format: Format, input: string, work: string, concurren
     stageShare,
     peakRssMb: t.peakRssMb,
     cpuMsPerDocument: sig(t.cpuMs / Math.max(1, t.documents)),
+    threadCpuMsPerDocument: perDocument(t.threadCpuMs, t.documents),
     cpuBoundDocumentsPerS: sig((Math.min(concurrency, cpus().length) * 1000 * Math.max(1, t.documents)) / Math.max(1, t.cpuMs)),
     coresBusy: round(t.cpuMs / Math.max(1, t.wallMs * cpus().length), 3),
     dbBytes: fileSize(db) + fileSize(`${db}-wal`),
@@ -352,6 +362,9 @@ function describe(r: FormatResult): string {
     `${r.format} ×${r.documents}${r.pages ? ` (${r.pages} pages)` : ''}, concurrency ${r.concurrency}: ${rate}; ${r.wallS} s in ingest, ${r.processS} s with start-up`,
     `  stage share: ${share}`,
     `  CPU ${r.cpuMsPerDocument} ms/document (all threads; the ${cpus().length} cores ${Math.round(r.coresBusy * 100)}% busy; ${r.cpuBoundDocumentsPerS} documents/s if the cores were free)`,
+    ...(r.threadCpuMsPerDocument
+      ? [`    by thread: main ${r.threadCpuMsPerDocument.main}, workers ${r.threadCpuMsPerDocument.workers.join(' + ')}, other threads (V8's compiler and collector, the checkpointer) ${r.threadCpuMsPerDocument.other} ms/document`]
+      : []),
     `  peak RSS ${r.peakRssMb} MB, database ${(r.dbBytes / 1024 / 1024).toFixed(1)} MB, corpus ${(r.corpusBytes / 1024 / 1024).toFixed(1)} MB; ok ${r.ok}, with findings ${r.withFindings}, failed ${r.failed}`,
     `  load average before ${r.loadavgBefore.join(' ')}, after ${r.loadavgAfter.join(' ')}`,
   ];

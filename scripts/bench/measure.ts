@@ -1,6 +1,6 @@
 /** What the in-process measuring scripts share: their options, a document in memory, and the thread's own CPU clock. */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { ownThreadCpuMs } from '../../src/run/thread-cpu.js';
 import type { LoadedFile } from '../../src/stages/load.js';
 import { sniffFormat } from '../../src/stages/load.js';
 
@@ -12,7 +12,9 @@ export function option(argv: string[], flag: string, fallback: string): string {
 
 /** Nanoseconds this thread has run on a CPU (Linux): neither other threads nor the host's other load count. */
 export function threadCpuNs(): number {
-  return Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[0]);
+  const ms = ownThreadCpuMs();
+  if (ms === null) throw new Error('no /proc/thread-self/schedstat: the thread CPU clock is read on Linux only');
+  return ms * 1e6;
 }
 
 /** A document as the pipeline takes it, from its name and bytes. */

@@ -7,6 +7,7 @@ import { countBySeverity } from '../findings.js';
 import { isPostgresUrl } from '../store/sql.js';
 import type { ProcessedDocument } from '../types.js';
 import type { StoreOutcome } from '../store/document-rows.js';
+import type { ThreadCpuSplit } from '../run/thread-cpu.js';
 
 /** What a batch's tally needs of a processed document. */
 export interface DocumentOutcome {
@@ -68,6 +69,8 @@ export class BatchSummary {
   stageMs = new Map<string, number>();
   interrupted = false;
   fatal: string | null = null;
+  /** The batch's CPU by thread (Linux; null elsewhere, or where the queue's workers are other processes). */
+  threadCpuMs: ThreadCpuSplit | null = null;
   readonly startedAt = Date.now();
   /** Milliseconds from the start at every MARK_EVERY-th document, and store time so far then: shows whether time per document grows. */
   readonly marks: { documents: number; elapsedMs: number; storeMs: number }[] = [];
@@ -186,6 +189,8 @@ export interface TimingsReport {
   cpuMs: number;
   /** Elapsed and store time at every 1,000th document. */
   marks: { documents: number; elapsedMs: number; storeMs: number }[];
+  /** cpuMs by thread: the main thread, each worker, the rest (V8's compiler and collector, the checkpointer); null off Linux. */
+  threadCpuMs: ThreadCpuSplit | null;
 }
 
 export function timingsReport(s: BatchSummary): TimingsReport {
@@ -201,6 +206,7 @@ export function timingsReport(s: BatchSummary): TimingsReport {
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
     marks: s.marks,
+    threadCpuMs: s.threadCpuMs,
   };
 }
 
@@ -210,6 +216,11 @@ function formatTimings(s: BatchSummary, seconds: number): string[] {
   for (const [stage, ms] of s.stageMs) out.push(`  ${stage.padEnd(10)} ${ms.toFixed(0).padStart(8)} ms  (${(ms / n).toFixed(2)} ms/document)`);
   out.push(`  wall       ${(seconds * 1000).toFixed(0).padStart(8)} ms  (${(s.processed / Math.max(seconds, 1e-3)).toFixed(0)} documents/s)`);
   out.push(`  peak RSS   ${(process.resourceUsage().maxRSS / 1024).toFixed(0).padStart(8)} MB`);
+  const t = s.threadCpuMs;
+  if (t) {
+    const perDoc = (ms: number): string => (ms / n).toFixed(2);
+    out.push(`  CPU        main thread ${perDoc(t.main)}, ${t.workers.length === 1 ? 'worker' : 'workers'} ${t.workers.map(perDoc).join(' + ')}, other threads ${perDoc(t.other)} ms/document`);
+  }
   return out;
 }
 

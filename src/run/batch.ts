@@ -10,6 +10,7 @@ import type { SqlStore } from '../store/sql-store.js';
 import type { Db } from '../store/sqlite/db.js';
 import type { ProcessedDocument } from '../types.js';
 import type { Progress } from '../commands/progress.js';
+import { threadCpuSplit } from './thread-cpu.js';
 import { BatchSummary, documentOutcome } from '../commands/summary.js';
 import type { BatchWriter } from './batch-writer.js';
 import { DocumentPool } from './pool.js';
@@ -114,6 +115,8 @@ export class Batch {
   async finish(): Promise<BatchSummary> {
     while (this.inFlight.size > 0) await Promise.race(this.inFlight);
     this.writer.flush();
+    // Before the workers stop: a thread that has ended counts only in the process's total.
+    this.summary.threadCpuMs = threadCpuSplit(this.pool.workerThreadIds());
     await this.pool.close();
     await this.writer.close();
     process.off('SIGINT', this.onSignal);

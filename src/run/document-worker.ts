@@ -11,6 +11,7 @@ import { processFile } from '../pipeline.js';
 import { onProgress } from '../progress.js';
 import { divisionIndex } from '../region/divisions.js';
 import type { ProcessOptions } from '../pipeline.js';
+import { osThreadId } from './thread-cpu.js';
 import { packDocument } from './wire.js';
 import type { WireDocument } from './wire.js';
 
@@ -33,7 +34,8 @@ export type WorkerReply =
   | { jobId: number; progress: true; done: number; total: number }
   /** The job was cancelled before it started: the pool may give it to another worker. */
   | { jobId: number; cancelled: true }
-  | { ready: true };
+  /** Loaded; `tid` is the worker's OS thread id (Linux), for the batch's CPU by thread. */
+  | { ready: true; tid: number | null };
 
 const port = parentPort;
 if (!port) throw new Error('document-worker must run in a worker thread');
@@ -83,4 +85,4 @@ try {
   // reported per document by the pipeline
 }
 // Signals that the pipeline modules are loaded: a document's time limit starts only now, not during start-up.
-reply({ ready: true });
+reply({ ready: true, tid: osThreadId() });
