@@ -172,6 +172,14 @@ function nextGeneration(index: EquationIndex): number {
   return index.generation;
 }
 
+/** Equation e is visited in this propagation: stamped, and listed in `visited`. True on its first visit. */
+function markVisited(index: EquationIndex, e: number, generation: number): boolean {
+  if (index.stamp[e] === generation) return false;
+  index.stamp[e] = generation;
+  index.visited.push(e);
+  return true;
+}
+
 /**
  * Propagation from a few changed cells: only the equations those cells are in, then the equations of
  * the cells that solves, and so on — what a full `propagate` would change, when the rest of the state
@@ -181,17 +189,11 @@ function nextGeneration(index: EquationIndex): number {
  */
 export function propagateFrom(state: Float64Array, equations: readonly Equation[], changed: ArrayLike<number>): Propagation {
   const index = equationIndex(equations);
-  const { eqsOf, stamp, queue, visited } = index;
+  const { eqsOf, queue, visited } = index;
   const generation = nextGeneration(index);
   for (let i = 0; i < changed.length; i++) {
     const list = eqsOf[changed[i]!] ?? NO_EQUATIONS;
-    for (let k = 0; k < list.length; k++) {
-      const e = list[k]!;
-      if (stamp[e] === generation) continue;
-      stamp[e] = generation;
-      visited.push(e);
-      queue.push(e);
-    }
+    for (let k = 0; k < list.length; k++) if (markVisited(index, list[k]!, generation)) queue.push(list[k]!);
   }
   let impossible = false;
   for (let q = 0; q < queue.size; q++) {
@@ -201,12 +203,8 @@ export function propagateFrom(state: Float64Array, equations: readonly Equation[
     // Every equation of the solved cell may now have one unknown, or be complete: look at them (again).
     const list = eqsOf[cell] ?? NO_EQUATIONS;
     for (let k = 0; k < list.length; k++) {
-      const e = list[k]!;
-      if (stamp[e] !== generation) {
-        stamp[e] = generation;
-        visited.push(e);
-      }
-      queue.push(e);
+      markVisited(index, list[k]!, generation);
+      queue.push(list[k]!);
     }
   }
   const violated: Equation[] = [];
@@ -269,12 +267,10 @@ export function equationSums(state: Float64Array, equations: readonly Equation[]
 
 /** Equation e's sums in the trial, from the base's on its first touch in this propagation: true on that first touch. */
 function touchEquation(index: EquationIndex, sums: EquationSums, e: number, generation: number): boolean {
-  if (index.stamp[e] === generation) return false;
-  index.stamp[e] = generation;
+  if (!markVisited(index, e, generation)) return false;
   index.lhs[e] = sums.lhs[e]!;
   index.rhs[e] = sums.rhs[e]!;
   index.unknowns[e] = sums.unknowns[e]!;
-  index.visited.push(e);
   return true;
 }
 
