@@ -51,7 +51,7 @@ export function threadCpuSplit(workerTids: readonly (number | null)[]): ThreadCp
   const usage = process.cpuUsage();
   const total = (usage.user + usage.system) / 1000;
   const other = Math.max(0, total - main - workers.reduce((a, b) => a + b, 0));
-  return { main: round(main), workers: workers.map(round), other: round(other) };
+  return { main: Math.round(main), workers: workers.map((ms) => Math.round(ms)), other: Math.round(other) };
 }
 
 function schedstatMs(path: string): number | null {
@@ -62,8 +62,4 @@ function schedstatMs(path: string): number | null {
   } catch {
     return null;
   }
-}
-
-function round(ms: number): number {
-  return Math.round(ms);
 }

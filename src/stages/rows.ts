@@ -390,7 +390,7 @@ function paragraphRow(text: string, prov: Provenance, blockIndex: number): RowVi
     positions: 'none',
     labels: packedMap(p.labels, (t) => ({ text: t, prov })),
     // A view's own array: a parse's may be shared (EMPTY_FIELD).
-    values: packedMap(p.values, (v) => v),
+    values: p.values.slice(),
     dataFields: null,
     dataCols: null,
     gridWidth: null,
