@@ -20,10 +20,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LoadedFile } from '../../src/stages/load.js';
 import type { processLoaded as ProcessLoaded } from '../../src/pipeline.js';
-import { loadedOf, option, threadCpuNs } from './measure.js';
+import { loadedOf, option, textAndParagraphCopies, threadCpuNs } from './measure.js';
 import { loadSampleTexts, sampleCopy } from './sample-copies.js';
-import { streamCopy } from './stream-corpus.js';
-import { generateReport } from '../generate/corpus.js';
 
 type Form = 'samples' | 'text' | 'stream';
 
@@ -42,15 +40,7 @@ function documents(form: Form, n: number): LoadedFile[] {
       return loadedOf(copy.name, copy.bytes);
     });
   }
-  const out: LoadedFile[] = [];
-  for (let seed = 1; out.length < n; seed++) {
-    const report = generateReport(seed);
-    const copy = streamCopy(report, seed);
-    if (!copy) continue;
-    const chosen = form === 'stream' ? copy : report;
-    out.push(loadedOf(chosen.name, chosen.bytes));
-  }
-  return out;
+  return textAndParagraphCopies(n, 1).map(([text, paragraph]) => (form === 'stream' ? paragraph : text));
 }
 
 async function load(dist: string): Promise<Pipeline> {

@@ -14,24 +14,11 @@ import { promisify } from 'node:util';
 import { loadavg } from 'node:os';
 import { processLoaded } from '../../src/pipeline.js';
 import type { LoadedFile } from '../../src/stages/load.js';
-import { loadedOf, option, threadCpuNs } from './measure.js';
-import { streamCopy } from './stream-corpus.js';
-import { generateReport } from '../generate/corpus.js';
+import { option, textAndParagraphCopies, threadCpuNs } from './measure.js';
 
 
 
 
-/** Pairs of (text, one paragraph) of the same generated reports. */
-function pairs(n: number, firstSeed: number): [LoadedFile, LoadedFile][] {
-  const out: [LoadedFile, LoadedFile][] = [];
-  for (let seed = firstSeed; out.length < n; seed++) {
-    const r = generateReport(seed);
-    const copy = streamCopy(r, seed);
-    if (!copy) continue;
-    out.push([loadedOf(r.name, r.bytes), loadedOf(copy.name, copy.bytes)]);
-  }
-  return out;
-}
 
 interface Tally {
   cpuNs: number;
@@ -91,12 +78,12 @@ async function main(argv: string[]): Promise<void> {
   const measured = n - Math.floor(n / 2);
   const child = option(argv, '--child', '');
   if (child === 'text' || child === 'stream') {
-    const t = await measure(pairs(n, seed), [child]);
+    const t = await measure(textAndParagraphCopies(n, seed), [child]);
     process.stdout.write(JSON.stringify(perDoc(t[child], measured)));
     return;
   }
   if (argv.includes('--interleaved')) {
-    const t = await measure(pairs(n, seed), ['text', 'stream']);
+    const t = await measure(textAndParagraphCopies(n, seed), ['text', 'stream']);
     report([{ text: perDoc(t.text, measured), stream: perDoc(t.stream, measured) }], `${n} generated reports as text and as one-paragraph copies, in turn in one thread; per document over the last ${measured}:`);
     return;
   }
