@@ -242,7 +242,15 @@ function chooseCandidates(p: PendingRow, ev: Evaluator, final: boolean): Choice 
   }
   if (first?.alternatives && first.prior > 0) {
     // Cuts of glued digits come first: the readings behind them (a lone total, lost cells) only if no cut fits.
-    const clean = p.candidates.map((c) => ev.of(p, c)).filter(isClean);
+    const clean: Evaluation[] = [];
+    for (const c of p.candidates) {
+      const e = ev.of(p, c);
+      if (!isClean(e)) continue;
+      // Before the final pass, two cuts that disagree leave the row open: the others need not be weighed yet
+      // (a one-paragraph copy's glued rows are weighed again after every row fixed).
+      if (!final && clean.length > 0 && !sameReading(clean[0]!, e)) return null;
+      clean.push(e);
+    }
     if (clean.length > 0 && sameValues(clean)) return { agreeing: clean, uncertain: [] };
     if (clean.length > 0 && !final) return null;
   }
@@ -259,9 +267,8 @@ function chooseCandidates(p: PendingRow, ev: Evaluator, final: boolean): Choice 
   if (sameValues(evals)) return { agreeing: evals, uncertain: [] };
   if (!final) return null;
   // Prefer placements that determine every cell over ones that leave cells open.
-  const open = (e: Evaluation): number => e.values.filter((x) => x === undefined).length;
-  const minOpen = Math.min(...evals.map(open));
-  evals = evals.filter((e) => open(e) === minOpen);
+  const minOpen = Math.min(...evals.map(openCells));
+  evals = evals.filter((e) => openCells(e) === minOpen);
   if (sameValues(evals)) return { agreeing: evals, uncertain: [] };
   const minPrior = Math.min(...evals.map((e) => e.candidate.prior));
   const best = evals.filter((e) => e.candidate.prior === minPrior);
@@ -332,7 +339,7 @@ function settleJointly(rows: PendingRow[], ev: Evaluator): Map<PendingRow, Choic
     if (!complete) return;
     if (depth === order.length) {
       let open = 0;
-      for (const r of chosen) for (const v of r.values) if (v === undefined) open++;
+      for (const r of chosen) open += openCells(r);
       if (open > fewestOpen) return;
       if (open < fewestOpen) {
         fewestOpen = open;
@@ -389,8 +396,17 @@ function readingKey(r: Reading): string {
 }
 
 function sameValues(evals: Evaluation[]): boolean {
-  const first = evals[0]!.values;
-  return evals.every((e) => e.values.length === first.length && e.values.every((v, i) => sameState(v, first[i])));
+  const first = evals[0]!;
+  return evals.every((e) => sameReading(first, e));
+}
+
+/** Two readings give the same figures. */
+function sameReading(a: Reading, b: Reading): boolean {
+  const x = a.values;
+  const y = b.values;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (!sameState(x[i], y[i])) return false;
+  return true;
 }
 
 /**
@@ -444,9 +460,12 @@ class Evaluator {
     else if (!setCell(this.grid, this.sums, this.eqs, at, value)) this.sums = null;
   }
 
-  /** A row was fixed: every evaluation so far was made against the old grid. */
+  /**
+   * A row was fixed: every evaluation so far was made against the old grid — except in a table without
+   * identities, where a reading is its slots as read whatever the grid holds (section 二's glued rows keep theirs).
+   */
   gridChanged(): void {
-    this.memo.clear();
+    if (this.eqs.length > 0) this.memo.clear();
   }
 }
 
@@ -492,8 +511,8 @@ function evaluate(grid: Float64Array, sums: EquationSums | null, p: PendingRow, 
  * the row itself when there is one, else the table, with each row's digits and cut.
  */
 function gluedFinding(table: string, rows: { p: PendingRow; rep: Reading }[]): Finding {
-  const read = (p: PendingRow): string => p.view.values.map((v) => v.raw).join(' ');
-  const placed = (rep: Reading): string => rep.values.map((v) => (v === undefined ? '?' : v === null ? '·' : String(v))).join(' ');
+  const read = printedFigures;
+  const placed = (rep: Reading): string => figuresText(rep, ' ');
   if (rows.length === 1) {
     const { p, rep } = rows[0]!;
     return finding('table/glued-digits', 'warning', `${table}.${p.label}: digits printed without separators ("${read(p)}") were cut as ${placed(rep)} — the only cut the identities allow`, {
@@ -507,7 +526,7 @@ function gluedFinding(table: string, rows: { p: PendingRow; rep: Reading }[]): F
   // A row with as many digits as cells ("0000000", "1000001") has one cut only: it is counted, not listed.
   const forced = (p: PendingRow): boolean => p.view.values.reduce((n, v) => n + (v.digits?.length ?? 1), 0) === p.targets.length;
   const listed = rows.filter(({ p }) => !forced(p));
-  const list = listed.map(({ p, rep }) => `${p.label} "${read(p)}" → ${placed(rep).replace(/ /g, '|')}`).join('; ');
+  const list = listed.map(({ p, rep }) => `${p.label} "${read(p)}" → ${figuresText(rep, '|')}`).join('; ');
   const more = rows.length - listed.length;
   const rest = more > 0 ? `${listed.length > 0 ? '; ' : ''}${more} row${more === 1 ? '' : 's'} with one digit per cell` : '';
   return finding(
@@ -525,8 +544,8 @@ function placementFindings(table: string, p: PendingRow, rep: Reading, agreeing:
   const method = rep.candidate.method;
   // Most rows are placed by position or sequence: no finding, so no message to build.
   if (!REPORTED_METHODS.has(method)) return [];
-  const read = p.view.values.map((v) => v.raw).join(' ');
-  const placed = rep.values.map((v) => (v === undefined ? '?' : v === null ? '·' : String(v))).join(' ');
+  const read = printedFigures(p);
+  const placed = figuresText(rep, ' ');
   const base = { table, ...rowOf(p), actual: read, expected: placed, prov: p.view.prov };
   switch (method) {
     case 'lone-total':
@@ -554,7 +573,7 @@ function placementFindings(table: string, p: PendingRow, rep: Reading, agreeing:
 }
 
 function unplaceable(table: string, p: PendingRow): Finding {
-  const read = p.view.values.map((v) => v.raw).join(' ');
+  const read = printedFigures(p);
   return finding(
     'table/unplaceable-row',
     'error',
@@ -577,7 +596,7 @@ const MAX_LISTED_READINGS = 12;
  * finding points at them: their row, and their column when it is one).
  */
 function ambiguous(table: string, p: PendingRow, readings: Evaluation[], open: number[], hasIdentities: boolean): Finding {
-  const read = p.view.values.map((v) => v.raw).join(' ');
+  const read = printedFigures(p);
   const shown = readings.slice(0, MAX_LISTED_READINGS).map(readingText);
   const more = readings.length > shown.length ? `, … (${readings.length} in all)` : '';
   // The readings kept break the fewest identities: when that is one or more, no reading fits the table as printed.
@@ -607,7 +626,26 @@ function ambiguous(table: string, p: PendingRow, readings: Evaluation[], open: n
 
 /** "88 | 55 | 698": a reading's figures, · for a blank, ? for an undetermined cell. */
 function readingText(r: Reading): string {
-  return r.values.map((v) => (v === undefined ? '?' : v === null ? '·' : String(v))).join(' | ');
+  return figuresText(r, ' | ');
+}
+
+/** A reading's figures joined by `separator`: · for a blank, ? for an undetermined cell. */
+function figuresText(r: Reading, separator: string): string {
+  // Built by hand: the findings on a one-paragraph copy's glued rows list dozens of readings.
+  let text = '';
+  for (let i = 0; i < r.values.length; i++) {
+    const v = r.values[i];
+    text += `${i === 0 ? '' : separator}${v === undefined ? '?' : v === null ? '·' : v}`;
+  }
+  return text;
+}
+
+/** "88 55698": the figures a row printed, as read. */
+function printedFigures(p: PendingRow): string {
+  let text = '';
+  const values = p.view.values;
+  for (let i = 0; i < values.length; i++) text += i === 0 ? values[i]!.raw : ` ${values[i]!.raw}`;
+  return text;
 }
 
 /**
@@ -616,19 +654,31 @@ function readingText(r: Reading): string {
  */
 function viableReadings(p: PendingRow, ev: Evaluator): Evaluation[] {
   const eqs = ev.eqs;
-  let evals = p.candidates.map((c) => ev.of(p, c)).filter((e) => isCredible(e, p, eqs));
-  if (evals.length === 0) return [];
-  const minViolations = Math.min(...evals.map((e) => e.violations));
-  evals = evals.filter((e) => e.violations === minViolations);
-  const open = (e: Evaluation): number => e.values.filter((x) => x === undefined).length;
-  const minOpen = Math.min(...evals.map(open));
+  // Loops rather than map, filter and Math.min(...): every row a one-paragraph copy leaves open passes here.
+  const credible: Evaluation[] = [];
+  let minViolations = Infinity;
+  for (const c of p.candidates) {
+    const e = ev.of(p, c);
+    if (!isCredible(e, p, eqs)) continue;
+    credible.push(e);
+    if (e.violations < minViolations) minViolations = e.violations;
+  }
+  let minOpen = Infinity;
+  for (const e of credible) if (e.violations === minViolations) minOpen = Math.min(minOpen, openCells(e));
   const unique = new Map<string, Evaluation>();
-  for (const e of evals) {
-    if (open(e) !== minOpen) continue;
+  for (const e of credible) {
+    if (e.violations !== minViolations || openCells(e) !== minOpen) continue;
     const key = readingKey(e);
     if (!unique.has(key)) unique.set(key, e);
   }
   return [...unique.values()];
+}
+
+/** The cells a reading leaves undetermined. */
+function openCells(e: Reading): number {
+  let n = 0;
+  for (const v of e.values) if (v === undefined) n++;
+  return n;
 }
 
 /**
