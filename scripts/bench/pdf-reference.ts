@@ -28,6 +28,11 @@ export const PDF_BEFORE_ISSUE_13: Readonly<Record<number, PdfBefore>> = {
 export const PDFPLUMBER_PAGES_PER_S = 19.2;
 /** Issue 13's target: ≥ 3× pdfplumber's pages/s with one worker. */
 export const TARGET_TIMES_PDFPLUMBER = 3;
+/**
+ * The same target as the issue also puts it, in pages/s per worker on the bench's PDF set. Unlike 3× a figure
+ * quoted from another machine, it does not move with this host's speed, which drifts by a third within minutes.
+ */
+export const TARGET_PAGES_PER_S_PER_WORKER = 50;
 
 export interface PdfComparison {
   pagesPerS: number;
@@ -40,6 +45,8 @@ export interface PdfComparison {
   timesPdfplumber: number;
   /** The target (3× pdfplumber) in pages/s; it is set for one worker. */
   targetPagesPerS: number;
+  /** The issue's absolute form of the target, in pages/s per worker. */
+  targetPerWorker: number;
 }
 
 const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
@@ -55,6 +62,7 @@ export function comparePdf(pagesPerS: number, concurrency: number, copies: numbe
     pdfplumberQuoted: PDFPLUMBER_PAGES_PER_S,
     timesPdfplumber: ratio(pagesPerS, PDFPLUMBER_PAGES_PER_S),
     targetPagesPerS: Math.round(TARGET_TIMES_PDFPLUMBER * PDFPLUMBER_PAGES_PER_S * 10) / 10,
+    targetPerWorker: TARGET_PAGES_PER_S_PER_WORKER,
   };
 }
 
@@ -67,6 +75,12 @@ export function describePdfComparison(c: PdfComparison): string[] {
     lines.push(`    before issue 13: ${c.before.pagesPerS} pages/s with ${workers} (main's code, measured here ${c.before.measured}${copies}) → ${c.timesBefore}×`);
   } else lines.push(`    before issue 13: no figure recorded for ${workers}`);
   lines.push(`    pdfplumber: ${c.pdfplumberQuoted} pages/s (quoted from issue 13, not measured here) → ${c.timesPdfplumber}×`);
-  if (c.concurrency === 1) lines.push(`    target: ≥ ${TARGET_TIMES_PDFPLUMBER}× pdfplumber = ${c.targetPagesPerS} pages/s with one worker: ${c.pagesPerS >= c.targetPagesPerS ? 'met' : 'not met'}`);
+  if (c.concurrency === 1) {
+    const met = (ok: boolean): string => (ok ? 'met' : 'not met');
+    lines.push(
+      `    target: ≥ ${TARGET_TIMES_PDFPLUMBER}× pdfplumber = ${c.targetPagesPerS} pages/s with one worker: ${met(c.pagesPerS >= c.targetPagesPerS)}; ` +
+        `as the issue also puts it, ≥ ${c.targetPerWorker} pages/s per worker: ${met(c.pagesPerS >= c.targetPerWorker)}`,
+    );
+  }
   return lines;
 }
