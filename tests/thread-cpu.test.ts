@@ -62,12 +62,33 @@ describe.runIf(linux)('thread CPU', () => {
     const r = runCli(['ingest', join(dir, 'in'), '--db', join(dir, 'ogi.sqlite'), '--concurrency', '2', '--timings', '--timings-json', json]);
     expect(r.code).toBe(0);
     const t = JSON.parse(readFileSync(json, 'utf8')) as { cpuMs: number; threadCpuMs: { main: number; workers: number[]; other: number } };
-    expect(t.threadCpuMs.workers).toHaveLength(2);
-    for (const ms of [t.threadCpuMs.main, ...t.threadCpuMs.workers]) expect(ms).toBeGreaterThan(0);
+    // The worker that took the documents is listed; the other one too, unless it was still starting when they were
+    // done (a busy machine): then its CPU is among the other threads'.
+    const workers = t.threadCpuMs.workers;
+    expect(workers.length).toBeGreaterThanOrEqual(1);
+    expect(workers.length).toBeLessThanOrEqual(2);
+    for (const ms of [t.threadCpuMs.main, ...workers]) expect(ms).toBeGreaterThan(0);
     // The parts add up to the process's CPU, taken a moment before it (the summary comes after the workers stop).
-    const parts = t.threadCpuMs.main + t.threadCpuMs.workers[0]! + t.threadCpuMs.workers[1]! + t.threadCpuMs.other;
+    const parts = t.threadCpuMs.main + workers.reduce((a, b) => a + b, 0) + t.threadCpuMs.other;
     expect(parts).toBeLessThanOrEqual(t.cpuMs + 2);
     expect(parts).toBeGreaterThan(t.cpuMs * 0.5);
-    expect(r.stdout).toMatch(/CPU\s+main thread \d+\.\d\d, workers \d+\.\d\d \+ \d+\.\d\d, other threads \d+\.\d\d ms\/document/);
+    const listed = workers.length === 2 ? 'workers \\d+\\.\\d\\d \\+ \\d+\\.\\d\\d' : 'worker \\d+\\.\\d\\d';
+    expect(r.stdout).toMatch(new RegExp(`CPU\\s+main thread \\d+\\.\\d\\d, ${listed}, other threads \\d+\\.\\d\\d ms/document`));
+  });
+
+  it('counts a worker whose thread is not known yet, or has ended, among the other threads', async () => {
+    // Still starting: no thread id yet. The split is still made (it was null before, and a short batch on a busy
+    // machine printed no CPU line at all).
+    const starting = threadCpuSplit([null])!;
+    expect(starting.workers).toEqual([]);
+    expect(starting.main).toBeGreaterThan(0);
+    // Ended: its /proc entry is gone.
+    const worker = new Worker(`require('node:worker_threads').parentPort.postMessage(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop())`, { eval: true });
+    const tid = Number(await new Promise((resolve) => worker.once('message', resolve)));
+    await new Promise((resolve) => worker.once('exit', resolve));
+    expect(threadCpuMs(tid)).toBeNull();
+    const ended = threadCpuSplit([tid, null])!;
+    expect(ended.workers).toEqual([]);
+    expect(ended.other).toBeGreaterThanOrEqual(0);
   });
 });

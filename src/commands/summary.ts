@@ -219,7 +219,8 @@ function formatTimings(s: BatchSummary, seconds: number): string[] {
   const t = s.threadCpuMs;
   if (t) {
     const perDoc = (ms: number): string => (ms / n).toFixed(2);
-    out.push(`  CPU        main thread ${perDoc(t.main)}, ${t.workers.length === 1 ? 'worker' : 'workers'} ${t.workers.map(perDoc).join(' + ')}, other threads ${perDoc(t.other)} ms/document`);
+    const workers = t.workers.length === 0 ? '' : `${t.workers.length === 1 ? 'worker' : 'workers'} ${t.workers.map(perDoc).join(' + ')}, `;
+    out.push(`  CPU        main thread ${perDoc(t.main)}, ${workers}other threads ${perDoc(t.other)} ms/document`);
   }
   return out;
 }

@@ -29,15 +29,19 @@ export function threadCpuMs(tid: number): number | null {
 /** A batch's CPU by thread, in milliseconds. */
 export interface ThreadCpuSplit {
   main: number;
-  /** Each document worker alive at the end of the batch. */
+  /** Each document worker that had said which thread it is and was still alive at the end of the batch. */
   workers: number[];
-  /** Every other thread of the process, and workers that were replaced during the batch. */
+  /**
+   * Every other thread of the process: V8's and libuv's, workers replaced during the batch, and a worker still
+   * starting when a short batch ended (the other one took every document before it was ready).
+   */
   other: number;
 }
 
 /**
  * The process's CPU so far split between the main thread, the given worker threads and the rest; null where
- * threads cannot be told apart. Call it while the workers still run: a thread that has ended is only in the total.
+ * threads cannot be told apart (no /proc). Call it while the workers still run: a thread that has ended, or a
+ * worker whose thread is not known yet (null), is only in the total, so in `other`.
  */
 export function threadCpuSplit(workerTids: readonly (number | null)[]): ThreadCpuSplit | null {
   const main = ownThreadCpuMs();
@@ -45,8 +49,7 @@ export function threadCpuSplit(workerTids: readonly (number | null)[]): ThreadCp
   const workers: number[] = [];
   for (const tid of workerTids) {
     const ms = tid === null ? null : threadCpuMs(tid);
-    if (ms === null) return null;
-    workers.push(ms);
+    if (ms !== null) workers.push(ms);
   }
   const usage = process.cpuUsage();
   const total = (usage.user + usage.system) / 1000;

@@ -385,14 +385,9 @@ function stateOf(v: number): CellState {
   return Number.isNaN(v) ? undefined : v;
 }
 
+/** A reading's figures as a key: two readings that give the same figures have the same key. */
 function readingKey(r: Reading): string {
-  // Built by hand: a section 二 row has a score of readings, each keyed this way (map and join made two arrays a key).
-  let key = '';
-  for (let i = 0; i < r.values.length; i++) {
-    const v = r.values[i];
-    key += `${i === 0 ? '' : ','}${v === undefined ? '?' : v === null ? '-' : v}`;
-  }
-  return key;
+  return figuresText(r, ',');
 }
 
 function sameValues(evals: Evaluation[]): boolean {
@@ -511,22 +506,22 @@ function evaluate(grid: Float64Array, sums: EquationSums | null, p: PendingRow, 
  * the row itself when there is one, else the table, with each row's digits and cut.
  */
 function gluedFinding(table: string, rows: { p: PendingRow; rep: Reading }[]): Finding {
-  const read = printedFigures;
-  const placed = (rep: Reading): string => figuresText(rep, ' ');
   if (rows.length === 1) {
     const { p, rep } = rows[0]!;
-    return finding('table/glued-digits', 'warning', `${table}.${p.label}: digits printed without separators ("${read(p)}") were cut as ${placed(rep)} — the only cut the identities allow`, {
+    const read = printedFigures(p);
+    const placed = figuresText(rep, ' ');
+    return finding('table/glued-digits', 'warning', `${table}.${p.label}: digits printed without separators ("${read}") were cut as ${placed} — the only cut the identities allow`, {
       table,
       ...rowOf(p),
-      actual: read(p),
-      expected: placed(rep),
+      actual: read,
+      expected: placed,
       prov: p.view.prov,
     });
   }
   // A row with as many digits as cells ("0000000", "1000001") has one cut only: it is counted, not listed.
   const forced = (p: PendingRow): boolean => p.view.values.reduce((n, v) => n + (v.digits?.length ?? 1), 0) === p.targets.length;
   const listed = rows.filter(({ p }) => !forced(p));
-  const list = listed.map(({ p, rep }) => `${p.label} "${read(p)}" → ${figuresText(rep, '|')}`).join('; ');
+  const list = listed.map(({ p, rep }) => `${p.label} "${printedFigures(p)}" → ${figuresText(rep, '|')}`).join('; ');
   const more = rows.length - listed.length;
   const rest = more > 0 ? `${listed.length > 0 ? '; ' : ''}${more} row${more === 1 ? '' : 's'} with one digit per cell` : '';
   return finding(
@@ -631,7 +626,7 @@ function readingText(r: Reading): string {
 
 /** A reading's figures joined by `separator`: · for a blank, ? for an undetermined cell. */
 function figuresText(r: Reading, separator: string): string {
-  // Built by hand: the findings on a one-paragraph copy's glued rows list dozens of readings.
+  // Built by hand: a one-paragraph copy's glued rows make dozens of readings, each keyed and listed this way.
   let text = '';
   for (let i = 0; i < r.values.length; i++) {
     const v = r.values[i];
