@@ -236,7 +236,7 @@ function chooseCandidates(p: PendingRow, ev: Evaluator, final: boolean): Choice 
   const eqs = ev.eqs;
   // A sound positional reading that breaks nothing settles the row without weighing the alternatives.
   const first = p.candidates[0];
-  if (first && first.prior === 0 && !first.doubtful) {
+  if (first && isSoundPosition(first)) {
     const e = ev.of(p, first);
     if (!e.impossible && e.violations === 0) return { agreeing: [e], uncertain: [] };
   }
@@ -258,11 +258,17 @@ function chooseCandidates(p: PendingRow, ev: Evaluator, final: boolean): Choice 
     p.candidates = [...p.candidates, ...first.alternatives()];
     first.alternatives = undefined;
   }
+  if (!final && !p.candidates.some(isSoundPosition) && twoCleanDisagree(p, ev)) {
+    // Two readings that break nothing disagree: the fewest violations is none, both are among the best and no
+    // positional reading decides — the row stays open, whatever the others weigh (a row of a one-paragraph copy
+    // that prints one short figure for seven cells has eight placements, weighed again after every row fixed).
+    return null;
+  }
   let evals = p.candidates.map((c) => ev.of(p, c)).filter((e) => isCredible(e, p, eqs));
   if (evals.length === 0) return null;
   const minViolations = Math.min(...evals.map((e) => e.violations));
   evals = evals.filter((e) => e.violations === minViolations);
-  const decisive = evals.find((e) => e.candidate.prior === 0 && !e.candidate.doubtful);
+  const decisive = evals.find((e) => isSoundPosition(e.candidate));
   if (decisive && (final || minViolations === 0)) return { agreeing: [decisive], uncertain: [] };
   if (sameValues(evals)) return { agreeing: evals, uncertain: [] };
   if (!final) return null;
@@ -279,6 +285,23 @@ function chooseCandidates(p: PendingRow, ev: Evaluator, final: boolean): Choice 
     .map((v, index) => ({ index, alternatives: [...new Set(others.map((o) => o.values[index]).filter((x) => x !== v))] }))
     .filter((u) => u.alternatives.length > 0);
   return { agreeing: best, uncertain };
+}
+
+/** A positional reading not in doubt: one that breaks nothing settles its row. */
+function isSoundPosition(c: Candidate): boolean {
+  return c.prior === 0 && !c.doubtful;
+}
+
+/** Two of the row's credible readings break no identity and give different figures (weighed until two are found). */
+function twoCleanDisagree(p: PendingRow, ev: Evaluator): boolean {
+  let firstClean: Evaluation | null = null;
+  for (const c of p.candidates) {
+    const e = ev.of(p, c);
+    if (!isClean(e) || !isCredible(e, p, ev.eqs)) continue;
+    if (firstClean === null) firstClean = e;
+    else if (!sameReading(firstClean, e)) return true;
+  }
+  return false;
 }
 
 /**
