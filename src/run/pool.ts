@@ -122,12 +122,12 @@ export class DocumentPool {
     return this.options.size * (this.jobsPerWorker + 1);
   }
 
-  /** Number of documents queued or being processed (not counting those being taken back after Ctrl-C). */
   /** The OS thread ids of the workers alive (null where unknown). */
   workerThreadIds(): (number | null)[] {
     return [...this.slots].map((slot) => slot.tid);
   }
 
+  /** Number of documents queued or being processed (not counting those being taken back after Ctrl-C). */
   get pending(): number {
     let sent = 0;
     for (const slot of this.slots) for (const job of slot.jobs) if (job.recall !== 'drop') sent++;

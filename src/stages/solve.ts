@@ -242,15 +242,11 @@ function chooseCandidates(p: PendingRow, ev: Evaluator, final: boolean): Choice 
   }
   if (first?.alternatives && first.prior > 0) {
     // Cuts of glued digits come first: the readings behind them (a lone total, lost cells) only if no cut fits.
-    const clean: Evaluation[] = [];
-    for (const c of p.candidates) {
-      const e = ev.of(p, c);
-      if (!isClean(e)) continue;
-      // Before the final pass, two cuts that disagree leave the row open: the others need not be weighed yet
-      // (a one-paragraph copy's glued rows are weighed again after every row fixed).
-      if (!final && clean.length > 0 && !sameReading(clean[0]!, e)) return null;
-      clean.push(e);
-    }
+    // Before the final pass, two cuts that disagree leave the row open: the others need not be weighed yet (a
+    // one-paragraph copy's glued rows are weighed again after every row fixed). The cuts are never joined
+    // figures, so a clean one is credible.
+    if (!final && twoCleanDisagree(p, ev)) return null;
+    const clean = p.candidates.map((c) => ev.of(p, c)).filter(isClean);
     if (clean.length > 0 && sameValues(clean)) return { agreeing: clean, uncertain: [] };
     if (clean.length > 0 && !final) return null;
   }
