@@ -14,33 +14,19 @@
  * <distA>, <distB>: the `dist` folders of two builds (a worktree's, e.g. `git worktree add /tmp/before <rev>`, then
  * `npx tsc -p tsconfig.json` there with node_modules linked). `samples`: copies of the five samples (the corpus of
  * issue 13's text figure); `text` and `stream`: generated reports (those with an HTML form) as text or as one-paragraph
- * copies (issue 10).
+ * copies (issue 10). The documents are made in a worker thread (documents-apart.ts), so that neither build's JIT is
+ * trained on the generator, which runs pipeline modules.
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LoadedFile } from '../../src/stages/load.js';
 import type { processLoaded as ProcessLoaded } from '../../src/pipeline.js';
-import { loadedOf, option, textAndParagraphCopies, threadCpuNs } from './measure.js';
-import { loadSampleTexts, sampleCopy } from './sample-copies.js';
-
-type Form = 'samples' | 'text' | 'stream';
+import { documentsApart } from './documents-apart.js';
+import type { DocumentForm } from './documents-apart.js';
+import { option, threadCpuNs } from './measure.js';
 
 interface Pipeline {
   processLoaded: typeof ProcessLoaded;
-}
-
-
-
-
-function documents(form: Form, n: number): LoadedFile[] {
-  if (form === 'samples') {
-    const samples = loadSampleTexts();
-    return Array.from({ length: n }, (_, i) => {
-      const copy = sampleCopy(samples, i);
-      return loadedOf(copy.name, copy.bytes);
-    });
-  }
-  return textAndParagraphCopies(n, 1).map(([text, paragraph]) => (form === 'stream' ? paragraph : text));
 }
 
 async function load(dist: string): Promise<Pipeline> {
@@ -56,14 +42,16 @@ async function runBlock(p: Pipeline, block: readonly LoadedFile[]): Promise<numb
 async function main(argv: string[]): Promise<void> {
   const [distA, distB] = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
   if (!distA || !distB) throw new Error('usage: build-ab.js <distA> <distB> [--form samples|text|stream] [--docs N] [--block B]');
-  const form = option(argv, '--form', 'samples') as Form;
-  const formB = option(argv, '--form-b', form) as Form;
+  const form = option(argv, '--form', 'samples') as DocumentForm;
+  const formB = option(argv, '--form-b', form) as DocumentForm;
   const n = Number(option(argv, '--docs', '4000'));
   const size = Number(option(argv, '--block', '20'));
   if (distA === distB) throw new Error('two builds need two folders: copy dist to compare two forms on one build');
   const [a, b] = [await load(distA), await load(distB)];
-  const docs = documents(form, n);
-  const docsB = formB === form ? docs : documents(formB, n);
+  // Made in a worker thread: the generator runs pipeline modules, which would train one build's JIT here.
+  const made = await documentsApart(formB === form ? [form] : [form, formB], n);
+  const docs = made[0]!;
+  const docsB = made[1] ?? docs;
   const half = Math.floor(n / 2);
   for (let i = 0; i < half; i++) {
     await a.processLoaded(docs[i]!, {}, {});

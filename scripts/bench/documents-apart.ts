@@ -1,0 +1,49 @@
+/**
+ * The documents a before/after measures, made in a worker thread of their own. The generator runs the
+ * pipeline's own modules (make-html-docx-samples reads the text with textToDocument and segment): made in the
+ * measuring thread, it trains the JIT of whichever build shares the script's `dist` on generating, not on
+ * reading — that build then ran its text path up to ~20% slower in some processes and not in others
+ * (build-ab.js read one paragraph against text as 1.0 or as 1.2 on the same build). In a worker, no build
+ * under test sees the generator run.
+ */
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type { LoadedFile } from '../../src/stages/load.js';
+import { loadedOf, textAndParagraphCopies } from './measure.js';
+import { loadSampleTexts, sampleCopy } from './sample-copies.js';
+
+/** `samples`: copies of the five samples; `text` and `stream`: generated reports as text or as one-paragraph copies. */
+export type DocumentForm = 'samples' | 'text' | 'stream';
+
+interface Request {
+  forms: DocumentForm[];
+  n: number;
+}
+
+/** `n` documents of each form, in the order asked, made in a worker thread. */
+export async function documentsApart(forms: DocumentForm[], n: number): Promise<LoadedFile[][]> {
+  const worker = new Worker(new URL(import.meta.url), { workerData: { forms, n } satisfies Request });
+  const made = await new Promise<LoadedFile[][]>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await worker.terminate();
+  // A Buffer crosses to this thread as a plain Uint8Array.
+  return made.map((docs) => docs.map((d) => ({ ...d, bytes: Buffer.from(d.bytes.buffer, d.bytes.byteOffset, d.bytes.byteLength) })));
+}
+
+/** The documents of one form, made in this thread. */
+export function documentsOf(form: DocumentForm, n: number): LoadedFile[] {
+  if (form === 'samples') {
+    const samples = loadSampleTexts();
+    return Array.from({ length: n }, (_, i) => {
+      const copy = sampleCopy(samples, i);
+      return loadedOf(copy.name, copy.bytes);
+    });
+  }
+  return textAndParagraphCopies(n, 1).map(([text, paragraph]) => (form === 'stream' ? paragraph : text));
+}
+
+if (!isMainThread && parentPort) {
+  const { forms, n } = workerData as Request;
+  parentPort.postMessage(forms.map((form) => documentsOf(form, n)));
+}
