@@ -14,14 +14,14 @@ import { loadSampleTexts, sampleCopy } from './sample-copies.js';
 /** `samples`: copies of the five samples; `text` and `stream`: generated reports as text or as one-paragraph copies. */
 export type DocumentForm = 'samples' | 'text' | 'stream';
 
+/** What the worker is asked; tagged, so that another script's worker importing this module is not taken for it. */
 interface Request {
-  forms: DocumentForm[];
-  n: number;
+  documentsApart: { forms: DocumentForm[]; n: number };
 }
 
 /** `n` documents of each form, in the order asked, made in a worker thread. */
 export async function documentsApart(forms: DocumentForm[], n: number): Promise<LoadedFile[][]> {
-  const worker = new Worker(new URL(import.meta.url), { workerData: { forms, n } satisfies Request });
+  const worker = new Worker(new URL(import.meta.url), { workerData: { documentsApart: { forms, n } } satisfies Request });
   const made = await new Promise<LoadedFile[][]>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
@@ -43,7 +43,5 @@ export function documentsOf(form: DocumentForm, n: number): LoadedFile[] {
   return textAndParagraphCopies(n, 1).map(([text, paragraph]) => (form === 'stream' ? paragraph : text));
 }
 
-if (!isMainThread && parentPort) {
-  const { forms, n } = workerData as Request;
-  parentPort.postMessage(forms.map((form) => documentsOf(form, n)));
-}
+const asked = isMainThread ? undefined : (workerData as Partial<Request> | null)?.documentsApart;
+if (asked && parentPort) parentPort.postMessage(asked.forms.map((form) => documentsOf(form, asked.n)));
