@@ -41,7 +41,7 @@ async function runBlock(p: Pipeline, block: readonly LoadedFile[]): Promise<numb
 
 async function main(argv: string[]): Promise<void> {
   const [distA, distB] = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
-  if (!distA || !distB) throw new Error('usage: build-ab.js <distA> <distB> [--form samples|text|stream] [--docs N] [--block B]');
+  if (!distA || !distB) throw new Error('usage: build-ab.js <distA> <distB> [--form samples|text|stream] [--form-b F] [--docs N] [--block B]');
   const form = option(argv, '--form', 'samples') as DocumentForm;
   const formB = option(argv, '--form-b', form) as DocumentForm;
   const n = Number(option(argv, '--docs', '4000'));

@@ -21,14 +21,24 @@ interface Request {
 
 /** `n` documents of each form, in the order asked, made in a worker thread. */
 export async function documentsApart(forms: DocumentForm[], n: number): Promise<LoadedFile[][]> {
-  const worker = new Worker(new URL(import.meta.url), { workerData: { documentsApart: { forms, n } } satisfies Request });
-  const made = await new Promise<LoadedFile[][]>((resolve, reject) => {
+  const made = await answerOfWorker<LoadedFile[][]>(new URL(import.meta.url), { documentsApart: { forms, n } } satisfies Request);
+  return made.map(withBuffers);
+}
+
+/** The first message of a worker thread started on `url` with `data`; the worker is then stopped. */
+export async function answerOfWorker<T>(url: URL, data: unknown): Promise<T> {
+  const worker = new Worker(url, { workerData: data });
+  const answer = await new Promise<T>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
   });
   await worker.terminate();
-  // A Buffer crosses to this thread as a plain Uint8Array.
-  return made.map((docs) => docs.map((d) => ({ ...d, bytes: Buffer.from(d.bytes.buffer, d.bytes.byteOffset, d.bytes.byteLength) })));
+  return answer;
+}
+
+/** Documents that crossed between threads: a Buffer arrives as a plain Uint8Array, and is made a Buffer again. */
+export function withBuffers(docs: readonly LoadedFile[]): LoadedFile[] {
+  return docs.map((d) => ({ ...d, bytes: Buffer.from(d.bytes.buffer, d.bytes.byteOffset, d.bytes.byteLength) }));
 }
 
 /** The documents of one form, made in this thread. */

@@ -10,10 +10,10 @@
  */
 import { Session } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { processLoaded } from '../../src/pipeline.js';
 import type { LoadedFile } from '../../src/stages/load.js';
-import { documentsApart } from './documents-apart.js';
+import { answerOfWorker, documentsApart, withBuffers } from './documents-apart.js';
 import type { DocumentForm } from './documents-apart.js';
 import { option, threadCpuNs } from './measure.js';
 
@@ -77,14 +77,8 @@ async function measureHere(docs: LoadedFile[]): Promise<Measured> {
   return { cpuUs, placingShare: inclusiveShare(profile as unknown as Profile, PLACING, WHOLE) };
 }
 
-async function measureInWorker(docs: LoadedFile[]): Promise<Measured> {
-  const worker = new Worker(new URL(import.meta.url), { workerData: { streamShare: docs } });
-  const measured = await new Promise<Measured>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-  await worker.terminate();
-  return measured;
+function measureInWorker(docs: LoadedFile[]): Promise<Measured> {
+  return answerOfWorker<Measured>(new URL(import.meta.url), { streamShare: docs });
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -92,9 +86,8 @@ async function main(argv: string[]): Promise<void> {
   const rounds = Number(option(argv, '--rounds', '3'));
   const forms: DocumentForm[] = ['text', 'stream'];
   const docs = await documentsApart(forms, n);
-  const half = n - Math.floor(n / 2);
-  console.log(`${n} generated reports as text and as one-paragraph copies, each form in a worker thread of its own, the two at once, ${rounds} rounds; per document over the last ${half}:`);
-  const ratios: number[] = [];
+  const measured = n - Math.floor(n / 2);
+  console.log(`${n} generated reports as text and as one-paragraph copies, each form in a worker thread of its own, the two at once, ${rounds} rounds; per document over the last ${measured}:`);
   for (let r = 0; r < rounds; r++) {
     // Both at once, one on each core: the host's drift (±20% within minutes here) falls on both.
     const got = await Promise.all(forms.map((_, i) => measureInWorker(docs[i]!)));
@@ -105,15 +98,13 @@ async function main(argv: string[]): Promise<void> {
         `  ${form === 'text' ? 'text         ' : 'one paragraph'}  ${m.cpuUs.toFixed(0)} µs: placing and settling figures ${placing.toFixed(0)} µs (${(100 * m.placingShare).toFixed(0)}%), the rest ${(m.cpuUs - placing).toFixed(0)} µs`,
       );
     }
-    ratios.push(got[1]!.cpuUs / got[0]!.cpuUs);
     const rest = got.map((m) => m.cpuUs * (1 - m.placingShare));
-    console.log(`  ratio ${ratios[r]!.toFixed(2)}; without placing and settling, ${(rest[1]! / rest[0]!).toFixed(2)}`);
+    console.log(`  ratio ${(got[1]!.cpuUs / got[0]!.cpuUs).toFixed(2)}; without placing and settling, ${(rest[1]! / rest[0]!).toFixed(2)}`);
   }
 }
 
 const asked = isMainThread ? undefined : (workerData as { streamShare?: LoadedFile[] } | null)?.streamShare;
 if (asked && parentPort) {
   const port = parentPort;
-  const docs = asked.map((d) => ({ ...d, bytes: Buffer.from(d.bytes.buffer, d.bytes.byteOffset, d.bytes.byteLength) }));
-  void measureHere(docs).then((m) => port.postMessage(m));
+  void measureHere(withBuffers(asked)).then((m) => port.postMessage(m));
 } else if (isMainThread && process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) void main(process.argv.slice(2));
